@@ -1,0 +1,122 @@
+"""create_app(settings) -> FastAPI. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from xinyong.catalog.endpoints import router as catalog_router
+from xinyong.core.clock import Clock
+from xinyong.db import Database
+from xinyong.departments.endpoints import router as departments_router
+from xinyong.errors import XinyongError
+from xinyong.records.endpoints import router as records_router
+from xinyong.records.rules import ValidityPolicy
+from xinyong.records.service import CollectionContext
+from xinyong.settings import Settings
+from xinyong.subjects.endpoints import router as subjects_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """公共信用信息平台 xinyong — public credit information platform.
+
+Every operation states its callers (`x-callers`, and **Callers** in its description) and its
+error codes. Errors are `{"error": {"code", "message", "message_en", "field"}}` with a stable
+`code`. Authenticate with `Authorization: Bearer <token>`; without one you are the public.
+"""
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, db: Database | None = None
+) -> FastAPI:
+    settings = settings or Settings()
+    db = db or Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        db.ids  # noqa: B018 — register this process's id node before any request needs it
+        yield
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="xinyong 公共信用信息平台",
+        version="0.1.0",
+        description=DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.db = db
+    app.state.clock = clock or Clock()
+    app.state.collection = CollectionContext(
+        ids=_LazyIds(db),
+        cipher=db.cipher,
+        validity=ValidityPolicy(
+            general=settings.validity_years_general,
+            serious=settings.validity_years_serious,
+            severe=settings.validity_years_severe,
+        ),
+    )
+
+    @app.exception_handler(XinyongError)
+    async def _xinyong_error(_request: Request, exc: XinyongError) -> JSONResponse:
+        return JSONResponse(status_code=exc.status, content={"error": exc.to_dict()})
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        message = first.get("msg", "invalid request")
+        return JSONResponse(
+            status_code=422,
+            content={
+                "error": {
+                    "code": "invalid_request",
+                    "message": f"请求参数无效：{'.'.join(loc) or '请求'}：{message}",
+                    "message_en": f"invalid request: {'.'.join(loc) or 'body'}: {message}",
+                    "field": ".".join(loc) or None,
+                    "detail": {
+                        "errors": [
+                            {
+                                "field": ".".join(str(p) for p in e.get("loc", ())),
+                                "message": e.get("msg"),
+                            }
+                            for e in exc.errors()[:20]
+                        ]
+                    },
+                }
+            },
+        )
+
+    for router in (records_router, subjects_router, catalog_router, departments_router):
+        app.include_router(router, prefix=API_PREFIX)
+
+    @app.get(
+        f"{API_PREFIX}/health",
+        tags=["platform"],
+        openapi_extra={"x-callers": ["public"]},
+        description="**Callers:** anyone. Liveness and database reachability.",
+    )
+    def health() -> dict:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return {"status": "ok", "database": db.dialect}
+
+    return app
+
+
+class _LazyIds:
+    """Registers the process's id node on first use, not at app creation."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def next_id(self) -> int:
+        return self._db.ids.next_id()
+
+    def take(self, n: int) -> list[int]:
+        return self._db.ids.take(n)

@@ -1,0 +1,127 @@
+"""What every endpoint shares: the request's session (one transaction, committed at the edge),
+the caller, and a declaration of who may call it that is enforced and published in OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from xinyong.core.auth import PUBLIC, Principal, principal_for_token
+from xinyong.core.clock import Clock
+from xinyong.db import Database
+from xinyong.errors import Forbidden
+from xinyong.models import Role
+
+bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer xy_…`")
+
+
+def database(request: Request) -> Database:
+    return request.app.state.db
+
+
+def clock(request: Request) -> Clock:
+    return request.app.state.clock
+
+
+def _session(request: Request) -> Iterator[Session]:
+    db: Database = request.app.state.db
+    with db.sessions() as session, session.begin():
+        yield session
+
+
+# scope="function": the commit happens after the endpoint returns and before the response is
+# sent, so a failed commit is the caller's error response, never a lost write behind a 200.
+db_session = Depends(_session, scope="function")
+
+
+def _principal(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+) -> Principal:
+    if credentials is None:
+        return PUBLIC
+    db: Database = request.app.state.db
+    with db.sessions() as session:
+        return principal_for_token(session, credentials.credentials)
+
+
+current_principal = Depends(_principal)
+
+
+async def _raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+raw_body = Depends(_raw_body)
+
+ROLE_NAMES = {
+    Role.authority: "信用管理部门 credit authority",
+    Role.provider: "信息提供单位 provider",
+    Role.user_department: "信息使用单位 user department",
+    Role.subject: "信息主体 subject (own data)",
+    Role.public: "社会公众 anonymous public",
+}
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string", "description": "中文"},
+                "message_en": {"type": "string"},
+                "field": {"type": ["string", "null"]},
+                "detail": {"type": "object"},
+            },
+            "required": ["code", "message", "message_en"],
+        }
+    },
+}
+
+
+def _allow(roles: tuple[Role, ...]) -> Callable[[Principal], Principal]:
+    def check(principal: Principal = current_principal) -> Principal:
+        if principal.role not in roles:
+            if principal.role is Role.public:
+                from xinyong.errors import NotAuthenticated
+
+                raise NotAuthenticated("需要令牌", "a bearer token is required")
+            raise Forbidden(
+                "无权调用此接口", f"role {principal.role.value} may not call this endpoint"
+            )
+        return principal
+
+    return check
+
+
+def endpoint(
+    *callers: Role,
+    errors: dict[int, list[str]] | None = None,
+    summary: str | None = None,
+    openapi: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Route keyword arguments: the callers check, and the callers and error codes in OpenAPI."""
+    errors = dict(errors or {})
+    if Role.public not in callers:
+        errors.setdefault(401, []).append("not_authenticated")
+        errors.setdefault(403, []).append("forbidden")
+    errors.setdefault(422, []).append("invalid_request")
+    who = "; ".join(ROLE_NAMES[r] for r in callers)
+    return {
+        "dependencies": [Depends(_allow(callers))],
+        "openapi_extra": {"x-callers": [r.value for r in callers], **(openapi or {})},
+        "description": f"**Callers:** {who}.",
+        "summary": summary,
+        "responses": {
+            status: {
+                "description": "Error codes: " + ", ".join(f"`{c}`" for c in sorted(set(codes))),
+                "content": {"application/json": {"schema": ERROR_SCHEMA}},
+            }
+            for status, codes in sorted(errors.items())
+        },
+    }

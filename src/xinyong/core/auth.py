@@ -1,0 +1,57 @@
+"""Who is calling: a principal resolved from a bearer token (hashed at rest)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.core.crypto import token_hash
+from xinyong.errors import NotAuthenticated
+from xinyong.models import ApiToken, Department, Role
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    token_id: int | None = None
+    department_id: int | None = None
+    department_code: str | None = None
+    department_kind: str | None = None
+    subject_id: int | None = None
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names the caller."""
+        if self.role is Role.public:
+            return "public"
+        if self.department_code:
+            return f"{self.role.value}:{self.department_code}#t{self.token_id}"
+        return f"{self.role.value}#t{self.token_id}"
+
+    @property
+    def is_department(self) -> bool:
+        return self.role in (Role.authority, Role.provider, Role.user_department)
+
+
+PUBLIC = Principal(role=Role.public)
+
+
+def principal_for_token(session: Session, token: str) -> Principal:
+    row = session.execute(
+        select(ApiToken, Department)
+        .outerjoin(Department, Department.id == ApiToken.department_id)
+        .where(ApiToken.token_hash == token_hash(token))
+    ).first()
+    if row is None or row[0].revoked_at is not None:
+        raise NotAuthenticated("令牌无效或已吊销", "the token is unknown or revoked")
+    tok, dept = row
+    return Principal(
+        role=tok.role,
+        token_id=tok.id,
+        department_id=tok.department_id,
+        department_code=dept.code if dept else None,
+        department_kind=dept.kind if dept else None,
+        subject_id=tok.subject_id,
+    )

@@ -1,0 +1,13 @@
+"""Transaction-scoped named locks, so that work keyed by a name runs once across processes."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+def advisory_xact_lock(session: Session, name: str) -> None:
+    """Held until the transaction ends. On PostgreSQL an advisory lock; SQLite has one writer
+    at a time already, which the embedded default relies on (docs/architecture.md)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:n, 0))"), {"n": name})

@@ -1,0 +1,100 @@
+"""Engine and sessions. One request or task = one transaction, committed at the edge.
+
+Nothing is built at import time: ``Database(settings)`` makes the engine. Services take a
+``Session`` and never commit; ``Database.transaction()`` (CLI, jobs) and the API's session
+dependency commit or roll back around them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from xinyong.core.crypto import IdCipher
+from xinyong.core.ids import IdGenerator
+from xinyong.settings import Settings
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy, not the driver, issue BEGIN (pysqlite's own handling breaks
+            # SAVEPOINT and transactional DDL); WAL lets readers run beside the one writer.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA cache_size=-65536")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
+            # IMMEDIATE takes the write lock up front. A deferred transaction that reads and
+            # then writes fails at once (SQLITE_BUSY_SNAPSHOT) if another connection wrote in
+            # between; with IMMEDIATE it waits its turn instead. Readers outside transactions
+            # still run beside it (WAL).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class Database:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine = make_engine(settings.database_url, echo=settings.sql_echo)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self._ids: IdGenerator | None = None
+        self._ids_lock = threading.Lock()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @cached_property
+    def cipher(self) -> IdCipher:
+        return IdCipher(self.settings.master_key)
+
+    @property
+    def ids(self) -> IdGenerator:
+        """This process's id generator, with a node number registered in the database.
+
+        The first use registers the node in its own transaction, so touch it (the app's
+        start-up and the CLI do) before opening a transaction of your own."""
+        if self._ids is None:
+            with self._ids_lock:
+                if self._ids is None:
+                    from xinyong.models.core import IdNode
+
+                    with self.engine.begin() as conn:
+                        node = conn.execute(
+                            insert(IdNode)
+                            .values(hostname=socket.gethostname()[:100], pid=os.getpid())
+                            .returning(IdNode.id)
+                        ).scalar_one()
+                    self._ids = IdGenerator(node)
+        return self._ids
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

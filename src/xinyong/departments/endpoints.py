@@ -1,0 +1,144 @@
+"""Departments and tokens, managed by the authority."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from xinyong.core.api import clock, current_principal, db_session, endpoint
+from xinyong.core.auth import Principal
+from xinyong.departments.service import (
+    create_department,
+    create_token,
+    get_department,
+    list_departments,
+    revoke_token,
+)
+from xinyong.models import Role
+
+router = APIRouter(tags=["departments"])
+
+
+class DepartmentIn(BaseModel):
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{1,63}$")
+    name: str = Field(min_length=1, max_length=200)
+    region_code: str = Field(description="GB/T 2260, 6 digits")
+    kind: str = Field(description="sector code (docs/catalog-format.md)")
+
+
+class DepartmentOut(BaseModel):
+    code: str
+    name: str
+    region_code: str
+    kind: str
+    created_at: datetime
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    department: str | None = Field(default=None, description="department code")
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    department: str | None
+    prefix: str
+    created_at: datetime
+    token: str | None = Field(default=None, description="shown once, at creation; stored hashed")
+
+
+@router.get(
+    "/departments",
+    response_model=list[DepartmentOut],
+    **endpoint(Role.authority, Role.provider, Role.user_department, summary="Departments"),
+)
+def list_all_departments(session: Session = db_session) -> list[DepartmentOut]:
+    return [
+        DepartmentOut.model_validate(d, from_attributes=True) for d in list_departments(session)
+    ]
+
+
+@router.post(
+    "/departments",
+    response_model=DepartmentOut,
+    status_code=201,
+    **endpoint(
+        Role.authority,
+        errors={409: ["department_exists"], 422: ["invalid_kind", "invalid_region_code"]},
+        summary="Register a department",
+    ),
+)
+def register_department(
+    data: DepartmentIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> DepartmentOut:
+    dept = create_department(
+        session, **data.model_dump(), actor=principal.actor, now=clock(request).now()
+    )
+    return DepartmentOut.model_validate(dept, from_attributes=True)
+
+
+@router.post(
+    "/tokens",
+    response_model=TokenOut,
+    status_code=201,
+    **endpoint(
+        Role.authority,
+        errors={404: ["department_not_found"], 422: ["missing_field", "invalid_field"]},
+        summary="Issue a department API token (shown once)",
+    ),
+)
+def issue_token(
+    data: TokenIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> TokenOut:
+    dept = get_department(session, data.department) if data.department else None
+    row, token = create_token(
+        session,
+        role=data.role,
+        name=data.name,
+        department=dept,
+        actor=principal.actor,
+        now=clock(request).now(),
+    )
+    return TokenOut(
+        id=row.id,
+        name=row.name,
+        role=row.role.value,
+        department=dept.code if dept else None,
+        prefix=row.prefix,
+        created_at=row.created_at,
+        token=token,
+    )
+
+
+@router.post(
+    "/tokens/{token_id}/revoke",
+    response_model=TokenOut,
+    **endpoint(Role.authority, errors={404: ["token_not_found"]}, summary="Revoke a token"),
+)
+def revoke(
+    token_id: int,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> TokenOut:
+    row = revoke_token(session, token_id, actor=principal.actor, now=clock(request).now())
+    return TokenOut(
+        id=row.id,
+        name=row.name,
+        role=row.role.value,
+        department=None,
+        prefix=row.prefix,
+        created_at=row.created_at,
+    )

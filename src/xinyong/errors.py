@@ -1,0 +1,75 @@
+"""Errors that carry their own HTTP status, a stable machine code and bilingual messages.
+
+Codes are part of the API contract (docs/api.md): clients branch on ``code``, people read
+``message`` (Chinese) or ``message_en``. ``field`` names the input at fault.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class XinyongError(Exception):
+    status: int = 400
+    code: str = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        message_en: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        status: int | None = None,
+        **detail: Any,
+    ) -> None:
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+        self.field = field
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        self.detail = detail
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "code": self.code,
+            "message": self.message,
+            "message_en": self.message_en,
+            "field": self.field,
+        }
+        if self.detail:
+            body["detail"] = self.detail
+        return body
+
+
+class NotAuthenticated(XinyongError):
+    status = 401
+    code = "not_authenticated"
+
+
+class Forbidden(XinyongError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(XinyongError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(XinyongError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(XinyongError):
+    status = 413
+    code = "batch_too_large"
+
+
+class InvalidRequest(XinyongError):
+    status = 422
+    code = "invalid_request"

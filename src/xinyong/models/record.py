@@ -1,0 +1,102 @@
+"""Batches, records (公共信用信息) and their revisions. Records are immutable: a change of
+standing is a new revision (Measures art. 36)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xinyong.models.base import Base, JSONType, UTCDateTime, str_enum
+from xinyong.models.catalog import Category, Disclosure
+
+
+class Channel(enum.StrEnum):
+    """同级推送 / 省统一推送: the same record may come by both and is stored once."""
+
+    same_level = "same_level"
+    province_unified = "province_unified"
+
+
+class Severity(enum.StrEnum):
+    """一般 / 较重 / 严重 失信 (Measures art. 15, 30)."""
+
+    general = "general"
+    serious = "serious"
+    severe = "severe"
+
+
+class Standing(enum.StrEnum):
+    active = "active"
+    expired = "expired"
+    corrected = "corrected"
+    revoked = "revoked"
+    repaired = "repaired"
+
+
+class Batch(Base):
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    via: Mapped[str] = mapped_column(String(10))  # api | file
+    filename: Mapped[str | None] = mapped_column(String(300))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    total: Mapped[int]
+    accepted: Mapped[int]
+    duplicates: Mapped[int]
+    rejected: Mapped[int]
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    answer: Mapped[dict | None] = mapped_column(JSONType)
+
+    __table_args__ = (UniqueConstraint("provider_id", "idempotency_key"),)
+
+
+class Record(Base):
+    __tablename__ = "records"
+
+    subject_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    item_code: Mapped[str] = mapped_column(String(64))
+    catalog_item_id: Mapped[int] = mapped_column(ForeignKey("catalog_items.id"))
+    catalog_version: Mapped[int]
+    category: Mapped[Category] = mapped_column(str_enum(Category))
+    disclosure: Mapped[Disclosure] = mapped_column(str_enum(Disclosure))
+    provider_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    batch_id: Mapped[int] = mapped_column(BigInteger)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    source_id: Mapped[str] = mapped_column(String(100))
+    severity: Mapped[Severity | None] = mapped_column(str_enum(Severity))
+    determined_on: Mapped[date | None]
+    # End of validity (Measures art. 30); null for items that do not expire.
+    expires_on: Mapped[date | None]
+    # Display-safe values: an id_number field holds its masked form here ...
+    fields: Mapped[dict] = mapped_column(JSONType)
+    # ... and its ciphertext here, readable only by the person and authorised roles.
+    protected: Mapped[dict | None] = mapped_column(JSONType)
+    standing: Mapped[Standing] = mapped_column(str_enum(Standing), default=Standing.active)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        # The same record by either channel is stored once (Measures art. 16).
+        UniqueConstraint("subject_id", "provider_id", "item_code", "source_id"),
+        Index(None, "batch_id"),
+    )
+
+
+class RecordRevision(Base):
+    __tablename__ = "record_revisions"
+
+    subject_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    record_id: Mapped[int] = mapped_column(BigInteger)
+    standing: Mapped[Standing] = mapped_column(str_enum(Standing))
+    procedure: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index(None, "subject_id", "record_id"),)

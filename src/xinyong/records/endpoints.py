@@ -1,0 +1,108 @@
+"""POST /api/v1/records/batches — collection by interface (Measures art. 16)."""
+
+from __future__ import annotations
+
+import orjson
+from fastapi import APIRouter, Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from xinyong.core.api import clock, current_principal, database, db_session, endpoint, raw_body
+from xinyong.core.auth import Principal
+from xinyong.core.locks import advisory_xact_lock
+from xinyong.db import Database
+from xinyong.errors import InvalidRequest, PayloadTooLarge
+from xinyong.models import Department, Role
+from xinyong.records.schemas import BatchIn, BatchOut
+from xinyong.records.service import Collector, find_answer, parse_channel
+
+router = APIRouter(tags=["records"])
+
+BATCH_SCHEMA = BatchIn.model_json_schema(ref_template="#/components/schemas/{model}")
+
+
+@router.post(
+    "/records/batches",
+    response_model=BatchOut,
+    **endpoint(
+        Role.provider,
+        errors={
+            400: ["malformed_json", "invalid_body"],
+            409: ["no_published_catalog"],
+            413: ["batch_too_large"],
+            422: ["invalid_channel", "invalid_records"],
+        },
+        summary="Push a batch of records (推送公共信用信息)",
+        openapi={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": BATCH_SCHEMA}},
+            }
+        },
+    ),
+)
+def receive_batch(
+    request: Request,
+    raw: bytes = raw_body,
+    idempotency_key: str | None = Header(
+        default=None,
+        max_length=200,
+        description="a retry with the same key returns the first answer",
+    ),
+    principal: Principal = current_principal,
+    session: Session = db_session,
+    db: Database = Depends(database),
+) -> BatchOut:
+    """Good rows land together in one transaction; bad rows come back by index and field; a
+    record already stored (same item, provider and source_id, by either channel) counts as a
+    duplicate and is stored once. Row error codes: `invalid_credit_code`, `invalid_id_number`,
+    `unknown_item`, `not_item_source`, `missing_field`, `invalid_field`, `unknown_field`,
+    `missing_severity`, `forbidden_field`, `future_date`, `invalid_subject`, `invalid_record`."""
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRequest(
+            f"请求体不是有效的 JSON：{exc}",
+            f"body is not valid JSON: {exc}",
+            code="malformed_json",
+            status=400,
+        ) from None
+    if not isinstance(body, dict):
+        raise InvalidRequest(
+            "请求体应为 JSON 对象",
+            "the body must be a JSON object",
+            code="invalid_body",
+            status=400,
+        )
+    channel = parse_channel(body.get("channel"))
+    records = body.get("records")
+    if not isinstance(records, list):
+        raise InvalidRequest(
+            "records 应为数组", "records must be an array", field="records", code="invalid_records"
+        )
+    limit = db.settings.max_batch_records
+    if len(records) > limit:
+        raise PayloadTooLarge(
+            f"一批最多 {limit} 条记录，本批 {len(records)} 条",
+            f"a batch holds at most {limit} records, got {len(records)}",
+            field="records",
+            limit=limit,
+            received=len(records),
+        )
+    if idempotency_key:
+        # Two retries racing each other must not both be applied.
+        advisory_xact_lock(session, f"batch:{principal.department_id}:{idempotency_key}")
+        answer = find_answer(session, principal.department_id, idempotency_key)
+        if answer is not None:
+            return BatchOut.model_validate(answer)
+    provider = session.get(Department, principal.department_id)
+    collector = Collector(
+        session,
+        request.app.state.collection,
+        provider=provider,
+        channel=channel,
+        via="api",
+        actor=principal.actor,
+        now=clock(request).now(),
+    )
+    collector.feed(enumerate(records))
+    return BatchOut.model_validate(collector.finish(idempotency_key))

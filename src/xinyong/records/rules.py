@@ -1,0 +1,535 @@
+"""Pure rules of collection (Measures art. 14–17, 30): one incoming row in, a prepared row or
+its errors out. No database here; callers pass the compiled catalog, the caller's sector,
+today's date and the cipher for ID numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from xinyong.catalog.rules import forbidden_term
+from xinyong.catalog.schemas import FieldSpec, ItemSpec
+from xinyong.core.crypto import IdCipher
+from xinyong.core.identifiers import (
+    IdentifierError,
+    mask_id_number,
+    validate_credit_code,
+    validate_id_number,
+)
+from xinyong.models import Category, Severity
+
+SEVERITIES = frozenset(s.value for s in Severity)
+CHANNEL_VALUES = ("same_level", "province_unified")
+SOURCE_ID_MAX = 100
+NAME_MAX = 200
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class ValidityPolicy:
+    """Measures art. 30: general 1 year, severe 3 years, from determination, unless law sets
+    another period (the item's ``legal_validity_years``). Years are settings."""
+
+    general: int = 1
+    serious: int = 1
+    severe: int = 3
+
+    def years(self, item: ItemSpec, severity: str) -> int:
+        if item.legal_validity_years:
+            return item.legal_validity_years
+        return {"general": self.general, "serious": self.serious, "severe": self.severe}[severity]
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def expires_on(determined_on: date, years: int) -> date:
+    """The first day on which the record no longer counts: validity runs ``years`` from the
+    day of determination (Measures art. 30), so a record determined 2025-03-01 with 1 year
+    counts through 2026-02-28 and is expired from 2026-03-01."""
+    return add_years(determined_on, years)
+
+
+class FieldProblem(Exception):
+    def __init__(self, code: str, message: str, message_en: str) -> None:
+        self.code, self.message, self.message_en = code, message, message_en
+
+
+Checker = Callable[[Any], Any]
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    raise FieldProblem("invalid_field", "应为文本", "must be text")
+
+
+def _string_checker(limit: int) -> Checker:
+    def check(value: Any) -> str:
+        text = _as_text(value)
+        if len(text) > limit:
+            raise FieldProblem(
+                "invalid_field", f"长度超过 {limit} 个字符", f"longer than {limit} characters"
+            )
+        return text
+
+    return check
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value if type(value) is date else value.date()  # datetime from Excel
+    text = _as_text(value).replace("/", "-")
+    if len(text) == 8 and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    if not _DATE_RE.match(text):
+        raise FieldProblem("invalid_field", "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FieldProblem("invalid_field", "不是有效日期", "not a real date") from None
+
+
+def _date_checker(value: Any) -> str:
+    return parse_date(value).isoformat()
+
+
+def _decimal_checker(value: Any) -> str:
+    if isinstance(value, bool):
+        raise FieldProblem("invalid_field", "应为数值", "must be a number")
+    try:
+        number = Decimal(_as_text(value).replace(",", ""))
+    except InvalidOperation:
+        raise FieldProblem("invalid_field", "应为数值", "must be a number") from None
+    if not number.is_finite():
+        raise FieldProblem("invalid_field", "应为有限数值", "must be a finite number")
+    return str(number)
+
+
+def _integer_checker(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = _as_text(value)
+    if not re.fullmatch(r"[+-]?\d{1,18}", text):
+        raise FieldProblem("invalid_field", "应为整数", "must be an integer")
+    return int(text)
+
+
+def _credit_code_checker(value: Any) -> str:
+    try:
+        return validate_credit_code(_as_text(value))
+    except IdentifierError as exc:
+        raise FieldProblem("invalid_credit_code", exc.message, exc.message_en) from None
+
+
+def _enum_checker(values: list[str]) -> Checker:
+    allowed = frozenset(values)
+    shown = "、".join(values)
+
+    def check(value: Any) -> str:
+        text = _as_text(value)
+        if text not in allowed:
+            raise FieldProblem("invalid_field", f"应为：{shown}", f"must be one of: {shown}")
+        return text
+
+    return check
+
+
+@dataclass(frozen=True)
+class CompiledField:
+    name: str
+    label: str
+    type: str
+    required: bool
+    check: Checker | None  # None for id_number: handled with the cipher
+
+
+def _compile_field(spec: FieldSpec) -> CompiledField:
+    check: Checker | None
+    if spec.type == "string":
+        check = _string_checker(spec.max_length or 200)
+    elif spec.type == "text":
+        check = _string_checker(spec.max_length or 4000)
+    elif spec.type == "date":
+        check = _date_checker
+    elif spec.type == "decimal":
+        check = _decimal_checker
+    elif spec.type == "integer":
+        check = _integer_checker
+    elif spec.type == "credit_code":
+        check = _credit_code_checker
+    elif spec.type == "enum":
+        check = _enum_checker(spec.values or [])
+    else:
+        check = None
+    return CompiledField(spec.name, spec.label, spec.type, spec.required, check)
+
+
+@dataclass(frozen=True)
+class CompiledItem:
+    id: int
+    version: int
+    spec: ItemSpec
+    fields: dict[str, CompiledField]
+    by_label: dict[str, str]
+    negative: bool
+    allows_organisation: bool
+    allows_person: bool
+    sources: frozenset[str]
+
+
+def compile_item(item_id: int, version: int, spec: ItemSpec) -> CompiledItem:
+    return CompiledItem(
+        id=item_id,
+        version=version,
+        spec=spec,
+        fields={f.name: _compile_field(f) for f in spec.fields},
+        by_label={f.label: f.name for f in spec.fields},
+        negative=spec.category == Category.negative,
+        allows_organisation="organisation" in spec.subject_types,
+        allows_person="person" in spec.subject_types,
+        sources=frozenset(spec.sources),
+    )
+
+
+@dataclass(slots=True)
+class PersonRef:
+    """A person named inside a record (a linked legal representative, say)."""
+
+    id_number: str
+    id_hash: str
+    name: str
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class PreparedRow:
+    index: int
+    item: CompiledItem
+    source_id: str
+    credit_code: str | None
+    person: PersonRef | None  # set when the subject is a natural person
+    name: str
+    fields: dict[str, Any]
+    protected: dict[str, str] | None
+    severity: str | None
+    determined_on: date | None
+    expires_on: date | None
+    links: list[PersonRef] = field(default_factory=list)
+
+
+def _err(errors: list[dict], fld: str | None, code: str, message: str, message_en: str) -> None:
+    errors.append({"field": fld, "code": code, "message": message, "message_en": message_en})
+
+
+def prepare_row(
+    index: int,
+    raw: Any,
+    *,
+    items: dict[str, CompiledItem],
+    provider_kind: str,
+    today: date,
+    cipher: IdCipher,
+    validity: ValidityPolicy,
+) -> PreparedRow | list[dict]:
+    """Validate one incoming record; return it prepared for storage or the list of its errors.
+
+    Errors carry stable codes (docs/api.md): invalid_credit_code, invalid_id_number,
+    unknown_item, not_item_source, missing_field, invalid_field, unknown_field,
+    missing_severity, forbidden_field, future_date, invalid_subject.
+    """
+    errors: list[dict] = []
+    if not isinstance(raw, dict):
+        _err(errors, None, "invalid_record", "记录应为对象", "a record must be an object")
+        return errors
+    code = raw.get("item")
+    item = items.get(code) if isinstance(code, str) else None
+    if item is None:
+        _err(
+            errors,
+            "item",
+            "unknown_item",
+            f"目录中没有信息项 {code!r}（按目录归集，办法第八条）",
+            f"item {code!r} is not in the published catalog (Measures art. 8)",
+        )
+        return errors
+    if provider_kind not in item.sources:
+        # Measures art. 16: a provider answers for what it provides, within its own duties.
+        _err(
+            errors,
+            "item",
+            "not_item_source",
+            f"本单位不是信息项“{item.spec.name}”的数据来源单位",
+            f"your department is not a source of item {item.spec.code}",
+        )
+        return errors
+
+    source_id = raw.get("source_id")
+    if not isinstance(source_id, str) or not source_id.strip():
+        _err(
+            errors,
+            "source_id",
+            "missing_field",
+            "缺少来源记录编号 source_id",
+            "source_id is required",
+        )
+        source_id = ""
+    elif len(source_id) > SOURCE_ID_MAX:
+        _err(
+            errors,
+            "source_id",
+            "invalid_field",
+            f"source_id 超过 {SOURCE_ID_MAX} 个字符",
+            f"source_id is longer than {SOURCE_ID_MAX} characters",
+        )
+
+    credit_code: str | None = None
+    person: PersonRef | None = None
+    name = ""
+    subject = raw.get("subject")
+    if not isinstance(subject, dict):
+        _err(errors, "subject", "missing_field", "缺少信息主体", "subject is required")
+    else:
+        raw_code, raw_id = subject.get("credit_code"), subject.get("id_number")
+        raw_name = subject.get("name")
+        if isinstance(raw_name, str) and raw_name.strip():
+            name = raw_name.strip()
+            if len(name) > NAME_MAX:
+                _err(errors, "subject.name", "invalid_field", "名称过长", "name is too long")
+        else:
+            _err(
+                errors, "subject.name", "missing_field", "缺少主体名称", "subject.name is required"
+            )
+        if bool(raw_code) == bool(raw_id):
+            _err(
+                errors,
+                "subject",
+                "invalid_subject",
+                "主体须且只须给出统一社会信用代码或身份证号码之一",
+                "give exactly one of subject.credit_code and subject.id_number",
+            )
+        elif raw_code:
+            try:
+                credit_code = validate_credit_code(str(raw_code))
+            except IdentifierError as exc:
+                _err(errors, "subject.credit_code", exc.code, exc.message, exc.message_en)
+            else:
+                if not item.allows_organisation:
+                    _err(
+                        errors,
+                        "subject",
+                        "invalid_subject",
+                        f"信息项“{item.spec.name}”只适用于自然人",
+                        f"item {item.spec.code} applies to natural persons only",
+                    )
+        else:
+            try:
+                number = validate_id_number(str(raw_id), today=today)
+            except IdentifierError as exc:
+                _err(errors, "subject.id_number", exc.code, exc.message, exc.message_en)
+            else:
+                person = PersonRef(number, cipher.lookup_hash(number), name)
+                if not item.allows_person:
+                    _err(
+                        errors,
+                        "subject",
+                        "invalid_subject",
+                        f"信息项“{item.spec.name}”只适用于法人和其他组织",
+                        f"item {item.spec.code} applies to organisations only",
+                    )
+
+    clean: dict[str, Any] = {}
+    protected: dict[str, str] = {}
+    clear_ids: dict[str, str] = {}
+    raw_fields = raw.get("fields")
+    if raw_fields is None:
+        raw_fields = {}
+    if not isinstance(raw_fields, dict):
+        _err(errors, "fields", "invalid_field", "fields 应为对象", "fields must be an object")
+        raw_fields = {}
+    for key, value in raw_fields.items():
+        name_key = key if key in item.fields else item.by_label.get(key)
+        if name_key is None:
+            term = forbidden_term(str(key))
+            if term:
+                _err(
+                    errors,
+                    f"fields.{key}",
+                    "forbidden_field",
+                    f"禁止归集的信息：{key}（办法第十四条）",
+                    f"{key} is data that may not be collected (Measures art. 14)",
+                )
+            else:
+                _err(
+                    errors,
+                    f"fields.{key}",
+                    "unknown_field",
+                    f"目录中信息项没有字段 {key}",
+                    f"the item has no field {key}",
+                )
+            continue
+        if value is None or value == "":
+            continue
+        spec = item.fields[name_key]
+        try:
+            if spec.check is None:  # id_number: encrypted at rest, masked for display
+                number = validate_id_number(_as_text(value), today=today)
+                clean[name_key] = mask_id_number(number)
+                protected[name_key] = cipher.encrypt(number)
+                clear_ids[name_key] = number
+            else:
+                clean[name_key] = spec.check(value)
+        except FieldProblem as exc:
+            _err(
+                errors,
+                f"fields.{name_key}",
+                exc.code,
+                f"{spec.label}：{exc.message}",
+                f"{name_key}: {exc.message_en}",
+            )
+        except IdentifierError as exc:
+            _err(
+                errors,
+                f"fields.{name_key}",
+                exc.code,
+                f"{spec.label}：{exc.message}",
+                f"{name_key}: {exc.message_en}",
+            )
+    for spec in item.fields.values():
+        if (
+            spec.required
+            and spec.name not in clean
+            and not any(e["field"] == f"fields.{spec.name}" for e in errors)
+        ):
+            _err(
+                errors,
+                f"fields.{spec.name}",
+                "missing_field",
+                f"缺少必填字段：{spec.label}",
+                f"required field {spec.name} is missing",
+            )
+    decision_field = item.spec.decision_date_field
+    if decision_field and decision_field in clean and clean[decision_field] > today.isoformat():
+        _err(
+            errors,
+            f"fields.{decision_field}",
+            "future_date",
+            "决定日期晚于今天",
+            "the decision date is in the future",
+        )
+
+    severity = raw.get("severity")
+    determined_on: date | None = None
+    expiry: date | None = None
+    if item.negative:
+        # Measures art. 15: a provider marks each failure with its severity.
+        if severity in (None, ""):
+            _err(
+                errors,
+                "severity",
+                "missing_severity",
+                "负面信息须标明失信程度（办法第十五条）",
+                "a negative record must state its severity (Measures art. 15)",
+            )
+        elif severity not in SEVERITIES:
+            _err(
+                errors,
+                "severity",
+                "invalid_field",
+                "失信程度应为 general、serious 或 severe",
+                "severity must be general, serious or severe",
+            )
+        raw_day = raw.get("determined_on")
+        if raw_day in (None, ""):
+            _err(
+                errors,
+                "determined_on",
+                "missing_field",
+                "负面信息须给出认定日期（办法第三十条）",
+                "a negative record needs determined_on (Measures art. 30)",
+            )
+        else:
+            try:
+                determined_on = parse_date(raw_day)
+            except FieldProblem as exc:
+                _err(errors, "determined_on", exc.code, exc.message, exc.message_en)
+            else:
+                if determined_on > today:
+                    _err(
+                        errors,
+                        "determined_on",
+                        "future_date",
+                        "认定日期晚于今天",
+                        "determined_on is in the future",
+                    )
+                elif severity in SEVERITIES:
+                    expiry = expires_on(determined_on, validity.years(item.spec, severity))
+    else:
+        if severity not in (None, ""):
+            _err(
+                errors,
+                "severity",
+                "invalid_field",
+                "只有负面信息标明失信程度",
+                "only negative records carry a severity",
+            )
+        severity = None
+        raw_day = raw.get("determined_on")
+        if raw_day not in (None, ""):
+            try:
+                determined_on = parse_date(raw_day)
+            except FieldProblem as exc:
+                _err(errors, "determined_on", exc.code, exc.message, exc.message_en)
+            else:
+                if determined_on > today:
+                    _err(
+                        errors,
+                        "determined_on",
+                        "future_date",
+                        "认定日期晚于今天",
+                        "determined_on is in the future",
+                    )
+
+    links: list[PersonRef] = []
+    for link in item.spec.links:
+        number = clear_ids.get(link.id_field)
+        if number:
+            person_name = clean.get(link.name_field)
+            if not person_name:
+                label = item.fields[link.name_field].label
+                _err(
+                    errors,
+                    f"fields.{link.name_field}",
+                    "missing_field",
+                    f"给出身份证号码的关联人须同时给出姓名：{label}",
+                    f"{link.name_field} is required with {link.id_field}",
+                )
+                continue
+            links.append(PersonRef(number, cipher.lookup_hash(number), person_name, link.role))
+    if errors:
+        return errors
+    return PreparedRow(
+        index=index,
+        item=item,
+        source_id=source_id.strip(),
+        credit_code=credit_code,
+        person=person,
+        name=name,
+        fields=clean,
+        protected=protected or None,
+        severity=severity,
+        determined_on=determined_on,
+        expires_on=expiry,
+        links=links,
+    )

@@ -1,0 +1,115 @@
+"""API shapes of collection and the archive."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class SubjectRefIn(BaseModel):
+    credit_code: str | None = Field(default=None, description="统一社会信用代码 (organisations)")
+    id_number: str | None = Field(default=None, description="居民身份证号码 (natural persons)")
+    name: str = Field(description="名称或姓名")
+
+
+class RecordIn(BaseModel):
+    item: str = Field(description="catalog item code, e.g. administrative_penalty")
+    source_id: str = Field(description="the provider's own id of the record; dedup key")
+    subject: SubjectRefIn
+    fields: dict[str, Any] = Field(description="by field name (or Chinese label)")
+    severity: Literal["general", "serious", "severe"] | None = Field(
+        default=None, description="negative records only (Measures art. 15)"
+    )
+    determined_on: date | None = Field(
+        default=None, description="date the failure was determined (Measures art. 30)"
+    )
+
+
+class BatchIn(BaseModel):
+    channel: Literal["same_level", "province_unified"] = Field(
+        description="同级推送 or 省统一推送; a record that came by either is stored once"
+    )
+    records: list[RecordIn] = Field(max_length=10_000)
+
+
+class FieldErrorOut(BaseModel):
+    field: str | None
+    code: str
+    message: str
+    message_en: str
+
+
+class RejectedOut(BaseModel):
+    index: int
+    errors: list[FieldErrorOut]
+
+
+class BatchOut(BaseModel):
+    batch_id: str
+    accepted: int
+    duplicates: int
+    rejected: list[RejectedOut]
+
+
+class RecordOut(BaseModel):
+    id: str
+    item: str
+    item_name: str
+    category: str
+    disclosure: str
+    standing: Literal["active", "expired", "corrected", "revoked", "repaired"]
+    provider: str
+    provider_name: str
+    channel: str
+    batch_id: str
+    catalog_version: int
+    source_id: str
+    severity: str | None
+    determined_on: date | None
+    expires_on: date | None
+    received_at: datetime
+    fields: dict[str, Any]
+
+
+class NameOut(BaseModel):
+    name: str
+    since: datetime
+
+
+class LinkOut(BaseModel):
+    role: str
+    direction: Literal["person", "organisation"] = Field(
+        description="person: a person linked to this organisation; organisation: an "
+        "organisation this person is linked to"
+    )
+    name: str
+    key: str = Field(description="credit code, or masked ID number")
+    started_at: datetime
+    ended_at: datetime | None
+
+
+class SubjectOut(BaseModel):
+    id: str
+    kind: str
+    name: str
+    credit_code: str | None
+    id_number: str | None = Field(description="masked (first 6 + last 4) unless you may see it")
+    region_code: str | None
+    registering_authority: str | None
+    registering_authority_name: str | None
+    entity_type: str | None
+    entity_type_name: str | None
+    is_government_agency: bool
+    created_at: datetime
+    names: list[NameOut]
+    links: list[LinkOut]
+
+
+class ArchiveOut(BaseModel):
+    subject: SubjectOut
+    as_of: date
+    visible_disclosures: list[str]
+    categories: dict[str, list[RecordOut]]
+    counts: dict[str, int]

@@ -1,0 +1,70 @@
+"""One settings object, read from ``XINYONG_*`` environment variables (see docs/settings.md)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="XINYONG_", env_file=None, extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./var/xinyong.db",
+        description="SQLAlchemy URL. Embedded default: SQLite (WAL) under ./var/; production: "
+        "postgresql+psycopg://user@host/db",
+    )
+    var_dir: Path = Field(
+        default=Path("./var"), description="Where the embedded default keeps files"
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Base64 of 32+ random bytes. Derives the key that encrypts ID numbers at rest "
+        "and the key of their lookup hash. If unset, one is generated once into var/secret.key.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_batch_records: int = Field(default=10_000, description="Larger record batches get 413")
+    idempotency_ttl_hours: int = Field(
+        default=72, description="How long a batch answer is replayed"
+    )
+    validity_years_general: int = Field(
+        default=1, description="Measures art. 30: validity of a general (一般) failure record"
+    )
+    validity_years_serious: int = Field(
+        default=1,
+        description="Validity of a serious (较重) failure record; Measures art. 30 names only "
+        "general (1 year) and severe (3 years), so 较重 defaults to the general period",
+    )
+    validity_years_severe: int = Field(
+        default=3, description="Measures art. 30: validity of a severe (严重) failure record"
+    )
+    sql_echo: bool = False
+
+    @cached_property
+    def master_key(self) -> bytes:
+        if self.secret_key:
+            key = base64.b64decode(self.secret_key)
+        else:
+            path = self.var_dir / "secret.key"
+            if path.exists():
+                key = base64.b64decode(path.read_text().strip())
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                key = secrets.token_bytes(32)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(base64.b64encode(key).decode())
+        if len(key) < 32:
+            raise ValueError("XINYONG_SECRET_KEY must decode to at least 32 bytes")
+        return key
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

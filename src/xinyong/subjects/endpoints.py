@@ -1,0 +1,95 @@
+"""GET /api/v1/subjects/{key} and /archive."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from xinyong.core import audit
+from xinyong.core.api import clock, current_principal, database, db_session, endpoint
+from xinyong.core.auth import Principal
+from xinyong.db import Database
+from xinyong.models import Category, Role
+from xinyong.records.schemas import ArchiveOut, SubjectOut
+from xinyong.subjects.archive import read_archive, subject_out
+from xinyong.subjects.rules import sees_full_id_number
+from xinyong.subjects.service import find_subject
+
+router = APIRouter(tags=["subjects"])
+
+EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role.authority)
+KEY_ERRORS = {404: ["subject_not_found"], 422: ["invalid_credit_code", "invalid_id_number"]}
+
+
+@router.get(
+    "/subjects/{key}",
+    response_model=SubjectOut,
+    **endpoint(
+        *EVERYONE, errors=KEY_ERRORS, summary="A subject (信息主体) by credit code or ID number"
+    ),
+)
+def get_subject(
+    key: str,
+    request: Request,
+    purpose: str | None = Query(default=None, max_length=200),
+    principal: Principal = current_principal,
+    session: Session = db_session,
+    db: Database = Depends(database),
+) -> SubjectOut:
+    """The subject's identity, name history and linked persons. ID numbers are masked (first 6
+    and last 4) except for the person itself and the authority."""
+    subject = find_subject(session, key, cipher=db.cipher)
+    if subject.id_cipher and sees_full_id_number(principal, subject.id):
+        audit.log(
+            session,
+            actor=principal.actor,
+            action="subject.read",
+            at=clock(request).now(),
+            subject_id=subject.id,
+            target_type="subject",
+            target_id=subject.id,
+            purpose=(purpose or "本人查询")[:200],
+            detail={"full_id_numbers": True},
+        )
+    return subject_out(session, subject, principal, db.cipher)
+
+
+@router.get(
+    "/subjects/{key}/archive",
+    response_model=ArchiveOut,
+    **endpoint(
+        *EVERYONE,
+        errors={**KEY_ERRORS, 422: [*KEY_ERRORS[422], "missing_purpose"]},
+        summary="A subject's credit archive (信用档案)",
+    ),
+)
+def get_archive(
+    key: str,
+    request: Request,
+    purpose: str | None = Query(
+        default=None,
+        max_length=200,
+        description="why you read it; required of departments (every read of non-public "
+        "data is logged with its purpose, 004 §14)",
+    ),
+    category: Category | None = Query(default=None),
+    principal: Principal = current_principal,
+    session: Session = db_session,
+    db: Database = Depends(database),
+) -> ArchiveOut:
+    """Records by category with their standing, filtered by the caller's right to each
+    disclosure class (Measures art. 19–22): the public sees active public records only;
+    departments also government-shared ones and the archive's history; authorised-query
+    items need the subject's authorisation or the subject itself."""
+    subject = find_subject(session, key, cipher=db.cipher)
+    now = clock(request).now()
+    return read_archive(
+        session,
+        subject,
+        principal,
+        cipher=db.cipher,
+        now=now,
+        today=now.date(),
+        purpose=purpose,
+        category=category,
+    )

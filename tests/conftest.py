@@ -1,0 +1,127 @@
+"""Every database test runs twice: on SQLite (the embedded default) and on PostgreSQL.
+
+Each backend gets a fresh database migrated once per test session by Alembic; after every
+test its tables are emptied and the default catalog is published again, so tests see a
+clean platform and exercise the real commits, as production does.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from xinyong.app import create_app
+from xinyong.catalog.service import ensure_default_catalog
+from xinyong.core.clock import SHANGHAI, FixedClock
+from xinyong.db import Database
+from xinyong.migrations import upgrade
+from xinyong.models import Base
+from xinyong.settings import Settings
+
+PG_ADMIN_URL = os.environ.get(
+    "XINYONG_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_PG = os.environ.get("XINYONG_REQUIRE_POSTGRES") == "1"
+TEST_SECRET = "dGVzdC1zZWNyZXQta2V5LWZvci14aW55b25nLXRlc3RzLTMyYnl0ZXM="
+START = datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
+
+_pg_skipped_reason: str | None = None
+
+
+def _pg_available() -> str | None:
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return None
+    except psycopg.OperationalError as exc:
+        return str(exc).strip().splitlines()[0]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _pg_skipped_reason
+    _pg_skipped_reason = _pg_available()
+    if _pg_skipped_reason and REQUIRE_PG:
+        raise pytest.UsageError(f"PostgreSQL is required but unreachable: {_pg_skipped_reason}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    if _pg_skipped_reason:
+        terminalreporter.write_line(
+            "!! PostgreSQL was not reachable: the PostgreSQL half of the suite was SKIPPED "
+            f"({_pg_skipped_reason}). Only SQLite was tested.",
+            red=True,
+            bold=True,
+        )
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "xinyong.db"
+        url = f"sqlite:///{path}"
+        upgrade(url)
+        yield url
+        return
+    if _pg_skipped_reason:
+        pytest.skip(f"PostgreSQL unreachable: {_pg_skipped_reason}")
+    name = f"xinyong_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    url = f"{base}/{name}"
+    upgrade(url)
+    yield url
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, secret_key=TEST_SECRET, var_dir=tmp_path)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def db(settings: Settings, clock: FixedClock) -> Iterator[Database]:
+    database = Database(settings)
+    with database.transaction() as session:
+        ensure_default_catalog(session, now=clock.now())
+    yield database
+    _empty(database)
+    database.dispose()
+
+
+def _empty(database: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with database.engine.begin() as conn:
+        if database.dialect == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+        conn.execute(
+            text("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, :h)"),
+            {"h": "0" * 64},
+        )
+
+
+@pytest.fixture
+def app(db: Database, clock: FixedClock):  # type: ignore[no-untyped-def]
+    return create_app(db.settings, clock=clock, db=db)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as test_client:
+        yield test_client
