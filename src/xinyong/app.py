@@ -15,7 +15,6 @@ from xinyong.db import Database
 from xinyong.departments.endpoints import router as departments_router
 from xinyong.errors import XinyongError
 from xinyong.records.endpoints import router as records_router
-from xinyong.records.rules import ValidityPolicy
 from xinyong.records.service import CollectionContext
 from xinyong.settings import Settings
 from xinyong.subjects.endpoints import router as subjects_router
@@ -52,15 +51,7 @@ def create_app(
     )
     app.state.db = db
     app.state.clock = clock or Clock()
-    app.state.collection = CollectionContext(
-        ids=_LazyIds(db),
-        cipher=db.cipher,
-        validity=ValidityPolicy(
-            general=settings.validity_years_general,
-            serious=settings.validity_years_serious,
-            severe=settings.validity_years_severe,
-        ),
-    )
+    app.state.collection = CollectionContext(db)
 
     @app.exception_handler(XinyongError)
     async def _xinyong_error(_request: Request, exc: XinyongError) -> JSONResponse:
@@ -107,16 +98,3 @@ def create_app(
         return {"status": "ok", "database": db.dialect}
 
     return app
-
-
-class _LazyIds:
-    """Registers the process's id node on first use, not at app creation."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    def next_id(self) -> int:
-        return self._db.ids.next_id()
-
-    def take(self, n: int) -> list[int]:
-        return self._db.ids.take(n)

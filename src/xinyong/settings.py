@@ -31,9 +31,6 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_batch_records: int = Field(default=10_000, description="Larger record batches get 413")
-    idempotency_ttl_hours: int = Field(
-        default=72, description="How long a batch answer is replayed"
-    )
     validity_years_general: int = Field(
         default=1, description="Measures art. 30: validity of a general (一般) failure record"
     )

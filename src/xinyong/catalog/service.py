@@ -130,7 +130,7 @@ class PublishedCatalog:
     items: dict[str, CompiledItem]
 
 
-_cache: dict[tuple[str, int], PublishedCatalog] = {}
+_cache: dict[tuple[str, int, datetime | None], PublishedCatalog] = {}
 _cache_lock = threading.Lock()
 
 
@@ -142,13 +142,13 @@ def published_catalog(session: Session) -> PublishedCatalog | None:
     picked up by every other on its next batch.
     """
     row = session.execute(
-        select(CatalogVersion.id, CatalogVersion.number).where(
+        select(CatalogVersion.id, CatalogVersion.number, CatalogVersion.published_at).where(
             CatalogVersion.status == CatalogStatus.published
         )
     ).first()
     if row is None:
         return None
-    key = (str(session.get_bind().url), row.id)
+    key = (str(session.get_bind().url), row.id, row.published_at)
     cached = _cache.get(key)
     if cached is not None:
         return cached

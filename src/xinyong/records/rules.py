@@ -77,7 +77,7 @@ def _as_text(value: Any) -> str:
 
 def _string_checker(limit: int) -> Checker:
     def check(value: Any) -> str:
-        text = _as_text(value)
+        text = value.strip() if type(value) is str else _as_text(value)
         if len(text) > limit:
             raise FieldProblem(
                 "invalid_field", f"长度超过 {limit} 个字符", f"longer than {limit} characters"
@@ -88,6 +88,11 @@ def _string_checker(limit: int) -> Checker:
 
 
 def parse_date(value: Any) -> date:
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:  # the common case: already YYYY-MM-DD
+            return date.fromisoformat(value)
+        except ValueError:
+            raise FieldProblem("invalid_field", "不是有效日期", "not a real date") from None
     if isinstance(value, date):
         return value if type(value) is date else value.date()  # datetime from Excel
     text = _as_text(value).replace("/", "-")
@@ -109,7 +114,7 @@ def _decimal_checker(value: Any) -> str:
     if isinstance(value, bool):
         raise FieldProblem("invalid_field", "应为数值", "must be a number")
     try:
-        number = Decimal(_as_text(value).replace(",", ""))
+        number = Decimal((value if type(value) is str else _as_text(value)).replace(",", ""))
     except InvalidOperation:
         raise FieldProblem("invalid_field", "应为数值", "must be a number") from None
     if not number.is_finite():
@@ -128,7 +133,7 @@ def _integer_checker(value: Any) -> int:
 
 def _credit_code_checker(value: Any) -> str:
     try:
-        return validate_credit_code(_as_text(value))
+        return validate_credit_code(value if type(value) is str else _as_text(value))
     except IdentifierError as exc:
         raise FieldProblem("invalid_credit_code", exc.message, exc.message_en) from None
 
@@ -138,7 +143,7 @@ def _enum_checker(values: list[str]) -> Checker:
     shown = "、".join(values)
 
     def check(value: Any) -> str:
-        text = _as_text(value)
+        text = value.strip() if type(value) is str else _as_text(value)
         if text not in allowed:
             raise FieldProblem("invalid_field", f"应为：{shown}", f"must be one of: {shown}")
         return text
@@ -182,7 +187,8 @@ class CompiledItem:
     version: int
     spec: ItemSpec
     fields: dict[str, CompiledField]
-    by_label: dict[str, str]
+    lookup: dict[str, CompiledField]  # by field name and by Chinese label (file headers)
+    required: tuple[str, ...]
     negative: bool
     allows_organisation: bool
     allows_person: bool
@@ -190,12 +196,14 @@ class CompiledItem:
 
 
 def compile_item(item_id: int, version: int, spec: ItemSpec) -> CompiledItem:
+    fields = {f.name: _compile_field(f) for f in spec.fields}
     return CompiledItem(
         id=item_id,
         version=version,
         spec=spec,
-        fields={f.name: _compile_field(f) for f in spec.fields},
-        by_label={f.label: f.name for f in spec.fields},
+        fields=fields,
+        lookup={**{f.label: f for f in fields.values()}, **fields},
+        required=tuple(f.name for f in fields.values() if f.required),
         negative=spec.category == Category.negative,
         allows_organisation="organisation" in spec.subject_types,
         allows_person="person" in spec.subject_types,
@@ -358,9 +366,10 @@ def prepare_row(
     if not isinstance(raw_fields, dict):
         _err(errors, "fields", "invalid_field", "fields 应为对象", "fields must be an object")
         raw_fields = {}
+    lookup = item.lookup
     for key, value in raw_fields.items():
-        name_key = key if key in item.fields else item.by_label.get(key)
-        if name_key is None:
+        spec = lookup.get(key)
+        if spec is None:
             term = forbidden_term(str(key))
             if term:
                 _err(
@@ -381,7 +390,7 @@ def prepare_row(
             continue
         if value is None or value == "":
             continue
-        spec = item.fields[name_key]
+        name_key = spec.name
         try:
             if spec.check is None:  # id_number: encrypted at rest, masked for display
                 number = validate_id_number(_as_text(value), today=today)
@@ -406,12 +415,11 @@ def prepare_row(
                 f"{spec.label}：{exc.message}",
                 f"{name_key}: {exc.message_en}",
             )
-    for spec in item.fields.values():
-        if (
-            spec.required
-            and spec.name not in clean
-            and not any(e["field"] == f"fields.{spec.name}" for e in errors)
-        ):
+    for required in item.required:
+        if required in clean:
+            continue
+        spec = item.fields[required]
+        if not any(e["field"] == f"fields.{spec.name}" for e in errors):
             _err(
                 errors,
                 f"fields.{spec.name}",

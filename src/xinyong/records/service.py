@@ -4,10 +4,10 @@ rows stored once, together, in the caller's transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,10 +16,11 @@ from xinyong.core import audit
 from xinyong.core.clock import local_date
 from xinyong.core.crypto import IdCipher
 from xinyong.core.ids import IdGenerator
+from xinyong.db import Database
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.models import Batch, Channel, Department, Record
 from xinyong.records.rules import PersonRef, PreparedRow, ValidityPolicy, prepare_row
-from xinyong.records.writers import write_records
+from xinyong.records.writers import timestamp_value, write_records
 from xinyong.subjects.service import (
     link_persons,
     rename_from_registration,
@@ -30,11 +31,26 @@ from xinyong.subjects.service import (
 CHUNK_ROWS = 10_000
 
 
-@dataclass(frozen=True)
 class CollectionContext:
-    ids: IdGenerator
-    cipher: IdCipher
-    validity: ValidityPolicy
+    """What collection needs of the process: its id generator, the ID-number cipher and the
+    validity periods from settings."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        s = db.settings
+        self.validity = ValidityPolicy(
+            general=s.validity_years_general,
+            serious=s.validity_years_serious,
+            severe=s.validity_years_severe,
+        )
+
+    @property
+    def ids(self) -> IdGenerator:
+        return self._db.ids
+
+    @property
+    def cipher(self) -> IdCipher:
+        return self._db.cipher
 
 
 def find_answer(session: Session, provider_id: int, idempotency_key: str) -> dict | None:
@@ -83,6 +99,7 @@ class Collector:
         self.rejected: list[dict] = []
         self.item_counts: dict[str, int] = {}
         self._pending: list[PreparedRow] = []
+        self._received_at = timestamp_value(session.get_bind().dialect.name, now)
 
     def feed(self, rows: Iterable[tuple[int, Any]]) -> None:
         for index, raw in rows:
@@ -127,53 +144,61 @@ class Collector:
         person_ids, _ = resolve_persons(
             self.session, persons, ids=ids, cipher=self.ctx.cipher, now=self.now
         )
-        values = []
+        tuples: list[tuple] = []
+        seen: set[tuple[int, str, str]] = set()
+        registrations: dict[int, tuple[int, PreparedRow]] = {}
+        dump, received_at = orjson.dumps, self._received_at
+        provider_id, batch_id, channel = self.provider.id, self.batch_id, self.channel.value
         for row, rid in zip(rows, record_ids, strict=True):
-            subject_id = (
-                org_ids[row.credit_code]
-                if row.credit_code is not None
-                else person_ids[row.person.id_hash]
-            )  # type: ignore[union-attr]
-            item = row.item
-            values.append(
-                {
-                    "subject_id": subject_id,
-                    "id": rid,
-                    "item_code": item.spec.code,
-                    "catalog_item_id": item.id,
-                    "catalog_version": item.version,
-                    "category": item.spec.category.value,
-                    "disclosure": item.spec.disclosure.value,
-                    "provider_id": self.provider.id,
-                    "batch_id": self.batch_id,
-                    "channel": self.channel.value,
-                    "source_id": row.source_id,
-                    "severity": row.severity,
-                    "determined_on": row.determined_on,
-                    "expires_on": row.expires_on,
-                    "fields": row.fields,
-                    "protected": row.protected,
-                    "standing": "active",
-                    "received_at": self.now,
-                }
+            if row.credit_code is not None:
+                subject_id = org_ids[row.credit_code]
+            else:
+                subject_id = person_ids[row.person.id_hash]  # type: ignore[union-attr]
+            spec = row.item.spec
+            key = (subject_id, spec.code, row.source_id)
+            if key in seen:  # the same record twice in one batch is stored once
+                continue
+            seen.add(key)
+            if spec.registers_subject and row.credit_code is not None:
+                registrations[rid] = (subject_id, row)
+            tuples.append(
+                (
+                    subject_id,
+                    rid,
+                    spec.code,
+                    row.item.id,
+                    row.item.version,
+                    spec.category.value,
+                    spec.disclosure.value,
+                    provider_id,
+                    batch_id,
+                    channel,
+                    row.source_id,
+                    row.severity,
+                    None if row.determined_on is None else row.determined_on.isoformat(),
+                    None if row.expires_on is None else row.expires_on.isoformat(),
+                    dump(row.fields).decode(),
+                    None if row.protected is None else dump(row.protected).decode(),
+                    "active",
+                    received_at,
+                )
             )
-        inserted = write_records(self.session, values)
+        inserted = write_records(self.session, tuples)
         self.accepted += len(inserted)
         self.duplicates += len(rows) - len(inserted)
+        counts = self.item_counts
         renames: dict[int, tuple[str, int]] = {}
         links: list[tuple[int, int, str, int]] = []
-        for row, value in zip(rows, values, strict=True):
-            if value["id"] not in inserted:
+        for stored in inserted:
+            code = stored[2]
+            counts[code] = counts.get(code, 0) + 1
+            registration = registrations.get(stored[1])
+            if registration is None:
                 continue
-            code = row.item.spec.code
-            self.item_counts[code] = self.item_counts.get(code, 0) + 1
-            if row.item.spec.registers_subject and row.credit_code is not None:
-                if value["subject_id"] not in new_orgs:
-                    renames[value["subject_id"]] = (row.name, value["id"])
-                links.extend(
-                    (value["subject_id"], person_ids[p.id_hash], p.role, value["id"])
-                    for p in row.links
-                )
+            subject_id, row = registration
+            if subject_id not in new_orgs:
+                renames[subject_id] = (row.name, stored[1])
+            links.extend((subject_id, person_ids[p.id_hash], p.role, stored[1]) for p in row.links)
         rename_from_registration(self.session, renames, ids=ids, now=self.now)
         link_persons(self.session, links, ids=ids, now=self.now)
 

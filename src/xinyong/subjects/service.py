@@ -22,7 +22,7 @@ from xinyong.core.identifiers import (
 )
 from xinyong.core.ids import IdGenerator
 from xinyong.errors import InvalidRequest, NotFound
-from xinyong.models import LinkRole, Subject, SubjectKind, SubjectLink, SubjectName
+from xinyong.models import Subject, SubjectKind, SubjectLink, SubjectName
 from xinyong.records.rules import PersonRef
 
 CHUNK = 2000
@@ -136,7 +136,7 @@ def resolve_persons(
 
 
 def _create(session: Session, rows: list[dict], key: str) -> None:
-    stmt = _insert(session)(Subject).on_conflict_do_nothing(index_elements=[key])
+    stmt = _insert(session)(Subject.__table__).on_conflict_do_nothing(index_elements=[key])
     for part in _chunks(rows):
         session.execute(stmt, part)
 
@@ -195,32 +195,43 @@ def link_persons(
     each role; a different earlier holder's link ends."""
     if not links:
         return
+    table = SubjectLink.__table__
     orgs = list({org for org, _, _, _ in links})
-    active: dict[tuple[int, str], SubjectLink] = {}
+    # (organisation, role) -> (link id, person id) of the links in force
+    active: dict[tuple[int, str], tuple[int, int]] = {}
     for part in _chunks(orgs):
-        for link in session.execute(
-            select(SubjectLink).where(
-                SubjectLink.subject_id.in_(part), SubjectLink.ended_at.is_(None)
+        for row in session.execute(
+            select(table.c.subject_id, table.c.role, table.c.id, table.c.person_id).where(
+                table.c.subject_id.in_(part), table.c.ended_at.is_(None)
             )
-        ).scalars():
-            active[(link.subject_id, link.role.value)] = link
+        ):
+            active[(row.subject_id, str(row.role))] = (row.id, row.person_id)
+    new_links: list[dict] = []
     for org, person, role, record_id in links:
         current = active.get((org, role))
-        if current is not None and current.person_id == person:
+        if current is not None and current[1] == person:
             continue
         if current is not None:
-            current.ended_at = now
-        link = SubjectLink(
-            subject_id=org,
-            id=ids.next_id(),
-            person_id=person,
-            role=LinkRole(role),
-            source_record_id=record_id,
-            started_at=now,
+            session.execute(
+                update(table)
+                .where(table.c.subject_id == org, table.c.id == current[0])
+                .values(ended_at=now)
+            )
+        link_id = ids.next_id()
+        new_links.append(
+            {
+                "subject_id": org,
+                "id": link_id,
+                "person_id": person,
+                "role": role,
+                "source_record_id": record_id,
+                "started_at": now,
+                "ended_at": None,
+            }
         )
-        session.add(link)
-        active[(org, role)] = link
-    session.flush()
+        active[(org, role)] = (link_id, person)
+    if new_links:
+        session.execute(table.insert(), new_links)
 
 
 def find_subject(session: Session, key: str, *, cipher: IdCipher) -> Subject:

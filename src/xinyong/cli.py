@@ -1,0 +1,336 @@
+"""The ``xinyong`` command."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from xinyong.catalog.schemas import CatalogIn
+from xinyong.core.clock import Clock
+from xinyong.db import Database
+from xinyong.models import Channel, Role
+from xinyong.settings import Settings
+
+app = typer.Typer(
+    help="xinyong 公共信用信息平台 — public credit information platform", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema", no_args_is_help=True)
+department_app = typer.Typer(help="Departments", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log", no_args_is_help=True)
+catalog_app = typer.Typer(help="The catalog (公共信用信息目录)", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(department_app, name="department")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+app.add_typer(catalog_app, name="catalog")
+
+console = Console()
+ACTOR = f"cli:{os.environ.get('USER', 'operator')}"
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _database(settings: Settings | None = None) -> Database:
+    db = Database(settings or Settings())
+    db.ids  # noqa: B018 — register the id node before any transaction (db.py)
+    return db
+
+
+def upgrade_database(settings: Settings) -> None:
+    from xinyong.catalog.service import ensure_default_catalog
+    from xinyong.migrations import upgrade
+
+    upgrade(settings.database_url)
+    db = Database(settings)
+    with db.transaction() as session:
+        version = ensure_default_catalog(session, now=Clock().now())
+    if version is not None:
+        console.print(f"published the default catalog as version {version.number}")
+    db.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations (the only source of the schema) and publish the default catalog
+    on a new database."""
+    settings = Settings()
+    upgrade_database(settings)
+    console.print(f"[green]database is up to date[/green] ({_safe_url(settings.database_url)})")
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':')[0]}@{host}"
+    return url
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="default: XINYONG_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="default: XINYONG_PORT")] = None,
+    demo: Annotated[
+        int, typer.Option(help="load this many demo subjects into an empty database")
+    ] = 0,
+) -> None:
+    """Serve the API (and, later, the pages), after bringing the schema up to date."""
+    import uvicorn
+
+    from xinyong.app import create_app
+
+    settings = Settings()
+    upgrade_database(settings)
+    if demo:
+        _load_demo(settings, subjects=demo, seed=1, only_if_empty=True)
+    host, port = host or settings.host, port or settings.port
+    console.print(
+        f"[bold green]xinyong is serving at http://{host}:{port}/[/bold green]  "
+        f"(API: http://{host}:{port}/api/v1/docs)"
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(
+    subjects: Annotated[int, typer.Option(help="how many subjects")] = 1000,
+    seed: Annotated[int, typer.Option(help="same seed, same data")] = 1,
+) -> None:
+    """Load deterministic demo data: departments with tokens, subjects, records of every item."""
+    settings = Settings()
+    upgrade_database(settings)
+    _load_demo(settings, subjects=subjects, seed=seed, only_if_empty=False)
+
+
+def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: bool) -> None:
+    from sqlalchemy import func, select
+
+    from xinyong.catalog.service import get_version
+    from xinyong.demo.loader import load_demo
+    from xinyong.models import Record
+
+    db = _database(settings)
+    with db.transaction() as session:
+        if only_if_empty and session.execute(select(func.count()).select_from(Record)).scalar():
+            console.print("demo data already loaded")
+            return
+        _, items = get_version(session, None)
+    catalog_items = [
+        {c.key: getattr(i, c.key) for c in i.__table__.columns if c.key not in ("id", "version_id")}
+        for i in items
+    ]
+    for entry in catalog_items:
+        entry["category"] = entry["category"].value
+        entry["disclosure"] = entry["disclosure"].value
+    with _progress() as progress:
+        task = progress.add_task("demo records", total=None)
+        result = load_demo(
+            db,
+            catalog_items,
+            subjects=subjects,
+            seed=seed,
+            on_progress=lambda n: progress.update(task, advance=n),
+        )
+    tokens_path = settings.var_dir / "demo-tokens.json"
+    tokens_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(tokens_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(result.tokens, handle, ensure_ascii=False, indent=2)
+    console.print(
+        f"loaded {result.accepted} records ({result.duplicates} duplicates, "
+        f"{result.rejected} rejected) about {subjects} subjects; "
+        f"demo tokens in {tokens_path}"
+    )
+    db.dispose()
+
+
+@app.command("import")
+def import_file(
+    path: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help=".csv, .jsonl or .xlsx")
+    ],
+    provider: Annotated[str, typer.Option(help="the providing department's code")],
+    item: Annotated[
+        str | None, typer.Option(help="catalog item of every row (else an item column)")
+    ] = None,
+    channel: Annotated[
+        Channel, typer.Option(help="same_level or province_unified")
+    ] = Channel.same_level,
+    errors: Annotated[
+        Path | None, typer.Option(help="where to write the per-row error file")
+    ] = None,
+) -> None:
+    """Import a file of records through the same validation as the API: good rows land in one
+    transaction, bad rows go to the error file (default: FILE.errors.csv)."""
+    from xinyong.records.importer import import_path
+
+    db = _database()
+    errors = errors or path.with_name(path.name + ".errors.csv")
+    with _progress() as progress:
+        task = progress.add_task(f"importing {path.name}", total=None)
+        result = import_path(
+            db,
+            path,
+            provider=provider,
+            item=item,
+            channel=channel,
+            actor=ACTOR,
+            now=Clock().now(),
+            errors_path=errors,
+            on_progress=lambda n: progress.update(task, advance=n),
+        )
+    console.print(
+        f"batch {result['batch_id']}: accepted {result['accepted']}, duplicates "
+        f"{result['duplicates']}, rejected {len(result['rejected'])}"
+    )
+    if result["rejected"]:
+        console.print(f"[yellow]row errors written to {errors}[/yellow]")
+        raise typer.Exit(code=1)
+
+
+@department_app.command("create")
+def department_create(
+    code: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+    region: Annotated[str, typer.Option(help="GB/T 2260 region code")],
+    kind: Annotated[str, typer.Option(help="sector code, docs/catalog-format.md")],
+) -> None:
+    """Register a department."""
+    from xinyong.departments.service import create_department
+
+    db = _database()
+    with db.transaction() as session:
+        create_department(
+            session,
+            code=code,
+            name=name,
+            region_code=region,
+            kind=kind,
+            actor=ACTOR,
+            now=Clock().now(),
+        )
+    console.print(f"department {code} created")
+
+
+@department_app.command("list")
+def department_list() -> None:
+    from xinyong.departments.service import list_departments
+
+    db = _database()
+    table = Table("code", "name", "region", "kind")
+    with db.transaction() as session:
+        for d in list_departments(session):
+            table.add_row(d.code, d.name, d.region_code, d.kind)
+    console.print(table)
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[Role, typer.Option(help="authority, provider, user_department or subject")],
+    name: Annotated[str, typer.Option(help="what the token is for")],
+    department: Annotated[str | None, typer.Option(help="department code")] = None,
+    subject: Annotated[
+        str | None, typer.Option(help="credit code or ID number (subject tokens)")
+    ] = None,
+) -> None:
+    """Issue a token. It is printed once; only its hash is kept."""
+    from xinyong.departments.service import create_token, get_department
+    from xinyong.subjects.service import find_subject
+
+    db = _database()
+    with db.transaction() as session:
+        dept = get_department(session, department) if department else None
+        subject_id = find_subject(session, subject, cipher=db.cipher).id if subject else None
+        _, token = create_token(
+            session,
+            role=role,
+            name=name,
+            department=dept,
+            subject_id=subject_id,
+            actor=ACTOR,
+            now=Clock().now(),
+        )
+    console.print(token, soft_wrap=True)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit chain; exit 1 if any entry was edited, removed or reordered."""
+    from xinyong.core.audit import verify
+
+    db = _database()
+    with db.transaction() as session:
+        result = verify(session)
+    if result.ok:
+        console.print(f"[green]audit log intact[/green]: {result.checked} entries")
+        return
+    console.print(
+        f"[red]audit log tampered[/red] at entry {result.bad_id}: {result.problem} "
+        f"({result.checked} entries verified before it)"
+    )
+    raise typer.Exit(code=1)
+
+
+@catalog_app.command("load")
+def catalog_load(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    publish: Annotated[bool, typer.Option(help="publish it at once")] = False,
+) -> None:
+    """Draft a new catalog version from a JSON file (docs/catalog-format.md)."""
+    from xinyong.catalog.service import draft_version, publish_version
+
+    data = CatalogIn.model_validate_json(path.read_bytes())
+    db = _database()
+    with db.transaction() as session:
+        version = draft_version(session, data, actor=ACTOR, now=Clock().now())
+        if publish:
+            publish_version(session, version.number, actor=ACTOR, now=Clock().now())
+    console.print(f"catalog version {version.number} {'published' if publish else 'drafted'}")
+
+
+@catalog_app.command("publish")
+def catalog_publish(number: int) -> None:
+    """Publish a drafted catalog version."""
+    from xinyong.catalog.service import publish_version
+
+    db = _database()
+    with db.transaction() as session:
+        publish_version(session, number, actor=ACTOR, now=Clock().now())
+    console.print(f"catalog version {number} published")
+
+
+@catalog_app.command("show")
+def catalog_show(version: Annotated[int | None, typer.Option()] = None) -> None:
+    """List the items of the published (or a given) catalog version."""
+    from xinyong.catalog.service import get_version
+
+    db = _database()
+    with db.transaction() as session:
+        v, items = get_version(session, version)
+    table = Table(
+        "code",
+        "name",
+        "category",
+        "disclosure",
+        "sources",
+        title=f"{v.title} — v{v.number} ({v.status.value})",
+    )
+    for i in items:
+        table.add_row(i.code, i.name, i.category.value, i.disclosure.value, ", ".join(i.sources))
+    console.print(table)
