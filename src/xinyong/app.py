@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from xinyong.catalog.endpoints import router as catalog_router
+from xinyong.core.api import complete_openapi
 from xinyong.core.clock import Clock
 from xinyong.db import Database
 from xinyong.departments.endpoints import router as departments_router
@@ -36,8 +38,10 @@ def create_app(
     db = db or Database(settings)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        db.ids  # noqa: B018 — register this process's id node before any request needs it
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Made at start-up, outside any request's transaction: it registers this process's
+        # id node (db.py). Building the app itself touches no database (OpenAPI needs none).
+        app.state.collection = CollectionContext(db)
         yield
 
     app = FastAPI(
@@ -51,7 +55,6 @@ def create_app(
     )
     app.state.db = db
     app.state.clock = clock or Clock()
-    app.state.collection = CollectionContext(db)
 
     @app.exception_handler(XinyongError)
     async def _xinyong_error(_request: Request, exc: XinyongError) -> JSONResponse:
@@ -86,13 +89,27 @@ def create_app(
     for router in (records_router, subjects_router, catalog_router, departments_router):
         app.include_router(router, prefix=API_PREFIX)
 
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = complete_openapi(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
     @app.get(
         f"{API_PREFIX}/health",
         tags=["platform"],
         openapi_extra={"x-callers": ["public"]},
-        description="**Callers:** anyone. Liveness and database reachability.",
     )
     def health() -> dict:
+        """Liveness and database reachability."""
         with db.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
         return {"status": "ok", "database": db.dialect}

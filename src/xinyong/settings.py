@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    import_workers: int = Field(
+        default=0,
+        description="Worker processes that validate a big import file; 0 = one per core for "
+        "files over 8 MB, else validation in-process",
+    )
     max_batch_records: int = Field(default=10_000, description="Larger record batches get 413")
     validity_years_general: int = Field(
         default=1, description="Measures art. 30: validity of a general (一般) failure record"

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from xinyong.core.auth import PUBLIC, Principal, principal_for_token
@@ -99,23 +100,38 @@ def _allow(roles: tuple[Role, ...]) -> Callable[[Principal], Principal]:
     return check
 
 
+BODY_MODELS: dict[str, type[BaseModel]] = {}
+
+
 def endpoint(
     *callers: Role,
     errors: dict[int, list[str]] | None = None,
     summary: str | None = None,
-    openapi: dict[str, Any] | None = None,
+    body: type[BaseModel] | None = None,
 ) -> dict[str, Any]:
-    """Route keyword arguments: the callers check, and the callers and error codes in OpenAPI."""
-    errors = dict(errors or {})
+    """Route keyword arguments: the callers check, and the callers and error codes in OpenAPI.
+
+    ``body`` documents a JSON body that the endpoint reads itself (to report errors per row
+    rather than reject the whole request). The OpenAPI document puts the callers first in each
+    operation's description, before the endpoint's docstring (app.py)."""
+    errors = {status: list(codes) for status, codes in (errors or {}).items()}
+    # Any operation may be called with a bad or revoked token.
+    errors.setdefault(401, []).append("not_authenticated")
     if Role.public not in callers:
-        errors.setdefault(401, []).append("not_authenticated")
         errors.setdefault(403, []).append("forbidden")
     errors.setdefault(422, []).append("invalid_request")
-    who = "; ".join(ROLE_NAMES[r] for r in callers)
+    extra: dict[str, Any] = {"x-callers": [r.value for r in callers]}
+    if body is not None:
+        BODY_MODELS[body.__name__] = body
+        extra["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{body.__name__}"}}
+            },
+        }
     return {
         "dependencies": [Depends(_allow(callers))],
-        "openapi_extra": {"x-callers": [r.value for r in callers], **(openapi or {})},
-        "description": f"**Callers:** {who}.",
+        "openapi_extra": extra,
         "summary": summary,
         "responses": {
             status: {
@@ -125,3 +141,21 @@ def endpoint(
             for status, codes in sorted(errors.items())
         },
     }
+
+
+def complete_openapi(schema: dict[str, Any]) -> dict[str, Any]:
+    """Callers first in every description; the self-read bodies' schemas in components."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            callers = operation.get("x-callers")
+            if not callers:
+                continue
+            who = "; ".join(ROLE_NAMES[Role(r)] for r in callers)
+            text = operation.get("description", "")
+            operation["description"] = f"**Callers:** {who}." + (f"\n\n{text}" if text else "")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, model in BODY_MODELS.items():
+        body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(body.pop("$defs", {}))
+        components[name] = body
+    return schema

@@ -39,7 +39,7 @@ class IdCipher:
 
     def lookup_hash(self, id_number: str) -> str:
         """Keyed hash used as the index key: without the key it cannot be brute-forced."""
-        return hmac.new(self._hash_key, id_number.encode(), hashlib.sha256).hexdigest()[:40]
+        return hmac.digest(self._hash_key, id_number.encode(), "sha256").hex()[:40]
 
 
 def new_token(prefix: str = "xy") -> str:

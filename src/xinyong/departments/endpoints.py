@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock, current_principal, db_session, endpoint
+from xinyong.core.api import clock, current_principal, database, db_session, endpoint
 from xinyong.core.auth import Principal
+from xinyong.db import Database
 from xinyong.departments.service import (
     create_department,
     create_token,
@@ -17,7 +18,8 @@ from xinyong.departments.service import (
     list_departments,
     revoke_token,
 )
-from xinyong.models import Role
+from xinyong.models import Department, Role
+from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["departments"])
 
@@ -40,7 +42,10 @@ class DepartmentOut(BaseModel):
 class TokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role
-    department: str | None = Field(default=None, description="department code")
+    department: str | None = Field(default=None, description="department code (department roles)")
+    subject: str | None = Field(
+        default=None, description="credit code or ID number (role subject: the subject's own token)"
+    )
 
 
 class TokenOut(BaseModel):
@@ -92,7 +97,10 @@ def register_department(
     status_code=201,
     **endpoint(
         Role.authority,
-        errors={404: ["department_not_found"], 422: ["missing_field", "invalid_field"]},
+        errors={
+            404: ["department_not_found", "subject_not_found"],
+            422: ["missing_field", "invalid_field", "invalid_credit_code", "invalid_id_number"],
+        },
         summary="Issue a department API token (shown once)",
     ),
 )
@@ -101,13 +109,18 @@ def issue_token(
     request: Request,
     principal: Principal = current_principal,
     session: Session = db_session,
+    db: Database = Depends(database),
 ) -> TokenOut:
+    """Department tokens carry the department's role; a subject token lets a subject read its
+    whole archive. The token is in this answer only: it is stored as a hash."""
     dept = get_department(session, data.department) if data.department else None
+    subject = find_subject(session, data.subject, cipher=db.cipher) if data.subject else None
     row, token = create_token(
         session,
         role=data.role,
         name=data.name,
         department=dept,
+        subject_id=subject.id if subject else None,
         actor=principal.actor,
         now=clock(request).now(),
     )
@@ -134,11 +147,12 @@ def revoke(
     session: Session = db_session,
 ) -> TokenOut:
     row = revoke_token(session, token_id, actor=principal.actor, now=clock(request).now())
+    dept = session.get(Department, row.department_id) if row.department_id else None
     return TokenOut(
         id=row.id,
         name=row.name,
         role=row.role.value,
-        department=None,
+        department=dept.code if dept else None,
         prefix=row.prefix,
         created_at=row.created_at,
     )

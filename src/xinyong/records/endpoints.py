@@ -17,8 +17,6 @@ from xinyong.records.service import Collector, find_answer, parse_channel
 
 router = APIRouter(tags=["records"])
 
-BATCH_SCHEMA = BatchIn.model_json_schema(ref_template="#/components/schemas/{model}")
-
 
 @router.post(
     "/records/batches",
@@ -32,12 +30,7 @@ BATCH_SCHEMA = BatchIn.model_json_schema(ref_template="#/components/schemas/{mod
             422: ["invalid_channel", "invalid_records"],
         },
         summary="Push a batch of records (推送公共信用信息)",
-        openapi={
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": BATCH_SCHEMA}},
-            }
-        },
+        body=BatchIn,
     ),
 )
 def receive_batch(

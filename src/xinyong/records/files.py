@@ -104,10 +104,15 @@ def read_csv(path: Path, *, item: str | None) -> Iterator[Row]:
             yield number, _record_from_columns(values, item)
 
 
-def read_jsonl(path: Path, *, item: str | None) -> Iterator[Row]:
+def read_jsonl(path: Path, *, item: str | None, parse: bool = True) -> Iterator[Row]:
+    """Records of a JSON Lines file; with ``parse=False`` each line's bytes, for parsing in a
+    worker (records/pipeline.py) — then ``item`` must be given in the lines themselves."""
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
+                continue
+            if not parse:
+                yield number, line  # type: ignore[misc]
                 continue
             try:
                 record = orjson.loads(line)
@@ -159,10 +164,12 @@ def _cell(value: Any) -> Any:
 READERS = {".csv": read_csv, ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".xlsx": read_xlsx}
 
 
-def read_rows(path: Path, *, item: str | None = None) -> Iterator[Row]:
+def read_rows(path: Path, *, item: str | None = None, parse: bool = True) -> Iterator[Row]:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ValueError(f"unsupported file type {path.suffix}: use .csv, .jsonl or .xlsx")
+    if reader is read_jsonl and not parse and item is None:
+        return read_jsonl(path, item=None, parse=False)
     return reader(path, item=item)
 
 

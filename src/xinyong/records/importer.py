@@ -1,8 +1,10 @@
 """``xinyong import FILE``: a file read row by row through the API's validation, in one
-transaction (good rows land together, bad rows go to the error file)."""
+transaction (good rows land together, bad rows go to the error file). Big files are validated
+by worker processes (records/pipeline.py)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -11,9 +13,21 @@ from xinyong.db import Database
 from xinyong.departments.service import get_department
 from xinyong.models import Channel
 from xinyong.records.files import read_rows, write_error_file
+from xinyong.records.pipeline import validate_in_workers
+from xinyong.records.rules import PreparedRow
 from xinyong.records.service import CollectionContext, Collector
 
 PROGRESS_EVERY = 10_000
+PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting workers costs more than it saves
+
+
+def import_workers(db: Database, path: Path) -> int:
+    configured = db.settings.import_workers
+    if configured:
+        return configured
+    if path.stat().st_size < PARALLEL_FROM_BYTES:
+        return 1
+    return max(1, os.cpu_count() or 1)
 
 
 def import_path(
@@ -27,8 +41,10 @@ def import_path(
     now: datetime,
     errors_path: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> dict:
-    ctx = CollectionContext(db)
+    ctx = CollectionContext(db)  # before the transaction: it may register the id node
+    workers = workers or import_workers(db, path)
     with db.transaction() as session:
         department = get_department(session, provider)
         collector = Collector(
@@ -41,20 +57,40 @@ def import_path(
             now=now,
             filename=path.name[:300],
         )
-        pending: list = []
-        for number, row in read_rows(path, item=item):
-            if isinstance(row, list):
-                collector.reject(number, row)
-                continue
-            pending.append((number, row))
-            if len(pending) >= PROGRESS_EVERY:
-                collector.feed(pending)
+        if workers > 1:
+            rows = read_rows(path, item=item, parse=False)
+            chunks = validate_in_workers(
+                rows,
+                items=collector.items,
+                master_key=db.settings.master_key,
+                validity=ctx.validity,
+                provider_kind=department.kind,
+                today=collector.today,
+                workers=workers,
+            )
+            for chunk in chunks:
+                good = [r for r in chunk if isinstance(r, PreparedRow)]
+                for bad in chunk:
+                    if not isinstance(bad, PreparedRow):
+                        collector.reject(*bad)
+                collector.feed_prepared(good)
                 if on_progress:
-                    on_progress(len(pending))
-                pending = []
-        collector.feed(pending)
-        if on_progress:
-            on_progress(len(pending))
+                    on_progress(len(chunk))
+        else:
+            pending: list = []
+            for number, row in read_rows(path, item=item):
+                if isinstance(row, list):
+                    collector.reject(number, row)
+                    continue
+                pending.append((number, row))
+                if len(pending) >= PROGRESS_EVERY:
+                    collector.feed(pending)
+                    if on_progress:
+                        on_progress(len(pending))
+                    pending = []
+            collector.feed(pending)
+            if on_progress:
+                on_progress(len(pending))
         answer = collector.finish()
     if errors_path is not None and answer["rejected"]:
         write_error_file(errors_path, answer["rejected"])

@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import orjson
+
 from xinyong.catalog.rules import forbidden_term
 from xinyong.catalog.schemas import FieldSpec, ItemSpec
 from xinyong.core.crypto import IdCipher
@@ -213,27 +215,44 @@ def compile_item(item_id: int, version: int, spec: ItemSpec) -> CompiledItem:
 
 @dataclass(slots=True)
 class PersonRef:
-    """A person named inside a record (a linked legal representative, say)."""
+    """A natural person named by a record — its subject, or a linked legal representative —
+    carried in the form in which it is stored: lookup hash, ciphertext and masked number."""
 
-    id_number: str
     id_hash: str
+    id_cipher: str
+    id_masked: str
+    region_code: str
     name: str
     role: str | None = None
 
 
+def person_ref(number: str, name: str, cipher: IdCipher, role: str | None = None) -> PersonRef:
+    return PersonRef(
+        cipher.lookup_hash(number),
+        cipher.encrypt(number),
+        mask_id_number(number),
+        number[:6],
+        name,
+        role,
+    )
+
+
 @dataclass(slots=True)
 class PreparedRow:
+    """A valid record ready to store: small, picklable (validation may run in worker
+    processes, records/pipeline.py), its JSON already serialised."""
+
     index: int
-    item: CompiledItem
+    item: str
     source_id: str
     credit_code: str | None
     person: PersonRef | None  # set when the subject is a natural person
     name: str
-    fields: dict[str, Any]
-    protected: dict[str, str] | None
+    fields_json: str
+    protected_json: str | None
     severity: str | None
-    determined_on: date | None
-    expires_on: date | None
+    determined_on: str | None
+    expires_on: str | None
     links: list[PersonRef] = field(default_factory=list)
 
 
@@ -347,7 +366,7 @@ def prepare_row(
             except IdentifierError as exc:
                 _err(errors, "subject.id_number", exc.code, exc.message, exc.message_en)
             else:
-                person = PersonRef(number, cipher.lookup_hash(number), name)
+                person = person_ref(number, name, cipher)
                 if not item.allows_person:
                     _err(
                         errors,
@@ -398,7 +417,9 @@ def prepare_row(
                 protected[name_key] = cipher.encrypt(number)
                 clear_ids[name_key] = number
             else:
-                clean[name_key] = spec.check(value)
+                checked = spec.check(value)
+                if checked != "":  # blank after trimming: as if not given
+                    clean[name_key] = checked
         except FieldProblem as exc:
             _err(
                 errors,
@@ -524,20 +545,20 @@ def prepare_row(
                     f"{link.name_field} is required with {link.id_field}",
                 )
                 continue
-            links.append(PersonRef(number, cipher.lookup_hash(number), person_name, link.role))
+            links.append(person_ref(number, person_name, cipher, link.role))
     if errors:
         return errors
     return PreparedRow(
         index=index,
-        item=item,
+        item=item.spec.code,
         source_id=source_id.strip(),
         credit_code=credit_code,
         person=person,
         name=name,
-        fields=clean,
-        protected=protected or None,
+        fields_json=orjson.dumps(clean).decode(),
+        protected_json=orjson.dumps(protected).decode() if protected else None,
         severity=severity,
-        determined_on=determined_on,
-        expires_on=expiry,
+        determined_on=None if determined_on is None else determined_on.isoformat(),
+        expires_on=None if expiry is None else expiry.isoformat(),
         links=links,
     )

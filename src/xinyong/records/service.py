@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import published_catalog
 from xinyong.core import audit
+from xinyong.core.bulk import timestamp_value
 from xinyong.core.clock import local_date
 from xinyong.core.crypto import IdCipher
 from xinyong.core.ids import IdGenerator
@@ -20,7 +20,7 @@ from xinyong.db import Database
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.models import Batch, Channel, Department, Record
 from xinyong.records.rules import PersonRef, PreparedRow, ValidityPolicy, prepare_row
-from xinyong.records.writers import timestamp_value, write_records
+from xinyong.records.writers import write_records
 from xinyong.subjects.service import (
     link_persons,
     rename_from_registration,
@@ -33,24 +33,18 @@ CHUNK_ROWS = 10_000
 
 class CollectionContext:
     """What collection needs of the process: its id generator, the ID-number cipher and the
-    validity periods from settings."""
+    validity periods from settings. Made outside any transaction: it registers the process's
+    id node (db.py) on creation."""
 
     def __init__(self, db: Database) -> None:
-        self._db = db
         s = db.settings
+        self.ids: IdGenerator = db.ids
+        self.cipher: IdCipher = db.cipher
         self.validity = ValidityPolicy(
             general=s.validity_years_general,
             serious=s.validity_years_serious,
             severe=s.validity_years_severe,
         )
-
-    @property
-    def ids(self) -> IdGenerator:
-        return self._db.ids
-
-    @property
-    def cipher(self) -> IdCipher:
-        return self._db.cipher
 
 
 def find_answer(session: Session, provider_id: int, idempotency_key: str) -> dict | None:
@@ -102,26 +96,35 @@ class Collector:
         self._received_at = timestamp_value(session.get_bind().dialect.name, now)
 
     def feed(self, rows: Iterable[tuple[int, Any]]) -> None:
+        """Validate raw records here and store the good ones."""
+        items, kind, today = self.items, self.provider.kind, self.today
+        cipher, validity = self.ctx.cipher, self.ctx.validity
+        prepared: list[PreparedRow] = []
         for index, raw in rows:
-            self.total += 1
-            prepared = prepare_row(
+            row = prepare_row(
                 index,
                 raw,
-                items=self.items,
-                provider_kind=self.provider.kind,
-                today=self.today,
-                cipher=self.ctx.cipher,
-                validity=self.ctx.validity,
+                items=items,
+                provider_kind=kind,
+                today=today,
+                cipher=cipher,
+                validity=validity,
             )
-            if isinstance(prepared, list):
-                self.rejected.append({"index": index, "errors": prepared})
-                continue
-            self._pending.append(prepared)
-            if len(self._pending) >= CHUNK_ROWS:
-                self._flush()
+            if isinstance(row, list):
+                self.reject(index, row)
+            else:
+                prepared.append(row)
+        self.feed_prepared(prepared)
+
+    def feed_prepared(self, rows: list[PreparedRow]) -> None:
+        """Store valid records (validated by ``feed`` or in a worker, records/pipeline.py)."""
+        self.total += len(rows)
+        self._pending.extend(rows)
+        if len(self._pending) >= CHUNK_ROWS:
+            self._flush()
 
     def reject(self, index: int, errors: list[dict]) -> None:
-        """A row the reader could not even parse (a file row with a broken column, say)."""
+        """A row that failed validation, or that the reader could not even parse."""
         self.total += 1
         self.rejected.append({"index": index, "errors": errors})
 
@@ -135,39 +138,42 @@ class Collector:
         persons: dict[str, tuple[PersonRef, int | None]] = {}
         for row, rid in zip(rows, record_ids, strict=True):
             if row.credit_code is not None:
-                orgs.setdefault(row.credit_code, (row.name, rid))
+                # A registration's name is authoritative (docs/catalog-format.md).
+                if self.items[row.item].spec.registers_subject:
+                    orgs[row.credit_code] = (row.name, rid)
+                else:
+                    orgs.setdefault(row.credit_code, (row.name, rid))
             elif row.person is not None:
                 persons.setdefault(row.person.id_hash, (row.person, rid))
             for linked in row.links:
                 persons.setdefault(linked.id_hash, (linked, None))
         org_ids, new_orgs = resolve_organisations(self.session, orgs, ids=ids, now=self.now)
-        person_ids, _ = resolve_persons(
-            self.session, persons, ids=ids, cipher=self.ctx.cipher, now=self.now
-        )
+        person_ids, _ = resolve_persons(self.session, persons, ids=ids, now=self.now)
         tuples: list[tuple] = []
         seen: set[tuple[int, str, str]] = set()
         registrations: dict[int, tuple[int, PreparedRow]] = {}
-        dump, received_at = orjson.dumps, self._received_at
+        items, received_at = self.items, self._received_at
         provider_id, batch_id, channel = self.provider.id, self.batch_id, self.channel.value
         for row, rid in zip(rows, record_ids, strict=True):
             if row.credit_code is not None:
                 subject_id = org_ids[row.credit_code]
             else:
                 subject_id = person_ids[row.person.id_hash]  # type: ignore[union-attr]
-            spec = row.item.spec
-            key = (subject_id, spec.code, row.source_id)
+            key = (subject_id, row.item, row.source_id)
             if key in seen:  # the same record twice in one batch is stored once
                 continue
             seen.add(key)
+            item = items[row.item]
+            spec = item.spec
             if spec.registers_subject and row.credit_code is not None:
                 registrations[rid] = (subject_id, row)
             tuples.append(
                 (
                     subject_id,
                     rid,
-                    spec.code,
-                    row.item.id,
-                    row.item.version,
+                    row.item,
+                    item.id,
+                    item.version,
                     spec.category.value,
                     spec.disclosure.value,
                     provider_id,
@@ -175,10 +181,10 @@ class Collector:
                     channel,
                     row.source_id,
                     row.severity,
-                    None if row.determined_on is None else row.determined_on.isoformat(),
-                    None if row.expires_on is None else row.expires_on.isoformat(),
-                    dump(row.fields).decode(),
-                    None if row.protected is None else dump(row.protected).decode(),
+                    row.determined_on,
+                    row.expires_on,
+                    row.fields_json,
+                    row.protected_json,
                     "active",
                     received_at,
                 )

@@ -129,7 +129,9 @@ def read_archive(
                 fields=fields,
             )
         )
-    if shown_non_public or decrypt:
+    # Every query of a department is logged with its purpose (004 §14), as is every read of
+    # non-public data by anyone (Measures art. 36).
+    if shown_non_public or decrypt or principal.is_department:
         audit.log(
             session,
             actor=principal.actor,

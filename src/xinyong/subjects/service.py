@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from xinyong.core.bulk import insert_new, timestamp_value
 from xinyong.core.crypto import IdCipher
 from xinyong.core.identifiers import (
     IdentifierError,
     describe_credit_code,
-    describe_id_number,
-    mask_id_number,
     subject_key_kind,
     validate_credit_code,
     validate_id_number,
@@ -28,62 +27,98 @@ from xinyong.records.rules import PersonRef
 CHUNK = 2000
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
-    return (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
-
-
 def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
 
+SUBJECT_COLUMNS = (
+    "id",
+    "kind",
+    "credit_code",
+    "id_hash",
+    "id_cipher",
+    "id_masked",
+    "name",
+    "region_code",
+    "registering_authority",
+    "entity_type",
+    "is_government_agency",
+    "created_at",
+    "first_record_id",
+)
+NAME_COLUMNS = ("subject_id", "id", "name", "source_record_id", "since")
+LINK_COLUMNS = (
+    "subject_id",
+    "id",
+    "person_id",
+    "role",
+    "source_record_id",
+    "started_at",
+    "ended_at",
+)
+
+
+def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for part in _chunks(keys):
+        found.update(session.execute(select(column, Subject.id).where(column.in_(part))).all())
+    return found
+
+
+def _create_missing(
+    session: Session, column: Any, rows: list[tuple], *, ids: IdGenerator, now: datetime
+) -> tuple[dict[str, int], set[int]]:
+    """Insert new subject rows; concurrent creators meet at the unique key, and the losers
+    read back the row that won. Returns key -> id and the ids created here."""
+    key_at = SUBJECT_COLUMNS.index(column.key)
+    created = insert_new(session, "subjects", SUBJECT_COLUMNS, rows, conflict=(column.key,))
+    found = {r[key_at]: r[0] for r in created}
+    lost = [r[key_at] for r in rows if r[key_at] not in found]
+    found.update(_existing(session, column, lost))
+    stamp = timestamp_value(session.get_bind().dialect.name, now)
+    name_ids = ids.take(len(created))
+    names = [(r[0], nid, r[6], r[12], stamp) for r, nid in zip(created, name_ids, strict=True)]
+    insert_new(session, "subject_names", NAME_COLUMNS, names, conflict=("subject_id", "id"))
+    return found, {r[0] for r in created}
+
+
 def resolve_organisations(
     session: Session, names: dict[str, tuple[str, int]], *, ids: IdGenerator, now: datetime
 ) -> tuple[dict[str, int], set[int]]:
-    """Map credit codes to subject ids, creating the missing subjects.
+    """Map credit codes to subject ids, creating the missing organisations.
 
     ``names`` maps each code to (name, id of the first record naming it). Returns the map and
-    the ids of subjects created now. Concurrent creators meet at the unique key and both read
-    back the one row that won.
+    the ids of the subjects created now.
     """
-    found: dict[str, int] = {}
-    codes = list(names)
-    for part in _chunks(codes):
-        found.update(
-            session.execute(
-                select(Subject.credit_code, Subject.id).where(Subject.credit_code.in_(part))
-            ).all()
-        )
-    missing = [c for c in codes if c not in found]
-    created: set[int] = set()
-    if missing:
-        new_ids = ids.take(len(missing))
-        rows = []
-        for code, sid in zip(missing, new_ids, strict=True):
-            info = describe_credit_code(code)
-            name, first_record = names[code]
-            rows.append(
-                {
-                    "id": sid,
-                    "kind": SubjectKind(info.subject_kind),
-                    "credit_code": code,
-                    "name": name,
-                    "region_code": info.region_code,
-                    "registering_authority": info.registering_authority,
-                    "entity_type": info.entity_type,
-                    "is_government_agency": info.is_government_agency,
-                    "created_at": now,
-                    "first_record_id": first_record,
-                }
+    found = _existing(session, Subject.credit_code, list(names))
+    missing = [c for c in names if c not in found]
+    if not missing:
+        return found, set()
+    stamp = timestamp_value(session.get_bind().dialect.name, now)
+    rows = []
+    for code, sid in zip(missing, ids.take(len(missing)), strict=True):
+        info = describe_credit_code(code)
+        name, first_record = names[code]
+        rows.append(
+            (
+                sid,
+                info.subject_kind,
+                code,
+                None,
+                None,
+                None,
+                name,
+                info.region_code,
+                info.registering_authority,
+                info.entity_type,
+                info.is_government_agency,
+                stamp,
+                first_record,
             )
-        _create(session, rows, "credit_code")
-        for part in _chunks(missing):
-            for code, sid in session.execute(
-                select(Subject.credit_code, Subject.id).where(Subject.credit_code.in_(part))
-            ).all():
-                found[code] = sid
-        created = {r["id"] for r in rows} & set(found.values())
-        _record_names(session, [r for r in rows if r["id"] in created], ids=ids, now=now)
+        )
+    made, created = _create_missing(session, Subject.credit_code, rows, ids=ids, now=now)
+    found.update(made)
     return found, created
 
 
@@ -92,71 +127,37 @@ def resolve_persons(
     persons: dict[str, tuple[PersonRef, int | None]],
     *,
     ids: IdGenerator,
-    cipher: IdCipher,
     now: datetime,
 ) -> tuple[dict[str, int], set[int]]:
     """Map ID-number lookup hashes to subject ids, creating the missing natural persons."""
-    found: dict[str, int] = {}
-    hashes = list(persons)
-    for part in _chunks(hashes):
-        found.update(
-            session.execute(
-                select(Subject.id_hash, Subject.id).where(Subject.id_hash.in_(part))
-            ).all()
-        )
-    missing = [h for h in hashes if h not in found]
-    created: set[int] = set()
-    if missing:
-        rows = []
-        for digest, sid in zip(missing, ids.take(len(missing)), strict=True):
-            person, first_record = persons[digest]
-            rows.append(
-                {
-                    "id": sid,
-                    "kind": SubjectKind.natural_person,
-                    "id_hash": digest,
-                    "id_cipher": cipher.encrypt(person.id_number),
-                    "id_masked": mask_id_number(person.id_number),
-                    "name": person.name,
-                    "region_code": describe_id_number(person.id_number).region_code,
-                    "is_government_agency": False,
-                    "created_at": now,
-                    "first_record_id": first_record,
-                }
+    found = _existing(session, Subject.id_hash, list(persons))
+    missing = [h for h in persons if h not in found]
+    if not missing:
+        return found, set()
+    stamp = timestamp_value(session.get_bind().dialect.name, now)
+    rows = []
+    for digest, sid in zip(missing, ids.take(len(missing)), strict=True):
+        person, first_record = persons[digest]
+        rows.append(
+            (
+                sid,
+                SubjectKind.natural_person.value,
+                None,
+                digest,
+                person.id_cipher,
+                person.id_masked,
+                person.name,
+                person.region_code,
+                None,
+                None,
+                False,
+                stamp,
+                first_record,
             )
-        _create(session, rows, "id_hash")
-        for part in _chunks(missing):
-            for digest, sid in session.execute(
-                select(Subject.id_hash, Subject.id).where(Subject.id_hash.in_(part))
-            ).all():
-                found[digest] = sid
-        created = {r["id"] for r in rows} & set(found.values())
-        _record_names(session, [r for r in rows if r["id"] in created], ids=ids, now=now)
+        )
+    made, created = _create_missing(session, Subject.id_hash, rows, ids=ids, now=now)
+    found.update(made)
     return found, created
-
-
-def _create(session: Session, rows: list[dict], key: str) -> None:
-    stmt = _insert(session)(Subject.__table__).on_conflict_do_nothing(index_elements=[key])
-    for part in _chunks(rows):
-        session.execute(stmt, part)
-
-
-def _record_names(session: Session, rows: list[dict], *, ids: IdGenerator, now: datetime) -> None:
-    if not rows:
-        return
-    session.execute(
-        SubjectName.__table__.insert(),
-        [
-            {
-                "subject_id": r["id"],
-                "id": nid,
-                "name": r["name"],
-                "source_record_id": r["first_record_id"],
-                "since": now,
-            }
-            for r, nid in zip(rows, ids.take(len(rows)), strict=True)
-        ],
-    )
 
 
 def rename_from_registration(
@@ -206,7 +207,8 @@ def link_persons(
             )
         ):
             active[(row.subject_id, str(row.role))] = (row.id, row.person_id)
-    new_links: list[dict] = []
+    stamp = timestamp_value(session.get_bind().dialect.name, now)
+    new_links: list[tuple] = []
     for org, person, role, record_id in links:
         current = active.get((org, role))
         if current is not None and current[1] == person:
@@ -218,20 +220,9 @@ def link_persons(
                 .values(ended_at=now)
             )
         link_id = ids.next_id()
-        new_links.append(
-            {
-                "subject_id": org,
-                "id": link_id,
-                "person_id": person,
-                "role": role,
-                "source_record_id": record_id,
-                "started_at": now,
-                "ended_at": None,
-            }
-        )
+        new_links.append((org, link_id, person, role, record_id, stamp, None))
         active[(org, role)] = (link_id, person)
-    if new_links:
-        session.execute(table.insert(), new_links)
+    insert_new(session, "subject_links", LINK_COLUMNS, new_links, conflict=("subject_id", "id"))
 
 
 def find_subject(session: Session, key: str, *, cipher: IdCipher) -> Subject:

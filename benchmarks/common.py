@@ -1,0 +1,150 @@
+"""Shared set-up of the benchmarks: fresh databases, the demo data, a real server process."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import psycopg
+
+from xinyong.cli import upgrade_database
+from xinyong.db import Database
+from xinyong.departments.service import create_department, create_token
+from xinyong.models import Role
+from xinyong.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+CATALOG = ROOT / "src" / "xinyong" / "catalog" / "default_catalog.json"
+PG_ADMIN = os.environ.get("XINYONG_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+SECRET = base64.b64encode(b"xinyong-benchmark-secret-key-32b").decode()
+TODAY = date(2026, 11, 22)
+
+
+def catalog_items() -> list[dict]:
+    return json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def fresh_settings(backend: str, name: str) -> Settings:
+    """A new, migrated database with the default catalog."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    if backend == "sqlite":
+        path = OUT / f"{name}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = (
+            PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+            + f"/{name}"
+        )
+    settings = Settings(database_url=url, secret_key=SECRET, var_dir=OUT)
+    upgrade_database(settings)
+    return settings
+
+
+def provider_with_token(settings: Settings, kind: str = "market_regulation") -> tuple[str, str]:
+    db = Database(settings)
+    from xinyong.core.clock import Clock
+
+    with db.transaction() as session:
+        dept = create_department(
+            session,
+            code=f"bench-{kind}",
+            name="基准测试部门",
+            region_code="320000",
+            kind=kind,
+            actor="bench",
+            now=Clock().now(),
+        )
+        _, token = create_token(
+            session,
+            role=Role.provider,
+            name="bench",
+            department=dept,
+            actor="bench",
+            now=Clock().now(),
+        )
+    db.dispose()
+    return dept.code, token
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(settings: Settings, *, workers: int = 1):
+    """A real uvicorn process serving the app on the given database."""
+    port = free_port()
+    env = dict(
+        os.environ,
+        XINYONG_DATABASE_URL=settings.database_url,
+        XINYONG_SECRET_KEY=SECRET,
+        XINYONG_VAR_DIR=str(settings.var_dir),
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "xinyong.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        import httpx
+
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

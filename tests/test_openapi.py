@@ -1,0 +1,207 @@
+"""The published OpenAPI document (/api/v1/openapi.json) describes every route, who may call it
+and what it answers, including the error codes clients branch on."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from xinyong.app import create_app
+from xinyong.migrations import upgrade
+from xinyong.models import Role
+from xinyong.settings import Settings
+
+TEST_SECRET = "dGVzdC1zZWNyZXQta2V5LWZvci14aW55b25nLXRlc3RzLTMyYnl0ZXM="
+METHODS = {"get", "post", "put", "patch", "delete"}
+ROLES = {r.value for r in Role}
+ROW_ERROR_CODES = [
+    "invalid_credit_code",
+    "invalid_id_number",
+    "unknown_item",
+    "not_item_source",
+    "missing_field",
+    "invalid_field",
+    "unknown_field",
+    "missing_severity",
+    "forbidden_field",
+    "future_date",
+    "invalid_subject",
+]
+
+
+@pytest.fixture(scope="module")
+def bare_app(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The app on an empty SQLite database of its own: the document needs no data."""
+    var = tmp_path_factory.mktemp("openapi")
+    url = f"sqlite:///{var / 'openapi.db'}"
+    upgrade(url)
+    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET, var_dir=var))
+    yield app
+    app.state.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def doc(bare_app) -> dict:  # type: ignore[no-untyped-def]
+    response = TestClient(bare_app).get("/api/v1/openapi.json")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def operations(doc: dict) -> list[tuple[str, str, dict]]:
+    return [
+        (method, path, op)
+        for path, item in doc["paths"].items()
+        for method, op in item.items()
+        if method in METHODS
+    ]
+
+
+def api_routes(routes, prefix: str = "") -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(method, path) of every API route, descending into included routers."""
+    found: set[tuple[str, str]] = set()
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found |= {
+                (m.lower(), prefix + route.path) for m in route.methods if m.lower() in METHODS
+            }
+        elif hasattr(route, "original_router"):  # a router included with a prefix
+            found |= api_routes(route.original_router.routes, prefix + route.include_context.prefix)
+    return found
+
+
+def batches(doc: dict) -> dict:
+    return doc["paths"]["/api/v1/records/batches"]["post"]
+
+
+class TestRoutes:
+    def test_document_is_openapi_3(self, doc):
+        assert doc["openapi"].startswith("3.")
+        assert doc["info"]["title"]
+
+    def test_every_route_of_the_app_is_documented(self, bare_app, doc):
+        routes = api_routes(bare_app.routes)
+        documented = {(method, path) for method, path, _ in operations(doc)}
+        assert len(routes) >= 10, routes
+        assert routes == documented
+
+    def test_core_routes_are_present(self, doc):
+        assert {
+            "/api/v1/records/batches",
+            "/api/v1/subjects/{key}",
+            "/api/v1/subjects/{key}/archive",
+            "/api/v1/catalog",
+            "/api/v1/catalog/versions",
+            "/api/v1/catalog/versions/{number}/publish",
+            "/api/v1/departments",
+            "/api/v1/tokens",
+            "/api/v1/tokens/{token_id}/revoke",
+            "/api/v1/health",
+        } <= set(doc["paths"])
+
+    def test_operation_ids_are_unique(self, doc):
+        ids = [op["operationId"] for _, _, op in operations(doc)]
+        assert len(ids) == len(set(ids))
+
+
+class TestCallers:
+    def test_every_operation_lists_its_callers(self, doc):
+        for method, path, op in operations(doc):
+            callers = op.get("x-callers")
+            assert callers, f"{method} {path} has no x-callers"
+            assert set(callers) <= ROLES, f"{method} {path}: {callers}"
+
+    def test_every_description_starts_with_callers(self, doc):
+        for method, path, op in operations(doc):
+            assert op.get("description", "").startswith("**Callers:**"), f"{method} {path}"
+
+    def test_operations_needing_a_token_document_401_and_403(self, doc):
+        for method, path, op in operations(doc):
+            if "public" in op["x-callers"]:
+                continue
+            assert {"401", "403"} <= set(op["responses"]), f"{method} {path}"
+            assert "not_authenticated" in op["responses"]["401"]["description"]
+            assert "forbidden" in op["responses"]["403"]["description"]
+
+    def test_batches_are_for_providers_only(self, doc):
+        assert batches(doc)["x-callers"] == ["provider"]
+
+    def test_error_responses_use_the_error_schema(self, doc):
+        for method, path, op in operations(doc):
+            for status, response in op["responses"].items():
+                if not status.startswith(("4", "5")):
+                    continue
+                schema = response["content"]["application/json"]["schema"]
+                error = schema["properties"]["error"]
+                assert set(error["required"]) == {"code", "message", "message_en"}, (
+                    f"{method} {path} {status}"
+                )
+
+    def test_operations_open_to_the_public_document_the_401_of_a_bad_token(self, doc):
+        for method, path, op in operations(doc):
+            if op["x-callers"] != ["public"]:
+                assert "401" in op["responses"], f"{method} {path}"
+
+
+class TestBatchesOperation:
+    def test_documents_413_batch_too_large(self, doc):
+        responses = batches(doc)["responses"]
+        assert "413" in responses
+        assert "batch_too_large" in responses["413"]["description"]
+
+    def test_documents_its_batch_level_error_codes(self, doc):
+        responses = batches(doc)["responses"]
+        assert "malformed_json" in responses["400"]["description"]
+        assert "invalid_body" in responses["400"]["description"]
+        assert "invalid_channel" in responses["422"]["description"]
+        assert "invalid_records" in responses["422"]["description"]
+
+    def test_documents_the_request_body_schema(self, doc):
+        body = batches(doc)["requestBody"]
+        assert body["required"] is True
+        schema = body["content"]["application/json"]["schema"]
+        if "$ref" in schema:
+            schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        assert set(schema["required"]) == {"channel", "records"}
+        assert set(schema["properties"]["channel"]["enum"]) == {"same_level", "province_unified"}
+        records = schema["properties"]["records"]
+        assert records["type"] == "array" and records["maxItems"] == 10_000
+
+    def test_documents_every_row_error_code(self, doc):
+        description = batches(doc)["description"]
+        for code in ROW_ERROR_CODES:
+            assert f"`{code}`" in description, code
+
+    def test_documents_the_idempotency_key_header(self, doc):
+        headers = [p for p in batches(doc)["parameters"] if p["in"] == "header"]
+        assert [h["name"] for h in headers] == ["idempotency-key"]
+
+    def test_every_reference_in_the_document_resolves(self, doc):
+        refs: set[str] = set()
+
+        def walk(node: object) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key == "$ref" and isinstance(value, str):
+                        refs.add(value)
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(doc)
+        schemas = doc["components"]["schemas"]
+        dangling = sorted(r for r in refs if r.rsplit("/", 1)[-1] not in schemas)
+        assert dangling == []
+
+
+def test_a_bad_token_on_a_public_operation_is_401(client):
+    response = client.get("/api/v1/catalog", headers={"Authorization": "Bearer xy_unknown"})
+    assert response.status_code == 401, response.text
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_openapi_json_is_served_by_the_running_app(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert "/api/v1/records/batches" in response.json()["paths"]
