@@ -21,12 +21,12 @@ import psycopg
 from sqlalchemy.orm import Session
 
 
-def timestamp_value(dialect: str, at: datetime) -> object:
-    """``at`` as the driver takes it for a UTCDateTime column (models/base.py)."""
+def timestamp_value(dialect: str, at: datetime) -> str:
+    """``at`` as text the database stores for a UTCDateTime column (models/base.py)."""
     at = at.astimezone(UTC)
     if dialect == "sqlite":
         return at.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return at
+    return at.isoformat()
 
 
 def insert_new(
@@ -67,15 +67,44 @@ def insert_new(
         cur.close()
 
 
+def copy_text(rows: list[tuple]) -> str:
+    """Rows in COPY's text format. Formatting here, one join per chunk, is several times faster
+    than the driver's per-row ``write_row`` for the long rows of records."""
+    lines = []
+    for row in rows:
+        values = []
+        for value in row:
+            if value is None:
+                values.append("\\N")
+            elif type(value) is str:
+                if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+                    value = (
+                        value.replace("\\", "\\\\")
+                        .replace("\t", "\\t")
+                        .replace("\n", "\\n")
+                        .replace("\r", "\\r")
+                    )
+                values.append(value)
+            elif type(value) is bool:
+                values.append("t" if value else "f")
+            elif isinstance(value, datetime):
+                values.append(value.isoformat())
+            else:
+                values.append(str(value))
+        lines.append("\t".join(values))
+    lines.append("")
+    return "\n".join(lines)
+
+
 def _copy(
     conn: psycopg.Connection, table: str, cols: str, rows: list[tuple], on_conflict: str, id_at: int
 ) -> list[tuple]:
+    payload = copy_text(rows)
     with conn.cursor() as cur:
         cur.execute("SAVEPOINT bulk_copy")
         try:
             with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                copy.write(payload)
         except psycopg.errors.UniqueViolation:
             cur.execute("ROLLBACK TO SAVEPOINT bulk_copy")
         else:
@@ -87,8 +116,7 @@ def _copy(
             f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
         with cur.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            copy.write(payload)
         cur.execute(
             f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} {on_conflict} RETURNING id"
         )

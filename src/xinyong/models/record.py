@@ -61,11 +61,14 @@ class Record(Base):
     subject_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     item_code: Mapped[str] = mapped_column(String(64))
-    catalog_item_id: Mapped[int] = mapped_column(ForeignKey("catalog_items.id"))
+    # No foreign keys on this table: rows are written only by the collector, which takes the
+    # item and the provider from the database in the same transaction, and the per-row
+    # constraint triggers cost about 40 % of a bulk load (docs/adr/0002).
+    catalog_item_id: Mapped[int]
     catalog_version: Mapped[int]
     category: Mapped[Category] = mapped_column(str_enum(Category))
     disclosure: Mapped[Disclosure] = mapped_column(str_enum(Disclosure))
-    provider_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    provider_id: Mapped[int]
     batch_id: Mapped[int] = mapped_column(BigInteger)
     channel: Mapped[Channel] = mapped_column(str_enum(Channel))
     source_id: Mapped[str] = mapped_column(String(100))

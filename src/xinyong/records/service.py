@@ -206,7 +206,7 @@ class Collector:
                 renames[subject_id] = (row.name, stored[1])
             links.extend((subject_id, person_ids[p.id_hash], p.role, stored[1]) for p in row.links)
         rename_from_registration(self.session, renames, ids=ids, now=self.now)
-        link_persons(self.session, links, ids=ids, now=self.now)
+        link_persons(self.session, links, ids=ids, now=self.now, new_orgs=new_orgs)
 
     def finish(self, idempotency_key: str | None = None) -> dict:
         self._flush()

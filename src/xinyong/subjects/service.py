@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.core.bulk import insert_new, timestamp_value
@@ -60,9 +60,26 @@ LINK_COLUMNS = (
 
 
 def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
+    """key -> subject id for the keys already stored. Straight to the driver: an array
+    parameter on PostgreSQL, chunks of placeholders on SQLite (bulk loads call this with tens
+    of thousands of keys; building such statements through the ORM cost more than the query)."""
     found: dict[str, int] = {}
-    for part in _chunks(keys):
-        found.update(session.execute(select(column, Subject.id).where(column.in_(part))).all())
+    if not keys:
+        return found
+    conn = session.connection().connection.driver_connection
+    name = column.key
+    cur = conn.cursor()
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            cur.execute(f"SELECT {name}, id FROM subjects WHERE {name} = ANY(%s)", (keys,))
+            found.update(cur.fetchall())
+        else:
+            for part in _chunks(keys, 500):
+                marks = ", ".join("?" * len(part))
+                cur.execute(f"SELECT {name}, id FROM subjects WHERE {name} IN ({marks})", part)
+                found.update(cur.fetchall())
+    finally:
+        cur.close()
     return found
 
 
@@ -191,13 +208,16 @@ def link_persons(
     *,
     ids: IdGenerator,
     now: datetime,
+    new_orgs: set[int] | None = None,
 ) -> None:
     """(organisation id, person id, role, record id): the newest registration names who holds
-    each role; a different earlier holder's link ends."""
+    each role; a different earlier holder's link ends. ``new_orgs``: organisations created in
+    this same batch, which cannot have links yet."""
     if not links:
         return
     table = SubjectLink.__table__
-    orgs = list({org for org, _, _, _ in links})
+    # Organisations created in this batch have no links yet: only the others are looked up.
+    orgs = list({org for org, _, _, _ in links} - (new_orgs or set()))
     # (organisation, role) -> (link id, person id) of the links in force
     active: dict[tuple[int, str], tuple[int, int]] = {}
     for part in _chunks(orgs):
@@ -256,17 +276,16 @@ def names_of(session: Session, subject_id: int) -> list[SubjectName]:
 
 
 def links_of(session: Session, subject_id: int) -> list[tuple[SubjectLink, Subject]]:
-    """Persons linked to an organisation, and organisations a person is linked to."""
+    """Persons linked to an organisation, and organisations a person is linked to, with the
+    subject at the other end — one query for both directions."""
+    other_id = case(
+        (SubjectLink.subject_id == subject_id, SubjectLink.person_id),
+        else_=SubjectLink.subject_id,
+    )
     rows = session.execute(
         select(SubjectLink, Subject)
-        .join(Subject, Subject.id == SubjectLink.person_id)
-        .where(SubjectLink.subject_id == subject_id)
+        .join(Subject, Subject.id == other_id)
+        .where(or_(SubjectLink.subject_id == subject_id, SubjectLink.person_id == subject_id))
         .order_by(SubjectLink.id)
     ).all()
-    rows += session.execute(
-        select(SubjectLink, Subject)
-        .join(Subject, Subject.id == SubjectLink.subject_id)
-        .where(SubjectLink.person_id == subject_id)
-        .order_by(SubjectLink.id)
-    ).all()
-    return list(rows)
+    return [(link, other) for link, other in rows]

@@ -409,14 +409,6 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["catalog_item_id"],
-            ["catalog_items.id"],
-            name=op.f("fk_records_catalog_item_id_catalog_items"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["provider_id"], ["departments.id"], name=op.f("fk_records_provider_id_departments")
-        ),
         sa.PrimaryKeyConstraint("subject_id", "id", name=op.f("pk_records")),
         sa.UniqueConstraint(
             "subject_id",
