@@ -66,7 +66,3 @@ class Settings(BaseSettings):
         if len(key) < 32:
             raise ValueError("XINYONG_SECRET_KEY must decode to at least 32 bytes")
         return key
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")

@@ -18,7 +18,7 @@ from xinyong.core.crypto import IdCipher
 from xinyong.core.ids import IdGenerator
 from xinyong.db import Database
 from xinyong.errors import Conflict, InvalidRequest
-from xinyong.models import Batch, Channel, Department, Record
+from xinyong.models import Batch, Channel, Department
 from xinyong.records.rules import PersonRef, PreparedRow, ValidityPolicy, prepare_row
 from xinyong.records.writers import write_records
 from xinyong.subjects.service import (
@@ -264,7 +264,3 @@ def parse_channel(value: Any) -> Channel:
             field="channel",
             code="invalid_channel",
         ) from None
-
-
-def records_of_batch(session: Session, batch_id: int) -> list[Record]:
-    return list(session.execute(select(Record).where(Record.batch_id == batch_id)).scalars())

@@ -60,7 +60,7 @@ def subject_out(
         entity_type_name=info.entity_type_name if info else None,
         is_government_agency=subject.is_government_agency,
         created_at=subject.created_at,
-        names=[NameOut(name=n.name, since=n.since) for n in names_of(session, subject.id)],
+        names=[NameOut(name=n, since=t) for n, t in names_of(session, subject)],
         links=links,
     )
 

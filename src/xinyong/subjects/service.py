@@ -47,7 +47,6 @@ SUBJECT_COLUMNS = (
     "created_at",
     "first_record_id",
 )
-NAME_COLUMNS = ("subject_id", "id", "name", "source_record_id", "since")
 LINK_COLUMNS = (
     "subject_id",
     "id",
@@ -84,7 +83,7 @@ def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
 
 
 def _create_missing(
-    session: Session, column: Any, rows: list[tuple], *, ids: IdGenerator, now: datetime
+    session: Session, column: Any, rows: list[tuple]
 ) -> tuple[dict[str, int], set[int]]:
     """Insert new subject rows; concurrent creators meet at the unique key, and the losers
     read back the row that won. Returns key -> id and the ids created here."""
@@ -93,10 +92,6 @@ def _create_missing(
     found = {r[key_at]: r[0] for r in created}
     lost = [r[key_at] for r in rows if r[key_at] not in found]
     found.update(_existing(session, column, lost))
-    stamp = timestamp_value(session.get_bind().dialect.name, now)
-    name_ids = ids.take(len(created))
-    names = [(r[0], nid, r[6], r[12], stamp) for r, nid in zip(created, name_ids, strict=True)]
-    insert_new(session, "subject_names", NAME_COLUMNS, names, conflict=("subject_id", "id"))
     return found, {r[0] for r in created}
 
 
@@ -134,7 +129,7 @@ def resolve_organisations(
                 first_record,
             )
         )
-    made, created = _create_missing(session, Subject.credit_code, rows, ids=ids, now=now)
+    made, created = _create_missing(session, Subject.credit_code, rows)
     found.update(made)
     return found, created
 
@@ -172,7 +167,7 @@ def resolve_persons(
                 first_record,
             )
         )
-    made, created = _create_missing(session, Subject.id_hash, rows, ids=ids, now=now)
+    made, created = _create_missing(session, Subject.id_hash, rows)
     found.update(made)
     return found, created
 
@@ -181,15 +176,41 @@ def rename_from_registration(
     session: Session, changes: dict[int, tuple[str, int]], *, ids: IdGenerator, now: datetime
 ) -> None:
     """A registration record that names an organisation differently renames it; the old name
-    stays in its history."""
+    stays in its history. History rows are written at the first rename (a subject never renamed
+    has its one name on its own row, which keeps bulk loads lean)."""
     if not changes:
         return
-    current = dict(
-        session.execute(select(Subject.id, Subject.name).where(Subject.id.in_(list(changes)))).all()
+    current = {
+        row.id: row
+        for row in session.execute(
+            select(Subject.id, Subject.name, Subject.created_at, Subject.first_record_id).where(
+                Subject.id.in_(list(changes))
+            )
+        )
+    }
+    renamed = [
+        sid for sid, (name, _) in changes.items() if sid in current and current[sid].name != name
+    ]
+    if not renamed:
+        return
+    has_history = set(
+        session.execute(
+            select(SubjectName.subject_id).where(SubjectName.subject_id.in_(renamed)).distinct()
+        ).scalars()
     )
-    for subject_id, (name, record_id) in changes.items():
-        if current.get(subject_id) in (None, name):
-            continue
+    for subject_id in renamed:
+        name, record_id = changes[subject_id]
+        old = current[subject_id]
+        if subject_id not in has_history:
+            session.add(
+                SubjectName(
+                    subject_id=subject_id,
+                    id=ids.next_id(),
+                    name=old.name,
+                    source_record_id=old.first_record_id,
+                    since=old.created_at,
+                )
+            )
         session.execute(update(Subject).where(Subject.id == subject_id).values(name=name))
         session.add(
             SubjectName(
@@ -200,6 +221,7 @@ def rename_from_registration(
                 since=now,
             )
         )
+    session.flush()
 
 
 def link_persons(
@@ -267,12 +289,14 @@ def find_subject(session: Session, key: str, *, cipher: IdCipher) -> Subject:
     return subject
 
 
-def names_of(session: Session, subject_id: int) -> list[SubjectName]:
-    return list(
-        session.execute(
-            select(SubjectName).where(SubjectName.subject_id == subject_id).order_by(SubjectName.id)
-        ).scalars()
-    )
+def names_of(session: Session, subject: Subject) -> list[tuple[str, datetime]]:
+    """The subject's names, oldest first, with the time each was first seen."""
+    rows = session.execute(
+        select(SubjectName.name, SubjectName.since)
+        .where(SubjectName.subject_id == subject.id)
+        .order_by(SubjectName.id)
+    ).all()
+    return [(r.name, r.since) for r in rows] or [(subject.name, subject.created_at)]
 
 
 def links_of(session: Session, subject_id: int) -> list[tuple[SubjectLink, Subject]]:
