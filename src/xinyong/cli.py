@@ -323,14 +323,14 @@ def catalog_show(version: Annotated[int | None, typer.Option()] = None) -> None:
     db = _database()
     with db.transaction() as session:
         v, items = get_version(session, version)
-    table = Table(
-        "code",
-        "name",
-        "category",
-        "disclosure",
-        "sources",
-        title=f"{v.title} — v{v.number} ({v.status.value})",
-    )
+    table = Table(title=f"{v.title} — v{v.number} ({v.status.value})")
+    # Codes are what operators copy into commands: never wrapped or cut, even in a narrow
+    # terminal or a pipe; the long columns give way instead.
+    table.add_column("code", no_wrap=True, min_width=max(len(i.code) for i in items))
+    table.add_column("name", ratio=2, overflow="fold")
+    table.add_column("category", no_wrap=True)
+    table.add_column("disclosure", no_wrap=True)
+    table.add_column("sources", ratio=3, overflow="fold")
     for i in items:
         table.add_row(i.code, i.name, i.category.value, i.disclosure.value, ", ".join(i.sources))
     console.print(table)

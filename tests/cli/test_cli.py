@@ -29,7 +29,6 @@ def run(db, tmp_path):  # type: ignore[no-untyped-def]
         "XINYONG_DATABASE_URL": db.settings.database_url,
         "XINYONG_SECRET_KEY": TEST_SECRET,
         "XINYONG_VAR_DIR": str(tmp_path / "var"),
-        "COLUMNS": "200",
     }
 
     def invoke(*args: str):  # type: ignore[no-untyped-def]
