@@ -7,6 +7,7 @@ import pytest
 from catalog_samples import registration, required_fields, sample_record
 
 from fixtures.helpers import credit_code, id_number, make_caller, penalty, push
+from xinyong.core.identifiers import subject_key_kind
 from xinyong.models import Role
 
 COMPANY = credit_code("91320100MA1DENT1C")
@@ -254,3 +255,22 @@ class TestNameHistory:
         ]
         assert answer(push(client, provider, records))["accepted"] == 2
         assert subject(client, COMPANY)["name"] == "南京全称有限公司"
+
+
+class TestKeysThatLookLikeTheOtherKind:
+    def test_all_digit_social_organisation_code_is_found_by_its_key(self, client, db, clock):
+        from fixtures.helpers import credit_code, make_caller, penalty, push
+
+        # 民办非企业单位 in 常熟 (320581): all digits, and shaped like an ID number
+        code = credit_code("52320581170905179")
+        assert subject_key_kind(code) == "id_number"
+        provider = make_caller(db, clock, role=Role.provider)
+        assert (
+            push(client, provider, [penalty("1", code, name="常熟市某某培训中心")]).json()[
+                "accepted"
+            ]
+            == 1
+        )
+        response = client.get(f"/api/v1/subjects/{code}")
+        assert response.status_code == 200, response.text
+        assert response.json()["credit_code"] == code

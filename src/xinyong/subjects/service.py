@@ -268,25 +268,31 @@ def link_persons(
 
 
 def find_subject(session: Session, key: str, *, cipher: IdCipher) -> Subject:
-    """A subject by its credit code or ID number (the API's ``{key}``)."""
+    """A subject by its credit code or ID number (the API's ``{key}``).
+
+    An all-digit credit code can look like an ID number (social organisations' 51…/52…/53…
+    codes do), so a key is tried as each kind whose check it passes, the likelier first."""
     key = key.strip()
-    kind = subject_key_kind(key)
-    try:
-        if kind == "id_number":
-            number = validate_id_number(key)
-            subject = session.execute(
-                select(Subject).where(Subject.id_hash == cipher.lookup_hash(number))
-            ).scalar_one_or_none()
-        else:
-            code = validate_credit_code(key)
-            subject = session.execute(
-                select(Subject).where(Subject.credit_code == code)
-            ).scalar_one_or_none()
-    except IdentifierError as exc:
-        raise InvalidRequest(exc.message, exc.message_en, field="key", code=exc.code) from None
-    if subject is None:
-        raise NotFound("未找到该信息主体", "no such subject", field="key", code="subject_not_found")
-    return subject
+    guess = subject_key_kind(key) or "credit_code"
+    kinds = (guess, "credit_code" if guess == "id_number" else "id_number")
+    errors: list[IdentifierError] = []
+    for kind in kinds:
+        try:
+            if kind == "id_number":
+                condition = Subject.id_hash == cipher.lookup_hash(validate_id_number(key))
+            else:
+                condition = Subject.credit_code == validate_credit_code(key)
+        except IdentifierError as exc:
+            errors.append(exc)
+            continue
+        subject = session.execute(select(Subject).where(condition)).scalar_one_or_none()
+        if subject is not None:
+            return subject
+    if len(errors) == len(kinds):  # valid as neither kind: say why it fails as the likelier
+        raise InvalidRequest(
+            errors[0].message, errors[0].message_en, field="key", code=errors[0].code
+        )
+    raise NotFound("未找到该信息主体", "no such subject", field="key", code="subject_not_found")
 
 
 def names_of(session: Session, subject: Subject) -> list[tuple[str, datetime]]:
