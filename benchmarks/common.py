@@ -68,19 +68,26 @@ def fresh_settings(backend: str, name: str) -> Settings:
 
 
 def provider_with_token(settings: Settings, kind: str = "market_regulation") -> tuple[str, str]:
-    db = Database(settings)
+    """A provider department of this kind (made once) and a new token for it."""
     from xinyong.core.clock import Clock
+    from xinyong.departments.service import get_department
+    from xinyong.errors import NotFound
 
+    db = Database(settings)
+    code = f"bench-{kind}"
     with db.transaction() as session:
-        dept = create_department(
-            session,
-            code=f"bench-{kind}",
-            name="基准测试部门",
-            region_code="320000",
-            kind=kind,
-            actor="bench",
-            now=Clock().now(),
-        )
+        try:
+            dept = get_department(session, code)
+        except NotFound:
+            dept = create_department(
+                session,
+                code=code,
+                name="基准测试部门",
+                region_code="320000",
+                kind=kind,
+                actor="bench",
+                now=Clock().now(),
+            )
         _, token = create_token(
             session,
             role=Role.provider,
@@ -90,7 +97,7 @@ def provider_with_token(settings: Settings, kind: str = "market_regulation") -> 
             now=Clock().now(),
         )
     db.dispose()
-    return dept.code, token
+    return code, token
 
 
 def free_port() -> int:
