@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from xinyong.catalog.schemas import SECTORS as CATALOG_SECTORS
+
 CATALOG_PATH = (
     Path(__file__).resolve().parents[2] / "src" / "xinyong" / "catalog" / "default_catalog.json"
 )
@@ -38,41 +40,7 @@ ACT_TYPES = {
 }
 FIELD_TYPES = {"string", "text", "date", "decimal", "integer", "credit_code", "id_number", "enum"}
 LINK_ROLES = {"legal_representative", "principal", "actual_controller"}
-SECTORS = {
-    "development_reform",
-    "credit_authority",
-    "market_regulation",
-    "tax",
-    "court",
-    "procuratorate",
-    "public_security",
-    "civil_affairs",
-    "org_establishment",
-    "human_resources",
-    "emergency_management",
-    "ecology_environment",
-    "housing_construction",
-    "transport",
-    "natural_resources",
-    "agriculture",
-    "water_resources",
-    "health",
-    "drug_administration",
-    "education",
-    "science_technology",
-    "finance",
-    "customs",
-    "judicial_administration",
-    "commerce",
-    "culture_tourism",
-    "statistics",
-    "medical_security",
-    "industry_it",
-    "banking",
-    "intellectual_property",
-    "audit",
-    "other",
-}
+SECTORS = set(CATALOG_SECTORS)  # the list of docs/catalog-format.md
 FORBIDDEN_WORDS = (
     "宗教",
     "信仰",

@@ -260,6 +260,37 @@ def _err(errors: list[dict], fld: str | None, code: str, message: str, message_e
     errors.append({"field": fld, "code": code, "message": message, "message_en": message_en})
 
 
+def _determined_on(raw: dict, errors: list[dict], today: date, *, required: bool) -> date | None:
+    """The day the failure was determined (Measures art. 30: validity counts from it), never
+    after today; required of negative records."""
+    raw_day = raw.get("determined_on")
+    if raw_day in (None, ""):
+        if required:
+            _err(
+                errors,
+                "determined_on",
+                "missing_field",
+                "负面信息须给出认定日期（办法第三十条）",
+                "a negative record needs determined_on (Measures art. 30)",
+            )
+        return None
+    try:
+        day = parse_date(raw_day)
+    except FieldProblem as exc:
+        _err(errors, "determined_on", exc.code, exc.message, exc.message_en)
+        return None
+    if day > today:
+        _err(
+            errors,
+            "determined_on",
+            "future_date",
+            "认定日期晚于今天",
+            "determined_on is in the future",
+        )
+        return None
+    return day
+
+
 def prepare_row(
     index: int,
     raw: Any,
@@ -459,7 +490,6 @@ def prepare_row(
         )
 
     severity = raw.get("severity")
-    determined_on: date | None = None
     expiry: date | None = None
     if item.negative:
         # Measures art. 15: a provider marks each failure with its severity.
@@ -479,31 +509,9 @@ def prepare_row(
                 "失信程度应为 general、serious 或 severe",
                 "severity must be general, serious or severe",
             )
-        raw_day = raw.get("determined_on")
-        if raw_day in (None, ""):
-            _err(
-                errors,
-                "determined_on",
-                "missing_field",
-                "负面信息须给出认定日期（办法第三十条）",
-                "a negative record needs determined_on (Measures art. 30)",
-            )
-        else:
-            try:
-                determined_on = parse_date(raw_day)
-            except FieldProblem as exc:
-                _err(errors, "determined_on", exc.code, exc.message, exc.message_en)
-            else:
-                if determined_on > today:
-                    _err(
-                        errors,
-                        "determined_on",
-                        "future_date",
-                        "认定日期晚于今天",
-                        "determined_on is in the future",
-                    )
-                elif severity in SEVERITIES:
-                    expiry = expires_on(determined_on, validity.years(item.spec, severity))
+        determined_on = _determined_on(raw, errors, today, required=True)
+        if determined_on is not None and severity in SEVERITIES:
+            expiry = expires_on(determined_on, validity.years(item.spec, severity))
     else:
         if severity not in (None, ""):
             _err(
@@ -514,21 +522,7 @@ def prepare_row(
                 "only negative records carry a severity",
             )
         severity = None
-        raw_day = raw.get("determined_on")
-        if raw_day not in (None, ""):
-            try:
-                determined_on = parse_date(raw_day)
-            except FieldProblem as exc:
-                _err(errors, "determined_on", exc.code, exc.message, exc.message_en)
-            else:
-                if determined_on > today:
-                    _err(
-                        errors,
-                        "determined_on",
-                        "future_date",
-                        "认定日期晚于今天",
-                        "determined_on is in the future",
-                    )
+        determined_on = _determined_on(raw, errors, today, required=False)
 
     links: list[PersonRef] = []
     for link in item.spec.links:
