@@ -98,5 +98,15 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics after a bulk load. Until autovacuum catches up,
+        PostgreSQL misjudges tables that grew by millions of rows and plans parallel scans for
+        one subject's rows (measured: archive read 20 ms → 4 ms after ANALYZE)."""
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("PRAGMA analysis_limit=2000")
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+
     def dispose(self) -> None:
         self.engine.dispose()

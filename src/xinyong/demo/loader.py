@@ -75,6 +75,7 @@ def load_demo(
     _flush(db, ctx, buffers, result, clock)
     if on_progress:
         on_progress(buffered)
+    db.analyze()
     return result
 
 

@@ -18,6 +18,7 @@ from xinyong.records.rules import PreparedRow
 from xinyong.records.service import CollectionContext, Collector
 
 PROGRESS_EVERY = 10_000
+ANALYZE_FROM_ROWS = 50_000  # a load this big can mislead the query planner (db.py)
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting workers costs more than it saves
 
 
@@ -92,6 +93,8 @@ def import_path(
             if on_progress:
                 on_progress(len(pending))
         answer = collector.finish()
+    if answer["accepted"] >= ANALYZE_FROM_ROWS:
+        db.analyze()
     if errors_path is not None and answer["rejected"]:
         write_error_file(errors_path, answer["rejected"])
     return answer
