@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from xinyong.core.auth import PUBLIC, Principal, principal_for_token
 from xinyong.core.clock import Clock
 from xinyong.db import Database
-from xinyong.errors import Forbidden
+from xinyong.errors import Forbidden, NotAuthenticated
 from xinyong.models import Role
 
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer xy_…`")
@@ -89,8 +89,6 @@ def _allow(roles: tuple[Role, ...]) -> Callable[[Principal], Principal]:
     def check(principal: Principal = current_principal) -> Principal:
         if principal.role not in roles:
             if principal.role is Role.public:
-                from xinyong.errors import NotAuthenticated
-
                 raise NotAuthenticated("需要令牌", "a bearer token is required")
             raise Forbidden(
                 "无权调用此接口", f"role {principal.role.value} may not call this endpoint"
