@@ -18,7 +18,7 @@ from xinyong.departments.service import (
     list_departments,
     revoke_token,
 )
-from xinyong.models import Department, Role
+from xinyong.models import ApiToken, Department, Role
 from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["departments"])
@@ -124,15 +124,7 @@ def issue_token(
         actor=principal.actor,
         now=clock(request).now(),
     )
-    return TokenOut(
-        id=row.id,
-        name=row.name,
-        role=row.role.value,
-        department=dept.code if dept else None,
-        prefix=row.prefix,
-        created_at=row.created_at,
-        token=token,
-    )
+    return _token_out(row, dept, token)
 
 
 @router.post(
@@ -148,6 +140,10 @@ def revoke(
 ) -> TokenOut:
     row = revoke_token(session, token_id, actor=principal.actor, now=clock(request).now())
     dept = session.get(Department, row.department_id) if row.department_id else None
+    return _token_out(row, dept)
+
+
+def _token_out(row: ApiToken, dept: Department | None, token: str | None = None) -> TokenOut:
     return TokenOut(
         id=row.id,
         name=row.name,
@@ -155,4 +151,5 @@ def revoke(
         department=dept.code if dept else None,
         prefix=row.prefix,
         created_at=row.created_at,
+        token=token,
     )
