@@ -19,9 +19,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from xinyong.app import create_app
-from xinyong.catalog.service import ensure_default_catalog
 from xinyong.core.clock import SHANGHAI, FixedClock
 from xinyong.db import Database
+from xinyong.defaults import ensure_defaults
 from xinyong.migrations import upgrade
 from xinyong.models import Base
 from xinyong.settings import Settings
@@ -84,7 +84,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, secret_key=TEST_SECRET, var_dir=tmp_path)
+    return Settings(
+        database_url=database_url, secret_key=TEST_SECRET, var_dir=tmp_path, run_jobs=False
+    )
 
 
 @pytest.fixture
@@ -96,7 +98,7 @@ def clock() -> FixedClock:
 def db(settings: Settings, clock: FixedClock) -> Iterator[Database]:
     database = Database(settings)
     with database.transaction() as session:
-        ensure_default_catalog(session, now=clock.now())
+        ensure_defaults(session, now=clock.now())
     yield database
     _empty(database)
     database.dispose()
@@ -114,6 +116,7 @@ def _empty(database: Database) -> None:
             text("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, :h)"),
             {"h": "0" * 64},
         )
+        conn.execute(text("INSERT INTO change_head (id, seq) VALUES (1, 0)"))
 
 
 @pytest.fixture

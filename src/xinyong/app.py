@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,11 +12,18 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from xinyong.catalog.endpoints import router as catalog_router
+from xinyong.checks.endpoints import router as checks_router
+from xinyong.checks.service import CheckContext
+from xinyong.checks.snapshot import SnapshotCache
 from xinyong.core.api import complete_openapi
 from xinyong.core.clock import Clock
 from xinyong.db import Database
 from xinyong.departments.endpoints import router as departments_router
 from xinyong.errors import XinyongError
+from xinyong.feeds.endpoints import router as feeds_router
+from xinyong.jobs import run_forever
+from xinyong.lists.endpoints import router as lists_router
+from xinyong.measures.endpoints import router as measures_router
 from xinyong.records.endpoints import router as records_router
 from xinyong.records.service import CollectionContext
 from xinyong.settings import Settings
@@ -41,8 +49,16 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Made at start-up, outside any request's transaction: it registers this process's
         # id node (db.py). Building the app itself touches no database (OpenAPI needs none).
-        app.state.collection = CollectionContext(db)
+        collection = app.state.collection = CollectionContext(db)
+        app.state.checks = CheckContext(collection.ids, db.cipher, SnapshotCache())
+        jobs = None
+        if settings.run_jobs:
+            jobs = asyncio.create_task(
+                run_forever(db, app.state.clock, collection, settings.job_interval_seconds)
+            )
         yield
+        if jobs is not None:
+            jobs.cancel()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -86,7 +102,16 @@ def create_app(
             },
         )
 
-    for router in (records_router, subjects_router, catalog_router, departments_router):
+    for router in (
+        records_router,
+        subjects_router,
+        catalog_router,
+        departments_router,
+        lists_router,
+        measures_router,
+        checks_router,
+        feeds_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
 
     def openapi() -> dict:

@@ -30,7 +30,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(department_app, name="department")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+lists_app = typer.Typer(help="Red, black and watch lists (信用名单)", no_args_is_help=True)
+measures_app = typer.Typer(help="The measures list (联合奖惩措施清单)", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(lists_app, name="lists")
+app.add_typer(measures_app, name="measures")
 
 console = Console()
 ACTOR = f"cli:{os.environ.get('USER', 'operator')}"
@@ -53,15 +57,13 @@ def _database(settings: Settings | None = None) -> Database:
 
 
 def upgrade_database(settings: Settings) -> None:
-    from xinyong.catalog.service import ensure_default_catalog
+    from xinyong.defaults import ensure_defaults
     from xinyong.migrations import upgrade
 
     upgrade(settings.database_url)
     db = Database(settings)
     with db.transaction() as session:
-        version = ensure_default_catalog(session, now=Clock().now())
-    if version is not None:
-        console.print(f"published the default catalog as version {version.number}")
+        ensure_defaults(session, now=Clock().now())
     db.dispose()
 
 
@@ -334,3 +336,69 @@ def catalog_show(version: Annotated[int | None, typer.Option()] = None) -> None:
     for i in items:
         table.add_row(i.code, i.name, i.category.value, i.disclosure.value, ", ".join(i.sources))
     console.print(table)
+
+
+@app.command()
+def tick() -> None:
+    """Run the scheduled jobs once: list entries past their period leave with an exit notice,
+    due webhook deliveries are sent. Idempotent; safe to run twice or after days of downtime."""
+    from xinyong.jobs import run_jobs
+    from xinyong.records.service import CollectionContext
+
+    db = _database()
+    result = run_jobs(db, Clock(), CollectionContext(db))
+    for name, count in result.items():
+        console.print(f"{name}: {count}")
+
+
+@lists_app.command("show")
+def lists_show() -> None:
+    """The lists with their kind, field, identifying sector and periods."""
+    from xinyong.lists.service import all_lists
+
+    db = _database()
+    with db.transaction() as session:
+        rows = all_lists(session)
+    table = Table(title="名单 lists")
+    table.add_column("code", no_wrap=True, min_width=max(len(r.code) for r in rows))
+    table.add_column("name", ratio=2, overflow="fold")
+    for name in ("kind", "field", "sector", "years", "notice days"):
+        table.add_column(name, no_wrap=True)
+    for r in rows:
+        table.add_row(
+            r.code,
+            r.spec["name"],
+            r.kind.value,
+            r.field,
+            r.identifying_sector,
+            str(r.spec["validity_years"]),
+            str(r.spec["notice_days"]),
+        )
+    console.print(table)
+
+
+@lists_app.command("load")
+def lists_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Publish new or revised lists from a JSON file ({"lists": [...]}, as GET /lists)."""
+    from xinyong.lists.schemas import ListsIn
+    from xinyong.lists.service import publish_lists
+
+    data = ListsIn.model_validate_json(path.read_bytes())
+    db = _database()
+    with db.transaction() as session:
+        changed = publish_lists(session, data, actor=ACTOR, now=Clock().now())
+    console.print(f"lists changed: {', '.join(changed) or 'none'}")
+
+
+@measures_app.command("load")
+def measures_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Publish the whole measures list from a JSON file ({"measures": [...]})."""
+    from xinyong.measures.schemas import MeasuresIn
+    from xinyong.measures.service import publish_measures
+
+    data = MeasuresIn.model_validate_json(path.read_bytes())
+    db = _database()
+    with db.transaction() as session:
+        result = publish_measures(session, data, actor=ACTOR, now=Clock().now())
+    for name, codes in result.items():
+        console.print(f"{name}: {', '.join(codes) or '-'}")

@@ -48,6 +48,14 @@ class Settings(BaseSettings):
         default=3, description="Measures art. 30: validity of a severe (严重) failure record"
     )
     sql_echo: bool = False
+    run_jobs: bool = Field(
+        default=True,
+        description="Run the scheduled jobs (list expiry, webhook deliveries) inside each "
+        "server process; they take a database lock, so several processes run each job once",
+    )
+    job_interval_seconds: float = Field(
+        default=15.0, gt=0, description="How often a serving process looks for due jobs"
+    )
 
     @cached_property
     def master_key(self) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from xinyong.core.auth import PUBLIC, Principal, principal_for_token
 from xinyong.core.clock import Clock
 from xinyong.db import Database
-from xinyong.errors import Forbidden, NotAuthenticated
+from xinyong.errors import Forbidden, InvalidRequest, NotAuthenticated
 from xinyong.models import Role
 
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer xy_…`")
@@ -58,6 +59,29 @@ async def _raw_body(request: Request) -> bytes:
 
 
 raw_body = Depends(_raw_body)
+
+
+def json_object(raw: bytes) -> dict[str, Any]:
+    """A body the endpoint reads itself (to answer with its own error codes, per row or per
+    field): a JSON object, or 400 ``malformed_json`` / ``invalid_body``."""
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRequest(
+            f"请求体不是有效的 JSON：{exc}",
+            f"body is not valid JSON: {exc}",
+            code="malformed_json",
+            status=400,
+        ) from None
+    if not isinstance(body, dict):
+        raise InvalidRequest(
+            "请求体应为 JSON 对象",
+            "the body must be a JSON object",
+            code="invalid_body",
+            status=400,
+        )
+    return body
+
 
 ROLE_NAMES = {
     Role.authority: "信用管理部门 credit authority",

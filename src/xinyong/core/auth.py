@@ -20,10 +20,14 @@ class Principal:
     department_code: str | None = None
     department_kind: str | None = None
     subject_id: int | None = None
+    # Set for the platform's own jobs (SYSTEM).
+    name: str | None = None
 
     @property
     def actor(self) -> str:
         """How the audit log names the caller."""
+        if self.name:
+            return self.name
         if self.role is Role.public:
             return "public"
         if self.department_code:
@@ -36,6 +40,8 @@ class Principal:
 
 
 PUBLIC = Principal(role=Role.public)
+# The scheduled jobs (expiry, deliveries): they act for the authority that runs the platform.
+SYSTEM = Principal(role=Role.authority, name="system")
 
 
 def principal_for_token(session: Session, token: str) -> Principal:

@@ -3,10 +3,23 @@
 from xinyong.models.base import Base
 from xinyong.models.catalog import CatalogItem, CatalogStatus, CatalogVersion, Category, Disclosure
 from xinyong.models.core import ApiToken, AuditEntry, AuditHead, Department, IdNode, Role
+from xinyong.models.feeds import Change, ChangeHead, Delivery, Subscription
+from xinyong.models.lists import (
+    LIVE_STATES,
+    CreditList,
+    EntryState,
+    ExitReason,
+    ListEntry,
+    ListEntryStep,
+    ListKind,
+    ListObjection,
+)
+from xinyong.models.measures import Check, CheckFeedback, CheckHit, Measure
 from xinyong.models.record import Batch, Channel, Record, RecordRevision, Severity, Standing
 from xinyong.models.subject import LinkRole, Subject, SubjectKind, SubjectLink, SubjectName
 
 __all__ = [
+    "LIVE_STATES",
     "ApiToken",
     "AuditEntry",
     "AuditHead",
@@ -16,11 +29,25 @@ __all__ = [
     "CatalogStatus",
     "CatalogVersion",
     "Category",
+    "Change",
+    "ChangeHead",
     "Channel",
+    "Check",
+    "CheckFeedback",
+    "CheckHit",
+    "CreditList",
+    "Delivery",
     "Department",
     "Disclosure",
+    "EntryState",
+    "ExitReason",
     "IdNode",
     "LinkRole",
+    "ListEntry",
+    "ListEntryStep",
+    "ListKind",
+    "ListObjection",
+    "Measure",
     "Record",
     "RecordRevision",
     "Role",
@@ -30,4 +57,5 @@ __all__ = [
     "SubjectKind",
     "SubjectLink",
     "SubjectName",
+    "Subscription",
 ]

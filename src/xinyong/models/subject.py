@@ -26,6 +26,9 @@ class LinkRole(enum.StrEnum):
     legal_representative = "legal_representative"
     principal = "principal"
     actual_controller = "actual_controller"
+    # Named by the identifying department when it black-lists the organisation (Measures
+    # art. 29); such a link comes from the list entry, not from a registration record.
+    responsible_person = "responsible_person"
 
 
 class Subject(Base):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import orjson
 from fastapi import APIRouter, Depends, Header, Request
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock, current_principal, database, db_session, endpoint, raw_body
+from xinyong.core.api import (
+    clock,
+    current_principal,
+    database,
+    db_session,
+    endpoint,
+    json_object,
+    raw_body,
+)
 from xinyong.core.auth import Principal
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.db import Database
@@ -50,22 +57,7 @@ def receive_batch(
     duplicate and is stored once. Row error codes: `invalid_credit_code`, `invalid_id_number`,
     `unknown_item`, `not_item_source`, `missing_field`, `invalid_field`, `unknown_field`,
     `missing_severity`, `forbidden_field`, `future_date`, `invalid_subject`, `invalid_record`."""
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidRequest(
-            f"请求体不是有效的 JSON：{exc}",
-            f"body is not valid JSON: {exc}",
-            code="malformed_json",
-            status=400,
-        ) from None
-    if not isinstance(body, dict):
-        raise InvalidRequest(
-            "请求体应为 JSON 对象",
-            "the body must be a JSON object",
-            code="invalid_body",
-            status=400,
-        )
+    body = json_object(raw)
     channel = parse_channel(body.get("channel"))
     records = body.get("records")
     if not isinstance(records, list):

@@ -1,0 +1,115 @@
+"""POST /api/v1/checks — the check inside a department's own procedure — and its feedback."""
+
+from __future__ import annotations
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from xinyong.checks.service import feedback_rates, give_feedback, run_check
+from xinyong.core.api import clock, current_principal, db_session, endpoint, json_object, raw_body
+from xinyong.core.auth import Principal
+from xinyong.models import Role
+
+router = APIRouter(tags=["checks"])
+
+CHECKERS = (Role.user_department, Role.provider)
+
+
+class CheckIn(BaseModel):
+    scenario: str = Field(description="one of GET /scenarios")
+    subjects: list[str] = Field(
+        min_length=1, max_length=10_000, description="credit codes or ID numbers"
+    )
+    purpose: str = Field(min_length=1, max_length=200, description="the procedure, e.g. 案号")
+
+
+class FeedbackItem(BaseModel):
+    subject: str
+    measure: str
+    applied: bool
+    reason: str | None = Field(default=None, description="required when not applied")
+
+
+class FeedbackIn(BaseModel):
+    items: list[FeedbackItem] = Field(min_length=1, max_length=10_000)
+
+
+@router.post(
+    "/checks",
+    **endpoint(
+        *CHECKERS,
+        errors={
+            400: ["malformed_json", "invalid_body"],
+            413: ["too_many_subjects"],
+            422: ["unknown_scenario", "invalid_subject_key", "missing_purpose"],
+        },
+        summary="Check subjects in a business scenario (逢办必查)",
+        body=CheckIn,
+    ),
+)
+def post_check(
+    request: Request,
+    raw: bytes = raw_body,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> Response:
+    """Per subject: `found`, its list entries in force, every measure that applies in the
+    scenario with its action (`intercept`, `prompt`, `facilitate`), reason and legal basis —
+    directly, or through an organisation a person represents (`via`) — and one `decision`:
+    intercept over prompt over facilitate over clear. A subject not in the platform is
+    `found: false` with decision `clear`. Expired, revoked and repaired entries never count.
+    The check is logged with department and purpose; its `check_id` takes the feedback."""
+    body = json_object(raw)
+    answer = run_check(
+        session,
+        request.app.state.checks,
+        principal,
+        scenario=body.get("scenario"),
+        subjects=body.get("subjects"),
+        purpose=body.get("purpose"),
+        now=clock(request).now(),
+    )
+    return Response(orjson.dumps(answer), media_type="application/json")
+
+
+@router.post(
+    "/checks/{check_id}/feedback",
+    **endpoint(
+        *CHECKERS,
+        errors={
+            403: ["not_your_check"],
+            404: ["unknown_check"],
+            422: ["not_in_check", "missing_reason", "invalid_subject_key"],
+        },
+        summary="Report which measures were applied (反馈)",
+    ),
+)
+def post_feedback(
+    check_id: int,
+    body: FeedbackIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> dict:
+    """Per subject and measure of the check: applied, or why not. Feedback already given for
+    a subject and measure stands; repeating it changes nothing (`repeated`)."""
+    return give_feedback(
+        session,
+        principal,
+        check_id,
+        [i.model_dump() for i in body.items],
+        cipher=request.app.state.db.cipher,
+        now=clock(request).now(),
+    )
+
+
+@router.get(
+    "/feedback/rates",
+    **endpoint(Role.authority, summary="Feedback rates per department and per measure"),
+)
+def get_feedback_rates(session: Session = db_session) -> dict:
+    """How many measures checks showed, how many got feedback and how many were applied."""
+    return feedback_rates(session)

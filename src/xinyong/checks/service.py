@@ -1,0 +1,524 @@
+"""The check (逢办必查: automatic compare, prompt, intercept — 000 §（十六）; 003 联合奖惩
+§（十八）, （二十一）; Measures art. 28–29) and the feedback that closes the loop.
+
+A check answers, for each subject a department names inside one of its procedures: is the
+subject in the platform, which list entries are in force, and which measures apply in that
+scenario — reached directly, or, for a person, through an organisation it represents (Measures
+art. 29) — with one overall decision: intercept over prompt over facilitate over clear."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import String, any_, bindparam, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+from xinyong.checks.snapshot import ActiveEntry, Snapshot, SnapshotCache
+from xinyong.core.auth import Principal
+from xinyong.core.clock import local_date
+from xinyong.core.crypto import IdCipher
+from xinyong.core.identifiers import (
+    IdentifierError,
+    subject_key_kind,
+    validate_credit_code,
+    validate_id_number,
+)
+from xinyong.core.ids import IdGenerator
+from xinyong.errors import Forbidden, InvalidRequest, NotFound
+from xinyong.measures.schemas import DECISION_ORDER, SCENARIOS, MeasureSpec
+from xinyong.models import (
+    ChangeHead,
+    Check,
+    CheckFeedback,
+    CheckHit,
+    Department,
+    Subject,
+    SubjectKind,
+    SubjectLink,
+)
+
+MAX_SUBJECTS = 10_000
+ROLE_NAMES = {
+    "legal_representative": "法定代表人",
+    "principal": "主要负责人",
+    "actual_controller": "实际控制人",
+    "responsible_person": "直接责任人员",
+}
+ACTION_NAMES = {"intercept": "拦截", "prompt": "提示", "facilitate": "激励"}
+
+
+def parse_scenario(value: Any) -> str:
+    if not isinstance(value, str) or value not in SCENARIOS:
+        raise InvalidRequest(
+            f"未知的业务场景：{value}",
+            f"unknown scenario {value!r}; one of {sorted(SCENARIOS)}",
+            field="scenario",
+            code="unknown_scenario",
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Key:
+    """One subject key as given, with the lookups it may match (an all-digit credit code can
+    also pass as an ID number; subjects/service.find_subject)."""
+
+    given: str
+    credit_code: str | None
+    id_hash: str | None
+
+
+def parse_keys(values: list[Any], cipher: IdCipher, today: date) -> list[Key]:
+    keys = []
+    for index, value in enumerate(values):
+        text = value.strip() if isinstance(value, str) else ""
+        code = id_hash = None
+        problems: dict[str, IdentifierError] = {}
+        try:
+            code = validate_credit_code(text)
+        except IdentifierError as exc:
+            problems["credit_code"] = exc
+        try:
+            id_hash = cipher.lookup_hash(validate_id_number(text, today=today))
+        except IdentifierError as exc:
+            problems["id_number"] = exc
+        if code is None and id_hash is None:
+            # Say why it fails as the kind it looks like.
+            problem = problems[subject_key_kind(text) or "credit_code"]
+            raise InvalidRequest(
+                f"第 {index + 1} 个主体标识无效：{problem.message}",
+                f"subjects[{index}]: {problem.message_en}",
+                field=f"subjects[{index}]",
+                code="invalid_subject_key",
+                reason=problem.code,
+            )
+        keys.append(Key(text, code, id_hash))
+    return keys
+
+
+@dataclass
+class Found:
+    id: int
+    kind: SubjectKind
+    credit_code: str | None
+    id_hash: str | None
+    id_masked: str | None
+    name: str
+
+
+def _in(column, values: list[str], dialect: str):  # type: ignore[no-untyped-def]
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(String)))
+    return column.in_(values)
+
+
+def lookup(session: Session, keys: list[Key]) -> tuple[dict[str, Found], dict[str, Found], int]:
+    """Subjects by credit code and by ID-number hash, and the change feed's head, read in
+    the same statement so that the snapshot used is at least as new as what was read."""
+    dialect = session.get_bind().dialect.name
+    codes = sorted({k.credit_code for k in keys if k.credit_code})
+    hashes = sorted({k.id_hash for k in keys if k.id_hash})
+    by_code: dict[str, Found] = {}
+    by_hash: dict[str, Found] = {}
+    head_seq = session.execute(select(ChangeHead.seq).where(ChangeHead.id == 1)).scalar_one()
+    conditions = []
+    if codes:
+        conditions.append(_in(Subject.credit_code, codes, dialect))
+    if hashes:
+        conditions.append(_in(Subject.id_hash, hashes, dialect))
+    if conditions:
+        rows = session.execute(
+            select(
+                Subject.id,
+                Subject.kind,
+                Subject.credit_code,
+                Subject.id_hash,
+                Subject.id_masked,
+                Subject.name,
+            ).where(or_(*conditions))
+        )
+        for row in rows:
+            found = Found(*row)
+            if found.credit_code:
+                by_code[found.credit_code] = found
+            if found.id_hash:
+                by_hash[found.id_hash] = found
+    return by_code, by_hash, head_seq
+
+
+def links_of_persons(session: Session, person_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Organisations each person stands for (legal representative, principal, actual
+    controller, responsible person), from live links."""
+    if not person_ids:
+        return {}
+    dialect = session.get_bind().dialect.name
+    column = SubjectLink.person_id
+    condition = (
+        column == any_(bindparam(None, person_ids, type_=ARRAY(column.type)))
+        if dialect == "postgresql"
+        else column.in_(person_ids)
+    )
+    out: dict[int, list[tuple[int, str]]] = {}
+    for person, org, role in session.execute(
+        select(SubjectLink.person_id, SubjectLink.subject_id, SubjectLink.role).where(
+            condition, SubjectLink.ended_at.is_(None)
+        )
+    ):
+        out.setdefault(person, []).append((org, str(role)))
+    return out
+
+
+def _reaches(spec: MeasureSpec, entry: ActiveEntry, target: str) -> bool:
+    return (entry.list_code in spec.trigger_lists or entry.kind in spec.trigger_kinds) and (
+        target in spec.targets
+    )
+
+
+def _entry_out(snap: Snapshot, entry: ActiveEntry) -> dict[str, Any]:
+    info = snap.lists.get(entry.list_code)
+    return {
+        "entry_id": str(entry.entry_id),
+        "list": entry.list_code,
+        "list_name": info.name if info else entry.list_code,
+        "kind": entry.kind,
+        "field": info.field if info else None,
+        "listed_until": entry.listed_until.isoformat() if entry.listed_until else None,
+    }
+
+
+def decide(
+    snap: Snapshot,
+    scenario: str,
+    subject: Found,
+    links: list[tuple[int, str]],
+    org_names: dict[int, tuple[str | None, str]],
+    today: date,
+) -> tuple[dict[str, Any], list[tuple[str, str, int]]]:
+    """One subject's answer, and its hits (measure, action, entry) for the log."""
+    measures = snap.by_scenario.get(scenario, ())
+    own = snap.entries_in_force(subject.id, today)
+    out_measures: list[dict[str, Any]] = []
+    hits: dict[str, tuple[str, int]] = {}
+
+    def reach(entry: ActiveEntry, target: str, via: dict | None) -> None:
+        info = snap.lists.get(entry.list_code)
+        list_name = info.name if info else entry.list_code
+        for spec in measures:
+            if not _reaches(spec, entry, target):
+                continue
+            action = spec.scenarios[scenario]
+            until = f"，列入期限至 {entry.listed_until}" if entry.listed_until else ""
+            if via is None:
+                reason = f"该主体列入“{list_name}”{until}"
+            else:
+                reason = (
+                    f"该主体为{via['organisation_name']}的{ROLE_NAMES[target]}，"
+                    f"该组织列入“{list_name}”{until}"
+                )
+            out_measures.append(
+                {
+                    "measure": spec.code,
+                    "name": spec.name,
+                    "kind": spec.kind,
+                    "type": spec.type,
+                    "action": action,
+                    "content": spec.content,
+                    "reason": reason,
+                    "legal_basis": spec.legal_basis,
+                    "entry_id": str(entry.entry_id),
+                    "list": entry.list_code,
+                    "via": via,
+                }
+            )
+            known = hits.get(spec.code)
+            if known is None or DECISION_ORDER.index(action) < DECISION_ORDER.index(known[0]):
+                hits[spec.code] = (action, entry.entry_id)
+
+    for entry in own:
+        reach(entry, "subject", None)
+    reached_entries = []
+    for org_id, role in links:
+        for entry in snap.entries_in_force(org_id, today):
+            code, name = org_names.get(org_id, (None, ""))
+            via = {
+                "organisation": code,
+                "organisation_name": name,
+                "role": role,
+            }
+            reached_entries.append({**_entry_out(snap, entry), "via": via})
+            reach(entry, role, via)
+    actions = {m["action"] for m in out_measures}
+    decision = next((a for a in DECISION_ORDER if a in actions), "clear")
+    monitoring = [
+        {"entry_id": str(m.entry_id), "list": m.list_code, "until": m.until.isoformat()}
+        for m in snap.monitored.get(subject.id, ())
+        if m.until > today
+    ]
+    answer = {
+        "found": True,
+        "subject": {
+            "kind": subject.kind.value,
+            "credit_code": subject.credit_code,
+            "id_number": subject.id_masked,
+            "name": subject.name,
+        },
+        "decision": decision,
+        "entries": [_entry_out(snap, e) for e in own],
+        "related_entries": reached_entries,
+        "measures": out_measures,
+        "monitoring": monitoring,
+    }
+    return answer, [(code, action, entry_id) for code, (action, entry_id) in hits.items()]
+
+
+@dataclass
+class CheckContext:
+    ids: IdGenerator
+    cipher: IdCipher
+    cache: SnapshotCache
+
+
+def run_check(
+    session: Session,
+    ctx: CheckContext,
+    principal: Principal,
+    *,
+    scenario: Any,
+    subjects: Any,
+    purpose: Any,
+    now: datetime,
+) -> dict[str, Any]:
+    scenario = parse_scenario(scenario)
+    if not isinstance(purpose, str) or not purpose.strip():
+        raise InvalidRequest(
+            "请说明查询用途", "purpose is required", field="purpose", code="missing_purpose"
+        )
+    if not isinstance(subjects, list) or not subjects:
+        raise InvalidRequest(
+            "subjects 应为非空列表",
+            "subjects must be a non-empty list",
+            field="subjects",
+            code="invalid_request",
+        )
+    if len(subjects) > MAX_SUBJECTS:
+        raise InvalidRequest(
+            f"一次最多查 {MAX_SUBJECTS} 个主体",
+            f"at most {MAX_SUBJECTS} subjects per check",
+            field="subjects",
+            code="too_many_subjects",
+            status=413,
+        )
+    today = local_date(now)
+    keys = parse_keys(subjects, ctx.cipher, today)
+    by_code, by_hash, seq = lookup(session, keys)
+    snap = ctx.cache.current(session, seq)
+    matched: list[Found | None] = []
+    for key in keys:
+        found = (by_code.get(key.credit_code) if key.credit_code else None) or (
+            by_hash.get(key.id_hash) if key.id_hash else None
+        )
+        matched.append(found)
+    persons = sorted(
+        {f.id for f in matched if f is not None and f.kind == SubjectKind.natural_person}
+    )
+    links = links_of_persons(session, persons)
+    # Only organisations with entries in force matter; name them for the reasons.
+    orgs = sorted({org for ls in links.values() for org, _ in ls if org in snap.entries})
+    org_names: dict[int, tuple[str | None, str]] = {}
+    if orgs:
+        org_names = {
+            sid: (code, name)
+            for sid, code, name in session.execute(
+                select(Subject.id, Subject.credit_code, Subject.name).where(Subject.id.in_(orgs))
+            )
+        }
+    check_id = ctx.ids.next_id()
+    results = []
+    hit_rows: list[dict] = []
+    decisions: Counter[str] = Counter()
+    seen: set[int] = set()
+    for key, found in zip(keys, matched, strict=True):
+        if found is None:
+            results.append({"key": key.given, "found": False, "decision": "clear"})
+            decisions["clear"] += 1
+            continue
+        answer, hits = decide(snap, scenario, found, links.get(found.id, []), org_names, today)
+        results.append({"key": key.given, **answer})
+        decisions[answer["decision"]] += 1
+        if found.id not in seen:
+            seen.add(found.id)
+            hit_rows.extend(
+                {
+                    "check_id": check_id,
+                    "subject_id": found.id,
+                    "measure_code": code,
+                    "action": action,
+                    "entry_id": eid,
+                }
+                for code, action, eid in hits
+            )
+    session.add(
+        Check(
+            id=check_id,
+            department_id=principal.department_id,
+            actor=principal.actor,
+            scenario=scenario,
+            purpose=purpose.strip()[:200],
+            at=now,
+            subjects=len(keys),
+            found=sum(1 for f in matched if f is not None),
+            decisions=dict(decisions),
+        )
+    )
+    session.flush()
+    if hit_rows:
+        session.execute(insert(CheckHit), hit_rows)
+    return {
+        "check_id": str(check_id),
+        "scenario": scenario,
+        "scenario_name": SCENARIOS[scenario],
+        "checked_at": now.isoformat(),
+        "decisions": dict(decisions),
+        "results": results,
+    }
+
+
+# --- feedback -----------------------------------------------------------------------------------
+
+
+def give_feedback(
+    session: Session,
+    principal: Principal,
+    check_id: int,
+    items: list[dict[str, Any]],
+    *,
+    cipher: IdCipher,
+    now: datetime,
+) -> dict[str, Any]:
+    """实施 → 反馈 (003 联合奖惩 §（二十一））: per subject and measure, applied or why not.
+    Feedback already given for a subject and measure is kept; a repeat is reported, not
+    applied twice."""
+    check = session.get(Check, check_id)
+    if check is None:
+        raise NotFound("查询记录不存在", "no such check", field="check_id", code="unknown_check")
+    if check.department_id != principal.department_id:
+        raise Forbidden(
+            "只能反馈本部门的查询",
+            "feedback is given on the department's own checks",
+            code="not_your_check",
+        )
+    today = local_date(now)
+    hits = {
+        (h.subject_id, h.measure_code): h
+        for h in session.execute(select(CheckHit).where(CheckHit.check_id == check_id)).scalars()
+    }
+    subject_ids = {sid for sid, _ in hits}
+    given = {
+        (f.subject_id, f.measure_code)
+        for f in session.execute(
+            select(CheckFeedback).where(CheckFeedback.check_id == check_id)
+        ).scalars()
+    }
+    keys = parse_keys([i.get("subject") for i in items], cipher, today)
+    by_code, by_hash, _ = lookup(session, keys)
+    recorded, repeated = 0, 0
+    for index, (item, key) in enumerate(zip(items, keys, strict=True)):
+        found = (by_code.get(key.credit_code) if key.credit_code else None) or (
+            by_hash.get(key.id_hash) if key.id_hash else None
+        )
+        measure = item.get("measure")
+        if found is None or found.id not in subject_ids or (found.id, measure) not in hits:
+            raise InvalidRequest(
+                "该查询没有对此主体给出此措施",
+                "the check named no such measure for this subject",
+                field=f"items[{index}]",
+                code="not_in_check",
+            )
+        applied = item.get("applied")
+        reason = item.get("reason")
+        if not isinstance(applied, bool):
+            raise InvalidRequest(
+                "applied 应为 true 或 false",
+                "applied must be a boolean",
+                field=f"items[{index}].applied",
+                code="invalid_request",
+            )
+        if not applied and not (isinstance(reason, str) and reason.strip()):
+            raise InvalidRequest(
+                "未实施措施应说明原因",
+                "say why the measure was not applied",
+                field=f"items[{index}].reason",
+                code="missing_reason",
+            )
+        if (found.id, measure) in given:
+            repeated += 1
+            continue
+        given.add((found.id, measure))
+        session.add(
+            CheckFeedback(
+                check_id=check_id,
+                subject_id=found.id,
+                measure_code=measure,
+                department_id=principal.department_id,
+                applied=applied,
+                reason=reason.strip() if isinstance(reason, str) else None,
+                at=now,
+            )
+        )
+        recorded += 1
+    return {"check_id": str(check_id), "recorded": recorded, "repeated": repeated}
+
+
+def feedback_rates(session: Session) -> dict[str, Any]:
+    """For the authority: per department and per measure, how many measures checks showed,
+    how many got feedback, how many were applied (003 联合奖惩 §（二十一）, （二十七））."""
+    hit_q = (
+        select(Check.department_id, CheckHit.measure_code, func.count())
+        .join(Check, Check.id == CheckHit.check_id)
+        .group_by(Check.department_id, CheckHit.measure_code)
+    )
+    fb_q = select(
+        CheckFeedback.department_id,
+        CheckFeedback.measure_code,
+        CheckFeedback.applied,
+        func.count(),
+    ).group_by(CheckFeedback.department_id, CheckFeedback.measure_code, CheckFeedback.applied)
+    depts = {d.id: d for d in session.execute(select(Department)).scalars()}
+    by_dept: dict[int, Counter] = {}
+    by_measure: dict[str, Counter] = {}
+    for dept, measure, n in session.execute(hit_q):
+        by_dept.setdefault(dept, Counter())["shown"] += n
+        by_measure.setdefault(measure, Counter())["shown"] += n
+    for dept, measure, was_applied, n in session.execute(fb_q):
+        for counter in (
+            by_dept.setdefault(dept, Counter()),
+            by_measure.setdefault(measure, Counter()),
+        ):
+            counter["answered"] += n
+            counter["applied" if was_applied else "not_applied"] += n
+
+    def rate(c: Counter) -> dict[str, Any]:
+        shown = c["shown"]
+        return {
+            "shown": shown,
+            "answered": c["answered"],
+            "applied": c["applied"],
+            "not_applied": c["not_applied"],
+            "feedback_rate": round(c["answered"] / shown, 4) if shown else None,
+        }
+
+    return {
+        "departments": [
+            {
+                "department": depts[d].code if d in depts else str(d),
+                "name": depts[d].name if d in depts else None,
+                **rate(c),
+            }
+            for d, c in sorted(by_dept.items())
+        ],
+        "measures": [{"measure": m, **rate(c)} for m, c in sorted(by_measure.items())],
+    }

@@ -1,0 +1,170 @@
+"""What a check compares against, held in process memory: the list entries in force, the
+subjects under monitoring, the lists and the measures list.
+
+These are small (100,000 entries at national-province scale) and change rarely, and the check
+is on the hot path of every approval (000 §（十六）逢办必查), so each process keeps them and
+brings them up to date from the change feed: a check reads the feed's head with its subjects,
+and a process that is behind applies the changes since its own position before deciding. So a
+change committed by any process is seen by every check that starts after it."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.feeds.changes import LIST_ENTRY, head
+from xinyong.measures.schemas import MeasureSpec
+from xinyong.models import Change, CreditList, EntryState, ListEntry, Measure
+
+
+@dataclass(frozen=True)
+class ActiveEntry:
+    entry_id: int
+    subject_id: int
+    list_code: str
+    kind: str
+    listed_until: date | None
+    department_id: int
+
+
+@dataclass(frozen=True)
+class Monitored:
+    entry_id: int
+    list_code: str
+    until: date
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    code: str
+    name: str
+    kind: str
+    field: str
+
+
+@dataclass
+class Snapshot:
+    seq: int = -1
+    entries: dict[int, list[ActiveEntry]] = field(default_factory=dict)
+    monitored: dict[int, list[Monitored]] = field(default_factory=dict)
+    lists: dict[str, ListInfo] = field(default_factory=dict)
+    # scenario -> measures that act in it
+    by_scenario: dict[str, list[MeasureSpec]] = field(default_factory=dict)
+
+    def entries_in_force(self, subject_id: int, today: date) -> list[ActiveEntry]:
+        return [
+            e
+            for e in self.entries.get(subject_id, ())
+            if e.listed_until is None or e.listed_until > today
+        ]
+
+
+class SnapshotCache:
+    """One per process (app.state). Thread-safe: sync endpoints run in a thread pool."""
+
+    def __init__(self) -> None:
+        self._snapshot = Snapshot()
+        self._lock = threading.Lock()
+
+    def current(self, session: Session, seq: int | None = None) -> Snapshot:
+        """The snapshot as of change ``seq`` (the head, read in the caller's statement) or
+        later. Reloads in full on first use, else applies the changes since."""
+        if seq is None:
+            seq = head(session)
+        snap = self._snapshot
+        if snap.seq >= seq:
+            return snap
+        with self._lock:
+            snap = self._snapshot
+            if snap.seq < seq:
+                self._snapshot = snap = self._advance(session, snap)
+            return snap
+
+    def _advance(self, session: Session, old: Snapshot) -> Snapshot:
+        target = head(session)
+        if old.seq < 0:
+            return _load(session, target)
+        changes = list(
+            session.execute(
+                select(Change.topic, Change.subject_id, Change.entry_id)
+                .where(Change.seq > old.seq, Change.seq <= target)
+                .order_by(Change.seq)
+            )
+        )
+        if any(topic != LIST_ENTRY for topic, _, _ in changes) or len(changes) > 5_000:
+            return _load(session, target)
+        entries = dict(old.entries)
+        monitored = dict(old.monitored)
+        keys = {(sid, eid) for _, sid, eid in changes if sid is not None and eid is not None}
+        for sid, _ in keys:
+            entries.pop(sid, None)
+            monitored.pop(sid, None)
+        # Re-read whole subjects: a change of one entry rewrites that subject's lines.
+        subjects = {sid for sid, _ in keys}
+        if subjects:
+            _fill(session, entries, monitored, ListEntry.subject_id.in_(subjects))
+        return Snapshot(
+            seq=target,
+            entries=entries,
+            monitored=monitored,
+            lists=old.lists,
+            by_scenario=old.by_scenario,
+        )
+
+
+def _fill(
+    session: Session,
+    entries: dict[int, list[ActiveEntry]],
+    monitored: dict[int, list[Monitored]],
+    condition,  # type: ignore[no-untyped-def]
+) -> None:
+    rows = session.execute(
+        select(
+            ListEntry.subject_id,
+            ListEntry.id,
+            ListEntry.list_code,
+            ListEntry.kind,
+            ListEntry.listed_until,
+            ListEntry.department_id,
+            ListEntry.state,
+            ListEntry.monitoring_until,
+        ).where(
+            condition,
+            (ListEntry.state == EntryState.listed)
+            | ((ListEntry.state == EntryState.exited) & ListEntry.monitoring_until.is_not(None)),
+        )
+    )
+    grouped: dict[int, list[ActiveEntry]] = defaultdict(list)
+    watched: dict[int, list[Monitored]] = defaultdict(list)
+    for sid, eid, code, kind, until, dept, state, monitoring_until in rows:
+        if state == EntryState.listed:
+            grouped[sid].append(ActiveEntry(eid, sid, code, str(kind), until, dept))
+        else:
+            watched[sid].append(Monitored(eid, code, monitoring_until))
+    entries.update(grouped)
+    monitored.update(watched)
+
+
+def _load(session: Session, seq: int) -> Snapshot:
+    entries: dict[int, list[ActiveEntry]] = {}
+    monitored: dict[int, list[Monitored]] = {}
+    _fill(session, entries, monitored, ListEntry.state.in_([EntryState.listed, EntryState.exited]))
+    lists = {
+        row.code: ListInfo(row.code, row.spec["name"], row.kind.value, row.field)
+        for row in session.execute(select(CreditList)).scalars()
+    }
+    by_scenario: dict[str, list[MeasureSpec]] = defaultdict(list)
+    for row in session.execute(
+        select(Measure).where(Measure.active).order_by(Measure.id)
+    ).scalars():
+        spec = MeasureSpec.model_validate(row.spec)
+        for scenario in spec.scenarios:
+            by_scenario[scenario].append(spec)
+    return Snapshot(
+        seq=seq, entries=entries, monitored=monitored, lists=lists, by_scenario=dict(by_scenario)
+    )

@@ -1,0 +1,19 @@
+"""What a new database starts with: the default catalog, lists and measures list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from xinyong.catalog.service import ensure_default_catalog
+from xinyong.lists.service import ensure_default_lists
+from xinyong.measures.service import ensure_default_measures
+
+
+def ensure_defaults(session: Session, *, now: datetime) -> None:
+    """Each part is published once, on a database that has none; later revisions are the
+    authority's (catalog, lists and measures endpoints and CLI)."""
+    ensure_default_catalog(session, now=now)
+    ensure_default_lists(session, now=now)
+    ensure_default_measures(session, now=now)

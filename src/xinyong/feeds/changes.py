@@ -1,0 +1,110 @@
+"""Numbering changes in commit order, and reading them back by cursor.
+
+The list-change feed must lose and repeat nothing under concurrent writers (issue 3 § closed
+loop). A plain autoincrement would not do: a writer holding number 7 may commit after one
+holding 8, and a reader that saw 8 would skip 7 for ever. So the number is taken from the
+``change_head`` row, locked FOR UPDATE until the writer commits: the next writer waits, and
+numbers are visible in order. Writers append their change last, so the lock is held briefly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from xinyong.models import Change, ChangeHead, Delivery, Subscription
+
+# Topics of the change feed.
+LIST_ENTRY = "list_entry"
+LISTS = "lists"
+MEASURES = "measures"
+TOKEN = "token"
+
+
+def record_change(
+    session: Session,
+    *,
+    at: datetime,
+    topic: str,
+    event: str,
+    ids: Any = None,
+    subject_id: int | None = None,
+    entry_id: int | None = None,
+    list_code: str | None = None,
+    kind: str | None = None,
+    field: str | None = None,
+    detail: dict | None = None,
+) -> int:
+    """Append one change in the caller's transaction and return its number. List-entry
+    changes are queued at once for every webhook subscribed to their list or field, in the
+    same transaction, so a committed change always has its deliveries (feeds/webhooks.py)."""
+    seq = session.execute(
+        update(ChangeHead)
+        .where(ChangeHead.id == 1)
+        .values(seq=ChangeHead.seq + 1)
+        .returning(ChangeHead.seq)
+    ).scalar_one()
+    session.add(
+        Change(
+            seq=seq,
+            at=at,
+            topic=topic,
+            event=event,
+            subject_id=subject_id,
+            entry_id=entry_id,
+            list_code=list_code,
+            kind=kind,
+            field=field,
+            detail=detail or {},
+        )
+    )
+    if topic == LIST_ENTRY and ids is not None:
+        for sub in subscribers(session, list_code=list_code, field=field, webhooks_only=True):
+            session.add(
+                Delivery(
+                    id=ids.next_id(),
+                    subscription_id=sub.id,
+                    seq=seq,
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=at,
+                )
+            )
+    return seq
+
+
+def head(session: Session) -> int:
+    return session.execute(select(ChangeHead.seq).where(ChangeHead.id == 1)).scalar_one()
+
+
+def subscribers(
+    session: Session, *, list_code: str | None, field: str | None, webhooks_only: bool = False
+) -> list[Subscription]:
+    """Live subscriptions that name the list or its field. Few rows: read whole, matched here,
+    because JSON containment is spelled differently on each database."""
+    query = select(Subscription).where(Subscription.ended_at.is_(None))
+    if webhooks_only:
+        query = query.where(Subscription.webhook_url.is_not(None))
+    return [
+        sub
+        for sub in session.execute(query).scalars()
+        if matches(sub.lists, sub.fields, list_code=list_code, field=field)
+    ]
+
+
+def matches(lists: list, fields: list, *, list_code: str | None, field: str | None) -> bool:
+    return (list_code is not None and list_code in lists) or (field is not None and field in fields)
+
+
+def changes_since(session: Session, since: int, *, topic: str, limit: int) -> list[Change]:
+    return list(
+        session.execute(
+            select(Change)
+            .where(Change.topic == topic, Change.seq > since)
+            .order_by(Change.seq)
+            .limit(limit)
+        ).scalars()
+    )

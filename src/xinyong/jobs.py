@@ -1,0 +1,39 @@
+"""Scheduled jobs: run by ``xinyong tick`` and, when serving, every few seconds in-process.
+
+Each job is idempotent and safe after downtime; a job that changes shared state takes a
+database lock first, so any number of processes may run it and it happens once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from xinyong.core.auth import SYSTEM
+from xinyong.core.clock import Clock
+from xinyong.core.locks import advisory_xact_lock
+from xinyong.db import Database
+from xinyong.feeds.webhooks import deliver_due
+from xinyong.lists.service import Step, expire_entries
+from xinyong.records.service import CollectionContext
+
+log = logging.getLogger("xinyong.jobs")
+
+
+def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, Any]:
+    with db.transaction() as session:
+        advisory_xact_lock(session, "job:expire_entries")
+        expired = expire_entries(session, Step(ctx, SYSTEM, clock.now()))
+    deliveries = deliver_due(db, clock)
+    return {"list_entries_expired": expired, **{f"webhooks_{k}": v for k, v in deliveries.items()}}
+
+
+async def run_forever(db: Database, clock: Clock, ctx: CollectionContext, interval: float) -> None:
+    """The in-process scheduler of a serving process. A failing run is logged and retried at
+    the next interval; it never takes the server down."""
+    while True:
+        try:
+            await asyncio.to_thread(run_jobs, db, clock, ctx)
+        except Exception:  # a job's failure must not stop the scheduler
+            log.exception("scheduled jobs failed; retrying in %.0f s", interval)
+        await asyncio.sleep(interval)

@@ -1,0 +1,439 @@
+"""The lists, their publications and each entry's workflow under /api/v1."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xinyong.core.api import clock, current_principal, database, db_session, endpoint
+from xinyong.core.auth import Principal
+from xinyong.db import Database
+from xinyong.errors import NotFound
+from xinyong.lists import service
+from xinyong.lists.schemas import (
+    EntryIn,
+    EntryOut,
+    ExitIn,
+    InterviewIn,
+    ListOut,
+    ListsIn,
+    ObjectionDecisionIn,
+    ObjectionIn,
+    ObjectionOut,
+    StepIn,
+    StepOut,
+)
+from xinyong.lists.service import Step
+from xinyong.models import CreditList, Department, EntryState, ListEntry, Role, Subject
+from xinyong.subjects.service import find_subject
+
+router = APIRouter(tags=["lists"])
+
+EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role.authority)
+DEPARTMENTS = (Role.provider, Role.user_department, Role.authority)
+ENTRY_404 = {404: ["unknown_entry"]}
+IDENTIFYING_403 = {403: ["not_identifying_department"]}
+# What the public sees of a public list: candidates in public notice (red lists only: a black
+# candidate's prior notice goes to the subject alone), listed subjects and exit notices.
+PUBLIC_STATES = (EntryState.listed, EntryState.exited)
+
+
+def _step(request: Request, principal: Principal) -> Step:
+    return Step(request.app.state.collection, principal, clock(request).now())
+
+
+def _publicly_visible(lst: CreditList, entry: ListEntry) -> bool:
+    if lst.spec["disclosure"] != "public":
+        return False
+    return entry.state in PUBLIC_STATES or (
+        entry.state == EntryState.notice and entry.kind.value == "red"
+    )
+
+
+def _may_see_all(principal: Principal, entry: ListEntry) -> bool:
+    return principal.is_department or (
+        principal.role is Role.subject and principal.subject_id == entry.subject_id
+    )
+
+
+def entry_out(session: Session, entry: ListEntry, *, full: bool) -> EntryOut:
+    lst = session.get_one(CreditList, entry.list_id)
+    subject = session.get_one(Subject, entry.subject_id)
+    dept = session.get_one(Department, entry.department_id)
+    steps = service.steps_of(session, entry) if full else []
+    objections = service.objections_of(session, entry) if full else []
+    return EntryOut(
+        id=str(entry.id),
+        list=entry.list_code,
+        list_name=lst.spec["name"],
+        kind=entry.kind.value,
+        field=lst.field,
+        subject=subject.credit_code or subject.id_masked or "",
+        subject_name=subject.name,
+        state=entry.state.value,
+        reason=entry.reason,
+        basis_records=list(entry.basis_records) if full else [],
+        department=dept.name,
+        created_at=entry.created_at,
+        notice_ends_on=entry.notice_ends_on,
+        confirmed_at=entry.confirmed_at,
+        listed_until=entry.listed_until,
+        rectify_by=entry.rectify_by if full else None,
+        rectified_at=entry.rectified_at if full else None,
+        exited_at=entry.exited_at,
+        exit_reason=entry.exit_reason.value if entry.exit_reason else None,
+        monitoring_until=entry.monitoring_until if full else None,
+        benefits_recall=entry.benefits_recall if full else False,
+        steps=[StepOut(step=s.step, at=s.at, actor=s.actor, detail=s.detail) for s in steps],
+        objections=[
+            ObjectionOut(
+                id=str(o.id),
+                statement=o.statement,
+                filed_by=o.filed_by,
+                filed_at=o.filed_at,
+                upheld=o.upheld,
+                decision_reason=o.decision_reason,
+                decided_at=o.decided_at,
+            )
+            for o in objections
+        ],
+    )
+
+
+def _visible_entry(session: Session, principal: Principal, entry_id: int) -> EntryOut:
+    entry = service.get_entry(session, entry_id)
+    if _may_see_all(principal, entry):
+        return entry_out(session, entry, full=True)
+    lst = session.get_one(CreditList, entry.list_id)
+    if not _publicly_visible(lst, entry):
+        # Never confirm that an entry exists to someone who may not see it.
+        raise NotFound(
+            "名单条目不存在", "no such list entry", field="entry_id", code="unknown_entry"
+        )
+    return entry_out(session, entry, full=False)
+
+
+@router.get(
+    "/lists",
+    response_model=list[ListOut],
+    **endpoint(*EVERYONE, summary="The lists and their identification standards (认定标准)"),
+)
+def get_lists(session: Session = db_session) -> list[ListOut]:
+    """Every red, black and watch list: kind, field, identifying sector, published standard,
+    basis items, validity and notice periods (003 联合奖惩 §（三）–（六））."""
+    counts = dict(
+        session.execute(
+            select(ListEntry.list_id, func.count())
+            .where(ListEntry.state == EntryState.listed)
+            .group_by(ListEntry.list_id)
+        ).all()
+    )
+    return [
+        ListOut.model_validate({**row.spec, "active_entries": counts.get(row.id, 0)})
+        for row in service.all_lists(session)
+    ]
+
+
+@router.post(
+    "/lists",
+    **endpoint(
+        Role.authority,
+        errors={409: ["list_kind_fixed"], 422: ["unknown_item"]},
+        summary="Publish new or revised lists",
+    ),
+)
+def post_lists(
+    body: ListsIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> dict:
+    """Creates lists and revises their standards; a list is never removed (its entries keep
+    it). Returns the codes that changed."""
+    changed = service.publish_lists(session, body, actor=principal.actor, now=clock(request).now())
+    return {"changed": changed}
+
+
+@router.get(
+    "/lists/{code}/entries",
+    response_model=list[EntryOut],
+    **endpoint(*EVERYONE, errors={404: ["unknown_list"]}, summary="A list's publications"),
+)
+def get_list_entries(
+    code: str,
+    state: Literal["notice", "candidate", "listed", "exited", "withdrawn"] | None = Query(
+        default=None
+    ),
+    after: int | None = Query(default=None, description="entry id to continue after"),
+    limit: int = Query(default=100, ge=1, le=1000),
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> list[EntryOut]:
+    """The public sees public lists only: red candidates in public notice, listed subjects
+    and exit notices (003 联合奖惩 §（二十））; departments see every entry."""
+    lst = service.get_list(session, code)
+    query = select(ListEntry).where(ListEntry.list_id == lst.id)
+    if state is not None:
+        query = query.where(ListEntry.state == EntryState(state))
+    if after is not None:
+        query = query.where(ListEntry.id > after)
+    full = principal.is_department
+    if not full:
+        if lst.spec["disclosure"] != "public":
+            return []
+        visible = list(PUBLIC_STATES) + ([EntryState.notice] if lst.kind.value == "red" else [])
+        query = query.where(ListEntry.state.in_(visible))
+    rows = session.execute(query.order_by(ListEntry.id).limit(limit)).scalars()
+    return [entry_out(session, e, full=full) for e in rows]
+
+
+@router.post(
+    "/lists/{code}/entries",
+    status_code=201,
+    response_model=EntryOut,
+    **endpoint(
+        Role.provider,
+        errors={
+            **IDENTIFYING_403,
+            404: ["unknown_list", "subject_not_found"],
+            409: ["already_listed", "blocked_by_list"],
+            422: ["invalid_basis", "invalid_credit_code", "invalid_id_number", "invalid_date"],
+        },
+        summary="Propose a subject for a list (认定)",
+    ),
+)
+def post_entry(
+    code: str,
+    body: EntryIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> EntryOut:
+    """By the list's identifying department only, resting on at least one active record of
+    the list's basis items. A red candidate is cross-checked against every black and watch
+    entry in force (409 `blocked_by_list` names the blocking entry) and goes into public
+    notice; a black candidate goes into prior notice to the subject (事前告知); a watch
+    candidate waits for confirmation."""
+    entry = service.propose_entry(session, _step(request, principal), code, body)
+    session.flush()
+    return entry_out(session, entry, full=True)
+
+
+@router.get(
+    "/list-entries/{entry_id}",
+    response_model=EntryOut,
+    **endpoint(*EVERYONE, errors=ENTRY_404, summary="A list entry with its steps"),
+)
+def get_entry(
+    entry_id: int, principal: Principal = current_principal, session: Session = db_session
+) -> EntryOut:
+    """Its steps and objections are shown to the subject itself and to departments; the public
+    sees what the list publishes."""
+    return _visible_entry(session, principal, entry_id)
+
+
+@router.get(
+    "/subjects/{key}/list-entries",
+    response_model=list[EntryOut],
+    tags=["subjects"],
+    **endpoint(
+        *EVERYONE,
+        errors={404: ["subject_not_found"], 422: ["invalid_credit_code", "invalid_id_number"]},
+        summary="A subject's list entries",
+    ),
+)
+def get_subject_entries(
+    key: str,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+    db: Database = Depends(database),
+) -> list[EntryOut]:
+    """Every entry with its steps for the subject itself and departments (Measures art. 17:
+    lists are part of the archive); the public sees published entries of public lists."""
+    subject = find_subject(session, key, cipher=db.cipher)
+    out = []
+    for entry in service.entries_of_subject(session, subject.id):
+        if _may_see_all(principal, entry):
+            out.append(entry_out(session, entry, full=True))
+        elif _publicly_visible(session.get_one(CreditList, entry.list_id), entry):
+            out.append(entry_out(session, entry, full=False))
+    return out
+
+
+@router.post(
+    "/list-entries/{entry_id}/objections",
+    status_code=201,
+    response_model=ObjectionOut,
+    **endpoint(
+        Role.subject,
+        Role.provider,
+        Role.user_department,
+        Role.authority,
+        errors={**ENTRY_404, 409: ["not_in_notice"]},
+        summary="Object, or state the subject's case (陈述申辩), in the notice period",
+    ),
+)
+def post_objection(
+    entry_id: int,
+    body: ObjectionIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> ObjectionOut:
+    """The subject itself, or a department that finds the information wrong. The identifying
+    department decides each objection before it may confirm."""
+    o = service.file_objection(session, _step(request, principal), entry_id, body.statement)
+    return ObjectionOut(
+        id=str(o.id),
+        statement=o.statement,
+        filed_by=o.filed_by,
+        filed_at=o.filed_at,
+        upheld=None,
+        decision_reason=None,
+        decided_at=None,
+    )
+
+
+@router.post(
+    "/list-entries/{entry_id}/objections/{objection_id}/decision",
+    response_model=EntryOut,
+    **endpoint(
+        Role.provider,
+        errors={
+            **IDENTIFYING_403,
+            404: ["unknown_entry", "unknown_objection"],
+            409: ["already_decided"],
+        },
+        summary="Decide an objection (认定单位核实处理)",
+    ),
+)
+def post_objection_decision(
+    entry_id: int,
+    objection_id: int,
+    body: ObjectionDecisionIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> EntryOut:
+    """An upheld objection withdraws the candidate; a rejected one lets it go on."""
+    entry = service.decide_objection(
+        session,
+        _step(request, principal),
+        entry_id,
+        objection_id,
+        upheld=body.upheld,
+        reason=body.reason,
+    )
+    session.flush()
+    return entry_out(session, entry, full=True)
+
+
+@router.post(
+    "/list-entries/{entry_id}/confirm",
+    response_model=EntryOut,
+    **endpoint(
+        Role.provider,
+        errors={
+            **IDENTIFYING_403,
+            **ENTRY_404,
+            409: ["invalid_state", "notice_period_running", "objection_pending", "blocked_by_list"],
+            422: ["invalid_basis"],
+        },
+        summary="Confirm and publish an entry",
+    ),
+)
+def post_confirm(
+    entry_id: int,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> EntryOut:
+    """After the notice period with every objection decided. A black entry, once confirmed,
+    removes the subject from every red list (benefits flagged for recall) and writes the
+    failure into the archives of the organisation's responsible persons (Measures art. 29)."""
+    entry = service.confirm_entry(session, _step(request, principal), entry_id)
+    session.flush()
+    return entry_out(session, entry, full=True)
+
+
+@router.post(
+    "/list-entries/{entry_id}/exit",
+    response_model=EntryOut,
+    **endpoint(
+        Role.provider,
+        Role.authority,
+        errors={**IDENTIFYING_403, **ENTRY_404, 409: ["invalid_state"]},
+        summary="Take an entry off its list: after repair, or revoked as an error",
+    ),
+)
+def post_exit(
+    entry_id: int,
+    body: ExitIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> EntryOut:
+    """An exit notice is published and measures stop at once. Leaving a black list starts the
+    monitoring period (重点监测); a red entry revoked as an error has its benefits flagged for
+    recall. The authority may revoke; repair exits are the identifying department's."""
+    entry = service.exit_entry(
+        session,
+        _step(request, principal),
+        entry_id,
+        reason=body.reason,
+        explanation=body.explanation,
+    )
+    session.flush()
+    return entry_out(session, entry, full=True)
+
+
+@router.post(
+    "/list-entries/{entry_id}/rectification",
+    response_model=EntryOut,
+    **endpoint(
+        Role.provider,
+        errors={**IDENTIFYING_403, **ENTRY_404, 409: ["no_rectification", "already_rectified"]},
+        summary="Record that the subject rectified (限期整改)",
+    ),
+)
+def post_rectification(
+    entry_id: int,
+    body: StepIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> EntryOut:
+    entry = service.record_rectification(session, _step(request, principal), entry_id, body.reason)
+    session.flush()
+    return entry_out(session, entry, full=True)
+
+
+@router.post(
+    "/list-entries/{entry_id}/interviews",
+    status_code=201,
+    **endpoint(
+        Role.provider,
+        errors={
+            **IDENTIFYING_403,
+            **ENTRY_404,
+            409: ["no_rectification", "rectification_not_overdue"],
+        },
+        summary="Record a prompting or warning interview (约谈)",
+    ),
+)
+def post_interview(
+    entry_id: int,
+    body: InterviewIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> dict:
+    """Past the rectification deadline without rectification (谁认定、谁约谈, 002 §（九））. The
+    interview enters the subject's archive as an `interview` record."""
+    record_id = service.record_interview(
+        session, _step(request, principal), entry_id, fields=body.model_dump()
+    )
+    return {"record_id": str(record_id), "item": "interview"}
