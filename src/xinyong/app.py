@@ -128,6 +128,11 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
 
+    @app.get(f"{API_PREFIX}/live", tags=["platform"], openapi_extra={"x-callers": ["public"]})
+    async def live() -> dict:
+        """Liveness: the process answers (no database). For load balancers and benchmarks."""
+        return {"status": "ok"}
+
     @app.get(
         f"{API_PREFIX}/health",
         tags=["platform"],

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
@@ -57,6 +58,7 @@ from xinyong.subjects.service import find_subject
 # --- the lists ----------------------------------------------------------------------------------
 
 
+@cache
 def default_lists() -> ListsIn:
     text = files("xinyong.lists").joinpath("default_lists.json").read_text(encoding="utf-8")
     return ListsIn.model_validate_json(text)

@@ -4,6 +4,7 @@ as laws and duties change)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from importlib.resources import files
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from xinyong.measures.schemas import MeasuresIn
 from xinyong.models import CreditList, Measure
 
 
+@cache
 def default_measures() -> MeasuresIn:
     text = files("xinyong.measures").joinpath("default_measures.json").read_text(encoding="utf-8")
     return MeasuresIn.model_validate_json(text)
