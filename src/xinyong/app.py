@@ -13,9 +13,11 @@ from fastapi.responses import JSONResponse
 
 from xinyong.catalog.endpoints import router as catalog_router
 from xinyong.checks.endpoints import router as checks_router
+from xinyong.checks.fast import FastChecks
+from xinyong.checks.log import CheckLog
 from xinyong.checks.service import CheckContext
 from xinyong.checks.snapshot import SnapshotCache
-from xinyong.core.api import complete_openapi
+from xinyong.core.api import TokenCache, complete_openapi
 from xinyong.core.clock import Clock
 from xinyong.db import Database
 from xinyong.departments.endpoints import router as departments_router
@@ -50,7 +52,16 @@ def create_app(
         # Made at start-up, outside any request's transaction: it registers this process's
         # id node (db.py). Building the app itself touches no database (OpenAPI needs none).
         collection = app.state.collection = CollectionContext(db)
-        app.state.checks = CheckContext(collection.ids, db.cipher, SnapshotCache())
+        check_log = CheckLog(db)
+        app.state.checks = CheckContext(
+            collection.ids, db.cipher, SnapshotCache(), check_log, db.sessions
+        )
+        # On PostgreSQL small checks run on the event loop (checks/fast.py).
+        fast = None
+        if db.dialect == "postgresql":
+            fast = FastChecks(settings.database_url, max(2, settings.db_pool_size // 2))
+            await fast.open()
+        app.state.fast_checks = fast
         jobs = None
         if settings.run_jobs:
             jobs = asyncio.create_task(
@@ -59,6 +70,9 @@ def create_app(
         yield
         if jobs is not None:
             jobs.cancel()
+        check_log.close()
+        if fast is not None:
+            await fast.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -71,6 +85,7 @@ def create_app(
     )
     app.state.db = db
     app.state.clock = clock or Clock()
+    app.state.tokens = TokenCache()
 
     @app.exception_handler(XinyongError)
     async def _xinyong_error(_request: Request, exc: XinyongError) -> JSONResponse:

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         default=3, description="Measures art. 30: validity of a severe (严重) failure record"
     )
     sql_echo: bool = False
+    db_pool_size: int = Field(
+        default=40,
+        gt=0,
+        description="Database connections each process keeps open (PostgreSQL); as many as "
+        "requests it serves at once (the thread pool holds 40)",
+    )
     run_jobs: bool = Field(
         default=True,
         description="Run the scheduled jobs (list expiry, webhook deliveries) inside each "

@@ -253,3 +253,32 @@ def test_feedback_on_an_unknown_check(w: World) -> None:
         "/api/v1/checks/42/feedback", json={"items": [item]}, headers=w.user.headers
     )
     assert answer.status_code == 404 and answer.json()["error"]["code"] == "unknown_check"
+
+
+def test_a_revoked_token_stops_checking_at_once(w: World) -> None:
+    from xinyong.core.crypto import token_hash
+    from xinyong.departments.service import revoke_token
+    from xinyong.models import ApiToken
+
+    assert w.check("bidding", ACME).status_code == 200  # the token is now cached
+    with w.db.transaction() as session:
+        token = session.execute(
+            select(ApiToken).where(ApiToken.token_hash == token_hash(w.user.token))
+        ).scalar_one()
+        revoke_token(session, token.id, actor="test", now=w.clock.now())
+    answer = w.check("bidding", ACME)
+    assert answer.status_code == 401
+    assert answer.json()["error"]["code"] == "not_authenticated"
+
+
+def test_a_large_batch_is_decided_like_single_checks(w: World) -> None:
+    """Large batches take the threaded path on PostgreSQL; the answers must not differ."""
+    w.list_entry(w.court, "court_judgment_defaulters", org(ACME), "1")
+    w.list_entry(w.tax, "tax_a_grade", org(BETA, "南京乙公司"), "r")
+    keys = [ACME, BETA, GAMMA, CITIZEN] * 20
+    batch = w.check("bidding", *keys).json()
+    assert len(batch["results"]) == 80
+    singles = {k: w.check("bidding", k).json()["results"][0] for k in (ACME, BETA, GAMMA, CITIZEN)}
+    for got in batch["results"]:
+        assert got == singles[got["key"]]
+    assert batch["decisions"] == {"intercept": 20, "facilitate": 20, "clear": 40}

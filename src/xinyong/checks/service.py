@@ -9,14 +9,16 @@ art. 29) — with one overall decision: intercept over prompt over facilitate ov
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, func, insert, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+import orjson
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from xinyong.checks.log import CheckLog
 from xinyong.checks.snapshot import ActiveEntry, Snapshot, SnapshotCache
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
@@ -31,14 +33,11 @@ from xinyong.core.ids import IdGenerator
 from xinyong.errors import Forbidden, InvalidRequest, NotFound
 from xinyong.measures.schemas import DECISION_ORDER, SCENARIOS, MeasureSpec
 from xinyong.models import (
-    ChangeHead,
     Check,
     CheckFeedback,
     CheckHit,
     Department,
-    Subject,
     SubjectKind,
-    SubjectLink,
 )
 
 MAX_SUBJECTS = 10_000
@@ -108,68 +107,80 @@ class Found:
     id_hash: str | None
     id_masked: str | None
     name: str
+    # Organisations a person stands for (legal representative, principal, actual controller,
+    # responsible person), from live links: (organisation id, role).
+    links: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _in(column, values: list[str], dialect: str):  # type: ignore[no-untyped-def]
-    if dialect == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(String)))
-    return column.in_(values)
+# The lookup is the one statement on the check's hot path: written out, so no SQL is built
+# per call (building it with SQLAlchemy costs more than running it), and with one text for
+# any number of keys, so that PostgreSQL plans it once per connection (psycopg prepares it).
+_LOOKUP = """
+SELECT h.seq, s.id, s.kind, s.credit_code, s.id_hash, s.id_masked, s.name,
+       l.subject_id, l.role
+FROM change_head h
+LEFT JOIN subjects s ON (s.credit_code {codes} OR s.id_hash {hashes})
+LEFT JOIN subject_links l
+       ON l.person_id = s.id AND l.ended_at IS NULL AND s.kind = 'natural_person'
+WHERE h.id = 1
+"""
+LOOKUP_SQL = {
+    "postgresql": _LOOKUP.format(codes="= ANY(%(codes)s)", hashes="= ANY(%(hashes)s)"),
+    "sqlite": _LOOKUP.format(
+        codes="IN (SELECT value FROM json_each(:codes))",
+        hashes="IN (SELECT value FROM json_each(:hashes))",
+    ),
+}
 
 
-def lookup(session: Session, keys: list[Key]) -> tuple[dict[str, Found], dict[str, Found], int]:
-    """Subjects by credit code and by ID-number hash, and the change feed's head, read in
-    the same statement so that the snapshot used is at least as new as what was read."""
-    dialect = session.get_bind().dialect.name
+@dataclass
+class Lookup:
+    by_code: dict[str, Found]
+    by_hash: dict[str, Found]
+    # The change feed's head, read in the same statement as the subjects: the snapshot used
+    # to decide is at least as new as the subjects read (checks/snapshot.py).
+    head: int
+
+    def find(self, key: Key) -> Found | None:
+        return (self.by_code.get(key.credit_code) if key.credit_code else None) or (
+            self.by_hash.get(key.id_hash) if key.id_hash else None
+        )
+
+
+def lookup_params(dialect: str, keys: list[Key]) -> dict[str, Any]:
     codes = sorted({k.credit_code for k in keys if k.credit_code})
     hashes = sorted({k.id_hash for k in keys if k.id_hash})
-    by_code: dict[str, Found] = {}
-    by_hash: dict[str, Found] = {}
-    head_seq = session.execute(select(ChangeHead.seq).where(ChangeHead.id == 1)).scalar_one()
-    conditions = []
-    if codes:
-        conditions.append(_in(Subject.credit_code, codes, dialect))
-    if hashes:
-        conditions.append(_in(Subject.id_hash, hashes, dialect))
-    if conditions:
-        rows = session.execute(
-            select(
-                Subject.id,
-                Subject.kind,
-                Subject.credit_code,
-                Subject.id_hash,
-                Subject.id_masked,
-                Subject.name,
-            ).where(or_(*conditions))
-        )
-        for row in rows:
-            found = Found(*row)
-            if found.credit_code:
-                by_code[found.credit_code] = found
-            if found.id_hash:
-                by_hash[found.id_hash] = found
-    return by_code, by_hash, head_seq
+    if dialect == "sqlite":
+        return {"codes": orjson.dumps(codes).decode(), "hashes": orjson.dumps(hashes).decode()}
+    return {"codes": codes, "hashes": hashes}
 
 
-def links_of_persons(session: Session, person_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    """Organisations each person stands for (legal representative, principal, actual
-    controller, responsible person), from live links."""
-    if not person_ids:
-        return {}
-    dialect = session.get_bind().dialect.name
-    column = SubjectLink.person_id
-    condition = (
-        column == any_(bindparam(None, person_ids, type_=ARRAY(column.type)))
-        if dialect == "postgresql"
-        else column.in_(person_ids)
-    )
-    out: dict[int, list[tuple[int, str]]] = {}
-    for person, org, role in session.execute(
-        select(SubjectLink.person_id, SubjectLink.subject_id, SubjectLink.role).where(
-            condition, SubjectLink.ended_at.is_(None)
-        )
-    ):
-        out.setdefault(person, []).append((org, str(role)))
-    return out
+def collect(rows: Iterable[tuple]) -> Lookup:
+    """The lookup's rows: one per subject, or per link of a person; the head on every row."""
+    result = Lookup({}, {}, 0)
+    found: dict[int, Found] = {}
+    for seq, sid, kind, code, id_hash, masked, name, org, role in rows:
+        result.head = seq
+        if sid is None:
+            continue
+        subject = found.get(sid)
+        if subject is None:
+            subject = found[sid] = Found(sid, SubjectKind(kind), code, id_hash, masked, name)
+            if code:
+                result.by_code[code] = subject
+            if id_hash:
+                result.by_hash[id_hash] = subject
+        if org is not None:
+            subject.links.append((org, str(role)))
+    return result
+
+
+def lookup(conn: Connection | Session, keys: list[Key]) -> Lookup:
+    """The subjects named, the organisations the persons among them stand for, and the change
+    feed's head — one statement, one round trip."""
+    connection = conn.connection() if isinstance(conn, Session) else conn
+    dialect = connection.dialect.name
+    return collect(connection.exec_driver_sql(LOOKUP_SQL[dialect], lookup_params(dialect, keys)))
 
 
 def _reaches(spec: MeasureSpec, entry: ActiveEntry, target: str) -> bool:
@@ -191,12 +202,7 @@ def _entry_out(snap: Snapshot, entry: ActiveEntry) -> dict[str, Any]:
 
 
 def decide(
-    snap: Snapshot,
-    scenario: str,
-    subject: Found,
-    links: list[tuple[int, str]],
-    org_names: dict[int, tuple[str | None, str]],
-    today: date,
+    snap: Snapshot, scenario: str, subject: Found, today: date
 ) -> tuple[dict[str, Any], list[tuple[str, str, int]]]:
     """One subject's answer, and its hits (measure, action, entry) for the log."""
     measures = snap.by_scenario.get(scenario, ())
@@ -241,9 +247,9 @@ def decide(
     for entry in own:
         reach(entry, "subject", None)
     reached_entries = []
-    for org_id, role in links:
+    for org_id, role in subject.links:
         for entry in snap.entries_in_force(org_id, today):
-            code, name = org_names.get(org_id, (None, ""))
+            code, name = snap.names.get(org_id, (None, ""))
             via = {
                 "organisation": code,
                 "organisation_name": name,
@@ -277,21 +283,16 @@ def decide(
 
 @dataclass
 class CheckContext:
+    """What checks need of the process: ids, the cipher, the snapshot, the log writer."""
+
     ids: IdGenerator
     cipher: IdCipher
     cache: SnapshotCache
+    log: CheckLog
+    sessions: Callable[[], Session]
 
 
-def run_check(
-    session: Session,
-    ctx: CheckContext,
-    principal: Principal,
-    *,
-    scenario: Any,
-    subjects: Any,
-    purpose: Any,
-    now: datetime,
-) -> dict[str, Any]:
+def validate_request(scenario: Any, subjects: Any, purpose: Any) -> tuple[str, list, str]:
     scenario = parse_scenario(scenario)
     if not isinstance(purpose, str) or not purpose.strip():
         raise InvalidRequest(
@@ -312,79 +313,98 @@ def run_check(
             code="too_many_subjects",
             status=413,
         )
-    today = local_date(now)
-    keys = parse_keys(subjects, ctx.cipher, today)
-    by_code, by_hash, seq = lookup(session, keys)
-    snap = ctx.cache.current(session, seq)
-    matched: list[Found | None] = []
-    for key in keys:
-        found = (by_code.get(key.credit_code) if key.credit_code else None) or (
-            by_hash.get(key.id_hash) if key.id_hash else None
-        )
-        matched.append(found)
-    persons = sorted(
-        {f.id for f in matched if f is not None and f.kind == SubjectKind.natural_person}
-    )
-    links = links_of_persons(session, persons)
-    # Only organisations with entries in force matter; name them for the reasons.
-    orgs = sorted({org for ls in links.values() for org, _ in ls if org in snap.entries})
-    org_names: dict[int, tuple[str | None, str]] = {}
-    if orgs:
-        org_names = {
-            sid: (code, name)
-            for sid, code, name in session.execute(
-                select(Subject.id, Subject.credit_code, Subject.name).where(Subject.id.in_(orgs))
-            )
-        }
+    return scenario, subjects, purpose.strip()[:200]
+
+
+@dataclass
+class CheckRequest:
+    scenario: str
+    keys: list[Key]
+    purpose: str
+    now: datetime
+
+
+def prepare(
+    ctx: CheckContext, *, scenario: Any, subjects: Any, purpose: Any, now: datetime
+) -> CheckRequest:
+    scenario, subjects, purpose = validate_request(scenario, subjects, purpose)
+    return CheckRequest(scenario, parse_keys(subjects, ctx.cipher, local_date(now)), purpose, now)
+
+
+def answer(
+    ctx: CheckContext, snap: Snapshot, principal: Principal, req: CheckRequest, found: Lookup
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    """The answer, and the log rows it must be committed with (the check and its hits)."""
+    today = local_date(req.now)
     check_id = ctx.ids.next_id()
     results = []
     hit_rows: list[dict] = []
     decisions: Counter[str] = Counter()
     seen: set[int] = set()
-    for key, found in zip(keys, matched, strict=True):
-        if found is None:
+    found_count = 0
+    for key in req.keys:
+        subject = found.find(key)
+        if subject is None:
             results.append({"key": key.given, "found": False, "decision": "clear"})
             decisions["clear"] += 1
             continue
-        answer, hits = decide(snap, scenario, found, links.get(found.id, []), org_names, today)
-        results.append({"key": key.given, **answer})
-        decisions[answer["decision"]] += 1
-        if found.id not in seen:
-            seen.add(found.id)
+        found_count += 1
+        one, hits = decide(snap, req.scenario, subject, today)
+        results.append({"key": key.given, **one})
+        decisions[one["decision"]] += 1
+        if subject.id not in seen:
+            seen.add(subject.id)
             hit_rows.extend(
                 {
                     "check_id": check_id,
-                    "subject_id": found.id,
+                    "subject_id": subject.id,
                     "measure_code": code,
                     "action": action,
                     "entry_id": eid,
                 }
                 for code, action, eid in hits
             )
-    session.add(
-        Check(
-            id=check_id,
-            department_id=principal.department_id,
-            actor=principal.actor,
-            scenario=scenario,
-            purpose=purpose.strip()[:200],
-            at=now,
-            subjects=len(keys),
-            found=sum(1 for f in matched if f is not None),
-            decisions=dict(decisions),
-        )
-    )
-    session.flush()
-    if hit_rows:
-        session.execute(insert(CheckHit), hit_rows)
-    return {
+    check_row = {
+        "id": check_id,
+        "department_id": principal.department_id,
+        "actor": principal.actor,
+        "scenario": req.scenario,
+        "purpose": req.purpose,
+        "at": req.now,
+        "subjects": len(req.keys),
+        "found": found_count,
+        "decisions": dict(decisions),
+    }
+    body = {
         "check_id": str(check_id),
-        "scenario": scenario,
-        "scenario_name": SCENARIOS[scenario],
-        "checked_at": now.isoformat(),
+        "scenario": req.scenario,
+        "scenario_name": SCENARIOS[req.scenario],
+        "checked_at": req.now.isoformat(),
         "decisions": dict(decisions),
         "results": results,
     }
+    return body, check_row, hit_rows
+
+
+def run_check(
+    conn: Connection,
+    ctx: CheckContext,
+    principal: Principal,
+    req: CheckRequest,
+    *,
+    on_head: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """The check: one read statement (subjects, their links, the feed's head), the decision
+    from the process's snapshot, and the log entry committed before the answer is returned.
+    ``on_head`` sees the head first (the endpoint re-validates a cached token with it).
+    checks/fast.py runs the same steps without threads on PostgreSQL."""
+    found = lookup(conn, req.keys)
+    if on_head is not None:
+        on_head(found.head)
+    snap = ctx.cache.current(found.head, ctx.sessions)
+    body, check_row, hit_rows = answer(ctx, snap, principal, req, found)
+    ctx.log.write(check_row, hit_rows)
+    return body
 
 
 # --- feedback -----------------------------------------------------------------------------------
@@ -424,12 +444,10 @@ def give_feedback(
         ).scalars()
     }
     keys = parse_keys([i.get("subject") for i in items], cipher, today)
-    by_code, by_hash, _ = lookup(session, keys)
+    found_keys = lookup(session, keys)
     recorded, repeated = 0, 0
     for index, (item, key) in enumerate(zip(items, keys, strict=True)):
-        found = (by_code.get(key.credit_code) if key.credit_code else None) or (
-            by_hash.get(key.id_hash) if key.id_hash else None
-        )
+        found = found_keys.find(key)
         measure = item.get("measure")
         if found is None or found.id not in subject_ids or (found.id, measure) not in hits:
             raise InvalidRequest(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.feeds.changes import LIST_ENTRY, head
 from xinyong.measures.schemas import MeasureSpec
-from xinyong.models import Change, CreditList, EntryState, ListEntry, Measure
+from xinyong.models import Change, CreditList, EntryState, ListEntry, Measure, Subject
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class Snapshot:
     seq: int = -1
     entries: dict[int, list[ActiveEntry]] = field(default_factory=dict)
     monitored: dict[int, list[Monitored]] = field(default_factory=dict)
+    # Credit code and name of each subject with an entry, for the reasons a check gives.
+    names: dict[int, tuple[str | None, str]] = field(default_factory=dict)
     lists: dict[str, ListInfo] = field(default_factory=dict)
     # scenario -> measures that act in it
     by_scenario: dict[str, list[MeasureSpec]] = field(default_factory=dict)
@@ -71,18 +74,22 @@ class SnapshotCache:
         self._snapshot = Snapshot()
         self._lock = threading.Lock()
 
-    def current(self, session: Session, seq: int | None = None) -> Snapshot:
+    def fresh(self, seq: int) -> Snapshot | None:
+        """The snapshot if it is as new as change ``seq``, without touching the database."""
+        snap = self._snapshot
+        return snap if snap.seq >= seq else None
+
+    def current(self, seq: int, sessions: Callable[[], Session]) -> Snapshot:
         """The snapshot as of change ``seq`` (the head, read in the caller's statement) or
-        later. Reloads in full on first use, else applies the changes since."""
-        if seq is None:
-            seq = head(session)
+        later. Loads in full on first use, else applies the changes since."""
         snap = self._snapshot
         if snap.seq >= seq:
             return snap
         with self._lock:
             snap = self._snapshot
             if snap.seq < seq:
-                self._snapshot = snap = self._advance(session, snap)
+                with sessions() as session, session.begin():
+                    self._snapshot = snap = self._advance(session, snap)
             return snap
 
     def _advance(self, session: Session, old: Snapshot) -> Snapshot:
@@ -100,6 +107,7 @@ class SnapshotCache:
             return _load(session, target)
         entries = dict(old.entries)
         monitored = dict(old.monitored)
+        names = dict(old.names)
         keys = {(sid, eid) for _, sid, eid in changes if sid is not None and eid is not None}
         for sid, _ in keys:
             entries.pop(sid, None)
@@ -107,11 +115,12 @@ class SnapshotCache:
         # Re-read whole subjects: a change of one entry rewrites that subject's lines.
         subjects = {sid for sid, _ in keys}
         if subjects:
-            _fill(session, entries, monitored, ListEntry.subject_id.in_(subjects))
+            _fill(session, entries, monitored, names, ListEntry.subject_id.in_(subjects))
         return Snapshot(
             seq=target,
             entries=entries,
             monitored=monitored,
+            names=names,
             lists=old.lists,
             by_scenario=old.by_scenario,
         )
@@ -121,10 +130,13 @@ def _fill(
     session: Session,
     entries: dict[int, list[ActiveEntry]],
     monitored: dict[int, list[Monitored]],
+    names: dict[int, tuple[str | None, str]],
     condition,  # type: ignore[no-untyped-def]
 ) -> None:
     rows = session.execute(
         select(
+            Subject.credit_code,
+            Subject.name,
             ListEntry.subject_id,
             ListEntry.id,
             ListEntry.list_code,
@@ -133,7 +145,9 @@ def _fill(
             ListEntry.department_id,
             ListEntry.state,
             ListEntry.monitoring_until,
-        ).where(
+        )
+        .join(Subject, Subject.id == ListEntry.subject_id)
+        .where(
             condition,
             (ListEntry.state == EntryState.listed)
             | ((ListEntry.state == EntryState.exited) & ListEntry.monitoring_until.is_not(None)),
@@ -141,7 +155,8 @@ def _fill(
     )
     grouped: dict[int, list[ActiveEntry]] = defaultdict(list)
     watched: dict[int, list[Monitored]] = defaultdict(list)
-    for sid, eid, code, kind, until, dept, state, monitoring_until in rows:
+    for credit_code, name, sid, eid, code, kind, until, dept, state, monitoring_until in rows:
+        names[sid] = (credit_code, name)
         if state == EntryState.listed:
             grouped[sid].append(ActiveEntry(eid, sid, code, str(kind), until, dept))
         else:
@@ -153,7 +168,14 @@ def _fill(
 def _load(session: Session, seq: int) -> Snapshot:
     entries: dict[int, list[ActiveEntry]] = {}
     monitored: dict[int, list[Monitored]] = {}
-    _fill(session, entries, monitored, ListEntry.state.in_([EntryState.listed, EntryState.exited]))
+    names: dict[int, tuple[str | None, str]] = {}
+    _fill(
+        session,
+        entries,
+        monitored,
+        names,
+        ListEntry.state.in_([EntryState.listed, EntryState.exited]),
+    )
     lists = {
         row.code: ListInfo(row.code, row.spec["name"], row.kind.value, row.field)
         for row in session.execute(select(CreditList)).scalars()
@@ -166,5 +188,10 @@ def _load(session: Session, seq: int) -> Snapshot:
         for scenario in spec.scenarios:
             by_scenario[scenario].append(spec)
     return Snapshot(
-        seq=seq, entries=entries, monitored=monitored, lists=lists, by_scenario=dict(by_scenario)
+        seq=seq,
+        entries=entries,
+        monitored=monitored,
+        names=names,
+        lists=lists,
+        by_scenario=dict(by_scenario),
     )

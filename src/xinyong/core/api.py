@@ -3,20 +3,24 @@ the caller, and a declaration of who may call it that is enforced and published 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import anyio.to_thread
 import orjson
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.auth import PUBLIC, Principal, principal_for_token
 from xinyong.core.clock import Clock
+from xinyong.core.crypto import token_hash
 from xinyong.db import Database
 from xinyong.errors import Forbidden, InvalidRequest, NotAuthenticated
-from xinyong.models import Role
+from xinyong.models import ChangeHead, Role
 
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer xy_…`")
 
@@ -52,6 +56,65 @@ def _principal(
 
 
 current_principal = Depends(_principal)
+
+
+class TokenCache:
+    """Principals by token hash, for the hot path of checks. An entry is trusted up to the
+    change-feed head at which it was read: revoking a token is a change
+    (departments/service.revoke_token), so a request that reads a newer head re-validates
+    its token before it acts (checks/endpoints.py)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[Principal, int]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[Principal, int] | None:
+        return self._entries.get(key)
+
+    def put(self, key: str, principal: Principal, head: int) -> None:
+        with self._lock:
+            if len(self._entries) > 100_000:  # tokens are few; bound it anyway
+                self._entries.clear()
+            self._entries[key] = (principal, head)
+
+
+def _read_token(request: Request, token: str) -> tuple[Principal, int]:
+    db: Database = request.app.state.db
+    with db.sessions() as session:
+        # The head first: the token is then read as of this head or later.
+        seq = session.execute(select(ChangeHead.seq).where(ChangeHead.id == 1)).scalar_one()
+        return principal_for_token(session, token), seq
+
+
+async def _cached_principal(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+) -> Principal:
+    # async: a cache hit runs on the event loop, without a hop to the thread pool.
+    if credentials is None:
+        return PUBLIC
+    cache: TokenCache = request.app.state.tokens
+    key = token_hash(credentials.credentials)
+    entry = cache.get(key)
+    if entry is None:
+        entry = await anyio.to_thread.run_sync(_read_token, request, credentials.credentials)
+        cache.put(key, *entry)
+    request.state.token_head = entry[1]
+    return entry[0]
+
+
+cached_principal = Depends(_cached_principal)
+
+
+def revalidate_token(request: Request, head: int) -> None:
+    """After reading the change feed's head: a token cached before it is read again."""
+    known = getattr(request.state, "token_head", None)
+    if known is None or head <= known:
+        return
+    credentials = request.headers.get("authorization", "").partition(" ")[2]
+    principal, seq = _read_token(request, credentials)
+    request.app.state.tokens.put(token_hash(credentials), principal, seq)
+    request.state.token_head = seq
 
 
 async def _raw_body(request: Request) -> bytes:
@@ -109,8 +172,10 @@ ERROR_SCHEMA = {
 }
 
 
-def _allow(roles: tuple[Role, ...]) -> Callable[[Principal], Principal]:
-    def check(principal: Principal = current_principal) -> Principal:
+def _allow(roles: tuple[Role, ...], source: Any) -> Callable[..., Any]:
+    # async: it only compares, and a sync dependency would cost every request a hop to the
+    # thread pool and back.
+    async def check(principal: Principal = source) -> Principal:
         if principal.role not in roles:
             if principal.role is Role.public:
                 raise NotAuthenticated("需要令牌", "a bearer token is required")
@@ -130,12 +195,15 @@ def endpoint(
     errors: dict[int, list[str]] | None = None,
     summary: str | None = None,
     body: type[BaseModel] | None = None,
+    cached_token: bool = False,
 ) -> dict[str, Any]:
     """Route keyword arguments: the callers check, and the callers and error codes in OpenAPI.
 
     ``body`` documents a JSON body that the endpoint reads itself (to report errors per row
-    rather than reject the whole request). The OpenAPI document puts the callers first in each
-    operation's description, before the endpoint's docstring (app.py)."""
+    rather than reject the whole request). ``cached_token`` resolves the caller from the
+    process's token cache (hot paths; the endpoint must call ``revalidate_token``). The
+    OpenAPI document puts the callers first in each operation's description, before the
+    endpoint's docstring (app.py)."""
     errors = {status: list(codes) for status, codes in (errors or {}).items()}
     # Any operation may be called with a bad or revoked token.
     errors.setdefault(401, []).append("not_authenticated")
@@ -152,7 +220,9 @@ def endpoint(
             },
         }
     return {
-        "dependencies": [Depends(_allow(callers))],
+        "dependencies": [
+            Depends(_allow(callers, cached_principal if cached_token else current_principal))
+        ],
         "openapi_extra": extra,
         "summary": summary,
         "responses": {

@@ -11,6 +11,7 @@ from xinyong.catalog.schemas import SECTORS
 from xinyong.core import audit
 from xinyong.core.crypto import new_token, token_hash
 from xinyong.errors import Conflict, InvalidRequest, NotFound
+from xinyong.feeds.changes import TOKEN, record_change
 from xinyong.models import ApiToken, Department, Role
 
 DEPARTMENT_ROLES = (Role.authority, Role.provider, Role.user_department)
@@ -151,4 +152,6 @@ def revoke_token(session: Session, token_id: int, *, actor: str, now: datetime) 
             target_type="api_token",
             target_id=row.id,
         )
+        # Processes that cache tokens (core/api.TokenCache) see the change and read again.
+        record_change(session, at=now, topic=TOKEN, event="revoked", detail={"token": row.id})
     return row

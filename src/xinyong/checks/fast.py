@@ -1,0 +1,106 @@
+"""The check on PostgreSQL without threads.
+
+The check is on the hot path of every approval in a province (000 §（十六）逢办必查). Run as a
+plain endpoint, each call hops to the thread pool and back and its threads contend for the
+interpreter lock; measured on the 2-core CI machine that costs more than the query itself
+(docs/performance.md). So on PostgreSQL the small checks run on the event loop with psycopg's
+async connections: the same statement (checks/service.LOOKUP_SQL), the same decision
+(service.answer), and the log written by group commit on the loop — each request waits for
+the commit that carries its rows, and one commit carries every check that arrived meanwhile.
+Large batch checks, SQLite, and the rare refresh of the snapshot or of a cached token still
+run in threads (checks/service.run_check)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+from sqlalchemy.engine import make_url
+
+from xinyong.checks.service import LOOKUP_SQL, CheckRequest, Lookup, collect, lookup_params
+
+# More subjects than this go to a thread: deciding 10,000 subjects takes tens of ms of CPU,
+# which must not stall the other requests on this event loop.
+FAST_LIMIT = 50
+
+INSERT_CHECK = (
+    "INSERT INTO checks (id, department_id, actor, scenario, purpose, at, subjects, found, "
+    "decisions) VALUES (%(id)s, %(department_id)s, %(actor)s, %(scenario)s, %(purpose)s, "
+    "%(at)s, %(subjects)s, %(found)s, %(decisions)s)"
+)
+INSERT_HIT = (
+    "INSERT INTO check_hits (check_id, subject_id, measure_code, action, entry_id) "
+    "VALUES (%(check_id)s, %(subject_id)s, %(measure_code)s, %(action)s, %(entry_id)s)"
+)
+
+
+class FastChecks:
+    def __init__(self, database_url: str, pool_size: int) -> None:
+        url = make_url(database_url).set(drivername="postgresql")
+        self.pool = AsyncConnectionPool(
+            url.render_as_string(hide_password=False),
+            min_size=2,
+            max_size=max(2, pool_size),
+            open=False,
+            kwargs={"autocommit": True},
+        )
+        self._pending: list[tuple[dict, list[dict], asyncio.Future]] = []
+        self._flushing = False
+        self._task: asyncio.Task | None = None
+
+    async def open(self) -> None:
+        await self.pool.open()
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    def takes(self, req: CheckRequest) -> bool:
+        return len(req.keys) <= FAST_LIMIT
+
+    async def lookup(self, req: CheckRequest) -> Lookup:
+        async with self.pool.connection() as conn:
+            cursor = await conn.execute(
+                LOOKUP_SQL["postgresql"], lookup_params("postgresql", req.keys)
+            )
+            return collect(await cursor.fetchall())
+
+    async def log(self, check_row: dict[str, Any], hit_rows: list[dict[str, Any]]) -> None:
+        """Returns once the rows are committed; raises what the commit raised."""
+        done = asyncio.get_running_loop().create_future()
+        self._pending.append((check_row, hit_rows, done))
+        if not self._flushing:
+            self._flushing = True
+            self._task = asyncio.create_task(self._flush())
+        await done
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    async with (
+                        self.pool.connection() as conn,
+                        conn.transaction(),
+                        conn.cursor() as cursor,
+                    ):
+                        await cursor.executemany(
+                            INSERT_CHECK,
+                            [{**c, "decisions": Jsonb(c["decisions"])} for c, _, _ in batch],
+                        )
+                        hits = [h for _, rows, _ in batch for h in rows]
+                        if hits:
+                            await cursor.executemany(INSERT_HIT, hits)
+                except BaseException as exc:  # every check of the batch fails with it
+                    for _, _, done in batch:
+                        if not done.done():
+                            done.set_exception(exc)
+                    if not isinstance(exc, Exception):
+                        raise
+                else:
+                    for _, _, done in batch:
+                        if not done.done():
+                            done.set_result(None)
+        finally:
+            self._flushing = False
