@@ -13,11 +13,9 @@ from datetime import datetime
 
 import httpx
 from common import (
-    OUT,
-    PG_ADMIN,
-    SECRET,
     TODAY,
     catalog_items,
+    existing_settings,
     fresh_settings,
     machine,
     percentile,
@@ -31,7 +29,6 @@ from xinyong.db import Database
 from xinyong.demo.generator import DemoGenerator
 from xinyong.demo.loader import load_demo
 from xinyong.models import Record, Subject
-from xinyong.settings import Settings
 
 
 def sample_keys(subjects: int, seed: int, n: int) -> list[str]:
@@ -54,12 +51,7 @@ def sample_keys(subjects: int, seed: int, n: int) -> list[str]:
 def load(backend: str, subjects: int, seed: int, *, reuse: bool) -> tuple[Database, float]:
     name = f"bench_archive_{backend}"
     if reuse:  # measure again on the database a previous run loaded
-        if backend == "sqlite":
-            url = f"sqlite:///{OUT / name}.db"
-        else:
-            url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-            url += f"/{name}"
-        return Database(Settings(database_url=url, secret_key=SECRET, var_dir=OUT)), 0.0
+        return Database(existing_settings(backend, name)), 0.0
     settings = fresh_settings(backend, name)
     db = Database(settings)
     started = time.perf_counter()

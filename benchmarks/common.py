@@ -67,6 +67,16 @@ def fresh_settings(backend: str, name: str) -> Settings:
     return settings
 
 
+def existing_settings(backend: str, name: str) -> Settings:
+    """Settings for a database a previous run made (``--reuse``)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{OUT / name}.db"
+    else:
+        url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+        url += f"/{name}"
+    return Settings(database_url=url, secret_key=SECRET, var_dir=OUT)
+
+
 def provider_with_token(settings: Settings, kind: str = "market_regulation") -> tuple[str, str]:
     """A provider department of this kind (made once) and a new token for it."""
     from xinyong.core.clock import Clock

@@ -119,17 +119,24 @@ _LOOKUP = """
 SELECT h.seq, s.id, s.kind, s.credit_code, s.id_hash, s.id_masked, s.name,
        l.subject_id, l.role
 FROM change_head h
-LEFT JOIN subjects s ON (s.credit_code {codes} OR s.id_hash {hashes})
+LEFT JOIN {subjects} s ON ({on})
 LEFT JOIN subject_links l
        ON l.person_id = s.id AND l.ended_at IS NULL AND s.kind = 'natural_person'
 WHERE h.id = 1
 """
+# SQLite: the keys come as JSON arrays, walked first (CROSS JOIN fixes the order) so that each
+# is an equality lookup in the unique index; with `IN (SELECT … json_each …)` its planner may
+# scan the table instead, misled by the statistics of a mostly-NULL column.
+_SQLITE_SUBJECTS = """(
+    SELECT s.* FROM json_each(:codes) AS k CROSS JOIN subjects AS s ON s.credit_code = k.value
+    UNION
+    SELECT s.* FROM json_each(:hashes) AS k CROSS JOIN subjects AS s ON s.id_hash = k.value
+)"""
 LOOKUP_SQL = {
-    "postgresql": _LOOKUP.format(codes="= ANY(%(codes)s)", hashes="= ANY(%(hashes)s)"),
-    "sqlite": _LOOKUP.format(
-        codes="IN (SELECT value FROM json_each(:codes))",
-        hashes="IN (SELECT value FROM json_each(:hashes))",
+    "postgresql": _LOOKUP.format(
+        subjects="subjects", on="s.credit_code = ANY(%(codes)s) OR s.id_hash = ANY(%(hashes)s)"
     ),
+    "sqlite": _LOOKUP.format(subjects=_SQLITE_SUBJECTS, on="1 = 1"),
 }
 
 
