@@ -117,14 +117,15 @@ def create_app(
             },
         )
 
+    # The check first: routes are matched in order, and it is the hot path.
     for router in (
+        checks_router,
         records_router,
         subjects_router,
         catalog_router,
         departments_router,
         lists_router,
         measures_router,
-        checks_router,
         feeds_router,
     ):
         app.include_router(router, prefix=API_PREFIX)

@@ -322,3 +322,22 @@ def test_lists_are_published_with_their_standards(client) -> None:  # type: igno
     assert by_code["court_judgment_defaulters"]["identifying_sector"] == "court"
     assert by_code["tax_a_grade"]["standard"]
     assert {x["kind"] for x in lists} == {"red", "black", "watch"}
+
+
+def test_a_serving_process_runs_the_expiry_job_itself(w: World, db, clock) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from xinyong.app import create_app
+
+    entry = w.list_entry(w.court, "court_judgment_defaulters", org(ACME), "1")
+    w.pass_days(2 * 366)
+    settings = db.settings.model_copy(update={"run_jobs": True, "job_interval_seconds": 0.05})
+    with TestClient(create_app(settings, clock=clock, db=db)) as server:
+        for _ in range(100):
+            body = server.get(f"/api/v1/list-entries/{entry}", headers=w.court.headers).json()
+            if body["state"] == "exited":
+                break
+            time.sleep(0.05)
+    assert body["exit_reason"] == "expiry"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from psycopg.types.json import Jsonb
+import orjson
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.engine import make_url
 
@@ -25,15 +25,53 @@ from xinyong.checks.service import LOOKUP_SQL, CheckRequest, Lookup, collect, lo
 # which must not stall the other requests on this event loop.
 FAST_LIMIT = 50
 
-INSERT_CHECK = (
-    "INSERT INTO checks (id, department_id, actor, scenario, purpose, at, subjects, found, "
-    "decisions) VALUES (%(id)s, %(department_id)s, %(actor)s, %(scenario)s, %(purpose)s, "
-    "%(at)s, %(subjects)s, %(found)s, %(decisions)s)"
+# The log of a whole batch of checks in one statement, so one round trip and one implicit
+# commit (a single statement is atomic) — no BEGIN, no COMMIT.
+INSERT_LOG = """
+WITH new_checks AS (
+    INSERT INTO checks (id, department_id, actor, scenario, purpose, at, subjects, found,
+                        decisions)
+    SELECT id, department_id, actor, scenario, purpose, at, subjects, found, decisions::jsonb
+    FROM unnest(%(id)s::bigint[], %(department_id)s::int[], %(actor)s::text[],
+                %(scenario)s::text[], %(purpose)s::text[], %(at)s::timestamptz[],
+                %(subjects)s::int[], %(found)s::int[], %(decisions)s::text[])
+         AS c(id, department_id, actor, scenario, purpose, at, subjects, found, decisions)
 )
-INSERT_HIT = (
-    "INSERT INTO check_hits (check_id, subject_id, measure_code, action, entry_id) "
-    "VALUES (%(check_id)s, %(subject_id)s, %(measure_code)s, %(action)s, %(entry_id)s)"
+INSERT INTO check_hits (check_id, subject_id, measure_code, action, entry_id)
+SELECT * FROM unnest(%(h_check)s::bigint[], %(h_subject)s::bigint[], %(h_measure)s::text[],
+                     %(h_action)s::text[], %(h_entry)s::bigint[])
+"""
+CHECK_COLUMNS = (
+    "id",
+    "department_id",
+    "actor",
+    "scenario",
+    "purpose",
+    "at",
+    "subjects",
+    "found",
+    "decisions",
 )
+HIT_COLUMNS = {
+    "h_check": "check_id",
+    "h_subject": "subject_id",
+    "h_measure": "measure_code",
+    "h_action": "action",
+    "h_entry": "entry_id",
+}
+
+
+def log_params(batch: list[tuple[dict, list[dict]]]) -> dict[str, list]:
+    params: dict[str, list] = {column: [] for column in CHECK_COLUMNS}
+    params.update({name: [] for name in HIT_COLUMNS})
+    for check, hits in batch:
+        for column in CHECK_COLUMNS:
+            value = check[column]
+            params[column].append(orjson.dumps(value).decode() if column == "decisions" else value)
+        for hit in hits:
+            for name, column in HIT_COLUMNS.items():
+                params[name].append(hit[column])
+    return params
 
 
 class FastChecks:
@@ -80,18 +118,8 @@ class FastChecks:
             while self._pending:
                 batch, self._pending = self._pending, []
                 try:
-                    async with (
-                        self.pool.connection() as conn,
-                        conn.transaction(),
-                        conn.cursor() as cursor,
-                    ):
-                        await cursor.executemany(
-                            INSERT_CHECK,
-                            [{**c, "decisions": Jsonb(c["decisions"])} for c, _, _ in batch],
-                        )
-                        hits = [h for _, rows, _ in batch for h in rows]
-                        if hits:
-                            await cursor.executemany(INSERT_HIT, hits)
+                    async with self.pool.connection() as conn:
+                        await conn.execute(INSERT_LOG, log_params([(c, h) for c, h, _ in batch]))
                 except BaseException as exc:  # every check of the batch fails with it
                     for _, _, done in batch:
                         if not done.done():
