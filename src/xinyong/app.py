@@ -60,7 +60,6 @@ def create_app(
         fast = None
         if db.dialect == "postgresql":
             fast = FastChecks(settings.database_url, max(2, settings.db_pool_size // 2))
-            await fast.open()
         app.state.fast_checks = fast
         jobs = None
         if settings.run_jobs:

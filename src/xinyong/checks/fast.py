@@ -87,17 +87,27 @@ class FastChecks:
         self._pending: list[tuple[dict, list[dict], asyncio.Future]] = []
         self._flushing = False
         self._task: asyncio.Task | None = None
+        self._opened = False
+        self._opening = asyncio.Lock()
 
-    async def open(self) -> None:
-        await self.pool.open()
+    async def _open(self) -> None:
+        # Opened at the first check, not at start-up: a process that never checks opens no
+        # second pool.
+        if not self._opened:
+            async with self._opening:
+                if not self._opened:
+                    await self.pool.open()
+                    self._opened = True
 
     async def close(self) -> None:
-        await self.pool.close()
+        if self._opened:
+            await self.pool.close()
 
     def takes(self, req: CheckRequest) -> bool:
         return len(req.keys) <= FAST_LIMIT
 
     async def lookup(self, req: CheckRequest) -> Lookup:
+        await self._open()
         async with self.pool.connection() as conn:
             cursor = await conn.execute(
                 LOOKUP_SQL["postgresql"], lookup_params("postgresql", req.keys)
