@@ -14,7 +14,6 @@ from xinyong.departments.service import get_department
 from xinyong.models import Channel
 from xinyong.records.files import read_rows, write_error_file
 from xinyong.records.pipeline import validate_in_workers
-from xinyong.records.rules import PreparedRow
 from xinyong.records.service import CollectionContext, Collector
 
 PROGRESS_EVERY = 10_000
@@ -67,16 +66,15 @@ def import_path(
                 validity=ctx.validity,
                 provider_kind=department.kind,
                 today=collector.today,
+                stager=collector.stager_config,
                 workers=workers,
             )
-            for chunk in chunks:
-                good = [r for r in chunk if isinstance(r, PreparedRow)]
-                for bad in chunk:
-                    if not isinstance(bad, PreparedRow):
-                        collector.reject(*bad)
-                collector.feed_prepared(good)
+            for staged, rejected in chunks:
+                for index, errors in rejected:
+                    collector.reject(index, errors)
+                collector.feed_staged(staged)
                 if on_progress:
-                    on_progress(len(chunk))
+                    on_progress(len(staged) + len(rejected))
         else:
             pending: list = []
             for number, row in read_rows(path, item=item):

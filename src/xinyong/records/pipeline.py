@@ -3,7 +3,9 @@
 Parsing and validating a record is pure Python work (about 40 µs a row on this machine), more
 than PostgreSQL needs to store it. For big files the rows are therefore validated by a pool of
 worker processes, in order, while this process resolves subjects and writes what they return.
-The workers get the compiled catalog and the ID-number keys once, at start.
+The workers get the compiled catalog, the ID-number keys and the batch's constants once, at
+start, and return each valid row staged for storage (records/writers.py: its COPY line or
+tuple, all but the two ids) as plain tuples, which cost little to send back.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from xinyong.catalog.schemas import ItemSpec
 from xinyong.core.crypto import IdCipher
 from xinyong.records.rules import (
     CompiledItem,
-    PreparedRow,
     ValidityPolicy,
     compile_item,
     prepare_row,
 )
+from xinyong.records.writers import RecordStager, StagerConfig
+
+Rejection = tuple[int, list[dict]]
 
 CHUNK = 2000
 
@@ -37,27 +41,30 @@ def _init(
     validity: tuple[int, int, int],
     provider_kind: str,
     today: str,
+    stager: tuple,
 ) -> None:
     _state["items"] = {
         spec["code"]: compile_item(item_id, version, ItemSpec.model_validate(spec))
         for item_id, version, spec in items
     }
+    _state["stager"] = RecordStager(_state["items"], StagerConfig(*stager))
     _state["cipher"] = IdCipher(master_key)
     _state["validity"] = ValidityPolicy(*validity)
     _state["kind"] = provider_kind
     _state["today"] = date.fromisoformat(today)
 
 
-def _validate(chunk: list[tuple[int, Any]]) -> list[PreparedRow | tuple[int, list[dict]]]:
+def _validate(chunk: list[tuple[int, Any]]) -> tuple[list[tuple], list[Rejection]]:
     items, cipher, validity = _state["items"], _state["cipher"], _state["validity"]
-    kind, today = _state["kind"], _state["today"]
-    out: list[PreparedRow | tuple[int, list[dict]]] = []
+    kind, today, stage = _state["kind"], _state["today"], _state["stager"].stage
+    staged: list[tuple] = []
+    rejected: list[Rejection] = []
     for index, raw in chunk:
         if isinstance(raw, bytes):
             try:
                 raw = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                out.append(
+                rejected.append(
                     (
                         index,
                         [
@@ -80,8 +87,11 @@ def _validate(chunk: list[tuple[int, Any]]) -> list[PreparedRow | tuple[int, lis
             cipher=cipher,
             validity=validity,
         )
-        out.append((index, row) if isinstance(row, list) else row)
-    return out
+        if isinstance(row, list):
+            rejected.append((index, row))
+        else:
+            staged.append(stage(row))
+    return staged, rejected
 
 
 def _chunks(rows: Iterable[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
@@ -98,9 +108,11 @@ def validate_in_workers(
     validity: ValidityPolicy,
     provider_kind: str,
     today: date,
+    stager: StagerConfig,
     workers: int,
-) -> Iterator[list[PreparedRow | tuple[int, list[dict]]]]:
-    """Validated chunks, in input order. A raw row may be a record or one JSON line (bytes)."""
+) -> Iterator[tuple[list[tuple], list[Rejection]]]:
+    """Validated chunks, in input order: the valid rows staged for storage, and the rejected
+    rows with their errors. A raw row may be a record or one JSON line (bytes)."""
     payload = [(i.id, i.version, i.spec.model_dump(mode="json")) for i in items.values()]
     context = multiprocessing.get_context("spawn")  # no inherited database connections
     with context.Pool(
@@ -112,6 +124,7 @@ def validate_in_workers(
             (validity.general, validity.serious, validity.severe),
             provider_kind,
             today.isoformat(),
+            tuple(stager),
         ),
     ) as pool:
         yield from pool.imap(_validate, _chunks(rows), chunksize=1)

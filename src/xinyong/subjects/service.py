@@ -149,17 +149,18 @@ def resolve_persons(
     stamp = timestamp_value(session.get_bind().dialect.name, now)
     rows = []
     for digest, sid in zip(missing, ids.take(len(missing)), strict=True):
-        person, first_record = persons[digest]
+        # A PersonRef, or the plain tuple it travels as from a validation worker.
+        (_, id_cipher, id_masked, region_code, name, _), first_record = persons[digest]
         rows.append(
             (
                 sid,
                 SubjectKind.natural_person.value,
                 None,
                 digest,
-                person.id_cipher,
-                person.id_masked,
-                person.name,
-                person.region_code,
+                id_cipher,
+                id_masked,
+                name,
+                region_code,
                 None,
                 None,
                 False,
