@@ -21,6 +21,7 @@ import orjson
 from xinyong.catalog.schemas import ItemSpec
 from xinyong.core.crypto import IdCipher
 from xinyong.records.rules import (
+    BatchIdNumbers,
     CompiledItem,
     ValidityPolicy,
     compile_item,
@@ -48,14 +49,15 @@ def _init(
         for item_id, version, spec in items
     }
     _state["stager"] = RecordStager(_state["items"], StagerConfig(*stager))
-    _state["cipher"] = IdCipher(master_key)
     _state["validity"] = ValidityPolicy(*validity)
     _state["kind"] = provider_kind
     _state["today"] = date.fromisoformat(today)
+    # a worker serves one import, that is one batch
+    _state["id_numbers"] = BatchIdNumbers(IdCipher(master_key), _state["today"])
 
 
 def _validate(chunk: list[tuple[int, Any]]) -> tuple[list[tuple], list[Rejection]]:
-    items, cipher, validity = _state["items"], _state["cipher"], _state["validity"]
+    items, id_numbers, validity = _state["items"], _state["id_numbers"], _state["validity"]
     kind, today, stage = _state["kind"], _state["today"], _state["stager"].stage
     staged: list[tuple] = []
     rejected: list[Rejection] = []
@@ -84,7 +86,7 @@ def _validate(chunk: list[tuple[int, Any]]) -> tuple[list[tuple], list[Rejection
             items=items,
             provider_kind=kind,
             today=today,
-            cipher=cipher,
+            id_numbers=id_numbers,
             validity=validity,
         )
         if isinstance(row, list):

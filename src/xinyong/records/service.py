@@ -19,7 +19,7 @@ from xinyong.core.ids import IdGenerator
 from xinyong.db import Database
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.models import Batch, Channel, Department
-from xinyong.records.rules import PersonRef, ValidityPolicy, prepare_row
+from xinyong.records.rules import BatchIdNumbers, PersonRef, ValidityPolicy, prepare_row
 from xinyong.records.writers import RecordStager, StagedRow, StagerConfig, write_records
 from xinyong.subjects.service import (
     link_persons,
@@ -102,11 +102,12 @@ class Collector:
             received_at=timestamp_value(session.get_bind().dialect.name, now),
         )
         self._stager = RecordStager(self.items, self.stager_config)
+        self._id_numbers = BatchIdNumbers(ctx.cipher, self.today)
 
     def feed(self, rows: Iterable[tuple[int, Any]]) -> None:
         """Validate raw records here and store the good ones."""
         items, kind, today = self.items, self.provider.kind, self.today
-        cipher, validity = self.ctx.cipher, self.ctx.validity
+        id_numbers, validity = self._id_numbers, self.ctx.validity
         stage = self._stager.stage
         staged: list[tuple] = []
         for index, raw in rows:
@@ -116,7 +117,7 @@ class Collector:
                 items=items,
                 provider_kind=kind,
                 today=today,
-                cipher=cipher,
+                id_numbers=id_numbers,
                 validity=validity,
             )
             if isinstance(row, list):
