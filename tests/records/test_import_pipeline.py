@@ -16,7 +16,7 @@ from fixtures.helpers import credit_code, id_number, make_caller, penalty, push
 from xinyong.catalog.service import ensure_default_catalog
 from xinyong.demo.generator import DemoGenerator
 from xinyong.models import Channel, Record, Role, Subject, SubjectLink, SubjectName
-from xinyong.records import importer, pipeline, service
+from xinyong.records import files, importer, pipeline, service
 from xinyong.records.importer import import_path
 
 CATALOG = Path(__file__).parents[2] / "src" / "xinyong" / "catalog" / "default_catalog.json"
@@ -143,14 +143,19 @@ def reset(db, clock) -> None:  # type: ignore[no-untyped-def]
         ensure_default_catalog(session, now=clock.now())
 
 
+def one_active_link_per_role(links: list[tuple]) -> bool:
+    active = [(org, role) for org, _, role, is_active in links if is_active]
+    return len(active) == len(set(active))
+
+
 @pytest.mark.slow
 def test_workers_store_what_one_process_stores(db, clock, tmp_path, monkeypatch):
-    # small chunks and flushes, the same on both paths, so that rows of one subject meet
-    # across them
-    monkeypatch.setattr(pipeline, "CHUNK", 40)
-    monkeypatch.setattr(importer, "PROGRESS_EVERY", 40)
-    monkeypatch.setattr(service, "CHUNK_ROWS", 70)
-    path = write_jsonl(tmp_path / "records.jsonl", data(clock))
+    # many small blocks and chunks for the workers, one flush on both paths
+    monkeypatch.setattr(files, "BLOCK_BYTES", 8192)
+    monkeypatch.setattr(pipeline, "CHUNK", 7)
+    monkeypatch.setattr(service, "CHUNK_ROWS", 1_000_000)
+    records = data(clock)
+    path = write_jsonl(tmp_path / "records.jsonl", records)
     parallel = run_import(db, clock, path, workers=2)
     stored_parallel = snapshot(db)
     reset(db, clock)
@@ -158,9 +163,43 @@ def test_workers_store_what_one_process_stores(db, clock, tmp_path, monkeypatch)
     assert parallel == single
     assert snapshot(db) == stored_parallel
     assert parallel["duplicates"] == 5
-    assert [r["index"] for r in parallel["rejected"]] == [len(data(clock))]
-    assert stored_parallel["names"]  # the renamed registration kept the old name
-    assert any(not active for *_, active in stored_parallel["links"])  # a holder replaced
+    assert [r["index"] for r in parallel["rejected"]] == [len(records)]
+    # the second registration replaced the first one's legal representative
+    assert any(not active for *_, active in stored_parallel["links"])
+    assert one_active_link_per_role(stored_parallel["links"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", ["jsonl", "rows"])
+def test_workers_across_many_flushes(db, clock, tmp_path, monkeypatch, source):
+    monkeypatch.setattr(files, "BLOCK_BYTES", 8192)
+    monkeypatch.setattr(pipeline, "CHUNK", 7)
+    monkeypatch.setattr(service, "CHUNK_ROWS", 30)
+    records = data(clock)
+    path = write_jsonl(tmp_path / "records.jsonl", records)
+    if source == "rows":  # the workers get parsed rows, as from a CSV file
+        monkeypatch.setattr(importer, "JSONL_SUFFIXES", ())
+    answer = run_import(db, clock, path, workers=2)
+    assert (answer["accepted"], answer["duplicates"]) == (len(records) - 6, 5)
+    assert [r["index"] for r in answer["rejected"]] == [len(records)]
+    stored = snapshot(db)
+    assert len(stored["records"]) == len(records) - 6
+    assert stored["names"]  # the renamed organisation keeps its old name
+    assert one_active_link_per_role(stored["links"])
+
+
+def test_blocks_cover_every_line_once(tmp_path):
+    path = tmp_path / "lines.jsonl"
+    lines = [b"x" * (i % 50) for i in range(1000)]
+    path.write_bytes(b"\n".join(lines))  # no newline after the last line
+    seen = []
+    for block in files.FileBlocks(path, item=None, size=100):
+        with path.open("rb") as handle:
+            handle.seek(block.offset)
+            chunk = handle.read(block.length)
+        seen.extend(enumerate(chunk.split(b"\n"), start=block.first_line))
+    got = [(n, line) for n, line in seen if line]
+    assert got == [(n, line) for n, line in enumerate(lines, start=1) if line]
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -8,15 +8,17 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from xinyong.db import Database
 from xinyong.departments.service import get_department
 from xinyong.models import Channel
-from xinyong.records.files import read_rows, write_error_file
+from xinyong.records.files import FileBlocks, read_rows, write_error_file
 from xinyong.records.pipeline import validate_in_workers
 from xinyong.records.service import CollectionContext, Collector
 
 PROGRESS_EVERY = 10_000
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
 ANALYZE_FROM_ROWS = 50_000  # a load this big can mislead the query planner (db.py)
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting workers costs more than it saves
 
@@ -58,7 +60,9 @@ def import_path(
             filename=path.name[:300],
         )
         if workers > 1:
-            rows = read_rows(path, item=item, parse=False)
+            rows: Any = read_rows(path, item=item, parse=False)
+            if path.suffix.lower() in JSONL_SUFFIXES:
+                rows = FileBlocks(path, item=item)  # the workers read the lines themselves
             chunks = validate_in_workers(
                 rows,
                 items=collector.items,

@@ -11,6 +11,7 @@ tuple, all but the two ids) as plain tuples, which cost little to send back.
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import islice
@@ -20,6 +21,7 @@ import orjson
 
 from xinyong.catalog.schemas import ItemSpec
 from xinyong.core.crypto import IdCipher
+from xinyong.records.files import FileBlock, FileBlocks
 from xinyong.records.rules import (
     BatchIdNumbers,
     CompiledItem,
@@ -32,6 +34,7 @@ from xinyong.records.writers import RecordStager, StagerConfig
 Rejection = tuple[int, list[dict]]
 
 CHUNK = 2000
+IN_FLIGHT = 8  # chunks queued per worker: more than one flush (service.CHUNK_ROWS) ahead
 
 _state: dict[str, Any] = {}
 
@@ -56,30 +59,48 @@ def _init(
     _state["id_numbers"] = BatchIdNumbers(IdCipher(master_key), _state["today"])
 
 
-def _validate(chunk: list[tuple[int, Any]]) -> tuple[list[tuple], list[Rejection]]:
+def _malformed(index: int, exc: Exception) -> Rejection:
+    return (
+        index,
+        [
+            {
+                "field": None,
+                "code": "malformed_json",
+                "message": f"第 {index} 行不是有效的 JSON：{exc}",
+                "message_en": f"line {index} is not valid JSON: {exc}",
+            }
+        ],
+    )
+
+
+def _block_rows(block: FileBlock) -> Iterator[tuple[int, Any]]:
+    """The lines of a block of a JSON Lines file, numbered, blank lines skipped."""
+    with open(block.path, "rb") as handle:
+        handle.seek(block.offset)
+        data = handle.read(block.length)
+    for number, line in enumerate(data.split(b"\n"), start=block.first_line):
+        if line.strip():
+            yield number, line
+
+
+def _validate(task: list[tuple[int, Any]] | FileBlock) -> tuple[list[tuple], list[Rejection]]:
     items, id_numbers, validity = _state["items"], _state["id_numbers"], _state["validity"]
     kind, today, stage = _state["kind"], _state["today"], _state["stager"].stage
+    item_default = None
+    rows: Iterable[tuple[int, Any]] = task  # type: ignore[assignment]
+    if isinstance(task, FileBlock):
+        rows, item_default = _block_rows(task), task.item
     staged: list[tuple] = []
     rejected: list[Rejection] = []
-    for index, raw in chunk:
+    for index, raw in rows:
         if isinstance(raw, bytes):
             try:
                 raw = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                rejected.append(
-                    (
-                        index,
-                        [
-                            {
-                                "field": None,
-                                "code": "malformed_json",
-                                "message": f"第 {index} 行不是有效的 JSON：{exc}",
-                                "message_en": f"line {index} is not valid JSON: {exc}",
-                            }
-                        ],
-                    )
-                )
+                rejected.append(_malformed(index, exc))
                 continue
+            if item_default and isinstance(raw, dict) and not raw.get("item"):
+                raw["item"] = item_default
         row = prepare_row(
             index,
             raw,
@@ -103,7 +124,7 @@ def _chunks(rows: Iterable[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
 
 
 def validate_in_workers(
-    rows: Iterable[tuple[int, Any]],
+    rows: Iterable[tuple[int, Any]] | Iterable[FileBlock],
     *,
     items: dict[str, CompiledItem],
     master_key: bytes,
@@ -114,7 +135,10 @@ def validate_in_workers(
     workers: int,
 ) -> Iterator[tuple[list[tuple], list[Rejection]]]:
     """Validated chunks, in input order: the valid rows staged for storage, and the rejected
-    rows with their errors. A raw row may be a record or one JSON line (bytes)."""
+    rows with their errors. ``rows`` are numbered raw rows — a record or one JSON line
+    (bytes) — or blocks of a JSON Lines file (records/files.py ``jsonl_blocks``), which the
+    workers read themselves. At most a few chunks per worker are in flight, so memory stays
+    bounded however far validation runs ahead of storage."""
     payload = [(i.id, i.version, i.spec.model_dump(mode="json")) for i in items.values()]
     context = multiprocessing.get_context("spawn")  # no inherited database connections
     with context.Pool(
@@ -129,4 +153,13 @@ def validate_in_workers(
             tuple(stager),
         ),
     ) as pool:
-        yield from pool.imap(_validate, _chunks(rows), chunksize=1)
+        tasks: Iterable[Any] = rows
+        if not isinstance(rows, FileBlocks):
+            tasks = _chunks(rows)  # type: ignore[arg-type]
+        pending: deque = deque()
+        for task in tasks:
+            pending.append(pool.apply_async(_validate, (task,)))
+            if len(pending) >= IN_FLIGHT * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()

@@ -252,17 +252,23 @@ def link_persons(
             active[(row.subject_id, str(row.role))] = (row.id, row.person_id)
     stamp = timestamp_value(session.get_bind().dialect.name, now)
     new_links: list[tuple] = []
+    unstored: dict[int, int] = {}  # link id -> its place in new_links
     for org, person, role, record_id in links:
         current = active.get((org, role))
         if current is not None and current[1] == person:
             continue
         if current is not None:
-            session.execute(
-                update(table)
-                .where(table.c.subject_id == org, table.c.id == current[0])
-                .values(ended_at=now)
-            )
+            place = unstored.pop(current[0], None)
+            if place is not None:  # made by an earlier registration of this same batch
+                new_links[place] = (*new_links[place][:-1], stamp)
+            else:
+                session.execute(
+                    update(table)
+                    .where(table.c.subject_id == org, table.c.id == current[0])
+                    .values(ended_at=now)
+                )
         link_id = ids.next_id()
+        unstored[link_id] = len(new_links)
         new_links.append((org, link_id, person, role, record_id, stamp, None))
         active[(org, role)] = (link_id, person)
     insert_new(session, "subject_links", LINK_COLUMNS, new_links, conflict=("subject_id", "id"))
