@@ -109,17 +109,23 @@ def copy_escape(value: str) -> str:
 def copy_line(row: tuple) -> str:
     """One row in COPY's text format, without its newline."""
     values = []
+    append = values.append
     for value in row:
-        if value is None:
-            values.append("\\N")
-        elif type(value) is str:
-            values.append(copy_escape(value))
-        elif type(value) is bool:
-            values.append("t" if value else "f")
+        kind = type(value)
+        if kind is str:
+            if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+                value = copy_escape(value)
+            append(value)
+        elif value is None:
+            append("\\N")
+        elif kind is int:
+            append(str(value))
+        elif kind is bool:
+            append("t" if value else "f")
         elif isinstance(value, datetime):
-            values.append(value.isoformat())
+            append(value.isoformat())
         else:
-            values.append(str(value))
+            append(str(value))
     return "\t".join(values)
 
 

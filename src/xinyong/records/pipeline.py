@@ -11,6 +11,7 @@ tuple, all but the two ids) as plain tuples, which cost little to send back.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -34,6 +35,7 @@ from xinyong.records.writers import RecordStager, StagerConfig
 Rejection = tuple[int, list[dict]]
 
 CHUNK = 2000
+WORKER_NICENESS = 10
 IN_FLIGHT = 8  # chunks queued per worker: more than one flush (service.CHUNK_ROWS) ahead
 
 _state: dict[str, Any] = {}
@@ -52,6 +54,9 @@ def _init(
         for item_id, version, spec in items
     }
     _state["stager"] = RecordStager(_state["items"], StagerConfig(*stager))
+    # Validation runs ahead of storing (IN_FLIGHT); storing — this process's parent and the
+    # database — is the critical path, so on a busy machine the workers give way to it.
+    os.nice(WORKER_NICENESS)
     _state["validity"] = ValidityPolicy(*validity)
     _state["kind"] = provider_kind
     _state["today"] = date.fromisoformat(today)

@@ -59,9 +59,10 @@ LINK_COLUMNS = (
 
 
 def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
-    """key -> subject id for the keys already stored. Straight to the driver: an array
-    parameter on PostgreSQL, chunks of placeholders on SQLite (bulk loads call this with tens
-    of thousands of keys; building such statements through the ORM cost more than the query)."""
+    """key -> subject id for the keys already stored. Straight to the driver: one text
+    parameter split into an array on PostgreSQL, chunks of placeholders on SQLite (bulk loads
+    call this with tens of thousands of keys; building such statements through the ORM cost
+    more than the query)."""
     found: dict[str, int] = {}
     if not keys:
         return found
@@ -70,7 +71,12 @@ def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
     cur = conn.cursor()
     try:
         if session.get_bind().dialect.name == "postgresql":
-            cur.execute(f"SELECT {name}, id FROM subjects WHERE {name} = ANY(%s)", (keys,))
+            # One text parameter split on the server: dumping a Python list as an array costs
+            # more than the query. Keys are credit codes and hex hashes, never with a comma.
+            cur.execute(
+                f"SELECT {name}, id FROM subjects WHERE {name} = ANY(string_to_array(%s, ','))",
+                (",".join(keys),),
+            )
             found.update(cur.fetchall())
         else:
             for part in _chunks(keys, 500):
@@ -253,6 +259,7 @@ def link_persons(
     stamp = timestamp_value(session.get_bind().dialect.name, now)
     new_links: list[tuple] = []
     unstored: dict[int, int] = {}  # link id -> its place in new_links
+    next_id = iter(ids.take(len(links))).__next__
     for org, person, role, record_id in links:
         current = active.get((org, role))
         if current is not None and current[1] == person:
@@ -267,7 +274,7 @@ def link_persons(
                     .where(table.c.subject_id == org, table.c.id == current[0])
                     .values(ended_at=now)
                 )
-        link_id = ids.next_id()
+        link_id = next_id()
         unstored[link_id] = len(new_links)
         new_links.append((org, link_id, person, role, record_id, stamp, None))
         active[(org, role)] = (link_id, person)
