@@ -1,6 +1,6 @@
 """Validation in worker processes, for imports of millions of rows.
 
-Parsing and validating a record is pure Python work (about 40 µs a row on this machine), more
+Parsing and validating a record is pure Python work (about 25 µs a row on this machine), more
 than PostgreSQL needs to store it. For big files the rows are therefore validated by a pool of
 worker processes, in order, while this process resolves subjects and writes what they return.
 The workers get the compiled catalog, the ID-number keys and the batch's constants once, at
