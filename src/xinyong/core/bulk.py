@@ -1,7 +1,9 @@
 """Bulk insertion of prepared rows that may already be stored, fast on both databases.
 
 Rows are tuples in the order of ``columns``, with values the driver takes as they are (JSON as
-text, dates as ISO text, timestamps from :func:`timestamp_value`).
+text, dates as ISO text, timestamps from :func:`timestamp_value`) — or, for
+:func:`insert_staged`, already in the driver's form (COPY text lines on PostgreSQL), made where
+it is cheapest (records/writers.py: in the validation workers).
 
 - PostgreSQL: an optimistic ``COPY`` straight into the table inside a savepoint — new rows (the
   usual case of a bulk load) go in at raw COPY speed; if any row is already there, the savepoint
@@ -42,84 +44,124 @@ def insert_new(
     if not rows:
         return []
     id_at = list(columns).index("id")
+    ids = [r[id_at] for r in rows]
+    staged: list = rows
+    if session.get_bind().dialect.name == "postgresql":
+        staged = [copy_line(r) for r in rows]
+    stored = insert_staged(session, table, columns, staged, ids, conflict=conflict)
+    if stored is None:
+        return rows
+    return [r for r, i in zip(rows, ids, strict=True) if i in stored]
+
+
+def insert_staged(
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    rows: list,
+    ids: list[int],
+    *,
+    conflict: Sequence[str],
+) -> set[int] | None:
+    """Like :func:`insert_new` for rows already in the driver's form: lines of COPY text
+    (without their newline) on PostgreSQL, tuples in the order of ``columns`` on SQLite;
+    ``ids`` are their ids, in the same order. Returns None if every row went in, else the
+    ids of the rows inserted."""
+    if not rows:
+        return None
     conn = session.connection().connection.driver_connection
     cols = ", ".join(columns)
     on_conflict = f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
     if session.get_bind().dialect.name == "postgresql":
-        return _copy(conn, table, cols, rows, on_conflict, id_at)
+        return _copy(conn, table, cols, rows, on_conflict)
     cur = conn.cursor()
     try:
         marks = ", ".join("?" * len(columns))
         cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) {on_conflict}", rows)
         if cur.rowcount == len(rows):
-            return rows
+            return None
         # Some were already there: the conflict key finds each row's stored id (an index).
         key_at = [list(columns).index(c) for c in conflict]
         where = " AND ".join(f"{c} = ?" for c in conflict)
-        inserted = []
-        for row in rows:
+        inserted: set[int] = set()
+        for row, row_id in zip(rows, ids, strict=True):
             cur.execute(f"SELECT id FROM {table} WHERE {where}", [row[i] for i in key_at])
             found = cur.fetchone()
-            if found is not None and found[0] == row[id_at]:
-                inserted.append(row)
+            if found is not None and found[0] == row_id:
+                inserted.add(row_id)
         return inserted
     finally:
         cur.close()
 
 
-def copy_text(rows: list[tuple]) -> str:
-    """Rows in COPY's text format. Formatting here, one join per chunk, is several times faster
-    than the driver's per-row ``write_row`` for the long rows of records."""
-    lines = []
-    for row in rows:
-        values = []
-        for value in row:
-            if value is None:
-                values.append("\\N")
-            elif type(value) is str:
-                if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-                    value = (
-                        value.replace("\\", "\\\\")
-                        .replace("\t", "\\t")
-                        .replace("\n", "\\n")
-                        .replace("\r", "\\r")
-                    )
-                values.append(value)
-            elif type(value) is bool:
-                values.append("t" if value else "f")
-            elif isinstance(value, datetime):
-                values.append(value.isoformat())
-            else:
-                values.append(str(value))
-        lines.append("\t".join(values))
-    lines.append("")
-    return "\n".join(lines)
+def copy_escape(value: str) -> str:
+    """A text value escaped for COPY's text format."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+def copy_line(row: tuple) -> str:
+    """One row in COPY's text format, without its newline."""
+    values = []
+    append = values.append
+    for value in row:
+        kind = type(value)
+        if kind is str:
+            if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+                value = copy_escape(value)
+            append(value)
+        elif value is None:
+            append("\\N")
+        elif kind is int:
+            append(str(value))
+        elif kind is bool:
+            append("t" if value else "f")
+        elif isinstance(value, datetime):
+            append(value.isoformat())
+        else:
+            append(str(value))
+    return "\t".join(values)
+
+
+COPY_WRITE = 1 << 20  # bytes per write to the driver
 
 
 def _copy(
-    conn: psycopg.Connection, table: str, cols: str, rows: list[tuple], on_conflict: str, id_at: int
-) -> list[tuple]:
-    payload = copy_text(rows)
+    conn: psycopg.Connection, table: str, cols: str, lines: list[str], on_conflict: str
+) -> set[int] | None:
+    payload = "\n".join(lines).encode()
+    payload += b"\n"
     with conn.cursor() as cur:
         cur.execute("SAVEPOINT bulk_copy")
         try:
-            with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                copy.write(payload)
+            _copy_in(cur, f"COPY {table} ({cols}) FROM STDIN", payload)
         except psycopg.errors.UniqueViolation:
             cur.execute("ROLLBACK TO SAVEPOINT bulk_copy")
         else:
             cur.execute("RELEASE SAVEPOINT bulk_copy")
-            return rows
+            return None
         stage = f"{table}_stage"
         cur.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {stage} "
             f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
-        with cur.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
-            copy.write(payload)
+        _copy_in(cur, f"COPY {stage} ({cols}) FROM STDIN", payload)
         cur.execute(
             f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} {on_conflict} RETURNING id"
         )
         stored = {r[0] for r in cur.fetchall()}
         cur.execute(f"TRUNCATE {stage}")
-    return [r for r in rows if r[id_at] in stored]
+    return stored
+
+
+def _copy_in(cur: psycopg.Cursor, statement: str, payload: bytes) -> None:
+    view = memoryview(payload)
+    with cur.copy(statement) as copy:
+        for offset in range(0, len(view), COPY_WRITE):
+            copy.write(view[offset : offset + COPY_WRITE])

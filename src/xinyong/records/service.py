@@ -19,8 +19,8 @@ from xinyong.core.ids import IdGenerator
 from xinyong.db import Database
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.models import Batch, Channel, Department
-from xinyong.records.rules import PersonRef, PreparedRow, ValidityPolicy, prepare_row
-from xinyong.records.writers import write_records
+from xinyong.records.rules import BatchIdNumbers, PersonRef, ValidityPolicy, prepare_row
+from xinyong.records.writers import RecordStager, StagedRow, StagerConfig, write_records
 from xinyong.subjects.service import (
     link_persons,
     rename_from_registration,
@@ -92,14 +92,24 @@ class Collector:
         self.total = self.accepted = self.duplicates = 0
         self.rejected: list[dict] = []
         self.item_counts: dict[str, int] = {}
-        self._pending: list[PreparedRow] = []
-        self._received_at = timestamp_value(session.get_bind().dialect.name, now)
+        self._pending: list[tuple] = []
+        self._text = session.get_bind().dialect.name == "postgresql"
+        self.stager_config = StagerConfig(
+            dialect=session.get_bind().dialect.name,
+            provider_id=provider.id,
+            batch_id=self.batch_id,
+            channel=channel.value,
+            received_at=timestamp_value(session.get_bind().dialect.name, now),
+        )
+        self._stager = RecordStager(self.items, self.stager_config)
+        self._id_numbers = BatchIdNumbers(ctx.cipher, self.today)
 
     def feed(self, rows: Iterable[tuple[int, Any]]) -> None:
         """Validate raw records here and store the good ones."""
         items, kind, today = self.items, self.provider.kind, self.today
-        cipher, validity = self.ctx.cipher, self.ctx.validity
-        prepared: list[PreparedRow] = []
+        id_numbers, validity = self._id_numbers, self.ctx.validity
+        stage = self._stager.stage
+        staged: list[tuple] = []
         for index, raw in rows:
             row = prepare_row(
                 index,
@@ -107,17 +117,18 @@ class Collector:
                 items=items,
                 provider_kind=kind,
                 today=today,
-                cipher=cipher,
+                id_numbers=id_numbers,
                 validity=validity,
             )
             if isinstance(row, list):
                 self.reject(index, row)
             else:
-                prepared.append(row)
-        self.feed_prepared(prepared)
+                staged.append(stage(row))
+        self.feed_staged(staged)
 
-    def feed_prepared(self, rows: list[PreparedRow]) -> None:
-        """Store valid records (validated by ``feed`` or in a worker, records/pipeline.py)."""
+    def feed_staged(self, rows: list[tuple]) -> None:
+        """Store valid records, staged (records/writers.py) here by ``feed`` or in a
+        validation worker (records/pipeline.py)."""
         self.total += len(rows)
         self._pending.extend(rows)
         if len(self._pending) >= CHUNK_ROWS:
@@ -129,82 +140,59 @@ class Collector:
         self.rejected.append({"index": index, "errors": errors})
 
     def _flush(self) -> None:
-        rows, self._pending = self._pending, []
+        rows: list[StagedRow]
+        rows, self._pending = self._pending, []  # type: ignore[assignment]
         if not rows:
             return
         ids = self.ctx.ids
         record_ids = ids.take(len(rows))
         orgs: dict[str, tuple[str, int]] = {}
         persons: dict[str, tuple[PersonRef, int | None]] = {}
-        for row, rid in zip(rows, record_ids, strict=True):
-            if row.credit_code is not None:
+        for (code, person, name, _, _, registers, links, _), rid in zip(
+            rows, record_ids, strict=True
+        ):
+            if code is not None:
                 # A registration's name is authoritative (docs/catalog-format.md).
-                if self.items[row.item].spec.registers_subject:
-                    orgs[row.credit_code] = (row.name, rid)
-                else:
-                    orgs.setdefault(row.credit_code, (row.name, rid))
-            elif row.person is not None:
-                persons.setdefault(row.person.id_hash, (row.person, rid))
-            for linked in row.links:
-                persons.setdefault(linked.id_hash, (linked, None))
+                if registers or code not in orgs:
+                    orgs[code] = (name, rid)
+            elif person[0] not in persons:
+                persons[person[0]] = (person, rid)
+            for linked in links:
+                if linked[0] not in persons:
+                    persons[linked[0]] = (linked, None)
         org_ids, new_orgs = resolve_organisations(self.session, orgs, ids=ids, now=self.now)
         person_ids, _ = resolve_persons(self.session, persons, ids=ids, now=self.now)
-        tuples: list[tuple] = []
+        out: list = []
+        out_ids: list[int] = []
+        kept: list[tuple[int, int, StagedRow]] = []
         seen: set[tuple[int, str, str]] = set()
-        registrations: dict[int, tuple[int, PreparedRow]] = {}
-        items, received_at = self.items, self._received_at
-        provider_id, batch_id, channel = self.provider.id, self.batch_id, self.channel.value
+        text = self._text
         for row, rid in zip(rows, record_ids, strict=True):
-            if row.credit_code is not None:
-                subject_id = org_ids[row.credit_code]
-            else:
-                subject_id = person_ids[row.person.id_hash]  # type: ignore[union-attr]
-            key = (subject_id, row.item, row.source_id)
+            code = row[0]
+            subject_id = org_ids[code] if code is not None else person_ids[row[1][0]]
+            key = (subject_id, row[3], row[4])
             if key in seen:  # the same record twice in one batch is stored once
                 continue
             seen.add(key)
-            item = items[row.item]
-            spec = item.spec
-            if spec.registers_subject and row.credit_code is not None:
-                registrations[rid] = (subject_id, row)
-            tuples.append(
-                (
-                    subject_id,
-                    rid,
-                    row.item,
-                    item.id,
-                    item.version,
-                    spec.category.value,
-                    spec.disclosure.value,
-                    provider_id,
-                    batch_id,
-                    channel,
-                    row.source_id,
-                    row.severity,
-                    row.determined_on,
-                    row.expires_on,
-                    row.fields_json,
-                    row.protected_json,
-                    "active",
-                    received_at,
-                )
-            )
-        inserted = write_records(self.session, tuples)
-        self.accepted += len(inserted)
-        self.duplicates += len(rows) - len(inserted)
+            out.append(f"{subject_id}\t{rid}\t{row[7]}" if text else (subject_id, rid, *row[7]))
+            out_ids.append(rid)
+            kept.append((subject_id, rid, row))
+        stored = write_records(self.session, out, out_ids)
+        if stored is not None:
+            kept = [k for k in kept if k[1] in stored]
+        self.accepted += len(kept)
+        self.duplicates += len(rows) - len(kept)
         counts = self.item_counts
         renames: dict[int, tuple[str, int]] = {}
         links: list[tuple[int, int, str, int]] = []
-        for stored in inserted:
-            code = stored[2]
+        for subject_id, rid, row in kept:
+            code = row[3]
             counts[code] = counts.get(code, 0) + 1
-            registration = registrations.get(stored[1])
-            if registration is None:
+            if not row[5]:
                 continue
-            subject_id, row = registration
             if subject_id not in new_orgs:
-                renames[subject_id] = (row.name, stored[1])
-            links.extend((subject_id, person_ids[p.id_hash], p.role, stored[1]) for p in row.links)
+                renames[subject_id] = (row[2], rid)
+            links.extend((subject_id, person_ids[p[0]], p[5], rid) for p in row[6])
         rename_from_registration(self.session, renames, ids=ids, now=self.now)
         link_persons(self.session, links, ids=ids, now=self.now, new_orgs=new_orgs)
 

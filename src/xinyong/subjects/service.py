@@ -59,9 +59,10 @@ LINK_COLUMNS = (
 
 
 def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
-    """key -> subject id for the keys already stored. Straight to the driver: an array
-    parameter on PostgreSQL, chunks of placeholders on SQLite (bulk loads call this with tens
-    of thousands of keys; building such statements through the ORM cost more than the query)."""
+    """key -> subject id for the keys already stored. Straight to the driver: one text
+    parameter split into an array on PostgreSQL, chunks of placeholders on SQLite (bulk loads
+    call this with tens of thousands of keys; building such statements through the ORM cost
+    more than the query)."""
     found: dict[str, int] = {}
     if not keys:
         return found
@@ -70,7 +71,12 @@ def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
     cur = conn.cursor()
     try:
         if session.get_bind().dialect.name == "postgresql":
-            cur.execute(f"SELECT {name}, id FROM subjects WHERE {name} = ANY(%s)", (keys,))
+            # One text parameter split on the server: dumping a Python list as an array costs
+            # more than the query. Keys are credit codes and hex hashes, never with a comma.
+            cur.execute(
+                f"SELECT {name}, id FROM subjects WHERE {name} = ANY(string_to_array(%s, ','))",
+                (",".join(keys),),
+            )
             found.update(cur.fetchall())
         else:
             for part in _chunks(keys, 500):
@@ -149,17 +155,18 @@ def resolve_persons(
     stamp = timestamp_value(session.get_bind().dialect.name, now)
     rows = []
     for digest, sid in zip(missing, ids.take(len(missing)), strict=True):
-        person, first_record = persons[digest]
+        # A PersonRef, or the plain tuple it travels as from a validation worker.
+        (_, id_cipher, id_masked, region_code, name, _), first_record = persons[digest]
         rows.append(
             (
                 sid,
                 SubjectKind.natural_person.value,
                 None,
                 digest,
-                person.id_cipher,
-                person.id_masked,
-                person.name,
-                person.region_code,
+                id_cipher,
+                id_masked,
+                name,
+                region_code,
                 None,
                 None,
                 False,
@@ -251,17 +258,24 @@ def link_persons(
             active[(row.subject_id, str(row.role))] = (row.id, row.person_id)
     stamp = timestamp_value(session.get_bind().dialect.name, now)
     new_links: list[tuple] = []
+    unstored: dict[int, int] = {}  # link id -> its place in new_links
+    next_id = iter(ids.take(len(links))).__next__
     for org, person, role, record_id in links:
         current = active.get((org, role))
         if current is not None and current[1] == person:
             continue
         if current is not None:
-            session.execute(
-                update(table)
-                .where(table.c.subject_id == org, table.c.id == current[0])
-                .values(ended_at=now)
-            )
-        link_id = ids.next_id()
+            place = unstored.pop(current[0], None)
+            if place is not None:  # made by an earlier registration of this same batch
+                new_links[place] = (*new_links[place][:-1], stamp)
+            else:
+                session.execute(
+                    update(table)
+                    .where(table.c.subject_id == org, table.c.id == current[0])
+                    .values(ended_at=now)
+                )
+        link_id = next_id()
+        unstored[link_id] = len(new_links)
         new_links.append((org, link_id, person, role, record_id, stamp, None))
         active[(org, role)] = (link_id, person)
     insert_new(session, "subject_links", LINK_COLUMNS, new_links, conflict=("subject_id", "id"))
