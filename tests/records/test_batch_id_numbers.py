@@ -1,5 +1,5 @@
 """ID numbers of a batch are validated, hashed and encrypted once per distinct number
-(records/rules.py BatchIdNumbers, ADR 0006): what is stored is what one-by-one encryption
+(records/rules.py BatchIdNumbers, ADR 0008): what is stored is what one-by-one encryption
 would store, and no ciphertext is shared between batches."""
 
 from __future__ import annotations
