@@ -138,6 +138,9 @@ def server(settings: Settings, *, workers: int = 1):
             str(port),
             "--log-level",
             "warning",
+            # The platform keeps its own logs (the audit log, the check log); uvicorn's
+            # per-request access log would only cost time.
+            "--no-access-log",
             "--workers",
             str(workers),
         ],

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -56,6 +57,7 @@ def create_app(
         app.state.checks = CheckContext(
             collection.ids, db.cipher, SnapshotCache(), check_log, db.sessions
         )
+        await anyio.to_thread.run_sync(app.state.checks.cache.warm, db.sessions)
         # On PostgreSQL small checks run on the event loop (checks/fast.py).
         fast = None
         if db.dialect == "postgresql":

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from concurrent.futures import Future
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
+from sqlalchemy.exc import OperationalError
 
 from xinyong.db import Database
 from xinyong.models import Check, CheckHit
 
 MAX_BATCH = 500
+BUSY_WAIT_SECONDS = 30.0
 _STOP = object()
 
 
@@ -53,32 +56,59 @@ class CheckLog:
                     self._thread.start()
 
     def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is _STOP:
-                return
-            batch = [first]
-            stop = False
-            while len(batch) < MAX_BATCH:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is _STOP:
-                    stop = True
-                    break
-                batch.append(item)
+        with self.db.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                # Fail at once when another process holds the write lock, and retry within a
+                # millisecond: SQLite's own busy handler sleeps up to 100 ms at a time, which
+                # with two server processes writing logs turns into seconds of waiting.
+                driver = conn.connection.driver_connection
+                previous = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+                driver.execute("PRAGMA busy_timeout = 0")
             try:
-                with self.db.engine.begin() as conn:
+                while self._serve_one_batch(conn):
+                    pass
+            finally:
+                if sqlite:  # the connection goes back to the pool as it came
+                    driver.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+    def _serve_one_batch(self, conn: Connection) -> bool:
+        first = self._queue.get()
+        if first is _STOP:
+            return False
+        batch = [first]
+        stop = False
+        while len(batch) < MAX_BATCH:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                stop = True
+                break
+            batch.append(item)
+        try:
+            self._write(conn, batch)
+        except BaseException as exc:  # handed to every waiting request
+            for _, _, done in batch:
+                done.set_exception(exc)
+        else:
+            for _, _, done in batch:
+                done.set_result(None)
+        return not stop
+
+    def _write(self, conn: Connection, batch: list) -> None:
+        deadline = time.monotonic() + BUSY_WAIT_SECONDS
+        while True:
+            try:
+                with conn.begin():
                     conn.execute(insert(Check), [check for check, _, _ in batch])
                     hits = [hit for _, rows, _ in batch for hit in rows]
                     if hits:
                         conn.execute(insert(CheckHit), hits)
-            except BaseException as exc:  # handed to every waiting request
-                for _, _, done in batch:
-                    done.set_exception(exc)
-            else:
-                for _, _, done in batch:
-                    done.set_result(None)
-            if stop:
                 return
+            except OperationalError as exc:
+                busy = "locked" in str(exc.orig) or "busy" in str(exc.orig)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.0005)

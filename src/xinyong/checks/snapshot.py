@@ -75,6 +75,11 @@ class SnapshotCache:
         self._snapshot = Snapshot()
         self._lock = threading.Lock()
 
+    def warm(self, sessions: Callable[[], Session]) -> None:
+        """Load at start-up, so that the first checks do not wait for it (seconds at
+        100,000 entries)."""
+        self.current(0, sessions)
+
     def fresh(self, seq: int) -> Snapshot | None:
         """The snapshot if it is as new as change ``seq``, without touching the database."""
         snap = self._snapshot
