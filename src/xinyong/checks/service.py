@@ -47,7 +47,6 @@ ROLE_NAMES = {
     "actual_controller": "实际控制人",
     "responsible_person": "直接责任人员",
 }
-ACTION_NAMES = {"intercept": "拦截", "prompt": "提示", "facilitate": "激励"}
 
 
 def parse_scenario(value: Any) -> str:

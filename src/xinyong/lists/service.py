@@ -28,6 +28,7 @@ from xinyong.catalog.service import published_catalog
 from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
+from xinyong.core.identifiers import IdentifierError, mask_id_number, validate_id_number
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.feeds.changes import LIST_ENTRY, LISTS, record_change
 from xinyong.lists.periods import period_end
@@ -377,7 +378,7 @@ def propose_entry(session: Session, step: Step, list_code: str, body: EntryIn) -
         )
     if lst.kind == ListKind.red:
         _refuse_blocked(_blocking_entries(session, subject.id, today))
-    persons = _responsible_persons(session, step, body)
+    persons = _responsible_persons(step, body)
     entry = ListEntry(
         subject_id=subject.id,
         id=step.ctx.ids.next_id(),
@@ -417,11 +418,9 @@ def propose_entry(session: Session, step: Step, list_code: str, body: EntryIn) -
     return entry
 
 
-def _responsible_persons(session: Session, step: Step, body: EntryIn) -> list[dict]:
+def _responsible_persons(step: Step, body: EntryIn) -> list[dict]:
     """Persons the department names as directly responsible: stored as references only
     (hash, cipher, mask), never as plain ID numbers."""
-    from xinyong.core.identifiers import IdentifierError, mask_id_number, validate_id_number
-
     out = []
     for index, person in enumerate(body.responsible_persons):
         try:

@@ -1,0 +1,60 @@
+"""Each deadline of the list workflows on the day before, of and after it (plain days until the
+working-day calendar lands: lists/periods.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from fixtures.lists import ACME, World, make_world, org
+
+
+@pytest.fixture
+def w(client, db, clock) -> World:
+    return make_world(client, db, clock)
+
+
+def today(w: World) -> date:
+    return w.clock.now().date()
+
+
+def move_to(w: World, day: date) -> None:
+    w.pass_days((day - today(w)).days)
+
+
+@pytest.mark.parametrize(("offset", "status"), [(-1, 409), (0, 409), (1, 200)])
+def test_red_confirmation_waits_for_the_whole_public_notice(w: World, offset, status) -> None:  # type: ignore[no-untyped-def]
+    rid = w.basis(w.tax, "tax_credit_a", org(ACME), "a")
+    entry = w.propose(w.tax, "tax_a_grade", ACME, [rid]).json()
+    ends = date.fromisoformat(entry["notice_ends_on"])
+    assert ends == today(w) + timedelta(days=7)
+    move_to(w, ends + timedelta(days=offset))
+    assert w.step(w.tax, entry["id"], "confirm").status_code == status
+
+
+@pytest.mark.parametrize(("offset", "status"), [(-1, 409), (0, 409), (1, 201)])
+def test_an_interview_only_after_the_rectification_deadline(w: World, offset, status) -> None:  # type: ignore[no-untyped-def]
+    entry = w.list_entry(w.tax, "major_tax_violators", org(ACME), "v")
+    body = w.client.get(f"/api/v1/list-entries/{entry}", headers=w.tax.headers).json()
+    move_to(w, date.fromisoformat(body["rectify_by"]) + timedelta(days=offset))
+    held = w.step(
+        w.tax,
+        entry,
+        "interviews",
+        {
+            "interview_type": "提示约谈",
+            "interviewed_on": today(w).isoformat(),
+            "interviewee_name": "李法人",
+            "content": "限期整改",
+        },
+    )
+    assert held.status_code == status, held.text
+
+
+@pytest.mark.parametrize(("offset", "decision"), [(-1, "intercept"), (0, "clear"), (1, "clear")])
+def test_an_entry_counts_until_the_day_before_listed_until(w: World, offset, decision) -> None:  # type: ignore[no-untyped-def]
+    entry = w.list_entry(w.court, "court_judgment_defaulters", org(ACME), "1")
+    body = w.client.get(f"/api/v1/list-entries/{entry}", headers=w.court.headers).json()
+    move_to(w, date.fromisoformat(body["listed_until"]) + timedelta(days=offset))
+    assert w.check("bidding", ACME).json()["results"][0]["decision"] == decision
