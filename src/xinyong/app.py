@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
+from xinyong.calendar.endpoints import router as calendar_router
 from xinyong.catalog.endpoints import router as catalog_router
 from xinyong.checks.endpoints import router as checks_router
 from xinyong.checks.fast import FastChecks
@@ -128,6 +129,7 @@ def create_app(
         lists_router,
         measures_router,
         feeds_router,
+        calendar_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from xinyong.catalog.schemas import CatalogIn
-from xinyong.core.clock import Clock
+from xinyong.core.clock import Clock, local_date
 from xinyong.db import Database
 from xinyong.models import Channel, Role
 from xinyong.settings import Settings
@@ -35,6 +35,8 @@ measures_app = typer.Typer(help="The measures list (联合奖惩措施清单)", 
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(lists_app, name="lists")
 app.add_typer(measures_app, name="measures")
+calendar_app = typer.Typer(help="The working-day calendar (工作日历)", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
 
 console = Console()
 ACTOR = f"cli:{os.environ.get('USER', 'operator')}"
@@ -402,3 +404,82 @@ def measures_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
         result = publish_measures(session, data, actor=ACTOR, now=Clock().now())
     for name, codes in result.items():
         console.print(f"{name}: {', '.join(codes) or '-'}")
+
+
+@calendar_app.command("load")
+def calendar_load(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    replace: Annotated[
+        bool, typer.Option(help="replace a year the calendar already knows")
+    ] = False,
+) -> None:
+    """Load a year's holiday arrangement from a JSON file (docs/calendar-format.md)."""
+    from pydantic import ValidationError
+
+    from xinyong.calendar.schemas import CalendarYearIn
+    from xinyong.calendar.service import load_year
+    from xinyong.errors import XinyongError
+
+    try:
+        data = CalendarYearIn.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]) or "file"
+            console.print(f"[red]invalid_request[/red] {where}: {error['msg']}")
+        raise typer.Exit(code=1) from None
+    db = _database()
+    try:
+        with db.transaction() as session:
+            year = load_year(session, data, replace=replace, actor=ACTOR, now=Clock().now())
+    except XinyongError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message} ({exc.message_en})")
+        raise typer.Exit(code=1) from None
+    console.print(
+        f"calendar {year.year} loaded: {len(year.holidays)} holidays, "
+        f"{len(year.working_weekends)} working weekends, {year.working_days} working days"
+    )
+
+
+@calendar_app.command("show")
+def calendar_show(year: Annotated[int | None, typer.Option()] = None) -> None:
+    """The years the calendar knows, or one year's holidays and working weekends."""
+    from xinyong.calendar.schemas import WEEKDAYS
+    from xinyong.calendar.service import all_years, year_view
+    from xinyong.errors import XinyongError
+
+    db = _database()
+    if year is None:
+        with db.transaction() as session:
+            years = all_years(session)
+        table = Table(title="工作日历 working-day calendar")
+        for name in ("year", "source", "holidays", "make-up", "workdays"):
+            table.add_column(name, no_wrap=True)
+        table.add_column("loaded", overflow="fold", min_width=10)
+        for y in years:
+            table.add_row(
+                str(y.year),
+                y.source,
+                str(len(y.holidays)),
+                str(len(y.working_weekends)),
+                str(y.working_days),
+                f"{local_date(y.loaded_at)} {y.loaded_by}" if y.loaded_at else "",
+            )
+        console.print(table)
+        return
+    try:
+        with db.transaction() as session:
+            view = year_view(session, year)
+    except XinyongError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message} ({exc.message_en})")
+        raise typer.Exit(code=1) from None
+    table = Table(title=f"{view.year} ({view.source}: {view.basis})")
+    for name in ("date", "weekday", "kind"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("name", overflow="fold")
+    days = [(d, "holiday") for d in view.holidays] + [
+        (d, "working weekend") for d in view.working_weekends
+    ]
+    for d, kind in sorted(days, key=lambda x: x[0].date):
+        table.add_row(d.date.isoformat(), WEEKDAYS[d.date.weekday()], kind, d.name)
+    console.print(table)
+    console.print(f"{view.working_days} working days")

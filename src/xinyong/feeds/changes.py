@@ -22,6 +22,7 @@ LIST_ENTRY = "list_entry"
 LISTS = "lists"
 MEASURES = "measures"
 TOKEN = "token"
+CALENDAR = "calendar"
 
 
 def record_change(

@@ -1,6 +1,7 @@
 """ORM tables only, one module per aggregate. Importing this package registers them all."""
 
 from xinyong.models.base import Base
+from xinyong.models.calendar import CalendarDay, CalendarYear
 from xinyong.models.catalog import CatalogItem, CatalogStatus, CatalogVersion, Category, Disclosure
 from xinyong.models.core import ApiToken, AuditEntry, AuditHead, Department, IdNode, Role
 from xinyong.models.feeds import Change, ChangeHead, Delivery, Subscription
@@ -25,6 +26,8 @@ __all__ = [
     "AuditHead",
     "Base",
     "Batch",
+    "CalendarDay",
+    "CalendarYear",
     "CatalogItem",
     "CatalogStatus",
     "CatalogVersion",

@@ -27,7 +27,7 @@ class Change(Base):
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # list_entry | lists | measures | token
+    # list_entry | lists | measures | token | calendar
     topic: Mapped[str] = mapped_column(String(20))
     subject_id: Mapped[int | None] = mapped_column(BigInteger)
     entry_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,0 +1,89 @@
+"""`xinyong calendar load` and `xinyong calendar show`, run as an operator would."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import TEST_SECRET
+from xinyong.cli import app
+from xinyong.core.calendar import UnknownCalendarYear, calendar_for
+
+YEAR_2027 = Path(__file__).parent / "year_2027.json"
+
+
+@pytest.fixture
+def run(db, tmp_path):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    env = {
+        "XINYONG_DATABASE_URL": db.settings.database_url,
+        "XINYONG_SECRET_KEY": TEST_SECRET,
+        "XINYONG_VAR_DIR": str(tmp_path / "var"),
+        "COLUMNS": "200",
+    }
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def deadline(db, start: date, n: int) -> date:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        return calendar_for(session).add_working_days(start, n)
+
+
+def test_load_then_the_deadline_across_the_year_end_works(run, db, client) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UnknownCalendarYear):
+        deadline(db, date(2026, 12, 24), 10)
+    shown = run("calendar", "show", "--year", "2027")
+    assert shown.exit_code == 1
+    assert "calendar_year_unknown" in shown.output
+
+    result = run("calendar", "load", str(YEAR_2027))
+    assert result.exit_code == 0, result.output
+    assert "calendar 2027 loaded: 29 holidays, 4 working weekends" in result.output
+    assert deadline(db, date(2026, 12, 24), 10) == date(2027, 1, 8)
+    assert client.get("/api/v1/calendar/2027").json()["loaded_by"].startswith("cli:")
+
+    shown = run("calendar", "show", "--year", "2027")
+    assert shown.exit_code == 0, shown.output
+    assert "2027-02-20" in shown.output and "春节调休" in shown.output
+
+    years = run("calendar", "show")
+    assert years.exit_code == 0, years.output
+    assert "2004" in years.output and "chinesecalendar" in years.output
+    assert "authority" in years.output
+
+
+def test_a_known_year_needs_replace(run, db) -> None:  # type: ignore[no-untyped-def]
+    assert run("calendar", "load", str(YEAR_2027)).exit_code == 0
+    again = run("calendar", "load", str(YEAR_2027))
+    assert again.exit_code == 1
+    assert "calendar_year_known" in again.output
+    replaced = run("calendar", "load", str(YEAR_2027), "--replace")
+    assert replaced.exit_code == 0, replaced.output
+
+
+def test_the_2026_make_up_days_are_shown(run) -> None:  # type: ignore[no-untyped-def]
+    shown = run("calendar", "show", "--year", "2026")
+    assert shown.exit_code == 0, shown.output
+    for day in ("2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20"):
+        assert day in shown.output
+    assert "working weekend" in shown.output
+
+
+def test_a_malformed_file_names_the_field(run, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(YEAR_2027.read_text("utf-8"))
+    data["working_weekends"].append({"date": "2027-03-01", "name": "调休"})  # a Monday
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run("calendar", "load", str(path))
+    assert result.exit_code == 1
+    assert "working_weekends" in result.output and "2027-03-01" in result.output
+    with pytest.raises(UnknownCalendarYear):
+        deadline(db, date(2026, 12, 24), 10)
