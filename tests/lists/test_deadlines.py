@@ -1,5 +1,5 @@
-"""Each deadline of the list workflows on the day before, of and after it (plain days until the
-working-day calendar lands: lists/periods.py)."""
+"""Each deadline of the list workflows on the day before, of and after it (notice periods in
+working days by the official calendar, the others in calendar days: lists/periods.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_red_confirmation_waits_for_the_whole_public_notice(w: World, offset, st
     rid = w.basis(w.tax, "tax_credit_a", org(ACME), "a")
     entry = w.propose(w.tax, "tax_a_grade", ACME, [rid]).json()
     ends = date.fromisoformat(entry["notice_ends_on"])
-    assert ends == today(w) + timedelta(days=7)
+    assert ends == date(2026, 6, 25)  # 7 working days after 06-15, 端午节 (06-19) not counted
     move_to(w, ends + timedelta(days=offset))
     assert w.step(w.tax, entry["id"], "confirm").status_code == status
 
@@ -58,3 +58,14 @@ def test_an_entry_counts_until_the_day_before_listed_until(w: World, offset, dec
     body = w.client.get(f"/api/v1/list-entries/{entry}", headers=w.court.headers).json()
     move_to(w, date.fromisoformat(body["listed_until"]) + timedelta(days=offset))
     assert w.check("bidding", ACME).json()["results"][0]["decision"] == decision
+
+
+def test_a_notice_into_an_unknown_year_is_refused_until_the_year_is_loaded(w: World) -> None:
+    move_to(w, date(2026, 12, 24))
+    rid = w.basis(w.tax, "tax_credit_a", org(ACME), "a")
+    refused = w.propose(w.tax, "tax_a_grade", ACME, [rid])
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert (error["code"], error["detail"]["year"]) == ("calendar_year_unknown", 2027)
+    # Nothing was half-applied: no entry exists.
+    assert w.client.get(f"/api/v1/subjects/{ACME}/list-entries", headers=w.tax.headers).json() == []

@@ -27,7 +27,8 @@ def test_red_list_goes_through_public_notice_before_confirmation(w: World) -> No
     assert answer.status_code == 201, answer.text
     entry = answer.json()
     assert entry["state"] == "notice"
-    assert entry["notice_ends_on"] == "2026-06-22"  # 7 days after 2026-06-15
+    # 7 working days after Monday 2026-06-15; 端午节 falls on Friday 06-19.
+    assert entry["notice_ends_on"] == "2026-06-25"
     assert [s["step"] for s in entry["steps"]] == ["candidate", "cross_checked", "public_notice"]
 
     # The public sees the candidate in notice (公示) …
@@ -40,12 +41,12 @@ def test_red_list_goes_through_public_notice_before_confirmation(w: World) -> No
     assert early.status_code == 409
     assert early.json()["error"]["code"] == "notice_period_running"
 
-    w.pass_days(8)
+    w.pass_days(11)
     confirmed = w.step(w.tax, entry["id"], "confirm")
     assert confirmed.status_code == 200, confirmed.text
     body = confirmed.json()
     assert body["state"] == "listed"
-    assert body["listed_until"] == "2027-06-23"  # validity_years 1 from confirmation
+    assert body["listed_until"] == "2027-06-26"  # validity_years 1 from confirmation on 06-26
     assert body["steps"][-1]["step"] == "confirmed"
 
 
@@ -77,7 +78,8 @@ def test_black_listing_removes_the_subject_from_every_red_list(w: World) -> None
         headers=subject.headers,
     )
     assert stated.status_code == 201, stated.text
-    w.pass_days(2)
+    # Proposed on Friday 2026-06-26: one working day of prior notice ends on Monday 06-29.
+    w.pass_days(4)
     pending = w.step(w.court, entry["id"], "confirm")
     assert pending.json()["error"]["code"] == "objection_pending"
     decided = w.step(
@@ -178,8 +180,9 @@ def test_leaving_a_black_list_publishes_an_exit_notice_and_starts_monitoring(w: 
     assert out.status_code == 200, out.text
     body = out.json()
     assert body["state"] == "exited" and body["exit_reason"] == "repair"
-    # Listed and left on 2026-06-25 (after 5 days' prior notice); monitored 365 days.
-    assert body["monitoring_until"] == "2027-06-25"
+    # Listed and left on 2026-06-24 (after 5 working days' prior notice, 06-16 to 06-23);
+    # monitored 365 days.
+    assert body["monitoring_until"] == "2027-06-24"
     notice = next(s for s in body["steps"] if s["step"] == "exit_notice")
     assert "完成信用修复" in notice["detail"]["notice"]
     published = w.client.get(

@@ -199,7 +199,7 @@ def get_list_entries(
         errors={
             **IDENTIFYING_403,
             404: ["unknown_list", "subject_not_found"],
-            409: ["already_listed", "blocked_by_list"],
+            409: ["already_listed", "blocked_by_list", "calendar_year_unknown"],
             422: ["invalid_basis", "invalid_credit_code", "invalid_id_number", "invalid_date"],
         },
         summary="Propose a subject for a list (认定)",

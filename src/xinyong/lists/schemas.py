@@ -35,11 +35,13 @@ class ListSpec(BaseModel):
     # How long an entry stays listed from its confirmation, in years, unless the entry says less.
     validity_years: int = Field(gt=0, le=10)
     # red: public notice (公示) period; black: prior notice (事前告知) period to state its case;
-    # watch: none. Counted by lists.periods.period_end.
+    # watch: none. Working days, counted by the official calendar (lists/periods.notice_end).
     notice_days: int = Field(ge=0, le=60)
-    # Rectification deadline (限期整改, 002 §（九）) from confirmation; None where not ordered.
+    # Rectification deadline (限期整改, 002 §（九）) from confirmation, in calendar days; None
+    # where not ordered.
     rectification_days: int | None = Field(default=None, gt=0, le=365)
-    # After leaving a black list the subject stays under 重点监测 (003 联合奖惩 §（十七）).
+    # After leaving a black list the subject stays under 重点监测 (003 联合奖惩 §（十七）), for
+    # this many calendar days.
     monitoring_days: int | None = Field(default=None, gt=0, le=3650)
     # Red and black lists are published (003 联合奖惩 §（二十））; watch lists are shared.
     disclosure: Literal["public", "government"]

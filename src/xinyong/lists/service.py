@@ -31,7 +31,7 @@ from xinyong.core.clock import local_date
 from xinyong.core.identifiers import IdentifierError, mask_id_number, validate_id_number
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.feeds.changes import LIST_ENTRY, LISTS, record_change
-from xinyong.lists.periods import period_end
+from xinyong.lists.periods import notice_end, period_end
 from xinyong.lists.schemas import EntryIn, ListsIn, ListSpec
 from xinyong.models import (
     LIVE_STATES,
@@ -408,7 +408,7 @@ def propose_entry(session: Session, step: Step, list_code: str, body: EntryIn) -
         _add_step(session, step, entry, "cross_checked", blocking=[])
     if lst.kind in (ListKind.red, ListKind.black):
         entry.state = EntryState.notice
-        entry.notice_ends_on = period_end(today, spec.notice_days)
+        entry.notice_ends_on = notice_end(session, today, spec.notice_days)
         name = "public_notice" if lst.kind == ListKind.red else "prior_notice"
         _add_step(session, step, entry, name, notice_ends_on=entry.notice_ends_on.isoformat())
         # A red candidate is noticed publicly; a black one is told to the subject, and only
