@@ -22,14 +22,19 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from common import OUT, existing_settings, fresh_settings, machine, percentile, server
+from common import (
+    OUT,
+    existing_settings,
+    fresh_settings,
+    machine,
+    percentile,
+    provider_with_token,
+    server,
+)
 from sqlalchemy import insert, select
 
-from xinyong.core.clock import Clock
 from xinyong.core.identifiers import credit_code_check_char, id_number_check_char, mask_id_number
 from xinyong.db import Database
-from xinyong.departments.service import create_department, create_token, get_department
-from xinyong.errors import NotFound
 from xinyong.measures.schemas import SCENARIOS
 from xinyong.models import CreditList, ListEntry, Role, Subject, SubjectLink
 from xinyong.settings import Settings
@@ -150,33 +155,6 @@ def load(settings: Settings, subjects: int, entries: int, seed: int) -> dict:
     return {**planned, "load_seconds": seconds}
 
 
-def user_token(settings: Settings) -> str:
-    db = Database(settings)
-    with db.transaction() as session:
-        try:
-            dept = get_department(session, "bench-finance")
-        except NotFound:
-            dept = create_department(
-                session,
-                code="bench-finance",
-                name="基准测试财政局",
-                region_code="320100",
-                kind="finance",
-                actor="bench",
-                now=Clock().now(),
-            )
-        _, token = create_token(
-            session,
-            role=Role.user_department,
-            name="bench",
-            department=dept,
-            actor="bench",
-            now=Clock().now(),
-        )
-    db.dispose()
-    return token
-
-
 def wrk_script(path: Path, token: str, keys: list[str]) -> None:
     bodies = [
         json.dumps(
@@ -241,7 +219,7 @@ def main() -> None:
             print(f"{backend}: loaded in {data['load_seconds']:.0f} s")
         if args.load_only:
             continue
-        token = user_token(settings)
+        _, token = provider_with_token(settings, "finance", Role.user_department)
         rnd = random.Random(args.seed)
         listed = set(data["listed"])
         keys = []

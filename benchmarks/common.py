@@ -77,8 +77,10 @@ def existing_settings(backend: str, name: str) -> Settings:
     return Settings(database_url=url, secret_key=SECRET, var_dir=OUT)
 
 
-def provider_with_token(settings: Settings, kind: str = "market_regulation") -> tuple[str, str]:
-    """A provider department of this kind (made once) and a new token for it."""
+def provider_with_token(
+    settings: Settings, kind: str = "market_regulation", role: Role = Role.provider
+) -> tuple[str, str]:
+    """A department of this kind (made once) and a new token for it, of this role."""
     from xinyong.core.clock import Clock
     from xinyong.departments.service import get_department
     from xinyong.errors import NotFound
@@ -100,7 +102,7 @@ def provider_with_token(settings: Settings, kind: str = "market_regulation") -> 
             )
         _, token = create_token(
             session,
-            role=Role.provider,
+            role=role,
             name="bench",
             department=dept,
             actor="bench",
