@@ -158,8 +158,8 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
         json.dump(result.tokens, handle, ensure_ascii=False, indent=2)
     console.print(
         f"loaded {result.accepted} records ({result.duplicates} duplicates, "
-        f"{result.rejected} rejected) about {subjects} subjects; "
-        f"demo tokens in {tokens_path}"
+        f"{result.rejected} rejected) about {subjects} subjects, {result.listed} list "
+        f"entries; demo tokens in {tokens_path}"
     )
     db.dispose()
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from xinyong.core.clock import Clock
 from xinyong.db import Database
 from xinyong.demo.generator import DemoGenerator
+from xinyong.demo.lists import list_demo_entries
 from xinyong.departments.service import create_department, create_token
 from xinyong.models import Channel, Department, Role
 from xinyong.records.service import CollectionContext, Collector
@@ -23,6 +24,7 @@ class DemoResult:
     accepted: int = 0
     duplicates: int = 0
     rejected: int = 0
+    listed: int = 0
     tokens: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
@@ -75,6 +77,8 @@ def load_demo(
     _flush(db, ctx, buffers, result, clock)
     if on_progress:
         on_progress(buffered)
+    # A few entries per list, so the demo's lists, checks and feed have something to show.
+    result.listed = list_demo_entries(db, ctx, clock, per_list=max(1, min(subjects // 200, 500)))
     db.analyze()
     return result
 
