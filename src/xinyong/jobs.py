@@ -15,6 +15,7 @@ from xinyong.core.locks import advisory_xact_lock
 from xinyong.db import Database
 from xinyong.feeds.webhooks import deliver_due
 from xinyong.lists.service import Step, expire_entries
+from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
 
 log = logging.getLogger("xinyong.jobs")
@@ -22,10 +23,17 @@ log = logging.getLogger("xinyong.jobs")
 
 def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, Any]:
     with db.transaction() as session:
+        advisory_xact_lock(session, "job:expire_records")
+        records = expire_records(session, now=clock.now())
+    with db.transaction() as session:
         advisory_xact_lock(session, "job:expire_entries")
         expired = expire_entries(session, Step(ctx, SYSTEM, clock.now()))
     deliveries = deliver_due(db, clock)
-    return {"list_entries_expired": expired, **{f"webhooks_{k}": v for k, v in deliveries.items()}}
+    return {
+        "records_expired": records,
+        "list_entries_expired": expired,
+        **{f"webhooks_{k}": v for k, v in deliveries.items()},
+    }
 
 
 async def run_forever(db: Database, clock: Clock, ctx: CollectionContext, interval: float) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.models.base import Base, JSONType, UTCDateTime, str_enum
@@ -87,6 +87,14 @@ class Record(Base):
         # The same record by either channel is stored once (Measures art. 16).
         UniqueConstraint("subject_id", "provider_id", "item_code", "source_id"),
         Index(None, "batch_id"),
+        # The daily expiry (records/expiry.py) finds the active records past their validity
+        # without scanning the others.
+        Index(
+            "ix_records_active_expires_on",
+            "expires_on",
+            postgresql_where=text("standing = 'active' AND expires_on IS NOT NULL"),
+            sqlite_where=text("standing = 'active' AND expires_on IS NOT NULL"),
+        ),
     )
 
 
