@@ -19,6 +19,7 @@ from xinyong.core.bulk import timestamp_value
 from xinyong.core.clock import local_date
 
 REASON = "有效期届满（《江苏省公共信用信息管理办法（试行）》第三十条）"
+ANALYZE_AFTER = 10_000
 DUE = "standing = 'active' AND expires_on IS NOT NULL AND expires_on <= :today"
 
 # The revision's id is the record's own: ids are unique across the platform (core/ids.py) and a
@@ -40,6 +41,11 @@ def expire_records(session: Session, *, now: datetime) -> int:
     params = {"today": today, "reason": REASON, "at": at}
     session.execute(text(_REVISIONS), params)
     count = session.execute(text(_STANDING), {"today": today}).rowcount
+    if count >= ANALYZE_AFTER:
+        # After a backlog the planner's statistics still see these records as active and
+        # plan the next run as a scan of the whole table (measured: 9 s instead of
+        # milliseconds at 5M records); refresh them, as the importer does.
+        session.execute(text("ANALYZE records"))
     if count:
         audit.log(
             session,
