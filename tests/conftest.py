@@ -26,6 +26,9 @@ from xinyong.migrations import upgrade
 from xinyong.models import Base
 from xinyong.settings import Settings
 
+# The CLI tests' `run` fixture.
+pytest_plugins = ["fixtures.cli"]
+
 PG_ADMIN_URL = os.environ.get(
     "XINYONG_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )

@@ -9,32 +9,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select, text
-from typer.testing import CliRunner
 
-from conftest import TEST_SECRET
 from fixtures.helpers import AUTHORITY_CODE, credit_code, penalty
-from xinyong.cli import app
 from xinyong.core.audit import verify
 from xinyong.models import AuditEntry, Department, Record, Subject
 
 CATALOG = Path(__file__).parents[2] / "src" / "xinyong" / "catalog" / "default_catalog.json"
 COMPANY = credit_code("91320100MA1XYW12Q")
 OTHER = credit_code("91320500MA1PQR34N")
-
-
-@pytest.fixture
-def run(db, tmp_path):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-    env = {
-        "XINYONG_DATABASE_URL": db.settings.database_url,
-        "XINYONG_SECRET_KEY": TEST_SECRET,
-        "XINYONG_VAR_DIR": str(tmp_path / "var"),
-    }
-
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

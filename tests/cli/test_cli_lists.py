@@ -4,29 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from typer.testing import CliRunner
-
-from conftest import TEST_SECRET
 from fixtures.lists import ACME, make_world, org
-from xinyong.cli import app
 from xinyong.lists.service import default_lists
 from xinyong.measures.service import default_measures
-
-
-@pytest.fixture
-def run(db, tmp_path):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-    env = {
-        "XINYONG_DATABASE_URL": db.settings.database_url,
-        "XINYONG_SECRET_KEY": TEST_SECRET,
-        "XINYONG_VAR_DIR": str(tmp_path / "var"),
-    }
-
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
-
-    return invoke
 
 
 def test_lists_show_names_every_list(run) -> None:  # type: ignore[no-untyped-def]
