@@ -28,10 +28,15 @@ from xinyong.feeds.endpoints import router as feeds_router
 from xinyong.jobs import run_forever
 from xinyong.lists.endpoints import router as lists_router
 from xinyong.measures.endpoints import router as measures_router
+from xinyong.objections.endpoints import router as objections_router
 from xinyong.records.endpoints import router as records_router
 from xinyong.records.service import CollectionContext
+from xinyong.repairs.endpoints import router as repairs_router
+from xinyong.rights.endpoints import router as rights_router
 from xinyong.settings import Settings
 from xinyong.subjects.endpoints import router as subjects_router
+from xinyong.tasks.endpoints import router as tasks_router
+from xinyong.validity.endpoints import router as validity_router
 
 API_PREFIX = "/api/v1"
 
@@ -130,6 +135,11 @@ def create_app(
         measures_router,
         feeds_router,
         calendar_router,
+        validity_router,
+        objections_router,
+        repairs_router,
+        rights_router,
+        tasks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

@@ -47,6 +47,33 @@ class Settings(BaseSettings):
     validity_years_severe: int = Field(
         default=3, description="Measures art. 30: validity of a severe (严重) failure record"
     )
+    repair_opinion_working_days: int = Field(
+        default=10,
+        gt=0,
+        le=60,
+        description="Working days the provider has for its written repair opinion (Measures "
+        "art. 35: 在规定期限内; the province sets the period)",
+    )
+    repair_objection_working_days: int = Field(
+        default=5,
+        gt=0,
+        le=60,
+        description="Working days the provider has to verify an objection raised in a repair's "
+        "public notice (Measures art. 35: 核实并提出意见)",
+    )
+    appeal_filing_working_days: int = Field(
+        default=15,
+        gt=0,
+        le=60,
+        description="Working days after an objection or repair decision within which the "
+        "subject may appeal to the credit authority (Measures art. 33 names no period)",
+    )
+    appeal_review_working_days: int = Field(
+        default=10,
+        gt=0,
+        le=60,
+        description="Working days the credit authority has to decide an appeal",
+    )
     sql_echo: bool = False
     db_pool_size: int = Field(
         default=40,

@@ -19,9 +19,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.feeds.changes import LIST_ENTRY, head
+from xinyong.feeds.changes import LIST_ENTRY, LISTS, MEASURES, head
 from xinyong.measures.schemas import MeasureSpec
 from xinyong.models import Change, CreditList, EntryState, ListEntry, Measure, Subject
+
+# Changes that rebuild the snapshot whole; list-entry changes re-read their subjects, and the
+# other topics (records, tokens, calendar, tasks, validity rules) do not touch it.
+RELOAD_TOPICS = (LISTS, MEASURES)
 
 
 @dataclass(frozen=True)
@@ -114,8 +118,9 @@ class SnapshotCache:
                 .order_by(Change.seq)
             )
         )
-        if any(topic != LIST_ENTRY for topic, _, _ in changes) or len(changes) > 5_000:
+        if any(topic in RELOAD_TOPICS for topic, _, _ in changes) or len(changes) > 5_000:
             return _load(session, target)
+        changes = [c for c in changes if c[0] == LIST_ENTRY]
         entries = dict(old.entries)
         monitored = dict(old.monitored)
         names = dict(old.names)

@@ -23,6 +23,15 @@ LISTS = "lists"
 MEASURES = "measures"
 TOKEN = "token"
 CALENDAR = "calendar"
+# A record's standing changed by a procedure (correction, revocation, repair): published
+# "where the original was" (Measures art. 32), so it goes to every subscriber.
+RECORD = "record"
+# An overdue step of a procedure (rights/tasks): an alert for the department and the authority.
+TASK = "task"
+# A validity rule was added (records/validity.py).
+VALIDITY = "validity"
+# Topics the department feed (GET /feeds/list-changes) carries.
+FEED_TOPICS = (LIST_ENTRY, RECORD)
 
 
 def record_change(
@@ -40,8 +49,9 @@ def record_change(
     detail: dict | None = None,
 ) -> int:
     """Append one change in the caller's transaction and return its number. List-entry
-    changes are queued at once for every webhook subscribed to their list or field, in the
-    same transaction, so a committed change always has its deliveries (feeds/webhooks.py)."""
+    changes are queued at once for every webhook subscribed to their list or field (record
+    changes for every webhook), in the same transaction, so a committed change always has
+    its deliveries (feeds/webhooks.py)."""
     seq = session.execute(
         update(ChangeHead)
         .where(ChangeHead.id == 1)
@@ -62,8 +72,12 @@ def record_change(
             detail=detail or {},
         )
     )
-    if topic == LIST_ENTRY and ids is not None:
-        for sub in subscribers(session, list_code=list_code, field=field, webhooks_only=True):
+    if topic in FEED_TOPICS and ids is not None:
+        if topic == RECORD:
+            targets = every_subscriber(session, webhooks_only=True)
+        else:
+            targets = subscribers(session, list_code=list_code, field=field, webhooks_only=True)
+        for sub in targets:
             session.add(
                 Delivery(
                     id=ids.next_id(),
@@ -94,6 +108,13 @@ def subscribers(
         for sub in session.execute(query).scalars()
         if matches(sub.lists, sub.fields, list_code=list_code, field=field)
     ]
+
+
+def every_subscriber(session: Session, *, webhooks_only: bool = False) -> list[Subscription]:
+    query = select(Subscription).where(Subscription.ended_at.is_(None))
+    if webhooks_only:
+        query = query.where(Subscription.webhook_url.is_not(None))
+    return list(session.execute(query).scalars())
 
 
 def matches(lists: list, fields: list, *, list_code: str | None, field: str | None) -> bool:

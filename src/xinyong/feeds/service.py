@@ -14,7 +14,7 @@ from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.crypto import IdCipher
 from xinyong.errors import InvalidRequest, NotFound
-from xinyong.feeds.changes import LIST_ENTRY, head
+from xinyong.feeds.changes import FEED_TOPICS, RECORD, head
 from xinyong.models import Change, CreditList, Role, Subject, Subscription
 
 
@@ -131,7 +131,7 @@ def read_feed(session: Session, principal: Principal, *, since: int, limit: int)
     top = head(session)
     query = (
         select(Change)
-        .where(Change.topic == LIST_ENTRY, Change.seq > since, Change.seq <= top)
+        .where(Change.topic.in_(FEED_TOPICS), Change.seq > since, Change.seq <= top)
         .order_by(Change.seq)
         .limit(limit)
     )
@@ -144,7 +144,15 @@ def read_feed(session: Session, principal: Principal, *, since: int, limit: int)
                 fields.update(sub.fields)
         if not lists and not fields:
             return {"changes": [], "next": max(since, top), "subscribed": False}
-        query = query.where(or_(Change.list_code.in_(lists), Change.field.in_(fields)))
+        # Corrections, revocations and repairs of records reach every subscriber: they are
+        # published wherever the original was (Measures art. 32).
+        query = query.where(
+            or_(
+                Change.topic == RECORD,
+                Change.list_code.in_(lists),
+                Change.field.in_(fields),
+            )
+        )
     changes = list(session.execute(query).scalars())
     subjects = subjects_of(session, {c.subject_id for c in changes if c.subject_id is not None})
     nxt = changes[-1].seq if len(changes) == limit else max(since, top)

@@ -763,6 +763,22 @@ def exit_entry(
     return entry
 
 
+def leave_list(
+    session: Session, step: Step, entry: ListEntry, reason: ExitReason, *, explanation: str
+) -> None:
+    """An entry leaves its list because another procedure decided so — an upheld objection
+    or appeal (revocation), a repair that took effect (repair): a listed entry exits with its
+    exit notice, one still in notice is withdrawn. Measures stop at once either way."""
+    if entry.state == EntryState.listed:
+        _exit(session, step, entry, reason, explanation=explanation)
+        return
+    if entry.state not in LIVE_STATES:
+        return
+    entry.state = EntryState.withdrawn
+    _add_step(session, step, entry, "withdrawn", reason=reason.value, explanation=explanation)
+    _publish_change(session, step, entry, "withdrawn", reason=reason.value)
+
+
 def _exit(
     session: Session, step: Step, entry: ListEntry, reason: ExitReason, *, explanation: str
 ) -> None:

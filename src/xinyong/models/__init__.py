@@ -17,11 +17,31 @@ from xinyong.models.lists import (
 )
 from xinyong.models.measures import Check, CheckFeedback, CheckHit, Measure
 from xinyong.models.record import Batch, Channel, Record, RecordRevision, Severity, Standing
+from xinyong.models.rights import (
+    Appeal,
+    AppealOutcome,
+    AppealState,
+    Document,
+    EvidenceFile,
+    Objection,
+    ObjectionGround,
+    ObjectionOutcome,
+    ObjectionState,
+    Repair,
+    RepairObjection,
+    RepairState,
+    TargetType,
+    Task,
+    ValidityRule,
+)
 from xinyong.models.subject import LinkRole, Subject, SubjectKind, SubjectLink, SubjectName
 
 __all__ = [
     "LIVE_STATES",
     "ApiToken",
+    "Appeal",
+    "AppealOutcome",
+    "AppealState",
     "AuditEntry",
     "AuditHead",
     "Base",
@@ -42,7 +62,9 @@ __all__ = [
     "Delivery",
     "Department",
     "Disclosure",
+    "Document",
     "EntryState",
+    "EvidenceFile",
     "ExitReason",
     "IdNode",
     "LinkRole",
@@ -51,8 +73,15 @@ __all__ = [
     "ListKind",
     "ListObjection",
     "Measure",
+    "Objection",
+    "ObjectionGround",
+    "ObjectionOutcome",
+    "ObjectionState",
     "Record",
     "RecordRevision",
+    "Repair",
+    "RepairObjection",
+    "RepairState",
     "Role",
     "Severity",
     "Standing",
@@ -61,4 +90,7 @@ __all__ = [
     "SubjectLink",
     "SubjectName",
     "Subscription",
+    "TargetType",
+    "Task",
+    "ValidityRule",
 ]

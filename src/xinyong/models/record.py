@@ -21,8 +21,10 @@ class Channel(enum.StrEnum):
 
 
 class Severity(enum.StrEnum):
-    """一般 / 较重 / 严重 失信 (Measures art. 15, 30)."""
+    """轻微 / 一般 / 较重 / 严重 失信 (Measures art. 15, 30). Which grades a record may carry
+    and for how long it counts is the validity rule in force (records/validity.py)."""
 
+    minor = "minor"
     general = "general"
     serious = "serious"
     severe = "severe"

@@ -38,6 +38,7 @@ class CollectionContext:
 
     def __init__(self, db: Database) -> None:
         s = db.settings
+        self.settings = s
         self.ids: IdGenerator = db.ids
         self.cipher: IdCipher = db.cipher
         self.validity = ValidityPolicy(

@@ -1,0 +1,204 @@
+"""Deadlines as work (issue 4 § 5): every open step of every procedure is a task with its due
+date, on the queue of the department that must act (or of the credit authority, department
+null). A procedure opens a task when a step starts and closes it when the step is done, in the
+same transaction. The daily job raises one alert per overdue task (audit entry and a change on
+the feed, topic ``task``), and the authority sees overdue counts per department (Measures
+art. 37: 未按照规定处理异议申请的 … 责令整改)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+
+from xinyong.core import audit
+from xinyong.feeds.changes import TASK, record_change
+from xinyong.lists.service import Step
+from xinyong.models import Department, Task
+
+# The kinds of task, each the step of one procedure (docs/workflows/objection.md, repair.md).
+OBJECTION_REVIEW = "objection_review"  # the platform reviews: 10 working days (art. 32)
+OBJECTION_VERIFICATION = "objection_verification"  # the provider verifies: 5 working days
+OBJECTION_CORRECTION = "objection_correction"  # the platform corrects: 3 working days
+APPEAL_REVIEW = "appeal_review"  # the credit authority decides an appeal (art. 33)
+REPAIR_OPINION = "repair_opinion"  # the provider's written opinion (art. 35)
+REPAIR_OBJECTION = "repair_objection"  # an objection in the repair's public notice (art. 35)
+KINDS = (
+    OBJECTION_REVIEW,
+    OBJECTION_VERIFICATION,
+    OBJECTION_CORRECTION,
+    APPEAL_REVIEW,
+    REPAIR_OPINION,
+    REPAIR_OBJECTION,
+)
+
+
+def open_task(
+    session: Session,
+    step: Step,
+    *,
+    subject_id: int,
+    kind: str,
+    procedure: str,
+    procedure_id: int,
+    department_id: int | None,
+    title: str,
+    due_on: date,
+) -> Task:
+    task = Task(
+        subject_id=subject_id,
+        id=step.ctx.ids.next_id(),
+        kind=kind,
+        procedure=procedure,
+        procedure_id=procedure_id,
+        department_id=department_id,
+        title=title[:300],
+        due_on=due_on,
+        opened_at=step.now,
+    )
+    session.add(task)
+    return task
+
+
+def close_tasks(
+    session: Session, step: Step, *, subject_id: int, procedure_id: int, kind: str | None = None
+) -> int:
+    """Close the procedure's open tasks (of one kind, if given); returns how many."""
+    query = (
+        update(Task)
+        .where(
+            Task.subject_id == subject_id,
+            Task.procedure_id == procedure_id,
+            Task.closed_at.is_(None),
+        )
+        .values(closed_at=step.now)
+    )
+    if kind is not None:
+        query = query.where(Task.kind == kind)
+    return session.execute(query).rowcount
+
+
+def open_tasks_of(session: Session, subject_id: int, procedure_id: int) -> list[Task]:
+    return list(
+        session.execute(
+            select(Task)
+            .where(
+                Task.subject_id == subject_id,
+                Task.procedure_id == procedure_id,
+                Task.closed_at.is_(None),
+            )
+            .order_by(Task.id)
+        ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    department_id: int | None = None
+    # True: only the authority's own tasks (department null).
+    authority_only: bool = False
+    kind: str | None = None
+    overdue: bool | None = None
+    state: str = "open"  # open | closed | all
+    limit: int = 100
+    offset: int = 0
+
+
+def find_tasks(session: Session, flt: TaskFilter, *, today: date) -> tuple[list[Task], int]:
+    query = select(Task)
+    if flt.authority_only:
+        query = query.where(Task.department_id.is_(None))
+    elif flt.department_id is not None:
+        query = query.where(Task.department_id == flt.department_id)
+    if flt.kind:
+        query = query.where(Task.kind == flt.kind)
+    if flt.state == "open":
+        query = query.where(Task.closed_at.is_(None))
+    elif flt.state == "closed":
+        query = query.where(Task.closed_at.is_not(None))
+    if flt.overdue is True:
+        query = query.where(Task.closed_at.is_(None), Task.due_on < today)
+    elif flt.overdue is False:
+        query = query.where((Task.closed_at.is_not(None)) | (Task.due_on >= today))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.order_by(Task.due_on, Task.id).limit(flt.limit).offset(flt.offset)
+    ).scalars()
+    return list(rows), total
+
+
+def overdue_counts(session: Session, *, today: date) -> list[dict]:
+    """Open and overdue tasks per department (the authority's own row has no department)."""
+    rows = session.execute(
+        select(
+            Task.department_id,
+            func.count(),
+            func.count(case((Task.due_on < today, 1))),
+        )
+        .where(Task.closed_at.is_(None))
+        .group_by(Task.department_id)
+    ).all()
+    ids = [r[0] for r in rows if r[0] is not None]
+    depts = {
+        d.id: d for d in session.execute(select(Department).where(Department.id.in_(ids))).scalars()
+    }
+    out = []
+    for department_id, open_count, overdue_count in rows:
+        dept = depts.get(department_id) if department_id is not None else None
+        out.append(
+            {
+                "department": dept.code if dept else None,
+                "department_name": dept.name if dept else "公共信用信息工作机构",
+                "open": int(open_count),
+                "overdue": int(overdue_count),
+            }
+        )
+    return sorted(out, key=lambda r: (-r["overdue"], -r["open"], r["department"] or ""))
+
+
+def alert_overdue(session: Session, step: Step) -> int:
+    """The daily job's part for deadlines: one alert per task past its due date, never two.
+    Idempotent; after downtime it alerts the whole backlog at once."""
+    due = list(
+        session.execute(
+            select(Task)
+            .where(
+                Task.closed_at.is_(None),
+                Task.alerted_at.is_(None),
+                Task.due_on < step.today,
+            )
+            .with_for_update()
+        ).scalars()
+    )
+    for task in due:
+        task.alerted_at = step.now
+        detail = {
+            "task_id": str(task.id),
+            "kind": task.kind,
+            "procedure": task.procedure,
+            "procedure_id": str(task.procedure_id),
+            "due_on": task.due_on.isoformat(),
+            "department_id": task.department_id,
+            "title": task.title,
+        }
+        audit.log(
+            session,
+            actor=step.principal.actor,
+            action="task.overdue",
+            at=step.now,
+            subject_id=task.subject_id,
+            target_type="task",
+            target_id=task.id,
+            detail=detail,
+        )
+        record_change(
+            session,
+            at=step.now,
+            topic=TASK,
+            event="overdue",
+            subject_id=task.subject_id,
+            detail=detail,
+        )
+    return len(due)
