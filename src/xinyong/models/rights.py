@@ -215,6 +215,24 @@ class RepairObjection(Base):
     )
 
 
+class ProcedureStep(Base):
+    """Each step of an objection, appeal or repair, timestamped: the timeline the subject is
+    shown (it is told every step)."""
+
+    __tablename__ = "procedure_steps"
+
+    subject_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    procedure: Mapped[str] = mapped_column(String(20))
+    procedure_id: Mapped[int] = mapped_column(BigInteger)
+    step: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[dict] = mapped_column(JSONType)
+
+    __table_args__ = (Index(None, "subject_id", "procedure_id"),)
+
+
 class EvidenceFile(Base):
     """A file a subject submits with a procedure (PDF, JPEG or PNG, at most 20 MB). Kept in
     the database, so every server process sees it and a backup holds it."""

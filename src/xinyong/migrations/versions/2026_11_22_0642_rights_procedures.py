@@ -1,9 +1,9 @@
 """The subject's rights procedures (issue 4): objections, appeals, credit repair, their
-evidence files and documents, the task queue, and validity rules with effective dates.
+evidence files, steps and documents, the task queue, and validity rules with effective dates.
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-22 06:39:59.674444
+Create Date: 2026-11-22 06:42:28.565310
 """
 
 from collections.abc import Sequence
@@ -172,6 +172,29 @@ def upgrade() -> None:
             unique=True,
             postgresql_where=sa.text("state <> 'closed'"),
             sqlite_where=sa.text("state <> 'closed'"),
+        )
+
+    op.create_table(
+        "procedure_steps",
+        sa.Column("subject_id", sa.BigInteger(), nullable=False),
+        sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("procedure", sa.String(length=20), nullable=False),
+        sa.Column("procedure_id", sa.BigInteger(), nullable=False),
+        sa.Column("step", sa.String(length=40), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column(
+            "detail",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("subject_id", "id", name=op.f("pk_procedure_steps")),
+    )
+    with op.batch_alter_table("procedure_steps", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_procedure_steps_subject_id_procedure_id"),
+            ["subject_id", "procedure_id"],
+            unique=False,
         )
 
     op.create_table(
@@ -349,6 +372,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_repair_objections_id"))
 
     op.drop_table("repair_objections")
+    with op.batch_alter_table("procedure_steps", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_procedure_steps_subject_id_procedure_id"))
+
+    op.drop_table("procedure_steps")
     with op.batch_alter_table("objections", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_objections_open",

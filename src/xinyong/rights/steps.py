@@ -1,0 +1,59 @@
+"""The timeline of a procedure: each step is a row the subject is shown, and an audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.core import audit
+from xinyong.lists.service import Step
+from xinyong.models import ProcedureStep
+
+
+def add_step(
+    session: Session,
+    step: Step,
+    *,
+    subject_id: int,
+    procedure: str,
+    procedure_id: int,
+    name: str,
+    **detail: Any,
+) -> ProcedureStep:
+    row = ProcedureStep(
+        subject_id=subject_id,
+        id=step.ctx.ids.next_id(),
+        procedure=procedure,
+        procedure_id=procedure_id,
+        step=name,
+        at=step.now,
+        actor=step.principal.actor,
+        detail=detail,
+    )
+    session.add(row)
+    audit.log(
+        session,
+        actor=step.principal.actor,
+        action=f"{procedure}.{name}",
+        at=step.now,
+        subject_id=subject_id,
+        target_type=procedure,
+        target_id=procedure_id,
+        detail=detail,
+    )
+    return row
+
+
+def steps_of(session: Session, subject_id: int, procedure_id: int) -> list[ProcedureStep]:
+    return list(
+        session.execute(
+            select(ProcedureStep)
+            .where(
+                ProcedureStep.subject_id == subject_id,
+                ProcedureStep.procedure_id == procedure_id,
+            )
+            .order_by(ProcedureStep.at, ProcedureStep.id)
+        ).scalars()
+    )
