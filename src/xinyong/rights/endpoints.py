@@ -62,7 +62,7 @@ def acting_subject(
             404: ["subject_not_found"],
             413: ["file_too_large"],
             415: ["unsupported_file_type"],
-            422: ["empty_file", "missing_subject"],
+            422: ["missing_subject"],
         },
         summary="Upload an evidence file (证明材料)",
     ),
@@ -77,7 +77,8 @@ async def post_evidence(
     db: Database = Depends(database),
 ) -> EvidenceOut:
     """Upload one file for a later objection, appeal or repair; refer to it by its `id`. The
-    type is judged by content (PDF, JPEG, PNG only: 415) and the size capped at 20 MB (413)."""
+    type is judged by content (PDF, JPEG, PNG only: 415, an empty file too) and the size is
+    capped at 20 MB (413)."""
     chunks: list[bytes] = []
     size = 0
     while chunk := await file.read(CHUNK):
