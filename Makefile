@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup lint format bench clean
+.PHONY: demo test setup browser lint format bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -16,12 +16,19 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+## Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; never
+## `playwright install`). Without apt (not Debian) the browser tests say they were skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get update -q && apt-get install -y -q chromium; } || \
+		echo "chromium not installed: the browser tests will be skipped"; }
+
 ## Start the platform on the embedded default (SQLite under ./var/) with demo data.
 demo: setup
 	$(BIN)/xinyong serve --demo 2000
 
 ## The whole test suite, on SQLite and PostgreSQL (PostgreSQL half skipped, and said so, if none runs).
-test: setup
+test: setup browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/pytest -n 2 -p no:cacheprovider

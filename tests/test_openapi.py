@@ -58,10 +58,11 @@ def operations(doc: dict) -> list[tuple[str, str, dict]]:
 
 
 def api_routes(routes, prefix: str = "") -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """(method, path) of every API route, descending into included routers."""
+    """(method, path) of every API route, descending into included routers. The pages are
+    routes too, but not the API's: they stay out of its document (include_in_schema=False)."""
     found: set[tuple[str, str]] = set()
     for route in routes:
-        if isinstance(route, APIRoute):
+        if isinstance(route, APIRoute) and route.include_in_schema:
             found |= {
                 (m.lower(), prefix + route.path) for m in route.methods if m.lower() in METHODS
             }

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xinyong.calendar.endpoints import router as calendar_router
 from xinyong.catalog.endpoints import router as catalog_router
@@ -37,8 +40,24 @@ from xinyong.settings import Settings
 from xinyong.subjects.endpoints import router as subjects_router
 from xinyong.tasks.endpoints import router as tasks_router
 from xinyong.validity.endpoints import router as validity_router
+from xinyong.web.pages import router as pages_router
+from xinyong.web.site import error_page
 
 API_PREFIX = "/api/v1"
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+PAGE_ERRORS = {
+    400: "请求无效",
+    401: "请先登录",
+    403: "无权访问此页面",
+    404: "页面不存在",
+    405: "不支持此操作",
+    429: "操作过于频繁，请稍后再试",
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
 
 DESCRIPTION = """公共信用信息平台 xinyong — public credit information platform.
 
@@ -95,11 +114,33 @@ def create_app(
     app.state.tokens = TokenCache()
 
     @app.exception_handler(XinyongError)
-    async def _xinyong_error(_request: Request, exc: XinyongError) -> JSONResponse:
+    async def _xinyong_error(request: Request, exc: XinyongError) -> Response:
+        if not _is_api(request):
+            return error_page(request, exc.status, exc.message)
         return JSONResponse(status_code=exc.status, content={"error": exc.to_dict()})
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not _is_api(request):
+            message = PAGE_ERRORS.get(exc.status_code, str(exc.detail))
+            return error_page(request, exc.status_code, message)
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={
+                "error": {
+                    "code": "not_found" if exc.status_code == 404 else "http_error",
+                    "message": PAGE_ERRORS.get(exc.status_code, str(exc.detail)),
+                    "message_en": str(exc.detail),
+                    "field": None,
+                }
+            },
+            headers=getattr(exc, "headers", None),
+        )
+
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if not _is_api(request):
+            return error_page(request, 400, "请求参数无效，请返回检查后重试")
         first = exc.errors()[0] if exc.errors() else {}
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
         message = first.get("msg", "invalid request")
@@ -142,6 +183,9 @@ def create_app(
         tasks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
+    # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     def openapi() -> dict:
         if app.openapi_schema is None:

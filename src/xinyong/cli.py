@@ -37,6 +37,8 @@ app.add_typer(lists_app, name="lists")
 app.add_typer(measures_app, name="measures")
 calendar_app = typer.Typer(help="The working-day calendar (工作日历)", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
+user_app = typer.Typer(help="People who log in to the pages", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 console = Console()
 ACTOR = f"cli:{os.environ.get('USER', 'operator')}"
@@ -271,6 +273,48 @@ def token_create(
             now=Clock().now(),
         )
     console.print(token, soft_wrap=True)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Option(help="log-in name")],
+    name: Annotated[str, typer.Option(help="the person's name, as shown")],
+    role: Annotated[Role, typer.Option(help="authority, provider, user_department or subject")],
+    password: Annotated[
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="≥ 10 chars"),
+    ],
+    department: Annotated[str | None, typer.Option(help="department code")] = None,
+    subject: Annotated[
+        str | None, typer.Option(help="credit code or ID number (a subject's account)")
+    ] = None,
+) -> None:
+    """Open an account for the pages. The password is kept only as its argon2 hash."""
+    from xinyong.departments.service import get_department
+    from xinyong.errors import XinyongError
+    from xinyong.subjects.service import find_subject
+    from xinyong.web.accounts import create_user
+
+    db = _database()
+    try:
+        with db.transaction() as session:
+            dept = get_department(session, department) if department else None
+            subject_id = find_subject(session, subject, cipher=db.cipher).id if subject else None
+            user = create_user(
+                session,
+                username=username,
+                display_name=name,
+                password=password,
+                role=role,
+                department=dept,
+                subject_id=subject_id,
+                actor=ACTOR,
+                now=Clock().now(),
+            )
+            console.print(f"user {user.username} ({role.value}) created")
+    except XinyongError as exc:
+        console.print(f"[red]{exc.message}[/red] ({exc.message_en})")
+        raise typer.Exit(1) from exc
 
 
 @audit_app.command("verify")

@@ -74,6 +74,13 @@ class Settings(BaseSettings):
         le=60,
         description="Working days the credit authority has to decide an appeal",
     )
+    cookie_secure: bool = Field(
+        default=False,
+        description="Send the pages' session cookie only over HTTPS; set it true behind TLS",
+    )
+    web_session_hours: float = Field(
+        default=8.0, gt=0, le=24 * 30, description="How long a page log-in lasts"
+    )
     sql_echo: bool = False
     db_pool_size: int = Field(
         default=40,

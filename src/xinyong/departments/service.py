@@ -80,6 +80,32 @@ def list_departments(session: Session) -> list[Department]:
     return list(session.execute(select(Department).order_by(Department.code)).scalars())
 
 
+def check_binding(role: Role, department: Department | None, subject_id: int | None) -> None:
+    """A token or an account acts for a department (its roles) or for one subject; never for
+    the public, which needs neither."""
+    if role in DEPARTMENT_ROLES and department is None:
+        raise InvalidRequest(
+            "部门角色须指定所属部门",
+            "a department's role needs its department",
+            field="department",
+            code="missing_field",
+        )
+    if role is Role.subject and subject_id is None:
+        raise InvalidRequest(
+            "主体角色须绑定信息主体（统一社会信用代码或身份证号）",
+            "a subject's role needs its subject",
+            field="subject",
+            code="missing_field",
+        )
+    if role is Role.public:
+        raise InvalidRequest(
+            "公众无需令牌或账户",
+            "the public needs no token or account",
+            field="role",
+            code="invalid_field",
+        )
+
+
 def create_token(
     session: Session,
     *,
@@ -91,24 +117,7 @@ def create_token(
     subject_id: int | None = None,
 ) -> tuple[ApiToken, str]:
     """Returns the row and the token itself, which is not stored and cannot be shown again."""
-    if role in DEPARTMENT_ROLES and department is None:
-        raise InvalidRequest(
-            "部门令牌须指定部门",
-            "a department token needs a department",
-            field="department",
-            code="missing_field",
-        )
-    if role is Role.subject and subject_id is None:
-        raise InvalidRequest(
-            "主体令牌须指定信息主体",
-            "a subject token needs a subject",
-            field="subject",
-            code="missing_field",
-        )
-    if role is Role.public:
-        raise InvalidRequest(
-            "公众无需令牌", "the public needs no token", field="role", code="invalid_field"
-        )
+    check_binding(role, department, subject_id)
     token = new_token()
     row = ApiToken(
         name=name,

@@ -36,6 +36,7 @@ from xinyong.models.rights import (
     ValidityRule,
 )
 from xinyong.models.subject import LinkRole, Subject, SubjectKind, SubjectLink, SubjectName
+from xinyong.models.web import Authorisation, LoginAttempt, User, WebSession
 
 __all__ = [
     "LIVE_STATES",
@@ -45,6 +46,7 @@ __all__ = [
     "AppealState",
     "AuditEntry",
     "AuditHead",
+    "Authorisation",
     "Base",
     "Batch",
     "CalendarDay",
@@ -73,6 +75,7 @@ __all__ = [
     "ListEntryStep",
     "ListKind",
     "ListObjection",
+    "LoginAttempt",
     "Measure",
     "Objection",
     "ObjectionGround",
@@ -94,5 +97,7 @@ __all__ = [
     "Subscription",
     "TargetType",
     "Task",
+    "User",
     "ValidityRule",
+    "WebSession",
 ]

@@ -1,0 +1,112 @@
+"""The pages every visitor shares: home, log-in and log-out. The portal, the consoles and the
+authority's pages have their own modules."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from xinyong.core.api import clock, db_session
+from xinyong.models import Role
+from xinyong.web import accounts
+from xinyong.web.site import check_csrf, render, visitor
+
+router = APIRouter(include_in_schema=False)
+
+# Where each role lands after logging in.
+HOME_OF = {
+    Role.authority: "/authority",
+    Role.provider: "/department",
+    Role.user_department: "/department",
+    Role.subject: "/me",
+}
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: Session = db_session) -> Response:
+    """The portal's front page (audience: everyone)."""
+    return render(request, visitor(request, session), "home.html")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(
+    request: Request, next: str | None = None, session: Session = db_session
+) -> Response:
+    """Audience: everyone."""
+    return render(
+        request, visitor(request, session), "login.html", next=accounts.safe_next(next, "")
+    )
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    username: str = Form(default="", max_length=64),
+    password: str = Form(default="", max_length=200),
+    csrf_token: str = Form(default=""),
+    next: str = Form(default=""),
+    session: Session = db_session,
+) -> Response:
+    """Audience: everyone. A new session on success (never the one the browser brought)."""
+    v = visitor(request, session)
+    check_csrf(v, csrf_token)
+    now = clock(request).now()
+    try:
+        user = accounts.authenticate(
+            session,
+            username=username.strip(),
+            password=password,
+            address=_address(request),
+            now=now,
+        )
+    except accounts.TooManyAttempts as exc:
+        session.commit()
+        return render(
+            request, v, "login.html", status_code=429, error=exc.message, username=username
+        )
+    if user is None:
+        session.commit()  # the failed attempt counts towards throttling
+        return render(
+            request,
+            v,
+            "login.html",
+            status_code=401,
+            error="用户名或密码错误",
+            username=username,
+            next=accounts.safe_next(next, ""),
+        )
+    token = accounts.start_session(
+        session, user, now=now, hours=request.app.state.db.settings.web_session_hours
+    )
+    target = accounts.safe_next(next, HOME_OF.get(user.role, "/"))
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        accounts.SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.db.settings.cookie_secure,
+        max_age=int(request.app.state.db.settings.web_session_hours * 3600),
+    )
+    response.delete_cookie(accounts.ANON_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, csrf_token: str = Form(default=""), session: Session = db_session
+) -> Response:
+    """Audience: anyone logged in."""
+    v = visitor(request, session)
+    check_csrf(v, csrf_token)
+    accounts.end_session(
+        session, request.cookies.get(accounts.SESSION_COOKIE), now=clock(request).now()
+    )
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(accounts.SESSION_COOKIE)
+    return response

@@ -1,0 +1,123 @@
+"""What every page shares: the templates, the visitor (who is looking, with which CSRF token)
+and the rendering of a page or of an error page."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from xinyong.core.api import clock
+from xinyong.core.auth import PUBLIC, Principal
+from xinyong.core.clock import SHANGHAI
+from xinyong.errors import Forbidden
+from xinyong.models import Role, User
+from xinyong.web import accounts
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+ROLE_NAMES = {
+    Role.authority: "信用主管部门",
+    Role.provider: "信息提供单位",
+    Role.user_department: "信息使用单位",
+    Role.subject: "信息主体",
+    Role.public: "公众",
+}
+
+
+def _local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(SHANGHAI).strftime(fmt)
+    return value.isoformat()
+
+
+templates.env.filters["local"] = _local
+templates.env.globals["ROLE_NAMES"] = ROLE_NAMES
+
+
+@dataclass
+class Visitor:
+    """Who is looking at a page: a logged-in user (with its principal) or the public."""
+
+    user: User | None
+    principal: Principal
+    csrf: str
+    # A new pre-log-in CSRF token to set as a cookie with the response.
+    new_anon_csrf: str | None = None
+
+    @property
+    def role(self) -> Role:
+        return self.principal.role
+
+
+def visitor(request: Request, session: Session) -> Visitor:
+    now = clock(request).now()
+    loaded = accounts.load_session(session, request.cookies.get(accounts.SESSION_COOKIE), now=now)
+    if loaded is not None:
+        web_session, user = loaded
+        return Visitor(user, accounts.principal_of(session, user), web_session.csrf_token)
+    anon = request.cookies.get(accounts.ANON_CSRF_COOKIE)
+    if anon:
+        return Visitor(None, PUBLIC, anon)
+    token = secrets.token_urlsafe(32)
+    return Visitor(None, PUBLIC, token, new_anon_csrf=token)
+
+
+def check_csrf(visitor: Visitor, given: str | None) -> None:
+    """Every form that changes something carries the token (SameSite cookies alone do not
+    cover every browser and every subdomain)."""
+    if not accounts.same_token(given, visitor.csrf):
+        raise Forbidden(
+            "页面已过期或来源不明，请刷新后重试",
+            "the form is stale or not from this site; reload and try again",
+            code="csrf_failed",
+        )
+
+
+def render(
+    request: Request,
+    visitor: Visitor,
+    name: str,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {"visitor": visitor, "csrf": visitor.csrf, **context},
+        status_code=status_code,
+    )
+    remember_anon_csrf(request, response, visitor)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def remember_anon_csrf(request: Request, response: Any, visitor: Visitor) -> None:
+    if visitor.new_anon_csrf:
+        response.set_cookie(
+            accounts.ANON_CSRF_COOKIE,
+            visitor.new_anon_csrf,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.db.settings.cookie_secure,
+        )
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """An error on a page is a page, never a JSON body or a 500 trace."""
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"visitor": None, "csrf": "", "status": status, "message": message},
+        status_code=status,
+    )
