@@ -40,7 +40,9 @@ from xinyong.settings import Settings
 from xinyong.subjects.endpoints import router as subjects_router
 from xinyong.tasks.endpoints import router as tasks_router
 from xinyong.validity.endpoints import router as validity_router
+from xinyong.web.authority import router as authority_router
 from xinyong.web.pages import router as pages_router
+from xinyong.web.portal import router as portal_router
 from xinyong.web.site import error_page
 
 API_PREFIX = "/api/v1"
@@ -184,7 +186,8 @@ def create_app(
     ):
         app.include_router(router, prefix=API_PREFIX)
     # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.
-    app.include_router(pages_router)
+    for router in (pages_router, portal_router, authority_router):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     def openapi() -> dict:
