@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 ## Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; never
-## `playwright install`). Without apt (not Debian) the browser tests say they were skipped.
+## `playwright install`) and a Chinese font for their screenshots. Without apt (not Debian)
+## the browser tests say they were skipped.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
-		{ apt-get update -q && apt-get install -y -q chromium; } || \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q . ; } || \
+		{ command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei; } || \
 		echo "chromium not installed: the browser tests will be skipped"; }
 
 ## Start the platform on the embedded default (SQLite under ./var/) with demo data.
