@@ -6,12 +6,13 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -43,7 +44,7 @@ from xinyong.validity.endpoints import router as validity_router
 from xinyong.web.authority import router as authority_router
 from xinyong.web.pages import router as pages_router
 from xinyong.web.portal import router as portal_router
-from xinyong.web.site import error_page
+from xinyong.web.site import LoginRequired, error_page
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -118,6 +119,9 @@ def create_app(
     @app.exception_handler(XinyongError)
     async def _xinyong_error(request: Request, exc: XinyongError) -> Response:
         if not _is_api(request):
+            if isinstance(exc, LoginRequired):
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
             return error_page(request, exc.status, exc.message)
         return JSONResponse(status_code=exc.status, content={"error": exc.to_dict()})
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from xinyong.core.api import clock, db_session
 from xinyong.models import Role
 from xinyong.web import accounts
-from xinyong.web.site import check_csrf, render, visitor
+from xinyong.web.site import audience, check_csrf, render, visitor
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,13 +23,17 @@ HOME_OF = {
 }
 
 
-@router.get("/", response_class=HTMLResponse)
+EVERYONE = tuple(Role)
+LOGGED_IN = (Role.authority, Role.provider, Role.user_department, Role.subject)
+
+
+@router.get("/", response_class=HTMLResponse, **audience(*EVERYONE))
 def home(request: Request, session: Session = db_session) -> Response:
     """The portal's front page (audience: everyone)."""
     return render(request, visitor(request, session), "home.html")
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, **audience(*EVERYONE))
 def login_form(
     request: Request, next: str | None = None, session: Session = db_session
 ) -> Response:
@@ -43,7 +47,7 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post("/login", response_class=HTMLResponse, **audience(*EVERYONE))
 def login(
     request: Request,
     username: str = Form(default="", max_length=64),
@@ -97,7 +101,7 @@ def login(
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", **audience(*LOGGED_IN))
 def logout(
     request: Request, csrf_token: str = Form(default=""), session: Session = db_session
 ) -> Response:

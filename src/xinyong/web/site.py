@@ -9,15 +9,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock
+from xinyong.core.api import clock, db_session
 from xinyong.core.auth import PUBLIC, Principal
 from xinyong.core.clock import SHANGHAI
-from xinyong.errors import Forbidden
+from xinyong.errors import Forbidden, XinyongError
 from xinyong.models import Role, User
 from xinyong.web import accounts
 
@@ -71,6 +71,32 @@ def visitor(request: Request, session: Session) -> Visitor:
         return Visitor(None, PUBLIC, anon)
     token = secrets.token_urlsafe(32)
     return Visitor(None, PUBLIC, token, new_anon_csrf=token)
+
+
+class LoginRequired(XinyongError):
+    """A page for logged-in roles asked for by the public: answered with a redirect to the
+    log-in page that comes back here (app.py)."""
+
+    status = 401
+    code = "not_authenticated"
+
+
+def audience(*roles: Role) -> dict[str, Any]:
+    """Route keyword arguments of a page: who may see it. The public is sent to log in; a
+    logged-in role outside the audience gets 403. The audience is kept on the route
+    (``openapi_extra["x-audience"]``) for the role-by-route test."""
+    allowed = frozenset(roles)
+
+    def check(request: Request, session: Session = db_session) -> Visitor:
+        v = visitor(request, session)
+        if v.role not in allowed:
+            if v.user is None:
+                raise LoginRequired("请先登录", "log in first")
+            raise Forbidden("无权访问此页面", f"role {v.role.value} may not see this page")
+        request.state.visitor = v
+        return v
+
+    return {"dependencies": [Depends(check)], "openapi_extra": {"x-audience": sorted(allowed)}}
 
 
 def check_csrf(visitor: Visitor, given: str | None) -> None:
