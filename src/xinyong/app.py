@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from xinyong.authorisations.endpoints import router as authorisations_router
 from xinyong.calendar.endpoints import router as calendar_router
 from xinyong.catalog.endpoints import router as catalog_router
 from xinyong.checks.endpoints import router as checks_router
@@ -187,6 +188,7 @@ def create_app(
         repairs_router,
         rights_router,
         tasks_router,
+        authorisations_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.
