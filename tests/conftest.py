@@ -16,14 +16,13 @@ from pathlib import Path
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
+from fixtures.database import empty_database
 from xinyong.app import create_app
 from xinyong.core.clock import SHANGHAI, FixedClock
 from xinyong.db import Database
 from xinyong.defaults import ensure_defaults
 from xinyong.migrations import upgrade
-from xinyong.models import Base
 from xinyong.settings import Settings
 
 # The CLI tests' `run` fixture.
@@ -103,23 +102,8 @@ def db(settings: Settings, clock: FixedClock) -> Iterator[Database]:
     with database.transaction() as session:
         ensure_defaults(session, now=clock.now())
     yield database
-    _empty(database)
+    empty_database(database)
     database.dispose()
-
-
-def _empty(database: Database) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with database.engine.begin() as conn:
-        if database.dialect == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
-        conn.execute(
-            text("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, :h)"),
-            {"h": "0" * 64},
-        )
-        conn.execute(text("INSERT INTO change_head (id, seq) VALUES (1, 0)"))
 
 
 @pytest.fixture

@@ -37,15 +37,18 @@ from xinyong.objections.endpoints import router as objections_router
 from xinyong.records.endpoints import router as records_router
 from xinyong.records.service import CollectionContext
 from xinyong.repairs.endpoints import router as repairs_router
+from xinyong.reports.endpoints import router as reports_router
 from xinyong.rights.endpoints import router as rights_router
 from xinyong.settings import Settings
 from xinyong.subjects.endpoints import router as subjects_router
 from xinyong.tasks.endpoints import router as tasks_router
 from xinyong.validity.endpoints import router as validity_router
 from xinyong.web.authority import router as authority_router
+from xinyong.web.department import router as department_router
 from xinyong.web.pages import router as pages_router
 from xinyong.web.portal import router as portal_router
 from xinyong.web.site import LoginRequired, error_page
+from xinyong.web.subject import router as subject_router
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -189,10 +192,17 @@ def create_app(
         rights_router,
         tasks_router,
         authorisations_router,
+        reports_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.
-    for router in (pages_router, portal_router, authority_router):
+    for router in (
+        pages_router,
+        portal_router,
+        authority_router,
+        department_router,
+        subject_router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

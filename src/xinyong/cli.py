@@ -39,6 +39,10 @@ calendar_app = typer.Typer(help="The working-day calendar (工作日历)", no_ar
 app.add_typer(calendar_app, name="calendar")
 user_app = typer.Typer(help="People who log in to the pages", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+validity_app = typer.Typer(help="Validity rules (有效期规则)", no_args_is_help=True)
+app.add_typer(validity_app, name="validity")
+report_app = typer.Typer(help="Reports and notices (通报)", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 
 console = Console()
 ACTOR = f"cli:{os.environ.get('USER', 'operator')}"
@@ -124,6 +128,15 @@ def demo(
     _load_demo(settings, subjects=subjects, seed=seed, only_if_empty=False)
 
 
+def _write_secret(path: Path, content: dict) -> Path:
+    """A file of secrets for the demo's operator: created readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(content, handle, ensure_ascii=False, indent=2)
+    return path
+
+
 def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: bool) -> None:
     from sqlalchemy import func, select
 
@@ -153,15 +166,12 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
             seed=seed,
             on_progress=lambda n: progress.update(task, advance=n),
         )
-    tokens_path = settings.var_dir / "demo-tokens.json"
-    tokens_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(tokens_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(result.tokens, handle, ensure_ascii=False, indent=2)
+    tokens_path = _write_secret(settings.var_dir / "demo-tokens.json", result.tokens)
+    users_path = _write_secret(settings.var_dir / "demo-users.json", result.accounts)
     console.print(
         f"loaded {result.accepted} records ({result.duplicates} duplicates, "
         f"{result.rejected} rejected) about {subjects} subjects, {result.listed} list "
-        f"entries; demo tokens in {tokens_path}"
+        f"entries; demo tokens in {tokens_path}, log-in accounts in {users_path}"
     )
     db.dispose()
 
@@ -527,3 +537,120 @@ def calendar_show(year: Annotated[int | None, typer.Option()] = None) -> None:
         table.add_row(d.date.isoformat(), WEEKDAYS[d.date.weekday()], kind, d.name)
     console.print(table)
     console.print(f"{view.working_days} working days")
+
+
+@report_app.command("dual-publicity")
+def report_dual_publicity(
+    month: Annotated[str, typer.Option(help="YYYY-MM: the month the records arrived in")],
+    out: Annotated[
+        Path, typer.Option(help="folder for the two CSVs and the printable page")
+    ] = Path("."),
+) -> None:
+    """双公示 timeliness of a month (000 §（十五）: 7 working days from the decision): per
+    department the share on time, and the late records. Writes the notice as CSV (departments;
+    late records) and a printable HTML page (docs/dual-publicity.md)."""
+    from xinyong.errors import XinyongError
+    from xinyong.reports.dual_publicity import Month, dual_publicity, percent, write_notice
+
+    db = _database()
+    try:
+        parsed = Month.parse(month)
+        with _progress() as progress, db.transaction() as session:
+            task = progress.add_task("双公示及时性", total=4)
+
+            def step(text: str) -> None:
+                progress.update(task, description=text, advance=1)
+
+            report = dual_publicity(session, parsed, now=Clock().now(), progress=step)
+            progress.update(task, description="writing the notice")
+            paths = write_notice(report, out)
+            progress.update(task, completed=4)
+    except XinyongError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message} ({exc.message_en})")
+        raise typer.Exit(code=1) from None
+    limit = report.limit_working_days
+    table = Table(title=f"{parsed.title}双公示信息报送及时性（{limit} 个工作日内为按时）")
+    table.add_column("部门", overflow="fold")
+    table.add_column("代码", no_wrap=True)
+    for name in ("总数", "按时", "迟报", "无决定日期", "按时率"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for r in report.departments:
+        table.add_row(
+            r.department_name,
+            r.department,
+            str(r.total),
+            str(r.on_time),
+            str(r.late),
+            str(r.undated),
+            percent(r.share) or "—",
+        )
+    table.add_section()
+    table.add_row(
+        "合计",
+        "",
+        str(report.total),
+        str(report.on_time),
+        str(report.late),
+        str(report.undated),
+        percent(report.share) or "—",
+    )
+    console.print(table)
+    for path in paths:
+        console.print(f"written: {path}", soft_wrap=True)
+
+
+@validity_app.command("show")
+def validity_show() -> None:
+    """The validity rules with their effective dates, oldest first (Measures art. 30)."""
+    from xinyong.records.rules import SEVERITY_NAMES
+    from xinyong.validity.service import all_rules
+
+    db = _database()
+    with db.transaction() as session:
+        rules = all_rules(session)
+    table = Table(title="有效期规则 validity rules (months from determination)")
+    table.add_column("id", no_wrap=True)
+    table.add_column("from", no_wrap=True, min_width=10)
+    widest = max((len(r.item_code or "(all)") for r in rules), default=5)
+    table.add_column("item", no_wrap=True, min_width=widest)
+    table.add_column("months", overflow="fold", min_width=15)
+    table.add_column("basis", overflow="fold", ratio=1)
+    for r in rules:
+        table.add_row(
+            str(r.id),
+            r.effective_from.isoformat(),
+            r.item_code or "(all)",
+            "\n".join(
+                f"{s} {name} {r.months[s]}" for s, name in SEVERITY_NAMES.items() if s in r.months
+            ),
+            r.basis,
+        )
+    console.print(table)
+
+
+@validity_app.command("load")
+def validity_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Add the rules of a JSON file (a list of {"effective_from", "item_code"?, "months",
+    "basis"}, as POST /validity-rules), all or none (docs/workflows/validity.md)."""
+    from pydantic import ValidationError
+
+    from xinyong.errors import XinyongError
+    from xinyong.validity.service import RULE_FILE, load_rules
+
+    try:
+        data = RULE_FILE.validate_json(path.read_bytes())
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]) or "file"
+            console.print(f"[red]invalid_request[/red] {where}: {error['msg']}")
+        raise typer.Exit(code=1) from None
+    db = _database()
+    try:
+        with db.transaction() as session:
+            added = load_rules(session, data, actor=ACTOR, now=Clock().now())
+            shown = [(r.id, r.effective_from, r.item_code) for r in added]
+    except XinyongError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.field}: {exc.message} ({exc.message_en})")
+        raise typer.Exit(code=1) from None
+    for rule_id, effective_from, item_code in shown:
+        console.print(f"rule {rule_id} added: from {effective_from} for {item_code or 'all items'}")

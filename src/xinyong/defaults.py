@@ -1,4 +1,5 @@
-"""What a new database starts with: the default catalog, lists and measures list."""
+"""What a new database starts with: the default catalog, lists, measures list and validity
+rule."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.service import ensure_default_catalog
 from xinyong.lists.service import ensure_default_lists
 from xinyong.measures.service import ensure_default_measures
+from xinyong.validity.service import ensure_default_validity_rules
 
 
 def ensure_defaults(session: Session, *, now: datetime) -> None:
     """Each part is published once, on a database that has none; later revisions are the
-    authority's (catalog, lists and measures endpoints and CLI)."""
+    authority's (catalog, lists, measures and validity-rule endpoints and CLI)."""
     ensure_default_catalog(session, now=now)
     ensure_default_lists(session, now=now)
     ensure_default_measures(session, now=now)
+    ensure_default_validity_rules(session, now=now)

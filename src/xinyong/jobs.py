@@ -17,6 +17,7 @@ from xinyong.feeds.webhooks import deliver_due
 from xinyong.lists.service import Step, expire_entries
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
+from xinyong.repairs.service import take_effect_due
 from xinyong.tasks.service import alert_overdue
 
 log = logging.getLogger("xinyong.jobs")
@@ -30,12 +31,16 @@ def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, An
         advisory_xact_lock(session, "job:expire_entries")
         expired = expire_entries(session, Step(ctx, SYSTEM, clock.now()))
     with db.transaction() as session:
+        advisory_xact_lock(session, "job:repairs")
+        repairs = take_effect_due(session, Step(ctx, SYSTEM, clock.now()))
+    with db.transaction() as session:
         advisory_xact_lock(session, "job:alert_overdue")
         alerts = alert_overdue(session, Step(ctx, SYSTEM, clock.now()))
     deliveries = deliver_due(db, clock)
     return {
         "records_expired": records,
         "list_entries_expired": expired,
+        "repairs_effective": repairs,
         "overdue_alerts": alerts,
         **{f"webhooks_{k}": v for k, v in deliveries.items()},
     }

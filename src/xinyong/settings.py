@@ -36,17 +36,6 @@ class Settings(BaseSettings):
         "files over 8 MB, else validation in-process",
     )
     max_batch_records: int = Field(default=10_000, description="Larger record batches get 413")
-    validity_years_general: int = Field(
-        default=1, description="Measures art. 30: validity of a general (一般) failure record"
-    )
-    validity_years_serious: int = Field(
-        default=1,
-        description="Validity of a serious (较重) failure record; Measures art. 30 names only "
-        "general (1 year) and severe (3 years), so 较重 defaults to the general period",
-    )
-    validity_years_severe: int = Field(
-        default=3, description="Measures art. 30: validity of a severe (严重) failure record"
-    )
     repair_opinion_working_days: int = Field(
         default=10,
         gt=0,

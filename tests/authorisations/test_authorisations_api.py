@@ -129,3 +129,41 @@ def test_the_query_log_is_the_subjects_own(w: World) -> None:
         w.client.get(f"/api/v1/subjects/{ACME}/queries", headers=w.market.headers).status_code
         == 403
     )
+
+
+def donations(w: World, caller) -> list[dict]:  # type: ignore[no-untyped-def]
+    archive = w.client.get(
+        f"/api/v1/subjects/{ACME}/archive",
+        params={"purpose": "信易贷授信审查"},
+        headers=caller.headers,
+    )
+    assert archive.status_code == 200, archive.text
+    return [
+        r
+        for records in archive.json()["categories"].values()
+        for r in records
+        if r["item"] == "charitable_donation"
+    ]
+
+
+def test_the_grantee_reads_authorised_items_only_inside_a_live_grant(w: World, bank) -> None:  # type: ignore[no-untyped-def]
+    from fixtures.helpers import catalog_record
+
+    civil = make_caller(w.db, w.clock, role=Role.provider, kind="civil_affairs", code="civil")
+    w.push(civil, catalog_record("charitable_donation", "d-1", org(ACME)))
+    assert donations(w, bank) == []  # no grant: simply absent, no error
+    acme = subject_caller(w, ACME)
+    made = grant(w, acme, ends_on="2026-06-30").json()
+    assert [r["disclosure"] for r in donations(w, bank)] == ["authorised"]
+    assert donations(w, w.market) == []  # a grant to the bank is not a grant to others
+    # Every such read is logged, and the subject sees it with the purpose.
+    log = w.client.get(f"/api/v1/subjects/{ACME}/queries", headers=acme.headers).json()
+    latest = next(r for r in log if r["department"] == "bank")
+    assert (latest["who"], latest["purpose"]) == ("测试banking", "信易贷授信审查")
+    assert latest["detail"]["authorised_items"] == ["charitable_donation"]
+    # After its last day, or once revoked, the item is absent again.
+    w.clock.advance(days=16)  # 2026-07-01
+    assert donations(w, bank) == []
+    w.clock.advance(days=-16)
+    w.client.delete(f"/api/v1/authorisations/{made['id']}", headers=acme.headers)
+    assert donations(w, bank) == []

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import TEST_SECRET
 from xinyong.cli import app
 from xinyong.core.calendar import UnknownCalendarYear, calendar_for
 
@@ -21,7 +20,7 @@ def run(db, tmp_path):  # type: ignore[no-untyped-def]
     runner = CliRunner()
     env = {
         "XINYONG_DATABASE_URL": db.settings.database_url,
-        "XINYONG_SECRET_KEY": TEST_SECRET,
+        "XINYONG_SECRET_KEY": db.settings.secret_key,
         "XINYONG_VAR_DIR": str(tmp_path / "var"),
         "COLUMNS": "200",
     }

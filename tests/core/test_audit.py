@@ -66,8 +66,9 @@ class TestIntactLog:
     def test_fresh_platform_log_verifies(self, db):
         result = verify(db)
         assert result.ok, result
-        # The defaults: the catalog drafted and published, the lists, the measures list.
-        assert result.checked == 4
+        # The defaults: the catalog drafted and published, the lists, the measures list, the
+        # validity rule.
+        assert result.checked == 5
 
     def test_log_after_writes_and_reads_verifies(self, db, logged):
         result = verify(db)

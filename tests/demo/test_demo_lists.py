@@ -38,3 +38,25 @@ def test_demo_lists_are_in_force_and_checked(client, db, clock) -> None:  # type
         headers=user.headers,
     ).json()
     assert answer["results"][0]["decision"] == "intercept"
+
+
+def test_the_demo_opens_an_account_for_each_console(client, db, clock) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
+    accounts = load_demo(db, items, subjects=200, seed=5, clock=clock).accounts
+    roles = {a["role"] for a in accounts.values()}
+    assert roles == {"authority", "provider", "user_department", "subject"}
+    assert {"demo-company", "demo-person"} <= set(accounts)
+    form = client.get("/login").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    answer = client.post(
+        "/login",
+        data={
+            "username": "demo-company",
+            "password": accounts["demo-company"]["password"],
+            "csrf_token": csrf,
+        },
+        follow_redirects=False,
+    )
+    assert (answer.status_code, answer.headers["location"]) == (303, "/me")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from conftest import _empty
+from fixtures.database import empty_database
 from fixtures.helpers import credit_code, id_number, make_caller, penalty, push
-from xinyong.catalog.service import ensure_default_catalog
+from xinyong.defaults import ensure_defaults
 from xinyong.demo.generator import DemoGenerator
 from xinyong.models import Channel, Record, Role, Subject, SubjectLink, SubjectName
 from xinyong.records import files, importer, pipeline, service
@@ -138,9 +138,9 @@ def run_import(db, clock, path: Path, workers: int) -> dict:  # type: ignore[no-
 
 
 def reset(db, clock) -> None:  # type: ignore[no-untyped-def]
-    _empty(db)
+    empty_database(db)
     with db.transaction() as session:
-        ensure_default_catalog(session, now=clock.now())
+        ensure_defaults(session, now=clock.now())  # the catalog and the validity rule
 
 
 def one_active_link_per_role(links: list[tuple]) -> bool:

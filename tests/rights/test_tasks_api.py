@@ -17,7 +17,7 @@ from xinyong.models import AuditEntry, Change, Department, Subject
 from xinyong.records.service import CollectionContext
 from xinyong.tasks import service as tasks
 
-DUE = date(2026, 6, 29)  # 10 working days after 2026-06-15 (端午节 2026-06-19 not counted)
+DUE = date(2026, 6, 30)  # 10 working days after 2026-06-15 (端午节 2026-06-19 not counted)
 
 
 @pytest.fixture

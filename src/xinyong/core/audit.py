@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from xinyong.models import AuditEntry, AuditHead
@@ -68,8 +68,17 @@ def log(
     before_ref: str | None = None,
     after_ref: str | None = None,
     detail: dict | None = None,
+    durable: bool = True,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction. The head row is locked until commit."""
+    """Append one entry in the caller's transaction. The head row is locked until commit.
+
+    ``durable=False`` is for a transaction whose only write is the entry of a read: on
+    PostgreSQL its commit then returns without waiting for the WAL to reach the disk
+    (``synchronous_commit = off`` for this transaction alone). The entry is as ordered and as
+    chained as any other; what a crash of the database server could lose is at most the last
+    few hundred milliseconds of such read entries, never a change of data (docs/adr/0010)."""
+    if not durable and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     head = session.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
     ).scalar_one()

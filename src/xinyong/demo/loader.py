@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from xinyong.core.clock import Clock
 from xinyong.db import Database
+from xinyong.demo.accounts import create_demo_accounts
 from xinyong.demo.generator import DemoGenerator
 from xinyong.demo.lists import list_demo_entries
 from xinyong.departments.service import create_department, create_token
@@ -26,6 +27,8 @@ class DemoResult:
     rejected: int = 0
     listed: int = 0
     tokens: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Log-in accounts for the pages: username → role, name, password.
+    accounts: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def load_demo(
@@ -79,6 +82,9 @@ def load_demo(
         on_progress(buffered)
     # A few entries per list, so the demo's lists, checks and feed have something to show.
     result.listed = list_demo_entries(db, ctx, clock, per_list=max(1, min(subjects // 200, 500)))
+    with db.transaction() as session:
+        roles = {d.code: d.role for d in generator.departments()}
+        result.accounts = create_demo_accounts(session, clock, roles)
     db.analyze()
     return result
 

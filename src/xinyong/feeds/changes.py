@@ -28,7 +28,7 @@ CALENDAR = "calendar"
 RECORD = "record"
 # An overdue step of a procedure (rights/tasks): an alert for the department and the authority.
 TASK = "task"
-# A validity rule was added (records/validity.py).
+# A validity rule was added (validity/service.py).
 VALIDITY = "validity"
 # Topics the department feed (GET /feeds/list-changes) carries.
 FEED_TOPICS = (LIST_ENTRY, RECORD)

@@ -682,6 +682,8 @@ def _record_related_persons(
         step,
         entry,
         "related_persons_recorded",
+        # The records written are found again by their batch, should the listing be revoked.
+        batch_id=str(collector.batch_id),
         persons=[
             {"name": name, "responsibility": RESPONSIBILITY[LinkRole(role)]}
             for _n, name, role, _p in persons

@@ -22,7 +22,7 @@ class Channel(enum.StrEnum):
 
 class Severity(enum.StrEnum):
     """轻微 / 一般 / 较重 / 严重 失信 (Measures art. 15, 30). Which grades a record may carry
-    and for how long it counts is the validity rule in force (records/validity.py)."""
+    and for how long it counts is the validity rule in force (validity/service.py)."""
 
     minor = "minor"
     general = "general"

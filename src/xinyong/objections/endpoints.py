@@ -1,7 +1,434 @@
-"""objections under /api/v1."""
+"""Objections (异议) and appeals (申诉) under /api/v1 (Measures art. 31–33;
+docs/workflows/objection.md)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.core.api import clock, current_principal, database, db_session, endpoint
+from xinyong.core.auth import Principal
+from xinyong.db import Database
+from xinyong.errors import NotFound
+from xinyong.lists.service import Step
+from xinyong.models import Appeal, Objection, Role, Subject
+from xinyong.objections import appeals, service
+from xinyong.objections.schemas import (
+    AppealDecisionIn,
+    AppealIn,
+    AppealOut,
+    CorrectionIn,
+    DecisionIn,
+    ObjectionIn,
+    ObjectionOut,
+    ObjectionsOut,
+    ObjectionSummaryOut,
+    StepOut,
+    VerificationIn,
+)
+from xinyong.rights import evidence
+from xinyong.rights.endpoints import acting_subject
+from xinyong.rights.steps import steps_of
+from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["objections"])
+
+KEY_422 = ["invalid_credit_code", "invalid_id_number"]
+OBJECTION_404 = {404: ["unknown_objection"]}
+CALENDAR = "calendar_year_unknown"
+# What the collector may answer about a corrected record's fields (docs/api.md, row errors).
+FIELD_ERRORS = ["missing_field", "invalid_field", "unknown_field", "forbidden_field", "future_date"]
+
+
+def _step(request: Request, principal: Principal) -> Step:
+    return Step(request.app.state.collection, principal, clock(request).now())
+
+
+def _subject_key(subject: Subject) -> str:
+    return subject.credit_code or subject.id_masked or ""
+
+
+def _steps(session: Session, subject_id: int, procedure_id: int) -> list[StepOut]:
+    return [
+        StepOut(step=s.step, at=s.at, actor=s.actor, detail=s.detail)
+        for s in steps_of(session, subject_id, procedure_id)
+    ]
+
+
+def appeal_out(session: Session, appeal: Appeal) -> AppealOut:
+    subject = session.get_one(Subject, appeal.subject_id)
+    return AppealOut(
+        id=str(appeal.id),
+        procedure=appeal.procedure,
+        procedure_id=str(appeal.procedure_id),
+        subject=_subject_key(subject),
+        state=appeal.state.value,
+        statement=appeal.statement,
+        filed_by=appeal.filed_by,
+        filed_at=appeal.filed_at,
+        due_on=appeal.due_on,
+        outcome=appeal.outcome.value if appeal.outcome else None,
+        decision_reason=appeal.decision_reason,
+        decided_at=appeal.decided_at,
+        onward_route=appeal.onward_route,
+        evidence=[
+            evidence.evidence_out(f)
+            for f in evidence.files_of(session, appeal.subject_id, appeal.id)
+        ],
+        steps=_steps(session, appeal.subject_id, appeal.id),
+    )
+
+
+def _summary(obj: Objection, subject: Subject) -> dict:
+    return {
+        "id": str(obj.id),
+        "subject": _subject_key(subject),
+        "subject_name": subject.name,
+        "target_type": obj.target_type.value,
+        "target_id": str(obj.target_id),
+        "ground": obj.ground.value,
+        "state": obj.state.value,
+        "statement": obj.statement,
+        "filed_by": obj.filed_by,
+        "agent_name": obj.agent_name,
+        "filed_at": obj.filed_at,
+        "review_due_on": obj.review_due_on,
+        "referred_at": obj.referred_at,
+        "verify_due_on": obj.verify_due_on,
+        "verification": obj.verification,
+        "outcome": obj.outcome.value if obj.outcome else None,
+        "decision_reason": obj.decision_reason,
+        "decided_at": obj.decided_at,
+        "correction_due_on": obj.correction_due_on,
+        "correction": obj.correction,
+        "corrected_at": obj.corrected_at,
+        "closed_at": obj.closed_at,
+    }
+
+
+def objection_out(session: Session, obj: Objection) -> ObjectionOut:
+    session.flush()
+    subject = session.get_one(Subject, obj.subject_id)
+    appeal = appeals.appeal_of(session, obj.subject_id, service.PROCEDURE, obj.id)
+    return ObjectionOut(
+        **_summary(obj, subject),
+        evidence=[
+            evidence.evidence_out(f) for f in evidence.files_of(session, obj.subject_id, obj.id)
+        ],
+        steps=_steps(session, obj.subject_id, obj.id),
+        appeal=appeal_out(session, appeal) if appeal is not None else None,
+    )
+
+
+def _visible_objection(session: Session, principal: Principal, objection_id: int) -> Objection:
+    obj = service.get_objection(session, objection_id)
+    if not service.may_see(session, principal, obj):
+        # Never confirm that another subject's objection exists.
+        raise NotFound(
+            "异议申请不存在", "no such objection", field="objection_id", code="unknown_objection"
+        )
+    return obj
+
+
+@router.post(
+    "/objections",
+    status_code=201,
+    response_model=ObjectionOut,
+    **endpoint(
+        Role.subject,
+        Role.authority,
+        errors={
+            403: ["not_your_subject"],
+            404: ["subject_not_found", "unknown_entry"],
+            409: ["target_not_active", "target_expired", "objection_open", "file_in_use", CALENDAR],
+            422: ["missing_subject", "missing_authorisation", "unknown_file", *KEY_422],
+        },
+        summary="File an objection (异议申请) against a record or a list entry",
+    ),
+)
+def post_objection(
+    body: ObjectionIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+    db: Database = Depends(database),
+) -> ObjectionOut:
+    """Measures art. 31: a subject objects to its own information only (403 `not_your_subject`
+    for another's); the authority files for the subject it names in `subject`; an agent
+    (`agent_name`) needs an evidence file of kind `authorisation`. Grounds: wrong or
+    incomplete, forbidden data, past validity (the only ground left for an expired target).
+    One open objection per target (409 `objection_open`). The platform reviews within 10
+    working days (`review_due_on`); meanwhile the target is marked `under_objection` in the
+    archive but **stays published and in force** (art. 32)."""
+    subject_id = acting_subject(session, principal, body.subject, db, field="subject")
+    obj = service.file_objection(session, _step(request, principal), subject_id, body)
+    return objection_out(session, obj)
+
+
+@router.get(
+    "/objections",
+    response_model=ObjectionsOut,
+    **endpoint(
+        Role.subject,
+        Role.provider,
+        Role.authority,
+        errors={404: ["subject_not_found"], 422: KEY_422},
+        summary="Objections: a subject's own, a department's to verify, or all",
+    ),
+)
+def get_objections(
+    state: Literal["review", "verification", "correction", "closed"] | None = Query(default=None),
+    subject: str | None = Query(default=None, description="credit code or ID number"),
+    limit: int = Query(default=100, ge=1, le=1000),
+    offset: int = Query(default=0, ge=0),
+    principal: Principal = current_principal,
+    session: Session = db_session,
+    db: Database = Depends(database),
+) -> ObjectionsOut:
+    """A subject sees its own; a provider those it has (or had) to verify; the authority all.
+    Newest first."""
+    subject_id = find_subject(session, subject, cipher=db.cipher).id if subject else None
+    rows, total = service.find_objections(
+        session, principal, state=state, subject_id=subject_id, limit=limit, offset=offset
+    )
+    subjects = {
+        s.id: s
+        for s in session.execute(
+            select(Subject).where(Subject.id.in_({o.subject_id for o in rows}))
+        ).scalars()
+    }
+    return ObjectionsOut(
+        total=total,
+        objections=[ObjectionSummaryOut(**_summary(o, subjects[o.subject_id])) for o in rows],
+    )
+
+
+@router.get(
+    "/objections/{objection_id}",
+    response_model=ObjectionOut,
+    **endpoint(
+        Role.subject,
+        Role.provider,
+        Role.authority,
+        errors=OBJECTION_404,
+        summary="An objection with its timeline, evidence, deadlines, outcome and appeal",
+    ),
+)
+def get_objection(
+    objection_id: int, principal: Principal = current_principal, session: Session = db_session
+) -> ObjectionOut:
+    """What the subject is told (art. 32): every step with its time, the due date of the step
+    under way, the outcome and its reasons, and the appeal if any. Another subject's objection
+    is 404, as if it did not exist."""
+    return objection_out(session, _visible_objection(session, principal, objection_id))
+
+
+@router.post(
+    "/objections/{objection_id}/referral",
+    response_model=ObjectionOut,
+    **endpoint(
+        Role.authority,
+        errors={**OBJECTION_404, 409: ["invalid_state", CALENDAR]},
+        summary="Refer an objection to the provider for verification",
+    ),
+)
+def post_referral(
+    objection_id: int,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> ObjectionOut:
+    """In review only. The record's provider (for a list entry, its identifying department)
+    verifies within 5 working days (art. 32); the task lands on its queue."""
+    obj = service.refer(session, _step(request, principal), objection_id)
+    return objection_out(session, obj)
+
+
+@router.post(
+    "/objections/{objection_id}/verification",
+    response_model=ObjectionOut,
+    **endpoint(
+        Role.provider,
+        errors={
+            403: ["not_verifying_department"],
+            **OBJECTION_404,
+            409: ["invalid_state"],
+        },
+        summary="The provider's verification (核实) of an objection",
+    ),
+)
+def post_verification(
+    objection_id: int,
+    body: VerificationIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> ObjectionOut:
+    """Only the department the objection was referred to; the objection goes back to the
+    platform's review with the finding."""
+    obj = service.verify(
+        session,
+        _step(request, principal),
+        objection_id,
+        found_wrong=body.found_wrong,
+        opinion=body.opinion,
+    )
+    return objection_out(session, obj)
+
+
+@router.post(
+    "/objections/{objection_id}/decision",
+    response_model=ObjectionOut,
+    **endpoint(
+        Role.authority,
+        errors={**OBJECTION_404, 409: ["verification_pending", "already_decided", CALENDAR]},
+        summary="Decide an objection: upheld or rejected",
+    ),
+)
+def post_decision(
+    objection_id: int,
+    body: DecisionIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> ObjectionOut:
+    """Rejected: closed, the mark removed, the information kept, a decision document naming
+    the appeal period. Upheld: to correction within 3 working days, and any list entry that is
+    the target or rests on the target record is revoked at once — measures stop, a red entry's
+    benefits are flagged for recall — with a written apology and clarification (003 联合奖惩
+    §（二十四））."""
+    obj = service.decide(
+        session,
+        _step(request, principal),
+        objection_id,
+        outcome=body.outcome,
+        reason=body.reason,
+    )
+    return objection_out(session, obj)
+
+
+@router.post(
+    "/objections/{objection_id}/correction",
+    response_model=ObjectionOut,
+    **endpoint(
+        Role.authority,
+        errors={
+            404: ["unknown_objection", "unknown_record"],
+            409: ["invalid_state", "record_not_active"],
+            422: ["invalid_record", "missing_record", "missing_fields", *FIELD_ERRORS],
+        },
+        summary="Correct or revoke the information found wrong",
+    ),
+)
+def post_correction(
+    objection_id: int,
+    body: CorrectionIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> ObjectionOut:
+    """`revoke`: the record stops being published and used. `correct`: the original becomes
+    `corrected` and a new record with the corrected fields is collected in its place, published
+    where the original was. Either way the change goes on the list-change feed (topic
+    `record`). Still accepted after `correction_due_on` (the task is then overdue)."""
+    obj = service.correct(session, _step(request, principal), objection_id, body)
+    return objection_out(session, obj)
+
+
+@router.post(
+    "/appeals",
+    status_code=201,
+    response_model=AppealOut,
+    **endpoint(
+        Role.subject,
+        Role.authority,
+        errors={
+            403: ["not_your_subject"],
+            404: ["subject_not_found", "unknown_objection", "unknown_repair"],
+            409: ["not_appealable", "appeal_exists", "appeal_too_late", "file_in_use", CALENDAR],
+            422: ["missing_subject", "unknown_file", *KEY_422],
+        },
+        summary="Appeal (申诉) to the credit authority against an objection's or repair's outcome",
+    ),
+)
+def post_appeal(
+    body: AppealIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+    db: Database = Depends(database),
+) -> AppealOut:
+    """Measures art. 33: against an objection found unfounded (rejected) or a refused repair,
+    within `appeal_filing_working_days` working days of that decision (the last day counts;
+    after it 409 `appeal_too_late`), once per procedure (409 `appeal_exists`). The credit
+    authority decides within `appeal_review_working_days`."""
+    subject_id = acting_subject(session, principal, body.subject, db, field="subject")
+    appeal = appeals.file_appeal(session, _step(request, principal), subject_id, body)
+    session.flush()
+    return appeal_out(session, appeal)
+
+
+@router.get(
+    "/appeals/{appeal_id}",
+    response_model=AppealOut,
+    **endpoint(
+        Role.subject,
+        Role.authority,
+        errors={404: ["unknown_appeal"]},
+        summary="An appeal with its timeline and outcome",
+    ),
+)
+def get_appeal(
+    appeal_id: int, principal: Principal = current_principal, session: Session = db_session
+) -> AppealOut:
+    """The subject's own, or any for the authority; others 404."""
+    appeal = appeals.get_appeal(session, appeal_id)
+    if not appeals.may_see(principal, appeal):
+        raise NotFound("申诉不存在", "no such appeal", field="appeal_id", code="unknown_appeal")
+    return appeal_out(session, appeal)
+
+
+@router.post(
+    "/appeals/{appeal_id}/decision",
+    response_model=AppealOut,
+    **endpoint(
+        Role.authority,
+        errors={
+            404: ["unknown_appeal"],
+            409: [
+                "already_decided",
+                "same_reviewer",
+                "objection_open",
+                # an upheld appeal on a repair the repair procedure cannot take up again
+                "repair_not_allowed",
+                "repair_open",
+                CALENDAR,
+            ],
+        },
+        summary="Decide an appeal: upheld or dismissed",
+    ),
+)
+def post_appeal_decision(
+    appeal_id: int,
+    body: AppealDecisionIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> AppealOut:
+    """By someone other than who decided the outcome appealed against (409 `same_reviewer`).
+    Either outcome names the route onward (`onward_route`: administrative review or
+    litigation, art. 33) in a decision document. Upheld on an objection: it is found wrong and
+    goes to correction with a new 3-working-day deadline, with the wrongful-listing remedy;
+    upheld on a repair: the repair procedure takes it up."""
+    appeal = appeals.decide_appeal(
+        session,
+        _step(request, principal),
+        appeal_id,
+        outcome=body.outcome,
+        reason=body.reason,
+    )
+    session.flush()
+    return appeal_out(session, appeal)

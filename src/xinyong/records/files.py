@@ -33,6 +33,8 @@ SPECIAL_COLUMNS = {
     "认定日期": "determined_on",
 }
 SEVERITY_WORDS = {
+    "轻微": "minor",
+    "轻微失信": "minor",
     "一般": "general",
     "一般失信": "general",
     "较重": "serious",

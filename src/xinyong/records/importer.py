@@ -88,7 +88,7 @@ def import_path(
                 rows,
                 items=collector.items,
                 master_key=db.settings.master_key,
-                validity=ctx.validity,
+                validity=collector.validity,
                 provider_kind=department.kind,
                 today=collector.today,
                 stager=collector.stager_config,

@@ -26,7 +26,7 @@ from xinyong.records.files import FileBlock, FileBlocks
 from xinyong.records.rules import (
     BatchIdNumbers,
     CompiledItem,
-    ValidityPolicy,
+    ValidityRules,
     compile_item,
     prepare_row,
 )
@@ -44,7 +44,7 @@ _state: dict[str, Any] = {}
 def _init(
     items: list[tuple[int, int, dict]],
     master_key: bytes,
-    validity: tuple[int, int, int],
+    validity: ValidityRules,
     provider_kind: str,
     today: str,
     stager: tuple,
@@ -57,7 +57,7 @@ def _init(
     # Validation runs ahead of storing (IN_FLIGHT); storing — this process's parent and the
     # database — is the critical path, so on a busy machine the workers give way to it.
     os.nice(WORKER_NICENESS)
-    _state["validity"] = ValidityPolicy(*validity)
+    _state["validity"] = validity
     _state["kind"] = provider_kind
     _state["today"] = date.fromisoformat(today)
     # a worker serves one import, that is one batch
@@ -133,7 +133,7 @@ def validate_in_workers(
     *,
     items: dict[str, CompiledItem],
     master_key: bytes,
-    validity: ValidityPolicy,
+    validity: ValidityRules,
     provider_kind: str,
     today: date,
     stager: StagerConfig,
@@ -152,7 +152,7 @@ def validate_in_workers(
         initargs=(
             payload,
             master_key,
-            (validity.general, validity.serious, validity.severe),
+            validity,
             provider_kind,
             today.isoformat(),
             tuple(stager),

@@ -1,12 +1,14 @@
 """Pure rules of collection (Measures art. 14–17, 30): one incoming row in, a prepared row or
 its errors out. No database here; callers pass the compiled catalog, the caller's sector,
-today's date and the cipher for ID numbers.
+today's date, the cipher for ID numbers and the validity rules.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from calendar import monthrange
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -31,35 +33,67 @@ CHANNEL_VALUES = ("same_level", "province_unified")
 SOURCE_ID_MAX = 100
 NAME_MAX = 200
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SEVERITY_NAMES = {"minor": "轻微", "general": "一般", "serious": "较重", "severe": "严重"}
 
 
-@dataclass(frozen=True)
-class ValidityPolicy:
-    """Measures art. 30: general 1 year, severe 3 years, from determination, unless law sets
-    another period (the item's ``legal_validity_years``). Years are settings."""
+class Rule(NamedTuple):
+    """A validity rule (models ValidityRule, validity/service.py) as collection uses it: the
+    periods in months by severity for failures determined on or after ``effective_from``, for
+    one item or (``item_code`` None) for all."""
 
-    general: int = 1
-    serious: int = 1
-    severe: int = 3
+    id: int
+    effective_from: date
+    item_code: str | None
+    months: dict[str, int]
 
-    def years(self, item: ItemSpec, severity: str) -> int:
-        if item.legal_validity_years:
-            return item.legal_validity_years
-        return {"general": self.general, "serious": self.serious, "severe": self.severe}[severity]
+
+class ValidityRules:
+    """The validity rules with their effective dates (Measures art. 30), read once per batch
+    (records/service.py) and sent to validation workers as they are (pickled by their rules).
+
+    The rule in force for a failure determined on day D, for item I: the latest rule with
+    ``effective_from`` <= D among the general rules and the rules of item I; on the same date
+    the item's own rule is preferred. A later general rule therefore supersedes an earlier
+    item rule. Before the first rule in force, the earliest general rule (docs/workflows/
+    validity.md)."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        # Sorted so that on one date the item's rule comes after the general one: bisecting
+        # then finds it.
+        self.rules = tuple(sorted(rules, key=lambda r: (r.effective_from, r.item_code or "", r.id)))
+        general = [r for r in self.rules if r.item_code is None]
+        self._earliest = general[0] if general else None
+        self._general = ([r.effective_from for r in general], general)
+        self._by_item: dict[str, tuple[list[date], list[Rule]]] = {}
+        for code in {r.item_code for r in self.rules if r.item_code is not None}:
+            own = [r for r in self.rules if r.item_code in (None, code)]
+            self._by_item[code] = ([r.effective_from for r in own], own)
+
+    def __reduce__(self) -> tuple:
+        return (ValidityRules, (self.rules,))
+
+    def rule_for(self, item_code: str, determined_on: date) -> Rule | None:
+        days, rules = self._by_item.get(item_code) or self._general
+        index = bisect_right(days, determined_on)
+        return rules[index - 1] if index else self._earliest
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus calendar months, clamped to the end of a shorter month (2024-01-31 + 1
+    month is 2024-02-29; 2024-02-29 + 12 months is 2025-02-28)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year + years, day=28)
+    return add_months(day, 12 * years)
 
 
-def expires_on(determined_on: date, years: int) -> date:
-    """The first day on which the record no longer counts: validity runs ``years`` from the
-    day of determination (Measures art. 30), so a record determined 2025-03-01 with 1 year
+def expires_on(determined_on: date, months: int) -> date:
+    """The first day on which the record no longer counts: validity runs ``months`` from the
+    day of determination (Measures art. 30), so a record determined 2025-03-01 with 12 months
     counts through 2026-02-28 and is expired from 2026-03-01."""
-    return add_years(determined_on, years)
+    return add_months(determined_on, months)
 
 
 class FieldProblem(Exception):
@@ -328,6 +362,41 @@ def _determined_on(raw: dict, errors: list[dict], today: date, *, required: bool
     return day
 
 
+def _validity_months(
+    item: ItemSpec, severity: str, determined_on: date, validity: ValidityRules, errors: list[dict]
+) -> int | None:
+    """The record's validity in months: the period law sets for its item (Measures art. 30:
+    法律、法规和规章另有规定的除外), else the rule in force on its determination day; a
+    severity that rule does not grade has no period, and the record is refused."""
+    if item.legal_validity_years:
+        return 12 * item.legal_validity_years
+    rule = validity.rule_for(item.code, determined_on)
+    months = None if rule is None else rule.months.get(severity)
+    if months is not None:
+        return months
+    if rule is None:  # only on a database without its default rule (defaults.py)
+        _err(
+            errors,
+            "severity",
+            "severity_not_graded",
+            "没有适用的有效期规则（办法第三十条）",
+            "no validity rule applies (Measures art. 30)",
+        )
+        return None
+    since = rule.effective_from.isoformat()
+    graded = [s for s in SEVERITY_NAMES if s in rule.months]
+    _err(
+        errors,
+        "severity",
+        "severity_not_graded",
+        f"{since} 起施行的有效期规则未规定{SEVERITY_NAMES[severity]}失信的有效期"
+        f"（该规则规定：{'、'.join(SEVERITY_NAMES[s] for s in graded)}）",
+        f"the validity rule in force from {since} sets no period for {severity} failures "
+        f"(it grades {', '.join(graded)})",
+    )
+    return None
+
+
 def prepare_row(
     index: int,
     raw: Any,
@@ -336,14 +405,14 @@ def prepare_row(
     provider_kind: str,
     today: date,
     id_numbers: BatchIdNumbers,
-    validity: ValidityPolicy,
+    validity: ValidityRules,
 ) -> PreparedRow | list[dict]:
     """Validate one incoming record; return it prepared for storage or the list of its errors.
     ``id_numbers`` encrypts and hashes the batch's ID numbers (made with the same ``today``).
 
     Errors carry stable codes (docs/api.md): invalid_credit_code, invalid_id_number,
     unknown_item, not_item_source, missing_field, invalid_field, unknown_field,
-    missing_severity, forbidden_field, future_date, invalid_subject.
+    missing_severity, severity_not_graded, forbidden_field, future_date, invalid_subject.
     """
     errors: list[dict] = []
     if not isinstance(raw, dict):
@@ -546,12 +615,14 @@ def prepare_row(
                 errors,
                 "severity",
                 "invalid_field",
-                "失信程度应为 general、serious 或 severe",
-                "severity must be general, serious or severe",
+                "失信程度应为 minor、general、serious 或 severe",
+                "severity must be minor, general, serious or severe",
             )
         determined_on = _determined_on(raw, errors, today, required=True)
         if determined_on is not None and severity in SEVERITIES:
-            expiry = expires_on(determined_on, validity.years(item.spec, severity))
+            months = _validity_months(item.spec, severity, determined_on, validity, errors)
+            if months is not None:
+                expiry = expires_on(determined_on, months)
     else:
         if severity not in (None, ""):
             _err(

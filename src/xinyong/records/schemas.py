@@ -19,8 +19,10 @@ class RecordIn(BaseModel):
     source_id: str = Field(description="the provider's own id of the record; dedup key")
     subject: SubjectRefIn
     fields: dict[str, Any] = Field(description="by field name (or Chinese label)")
-    severity: Literal["general", "serious", "severe"] | None = Field(
-        default=None, description="negative records only (Measures art. 15)"
+    severity: Literal["minor", "general", "serious", "severe"] | None = Field(
+        default=None,
+        description="negative records only (Measures art. 15); the validity rule in force on "
+        "determined_on must grade it (GET /validity-rules)",
     )
     determined_on: date | None = Field(
         default=None, description="date the failure was determined (Measures art. 30)"
@@ -71,6 +73,11 @@ class RecordOut(BaseModel):
     expires_on: date | None
     received_at: datetime
     fields: dict[str, Any]
+    under_objection: bool = Field(
+        default=False,
+        description="an objection against it is open: it stays published and in force "
+        "meanwhile (Measures art. 32: 应打上标识，但不影响其公示与应用)",
+    )
 
 
 class NameOut(BaseModel):

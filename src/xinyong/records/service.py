@@ -19,7 +19,7 @@ from xinyong.core.ids import IdGenerator
 from xinyong.db import Database
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.models import Batch, Channel, Department
-from xinyong.records.rules import BatchIdNumbers, PersonRef, ValidityPolicy, prepare_row
+from xinyong.records.rules import BatchIdNumbers, PersonRef, ValidityRules, prepare_row
 from xinyong.records.writers import RecordStager, StagedRow, StagerConfig, write_records
 from xinyong.subjects.service import (
     link_persons,
@@ -27,25 +27,31 @@ from xinyong.subjects.service import (
     resolve_organisations,
     resolve_persons,
 )
+from xinyong.validity.service import current_rules, rules_version
 
 CHUNK_ROWS = 10_000
 
 
 class CollectionContext:
     """What collection needs of the process: its id generator, the ID-number cipher and the
-    validity periods from settings. Made outside any transaction: it registers the process's
-    id node (db.py) on creation."""
+    validity rules. Made outside any transaction: it registers the process's id node (db.py)
+    on creation."""
 
     def __init__(self, db: Database) -> None:
-        s = db.settings
-        self.settings = s
+        self.settings = db.settings
         self.ids: IdGenerator = db.ids
         self.cipher: IdCipher = db.cipher
-        self.validity = ValidityPolicy(
-            general=s.validity_years_general,
-            serious=s.validity_years_serious,
-            severe=s.validity_years_severe,
-        )
+        self._validity: tuple[tuple[int, int], ValidityRules] | None = None
+
+    def validity_rules(self, session: Session) -> ValidityRules:
+        """The validity rules as of this transaction, read once per batch (never per row).
+        Rules are added, never edited or removed, so their count and highest id name the set:
+        the rules are read again only when one was added, by any process."""
+        version = rules_version(session)
+        cached = self._validity
+        if cached is None or cached[0] != version:
+            cached = self._validity = (version, current_rules(session))
+        return cached[1]
 
 
 def find_answer(session: Session, provider_id: int, idempotency_key: str) -> dict | None:
@@ -104,11 +110,12 @@ class Collector:
         )
         self._stager = RecordStager(self.items, self.stager_config)
         self._id_numbers = BatchIdNumbers(ctx.cipher, self.today)
+        self.validity = ctx.validity_rules(session)
 
     def feed(self, rows: Iterable[tuple[int, Any]]) -> None:
         """Validate raw records here and store the good ones."""
         items, kind, today = self.items, self.provider.kind, self.today
-        id_numbers, validity = self._id_numbers, self.ctx.validity
+        id_numbers, validity = self._id_numbers, self.validity
         stage = self._stager.stage
         staged: list[tuple] = []
         for index, raw in rows:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,7 @@ from xinyong.records.schemas import ArchiveOut, SubjectOut
 from xinyong.subjects.archive import read_archive, subject_out
 from xinyong.subjects.rules import sees_full_id_number
 from xinyong.subjects.service import find_subject
+from xinyong.validity.service import check_as_of
 
 router = APIRouter(tags=["subjects"])
 
@@ -59,7 +62,7 @@ def get_subject(
     response_model=ArchiveOut,
     **endpoint(
         *EVERYONE,
-        errors={**KEY_ERRORS, 422: [*KEY_ERRORS[422], "missing_purpose"]},
+        errors={**KEY_ERRORS, 422: [*KEY_ERRORS[422], "missing_purpose", "as_of_in_future"]},
         summary="A subject's credit archive (信用档案)",
     ),
 )
@@ -73,6 +76,11 @@ def get_archive(
         "data is logged with its purpose, 004 §14)",
     ),
     category: Category | None = Query(default=None),
+    as_of: date | None = Query(
+        default=None,
+        description="YYYY-MM-DD: the archive as it stood at the end of that day (Asia/Shanghai) "
+        "— what was public then, for the public (docs/workflows/validity.md)",
+    ),
     principal: Principal = current_principal,
     session: Session = db_session,
     db: Database = Depends(database),
@@ -80,9 +88,13 @@ def get_archive(
     """Records by category with their standing, filtered by the caller's right to each
     disclosure class (Measures art. 19–22): the public sees active public records only;
     departments also government-shared ones and the archive's history; authorised-query
-    items need the subject's authorisation or the subject itself."""
+    items need the subject's authorisation or the subject itself. With `as_of`, the records
+    received by the end of that day, with their standing then and counted only if still within
+    their validity that day; `as_of_in_future` for a day after today."""
     subject = find_subject(session, key, cipher=db.cipher)
     now = clock(request).now()
+    if as_of is not None:
+        check_as_of(as_of, now.date())
     archive = read_archive(
         session,
         subject,
@@ -92,6 +104,7 @@ def get_archive(
         today=now.date(),
         purpose=purpose,
         category=category,
+        as_of=as_of,
     )
     # Already a validated model: serialise it once, skipping FastAPI's second validation.
     return Response(archive.model_dump_json(), media_type="application/json")  # type: ignore[return-value]

@@ -1,7 +1,862 @@
-"""Pages: authority."""
+"""Pages: the credit authority's console (issue 5 § 5, § 6). Audience: authority — the public is
+sent to log in, every other role gets 403.
+
+- ``/authority``: the dashboard (records collected per department and month, rejection rates,
+  overdue procedures, checks and feedback, this month's 双公示 timeliness), each chart also a
+  table; charts are ECharts from /static/vendor, their data embedded with ``|tojson``.
+- ``/authority/catalog``, ``/authority/measures``, ``/authority/calendar``,
+  ``/authority/departments``: the same services the API calls (catalog, measures, calendar,
+  departments), every change a POST with the session's CSRF token; bad input re-renders the
+  form with the field's message.
+- ``/authority/dual-publicity``: the monthly 双公示 notice (reports/dual_publicity.py), with its
+  CSVs and printable page.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from datetime import date
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xinyong.calendar.schemas import CalendarYearIn
+from xinyong.calendar.service import all_years, load_year
+from xinyong.catalog.schemas import SECTORS, CatalogIn, ItemSpec
+from xinyong.catalog.service import draft_version, get_version, list_versions, publish_version
+from xinyong.checks.service import feedback_rates
+from xinyong.core.api import clock, db_session
+from xinyong.core.calendar import UnknownCalendarYear
+from xinyong.core.clock import local_date
+from xinyong.departments.endpoints import DepartmentIn, TokenIn
+from xinyong.departments.service import (
+    create_department,
+    create_token,
+    get_department,
+    list_departments,
+    revoke_token,
+)
+from xinyong.errors import XinyongError
+from xinyong.measures.schemas import SCENARIOS, MeasuresIn
+from xinyong.measures.service import active_measures, publish_measures
+from xinyong.models import ApiToken, CatalogItem, Department, Role
+from xinyong.reports import dashboard
+from xinyong.reports.dual_publicity import (
+    DualPublicityReport,
+    Month,
+    departments_csv,
+    dual_publicity,
+    file_names,
+    late_csv,
+    notice_html,
+    percent,
+)
+from xinyong.subjects.service import find_subject
+from xinyong.tasks.service import overdue_counts
+from xinyong.web.site import Visitor, audience, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
+AUTHORITY = audience(Role.authority)
+
+# A catalog, a measures list or a calendar year as a file: generous, but bounded.
+MAX_UPLOAD = 5 * 1024 * 1024
+# Late records shown on the page; the CSV has them all.
+LATE_ON_PAGE = 200
+DASHBOARD_MONTHS = 12
+
+ROLE_LABELS = {
+    Role.authority.value: "信用主管部门",
+    Role.provider.value: "信息提供单位",
+    Role.user_department.value: "信息使用单位",
+    Role.subject.value: "信息主体",
+}
+STATUS_LABELS = {"draft": "草稿", "published": "已发布", "superseded": "已被替代"}
+
+
+def _visitor(request: Request) -> Visitor:
+    return request.state.visitor  # set by the audience check
+
+
+def _today(request: Request) -> date:
+    return local_date(clock(request).now())
+
+
+# ---- Form input: JSON pasted or uploaded, and the messages of its errors, per field.
+
+
+class FormProblem(Exception):
+    def __init__(self, errors: list[dict[str, str]], status: int = 422) -> None:
+        super().__init__(errors)
+        self.errors = errors
+        self.status = status
+
+
+PYDANTIC_MESSAGES = {
+    "missing": "必填",
+    "extra_forbidden": "不允许的字段",
+    "string_type": "应为文本",
+    "string_too_short": "不能为空或过短",
+    "string_too_long": "过长",
+    "string_pattern_mismatch": "格式不符",
+    "too_short": "数量不足",
+    "too_long": "数量过多",
+    "list_type": "应为数组",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "literal_error": "取值无效",
+    "enum": "取值无效",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "greater_than": "超出范围",
+    "greater_than_equal": "超出范围",
+    "less_than": "超出范围",
+    "less_than_equal": "超出范围",
+    "value_error": "取值无效",
+    "assertion_error": "取值无效",
+}
+
+
+def _where(loc: tuple, data: Any) -> str:
+    """A pydantic location as a path in the JSON (items[3].fields[2].label), naming the item
+    or measure by its code when it has one."""
+    path = ""
+    node = data
+    named = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("code"), str) and not named:
+                named = node["code"]
+        else:
+            path += f".{part}" if path else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    path = path or "（整体）"
+    return f"{path}（{named}）" if named else path
+
+
+def _pydantic_errors(exc: ValidationError, data: Any) -> list[dict[str, str]]:
+    out = []
+    for error in exc.errors()[:50]:
+        loc = tuple(p for p in error.get("loc", ()) if p not in ("body",))
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+        chinese = PYDANTIC_MESSAGES.get(error.get("type", ""), "无效")
+        detail = str(error.get("msg", "")).removeprefix("Value error, ")
+        out.append({"field": _where(loc, data), "message": f"{chinese}：{detail}"})
+    return out
+
+
+def _json_input(text: str, upload: UploadFile | None) -> Any:
+    raw: str | bytes | None = None
+    if upload is not None and upload.filename:
+        data = upload.file.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise FormProblem([{"field": "file", "message": "文件超过 5 MB"}], status=413)
+        raw = data or None
+    if raw is None:
+        if not text.strip():
+            raise FormProblem([{"field": "json", "message": "请粘贴 JSON 内容或选择文件"}])
+        raw = text.lstrip("\ufeff")
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise FormProblem([{"field": "file", "message": "文件应为 UTF-8 编码的 JSON"}]) from None
+    except json.JSONDecodeError as exc:
+        raise FormProblem(
+            [
+                {
+                    "field": "json",
+                    "message": f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}",
+                }
+            ]
+        ) from None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validated(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise FormProblem(_pydantic_errors(exc, data)) from None
+
+
+def _service_problem(exc: XinyongError, field_map: dict[str, str] | None = None) -> FormProblem:
+    field = exc.field or ""
+    field = (field_map or {}).get(field, field)
+    return FormProblem([{"field": field, "message": exc.message}], status=exc.status)
+
+
+def _errors_by_field(errors: list[dict[str, str]]) -> dict[str, str]:
+    return {e["field"]: e["message"] for e in errors}
+
+
+def _refill(text: str) -> str:
+    return text if len(text) <= 1_000_000 else ""
+
+
+# ---- Dashboard
+
+
+def _bar(
+    categories: list[str],
+    series: list[tuple[str, list[Any]]],
+    *,
+    stacked: bool = False,
+    percent_axis: bool = False,
+) -> dict[str, Any]:
+    """An ECharts option (plain JSON: no functions) for a bar chart."""
+    axis: dict[str, Any] = {"type": "value"}
+    if percent_axis:
+        axis.update({"max": 100, "axisLabel": {"formatter": "{value}%"}})
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"type": "scroll", "top": 0},
+        "grid": {"left": 48, "right": 16, "top": 40, "bottom": 72, "containLabel": True},
+        "xAxis": {
+            "type": "category",
+            "data": categories,
+            "axisLabel": {"interval": 0, "rotate": 30 if len(categories) > 4 else 0},
+        },
+        "yAxis": axis,
+        "series": [
+            {"name": name, "type": "bar", "data": data, **({"stack": "all"} if stacked else {})}
+            for name, data in series
+        ],
+    }
+
+
+def _pct(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 2)
+
+
+@router.get("/authority", response_class=HTMLResponse, **AUTHORITY)
+def dashboard_page(request: Request, session: Session = db_session) -> Response:
+    """Audience: authority. The dashboard: figures of the last 12 months, and the current
+    month's 双公示 timeliness."""
+    today = _today(request)
+    current = Month.of(today)
+    months = dashboard.recent_months(current, DASHBOARD_MONTHS)
+    start, end = months[0].bounds()[0], months[-1].bounds()[1]
+    collected = dashboard.collection(session, months)
+    overdue = overdue_counts(session, today=today)
+    checks = dashboard.check_volumes(session, start, end)
+    feedback = feedback_rates(session)["departments"]
+    timeliness: DualPublicityReport | None = None
+    timeliness_error = None
+    try:
+        timeliness = dual_publicity(session, current, now=clock(request).now(), late_limit=0)
+    except UnknownCalendarYear as exc:
+        timeliness_error = exc.message
+    labels = [m.label for m in months]
+    charts = {
+        "collected": _bar(
+            labels,
+            [(d.department_name, [d.by_month.get(m, 0) for m in labels]) for d in collected],
+            stacked=True,
+        ),
+        "rejections": _bar(
+            [d.department_name for d in collected],
+            [("退回率", [_pct(d.rejection_rate) for d in collected])],
+            percent_axis=True,
+        ),
+        "overdue": _bar(
+            [r["department_name"] for r in overdue],
+            [
+                ("待办", [r["open"] for r in overdue]),
+                ("逾期", [r["overdue"] for r in overdue]),
+            ],
+        ),
+        "checks": _bar(
+            [c.department_name for c in checks],
+            [
+                ("核查次数", [c.checks for c in checks]),
+                ("核查主体数", [c.subjects for c in checks]),
+                ("在库主体数", [c.found for c in checks]),
+            ],
+        ),
+        "feedback": _bar(
+            [d["name"] or d["department"] for d in feedback],
+            [
+                ("提示措施", [d["shown"] for d in feedback]),
+                ("已反馈", [d["answered"] for d in feedback]),
+                ("已执行", [d["applied"] for d in feedback]),
+                ("未执行", [d["not_applied"] for d in feedback]),
+            ],
+        ),
+        "timeliness": _bar(
+            [d.department_name for d in (timeliness.departments if timeliness else [])],
+            [
+                (
+                    "按时率",
+                    [_pct(d.share) for d in (timeliness.departments if timeliness else [])],
+                )
+            ],
+            percent_axis=True,
+        ),
+    }
+    return render(
+        request,
+        _visitor(request),
+        "authority/dashboard.html",
+        section="dashboard",
+        months=months,
+        collected=collected,
+        overdue=overdue,
+        checks=checks,
+        feedback=feedback,
+        timeliness=timeliness,
+        timeliness_error=timeliness_error,
+        current=current,
+        charts=charts,
+        period=f"{months[0].title}至{months[-1].title}",
+    )
+
+
+# ---- Catalog
+
+
+def _catalog_page(
+    request: Request,
+    session: Session,
+    *,
+    status_code: int = 200,
+    errors: list[dict[str, str]] | None = None,
+    text: str = "",
+    notes: dict[str, Any] | None = None,
+) -> Response:
+    versions = list_versions(session)
+    counts = dict(
+        session.execute(
+            select(CatalogItem.version_id, func.count()).group_by(CatalogItem.version_id)
+        ).all()
+    )
+    return render(
+        request,
+        _visitor(request),
+        "authority/catalog.html",
+        status_code=status_code,
+        section="catalog",
+        versions=versions,
+        counts=counts,
+        status_labels=STATUS_LABELS,
+        errors=errors or [],
+        text=_refill(text),
+        notes=notes or {},
+    )
+
+
+@router.get("/authority/catalog", response_class=HTMLResponse, **AUTHORITY)
+def catalog_page(
+    request: Request,
+    drafted: int | None = None,
+    published: int | None = None,
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. The catalog's versions; draft one from JSON, publish a draft."""
+    return _catalog_page(request, session, notes={"drafted": drafted, "published": published})
+
+
+@router.get("/authority/catalog/{number}/download", **AUTHORITY)
+def catalog_download(number: int, session: Session = db_session) -> Response:
+    """Audience: authority. A version in the draft format (docs/catalog-format.md), to edit
+    and draft again."""
+    version, items = get_version(session, number)
+    body = CatalogIn(
+        title=version.title,
+        notes=version.notes,
+        items=[ItemSpec.model_validate(i, from_attributes=True) for i in items],
+    ).model_dump(mode="json")
+    return _download(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        f"catalog-v{number}.json",
+        "application/json; charset=utf-8",
+    )
+
+
+@router.post("/authority/catalog", response_class=HTMLResponse, **AUTHORITY)
+def catalog_draft(
+    request: Request,
+    csrf_token: str = Form(default=""),
+    catalog_json: str = Form(default=""),
+    catalog_file: UploadFile | None = File(default=None),
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. Draft a new catalog version (the body of POST
+    /api/v1/catalog/versions, pasted or as a file)."""
+    v = _visitor(request)
+    check_csrf(v, csrf_token)
+    try:
+        data = _validated(CatalogIn, _json_input(catalog_json, catalog_file))
+        try:
+            with session.begin_nested():
+                version = draft_version(
+                    session, data, actor=v.principal.actor, now=clock(request).now()
+                )
+        except XinyongError as exc:
+            raise _service_problem(exc) from None
+    except FormProblem as problem:
+        return _catalog_page(
+            request, session, status_code=problem.status, errors=problem.errors, text=catalog_json
+        )
+    return RedirectResponse(f"/authority/catalog?drafted={version.number}", status_code=303)
+
+
+@router.post("/authority/catalog/{number}/publish", response_class=HTMLResponse, **AUTHORITY)
+def catalog_publish(
+    number: int,
+    request: Request,
+    csrf_token: str = Form(default=""),
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. Publish a drafted version: new records are collected under it."""
+    v = _visitor(request)
+    check_csrf(v, csrf_token)
+    try:
+        with session.begin_nested():
+            publish_version(session, number, actor=v.principal.actor, now=clock(request).now())
+    except XinyongError as exc:
+        problem = _service_problem(exc, {"": "publish"})
+        return _catalog_page(request, session, status_code=problem.status, errors=problem.errors)
+    return RedirectResponse(f"/authority/catalog?published={number}", status_code=303)
+
+
+# ---- Measures
+
+
+def _measures_page(
+    request: Request,
+    session: Session,
+    *,
+    status_code: int = 200,
+    errors: list[dict[str, str]] | None = None,
+    text: str = "",
+    notes: dict[str, Any] | None = None,
+) -> Response:
+    return render(
+        request,
+        _visitor(request),
+        "authority/measures.html",
+        status_code=status_code,
+        section="measures",
+        measures=active_measures(session),
+        scenarios=SCENARIOS,
+        errors=errors or [],
+        text=_refill(text),
+        notes=notes or {},
+    )
+
+
+@router.get("/authority/measures", response_class=HTMLResponse, **AUTHORITY)
+def measures_page(
+    request: Request,
+    added: int | None = None,
+    revised: int | None = None,
+    retired: int | None = None,
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. The measures list in force; load a revised list."""
+    notes = {"added": added, "revised": revised, "retired": retired}
+    return _measures_page(request, session, notes=notes)
+
+
+@router.get("/authority/measures/download", **AUTHORITY)
+def measures_download(session: Session = db_session) -> Response:
+    """Audience: authority. The list in force in the format it is loaded in."""
+    body = {"measures": [m.spec for m in active_measures(session)]}
+    return _download(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        "measures.json",
+        "application/json; charset=utf-8",
+    )
+
+
+@router.post("/authority/measures", response_class=HTMLResponse, **AUTHORITY)
+def measures_publish(
+    request: Request,
+    csrf_token: str = Form(default=""),
+    measures_json: str = Form(default=""),
+    measures_file: UploadFile | None = File(default=None),
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. Publish the whole list (as POST /api/v1/measures): new and revised
+    measures get a new version, those left out are retired."""
+    v = _visitor(request)
+    check_csrf(v, csrf_token)
+    try:
+        data = _validated(MeasuresIn, _json_input(measures_json, measures_file))
+        try:
+            with session.begin_nested():
+                result = publish_measures(
+                    session, data, actor=v.principal.actor, now=clock(request).now()
+                )
+        except XinyongError as exc:
+            raise _service_problem(exc) from None
+    except FormProblem as problem:
+        return _measures_page(
+            request, session, status_code=problem.status, errors=problem.errors, text=measures_json
+        )
+    counts = "&".join(f"{k}={len(v)}" for k, v in result.items())
+    return RedirectResponse(f"/authority/measures?{counts}", status_code=303)
+
+
+# ---- Calendar
+
+
+def _calendar_page(
+    request: Request,
+    session: Session,
+    *,
+    status_code: int = 200,
+    errors: list[dict[str, str]] | None = None,
+    text: str = "",
+    replace: bool = False,
+    loaded: int | None = None,
+) -> Response:
+    return render(
+        request,
+        _visitor(request),
+        "authority/calendar.html",
+        status_code=status_code,
+        section="calendar",
+        years=all_years(session),
+        errors=errors or [],
+        text=_refill(text),
+        replace=replace,
+        loaded=loaded,
+    )
+
+
+@router.get("/authority/calendar", response_class=HTMLResponse, **AUTHORITY)
+def calendar_page(
+    request: Request, loaded: int | None = None, session: Session = db_session
+) -> Response:
+    """Audience: authority. The years the working-day calendar knows; load a year."""
+    return _calendar_page(request, session, loaded=loaded)
+
+
+@router.post("/authority/calendar", response_class=HTMLResponse, **AUTHORITY)
+def calendar_load(
+    request: Request,
+    csrf_token: str = Form(default=""),
+    year_json: str = Form(default=""),
+    year_file: UploadFile | None = File(default=None),
+    replace: bool = Form(default=False),
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. Load a year's arrangement (docs/calendar-format.md), as POST
+    /api/v1/calendar/years."""
+    v = _visitor(request)
+    check_csrf(v, csrf_token)
+    try:
+        data = _validated(CalendarYearIn, _json_input(year_json, year_file))
+        try:
+            with session.begin_nested():
+                load_year(
+                    session,
+                    data,
+                    replace=replace,
+                    actor=v.principal.actor,
+                    now=clock(request).now(),
+                )
+        except XinyongError as exc:
+            problem = _service_problem(exc)
+            if exc.code == "calendar_year_known":
+                problem.errors[0]["message"] += "（勾选“替换已有年度”后再提交）"
+            raise problem from None
+    except FormProblem as problem:
+        return _calendar_page(
+            request,
+            session,
+            status_code=problem.status,
+            errors=problem.errors,
+            text=year_json,
+            replace=replace,
+        )
+    return RedirectResponse(f"/authority/calendar?loaded={data.year}", status_code=303)
+
+
+# ---- Departments and tokens
+
+
+def _departments_page(
+    request: Request,
+    session: Session,
+    *,
+    status_code: int = 200,
+    department_errors: dict[str, str] | None = None,
+    department_form: dict[str, str] | None = None,
+    token_errors: dict[str, str] | None = None,
+    token_form: dict[str, str] | None = None,
+    new_token: dict[str, Any] | None = None,
+    notes: dict[str, Any] | None = None,
+) -> Response:
+    departments = list_departments(session)
+    tokens = session.execute(
+        select(ApiToken, Department.code, Department.name)
+        .outerjoin(Department, Department.id == ApiToken.department_id)
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
+        .limit(500)
+    ).all()
+    return render(
+        request,
+        _visitor(request),
+        "authority/departments.html",
+        status_code=status_code,
+        section="departments",
+        departments=departments,
+        tokens=tokens,
+        sectors=sorted(SECTORS),
+        roles=ROLE_LABELS,
+        department_errors=department_errors or {},
+        department_form=department_form or {},
+        token_errors=token_errors or {},
+        token_form=token_form or {},
+        new_token=new_token,
+        notes=notes or {},
+    )
+
+
+@router.get("/authority/departments", response_class=HTMLResponse, **AUTHORITY)
+def departments_page(
+    request: Request,
+    created: str | None = None,
+    revoked: int | None = None,
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. Departments and their API tokens."""
+    return _departments_page(request, session, notes={"created": created, "revoked": revoked})
+
+
+@router.post("/authority/departments", response_class=HTMLResponse, **AUTHORITY)
+def department_create(
+    request: Request,
+    csrf_token: str = Form(default=""),
+    code: str = Form(default="", max_length=200),
+    name: str = Form(default="", max_length=400),
+    region_code: str = Form(default="", max_length=50),
+    kind: str = Form(default="", max_length=100),
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. Register a department (as POST /api/v1/departments)."""
+    v = _visitor(request)
+    check_csrf(v, csrf_token)
+    form = {"code": code, "name": name, "region_code": region_code, "kind": kind}
+    try:
+        data = _validated(DepartmentIn, {k: value.strip() for k, value in form.items()})
+        try:
+            with session.begin_nested():
+                create_department(
+                    session, **data.model_dump(), actor=v.principal.actor, now=clock(request).now()
+                )
+        except XinyongError as exc:
+            raise _service_problem(exc) from None
+    except FormProblem as problem:
+        return _departments_page(
+            request,
+            session,
+            status_code=problem.status,
+            department_errors=_errors_by_field(problem.errors),
+            department_form=form,
+        )
+    return RedirectResponse(f"/authority/departments?created={data.code}", status_code=303)
+
+
+@router.post("/authority/tokens", response_class=HTMLResponse, **AUTHORITY)
+def token_issue(
+    request: Request,
+    csrf_token: str = Form(default=""),
+    name: str = Form(default="", max_length=400),
+    role: str = Form(default="", max_length=40),
+    department: str = Form(default="", max_length=100),
+    subject: str = Form(default="", max_length=100),
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. Issue a token (as POST /api/v1/tokens); it is shown once, on the
+    page this answers with, and kept only as a hash."""
+    v = _visitor(request)
+    check_csrf(v, csrf_token)
+    form = {"name": name, "role": role, "department": department, "subject": subject}
+    try:
+        data = _validated(
+            TokenIn,
+            {
+                "name": name.strip(),
+                "role": role,
+                "department": department.strip() or None,
+                "subject": subject.strip() or None,
+            },
+        )
+        try:
+            with session.begin_nested():
+                dept = get_department(session, data.department) if data.department else None
+                subject_row = (
+                    find_subject(session, data.subject, cipher=request.app.state.db.cipher)
+                    if data.subject
+                    else None
+                )
+                row, token = create_token(
+                    session,
+                    role=data.role,
+                    name=data.name,
+                    department=dept,
+                    subject_id=subject_row.id if subject_row else None,
+                    actor=v.principal.actor,
+                    now=clock(request).now(),
+                )
+        except XinyongError as exc:
+            raise _service_problem(exc, {"key": "subject"}) from None
+    except FormProblem as problem:
+        return _departments_page(
+            request,
+            session,
+            status_code=problem.status,
+            token_errors=_errors_by_field(problem.errors),
+            token_form=form,
+        )
+    return _departments_page(
+        request,
+        session,
+        status_code=201,
+        new_token={
+            "id": row.id,
+            "name": row.name,
+            "role": ROLE_LABELS.get(row.role.value, row.role.value),
+            "department": dept.name if dept else None,
+            "token": token,
+        },
+    )
+
+
+@router.post("/authority/tokens/{token_id}/revoke", response_class=HTMLResponse, **AUTHORITY)
+def token_revoke(
+    token_id: int,
+    request: Request,
+    csrf_token: str = Form(default=""),
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. Revoke a token: every process stops accepting it (the change
+    feed)."""
+    v = _visitor(request)
+    check_csrf(v, csrf_token)
+    try:
+        with session.begin_nested():
+            revoke_token(session, token_id, actor=v.principal.actor, now=clock(request).now())
+    except XinyongError as exc:
+        return _departments_page(
+            request,
+            session,
+            status_code=exc.status,
+            token_errors={"revoke": exc.message},
+        )
+    return RedirectResponse(f"/authority/departments?revoked={token_id}", status_code=303)
+
+
+# ---- 双公示 timeliness
+
+
+def _month_or_current(request: Request, month: str | None) -> Month:
+    return Month.parse(month) if month else Month.of(_today(request))
+
+
+@router.get("/authority/dual-publicity", response_class=HTMLResponse, **AUTHORITY)
+def dual_publicity_page(
+    request: Request, month: str | None = None, session: Session = db_session
+) -> Response:
+    """Audience: authority. The monthly 双公示 timeliness notice on screen, with its CSVs and
+    printable page."""
+    v = _visitor(request)
+    context: dict[str, Any] = {"section": "dual_publicity", "month_text": month or ""}
+    try:
+        parsed = _month_or_current(request, month)
+    except XinyongError as exc:
+        return render(
+            request,
+            v,
+            "authority/dual_publicity.html",
+            status_code=exc.status,
+            month_error=exc.message,
+            **context,
+        )
+    context.update(
+        month=parsed,
+        month_text=parsed.label,
+        previous=parsed.previous().label,
+        next=parsed.next().label,
+        files=file_names(parsed),
+    )
+    try:
+        report = dual_publicity(session, parsed, now=clock(request).now(), late_limit=LATE_ON_PAGE)
+    except UnknownCalendarYear as exc:
+        return render(
+            request,
+            v,
+            "authority/dual_publicity.html",
+            status_code=exc.status,
+            calendar_error=exc.message,
+            unknown_year=exc.year,
+            **context,
+        )
+    return render(
+        request, v, "authority/dual_publicity.html", report=report, percent=percent, **context
+    )
+
+
+def _download(body: str, filename: str, media_type: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/authority/dual-publicity/departments.csv", **AUTHORITY)
+def dual_publicity_departments_csv(
+    request: Request, month: str | None = None, session: Session = db_session
+) -> Response:
+    """Audience: authority. The notice's table per department, as CSV (UTF-8 with BOM)."""
+    parsed = _month_or_current(request, month)
+    report = dual_publicity(session, parsed, now=clock(request).now(), late_limit=0)
+    return _download(
+        "\ufeff" + departments_csv(report),
+        file_names(parsed)["departments"],
+        "text/csv; charset=utf-8",
+    )
+
+
+@router.get("/authority/dual-publicity/late.csv", **AUTHORITY)
+def dual_publicity_late_csv(
+    request: Request, month: str | None = None, session: Session = db_session
+) -> Response:
+    """Audience: authority. Every late record of the month, as CSV (UTF-8 with BOM)."""
+    parsed = _month_or_current(request, month)
+    report = dual_publicity(session, parsed, now=clock(request).now())
+    return _download(
+        "\ufeff" + late_csv(report), file_names(parsed)["late"], "text/csv; charset=utf-8"
+    )
+
+
+@router.get("/authority/dual-publicity/notice", response_class=HTMLResponse, **AUTHORITY)
+def dual_publicity_notice(
+    request: Request, month: str | None = None, session: Session = db_session
+) -> Response:
+    """Audience: authority. The printable notice (the page `xinyong report dual-publicity`
+    writes): self-contained, print CSS."""
+    parsed = _month_or_current(request, month)
+    report = dual_publicity(session, parsed, now=clock(request).now())
+    return HTMLResponse(notice_html(report), headers={"Cache-Control": "no-store"})

@@ -1,0 +1,282 @@
+"""Appeals (申诉, Measures art. 33: 信息主体对异议处理结果不服或有异议的，可向本级信用主管部门提出
+申诉；对申诉结果不服的，可以依法申请行政复议或者提起诉讼).
+
+    review ──(decide: dismissed | upheld)──► closed
+
+An appeal lies against an adverse outcome — an objection found unfounded (rejected), a repair
+refused — within ``appeal_filing_working_days`` working days of that decision, once per
+procedure. The credit authority decides within ``appeal_review_working_days``; whoever decided
+the objection may not decide its appeal (separation of duties). Every outcome names the route
+onward. Upheld on an objection, the objection is found wrong after all and goes to correction
+(with the wrongful-listing remedy); upheld on a repair, the repair procedure takes it up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.core.auth import Principal
+from xinyong.core.clock import local_date
+from xinyong.errors import Conflict, NotFound
+from xinyong.lists.service import Step
+from xinyong.models import (
+    Appeal,
+    AppealOutcome,
+    AppealState,
+    Objection,
+    ObjectionOutcome,
+    ObjectionState,
+    Repair,
+    Role,
+    Subject,
+)
+from xinyong.objections import service
+from xinyong.objections.schemas import AppealIn
+from xinyong.rights import documents, evidence
+from xinyong.rights.deadlines import due_on
+from xinyong.rights.steps import add_step, steps_of
+from xinyong.tasks.service import APPEAL_REVIEW, close_tasks, open_task
+
+PROCEDURE = "appeal"
+# Measures art. 33: 对申诉结果不服的，可以依法申请行政复议或者提起诉讼.
+ONWARD_ROUTE = "可依法申请行政复议或者提起行政诉讼"
+PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
+
+
+def get_appeal(session: Session, appeal_id: int, *, for_update: bool = False) -> Appeal:
+    query = select(Appeal).where(Appeal.id == appeal_id)
+    if for_update:
+        query = query.with_for_update()
+    row = session.execute(query).scalar_one_or_none()
+    if row is None:
+        raise NotFound("申诉不存在", "no such appeal", field="appeal_id", code="unknown_appeal")
+    return row
+
+
+def may_see(principal: Principal, appeal: Appeal) -> bool:
+    return principal.role is Role.authority or (
+        principal.role is Role.subject and principal.subject_id == appeal.subject_id
+    )
+
+
+def appeal_of(session: Session, subject_id: int, procedure: str, procedure_id: int):
+    return session.execute(
+        select(Appeal).where(
+            Appeal.subject_id == subject_id,
+            Appeal.procedure == procedure,
+            Appeal.procedure_id == procedure_id,
+        )
+    ).scalar_one_or_none()
+
+
+def _get_repair(session: Session, repair_id: int) -> Repair:
+    row = session.execute(
+        select(Repair).where(Repair.id == repair_id).with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound("信用修复申请不存在", "no such repair", field="id", code="unknown_repair")
+    return row
+
+
+def _not_appealable(state: str, outcome: str | None) -> Conflict:
+    return Conflict(
+        "只能对异议不成立的处理结果或不予修复的决定提出申诉",
+        "only an objection found unfounded (rejected) or a refused repair may be appealed",
+        field="id",
+        code="not_appealable",
+        state=state,
+        outcome=outcome,
+    )
+
+
+def _refuse_second(session: Session, subject_id: int, procedure: str, pid: int) -> None:
+    existing = appeal_of(session, subject_id, procedure, pid)
+    if existing is not None:
+        raise Conflict(
+            "已就该处理结果提出过申诉",
+            "this outcome has been appealed already",
+            field="id",
+            code="appeal_exists",
+            appeal_id=str(existing.id),
+        )
+
+
+def _decided_on(session: Session, subject_id: int, body: AppealIn) -> date:
+    """The day the outcome appealed against was decided. It must be the subject's own (else
+    404: another subject's procedure is never confirmed to exist), appealed once only, and an
+    adverse outcome."""
+    pid = int(body.id)
+    if body.procedure == "objection":
+        obj = service.get_objection(session, pid, for_update=True)
+        if obj.subject_id != subject_id:
+            raise NotFound(
+                "异议申请不存在", "no such objection", field="id", code="unknown_objection"
+            )
+        _refuse_second(session, subject_id, body.procedure, pid)
+        if obj.state is not ObjectionState.closed or obj.outcome is not ObjectionOutcome.rejected:
+            raise _not_appealable(obj.state.value, obj.outcome.value if obj.outcome else None)
+        return local_date(obj.closed_at)  # type: ignore[arg-type]
+    repair = _get_repair(session, pid)
+    if repair.subject_id != subject_id:
+        raise NotFound("信用修复申请不存在", "no such repair", field="id", code="unknown_repair")
+    _refuse_second(session, subject_id, body.procedure, pid)
+    from xinyong.repairs.service import is_appealable
+
+    if not is_appealable(session, repair):
+        raise _not_appealable(repair.state.value, None)
+    return local_date(repair.closed_at)  # type: ignore[arg-type]
+
+
+def file_appeal(session: Session, step: Step, subject_id: int, body: AppealIn) -> Appeal:
+    decided_on = _decided_on(session, subject_id, body)
+    pid = int(body.id)
+    deadline = service.appeal_deadline(session, step, decided_on)
+    if step.today > deadline:
+        raise Conflict(
+            f"申诉期限已于 {deadline} 届满",
+            f"the period to appeal ended on {deadline}",
+            field="id",
+            code="appeal_too_late",
+            decided_on=decided_on.isoformat(),
+            deadline=deadline.isoformat(),
+        )
+    appeal = Appeal(
+        subject_id=subject_id,
+        id=step.ctx.ids.next_id(),
+        procedure=body.procedure,
+        procedure_id=pid,
+        statement=body.statement,
+        filed_by=step.principal.actor,
+        filed_at=step.now,
+        state=AppealState.review,
+        due_on=due_on(session, step.today, step.ctx.settings.appeal_review_working_days),
+    )
+    session.add(appeal)
+    files = evidence.take(
+        session,
+        subject_id=subject_id,
+        files=[(int(e.file_id), e.kind) for e in body.evidence],
+        procedure=PROCEDURE,
+        procedure_id=appeal.id,
+    )
+    open_task(
+        session,
+        step,
+        subject_id=subject_id,
+        kind=APPEAL_REVIEW,
+        procedure=PROCEDURE,
+        procedure_id=appeal.id,
+        department_id=None,
+        title=f"处理申诉 {appeal.id}（{PROCEDURE_NAMES[body.procedure]} {pid}）",
+        due_on=appeal.due_on,
+    )
+    add_step(
+        session,
+        step,
+        subject_id=subject_id,
+        procedure=PROCEDURE,
+        procedure_id=appeal.id,
+        name="filed",
+        against=body.procedure,
+        against_id=str(pid),
+        evidence=[str(f.id) for f in files],
+        due_on=appeal.due_on.isoformat(),
+    )
+    if body.procedure == "objection":
+        add_step(
+            session,
+            step,
+            subject_id=subject_id,
+            procedure=service.PROCEDURE,
+            procedure_id=pid,
+            name="appealed",
+            appeal_id=str(appeal.id),
+        )
+    return appeal
+
+
+def _first_decider(session: Session, appeal: Appeal) -> tuple[str | None, Objection | Repair]:
+    if appeal.procedure == "objection":
+        obj = service.get_objection(session, appeal.procedure_id, for_update=True)
+        return obj.decided_by, obj
+    repair = _get_repair(session, appeal.procedure_id)
+    # The repair's last step is its refusal: who refused it.
+    steps = steps_of(session, repair.subject_id, repair.id)
+    return (steps[-1].actor if steps else None), repair
+
+
+def decide_appeal(
+    session: Session, step: Step, appeal_id: int, *, outcome: str, reason: str
+) -> Appeal:
+    appeal = get_appeal(session, appeal_id, for_update=True)
+    if appeal.state is not AppealState.review:
+        raise Conflict("该申诉已处理", "the appeal is decided already", code="already_decided")
+    first, decided = _first_decider(session, appeal)
+    if first == step.principal.actor:
+        # An appeal is heard by someone other than who made the decision appealed against.
+        raise Conflict(
+            "作出原处理决定的人员不能处理对该决定的申诉",
+            "whoever decided the outcome appealed against may not decide the appeal",
+            code="same_reviewer",
+        )
+    upheld = outcome == AppealOutcome.upheld.value
+    if upheld and isinstance(decided, Objection):
+        # Reopened for correction, it may not stand beside a newer objection on its target.
+        other = service.open_objection(
+            session, decided.subject_id, decided.target_type, decided.target_id
+        )
+        if other is not None:
+            raise service.objection_open(other)
+    appeal.state = AppealState.closed
+    appeal.outcome = AppealOutcome(outcome)
+    appeal.decision_reason = reason
+    appeal.decided_by = step.principal.actor
+    appeal.decided_at = step.now
+    appeal.onward_route = ONWARD_ROUTE
+    close_tasks(session, step, subject_id=appeal.subject_id, procedure_id=appeal.id)
+    add_step(
+        session,
+        step,
+        subject_id=appeal.subject_id,
+        procedure=PROCEDURE,
+        procedure_id=appeal.id,
+        name=outcome,
+        reason=reason,
+        onward_route=ONWARD_ROUTE,
+    )
+    subject = session.get_one(Subject, appeal.subject_id)
+    what = PROCEDURE_NAMES[appeal.procedure]
+    result = (
+        f"申诉成立，原{what}处理结果予以纠正。" if upheld else f"申诉不成立，维持原{what}处理结果。"
+    )
+    documents.issue(
+        session,
+        step,
+        subject_id=appeal.subject_id,
+        kind="appeal_decision",
+        title=f"申诉处理决定书（申诉 {appeal.id}）",
+        body=(
+            f"{subject.name}：\n"
+            f"你（单位）于 {local_date(appeal.filed_at).isoformat()} "
+            f"对{what} {appeal.procedure_id} 的处理结果提出的申诉，经审查：{reason}\n"
+            f"决定：{result}\n"
+            f"对本申诉处理结果不服的，{ONWARD_ROUTE}（《江苏省公共信用信息管理办法》第三十三条）。"
+        ),
+        procedure=PROCEDURE,
+        procedure_id=appeal.id,
+    )
+    if not upheld:
+        return appeal
+    if isinstance(decided, Objection):
+        decided.decision_reason = reason
+        decided.decided_by = step.principal.actor
+        decided.decided_at = step.now
+        service.uphold(session, step, decided, reason=reason, appeal_id=appeal.id)
+    else:
+        # The repair procedure owns what an upheld appeal does to a repair.
+        from xinyong.repairs.service import appeal_upheld
+
+        appeal_upheld(session, step, decided, reason)
+    return appeal

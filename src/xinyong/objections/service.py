@@ -1,0 +1,884 @@
+"""Objections (异议, Measures art. 31–32) against a record or a list entry of the subject.
+
+    review ──(refer)──► verification ──(provider verifies)──► review
+    review ──(decide: rejected)──► closed            the mark goes, the information stays
+    review ──(decide: upheld)──► correction ──(revoke | correct)──► closed
+
+Deadlines (working days, rights/deadlines.py): the platform reviews within 10 from filing, the
+provider verifies within 5 from referral, a record found wrong is corrected within 3 from the
+finding (art. 32). Each open step is a task on the queue of whoever must act. While the
+objection is open the target is marked but stays published and in force (art. 32: 异议信息处理
+期间，应打上标识，但不影响其公示与应用; 003 联合奖惩 §（二十四）: 信息核实期间不停止执行联合惩戒
+措施). A subject found wrongly listed leaves the list at once, at the finding, and is given a
+written apology and clarification (003 联合奖惩 §（二十四））. Every step is a procedure step the
+subject is shown, and an audit entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from xinyong.core.auth import Principal
+from xinyong.core.clock import local_date
+from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from xinyong.lists.service import Step, get_entry, is_in_force, leave_list
+from xinyong.lists.service import steps_of as steps_of_entry
+from xinyong.models import (
+    LIVE_STATES,
+    CatalogItem,
+    CreditList,
+    Department,
+    EntryState,
+    ExitReason,
+    ListEntry,
+    ListKind,
+    Objection,
+    ObjectionGround,
+    ObjectionOutcome,
+    ObjectionState,
+    Record,
+    Role,
+    Standing,
+    Subject,
+    TargetType,
+    Task,
+)
+from xinyong.objections.schemas import CorrectionIn, ObjectionIn
+from xinyong.records.service import Collector
+from xinyong.records.standing import change_standing, get_record, live_entries_based_on
+from xinyong.rights import documents, evidence
+from xinyong.rights.deadlines import (
+    OBJECTION_CORRECT_WORKING_DAYS,
+    OBJECTION_REVIEW_WORKING_DAYS,
+    OBJECTION_VERIFY_WORKING_DAYS,
+    due_on,
+)
+from xinyong.rights.steps import add_step
+from xinyong.subjects.rules import effective_standing
+from xinyong.tasks.service import (
+    OBJECTION_CORRECTION,
+    OBJECTION_REVIEW,
+    OBJECTION_VERIFICATION,
+    close_tasks,
+    open_task,
+)
+
+PROCEDURE = "objection"
+GROUNDS = {
+    ObjectionGround.wrong_or_incomplete: "信息与事实不符，存在记载错误或者遗漏",
+    ObjectionGround.forbidden_data: "归集了禁止归集的信息",
+    ObjectionGround.past_validity: "失信信息超期限使用",
+}
+# A record in one of these standings left the archive's use through a procedure already.
+CLOSED_STANDINGS = (Standing.corrected, Standing.revoked, Standing.repaired)
+CORRECTION_MARK = "#更正"
+
+
+def get_objection(session: Session, objection_id: int, *, for_update: bool = False) -> Objection:
+    query = select(Objection).where(Objection.id == objection_id)
+    if for_update:
+        query = query.with_for_update()
+    row = session.execute(query).scalar_one_or_none()
+    if row is None:
+        raise NotFound(
+            "异议申请不存在", "no such objection", field="objection_id", code="unknown_objection"
+        )
+    return row
+
+
+def may_see(session: Session, principal: Principal, obj: Objection) -> bool:
+    """The subject itself, the authority, and a department that has (or had) a step of it."""
+    if principal.role is Role.authority:
+        return True
+    if principal.role is Role.subject:
+        return principal.subject_id == obj.subject_id
+    if principal.role is Role.provider:
+        return (
+            session.execute(
+                select(Task.id).where(
+                    Task.subject_id == obj.subject_id,
+                    Task.procedure_id == obj.id,
+                    Task.department_id == principal.department_id,
+                )
+            ).first()
+            is not None
+        )
+    return False
+
+
+def find_objections(
+    session: Session,
+    principal: Principal,
+    *,
+    state: str | None,
+    subject_id: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Objection], int]:
+    query = select(Objection)
+    if principal.role is Role.subject:
+        query = query.where(Objection.subject_id == principal.subject_id)
+    elif principal.role is Role.provider:
+        query = query.where(
+            Objection.id.in_(
+                select(Task.procedure_id).where(
+                    Task.procedure == PROCEDURE, Task.department_id == principal.department_id
+                )
+            )
+        )
+    if subject_id is not None:
+        query = query.where(Objection.subject_id == subject_id)
+    if state is not None:
+        query = query.where(Objection.state == ObjectionState(state))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.order_by(Objection.filed_at.desc(), Objection.id.desc()).limit(limit).offset(offset)
+    ).scalars()
+    return list(rows), total
+
+
+# --- filing -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    type: TargetType
+    id: int
+
+
+def _not_yours(field: str) -> Forbidden:
+    return Forbidden(
+        "该信息不属于该主体，只能对本主体的信息提出异议",
+        "the information is not the subject's: a subject objects to its own only",
+        field=field,
+        code="not_your_subject",
+    )
+
+
+def _record_target(
+    session: Session, subject_id: int, record_id: int, ground: ObjectionGround, today: date
+) -> Target:
+    record = session.execute(
+        select(Record)
+        .where(Record.subject_id == subject_id, Record.id == record_id)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if record is None:
+        # Not among the subject's records: whether it is another's or no record at all is not
+        # told (and finding out would mean a search of every subject's records by id).
+        raise _not_yours("target.record")
+    standing = effective_standing(record.standing, record.expires_on, today)
+    if standing in CLOSED_STANDINGS:
+        raise Conflict(
+            f"该记录已{'更正' if standing is Standing.corrected else '撤销或修复'}，不能再提出异议",
+            f"the record is {standing.value} already",
+            field="target.record",
+            code="target_not_active",
+            standing=standing.value,
+        )
+    if standing is Standing.expired and ground is not ObjectionGround.past_validity:
+        # Expired, it is no longer published nor used (Measures art. 30): only its use past
+        # validity (art. 31 (三)) can still be objected to.
+        raise Conflict(
+            "该记录已过有效期，只能以“超期限使用”为由提出异议",
+            "the record has expired: only ground past_validity applies",
+            field="ground",
+            code="target_expired",
+            expires_on=record.expires_on.isoformat() if record.expires_on else None,
+        )
+    return Target(TargetType.record, record.id)
+
+
+def _entry_target(
+    session: Session, subject_id: int, entry_id: int, ground: ObjectionGround, today: date
+) -> Target:
+    try:
+        entry = get_entry(session, entry_id, for_update=True)
+    except NotFound as exc:
+        exc.field = "target.list_entry"
+        raise
+    if entry.subject_id != subject_id:
+        raise _not_yours("target.list_entry")
+    expired = (entry.state == EntryState.exited and entry.exit_reason is ExitReason.expiry) or (
+        entry.state == EntryState.listed and not is_in_force(entry, today)
+    )
+    if expired:
+        if ground is not ObjectionGround.past_validity:
+            raise Conflict(
+                "该名单条目已届满，只能以“超期限使用”为由提出异议",
+                "the entry's period has ended: only ground past_validity applies",
+                field="ground",
+                code="target_expired",
+                listed_until=entry.listed_until.isoformat() if entry.listed_until else None,
+            )
+    elif entry.state not in LIVE_STATES:
+        raise Conflict(
+            "该名单条目已撤销、退出或修复，不能再提出异议",
+            "the entry was withdrawn or has left its list",
+            field="target.list_entry",
+            code="target_not_active",
+            state=entry.state.value,
+            exit_reason=entry.exit_reason.value if entry.exit_reason else None,
+        )
+    return Target(TargetType.list_entry, entry.id)
+
+
+def open_objection(
+    session: Session, subject_id: int, target_type: TargetType, target_id: int
+) -> int | None:
+    """The open objection against a target, if any (at most one: uq_objections_open)."""
+    return session.execute(
+        select(Objection.id).where(
+            Objection.subject_id == subject_id,
+            Objection.target_type == target_type,
+            Objection.target_id == target_id,
+            Objection.state != ObjectionState.closed,
+        )
+    ).scalar_one_or_none()
+
+
+def objection_open(objection_id: int | None) -> Conflict:
+    return Conflict(
+        "该信息已有未办结的异议申请",
+        "an objection against this information is open already",
+        field="target",
+        code="objection_open",
+        objection_id=str(objection_id) if objection_id else None,
+    )
+
+
+def file_objection(session: Session, step: Step, subject_id: int, body: ObjectionIn) -> Objection:
+    """Measures art. 31: the subject (or its authorised agent) objects, with evidence."""
+    if body.agent_name and not any(e.kind == "authorisation" for e in body.evidence):
+        raise InvalidRequest(
+            "代理人提出异议须提交信息主体的授权委托书（证明材料类型 authorisation）",
+            "an agent must submit the subject's letter of authorisation (evidence of kind "
+            "authorisation)",
+            field="evidence",
+            code="missing_authorisation",
+        )
+    ground = ObjectionGround(body.ground)
+    today = step.today
+    if body.target.record is not None:
+        target = _record_target(session, subject_id, int(body.target.record), ground, today)
+    else:
+        target = _entry_target(session, subject_id, int(body.target.list_entry), ground, today)  # type: ignore[arg-type]
+    existing = open_objection(session, subject_id, target.type, target.id)
+    if existing is not None:
+        raise objection_open(existing)
+    obj = Objection(
+        subject_id=subject_id,
+        id=step.ctx.ids.next_id(),
+        target_type=target.type,
+        target_id=target.id,
+        ground=ground,
+        statement=body.statement,
+        filed_by=step.principal.actor,
+        agent_name=body.agent_name,
+        filed_at=step.now,
+        state=ObjectionState.review,
+        review_due_on=due_on(session, today, OBJECTION_REVIEW_WORKING_DAYS),
+    )
+    try:
+        # The partial unique index uq_objections_open settles a race the check above lost.
+        with session.begin_nested():
+            session.add(obj)
+            session.flush()
+    except IntegrityError:
+        raise objection_open(open_objection(session, subject_id, target.type, target.id)) from None
+    files = evidence.take(
+        session,
+        subject_id=subject_id,
+        files=[(int(e.file_id), e.kind) for e in body.evidence],
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+    )
+    open_task(
+        session,
+        step,
+        subject_id=subject_id,
+        kind=OBJECTION_REVIEW,
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+        department_id=None,
+        title=f"审核异议申请 {obj.id}（{GROUNDS[ground]}）",
+        due_on=obj.review_due_on,
+    )
+    add_step(
+        session,
+        step,
+        subject_id=subject_id,
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+        name="filed",
+        target_type=target.type.value,
+        target_id=str(target.id),
+        ground=ground.value,
+        agent_name=body.agent_name,
+        evidence=[str(f.id) for f in files],
+        review_due_on=obj.review_due_on.isoformat(),
+        # What the subject is told: the mark, and that publication and measures go on.
+        marked=True,
+        still_in_force=True,
+    )
+    return obj
+
+
+# --- review and verification --------------------------------------------------------------------
+
+
+def _require_state(obj: Objection, *states: ObjectionState, code: str = "invalid_state") -> None:
+    if obj.state not in states:
+        raise Conflict(
+            f"异议申请当前状态为“{obj.state.value}”，不能办理此步骤",
+            f"the objection is in state {obj.state.value}",
+            code=code,
+            state=obj.state.value,
+        )
+
+
+def verifying_department(session: Session, obj: Objection) -> int:
+    """Who verifies (art. 32 信息提供单位): the record's provider, or the entry's identifying
+    department (谁认定、谁负责, 003 联合奖惩 §（五））."""
+    if obj.target_type is TargetType.record:
+        return session.execute(
+            select(Record.provider_id).where(
+                Record.subject_id == obj.subject_id, Record.id == obj.target_id
+            )
+        ).scalar_one()
+    return session.execute(
+        select(ListEntry.department_id).where(
+            ListEntry.subject_id == obj.subject_id, ListEntry.id == obj.target_id
+        )
+    ).scalar_one()
+
+
+def refer(session: Session, step: Step, objection_id: int) -> Objection:
+    """Measures art. 32: 异议信息需提交信息提供单位核实的 — to the provider, 5 working days."""
+    obj = get_objection(session, objection_id, for_update=True)
+    _require_state(obj, ObjectionState.review)
+    dept = session.get_one(Department, verifying_department(session, obj))
+    obj.state = ObjectionState.verification
+    obj.referred_at = step.now
+    obj.verify_due_on = due_on(session, step.today, OBJECTION_VERIFY_WORKING_DAYS)
+    open_task(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        kind=OBJECTION_VERIFICATION,
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+        department_id=dept.id,
+        title=f"核实异议信息 {obj.id}",
+        due_on=obj.verify_due_on,
+    )
+    add_step(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+        name="referred",
+        department=dept.name,
+        verify_due_on=obj.verify_due_on.isoformat(),
+    )
+    return obj
+
+
+def verify(
+    session: Session, step: Step, objection_id: int, *, found_wrong: bool, opinion: str
+) -> Objection:
+    """The provider's finding goes back to the platform, which decides (art. 32)."""
+    obj = get_objection(session, objection_id, for_update=True)
+    dept_id = verifying_department(session, obj)
+    p = step.principal
+    if p.role is not Role.provider or p.department_id != dept_id:
+        raise Forbidden(
+            "只有信息提供单位（认定单位）可以核实该异议",
+            "only the department that provided the information verifies it",
+            code="not_verifying_department",
+        )
+    _require_state(obj, ObjectionState.verification)
+    obj.verification = {
+        "found_wrong": found_wrong,
+        "opinion": opinion,
+        "by": p.actor,
+        "at": step.now.isoformat(),
+    }
+    obj.state = ObjectionState.review
+    close_tasks(
+        session, step, subject_id=obj.subject_id, procedure_id=obj.id, kind=OBJECTION_VERIFICATION
+    )
+    add_step(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+        name="verified",
+        found_wrong=found_wrong,
+        opinion=opinion,
+    )
+    return obj
+
+
+# --- the decision -------------------------------------------------------------------------------
+
+
+def _describe_target(session: Session, obj: Objection) -> str:
+    if obj.target_type is TargetType.record:
+        name = session.execute(
+            select(CatalogItem.name)
+            .join(Record, Record.catalog_item_id == CatalogItem.id)
+            .where(Record.subject_id == obj.subject_id, Record.id == obj.target_id)
+        ).scalar_one()
+        return f"信用记录 {obj.target_id}（{name}）"
+    entry = get_entry(session, obj.target_id)
+    lst = session.get_one(CreditList, entry.list_id)
+    return f"名单条目 {obj.target_id}（{lst.spec['name']}）"
+
+
+def decide(
+    session: Session, step: Step, objection_id: int, *, outcome: str, reason: str
+) -> Objection:
+    """The platform's review ends (art. 32): found right, the mark goes and the information
+    stays; found wrong, to correction within 3 working days — and a wrongful listing ends now."""
+    obj = get_objection(session, objection_id, for_update=True)
+    if obj.state is ObjectionState.verification:
+        raise Conflict(
+            f"异议信息正在由信息提供单位核实（至 {obj.verify_due_on}），核实后再作决定",
+            f"the provider is verifying (due {obj.verify_due_on}); decide after its finding",
+            code="verification_pending",
+            verify_due_on=obj.verify_due_on.isoformat() if obj.verify_due_on else None,
+        )
+    _require_state(obj, ObjectionState.review, code="already_decided")
+    obj.decision_reason = reason
+    obj.decided_by = step.principal.actor
+    obj.decided_at = step.now
+    close_tasks(
+        session, step, subject_id=obj.subject_id, procedure_id=obj.id, kind=OBJECTION_REVIEW
+    )
+    if outcome == ObjectionOutcome.rejected.value:
+        _reject(session, step, obj)
+    else:
+        uphold(session, step, obj, reason=reason)
+    return obj
+
+
+def appeal_deadline(session: Session, step: Step, decided_on: date) -> date:
+    """The last day to appeal to the credit authority (art. 33; the period is a setting)."""
+    return due_on(session, decided_on, step.ctx.settings.appeal_filing_working_days)
+
+
+def _reject(session: Session, step: Step, obj: Objection) -> None:
+    obj.outcome = ObjectionOutcome.rejected
+    obj.state = ObjectionState.closed
+    obj.closed_at = step.now
+    appeal_by = appeal_deadline(session, step, step.today)
+    add_step(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+        name="rejected",
+        reason=obj.decision_reason,
+        mark_removed=True,
+        appeal_by=appeal_by.isoformat(),
+    )
+    subject = session.get_one(Subject, obj.subject_id)
+    days = step.ctx.settings.appeal_filing_working_days
+    documents.issue(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        kind="objection_decision",
+        title=f"异议处理决定书（异议 {obj.id}）",
+        body=(
+            f"{subject.name}：\n"
+            f"你（单位）于 {local_date(obj.filed_at).isoformat()} "
+            f"对{_describe_target(session, obj)}提出的异议申请（理由：{GROUNDS[obj.ground]}），"
+            f"经审核：{obj.decision_reason}\n"
+            "决定：异议不成立，维持原信息，去除异议标识（《江苏省公共信用信息管理办法》第三十二条）。\n"
+            f"如对本处理结果不服，可自本决定作出之日起 {days} 个工作日内（至 {appeal_by}）"
+            "向信用主管部门提出申诉（同办法第三十三条）。"
+        ),
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+    )
+
+
+def uphold(
+    session: Session, step: Step, obj: Objection, *, reason: str, appeal_id: int | None = None
+) -> None:
+    """Found wrong — by the platform's review, or by the credit authority on appeal: the
+    record is to be corrected or revoked within 3 working days (art. 32), and any listing that
+    rests on the wrong information ends at once (003 联合奖惩 §（二十四））."""
+    obj.outcome = ObjectionOutcome.upheld
+    obj.state = ObjectionState.correction
+    obj.closed_at = None
+    obj.correction_due_on = due_on(session, step.today, OBJECTION_CORRECT_WORKING_DAYS)
+    open_task(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        kind=OBJECTION_CORRECTION,
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+        department_id=None,
+        title=f"更正或撤销异议信息 {obj.id}",
+        due_on=obj.correction_due_on,
+    )
+    add_step(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+        name="upheld",
+        reason=reason,
+        correction_due_on=obj.correction_due_on.isoformat(),
+        appeal_id=str(appeal_id) if appeal_id is not None else None,
+    )
+    _end_wrongful_listings(session, step, obj, reason)
+
+
+def _end_wrongful_listings(session: Session, step: Step, obj: Objection, reason: str) -> None:
+    """003 联合奖惩 §（二十四）: 因工作失误导致 … 被误列入“黑名单”的 … 及时更正 … 书面道歉并
+    进行澄清，恢复其名誉; 被误列入“红名单”的 … 收回其受到联合激励获得的权益. The entries
+    revoked here are the target entry, or the live entries resting on the target record."""
+    if obj.target_type is TargetType.list_entry:
+        entries = [get_entry(session, obj.target_id, for_update=True)]
+    else:
+        entries = live_entries_based_on(session, obj.subject_id, obj.target_id)
+    revoked: list[tuple[ListEntry, EntryState]] = []
+    for entry in entries:
+        if entry.state not in LIVE_STATES:
+            continue
+        before = entry.state
+        leave_list(
+            session,
+            step,
+            entry,
+            ExitReason.revocation,
+            explanation=f"异议 {obj.id} 经核实成立：{reason}",
+        )
+        revoked.append((entry, before))
+    if not revoked:
+        return
+    related = _revoke_related_person_records(session, step, obj, [e for e, _ in revoked], reason)
+    add_step(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+        name="listing_revoked",
+        related_person_records=related,
+        entries=[
+            {
+                "entry_id": str(e.id),
+                "list": e.list_code,
+                "kind": e.kind.value,
+                "state": e.state.value,
+                "benefits_recall": e.benefits_recall,
+            }
+            for e, _ in revoked
+        ],
+    )
+    _issue_apology(session, step, obj, reason, revoked)
+
+
+def _revoke_related_person_records(
+    session: Session, step: Step, obj: Objection, entries: list[ListEntry], reason: str
+) -> list[str]:
+    """A wrongful black listing also wrote the failure into the archives of the organisation's
+    legal representative, principal and responsible persons (Measures art. 29;
+    lists/service._record_related_persons): those records fall with it."""
+    revoked: list[str] = []
+    for entry in entries:
+        batches = [
+            int(s.detail["batch_id"])
+            for s in steps_of_entry(session, entry)
+            if s.step == "related_persons_recorded" and "batch_id" in s.detail
+        ]
+        if not batches:
+            continue
+        records = session.execute(
+            select(Record)
+            .where(Record.batch_id.in_(batches), Record.standing == Standing.active)
+            .with_for_update()
+        ).scalars()
+        for record in records:
+            change_standing(
+                session,
+                step,
+                record,
+                Standing.revoked,
+                procedure=PROCEDURE,
+                reason=f"名单条目 {entry.id} 经异议核实撤销：{reason}",
+                detail={"objection_id": str(obj.id), "entry_id": str(entry.id)},
+            )
+            revoked.append(str(record.id))
+    return revoked
+
+
+def _issue_apology(
+    session: Session,
+    step: Step,
+    obj: Objection,
+    reason: str,
+    revoked: list[tuple[ListEntry, EntryState]],
+) -> None:
+    """书面道歉并进行澄清 for an adverse listing (black, watch); for a red listing alone the
+    seed asks no apology, so the subject gets a clarification that names the recall."""
+    subject = session.get_one(Subject, obj.subject_id)
+    adverse = any(e.kind is not ListKind.red for e, _ in revoked)
+    lines = []
+    for entry, before in revoked:
+        lst = session.get_one(CreditList, entry.list_id)
+        dept = session.get_one(Department, entry.department_id)
+        if before == EntryState.listed and entry.confirmed_at is not None:
+            since = f"自 {local_date(entry.confirmed_at).isoformat()} 起被列入"
+        else:
+            since = f"自 {local_date(entry.created_at).isoformat()} 起被拟列入"
+        line = (
+            f"· “{lst.spec['name']}”名单条目 {entry.id}"
+            f"（认定单位：{dept.name}，认定事由：{entry.reason}）：{since}，"
+            f"已于 {step.today.isoformat()} 撤销，相关联合奖惩措施即时停止。"
+        )
+        if entry.kind is ListKind.red:
+            line += "因误列入红名单而获得的激励权益，将依法予以收回。"
+        lines.append(line)
+    record_note = (
+        f"所涉信用信息将于 {obj.correction_due_on} 前予以更正或撤销，"
+        "更正结果在原发布和提供范围内公示（《江苏省公共信用信息管理办法》第三十二条）。"
+    )
+    if adverse:
+        kind, title = "apology", f"致歉及澄清函（异议 {obj.id}）"
+        opening = (
+            f"{subject.name}：\n经核实，你（单位）提出的异议成立：{reason}\n"
+            "因我们的工作失误，你（单位）被错误列入以下名单，特此书面致歉并予以澄清，恢复你（单位）"
+            "的名誉（《关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》"
+            "第（二十四）项）："
+        )
+    else:
+        kind, title = "clarification", f"澄清说明（异议 {obj.id}）"
+        opening = (
+            f"{subject.name}：\n经核实，你（单位）提出的异议成立：{reason}\n以下名单条目系错误认定，"
+            "予以撤销并澄清："
+        )
+    documents.issue(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        kind=kind,
+        title=title,
+        body="\n".join([opening, *lines, record_note]),
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+    )
+
+
+# --- the correction -----------------------------------------------------------------------------
+
+
+def _correction_record(session: Session, obj: Objection, body: CorrectionIn) -> Record:
+    given = int(body.record_id) if body.record_id is not None else None
+    if obj.target_type is TargetType.record:
+        if given is not None and given != obj.target_id:
+            raise InvalidRequest(
+                "只能更正或撤销异议所指的记录",
+                "only the record objected to may be corrected or revoked",
+                field="record_id",
+                code="invalid_record",
+            )
+        return get_record(session, obj.subject_id, obj.target_id, for_update=True)
+    if given is None:
+        raise InvalidRequest(
+            "对名单条目的异议，须指明要更正或撤销的认定依据记录",
+            "name the basis record of the entry to correct or revoke",
+            field="record_id",
+            code="missing_record",
+        )
+    entry = get_entry(session, obj.target_id)
+    if str(given) not in {str(r) for r in entry.basis_records}:
+        raise InvalidRequest(
+            "该记录不是此名单条目的认定依据",
+            "the record is not a basis of the entry",
+            field="record_id",
+            code="invalid_record",
+            basis_records=[str(r) for r in entry.basis_records],
+        )
+    return get_record(session, obj.subject_id, given, for_update=True)
+
+
+def _collect_correction(session: Session, step: Step, record: Record, fields: dict) -> int:
+    """The corrected record: a new record of the same item, subject, provider, severity,
+    determination day and channel — so it is published wherever the original was (art. 32) —
+    collected like any other, with the corrected fields merged over the original's."""
+    subject = session.get_one(Subject, record.subject_id)
+    provider = session.get_one(Department, record.provider_id)
+    cipher = step.ctx.cipher
+    key = (
+        {"credit_code": subject.credit_code}
+        if subject.credit_code
+        else {"id_number": cipher.decrypt(subject.id_cipher)}  # type: ignore[arg-type]
+    )
+    original = dict(record.fields)
+    # The stored values of ID-number fields are masked; the collector wants them whole.
+    original.update({k: cipher.decrypt(v) for k, v in (record.protected or {}).items()})
+    base = record.source_id.split(CORRECTION_MARK)[0]
+    siblings = session.execute(
+        select(Record.source_id).where(
+            Record.subject_id == record.subject_id,
+            Record.provider_id == record.provider_id,
+            Record.item_code == record.item_code,
+        )
+    ).scalars()
+    n = 1 + sum(1 for s in siblings if s.startswith(base + CORRECTION_MARK))
+    raw = {
+        "item": record.item_code,
+        "source_id": f"{base}{CORRECTION_MARK}{n}",
+        "subject": {**key, "name": subject.name},
+        "fields": {**original, **fields},
+        "severity": record.severity.value if record.severity else None,
+        "determined_on": record.determined_on.isoformat() if record.determined_on else None,
+    }
+    collector = Collector(
+        session,
+        step.ctx,
+        provider=provider,
+        channel=record.channel,
+        via="procedure",
+        actor=step.principal.actor,
+        now=step.now,
+    )
+    collector.feed([(0, raw)])
+    answer = collector.finish()
+    if answer["rejected"]:
+        first = answer["rejected"][0]["errors"][0]
+        raise InvalidRequest(
+            f"更正后的信息无效：{first['message']}",
+            f"the corrected record is invalid: {first['message_en']}",
+            field=first["field"],
+            code=first["code"],
+        )
+    return session.execute(
+        select(Record.id).where(
+            Record.subject_id == record.subject_id, Record.batch_id == collector.batch_id
+        )
+    ).scalar_one()
+
+
+def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn) -> Objection:
+    """Measures art. 32: 确实有误的 … 在3个工作日内进行修正，更正发布，并在原发布和提供范围内予以
+    公示. The original is never edited (art. 36): it becomes corrected (or revoked) by a
+    revision, which goes on the feed with the new record's id."""
+    obj = get_objection(session, objection_id, for_update=True)
+    _require_state(obj, ObjectionState.correction)
+    if body.action == "correct" and not body.fields:
+        raise InvalidRequest(
+            "更正须给出更正后的字段值",
+            "give the corrected fields",
+            field="fields",
+            code="missing_fields",
+        )
+    if body.action == "revoke" and body.fields:
+        raise InvalidRequest(
+            "撤销不带字段值", "a revocation takes no fields", field="fields", code="invalid_request"
+        )
+    record = _correction_record(session, obj, body)
+    reason = f"异议 {obj.id} 经核实成立：{obj.decision_reason}"
+    new_id: int | None = None
+    if record.standing is Standing.expired:
+        # Used past its validity (art. 31 (三)): the record itself stands as history and is
+        # published and used no more (art. 30); the entries resting on it were revoked at the
+        # decision. There is nothing to correct, and revoking it would rewrite its history.
+        if body.action == "correct":
+            raise Conflict(
+                "该记录已过有效期，不再公示和使用，无需更正",
+                "the record has expired: it is no longer published or used",
+                field="action",
+                code="target_expired",
+            )
+    elif body.action == "revoke":
+        change_standing(
+            session,
+            step,
+            record,
+            Standing.revoked,
+            procedure=PROCEDURE,
+            reason=reason,
+            detail={"objection_id": str(obj.id)},
+        )
+    else:
+        new_id = _collect_correction(session, step, record, body.fields or {})
+        change_standing(
+            session,
+            step,
+            record,
+            Standing.corrected,
+            procedure=PROCEDURE,
+            reason=reason,
+            detail={"objection_id": str(obj.id), "new_record_id": str(new_id)},
+        )
+    obj.correction = {
+        "action": body.action,
+        "record_id": str(record.id),
+        "new_record_id": str(new_id) if new_id is not None else None,
+        "fields": sorted((body.fields or {}).keys()),
+        "by": step.principal.actor,
+    }
+    obj.corrected_at = step.now
+    obj.state = ObjectionState.closed
+    obj.closed_at = step.now
+    close_tasks(session, step, subject_id=obj.subject_id, procedure_id=obj.id)
+    add_step(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+        name=(
+            "expiry_confirmed"
+            if record.standing is Standing.expired
+            else "corrected"
+            if body.action == "correct"
+            else "revoked"
+        ),
+        record_id=str(record.id),
+        new_record_id=str(new_id) if new_id is not None else None,
+        late=step.today > obj.correction_due_on,  # type: ignore[operator]
+    )
+    subject = session.get_one(Subject, obj.subject_id)
+    done = (
+        f"原记录 {record.id} 已过有效期，不再公示和使用；据其实施的名单和措施已撤销。"
+        if record.standing is Standing.expired
+        else f"原记录 {record.id} 已撤销，不再公示和使用。"
+        if new_id is None
+        else f"原记录 {record.id} 已更正，更正后的记录为 {new_id}，"
+        "在原发布和提供范围内公示，原记录不再公示和使用。"
+    )
+    documents.issue(
+        session,
+        step,
+        subject_id=obj.subject_id,
+        kind="objection_decision",
+        title=f"异议处理决定书（异议 {obj.id}）",
+        body=(
+            f"{subject.name}：\n"
+            f"你（单位）于 {local_date(obj.filed_at).isoformat()} "
+            f"对{_describe_target(session, obj)}提出的异议申请（理由：{GROUNDS[obj.ground]}），"
+            f"经核实成立：{obj.decision_reason}\n"
+            f"决定：{done}（《江苏省公共信用信息管理办法》第三十二条）\n"
+            "如对更正后的信息仍有异议，可就更正后的信息另行提出异议。"
+        ),
+        procedure=PROCEDURE,
+        procedure_id=obj.id,
+    )
+    return obj
