@@ -100,7 +100,7 @@ def serve(
         int, typer.Option(help="load this many demo subjects into an empty database")
     ] = 0,
 ) -> None:
-    """Serve the API (and, later, the pages), after bringing the schema up to date."""
+    """Serve the API and the pages, after bringing the schema up to date."""
     import uvicorn
 
     from xinyong.app import create_app
