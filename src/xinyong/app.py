@@ -124,6 +124,8 @@ def create_app(
     async def _xinyong_error(request: Request, exc: XinyongError) -> Response:
         if not _is_api(request):
             if isinstance(exc, LoginRequired):
+                if request.method != "GET":  # a form sent after the session ended: no way back
+                    return RedirectResponse("/login", status_code=303)
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
             return error_page(request, exc.status, exc.message)
