@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from xinyong.catalog.schemas import CatalogIn
 from xinyong.core.clock import Clock, local_date
 from xinyong.db import Database
-from xinyong.models import Channel, Role
+from xinyong.models import Channel, Department, Role
 from xinyong.settings import Settings
 
 app = typer.Typer(
@@ -44,6 +47,7 @@ app.add_typer(validity_app, name="validity")
 report_app = typer.Typer(help="Reports and notices (通报)", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
+T = TypeVar("T")
 console = Console()
 ACTOR = f"cli:{os.environ.get('USER', 'operator')}"
 
@@ -62,6 +66,47 @@ def _database(settings: Settings | None = None) -> Database:
     db = Database(settings or Settings())
     db.ids  # noqa: B018 — register the id node before any transaction (db.py)
     return db
+
+
+@contextmanager
+def _exit_on_refusal(*, with_field: bool = False) -> Iterator[None]:
+    """A refusal of the service is printed — its code, the field if asked, the message in
+    Chinese and English — and the command exits 1."""
+    from xinyong.errors import XinyongError
+
+    try:
+        yield
+    except XinyongError as exc:
+        where = f"{exc.field}: " if with_field else ""
+        console.print(f"[red]{exc.code}[/red] {where}{exc.message} ({exc.message_en})")
+        raise typer.Exit(code=1) from None
+
+
+def _read_json(validate: Callable[[bytes], T], path: Path) -> T:
+    """The file as ``validate`` reads it; else each problem printed with where it is, and the
+    command exits 1."""
+    from pydantic import ValidationError
+
+    try:
+        return validate(path.read_bytes())
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]) or "file"
+            console.print(f"[red]invalid_request[/red] {where}: {error['msg']}")
+        raise typer.Exit(code=1) from None
+
+
+def _department_and_subject(
+    session: Session, db: Database, department: str | None, subject: str | None
+) -> tuple[Department | None, int | None]:
+    """The department (by code) and the subject (by credit code or ID number) an account or a
+    token is for, each if named."""
+    from xinyong.departments.service import get_department
+    from xinyong.subjects.service import find_subject
+
+    dept = get_department(session, department) if department else None
+    subject_id = find_subject(session, subject, cipher=db.cipher).id if subject else None
+    return dept, subject_id
 
 
 def upgrade_database(settings: Settings) -> None:
@@ -266,13 +311,11 @@ def token_create(
     ] = None,
 ) -> None:
     """Issue a token. It is printed once; only its hash is kept."""
-    from xinyong.departments.service import create_token, get_department
-    from xinyong.subjects.service import find_subject
+    from xinyong.departments.service import create_token
 
     db = _database()
     with db.transaction() as session:
-        dept = get_department(session, department) if department else None
-        subject_id = find_subject(session, subject, cipher=db.cipher).id if subject else None
+        dept, subject_id = _department_and_subject(session, db, department, subject)
         _, token = create_token(
             session,
             role=role,
@@ -300,16 +343,13 @@ def user_add(
     ] = None,
 ) -> None:
     """Open an account for the pages. The password is kept only as its argon2 hash."""
-    from xinyong.departments.service import get_department
     from xinyong.errors import XinyongError
-    from xinyong.subjects.service import find_subject
     from xinyong.web.accounts import create_user
 
     db = _database()
     try:
         with db.transaction() as session:
-            dept = get_department(session, department) if department else None
-            subject_id = find_subject(session, subject, cipher=db.cipher).id if subject else None
+            dept, subject_id = _department_and_subject(session, db, department, subject)
             user = create_user(
                 session,
                 username=username,
@@ -468,26 +508,13 @@ def calendar_load(
     ] = False,
 ) -> None:
     """Load a year's holiday arrangement from a JSON file (docs/calendar-format.md)."""
-    from pydantic import ValidationError
-
     from xinyong.calendar.schemas import CalendarYearIn
     from xinyong.calendar.service import load_year
-    from xinyong.errors import XinyongError
 
-    try:
-        data = CalendarYearIn.model_validate_json(path.read_bytes())
-    except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error["loc"]) or "file"
-            console.print(f"[red]invalid_request[/red] {where}: {error['msg']}")
-        raise typer.Exit(code=1) from None
+    data = _read_json(CalendarYearIn.model_validate_json, path)
     db = _database()
-    try:
-        with db.transaction() as session:
-            year = load_year(session, data, replace=replace, actor=ACTOR, now=Clock().now())
-    except XinyongError as exc:
-        console.print(f"[red]{exc.code}[/red] {exc.message} ({exc.message_en})")
-        raise typer.Exit(code=1) from None
+    with _exit_on_refusal(), db.transaction() as session:
+        year = load_year(session, data, replace=replace, actor=ACTOR, now=Clock().now())
     console.print(
         f"calendar {year.year} loaded: {len(year.holidays)} holidays, "
         f"{len(year.working_weekends)} working weekends, {year.working_days} working days"
@@ -499,7 +526,6 @@ def calendar_show(year: Annotated[int | None, typer.Option()] = None) -> None:
     """The years the calendar knows, or one year's holidays and working weekends."""
     from xinyong.calendar.schemas import WEEKDAYS
     from xinyong.calendar.service import all_years, year_view
-    from xinyong.errors import XinyongError
 
     db = _database()
     if year is None:
@@ -520,12 +546,8 @@ def calendar_show(year: Annotated[int | None, typer.Option()] = None) -> None:
             )
         console.print(table)
         return
-    try:
-        with db.transaction() as session:
-            view = year_view(session, year)
-    except XinyongError as exc:
-        console.print(f"[red]{exc.code}[/red] {exc.message} ({exc.message_en})")
-        raise typer.Exit(code=1) from None
+    with _exit_on_refusal(), db.transaction() as session:
+        view = year_view(session, year)
     table = Table(title=f"{view.year} ({view.source}: {view.basis})")
     for name in ("date", "weekday", "kind"):
         table.add_column(name, no_wrap=True)
@@ -549,11 +571,10 @@ def report_dual_publicity(
     """双公示 timeliness of a month (000 §（十五）: 7 working days from the decision): per
     department the share on time, and the late records. Writes the notice as CSV (departments;
     late records) and a printable HTML page (docs/dual-publicity.md)."""
-    from xinyong.errors import XinyongError
     from xinyong.reports.dual_publicity import Month, dual_publicity, percent, write_notice
 
     db = _database()
-    try:
+    with _exit_on_refusal():
         parsed = Month.parse(month)
         with _progress() as progress, db.transaction() as session:
             task = progress.add_task("双公示及时性", total=4)
@@ -565,9 +586,6 @@ def report_dual_publicity(
             progress.update(task, description="writing the notice")
             paths = write_notice(report, out)
             progress.update(task, completed=4)
-    except XinyongError as exc:
-        console.print(f"[red]{exc.code}[/red] {exc.message} ({exc.message_en})")
-        raise typer.Exit(code=1) from None
     limit = report.limit_working_days
     table = Table(title=f"{parsed.title}双公示信息报送及时性（{limit} 个工作日内为按时）")
     table.add_column("部门", overflow="fold")
@@ -632,25 +650,12 @@ def validity_show() -> None:
 def validity_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
     """Add the rules of a JSON file (a list of {"effective_from", "item_code"?, "months",
     "basis"}, as POST /validity-rules), all or none (docs/workflows/validity.md)."""
-    from pydantic import ValidationError
-
-    from xinyong.errors import XinyongError
     from xinyong.validity.service import RULE_FILE, load_rules
 
-    try:
-        data = RULE_FILE.validate_json(path.read_bytes())
-    except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error["loc"]) or "file"
-            console.print(f"[red]invalid_request[/red] {where}: {error['msg']}")
-        raise typer.Exit(code=1) from None
+    data = _read_json(RULE_FILE.validate_json, path)
     db = _database()
-    try:
-        with db.transaction() as session:
-            added = load_rules(session, data, actor=ACTOR, now=Clock().now())
-            shown = [(r.id, r.effective_from, r.item_code) for r in added]
-    except XinyongError as exc:
-        console.print(f"[red]{exc.code}[/red] {exc.field}: {exc.message} ({exc.message_en})")
-        raise typer.Exit(code=1) from None
+    with _exit_on_refusal(with_field=True), db.transaction() as session:
+        added = load_rules(session, data, actor=ACTOR, now=Clock().now())
+        shown = [(r.id, r.effective_from, r.item_code) for r in added]
     for rule_id, effective_from, item_code in shown:
         console.print(f"rule {rule_id} added: from {effective_from} for {item_code or 'all items'}")

@@ -635,15 +635,7 @@ def _record_related_persons(
     if not persons:
         return
     provider = session.get_one(Department, entry.department_id)
-    collector = Collector(
-        session,
-        step.ctx,
-        provider=provider,
-        channel=Channel.same_level,
-        via="procedure",
-        actor=step.principal.actor,
-        now=step.now,
-    )
+    collector = procedure_collector(session, step, provider, Channel.same_level)
     raws = []
     for number, name, role, position in persons:
         if (number, role) in seen:
@@ -881,16 +873,11 @@ def record_interview(session: Session, step: Step, entry_id: int, *, fields: dic
         )
     subject = session.get_one(Subject, entry.subject_id)
     provider = session.get_one(Department, entry.department_id)
-    key = (
-        {"credit_code": subject.credit_code}
-        if subject.credit_code
-        else {"id_number": step.ctx.cipher.decrypt(subject.id_cipher)}  # type: ignore[arg-type]
-    )
     count = sum(1 for s in steps_of(session, entry) if s.step == "interview")
     raw = {
         "item": "interview",
         "source_id": f"{entry.id}:interview:{count + 1}",
-        "subject": {**key, "name": subject.name},
+        "subject": subject_ref(step, subject),
         "fields": {
             "interview_type": fields["interview_type"],
             "record_number": f"{entry.id}-{count + 1}",
@@ -906,27 +893,7 @@ def record_interview(session: Session, step: Step, entry_id: int, *, fields: dic
             ),
         },
     }
-    collector = Collector(
-        session,
-        step.ctx,
-        provider=provider,
-        channel=Channel.same_level,
-        via="procedure",
-        actor=step.principal.actor,
-        now=step.now,
-    )
-    collector.feed([(0, raw)])
-    answer = collector.finish()
-    if answer["rejected"]:
-        first = answer["rejected"][0]["errors"][0]
-        raise InvalidRequest(
-            first["message"], first["message_en"], field=first["field"], code=first["code"]
-        )
-    record_id = session.execute(
-        select(Record.id).where(
-            Record.subject_id == entry.subject_id, Record.batch_id == collector.batch_id
-        )
-    ).scalar_one()
+    record_id = collect_one(session, step, raw, subject.id, provider, Channel.same_level)
     _add_step(
         session,
         step,
@@ -936,3 +903,64 @@ def record_interview(session: Session, step: Step, entry_id: int, *, fields: dic
         record_id=str(record_id),
     )
     return record_id
+
+
+# --- records a procedure writes -----------------------------------------------------------------
+
+
+def subject_ref(step: Step, subject: Subject) -> dict[str, str]:
+    """The subject of a record a procedure writes, as a pushed record names it: by its credit
+    code, or by its whole ID number (stored encrypted; the collector wants it whole)."""
+    key = (
+        {"credit_code": subject.credit_code}
+        if subject.credit_code
+        else {"id_number": step.ctx.cipher.decrypt(subject.id_cipher)}  # type: ignore[arg-type]
+    )
+    return {**key, "name": subject.name}
+
+
+def procedure_collector(
+    session: Session, step: Step, provider: Department, channel: Channel
+) -> Collector:
+    """A batch of the records a procedure writes in the department's name (related persons of
+    a listing, an interview, a correction), collected like any other (Measures art. 15–17)."""
+    return Collector(
+        session,
+        step.ctx,
+        provider=provider,
+        channel=channel,
+        via="procedure",
+        actor=step.principal.actor,
+        now=step.now,
+    )
+
+
+def collect_one(
+    session: Session,
+    step: Step,
+    raw: dict[str, Any],
+    subject_id: int,
+    provider: Department,
+    channel: Channel,
+    *,
+    invalid: tuple[str, str] = ("", ""),
+) -> int:
+    """Collect the one record ``raw`` (of subject ``subject_id``) a procedure writes; returns
+    its id. A rejection is the caller's 422: the collector's first error, its messages after
+    ``invalid`` (Chinese, English)."""
+    collector = procedure_collector(session, step, provider, channel)
+    collector.feed([(0, raw)])
+    answer = collector.finish()
+    if answer["rejected"]:
+        first = answer["rejected"][0]["errors"][0]
+        raise InvalidRequest(
+            f"{invalid[0]}{first['message']}",
+            f"{invalid[1]}{first['message_en']}",
+            field=first["field"],
+            code=first["code"],
+        )
+    return session.execute(
+        select(Record.id).where(
+            Record.subject_id == subject_id, Record.batch_id == collector.batch_id
+        )
+    ).scalar_one()

@@ -34,8 +34,10 @@ from xinyong.models import (
 )
 from xinyong.objections import service
 from xinyong.objections.schemas import AppealIn
+from xinyong.repairs.service import appeal_upheld, get_repair, is_appealable, unknown_repair
 from xinyong.rights import documents, evidence
 from xinyong.rights.deadlines import due_on
+from xinyong.rights.procedures import get_procedure
 from xinyong.rights.steps import add_step, steps_of
 from xinyong.tasks.service import APPEAL_REVIEW, close_tasks, open_task
 
@@ -45,14 +47,12 @@ ONWARD_ROUTE = "可依法申请行政复议或者提起行政诉讼"
 PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 
 
+def unknown_appeal() -> NotFound:
+    return NotFound("申诉不存在", "no such appeal", field="appeal_id", code="unknown_appeal")
+
+
 def get_appeal(session: Session, appeal_id: int, *, for_update: bool = False) -> Appeal:
-    query = select(Appeal).where(Appeal.id == appeal_id)
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).scalar_one_or_none()
-    if row is None:
-        raise NotFound("申诉不存在", "no such appeal", field="appeal_id", code="unknown_appeal")
-    return row
+    return get_procedure(session, Appeal, appeal_id, unknown_appeal, for_update=for_update)
 
 
 def may_see(principal: Principal, appeal: Appeal) -> bool:
@@ -69,15 +69,6 @@ def appeal_of(session: Session, subject_id: int, procedure: str, procedure_id: i
             Appeal.procedure_id == procedure_id,
         )
     ).scalar_one_or_none()
-
-
-def _get_repair(session: Session, repair_id: int) -> Repair:
-    row = session.execute(
-        select(Repair).where(Repair.id == repair_id).with_for_update()
-    ).scalar_one_or_none()
-    if row is None:
-        raise NotFound("信用修复申请不存在", "no such repair", field="id", code="unknown_repair")
-    return row
 
 
 def _not_appealable(state: str, outcome: str | None) -> Conflict:
@@ -103,34 +94,32 @@ def _refuse_second(session: Session, subject_id: int, procedure: str, pid: int) 
         )
 
 
-def _decided_on(session: Session, subject_id: int, body: AppealIn) -> date:
-    """The day the outcome appealed against was decided. It must be the subject's own (else
-    404: another subject's procedure is never confirmed to exist), appealed once only, and an
-    adverse outcome."""
+def _appealed(session: Session, subject_id: int, body: AppealIn) -> tuple[Objection | Repair, date]:
+    """The procedure appealed against, and the day its outcome was decided. It must be the
+    subject's own (else 404: another subject's procedure is never confirmed to exist),
+    appealed once only, and an adverse outcome."""
     pid = int(body.id)
     if body.procedure == "objection":
         obj = service.get_objection(session, pid, for_update=True)
         if obj.subject_id != subject_id:
-            raise NotFound(
-                "异议申请不存在", "no such objection", field="id", code="unknown_objection"
-            )
+            raise service.unknown_objection(field="id")
         _refuse_second(session, subject_id, body.procedure, pid)
         if obj.state is not ObjectionState.closed or obj.outcome is not ObjectionOutcome.rejected:
             raise _not_appealable(obj.state.value, obj.outcome.value if obj.outcome else None)
-        return local_date(obj.closed_at)  # type: ignore[arg-type]
-    repair = _get_repair(session, pid)
+        return obj, local_date(obj.closed_at)  # type: ignore[arg-type]
+    repair = get_procedure(
+        session, Repair, pid, lambda: unknown_repair(field="id"), for_update=True
+    )
     if repair.subject_id != subject_id:
-        raise NotFound("信用修复申请不存在", "no such repair", field="id", code="unknown_repair")
+        raise unknown_repair(field="id")
     _refuse_second(session, subject_id, body.procedure, pid)
-    from xinyong.repairs.service import is_appealable
-
     if not is_appealable(session, repair):
         raise _not_appealable(repair.state.value, None)
-    return local_date(repair.closed_at)  # type: ignore[arg-type]
+    return repair, local_date(repair.closed_at)  # type: ignore[arg-type]
 
 
 def file_appeal(session: Session, step: Step, subject_id: int, body: AppealIn) -> Appeal:
-    decided_on = _decided_on(session, subject_id, body)
+    appealed, decided_on = _appealed(session, subject_id, body)
     pid = int(body.id)
     deadline = service.appeal_deadline(session, step, decided_on)
     if step.today > deadline:
@@ -155,11 +144,7 @@ def file_appeal(session: Session, step: Step, subject_id: int, body: AppealIn) -
     )
     session.add(appeal)
     files = evidence.take(
-        session,
-        subject_id=subject_id,
-        files=[(int(e.file_id), e.kind) for e in body.evidence],
-        procedure=PROCEDURE,
-        procedure_id=appeal.id,
+        session, PROCEDURE, appeal, [(int(e.file_id), e.kind) for e in body.evidence]
     )
     open_task(
         session,
@@ -175,25 +160,16 @@ def file_appeal(session: Session, step: Step, subject_id: int, body: AppealIn) -
     add_step(
         session,
         step,
-        subject_id=subject_id,
-        procedure=PROCEDURE,
-        procedure_id=appeal.id,
-        name="filed",
+        PROCEDURE,
+        appeal,
+        "filed",
         against=body.procedure,
         against_id=str(pid),
         evidence=[str(f.id) for f in files],
         due_on=appeal.due_on.isoformat(),
     )
     if body.procedure == "objection":
-        add_step(
-            session,
-            step,
-            subject_id=subject_id,
-            procedure=service.PROCEDURE,
-            procedure_id=pid,
-            name="appealed",
-            appeal_id=str(appeal.id),
-        )
+        add_step(session, step, service.PROCEDURE, appealed, "appealed", appeal_id=str(appeal.id))
     return appeal
 
 
@@ -201,7 +177,7 @@ def _first_decider(session: Session, appeal: Appeal) -> tuple[str | None, Object
     if appeal.procedure == "objection":
         obj = service.get_objection(session, appeal.procedure_id, for_update=True)
         return obj.decided_by, obj
-    repair = _get_repair(session, appeal.procedure_id)
+    repair = get_repair(session, appeal.procedure_id, for_update=True)
     # The repair's last step is its refusal: who refused it.
     steps = steps_of(session, repair.subject_id, repair.id)
     return (steps[-1].actor if steps else None), repair
@@ -239,10 +215,9 @@ def decide_appeal(
     add_step(
         session,
         step,
-        subject_id=appeal.subject_id,
-        procedure=PROCEDURE,
-        procedure_id=appeal.id,
-        name=outcome,
+        PROCEDURE,
+        appeal,
+        outcome,
         reason=reason,
         onward_route=ONWARD_ROUTE,
     )
@@ -254,7 +229,8 @@ def decide_appeal(
     documents.issue(
         session,
         step,
-        subject_id=appeal.subject_id,
+        PROCEDURE,
+        appeal,
         kind="appeal_decision",
         title=f"申诉处理决定书（申诉 {appeal.id}）",
         body=(
@@ -264,8 +240,6 @@ def decide_appeal(
             f"决定：{result}\n"
             f"对本申诉处理结果不服的，{ONWARD_ROUTE}（《江苏省公共信用信息管理办法》第三十三条）。"
         ),
-        procedure=PROCEDURE,
-        procedure_id=appeal.id,
     )
     if not upheld:
         return appeal
@@ -276,7 +250,5 @@ def decide_appeal(
         service.uphold(session, step, decided, reason=reason, appeal_id=appeal.id)
     else:
         # The repair procedure owns what an upheld appeal does to a repair.
-        from xinyong.repairs.service import appeal_upheld
-
         appeal_upheld(session, step, decided, reason)
     return appeal

@@ -9,11 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock, current_principal, database, db_session, endpoint
+from xinyong.core.api import current_principal, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.db import Database
-from xinyong.errors import NotFound
-from xinyong.lists.service import Step
 from xinyong.models import Appeal, Objection, Role, Subject
 from xinyong.objections import appeals, service
 from xinyong.objections.schemas import (
@@ -26,12 +24,12 @@ from xinyong.objections.schemas import (
     ObjectionOut,
     ObjectionsOut,
     ObjectionSummaryOut,
-    StepOut,
     VerificationIn,
 )
 from xinyong.rights import evidence
-from xinyong.rights.endpoints import acting_subject
-from xinyong.rights.steps import steps_of
+from xinyong.rights.endpoints import acting_subject, request_step
+from xinyong.rights.procedures import subject_key
+from xinyong.rights.steps import steps_out
 from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["objections"])
@@ -43,28 +41,13 @@ CALENDAR = "calendar_year_unknown"
 FIELD_ERRORS = ["missing_field", "invalid_field", "unknown_field", "forbidden_field", "future_date"]
 
 
-def _step(request: Request, principal: Principal) -> Step:
-    return Step(request.app.state.collection, principal, clock(request).now())
-
-
-def _subject_key(subject: Subject) -> str:
-    return subject.credit_code or subject.id_masked or ""
-
-
-def _steps(session: Session, subject_id: int, procedure_id: int) -> list[StepOut]:
-    return [
-        StepOut(step=s.step, at=s.at, actor=s.actor, detail=s.detail)
-        for s in steps_of(session, subject_id, procedure_id)
-    ]
-
-
 def appeal_out(session: Session, appeal: Appeal) -> AppealOut:
     subject = session.get_one(Subject, appeal.subject_id)
     return AppealOut(
         id=str(appeal.id),
         procedure=appeal.procedure,
         procedure_id=str(appeal.procedure_id),
-        subject=_subject_key(subject),
+        subject=subject_key(subject),
         state=appeal.state.value,
         statement=appeal.statement,
         filed_by=appeal.filed_by,
@@ -78,14 +61,14 @@ def appeal_out(session: Session, appeal: Appeal) -> AppealOut:
             evidence.evidence_out(f)
             for f in evidence.files_of(session, appeal.subject_id, appeal.id)
         ],
-        steps=_steps(session, appeal.subject_id, appeal.id),
+        steps=steps_out(session, appeal),
     )
 
 
 def _summary(obj: Objection, subject: Subject) -> dict:
     return {
         "id": str(obj.id),
-        "subject": _subject_key(subject),
+        "subject": subject_key(subject),
         "subject_name": subject.name,
         "target_type": obj.target_type.value,
         "target_id": str(obj.target_id),
@@ -118,7 +101,7 @@ def objection_out(session: Session, obj: Objection) -> ObjectionOut:
         evidence=[
             evidence.evidence_out(f) for f in evidence.files_of(session, obj.subject_id, obj.id)
         ],
-        steps=_steps(session, obj.subject_id, obj.id),
+        steps=steps_out(session, obj),
         appeal=appeal_out(session, appeal) if appeal is not None else None,
     )
 
@@ -127,9 +110,7 @@ def _visible_objection(session: Session, principal: Principal, objection_id: int
     obj = service.get_objection(session, objection_id)
     if not service.may_see(session, principal, obj):
         # Never confirm that another subject's objection exists.
-        raise NotFound(
-            "异议申请不存在", "no such objection", field="objection_id", code="unknown_objection"
-        )
+        raise service.unknown_objection()
     return obj
 
 
@@ -164,7 +145,7 @@ def post_objection(
     working days (`review_due_on`); meanwhile the target is marked `under_objection` in the
     archive but **stays published and in force** (art. 32)."""
     subject_id = acting_subject(session, principal, body.subject, db, field="subject")
-    obj = service.file_objection(session, _step(request, principal), subject_id, body)
+    obj = service.file_objection(session, request_step(request, principal), subject_id, body)
     return objection_out(session, obj)
 
 
@@ -243,7 +224,7 @@ def post_referral(
 ) -> ObjectionOut:
     """In review only. The record's provider (for a list entry, its identifying department)
     verifies within 5 working days (art. 32); the task lands on its queue."""
-    obj = service.refer(session, _step(request, principal), objection_id)
+    obj = service.refer(session, request_step(request, principal), objection_id)
     return objection_out(session, obj)
 
 
@@ -271,7 +252,7 @@ def post_verification(
     platform's review with the finding."""
     obj = service.verify(
         session,
-        _step(request, principal),
+        request_step(request, principal),
         objection_id,
         found_wrong=body.found_wrong,
         opinion=body.opinion,
@@ -302,7 +283,7 @@ def post_decision(
     §（二十四））."""
     obj = service.decide(
         session,
-        _step(request, principal),
+        request_step(request, principal),
         objection_id,
         outcome=body.outcome,
         reason=body.reason,
@@ -334,7 +315,7 @@ def post_correction(
     `corrected` and a new record with the corrected fields is collected in its place, published
     where the original was. Either way the change goes on the list-change feed (topic
     `record`). Still accepted after `correction_due_on` (the task is then overdue)."""
-    obj = service.correct(session, _step(request, principal), objection_id, body)
+    obj = service.correct(session, request_step(request, principal), objection_id, body)
     return objection_out(session, obj)
 
 
@@ -366,7 +347,7 @@ def post_appeal(
     after it 409 `appeal_too_late`), once per procedure (409 `appeal_exists`). The credit
     authority decides within `appeal_review_working_days`."""
     subject_id = acting_subject(session, principal, body.subject, db, field="subject")
-    appeal = appeals.file_appeal(session, _step(request, principal), subject_id, body)
+    appeal = appeals.file_appeal(session, request_step(request, principal), subject_id, body)
     session.flush()
     return appeal_out(session, appeal)
 
@@ -387,7 +368,7 @@ def get_appeal(
     """The subject's own, or any for the authority; others 404."""
     appeal = appeals.get_appeal(session, appeal_id)
     if not appeals.may_see(principal, appeal):
-        raise NotFound("申诉不存在", "no such appeal", field="appeal_id", code="unknown_appeal")
+        raise appeals.unknown_appeal()
     return appeal_out(session, appeal)
 
 
@@ -425,7 +406,7 @@ def post_appeal_decision(
     upheld on a repair: the repair procedure takes it up."""
     appeal = appeals.decide_appeal(
         session,
-        _step(request, principal),
+        request_step(request, principal),
         appeal_id,
         outcome=body.outcome,
         reason=body.reason,

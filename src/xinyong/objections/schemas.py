@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from xinyong.rights.schemas import EvidenceOut, EvidenceRef
+from xinyong.rights.schemas import EvidenceOut, EvidenceRef, StepOut
 
 ID = r"^\d{1,20}$"
 
@@ -102,13 +102,6 @@ class AppealDecisionIn(BaseModel):
 
     outcome: Literal["upheld", "dismissed"]
     reason: str = Field(min_length=1, max_length=5000)
-
-
-class StepOut(BaseModel):
-    step: str
-    at: datetime
-    actor: str
-    detail: dict
 
 
 class AppealOut(BaseModel):

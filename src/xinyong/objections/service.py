@@ -25,7 +25,14 @@ from sqlalchemy.orm import Session
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from xinyong.lists.service import Step, get_entry, is_in_force, leave_list
+from xinyong.lists.service import (
+    Step,
+    collect_one,
+    get_entry,
+    is_in_force,
+    leave_list,
+    subject_ref,
+)
 from xinyong.lists.service import steps_of as steps_of_entry
 from xinyong.models import (
     LIVE_STATES,
@@ -48,15 +55,15 @@ from xinyong.models import (
     Task,
 )
 from xinyong.objections.schemas import CorrectionIn, ObjectionIn
-from xinyong.records.service import Collector
 from xinyong.records.standing import change_standing, get_record, live_entries_based_on
-from xinyong.rights import documents, evidence
+from xinyong.rights import documents, evidence, procedures
 from xinyong.rights.deadlines import (
     OBJECTION_CORRECT_WORKING_DAYS,
     OBJECTION_REVIEW_WORKING_DAYS,
     OBJECTION_VERIFY_WORKING_DAYS,
     due_on,
 )
+from xinyong.rights.procedures import get_procedure, own_target
 from xinyong.rights.steps import add_step
 from xinyong.subjects.rules import effective_standing
 from xinyong.tasks.service import (
@@ -78,36 +85,17 @@ CLOSED_STANDINGS = (Standing.corrected, Standing.revoked, Standing.repaired)
 CORRECTION_MARK = "#更正"
 
 
+def unknown_objection(field: str = "objection_id") -> NotFound:
+    return NotFound("异议申请不存在", "no such objection", field=field, code="unknown_objection")
+
+
 def get_objection(session: Session, objection_id: int, *, for_update: bool = False) -> Objection:
-    query = select(Objection).where(Objection.id == objection_id)
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).scalar_one_or_none()
-    if row is None:
-        raise NotFound(
-            "异议申请不存在", "no such objection", field="objection_id", code="unknown_objection"
-        )
-    return row
+    return get_procedure(session, Objection, objection_id, unknown_objection, for_update=for_update)
 
 
 def may_see(session: Session, principal: Principal, obj: Objection) -> bool:
     """The subject itself, the authority, and a department that has (or had) a step of it."""
-    if principal.role is Role.authority:
-        return True
-    if principal.role is Role.subject:
-        return principal.subject_id == obj.subject_id
-    if principal.role is Role.provider:
-        return (
-            session.execute(
-                select(Task.id).where(
-                    Task.subject_id == obj.subject_id,
-                    Task.procedure_id == obj.id,
-                    Task.department_id == principal.department_id,
-                )
-            ).first()
-            is not None
-        )
-    return False
+    return procedures.may_see(session, principal, obj.subject_id, obj.id)
 
 
 def find_objections(
@@ -159,18 +147,7 @@ def _not_yours(field: str) -> Forbidden:
     )
 
 
-def _record_target(
-    session: Session, subject_id: int, record_id: int, ground: ObjectionGround, today: date
-) -> Target:
-    record = session.execute(
-        select(Record)
-        .where(Record.subject_id == subject_id, Record.id == record_id)
-        .with_for_update()
-    ).scalar_one_or_none()
-    if record is None:
-        # Not among the subject's records: whether it is another's or no record at all is not
-        # told (and finding out would mean a search of every subject's records by id).
-        raise _not_yours("target.record")
+def _record_target(record: Record, ground: ObjectionGround, today: date) -> Target:
     standing = effective_standing(record.standing, record.expires_on, today)
     if standing in CLOSED_STANDINGS:
         raise Conflict(
@@ -193,16 +170,7 @@ def _record_target(
     return Target(TargetType.record, record.id)
 
 
-def _entry_target(
-    session: Session, subject_id: int, entry_id: int, ground: ObjectionGround, today: date
-) -> Target:
-    try:
-        entry = get_entry(session, entry_id, for_update=True)
-    except NotFound as exc:
-        exc.field = "target.list_entry"
-        raise
-    if entry.subject_id != subject_id:
-        raise _not_yours("target.list_entry")
+def _entry_target(entry: ListEntry, ground: ObjectionGround, today: date) -> Target:
     expired = (entry.state == EntryState.exited and entry.exit_reason is ExitReason.expiry) or (
         entry.state == EntryState.listed and not is_in_force(entry, today)
     )
@@ -263,10 +231,15 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
         )
     ground = ObjectionGround(body.ground)
     today = step.today
-    if body.target.record is not None:
-        target = _record_target(session, subject_id, int(body.target.record), ground, today)
+    try:
+        row = own_target(session, subject_id, body.target, _not_yours)
+    except NotFound as exc:  # no such list entry
+        exc.field = "target.list_entry"
+        raise
+    if isinstance(row, Record):
+        target = _record_target(row, ground, today)
     else:
-        target = _entry_target(session, subject_id, int(body.target.list_entry), ground, today)  # type: ignore[arg-type]
+        target = _entry_target(row, ground, today)
     existing = open_objection(session, subject_id, target.type, target.id)
     if existing is not None:
         raise objection_open(existing)
@@ -291,11 +264,7 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
     except IntegrityError:
         raise objection_open(open_objection(session, subject_id, target.type, target.id)) from None
     files = evidence.take(
-        session,
-        subject_id=subject_id,
-        files=[(int(e.file_id), e.kind) for e in body.evidence],
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
+        session, PROCEDURE, obj, [(int(e.file_id), e.kind) for e in body.evidence]
     )
     open_task(
         session,
@@ -311,10 +280,9 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
     add_step(
         session,
         step,
-        subject_id=subject_id,
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
-        name="filed",
+        PROCEDURE,
+        obj,
+        "filed",
         target_type=target.type.value,
         target_id=str(target.id),
         ground=ground.value,
@@ -379,10 +347,9 @@ def refer(session: Session, step: Step, objection_id: int) -> Objection:
     add_step(
         session,
         step,
-        subject_id=obj.subject_id,
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
-        name="referred",
+        PROCEDURE,
+        obj,
+        "referred",
         department=dept.name,
         verify_due_on=obj.verify_due_on.isoformat(),
     )
@@ -416,10 +383,9 @@ def verify(
     add_step(
         session,
         step,
-        subject_id=obj.subject_id,
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
-        name="verified",
+        PROCEDURE,
+        obj,
+        "verified",
         found_wrong=found_wrong,
         opinion=opinion,
     )
@@ -482,33 +448,42 @@ def _reject(session: Session, step: Step, obj: Objection) -> None:
     add_step(
         session,
         step,
-        subject_id=obj.subject_id,
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
-        name="rejected",
+        PROCEDURE,
+        obj,
+        "rejected",
         reason=obj.decision_reason,
         mark_removed=True,
         appeal_by=appeal_by.isoformat(),
     )
-    subject = session.get_one(Subject, obj.subject_id)
     days = step.ctx.settings.appeal_filing_working_days
+    _issue_decision(
+        session,
+        step,
+        obj,
+        f"经审核：{obj.decision_reason}\n"
+        "决定：异议不成立，维持原信息，去除异议标识（《江苏省公共信用信息管理办法》第三十二条）。\n"
+        f"如对本处理结果不服，可自本决定作出之日起 {days} 个工作日内（至 {appeal_by}）"
+        "向信用主管部门提出申诉（同办法第三十三条）。",
+    )
+
+
+def _issue_decision(session: Session, step: Step, obj: Objection, finding: str) -> None:
+    """The objection's decision document (异议处理决定书): what was objected to and on what
+    ground, then the ``finding`` and what follows from it."""
+    subject = session.get_one(Subject, obj.subject_id)
     documents.issue(
         session,
         step,
-        subject_id=obj.subject_id,
+        PROCEDURE,
+        obj,
         kind="objection_decision",
         title=f"异议处理决定书（异议 {obj.id}）",
         body=(
             f"{subject.name}：\n"
             f"你（单位）于 {local_date(obj.filed_at).isoformat()} "
             f"对{_describe_target(session, obj)}提出的异议申请（理由：{GROUNDS[obj.ground]}），"
-            f"经审核：{obj.decision_reason}\n"
-            "决定：异议不成立，维持原信息，去除异议标识（《江苏省公共信用信息管理办法》第三十二条）。\n"
-            f"如对本处理结果不服，可自本决定作出之日起 {days} 个工作日内（至 {appeal_by}）"
-            "向信用主管部门提出申诉（同办法第三十三条）。"
+            f"{finding}"
         ),
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
     )
 
 
@@ -536,10 +511,9 @@ def uphold(
     add_step(
         session,
         step,
-        subject_id=obj.subject_id,
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
-        name="upheld",
+        PROCEDURE,
+        obj,
+        "upheld",
         reason=reason,
         correction_due_on=obj.correction_due_on.isoformat(),
         appeal_id=str(appeal_id) if appeal_id is not None else None,
@@ -574,10 +548,9 @@ def _end_wrongful_listings(session: Session, step: Step, obj: Objection, reason:
     add_step(
         session,
         step,
-        subject_id=obj.subject_id,
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
-        name="listing_revoked",
+        PROCEDURE,
+        obj,
+        "listing_revoked",
         related_person_records=related,
         entries=[
             {
@@ -675,12 +648,11 @@ def _issue_apology(
     documents.issue(
         session,
         step,
-        subject_id=obj.subject_id,
+        PROCEDURE,
+        obj,
         kind=kind,
         title=title,
         body="\n".join([opening, *lines, record_note]),
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
     )
 
 
@@ -723,15 +695,9 @@ def _collect_correction(session: Session, step: Step, record: Record, fields: di
     collected like any other, with the corrected fields merged over the original's."""
     subject = session.get_one(Subject, record.subject_id)
     provider = session.get_one(Department, record.provider_id)
-    cipher = step.ctx.cipher
-    key = (
-        {"credit_code": subject.credit_code}
-        if subject.credit_code
-        else {"id_number": cipher.decrypt(subject.id_cipher)}  # type: ignore[arg-type]
-    )
     original = dict(record.fields)
     # The stored values of ID-number fields are masked; the collector wants them whole.
-    original.update({k: cipher.decrypt(v) for k, v in (record.protected or {}).items()})
+    original.update({k: step.ctx.cipher.decrypt(v) for k, v in (record.protected or {}).items()})
     base = record.source_id.split(CORRECTION_MARK)[0]
     siblings = session.execute(
         select(Record.source_id).where(
@@ -744,35 +710,20 @@ def _collect_correction(session: Session, step: Step, record: Record, fields: di
     raw = {
         "item": record.item_code,
         "source_id": f"{base}{CORRECTION_MARK}{n}",
-        "subject": {**key, "name": subject.name},
+        "subject": subject_ref(step, subject),
         "fields": {**original, **fields},
         "severity": record.severity.value if record.severity else None,
         "determined_on": record.determined_on.isoformat() if record.determined_on else None,
     }
-    collector = Collector(
+    return collect_one(
         session,
-        step.ctx,
-        provider=provider,
-        channel=record.channel,
-        via="procedure",
-        actor=step.principal.actor,
-        now=step.now,
+        step,
+        raw,
+        record.subject_id,
+        provider,
+        record.channel,
+        invalid=("更正后的信息无效：", "the corrected record is invalid: "),
     )
-    collector.feed([(0, raw)])
-    answer = collector.finish()
-    if answer["rejected"]:
-        first = answer["rejected"][0]["errors"][0]
-        raise InvalidRequest(
-            f"更正后的信息无效：{first['message']}",
-            f"the corrected record is invalid: {first['message_en']}",
-            field=first["field"],
-            code=first["code"],
-        )
-    return session.execute(
-        select(Record.id).where(
-            Record.subject_id == record.subject_id, Record.batch_id == collector.batch_id
-        )
-    ).scalar_one()
 
 
 def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn) -> Objection:
@@ -841,10 +792,9 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
     add_step(
         session,
         step,
-        subject_id=obj.subject_id,
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
-        name=(
+        PROCEDURE,
+        obj,
+        (
             "expiry_confirmed"
             if record.standing is Standing.expired
             else "corrected"
@@ -855,7 +805,6 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
         new_record_id=str(new_id) if new_id is not None else None,
         late=step.today > obj.correction_due_on,  # type: ignore[operator]
     )
-    subject = session.get_one(Subject, obj.subject_id)
     done = (
         f"原记录 {record.id} 已过有效期，不再公示和使用；据其实施的名单和措施已撤销。"
         if record.standing is Standing.expired
@@ -864,21 +813,12 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
         else f"原记录 {record.id} 已更正，更正后的记录为 {new_id}，"
         "在原发布和提供范围内公示，原记录不再公示和使用。"
     )
-    documents.issue(
+    _issue_decision(
         session,
         step,
-        subject_id=obj.subject_id,
-        kind="objection_decision",
-        title=f"异议处理决定书（异议 {obj.id}）",
-        body=(
-            f"{subject.name}：\n"
-            f"你（单位）于 {local_date(obj.filed_at).isoformat()} "
-            f"对{_describe_target(session, obj)}提出的异议申请（理由：{GROUNDS[obj.ground]}），"
-            f"经核实成立：{obj.decision_reason}\n"
-            f"决定：{done}（《江苏省公共信用信息管理办法》第三十二条）\n"
-            "如对更正后的信息仍有异议，可就更正后的信息另行提出异议。"
-        ),
-        procedure=PROCEDURE,
-        procedure_id=obj.id,
+        obj,
+        f"经核实成立：{obj.decision_reason}\n"
+        f"决定：{done}（《江苏省公共信用信息管理办法》第三十二条）\n"
+        "如对更正后的信息仍有异议，可就更正后的信息另行提出异议。",
     )
     return obj

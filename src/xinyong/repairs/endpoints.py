@@ -7,10 +7,9 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock, current_principal, database, db_session, endpoint
+from xinyong.core.api import current_principal, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.db import Database
-from xinyong.lists.service import Step
 from xinyong.models import Repair, RepairObjection, Role, Subject
 from xinyong.repairs import service
 from xinyong.repairs.schemas import (
@@ -24,12 +23,12 @@ from xinyong.repairs.schemas import (
     RepairIn,
     RepairObjectionOut,
     RepairOut,
-    StepOut,
     TargetOut,
 )
 from xinyong.rights import evidence
-from xinyong.rights.endpoints import acting_subject
-from xinyong.rights.steps import steps_of
+from xinyong.rights.endpoints import acting_subject, request_step
+from xinyong.rights.procedures import subject_key
+from xinyong.rights.steps import steps_out
 
 router = APIRouter(tags=["repairs"])
 
@@ -56,10 +55,6 @@ ASSESS_ERRORS = {
 }
 
 
-def _step(request: Request, principal: Principal) -> Step:
-    return Step(request.app.state.collection, principal, clock(request).now())
-
-
 def _objection_out(o: RepairObjection) -> RepairObjectionOut:
     return RepairObjectionOut(
         id=str(o.id),
@@ -79,7 +74,7 @@ def repair_out(session: Session, repair: Repair) -> RepairOut:
     target = service.load_target(session, repair)
     return RepairOut(
         id=str(repair.id),
-        subject=service.subject_key(subject),
+        subject=subject_key(subject),
         subject_name=subject.name,
         target=TargetOut.model_validate(service.describe(session, target)),
         ways=list(repair.ways),
@@ -101,10 +96,7 @@ def repair_out(session: Session, repair: Repair) -> RepairOut:
             for f in evidence.files_of(session, repair.subject_id, repair.id)
         ],
         objections=[_objection_out(o) for o in service.objections_of(session, repair)],
-        steps=[
-            StepOut(step=s.step, at=s.at, actor=s.actor, detail=s.detail)
-            for s in steps_of(session, repair.subject_id, repair.id)
-        ],
+        steps=steps_out(session, repair),
     )
 
 
@@ -137,7 +129,7 @@ def post_repair(
     gave the information is asked for its written opinion by `opinion_due_on` (a task on its
     queue). A subject applies for itself; the authority names the `subject` it acts for."""
     subject_id = acting_subject(session, principal, body.subject, db, field="subject")
-    repair = service.apply(session, _step(request, principal), subject_id, body)
+    repair = service.apply(session, request_step(request, principal), subject_id, body)
     session.flush()
     return repair_out(session, repair)
 
@@ -159,7 +151,7 @@ def post_eligibility(
     """The same body and checks as `POST /repairs`; the answer explains each condition of
     Measures art. 34 whether met or not, and nothing is filed or attached."""
     subject_id = acting_subject(session, principal, body.subject, db, field="subject")
-    assessment = service.assess(session, _step(request, principal), subject_id, body)
+    assessment = service.assess(session, request_step(request, principal), subject_id, body)
     return EligibilityOut(
         eligible=assessment.eligible,
         target=TargetOut.model_validate(service.describe(session, assessment.target)),
@@ -221,7 +213,7 @@ def post_opinion(
     days (Measures art. 35). Negative: refused, with a decision document in the subject's
     archive naming the appeal to the credit authority (art. 33)."""
     repair = service.give_opinion(
-        session, _step(request, principal), repair_id, positive=body.positive, text=body.text
+        session, request_step(request, principal), repair_id, positive=body.positive, text=body.text
     )
     session.flush()
     return repair_out(session, repair)
@@ -254,7 +246,7 @@ def post_objection(
     that gave the opinion verifies it (Measures art. 35) within its due date, and the repair
     does not take effect before it is decided."""
     objection = service.file_objection(
-        session, _step(request, principal), repair_id, body.statement
+        session, request_step(request, principal), repair_id, body.statement
     )
     return _objection_out(objection)
 
@@ -284,7 +276,7 @@ def post_objection_decision(
     goes on, and takes effect at once when the notice is over and no objection is pending."""
     repair = service.decide_objection(
         session,
-        _step(request, principal),
+        request_step(request, principal),
         repair_id,
         objection_id,
         upheld=body.upheld,
@@ -318,7 +310,7 @@ def get_notices(
         out.append(
             NoticeOut(
                 repair_id=str(repair.id),
-                subject=service.subject_key(subject),
+                subject=subject_key(subject),
                 subject_name=subject.name,
                 target=TargetOut.model_validate(service.describe(session, target)),
                 # A repair in notice always has its (positive) opinion.

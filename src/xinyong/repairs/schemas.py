@@ -7,7 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from xinyong.rights.schemas import EvidenceOut, EvidenceRef
+from xinyong.rights.schemas import EvidenceOut, EvidenceRef, StepOut
 
 # 修复方式: 作出信用承诺、完成信用整改、通过信用核查、接受专题培训、提交信用报告、参加公益慈善活动
 # (002 §（十三）; 000 §（十三））.
@@ -134,13 +134,6 @@ class EligibilityOut(BaseModel):
     eligible: bool
     target: TargetOut
     conditions: list[ConditionOut]
-
-
-class StepOut(BaseModel):
-    step: str
-    at: datetime
-    actor: str
-    detail: dict
 
 
 class RepairObjectionOut(BaseModel):

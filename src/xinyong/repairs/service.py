@@ -55,6 +55,7 @@ from xinyong.repairs.schemas import (
 )
 from xinyong.rights import documents, evidence
 from xinyong.rights.deadlines import REPAIR_NOTICE_WORKING_DAYS, due_on
+from xinyong.rights.procedures import get_procedure, own_target, subject_key
 from xinyong.rights.steps import add_step, steps_of
 from xinyong.tasks.service import REPAIR_OBJECTION, REPAIR_OPINION, close_tasks, open_task
 
@@ -153,20 +154,11 @@ def _not_your_subject() -> Forbidden:
 
 
 def find_target(session: Session, subject_id: int, body: TargetIn) -> Target:
-    """The subject's record or list entry, locked: one application per target at a time."""
-    if body.record is not None:
-        try:
-            record = get_record(session, subject_id, int(body.record), for_update=True)
-        except NotFound:
-            # Not among the subject's own, whether it exists or not (issue 4 § bad input: 403
-            # for another subject's record): records are found by id only within a subject,
-            # and nothing tells a caller which ids exist elsewhere.
-            raise _not_your_subject() from None
-        return _record_target(record)
-    entry = get_entry(session, int(body.list_entry), for_update=True)  # type: ignore[arg-type]
-    if entry.subject_id != subject_id:
-        raise _not_your_subject()
-    return _entry_target(session, entry)
+    """The subject's record or list entry, locked: one application per target at a time
+    (403 for another subject's, issue 4 § bad input)."""
+    # The error names the target as a whole, whichever of its fields was given.
+    row = own_target(session, subject_id, body, lambda _field: _not_your_subject())
+    return _record_target(row) if isinstance(row, Record) else _entry_target(session, row)
 
 
 def load_target(session: Session, repair: Repair, *, for_update: bool = False) -> Target:
@@ -275,19 +267,9 @@ def _files(session: Session, subject_id: int, body: RepairIn) -> list[tuple[int,
             )
         ).one_or_none()
         if used is None:
-            raise InvalidRequest(
-                "证明材料不存在或不属于该主体",
-                "no such evidence file for this subject",
-                field=f"{where}.file_id",
-                code="unknown_file",
-            )
+            raise evidence.unknown_file(f"{where}.file_id")
         if used[0] is not None:
-            raise Conflict(
-                "该证明材料已用于其他申请",
-                "the evidence file is attached to another procedure already",
-                field=f"{where}.file_id",
-                code="file_in_use",
-            )
+            raise evidence.file_in_use(f"{where}.file_id")
         files.append((file_id, ref.kind))
     kinds = {kind for _, kind in files}
     missing = [w for w in body.ways if w in WAYS_WITH_EVIDENCE and w not in kinds]
@@ -336,6 +318,16 @@ def _condition(name: str, met: bool, reason: str, reason_en: str, **extra: Any) 
     return {"condition": name, "met": met, "reason": reason, "reason_en": reason_en, **extra}
 
 
+def _condition_of(name: str, problems: list[tuple[str, str]], met: tuple[str, str]) -> dict:
+    """Met, with ``met`` as its reason, when there is no problem; else not met, for every
+    problem (Chinese, English) found."""
+    if problems:
+        return _condition(
+            name, False, "；".join(p[0] for p in problems), "; ".join(p[1] for p in problems)
+        )
+    return _condition(name, True, *met)
+
+
 def conditions(
     session: Session, target: Target, body: RepairIn, files: list[tuple[int, str]], today: date
 ) -> list[dict]:
@@ -368,24 +360,16 @@ def conditions(
         )
     if not shown:
         problems.append(("未提交纠正失信行为的证明材料", "no evidence file of the correction"))
-    if problems:
-        out.append(
-            _condition(
-                "corrected",
-                False,
-                "；".join(p[0] for p in problems),
-                "; ".join(p[1] for p in problems),
-            )
-        )
-    else:
-        out.append(
-            _condition(
-                "corrected",
-                True,
+    out.append(
+        _condition_of(
+            "corrected",
+            problems,
+            (
                 f"已于 {body.corrected_on} 纠正失信行为，提交证明材料 {len(shown)} 份",
                 f"corrected on {body.corrected_on}, with {len(shown)} evidence file(s)",
-            )
+            ),
         )
+    )
     # (二) 该失信行为自纠正之日起，1年内未再发生同类失信行为.
     items = "、".join(target.items)
     repeats = _repeats(session, target, body.corrected_on)
@@ -420,24 +404,13 @@ def conditions(
         missing.append(
             ("修复方式未包含作出信用承诺（commitment）", "the ways do not include `commitment`")
         )
-    if missing:
-        out.append(
-            _condition(
-                "commitment",
-                False,
-                "；".join(m[0] for m in missing),
-                "; ".join(m[1] for m in missing),
-            )
+    out.append(
+        _condition_of(
+            "commitment",
+            missing,
+            ("已作出不再失信的信用承诺", "a signed commitment not to fail again"),
         )
-    else:
-        out.append(
-            _condition(
-                "commitment",
-                True,
-                "已作出不再失信的信用承诺",
-                "a signed commitment not to fail again",
-            )
-        )
+    )
     return out
 
 
@@ -499,23 +472,7 @@ def describe(session: Session, target: Target) -> dict[str, Any]:
     return out
 
 
-def subject_key(subject: Subject) -> str:
-    return subject.credit_code or subject.id_masked or ""
-
-
 # --- the procedure ----------------------------------------------------------------------------
-
-
-def _step(session: Session, step: Step, repair: Repair, name: str, **detail: Any) -> None:
-    add_step(
-        session,
-        step,
-        subject_id=repair.subject_id,
-        procedure=PROCEDURE,
-        procedure_id=repair.id,
-        name=name,
-        **detail,
-    )
 
 
 def ineligible(assessment: Assessment) -> InvalidRequest:
@@ -555,17 +512,12 @@ def apply(session: Session, step: Step, subject_id: int, body: RepairIn) -> Repa
         opinion_due_on=opinion_due,
     )
     session.add(repair)
-    evidence.take(
-        session,
-        subject_id=subject_id,
-        files=assessment.files,
-        procedure=PROCEDURE,
-        procedure_id=repair.id,
-    )
+    evidence.take(session, PROCEDURE, repair, assessment.files)
     desc = describe(session, target)
-    _step(
+    add_step(
         session,
         step,
+        PROCEDURE,
         repair,
         "applied",
         target={"type": target.type.value, "id": str(target.id)},
@@ -574,10 +526,11 @@ def apply(session: Session, step: Step, subject_id: int, body: RepairIn) -> Repa
         evidence=[str(f) for f, _ in assessment.files],
         agent_name=body.agent_name,
     )
-    _step(session, step, repair, "eligible", conditions=assessment.conditions)
-    _step(
+    add_step(session, step, PROCEDURE, repair, "eligible", conditions=assessment.conditions)
+    add_step(
         session,
         step,
+        PROCEDURE,
         repair,
         "opinion_requested",
         department=desc["department"],
@@ -599,19 +552,11 @@ def apply(session: Session, step: Step, subject_id: int, body: RepairIn) -> Repa
 
 
 def get_repair(session: Session, repair_id: int, *, for_update: bool = False) -> Repair:
-    query = select(Repair).where(Repair.id == repair_id)
-    if for_update:
-        query = query.with_for_update()
-    repair = session.execute(query).scalar_one_or_none()
-    if repair is None:
-        raise unknown_repair()
-    return repair
+    return get_procedure(session, Repair, repair_id, unknown_repair, for_update=for_update)
 
 
-def unknown_repair() -> NotFound:
-    return NotFound(
-        "信用修复申请不存在", "no such repair", field="repair_id", code="unknown_repair"
-    )
+def unknown_repair(field: str = "repair_id") -> NotFound:
+    return NotFound("信用修复申请不存在", "no such repair", field=field, code="unknown_repair")
 
 
 def may_see(principal: Principal, repair: Repair) -> bool:
@@ -658,7 +603,7 @@ def give_opinion(
     close_tasks(
         session, step, subject_id=repair.subject_id, procedure_id=repair.id, kind=REPAIR_OPINION
     )
-    _step(session, step, repair, "opinion", positive=positive, text=text)
+    add_step(session, step, PROCEDURE, repair, "opinion", positive=positive, text=text)
     if positive:
         _start_notice(session, step, repair)
     else:
@@ -670,9 +615,10 @@ def _start_notice(session: Session, step: Step, repair: Repair, **detail: Any) -
     # Art. 35: 在部门网站进行公示，公示期为5个工作日 (counted from the day after the opinion).
     repair.notice_ends_on = due_on(session, step.today, REPAIR_NOTICE_WORKING_DAYS)
     repair.state = RepairState.notice
-    _step(
+    add_step(
         session,
         step,
+        PROCEDURE,
         repair,
         "public_notice",
         notice_ends_on=repair.notice_ends_on.isoformat(),
@@ -680,31 +626,20 @@ def _start_notice(session: Session, step: Step, repair: Repair, **detail: Any) -
     )
 
 
+def objections_of(
+    session: Session, repair: Repair, *, pending: bool = False
+) -> list[RepairObjection]:
+    """The objections in the repair's notice; ``pending``: those not yet decided."""
+    query = select(RepairObjection).where(
+        RepairObjection.subject_id == repair.subject_id, RepairObjection.repair_id == repair.id
+    )
+    if pending:
+        query = query.where(RepairObjection.decided_at.is_(None))
+    return list(session.execute(query.order_by(RepairObjection.id)).scalars())
+
+
 def _pending(session: Session, repair: Repair) -> list[RepairObjection]:
-    return list(
-        session.execute(
-            select(RepairObjection)
-            .where(
-                RepairObjection.subject_id == repair.subject_id,
-                RepairObjection.repair_id == repair.id,
-                RepairObjection.decided_at.is_(None),
-            )
-            .order_by(RepairObjection.id)
-        ).scalars()
-    )
-
-
-def objections_of(session: Session, repair: Repair) -> list[RepairObjection]:
-    return list(
-        session.execute(
-            select(RepairObjection)
-            .where(
-                RepairObjection.subject_id == repair.subject_id,
-                RepairObjection.repair_id == repair.id,
-            )
-            .order_by(RepairObjection.id)
-        ).scalars()
-    )
+    return objections_of(session, repair, pending=True)
 
 
 def _close(session: Session, step: Step, repair: Repair) -> None:
@@ -733,12 +668,11 @@ def _issue(session: Session, step: Step, repair: Repair, title: str, body: str) 
     documents.issue(
         session,
         step,
-        subject_id=repair.subject_id,
+        PROCEDURE,
+        repair,
         kind="repair_decision",
         title=title,
         body=f"信息主体：{subject.name}（{subject_key(subject)}）\n修复对象：{label}\n{body}",
-        procedure=PROCEDURE,
-        procedure_id=repair.id,
     )
 
 
@@ -757,9 +691,10 @@ def _refuse(
     repair.state = RepairState.refused
     repair.refused_reason = reason
     _close(session, step, repair)
-    _step(
+    add_step(
         session,
         step,
+        PROCEDURE,
         repair,
         "refused",
         stage=stage,
@@ -828,9 +763,10 @@ def file_objection(session: Session, step: Step, repair_id: int, statement: str)
         due_on=due,
     )
     session.add(objection)
-    _step(
+    add_step(
         session,
         step,
+        PROCEDURE,
         repair,
         "objection_filed",
         objection_id=str(objection.id),
@@ -882,9 +818,10 @@ def decide_objection(
     objection.decided_by = step.principal.actor
     objection.decided_at = step.now
     close_tasks(session, step, subject_id=repair.subject_id, procedure_id=objection.id)
-    _step(
+    add_step(
         session,
         step,
+        PROCEDURE,
         repair,
         "objection_decided",
         objection_id=str(objection.id),
@@ -981,9 +918,10 @@ def _take_effect(session: Session, step: Step, repair: Repair) -> bool:
     repair.state = RepairState.effective
     repair.effective_at = step.now
     _close(session, step, repair)
-    _step(
+    add_step(
         session,
         step,
+        PROCEDURE,
         repair,
         "effective",
         record=str(target.record.id) if target.record is not None else None,
@@ -1023,7 +961,7 @@ def appeal_upheld(session: Session, step: Step, repair: Repair, reason: str) -> 
     }
     repair.refused_reason = None
     repair.closed_at = None
-    _step(session, step, repair, "appeal_upheld", reason=reason)
+    add_step(session, step, PROCEDURE, repair, "appeal_upheld", reason=reason)
     _start_notice(session, step, repair, via="appeal")
     _issue(
         session,

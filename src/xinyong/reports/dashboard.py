@@ -32,10 +32,12 @@ def _local_month(column: Any, dialect: str) -> Any:
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Code and name of each department; one no longer known keeps its number for a code."""
     rows = session.execute(
         select(Department.id, Department.code, Department.name).where(Department.id.in_(ids))
     )
-    return {r.id: (r.code, r.name) for r in rows}
+    known = {r.id: (r.code, r.name) for r in rows}
+    return {i: known.get(i, (str(i), "（未知部门）")) for i in ids}
 
 
 @dataclass
@@ -86,8 +88,7 @@ def collection(session: Session, months: list[Month]) -> list[DepartmentBatches]
     names = _names(session, {r[0] for r in rows})
     out: dict[int, DepartmentBatches] = {}
     for provider_id, month, batches, total, accepted, duplicates, rejected in rows:
-        code, name = names.get(provider_id, (str(provider_id), "（未知部门）"))
-        dept = out.setdefault(provider_id, DepartmentBatches(code, name))
+        dept = out.setdefault(provider_id, DepartmentBatches(*names[provider_id]))
         dept.batches += int(batches)
         dept.total += int(total or 0)
         dept.accepted += int(accepted or 0)
@@ -122,6 +123,7 @@ def check_volumes(session: Session, start: datetime, end: datetime) -> list[Depa
     names = _names(session, {r[0] for r in rows})
     out = []
     for department_id, count, subjects, found in rows:
-        code, name = names.get(department_id, (str(department_id), "（未知部门）"))
-        out.append(DepartmentChecks(code, name, int(count), int(subjects or 0), int(found or 0)))
+        out.append(
+            DepartmentChecks(*names[department_id], int(count), int(subjects or 0), int(found or 0))
+        )
     return sorted(out, key=lambda d: d.department)

@@ -10,27 +10,28 @@ from sqlalchemy.orm import Session
 from xinyong.core import audit
 from xinyong.lists.service import Step
 from xinyong.models import Document
+from xinyong.rights.procedures import Procedure
 
 
 def issue(
     session: Session,
     step: Step,
+    procedure: str,
+    of: Procedure,
     *,
-    subject_id: int,
     kind: str,
     title: str,
     body: str,
-    procedure: str | None = None,
-    procedure_id: int | None = None,
 ) -> Document:
+    """A document of ``of``, the objection, appeal or repair ``procedure`` names."""
     doc = Document(
-        subject_id=subject_id,
+        subject_id=of.subject_id,
         id=step.ctx.ids.next_id(),
         kind=kind,
         title=title[:200],
         body=body,
         procedure=procedure,
-        procedure_id=procedure_id,
+        procedure_id=of.id,
         issued_by=step.principal.actor,
         issued_at=step.now,
     )
@@ -40,10 +41,10 @@ def issue(
         actor=step.principal.actor,
         action=f"document.{kind}",
         at=step.now,
-        subject_id=subject_id,
+        subject_id=of.subject_id,
         target_type="document",
         target_id=doc.id,
-        detail={"title": doc.title, "procedure": procedure, "procedure_id": procedure_id},
+        detail={"title": doc.title, "procedure": procedure, "procedure_id": of.id},
     )
     return doc
 

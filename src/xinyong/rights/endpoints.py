@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core import audit
@@ -13,8 +12,9 @@ from xinyong.core.auth import Principal
 from xinyong.db import Database
 from xinyong.errors import Forbidden, InvalidRequest, NotFound
 from xinyong.lists.service import Step
-from xinyong.models import Role, Task
+from xinyong.models import Role
 from xinyong.rights import documents, evidence
+from xinyong.rights.procedures import may_see
 from xinyong.rights.schemas import DocumentOut, EvidenceOut
 from xinyong.subjects.service import find_subject
 
@@ -23,7 +23,8 @@ router = APIRouter(tags=["rights"])
 CHUNK = 1 << 20
 
 
-def _step(request: Request, principal: Principal) -> Step:
+def request_step(request: Request, principal: Principal) -> Step:
+    """A step of a rights procedure taken through the API: by the caller, now."""
     return Step(request.app.state.collection, principal, clock(request).now())
 
 
@@ -92,32 +93,12 @@ async def post_evidence(
         subject_id = acting_subject(session, principal, subject, db, field="subject")
         row = evidence.store(
             session,
-            _step(request, principal),
+            request_step(request, principal),
             subject_id=subject_id,
             filename=file.filename or "file",
             data=data,
         )
         return evidence.evidence_out(row)
-
-
-def _may_read_file(session: Session, principal: Principal, subject_id: int, procedure_id) -> bool:
-    if principal.role is Role.authority:
-        return True
-    if principal.role is Role.subject:
-        return principal.subject_id == subject_id
-    if principal.role is Role.provider and procedure_id is not None:
-        # The department that has (or had) a step of the procedure.
-        return (
-            session.execute(
-                select(Task.id).where(
-                    Task.subject_id == subject_id,
-                    Task.procedure_id == procedure_id,
-                    Task.department_id == principal.department_id,
-                )
-            ).first()
-            is not None
-        )
-    return False
 
 
 @router.get(
@@ -140,7 +121,7 @@ def get_evidence(
     """The subject that uploaded it, the authority, and a department that handles its
     procedure may read it; every read is audited. Others get 404, never a hint it exists."""
     row = evidence.get_file(session, file_id)
-    if not _may_read_file(session, principal, row.subject_id, row.procedure_id):
+    if not may_see(session, principal, row.subject_id, row.procedure_id):
         raise NotFound(
             "证明材料不存在", "no such evidence file", field="file_id", code="unknown_file"
         )

@@ -12,6 +12,7 @@ from xinyong.core import audit
 from xinyong.errors import Conflict, InvalidRequest, NotFound, XinyongError
 from xinyong.lists.service import Step
 from xinyong.models import EvidenceFile
+from xinyong.rights.procedures import Procedure
 from xinyong.rights.schemas import EvidenceOut
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -81,40 +82,48 @@ def store(
     return row
 
 
+def unknown_file(field: str) -> InvalidRequest:
+    return InvalidRequest(
+        "证明材料不存在或不属于该主体",
+        "no such evidence file for this subject",
+        field=field,
+        code="unknown_file",
+    )
+
+
+def file_in_use(field: str) -> Conflict:
+    return Conflict(
+        "该证明材料已用于其他申请",
+        "the evidence file is attached to another procedure already",
+        field=field,
+        code="file_in_use",
+    )
+
+
 def take(
     session: Session,
-    *,
-    subject_id: int,
-    files: list[tuple[int, str]],
     procedure: str,
-    procedure_id: int,
+    of: Procedure,
+    files: list[tuple[int, str]],
+    *,
     field: str = "evidence",
 ) -> list[EvidenceFile]:
-    """Attach uploaded files (id, kind) to a procedure. Each must be the subject's own and not
-    yet used by another procedure."""
+    """Attach uploaded files (id, kind) to ``of``, the objection, appeal or repair
+    ``procedure`` names. Each must be the subject's own and not yet used by another
+    procedure."""
     taken = []
     for index, (file_id, kind) in enumerate(files):
         row = session.execute(
             select(EvidenceFile)
-            .where(EvidenceFile.subject_id == subject_id, EvidenceFile.id == file_id)
+            .where(EvidenceFile.subject_id == of.subject_id, EvidenceFile.id == file_id)
             .with_for_update()
         ).scalar_one_or_none()
         if row is None:
-            raise InvalidRequest(
-                "证明材料不存在或不属于该主体",
-                "no such evidence file for this subject",
-                field=f"{field}[{index}].file_id",
-                code="unknown_file",
-            )
+            raise unknown_file(f"{field}[{index}].file_id")
         if row.procedure_id is not None:
-            raise Conflict(
-                "该证明材料已用于其他申请",
-                "the evidence file is attached to another procedure already",
-                field=f"{field}[{index}].file_id",
-                code="file_in_use",
-            )
+            raise file_in_use(f"{field}[{index}].file_id")
         row.procedure = procedure
-        row.procedure_id = procedure_id
+        row.procedure_id = of.id
         row.kind = kind
         taken.append(row)
     return taken

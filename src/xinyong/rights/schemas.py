@@ -30,6 +30,13 @@ class EvidenceOut(BaseModel):
     uploaded_at: datetime
 
 
+class StepOut(BaseModel):
+    step: str
+    at: datetime
+    actor: str
+    detail: dict
+
+
 class DocumentOut(BaseModel):
     id: str
     kind: str

@@ -10,23 +10,19 @@ from sqlalchemy.orm import Session
 from xinyong.core import audit
 from xinyong.lists.service import Step
 from xinyong.models import ProcedureStep
+from xinyong.rights.procedures import Procedure
+from xinyong.rights.schemas import StepOut
 
 
 def add_step(
-    session: Session,
-    step: Step,
-    *,
-    subject_id: int,
-    procedure: str,
-    procedure_id: int,
-    name: str,
-    **detail: Any,
+    session: Session, step: Step, procedure: str, of: Procedure, name: str, **detail: Any
 ) -> ProcedureStep:
+    """A step ``name`` of ``of``, the objection, appeal or repair ``procedure`` names."""
     row = ProcedureStep(
-        subject_id=subject_id,
+        subject_id=of.subject_id,
         id=step.ctx.ids.next_id(),
         procedure=procedure,
-        procedure_id=procedure_id,
+        procedure_id=of.id,
         step=name,
         at=step.now,
         actor=step.principal.actor,
@@ -38,9 +34,9 @@ def add_step(
         actor=step.principal.actor,
         action=f"{procedure}.{name}",
         at=step.now,
-        subject_id=subject_id,
+        subject_id=of.subject_id,
         target_type=procedure,
-        target_id=procedure_id,
+        target_id=of.id,
         detail=detail,
     )
     return row
@@ -57,3 +53,11 @@ def steps_of(session: Session, subject_id: int, procedure_id: int) -> list[Proce
             .order_by(ProcedureStep.at, ProcedureStep.id)
         ).scalars()
     )
+
+
+def steps_out(session: Session, of: Procedure) -> list[StepOut]:
+    """The timeline as the API shows it."""
+    return [
+        StepOut(step=s.step, at=s.at, actor=s.actor, detail=s.detail)
+        for s in steps_of(session, of.subject_id, of.id)
+    ]

@@ -15,6 +15,7 @@ sent to log in, every other role gets 403.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -199,6 +200,32 @@ def _service_problem(exc: XinyongError, field_map: dict[str, str] | None = None)
     return FormProblem([{"field": field, "message": exc.message}], status=exc.status)
 
 
+R = TypeVar("R")
+
+
+def _change(
+    request: Request,
+    session: Session,
+    service: Callable[..., R],
+    *args: Any,
+    field_map: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> R:
+    """A change through the service the API calls, by the visitor, now. It runs in a savepoint,
+    so what it did before refusing is undone; its refusal is the form's problem."""
+    try:
+        with session.begin_nested():
+            return service(
+                session,
+                *args,
+                actor=_visitor(request).principal.actor,
+                now=clock(request).now(),
+                **kwargs,
+            )
+    except XinyongError as exc:
+        raise _service_problem(exc, field_map) from None
+
+
 def _errors_by_field(errors: list[dict[str, str]]) -> dict[str, str]:
     return {e["field"]: e["message"] for e in errors}
 
@@ -379,11 +406,7 @@ def catalog_download(number: int, session: Session = db_session) -> Response:
         notes=version.notes,
         items=[ItemSpec.model_validate(i, from_attributes=True) for i in items],
     ).model_dump(mode="json")
-    return _download(
-        json.dumps(body, ensure_ascii=False, indent=2),
-        f"catalog-v{number}.json",
-        "application/json; charset=utf-8",
-    )
+    return _json_download(body, f"catalog-v{number}.json")
 
 
 @router.post("/authority/catalog", response_class=HTMLResponse, **AUTHORITY)
@@ -396,17 +419,10 @@ def catalog_draft(
 ) -> Response:
     """Audience: authority. Draft a new catalog version (the body of POST
     /api/v1/catalog/versions, pasted or as a file)."""
-    v = _visitor(request)
-    check_csrf(v, csrf_token)
+    check_csrf(_visitor(request), csrf_token)
     try:
         data = _validated(CatalogIn, _json_input(catalog_json, catalog_file))
-        try:
-            with session.begin_nested():
-                version = draft_version(
-                    session, data, actor=v.principal.actor, now=clock(request).now()
-                )
-        except XinyongError as exc:
-            raise _service_problem(exc) from None
+        version = _change(request, session, draft_version, data)
     except FormProblem as problem:
         return _catalog_page(
             request, session, status_code=problem.status, errors=problem.errors, text=catalog_json
@@ -422,13 +438,10 @@ def catalog_publish(
     session: Session = db_session,
 ) -> Response:
     """Audience: authority. Publish a drafted version: new records are collected under it."""
-    v = _visitor(request)
-    check_csrf(v, csrf_token)
+    check_csrf(_visitor(request), csrf_token)
     try:
-        with session.begin_nested():
-            publish_version(session, number, actor=v.principal.actor, now=clock(request).now())
-    except XinyongError as exc:
-        problem = _service_problem(exc, {"": "publish"})
+        _change(request, session, publish_version, number, field_map={"": "publish"})
+    except FormProblem as problem:
         return _catalog_page(request, session, status_code=problem.status, errors=problem.errors)
     return RedirectResponse(f"/authority/catalog?published={number}", status_code=303)
 
@@ -476,11 +489,7 @@ def measures_page(
 def measures_download(session: Session = db_session) -> Response:
     """Audience: authority. The list in force in the format it is loaded in."""
     body = {"measures": [m.spec for m in active_measures(session)]}
-    return _download(
-        json.dumps(body, ensure_ascii=False, indent=2),
-        "measures.json",
-        "application/json; charset=utf-8",
-    )
+    return _json_download(body, "measures.json")
 
 
 @router.post("/authority/measures", response_class=HTMLResponse, **AUTHORITY)
@@ -493,17 +502,10 @@ def measures_publish(
 ) -> Response:
     """Audience: authority. Publish the whole list (as POST /api/v1/measures): new and revised
     measures get a new version, those left out are retired."""
-    v = _visitor(request)
-    check_csrf(v, csrf_token)
+    check_csrf(_visitor(request), csrf_token)
     try:
         data = _validated(MeasuresIn, _json_input(measures_json, measures_file))
-        try:
-            with session.begin_nested():
-                result = publish_measures(
-                    session, data, actor=v.principal.actor, now=clock(request).now()
-                )
-        except XinyongError as exc:
-            raise _service_problem(exc) from None
+        result = _change(request, session, publish_measures, data)
     except FormProblem as problem:
         return _measures_page(
             request, session, status_code=problem.status, errors=problem.errors, text=measures_json
@@ -651,18 +653,11 @@ def department_create(
     session: Session = db_session,
 ) -> Response:
     """Audience: authority. Register a department (as POST /api/v1/departments)."""
-    v = _visitor(request)
-    check_csrf(v, csrf_token)
+    check_csrf(_visitor(request), csrf_token)
     form = {"code": code, "name": name, "region_code": region_code, "kind": kind}
     try:
         data = _validated(DepartmentIn, {k: value.strip() for k, value in form.items()})
-        try:
-            with session.begin_nested():
-                create_department(
-                    session, **data.model_dump(), actor=v.principal.actor, now=clock(request).now()
-                )
-        except XinyongError as exc:
-            raise _service_problem(exc) from None
+        _change(request, session, create_department, **data.model_dump())
     except FormProblem as problem:
         return _departments_page(
             request,
@@ -825,6 +820,18 @@ def _download(body: str, filename: str, media_type: str) -> Response:
     )
 
 
+def _json_download(body: Any, filename: str) -> Response:
+    """JSON as people edit it: Chinese as it is, indented."""
+    return _download(
+        json.dumps(body, ensure_ascii=False, indent=2), filename, "application/json; charset=utf-8"
+    )
+
+
+def _csv_download(text: str, filename: str) -> Response:
+    # With a BOM: spreadsheet programs read it as UTF-8 then.
+    return _download("\ufeff" + text, filename, "text/csv; charset=utf-8")
+
+
 @router.get("/authority/dual-publicity/departments.csv", **AUTHORITY)
 def dual_publicity_departments_csv(
     request: Request, month: str | None = None, session: Session = db_session
@@ -832,11 +839,7 @@ def dual_publicity_departments_csv(
     """Audience: authority. The notice's table per department, as CSV (UTF-8 with BOM)."""
     parsed = _month_or_current(request, month)
     report = dual_publicity(session, parsed, now=clock(request).now(), late_limit=0)
-    return _download(
-        "\ufeff" + departments_csv(report),
-        file_names(parsed)["departments"],
-        "text/csv; charset=utf-8",
-    )
+    return _csv_download(departments_csv(report), file_names(parsed)["departments"])
 
 
 @router.get("/authority/dual-publicity/late.csv", **AUTHORITY)
@@ -846,9 +849,7 @@ def dual_publicity_late_csv(
     """Audience: authority. Every late record of the month, as CSV (UTF-8 with BOM)."""
     parsed = _month_or_current(request, month)
     report = dual_publicity(session, parsed, now=clock(request).now())
-    return _download(
-        "\ufeff" + late_csv(report), file_names(parsed)["late"], "text/csv; charset=utf-8"
-    )
+    return _csv_download(late_csv(report), file_names(parsed)["late"])
 
 
 @router.get("/authority/dual-publicity/notice", response_class=HTMLResponse, **AUTHORITY)
