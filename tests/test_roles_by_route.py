@@ -94,7 +94,7 @@ def test_every_route_admits_exactly_its_declared_roles(app, client, callers) -> 
     problems: list[str] = []
     for route, path, method in routes:
         extra = route.openapi_extra or {}
-        is_page = not path.startswith("/api/")
+        is_page = "x-audience" in extra
         declared = extra.get("x-audience" if is_page else "x-callers")
         if declared is None:
             problems.append(f"{method} {path}: declares no audience")

@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -33,6 +34,7 @@ from xinyong.feeds.endpoints import router as feeds_router
 from xinyong.jobs import run_forever
 from xinyong.lists.endpoints import router as lists_router
 from xinyong.measures.endpoints import router as measures_router
+from xinyong.models import Role
 from xinyong.objections.endpoints import router as objections_router
 from xinyong.records.endpoints import router as records_router
 from xinyong.records.service import CollectionContext
@@ -47,7 +49,7 @@ from xinyong.web.authority import router as authority_router
 from xinyong.web.department import router as department_router
 from xinyong.web.pages import router as pages_router
 from xinyong.web.portal import router as portal_router
-from xinyong.web.site import LoginRequired, error_page
+from xinyong.web.site import LoginRequired, audience, error_page
 from xinyong.web.subject import router as subject_router
 
 API_PREFIX = "/api/v1"
@@ -113,7 +115,8 @@ def create_app(
         version="0.1.0",
         description=DESCRIPTION,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # The browsable document is served below with assets of our own: no CDN.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.db = db
@@ -221,6 +224,17 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.get(f"{API_PREFIX}/docs", include_in_schema=False, **audience(*Role))
+    async def docs() -> HTMLResponse:
+        """The OpenAPI document to browse (Swagger UI, shipped under static/vendor)."""
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "",
+            title=f"{app.title} — API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
 
     @app.get(f"{API_PREFIX}/live", tags=["platform"], openapi_extra={"x-callers": ["public"]})
     async def live() -> dict:

@@ -1,0 +1,718 @@
+"""What the public portal looks up (信用门户, issue 5): subjects by name or credit code, whether
+a subject may be shown to the public at all, and the 双公示 columns. docs/portal.md.
+
+Subject search
+--------------
+A query is a credit code (exact: the organisation with that code) or part of a name, from one
+character. An ID number is never searched: a person is never found by number on a public page
+(Measures art. 36; 000 §（十八））. Organisations are found by any part of their name. Natural
+persons are found only by their whole name, and only while an entry on a public list names
+them and is in force (the list published them, 003 联合奖惩 §（二十））: a person is never found
+by a surname or a character.
+
+Matches are ranked exact name first, then shorter names first. At most ``CAP`` matches are
+gathered; when more match, the page says so ("1000+") and ranks the ones gathered. On
+PostgreSQL a GIN index of each name's characters and character pairs answers one- and
+two-character queries and pg_trgm the longer ones; on SQLite one FTS5 table of characters and
+character pairs answers every length (its trigram tokenizer finds nothing shorter than three),
+and a whole-name token the exact-name look-ups. Both only narrow: every match is checked
+against the name itself.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Connection, String, literal_column, or_, select, text
+from sqlalchemy.orm import Session
+
+from xinyong.catalog.service import published_catalog
+from xinyong.core.identifiers import (
+    IdentifierError,
+    validate_credit_code,
+)
+from xinyong.lists.service import all_lists, is_in_force
+from xinyong.models import (
+    CreditList,
+    Department,
+    Disclosure,
+    EntryState,
+    ListEntry,
+    ListKind,
+    Objection,
+    ObjectionState,
+    Record,
+    Standing,
+    Subject,
+    SubjectKind,
+    TargetType,
+)
+from xinyong.subjects.rules import effective_standing
+
+# A query longer than this is cut (names are at most 200 characters; a query costs one gram a
+# character, and nobody types a hundred characters of a name).
+MAX_QUERY_CHARS = 100
+# Matches gathered at most; more than this and the count reads "1000+".
+CAP = 1000
+PAGE_SIZE = 20
+# The person filter looks at this many same-named persons at most (a very common name).
+MAX_NAMESAKES = 2000
+
+PERSON = SubjectKind.natural_person.value
+
+QueryKind = Literal["empty", "code", "id_number", "name"]
+
+
+# --- the query ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    """``text``: what is searched for, and echoed in the form (never an ID number)."""
+
+    text: str
+    kind: QueryKind
+    truncated: bool = False
+    # A credit code that could be an ID number: refused like one unless an organisation
+    # holds that code.
+    id_shaped: bool = False
+
+
+def _clean(raw: str) -> str:
+    """Control characters, NUL and lone surrogates out (PostgreSQL refuses NUL in text, and
+    no name holds them); whitespace runs, full-width spaces included, become one space."""
+    kept = "".join(
+        ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cs", "Cf") or ch in "\t\n"
+    )
+    return " ".join(kept.split())
+
+
+def parse_query(raw: str | None) -> Query:
+    """What the visitor typed, as something safe to search for."""
+    raw = raw or ""
+    # Cut long input before cleaning it: 10,000 characters or more cost nothing here.
+    head = raw[: MAX_QUERY_CHARS * 4]
+    cleaned = _clean(head)
+    truncated = len(raw) > len(head) or len(cleaned) > MAX_QUERY_CHARS
+    cleaned = cleaned[:MAX_QUERY_CHARS].strip()
+    if not cleaned:
+        return Query("", "empty", truncated)
+    compact = cleaned.replace(" ", "")
+    id_shaped = (compact.isdigit() and len(compact) in (15, 17, 18)) or (
+        len(compact) == 18 and compact[:17].isdigit() and compact[17] in "xX"
+    )
+    if len(compact) == 18 and compact.isascii():
+        try:
+            # An all-digit credit code can look like an ID number: the search then finds the
+            # organisation with that code, or answers as for an ID number.
+            return Query(validate_credit_code(compact), "code", truncated, id_shaped)
+        except IdentifierError:
+            pass
+    if id_shaped:
+        # Shaped like an ID number (15-digit legacy numbers too): refused, not searched, and
+        # not even echoed back.
+        return Query("", "id_number", truncated)
+    return Query(cleaned, "name", truncated)
+
+
+def grams(name: str) -> set[str]:
+    """Every character and every pair of adjacent characters of a name."""
+    return {name[i : i + 1] for i in range(len(name))} | {
+        name[i : i + 2] for i in range(len(name) - 1)
+    }
+
+
+def query_grams(q: str) -> list[str]:
+    """The grams a name must hold to contain ``q``: q itself when it is one or two characters,
+    else its pairs (the name is then checked for q itself)."""
+    if len(q) <= 2:
+        return [q]
+    return sorted({q[i : i + 2] for i in range(len(q) - 1)})
+
+
+def _hex(gram: str) -> str:
+    # FTS5 tokens that any tokenizer keeps whole and any query syntax accepts bare.
+    return gram.encode("utf-8", "surrogatepass").hex()
+
+
+# --- the SQLite index: refreshed by the search itself ------------------------------------------
+
+
+# Whole names up to this long also get one token of their own (``w`` + hex: never a gram's),
+# for exact-name look-ups without a b-tree on subjects.name that collection would pay for.
+WHOLE_NAME_CHARS = 50
+
+
+def _whole(name: str) -> str:
+    return "w" + _hex(name)
+
+
+def _fts_text(name: str, kind: str) -> str:
+    """What the SQLite search table holds of a subject: an organisation's grams and whole
+    name; a person's whole name only (never found by part of it)."""
+    tokens = [] if kind == PERSON else sorted(_hex(g) for g in grams(name))
+    if name and len(name) <= WHOLE_NAME_CHARS:
+        tokens.append(_whole(name))
+    return " ".join(tokens)
+
+
+def refresh_index(session: Session) -> int:
+    """Bring the SQLite search table up to date: subjects added since the last search
+    (subjects.rowid above the high-water mark), renamed ones, or everything again after a
+    deletion or a renumbering of rowids. Collection writes subjects at full speed and pays
+    nothing; the first search after a large import indexes it (≈ 20 µs a subject measured:
+    23 s for a million).
+    Runs in the caller's transaction (on SQLite every transaction holds the write lock, so
+    two processes never refresh at once). Returns the number of names indexed."""
+    conn = session.connection()
+    state = conn.exec_driver_sql(
+        "SELECT st.last_rowid, st.last_id, st.rebuild, st.renamed, "
+        "(SELECT max(rowid) FROM subjects), "
+        "(SELECT id FROM subjects WHERE rowid = st.last_rowid) "
+        "FROM subject_search_state st WHERE st.id = 1"
+    ).first()
+    if state is None:
+        conn.exec_driver_sql(
+            "INSERT INTO subject_search_state (id, last_rowid, last_id, rebuild, renamed) "
+            "VALUES (1, 0, 0, 1, 0)"
+        )
+        last_rowid, last_id, rebuild, renamed, top, at_last = 0, 0, 1, 0, None, None
+    else:
+        last_rowid, last_id, rebuild, renamed, top, at_last = state
+    if last_rowid and at_last != last_id:
+        rebuild = 1  # the row we stopped at is gone or holds another subject: renumbered
+    if not rebuild and not renamed and (top or 0) <= last_rowid:
+        return 0
+    if rebuild:
+        conn.exec_driver_sql("INSERT INTO subject_search(subject_search) VALUES ('delete-all')")
+        conn.exec_driver_sql("DELETE FROM subject_search_renames")
+        last_rowid, last_id = 0, 0
+    elif renamed:
+        _apply_renames(conn, last_rowid)
+    indexed = 0
+    while True:
+        rows = conn.exec_driver_sql(
+            "SELECT rowid, id, name, kind FROM subjects WHERE rowid > ? ORDER BY rowid LIMIT 20000",
+            (last_rowid,),
+        ).all()
+        if not rows:
+            break
+        batch = [(r[1], tokens) for r in rows if r[2] and (tokens := _fts_text(r[2], r[3]))]
+        if batch:
+            conn.exec_driver_sql("INSERT INTO subject_search (rowid, grams) VALUES (?, ?)", batch)
+        indexed += len(batch)
+        last_rowid, last_id = rows[-1][0], rows[-1][1]
+    conn.exec_driver_sql(
+        "UPDATE subject_search_state SET last_rowid = ?, last_id = ?, rebuild = 0, renamed = 0 "
+        "WHERE id = 1",
+        (last_rowid, last_id),
+    )
+    return indexed
+
+
+def _apply_renames(conn: Connection, last_rowid: int) -> None:
+    """Each renamed subject already indexed: out with the grams of the name it was indexed
+    under (its first rename since), in with those of its name now."""
+    first: dict[int, tuple[int, str, str]] = {}
+    for _seq, subject_id, rowid, old_name, old_kind in conn.exec_driver_sql(
+        "SELECT seq, subject_id, subject_rowid, old_name, old_kind FROM subject_search_renames "
+        "ORDER BY seq"
+    ):
+        first.setdefault(subject_id, (rowid, old_name, old_kind))
+    for subject_id, (rowid, old_name, old_kind) in first.items():
+        if rowid > last_rowid:
+            continue  # not indexed yet: the new-rows pass takes it under its name now
+        old_text = _fts_text(old_name, old_kind) if old_name else ""
+        if old_text:
+            conn.exec_driver_sql(
+                "INSERT INTO subject_search (subject_search, rowid, grams) VALUES ('delete', ?, ?)",
+                (subject_id, old_text),
+            )
+        now = conn.exec_driver_sql(
+            "SELECT name, kind FROM subjects WHERE id = ?", (subject_id,)
+        ).first()
+        new_text = _fts_text(now[0], now[1]) if now is not None and now[0] else ""
+        if new_text:
+            conn.exec_driver_sql(
+                "INSERT INTO subject_search (rowid, grams) VALUES (?, ?)",
+                (subject_id, new_text),
+            )
+    conn.exec_driver_sql("DELETE FROM subject_search_renames")
+
+
+# --- organisations by name ---------------------------------------------------------------------
+
+
+def _escape_like(q: str) -> str:
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _has_word_run(q: str, length: int = 3) -> bool:
+    """pg_trgm takes its trigrams from runs of letters and digits (CJK characters count)."""
+    run = 0
+    for ch in q:
+        run = run + 1 if ch.isalnum() else 0
+        if run >= length:
+            return True
+    return False
+
+
+def _org_matches(session: Session, q: str, limit: int) -> list[tuple[int, str]]:
+    """(id, name) of up to ``limit`` organisations whose name contains ``q``."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # Plan each search for its own text: the planner's choice (scan the table and stop
+        # at the first thousand, or read the index) depends on how common the text is.
+        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+        if len(q) > 2 and _has_word_run(q):
+            sql = (
+                "SELECT id, name FROM subjects WHERE kind <> 'natural_person' "
+                "AND name LIKE :pattern LIMIT :limit"
+            )
+            params: dict[str, Any] = {"pattern": f"%{_escape_like(q)}%", "limit": limit}
+        else:
+            sql = (
+                "SELECT id, name FROM subjects WHERE kind <> 'natural_person' "
+                "AND xinyong_search_grams(name) @> CAST(:grams AS text[]) "
+                "AND strpos(name, :q) > 0 LIMIT :limit"
+            )
+            params = {"grams": query_grams(q), "q": q, "limit": limit}
+        return [(r[0], r[1]) for r in conn.execute(text(sql), params)]
+    refresh_index(session)
+    match = " ".join(f'"{_hex(g)}"' for g in query_grams(q))
+    rows = conn.exec_driver_sql(
+        "SELECT s.id, s.name FROM subject_search f JOIN subjects s ON s.id = f.rowid "
+        "WHERE subject_search MATCH ? AND instr(s.name, ?) > 0 "
+        "AND s.kind <> 'natural_person' LIMIT ?",
+        (match, q, limit),
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def _named(session: Session, q: str, *, persons: bool, limit: int) -> list[tuple[int, str]]:
+    """Subjects named exactly ``q``: persons, or organisations. PostgreSQL: a b-tree on
+    subjects.name. SQLite: the search table's whole-name token."""
+    kind = "kind = 'natural_person'" if persons else "kind <> 'natural_person'"
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(
+            text(f"SELECT id, name FROM subjects WHERE {kind} AND name = :q LIMIT :limit"),
+            {"q": q, "limit": limit},
+        )
+        return [(r[0], r[1]) for r in rows]
+    if len(q) > WHOLE_NAME_CHARS:
+        return []  # no such name is indexed whole; an organisation's is among its matches
+    refresh_index(session)
+    rows = conn.exec_driver_sql(
+        "SELECT s.id, s.name FROM subject_search f JOIN subjects s ON s.id = f.rowid "
+        f"WHERE subject_search MATCH ? AND s.name = ? AND s.{kind} LIMIT ?",
+        (f'"{_whole(q)}"', q, limit),
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+# --- persons: only while a public list publishes them ------------------------------------------
+
+
+def _public_lists(session: Session) -> dict[int, CreditList]:
+    return {lst.id: lst for lst in all_lists(session) if lst.spec.get("disclosure") == "public"}
+
+
+def publicly_listed(session: Session, subject_ids: Iterable[int], today: date) -> set[int]:
+    """Those of the subjects that an entry in force on a public list names (lists/service
+    ``is_in_force``; a list's own ``disclosure``)."""
+    ids = list(subject_ids)
+    if not ids:
+        return set()
+    public = _public_lists(session)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        for entry in session.execute(
+            select(ListEntry).where(
+                ListEntry.subject_id.in_(ids[start : start + 500]),
+                ListEntry.state == EntryState.listed,
+            )
+        ).scalars():
+            if entry.list_id in public and is_in_force(entry, today):
+                found.add(entry.subject_id)
+    return found
+
+
+def _persons_named(session: Session, q: str, today: date) -> list[tuple[int, str]]:
+    ids = [sid for sid, _ in _named(session, q, persons=True, limit=MAX_NAMESAKES)]
+    listed = publicly_listed(session, ids, today)
+    return [(sid, q) for sid in ids if sid in listed]
+
+
+def is_public(session: Session, subject: Subject, today: date) -> bool:
+    """May the portal show this subject at all? Organisations: yes (their registration is
+    public). Natural persons: only while a public list entry in force names them."""
+    if subject.kind != SubjectKind.natural_person:
+        return True
+    return subject.id in publicly_listed(session, [subject.id], today)
+
+
+# --- the search ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    kind: SubjectKind
+    name: str
+    credit_code: str | None
+    id_masked: str | None
+    region_code: str | None
+    exact: bool
+    # (list name, kind) of the public entries it is on: in force, or a red candidate in notice.
+    badges: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return page_key(self.credit_code, self.id)
+
+    @property
+    def shown_number(self) -> str:
+        return self.credit_code or self.id_masked or ""
+
+    def name_parts(self, q: str) -> tuple[str, str, str]:
+        """The name around the first match of q, for highlighting."""
+        at = self.name.find(q) if q else -1
+        if at < 0:
+            return self.name, "", ""
+        return self.name[:at], q, self.name[at + len(q) :]
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    more: bool = False  # more than CAP matched
+    page: int = 1
+    pages: int = 0
+
+    @property
+    def count_text(self) -> str:
+        return f"{CAP}+" if self.more else str(self.total)
+
+
+def page_key(credit_code: str | None, subject_id: int) -> str:
+    """The key of a subject's public page: its credit code, or for a person its internal id
+    (never the ID number: the address would show it)."""
+    return credit_code or f"p{subject_id}"
+
+
+def search_subjects(
+    session: Session, raw: str | None, *, today: date, page: int = 1, page_size: int = PAGE_SIZE
+) -> SearchResult:
+    query = parse_query(raw)
+    result = SearchResult(query=query)
+    if query.kind in ("empty", "id_number"):
+        return result
+    if query.kind == "code":
+        found = session.execute(
+            select(Subject.id, Subject.name).where(
+                Subject.credit_code == query.text, Subject.kind != SubjectKind.natural_person
+            )
+        ).all()
+        ranked = [(r.id, r.name) for r in found]
+        if not ranked and query.id_shaped:
+            result.query = Query("", "id_number", query.truncated)
+            return result
+    else:
+        q = query.text
+        orgs = _org_matches(session, q, CAP + 1)
+        result.more = len(orgs) > CAP
+        # Gathered short of everything: the exact names are looked up on their own.
+        exact = _named(session, q, persons=False, limit=50) if result.more else []
+        persons = _persons_named(session, q, today)
+        seen: set[int] = set()
+        ranked = []
+        for sid, name in sorted(
+            [*exact, *persons, *orgs], key=lambda r: (r[1] != q, len(r[1]), r[0])
+        ):
+            if sid not in seen:
+                seen.add(sid)
+                ranked.append((sid, name))
+        ranked = ranked[:CAP]
+    result.total = len(ranked)
+    result.pages = max(1, math.ceil(len(ranked) / page_size))
+    result.page = min(max(1, page), result.pages)
+    start = (result.page - 1) * page_size
+    chosen = ranked[start : start + page_size]
+    result.hits = _hits(session, [sid for sid, _ in chosen], query.text, today)
+    return result
+
+
+def _hits(session: Session, ids: Sequence[int], q: str, today: date) -> list[Hit]:
+    if not ids:
+        return []
+    rows = {
+        s.id: s
+        for s in session.execute(
+            select(
+                Subject.id,
+                Subject.kind,
+                Subject.name,
+                Subject.credit_code,
+                Subject.id_masked,
+                Subject.region_code,
+            ).where(Subject.id.in_(list(ids)))
+        )
+    }
+    badges = public_badges(session, ids, today)
+    return [
+        Hit(
+            id=row.id,
+            kind=row.kind,
+            name=row.name,
+            credit_code=row.credit_code,
+            id_masked=row.id_masked,
+            region_code=row.region_code,
+            exact=row.name == q,
+            badges=tuple(badges.get(row.id, ())),
+        )
+        for sid in ids
+        if (row := rows.get(sid)) is not None
+    ]
+
+
+def public_badges(
+    session: Session, ids: Sequence[int], today: date
+) -> dict[int, list[tuple[str, str]]]:
+    """The public list entries shown beside a subject: in force, or a red candidate in its
+    public notice (lists/endpoints: what the public sees of a list)."""
+    public = _public_lists(session)
+    out: dict[int, list[tuple[str, str]]] = {}
+    for entry in session.execute(
+        select(ListEntry).where(
+            ListEntry.subject_id.in_(list(ids)),
+            ListEntry.state.in_([EntryState.listed, EntryState.notice]),
+        )
+    ).scalars():
+        lst = public.get(entry.list_id)
+        if lst is None:
+            continue
+        shown = is_in_force(entry, today) or (
+            entry.state == EntryState.notice and entry.kind == ListKind.red
+        )
+        if shown:
+            out.setdefault(entry.subject_id, []).append((lst.spec["name"], entry.kind.value))
+    return out
+
+
+def find_public_subject(session: Session, key: str, *, today: date) -> Subject | None:
+    """The subject of a public page's key (credit code, or ``p`` + id for a listed person), or
+    None — also for an ID number, an unlisted person or a malformed key, alike."""
+    key = (key or "").strip()
+    subject: Subject | None = None
+    if len(key) > 1 and key[0] == "p" and key[1:].isdigit() and len(key) <= 20:
+        subject = session.get(Subject, int(key[1:]))
+        if subject is None or subject.kind != SubjectKind.natural_person:
+            return None
+    elif len(key) == 18 and key.isascii() and key.isalnum():
+        # Organisations only: a key is never looked up as an ID number.
+        try:
+            code = validate_credit_code(key)
+        except IdentifierError:
+            return None
+        subject = session.execute(
+            select(Subject).where(Subject.credit_code == code)
+        ).scalar_one_or_none()
+    if subject is None or not is_public(session, subject, today):
+        return None
+    return subject
+
+
+# --- 双公示 ---------------------------------------------------------------------------------------
+
+# The two columns (000 §（十五）: 行政许可和行政处罚信息 7 个工作日内上网公开): the items whose
+# act type is licensing or penalty, and the field that types a decision within its item.
+DUAL_TABS: dict[str, tuple[str, str, str]] = {
+    "licensing": ("行政许可", "licence_category", "许可类别"),
+    "penalty": ("行政处罚", "penalty_category", "处罚类别"),
+}
+DUAL_MAX_PAGE = 500
+# The items ix_records_dual_publicity covers (migration 0007), and its predicate as written
+# there: a query repeating it word for word may use the partial index on SQLite too, whose
+# planner does not prove `item_code = 'x'` implies `item_code IN (…)`.
+DUAL_INDEXED = ("administrative_licensing", "administrative_penalty")
+_DUAL_INDEX_TERM = "records.item_code IN ('administrative_licensing', 'administrative_penalty')"
+_CODE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+
+
+@dataclass(frozen=True)
+class DualItem:
+    code: str
+    name: str
+    decision_field: str | None
+    # (name, label) of each field, in the catalog's order.
+    fields: tuple[tuple[str, str], ...]
+    categories: tuple[str, ...]
+
+
+@dataclass
+class DualRow:
+    record_id: int
+    item: DualItem
+    subject_name: str
+    subject_number: str
+    subject_key: str | None  # a page to link to, when the subject has one
+    provider: str
+    decided_on: str | None
+    fields: dict[str, Any]
+    under_objection: bool = False
+
+
+@dataclass
+class DualPage:
+    tab: str
+    items: list[DualItem]
+    rows: list[DualRow]
+    page: int
+    has_next: bool
+
+
+def dual_items(session: Session, tab: str) -> list[DualItem]:
+    """The published catalog's items of one column."""
+    catalog = published_catalog(session)
+    if catalog is None or tab not in DUAL_TABS:
+        return []
+    category_field = DUAL_TABS[tab][1]
+    out = []
+    for code, compiled in sorted(catalog.items.items()):
+        spec = compiled.spec
+        if spec.act_type != tab or spec.disclosure != Disclosure.public:
+            continue
+        values: tuple[str, ...] = ()
+        for f in spec.fields:
+            if f.name == category_field and f.values:
+                values = tuple(f.values)
+        out.append(
+            DualItem(
+                code=code,
+                name=spec.name,
+                decision_field=spec.decision_date_field,
+                fields=tuple((f.name, f.label) for f in spec.fields),
+                categories=values,
+            )
+        )
+    return out
+
+
+def _json_text(dialect: str, name: str) -> ColumnElement[str]:
+    """A field of records.fields as text, written as the 双公示 index is (migration 0007).
+    Field names are the catalog's (``^[a-z][a-z0-9_]*$``), never the visitor's."""
+    if not (name.isascii() and name.replace("_", "").isalnum()):
+        raise ValueError(f"not a field name: {name!r}")
+    if dialect == "postgresql":
+        return literal_column(f"(records.fields ->> '{name}')", String)
+    return literal_column(f"json_extract(records.fields, '$.{name}')", String)
+
+
+def dual_publicity(
+    session: Session,
+    *,
+    tab: str,
+    today: date,
+    provider_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    item: str | None = None,
+    category: str | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> DualPage:
+    """Public, active records of one column, newest decision first (docs/portal.md)."""
+    items = dual_items(session, tab)
+    chosen = [i for i in items if item in (None, i.code)]
+    page = min(max(1, page), DUAL_MAX_PAGE)
+    if not chosen:
+        return DualPage(tab, items, [], page, False)
+    dialect = session.get_bind().dialect.name
+    decision_field = chosen[0].decision_field or "decided_on"
+    decided = _json_text(dialect, decision_field)
+    codes = [i.code for i in chosen if _CODE.match(i.code)]
+    # Written out, not bound: the planner matches them against the partial index.
+    in_codes = text(f"records.item_code IN ({', '.join(repr(c) for c in codes)})")
+    query = (
+        select(Record, Subject.name, Subject.credit_code, Subject.id_masked, Subject.kind)
+        .join(Subject, Subject.id == Record.subject_id)
+        .where(
+            in_codes,
+            Record.disclosure == Disclosure.public,
+            # Active, and not past its validity even if the daily job has not run yet
+            # (subjects/rules.effective_standing, checked again below).
+            Record.standing == Standing.active,
+            or_(Record.expires_on.is_(None), Record.expires_on > today),
+        )
+        .order_by(decided.desc(), Record.id.desc())
+    )
+    if set(codes) <= set(DUAL_INDEXED):
+        query = query.where(text(_DUAL_INDEX_TERM))
+    if provider_id is not None:
+        query = query.where(Record.provider_id == provider_id)
+    if date_from is not None:
+        query = query.where(decided >= date_from.isoformat())
+    if date_to is not None:
+        query = query.where(decided <= date_to.isoformat())
+    if category:
+        query = query.where(_json_text(dialect, DUAL_TABS[tab][1]) == category)
+    rows = session.execute(query.offset((page - 1) * page_size).limit(page_size + 1)).all()
+    has_next = len(rows) > page_size
+    by_code = {i.code: i for i in chosen}
+    providers = dict(
+        session.execute(
+            select(Department.id, Department.name).where(
+                Department.id.in_({r[0].provider_id for r in rows})
+            )
+        ).all()
+    )
+    persons = [r[0].subject_id for r in rows if r[4] == SubjectKind.natural_person]
+    listed = publicly_listed(session, persons, today)
+    disputed = _under_objection(session, [(r[0].subject_id, r[0].id) for r in rows])
+    out = []
+    for record, name, code, masked, kind in rows[:page_size]:
+        if effective_standing(record.standing, record.expires_on, today) != Standing.active:
+            continue
+        dual_item = by_code[record.item_code]
+        fields = dict(record.fields)
+        linkable = kind != SubjectKind.natural_person or record.subject_id in listed
+        out.append(
+            DualRow(
+                record_id=record.id,
+                item=dual_item,
+                subject_name=name,
+                subject_number=code or masked or "",
+                subject_key=page_key(code, record.subject_id) if linkable else None,
+                provider=providers.get(record.provider_id, ""),
+                decided_on=fields.get(dual_item.decision_field or "decided_on"),
+                fields=fields,
+                under_objection=record.id in disputed,
+            )
+        )
+    return DualPage(tab, items, out, page, has_next)
+
+
+def _under_objection(session: Session, keys: list[tuple[int, int]]) -> set[int]:
+    """Records with an open objection: marked, still published (Measures art. 32), as the
+    archive marks them."""
+    if not keys:
+        return set()
+    return set(
+        session.execute(
+            select(Objection.target_id).where(
+                Objection.subject_id.in_({s for s, _ in keys}),
+                Objection.target_id.in_({r for _, r in keys}),
+                Objection.target_type == TargetType.record,
+                Objection.state != ObjectionState.closed,
+            )
+        ).scalars()
+    )
