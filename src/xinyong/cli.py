@@ -436,8 +436,11 @@ def catalog_show(version: Annotated[int | None, typer.Option()] = None) -> None:
 
 @app.command()
 def tick() -> None:
-    """Run the scheduled jobs once: list entries past their period leave with an exit notice,
-    due webhook deliveries are sent. Idempotent; safe to run twice or after days of downtime."""
+    """Run the scheduled jobs once: records past their validity expire, list entries past
+    their period leave with an exit notice, repairs whose notice ended take effect, overdue
+    steps are alerted, a calendar year that deadlines will soon reach and nobody loaded is
+    warned of, due webhook deliveries are sent. Idempotent; safe to run twice or after days of
+    downtime."""
     from xinyong.jobs import run_jobs
     from xinyong.records.service import CollectionContext
 

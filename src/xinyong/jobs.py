@@ -9,6 +9,7 @@ import asyncio
 import logging
 from typing import Any
 
+from xinyong.calendar.service import warn_missing_years
 from xinyong.core.auth import SYSTEM
 from xinyong.core.clock import Clock
 from xinyong.core.locks import advisory_xact_lock
@@ -36,12 +37,16 @@ def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, An
     with db.transaction() as session:
         advisory_xact_lock(session, "job:alert_overdue")
         alerts = alert_overdue(session, Step(ctx, SYSTEM, clock.now()))
+    with db.transaction() as session:
+        advisory_xact_lock(session, "job:calendar")
+        years = warn_missing_years(session, actor=SYSTEM.actor, now=clock.now())
     deliveries = deliver_due(db, clock)
     return {
         "records_expired": records,
         "list_entries_expired": expired,
         "repairs_effective": repairs,
         "overdue_alerts": alerts,
+        "calendar_years_missing": len(years),
         **{f"webhooks_{k}": v for k, v in deliveries.items()},
     }
 

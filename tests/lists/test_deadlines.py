@@ -69,3 +69,22 @@ def test_a_notice_into_an_unknown_year_is_refused_until_the_year_is_loaded(w: Wo
     assert (error["code"], error["detail"]["year"]) == ("calendar_year_unknown", 2027)
     # Nothing was half-applied: no entry exists.
     assert w.client.get(f"/api/v1/subjects/{ACME}/list-entries", headers=w.tax.headers).json() == []
+
+
+@pytest.mark.parametrize(
+    ("confirmed_on", "rectify_by"),
+    [
+        (date(2026, 8, 31), date(2026, 9, 30)),  # 30 days later is a working day: kept
+        (date(2026, 9, 3), date(2026, 10, 8)),  # 10-03 is in National Day: the next working day
+        (date(2026, 9, 5), date(2026, 10, 8)),  # 10-05, likewise
+        (date(2026, 9, 10), date(2026, 10, 10)),  # Saturday 10-10 is worked in lieu: kept
+    ],
+)
+def test_a_rectification_deadline_ending_off_work_moves_to_the_next_working_day(  # type: ignore[no-untyped-def]
+    w: World, confirmed_on, rectify_by
+) -> None:
+    """民法典 第二百零三条: a period whose last day is a statutory rest day ends the day after."""
+    move_to(w, confirmed_on)
+    entry = w.list_entry(w.market, "food_drug_watch", org(ACME), "w")
+    body = w.client.get(f"/api/v1/list-entries/{entry}", headers=w.market.headers).json()
+    assert body["rectify_by"] == rectify_by.isoformat()

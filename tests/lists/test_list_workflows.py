@@ -259,6 +259,38 @@ def test_related_persons_carry_the_black_listing_of_their_organisation(w: World)
     assert "法定代表人" in result[0]["measures"][0]["reason"]
 
 
+def test_a_black_listing_revoked_as_wrong_carries_the_whole_remedy(w: World) -> None:
+    """003 联合奖惩 §（二十四）, found by the identifying department itself: the listing ends at
+    once, the failure it wrote into the persons' archives falls with it (Measures art. 29),
+    and the organisation receives a written apology and clarification."""
+    registration = catalog_record("org_registration", "reg-1", org(ACME))
+    registration["fields"].update(
+        {"legal_representative_name": "李法人", "legal_representative_id_number": LEGAL_REP}
+    )
+    w.push(w.market, registration)
+    entry = w.list_entry(w.court, "court_judgment_defaulters", org(ACME), "wrong")
+    revoked = w.step(
+        w.court, entry, "exit", {"reason": "revocation", "explanation": "案号录入错误，误列"}
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["exit_reason"] == "revocation"
+    assert "related_person_records_revoked" in [s["step"] for s in revoked.json()["steps"]]
+    archive = w.client.get(
+        f"/api/v1/subjects/{LEGAL_REP}/archive",
+        params={"purpose": "核查"},
+        headers=w.authority.headers,
+    ).json()
+    assert [r["standing"] for r in archive["categories"]["negative"]] == ["revoked"]
+    assert w.check("high_consumption", ACME, LEGAL_REP).json()["results"][1]["decision"] == (
+        "clear"
+    )
+    documents = w.client.get(
+        f"/api/v1/subjects/{ACME}/documents", headers=w.authority.headers
+    ).json()
+    (letter,) = [d for d in documents if d["kind"] == "apology"]
+    assert "案号录入错误，误列" in letter["body"] and "书面致歉" in letter["body"]
+
+
 def test_rectification_overdue_leads_to_an_interview_in_the_archive(w: World) -> None:
     entry = w.list_entry(w.tax, "major_tax_violators", org(ACME), "v")
     body = {

@@ -4,10 +4,14 @@ published where the original was), and a wrongful listing ended at once with an 
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from objection_world import Ow, make_ow
+from sqlalchemy import update
 
 from fixtures.lists import ACME, BETA, MANAGER, org
+from xinyong.models import ListEntry
 
 
 @pytest.fixture
@@ -227,23 +231,61 @@ def test_a_wrongful_black_listing_takes_the_related_persons_records_with_it(ow: 
     assert w.check("high_consumption", MANAGER).json()["results"][0]["decision"] == "clear"
 
 
-def test_a_record_used_past_its_validity_ends_with_its_listing(ow: Ow) -> None:
-    """Measures art. 31 (三): the record itself stays as expired history; what used it past
-    its validity — the listing — is revoked, and the objection closes."""
-    from xinyong.jobs import run_jobs
-    from xinyong.records.service import CollectionContext
-
+def _listing_on_an_old_record(ow: Ow) -> tuple[int, str]:
+    """A court listing whose only basis is a record determined on 2024-07-01 (the item's legal
+    period: 2 years, so valid until 2026-07-01), confirmed on 2026-06-17."""
     w = ow.w
     rid = w.basis(
         w.court,
         "court_judgment_defaulter",
         org(ACME),
         "old-case",
-        determined_on="2024-07-01",  # the item's legal period: 2 years, to 2026-07-01
+        determined_on="2024-07-01",
     )
     entry = w.propose(w.court, "court_judgment_defaulters", ACME, [rid]).json()["id"]
     w.pass_days(2)
-    assert w.step(w.court, entry, "confirm").json()["state"] == "listed"
+    confirmed = w.step(w.court, entry, "confirm").json()
+    assert confirmed["state"] == "listed"
+    return rid, entry
+
+
+def test_a_listing_ends_when_its_basis_expires(ow: Ow) -> None:
+    """Measures art. 30: a record past its validity "不得再作为惩戒依据" — the listing resting on
+    it stands no longer than the record, and leaves by expiry with its exit notice."""
+    from xinyong.jobs import run_jobs
+    from xinyong.records.service import CollectionContext
+
+    w = ow.w
+    rid, entry = _listing_on_an_old_record(ow)
+    assert w.client.get(f"/api/v1/list-entries/{entry}").json()["listed_until"] == "2026-07-01"
+    w.clock.set(datetime(2026, 6, 30, 10, 0))  # the day before: in force
+    assert ow.check(ACME)["decision"] == "intercept"
+    w.clock.set(datetime(2026, 7, 1, 10, 0))  # the day of: the record and the listing end
+    assert ow.check(ACME)["decision"] == "clear"
+    run_jobs(w.db, w.clock, CollectionContext(w.db))
+    shown = w.client.get(f"/api/v1/list-entries/{entry}").json()
+    assert (shown["state"], shown["exit_reason"]) == ("exited", "expiry")
+    assert ow.archive_records(ACME, ow.authority)[str(rid)]["standing"] == "expired"
+    w.clock.set(datetime(2026, 7, 2, 10, 0))  # the day after
+    assert ow.check(ACME)["decision"] == "clear"
+
+
+def test_a_record_used_past_its_validity_ends_with_its_listing(ow: Ow) -> None:
+    """Measures art. 31 (三): the record itself stays as expired history; what used it past
+    its validity — the listing — is revoked, and the objection closes. A listing outlives its
+    basis only if it was confirmed before listings were bounded by their basis (data migrated
+    from an earlier system): made here by moving its end."""
+    from xinyong.jobs import run_jobs
+    from xinyong.records.service import CollectionContext
+
+    w = ow.w
+    rid, entry = _listing_on_an_old_record(ow)
+    with w.db.transaction() as session:
+        session.execute(
+            update(ListEntry)
+            .where(ListEntry.id == int(entry))
+            .values(listed_until=date(2029, 6, 17))
+        )
     w.pass_days(20)  # 2026-07-07: the record expired on 2026-07-01; the listing goes on
     run_jobs(w.db, w.clock, CollectionContext(w.db))
     assert ow.archive_records(ACME, ow.authority)[str(rid)]["standing"] == "expired"

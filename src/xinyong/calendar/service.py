@@ -11,11 +11,17 @@ from sqlalchemy.orm import Session
 
 from xinyong.calendar.schemas import CalendarDayIn, CalendarYearIn, CalendarYearOut
 from xinyong.core import audit
-from xinyong.core.calendar import YearArrangement, calendar_for
+from xinyong.core.calendar import (
+    UnknownCalendarYear,
+    YearArrangement,
+    calendar_for,
+    years_missing_ahead,
+)
+from xinyong.core.clock import local_date
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.errors import Conflict
 from xinyong.feeds.changes import CALENDAR, record_change
-from xinyong.models import CalendarDay, CalendarYear
+from xinyong.models import AuditEntry, CalendarDay, CalendarYear
 
 
 def load_year(
@@ -76,6 +82,35 @@ def load_year(
         detail={"year": data.year, "replaced": previous},
     )
     return year_view(session, data.year)
+
+
+def warn_missing_years(session: Session, *, actor: str, now: datetime) -> list[int]:
+    """The daily job's part for the calendar: a year that deadlines opened now may reach and
+    that nobody loaded is written to the audit log once, as the authority's warning (its
+    dashboard shows it every day until the year is loaded). Returns the years warned now."""
+    missing = years_missing_ahead(calendar_for(session), local_date(now))
+    if not missing:
+        return []
+    warned = set(
+        session.execute(
+            select(AuditEntry.target_id).where(
+                AuditEntry.action == "calendar.year_missing",
+                AuditEntry.target_id.in_([str(y) for y in missing]),
+            )
+        ).scalars()
+    )
+    new = [y for y in missing if str(y) not in warned]
+    for year in new:
+        audit.log(
+            session,
+            actor=actor,
+            action="calendar.year_missing",
+            at=now,
+            target_type="calendar_year",
+            target_id=year,
+            detail={"message": UnknownCalendarYear(year).message},
+        )
+    return new
 
 
 def year_view(session: Session, year: int) -> CalendarYearOut:

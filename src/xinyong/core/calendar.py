@@ -143,6 +143,20 @@ class Calendar:
         return year
 
 
+# How far ahead a step opened today sets deadlines: an objection's review, verification and
+# correction (10 + 5 + 3 working days, Measures art. 32), an appeal's filing and decision, a
+# 30-day rectification — about two months at most. When a day this far ahead lies in a year
+# the calendar does not know, the authority is warned (jobs.py, the dashboard), before the
+# procedures opened from then on are refused with ``calendar_year_unknown``.
+LOOKAHEAD_DAYS = 60
+
+
+def years_missing_ahead(calendar: Calendar, today: date, days: int = LOOKAHEAD_DAYS) -> list[int]:
+    """The years from ``today`` to ``days`` days later that ``calendar`` does not know."""
+    last = today + timedelta(days=days)
+    return [y for y in range(today.year, last.year + 1) if not calendar.knows(y)]
+
+
 # chinesecalendar stores English holiday names; the arrangement uses the official Chinese ones.
 _CHINESE_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
 

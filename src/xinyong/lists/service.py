@@ -31,7 +31,7 @@ from xinyong.core.clock import local_date
 from xinyong.core.identifiers import IdentifierError, mask_id_number, validate_id_number
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.feeds.changes import LIST_ENTRY, LISTS, record_change
-from xinyong.lists.periods import notice_end, period_end
+from xinyong.lists.periods import deadline_end, notice_end, period_end
 from xinyong.lists.schemas import EntryIn, ListsIn, ListSpec
 from xinyong.models import (
     LIVE_STATES,
@@ -274,9 +274,9 @@ def _publish_change(session: Session, step: Step, entry: ListEntry, event: str, 
 
 def _check_basis(
     session: Session, spec: ListSpec, subject_id: int, record_ids: list[int], today: date
-) -> None:
+) -> list[Record]:
     """An entry rests on at least one active record of an allowed item (003 联合奖惩 §（四））;
-    every record named must be one."""
+    every record named must be one. Returns them."""
     rows = {
         r.id: r
         for r in session.execute(
@@ -305,6 +305,17 @@ def _check_basis(
                 code="invalid_basis",
                 record_id=str(rid),
             )
+    return [rows[rid] for rid in record_ids]
+
+
+def basis_valid_until(records: list[Record]) -> date | None:
+    """The last day on which any of an entry's basis records is still valid — the entry may
+    stand no longer: a record past its validity "不得再作为惩戒依据" (Measures art. 30). None
+    when a record has no end of validity."""
+    ends = [r.expires_on for r in records]
+    if not ends or any(e is None for e in ends):
+        return None
+    return max(ends)  # type: ignore[type-var]
 
 
 def _blocking_entries(session: Session, subject_id: int, today: date) -> list[ListEntry]:
@@ -545,17 +556,22 @@ def confirm_entry(session: Session, step: Step, entry_id: int) -> ListEntry:
             objection_id=str(pending[0].id),
         )
     # The basis must still stand on the day of confirmation.
-    _check_basis(session, spec, entry.subject_id, [int(r) for r in entry.basis_records], today)
+    basis = _check_basis(
+        session, spec, entry.subject_id, [int(r) for r in entry.basis_records], today
+    )
     if entry.kind == ListKind.red:
         # Cross-checked again: the subject may have been black-listed during the notice.
         _refuse_blocked(_blocking_entries(session, entry.subject_id, today))
     entry.state = EntryState.listed
     entry.confirmed_at = step.now
-    default_until = add_years(today, spec.validity_years)
-    if entry.listed_until is None or entry.listed_until > default_until:
-        entry.listed_until = default_until
+    # The list's own period, and never past the validity of its basis (Measures art. 30):
+    # when the last basis record expires the entry leaves by expiry, with its exit notice.
+    ends = [add_years(today, spec.validity_years), basis_valid_until(basis)]
+    if entry.listed_until is not None:
+        ends.append(entry.listed_until)
+    entry.listed_until = min(e for e in ends if e is not None)
     if spec.rectification_days:
-        entry.rectify_by = period_end(today, spec.rectification_days)
+        entry.rectify_by = deadline_end(session, today, spec.rectification_days)
     _add_step(
         session,
         step,
@@ -729,9 +745,12 @@ def exit_entry(
     session: Session, step: Step, entry_id: int, *, reason: str, explanation: str
 ) -> ListEntry:
     """Exit after repair or on revocation (listed in error): an exit notice, measures stop
-    at once (003 联合奖惩 §（十七）, （二十四））."""
+    at once (003 联合奖惩 §（十七）, （二十四））. A revocation is the wrongful listing's whole
+    remedy, as when an objection finds it (rights/remedy.py): the related persons' records
+    fall with it, and the subject receives the apology and clarification."""
     entry = get_entry(session, entry_id, for_update=True)
     _require_entry_department(step, entry, authority_too=reason == "revocation")
+    before = entry.state
     if entry.state not in LIVE_STATES:
         raise Conflict(
             "该条目已不在名单中",
@@ -752,9 +771,29 @@ def exit_entry(
         _add_step(session, step, entry, "withdrawn", reason="revocation", explanation=explanation)
         if entry.kind == ListKind.red:
             _publish_change(session, step, entry, "withdrawn", reason="revocation")
-        return entry
-    _exit(session, step, entry, ExitReason(reason), explanation=explanation)
+    else:
+        _exit(session, step, entry, ExitReason(reason), explanation=explanation)
+    if reason == "revocation":
+        _remedy_revocation(session, step, entry, before, explanation)
     return entry
+
+
+def _remedy_revocation(
+    session: Session, step: Step, entry: ListEntry, before: EntryState, explanation: str
+) -> None:
+    # rights.remedy builds on this module (its Step, steps_of): imported here, where it is used.
+    from xinyong.rights.remedy import Finding, remedy
+
+    found = Finding(
+        procedure="list_entry",
+        of=entry,
+        reference=f"名单条目 {entry.id}",
+        finding="经认定单位核实，对你（单位）的名单认定有误：",
+        reason=explanation,
+    )
+    related = remedy(session, step, found, [(entry, before)])
+    if related:
+        _add_step(session, step, entry, "related_person_records_revoked", records=related)
 
 
 def leave_list(

@@ -33,7 +33,6 @@ from xinyong.lists.service import (
     leave_list,
     subject_ref,
 )
-from xinyong.lists.service import steps_of as steps_of_entry
 from xinyong.models import (
     LIVE_STATES,
     CatalogItem,
@@ -42,7 +41,6 @@ from xinyong.models import (
     EntryState,
     ExitReason,
     ListEntry,
-    ListKind,
     Objection,
     ObjectionGround,
     ObjectionOutcome,
@@ -64,6 +62,7 @@ from xinyong.rights.deadlines import (
     due_on,
 )
 from xinyong.rights.procedures import get_procedure, own_target
+from xinyong.rights.remedy import Finding, remedy
 from xinyong.rights.steps import add_step
 from xinyong.subjects.rules import effective_standing
 from xinyong.tasks.service import (
@@ -544,7 +543,22 @@ def _end_wrongful_listings(session: Session, step: Step, obj: Objection, reason:
         revoked.append((entry, before))
     if not revoked:
         return
-    related = _revoke_related_person_records(session, step, obj, [e for e, _ in revoked], reason)
+    related = remedy(
+        session,
+        step,
+        Finding(
+            procedure=PROCEDURE,
+            of=obj,
+            reference=f"异议 {obj.id}",
+            finding="经核实，你（单位）提出的异议成立：",
+            reason=reason,
+            record_note=(
+                f"所涉信用信息将于 {obj.correction_due_on} 前予以更正或撤销，"
+                "更正结果在原发布和提供范围内公示（《江苏省公共信用信息管理办法》第三十二条）。"
+            ),
+        ),
+        revoked,
+    )
     add_step(
         session,
         step,
@@ -563,100 +577,6 @@ def _end_wrongful_listings(session: Session, step: Step, obj: Objection, reason:
             for e, _ in revoked
         ],
     )
-    _issue_apology(session, step, obj, reason, revoked)
-
-
-def _revoke_related_person_records(
-    session: Session, step: Step, obj: Objection, entries: list[ListEntry], reason: str
-) -> list[str]:
-    """A wrongful black listing also wrote the failure into the archives of the organisation's
-    legal representative, principal and responsible persons (Measures art. 29;
-    lists/service._record_related_persons): those records fall with it."""
-    revoked: list[str] = []
-    for entry in entries:
-        batches = [
-            int(s.detail["batch_id"])
-            for s in steps_of_entry(session, entry)
-            if s.step == "related_persons_recorded" and "batch_id" in s.detail
-        ]
-        if not batches:
-            continue
-        records = session.execute(
-            select(Record)
-            .where(Record.batch_id.in_(batches), Record.standing == Standing.active)
-            .with_for_update()
-        ).scalars()
-        for record in records:
-            change_standing(
-                session,
-                step,
-                record,
-                Standing.revoked,
-                procedure=PROCEDURE,
-                reason=f"名单条目 {entry.id} 经异议核实撤销：{reason}",
-                detail={"objection_id": str(obj.id), "entry_id": str(entry.id)},
-            )
-            revoked.append(str(record.id))
-    return revoked
-
-
-def _issue_apology(
-    session: Session,
-    step: Step,
-    obj: Objection,
-    reason: str,
-    revoked: list[tuple[ListEntry, EntryState]],
-) -> None:
-    """书面道歉并进行澄清 for an adverse listing (black, watch); for a red listing alone the
-    seed asks no apology, so the subject gets a clarification that names the recall."""
-    subject = session.get_one(Subject, obj.subject_id)
-    adverse = any(e.kind is not ListKind.red for e, _ in revoked)
-    lines = []
-    for entry, before in revoked:
-        lst = session.get_one(CreditList, entry.list_id)
-        dept = session.get_one(Department, entry.department_id)
-        if before == EntryState.listed and entry.confirmed_at is not None:
-            since = f"自 {local_date(entry.confirmed_at).isoformat()} 起被列入"
-        else:
-            since = f"自 {local_date(entry.created_at).isoformat()} 起被拟列入"
-        line = (
-            f"· “{lst.spec['name']}”名单条目 {entry.id}"
-            f"（认定单位：{dept.name}，认定事由：{entry.reason}）：{since}，"
-            f"已于 {step.today.isoformat()} 撤销，相关联合奖惩措施即时停止。"
-        )
-        if entry.kind is ListKind.red:
-            line += "因误列入红名单而获得的激励权益，将依法予以收回。"
-        lines.append(line)
-    record_note = (
-        f"所涉信用信息将于 {obj.correction_due_on} 前予以更正或撤销，"
-        "更正结果在原发布和提供范围内公示（《江苏省公共信用信息管理办法》第三十二条）。"
-    )
-    if adverse:
-        kind, title = "apology", f"致歉及澄清函（异议 {obj.id}）"
-        opening = (
-            f"{subject.name}：\n经核实，你（单位）提出的异议成立：{reason}\n"
-            "因我们的工作失误，你（单位）被错误列入以下名单，特此书面致歉并予以澄清，恢复你（单位）"
-            "的名誉（《关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》"
-            "第（二十四）项）："
-        )
-    else:
-        kind, title = "clarification", f"澄清说明（异议 {obj.id}）"
-        opening = (
-            f"{subject.name}：\n经核实，你（单位）提出的异议成立：{reason}\n以下名单条目系错误认定，"
-            "予以撤销并澄清："
-        )
-    documents.issue(
-        session,
-        step,
-        PROCEDURE,
-        obj,
-        kind=kind,
-        title=title,
-        body="\n".join([opening, *lines, record_note]),
-    )
-
-
-# --- the correction -----------------------------------------------------------------------------
 
 
 def _correction_record(session: Session, obj: Objection, body: CorrectionIn) -> Record:

@@ -31,7 +31,7 @@ from xinyong.catalog.schemas import SECTORS, CatalogIn, ItemSpec
 from xinyong.catalog.service import draft_version, get_version, list_versions, publish_version
 from xinyong.checks.service import feedback_rates
 from xinyong.core.api import clock, db_session
-from xinyong.core.calendar import UnknownCalendarYear
+from xinyong.core.calendar import UnknownCalendarYear, calendar_for, years_missing_ahead
 from xinyong.core.clock import local_date
 from xinyong.departments.endpoints import DepartmentIn, TokenIn
 from xinyong.departments.service import (
@@ -346,6 +346,8 @@ def dashboard_page(request: Request, session: Session = db_session) -> Response:
         feedback=feedback,
         timeliness=timeliness,
         timeliness_error=timeliness_error,
+        # Years that deadlines opened now may reach and nobody loaded (core/calendar.py).
+        missing_years=years_missing_ahead(calendar_for(session), today),
         current=current,
         charts=charts,
         period=f"{months[0].title}至{months[-1].title}",

@@ -142,6 +142,7 @@ STEP_NAMES = {
     "withdrawn": "撤回",
     "confirmed": "确认列入",
     "related_persons_recorded": "记入相关责任人档案",
+    "related_person_records_revoked": "撤销相关责任人档案记录",
     "exited": "退出",
     "exit_notice": "退出公告",
     "rectified": "完成整改",
