@@ -136,7 +136,10 @@ def test_found_wrong_and_revoked(ow_records) -> None:  # type: ignore[no-untyped
     assert revoked["correction"]["action"] == "revoke"
     assert revoked["correction"]["new_record_id"] is None
     assert str(record) not in ow.archive_records(ACME)
-    assert ow.archive_records(ACME, ow.acme)[str(record)]["standing"] == "revoked"
+    kept = ow.archive_records(ACME, ow.acme)[str(record)]
+    assert kept["standing"] == "revoked"
+    # Measures art. 14: what law forbids collecting is not kept as history either.
+    assert set(kept["fields"].values()) == {"（已依法删除）"}
     # A revoked record takes no further objection.
     again = ow.file(ow.acme, record=record)
     assert again.status_code == 409
@@ -148,9 +151,14 @@ def test_measures_go_on_during_review_and_stop_at_once_when_wrongly_listed(ow: O
     entry = w.list_entry(w.court, "court_judgment_defaulters", org(ACME), "1")
     basis = w.record_id(ACME, "court_judgment_defaulter")
     assert ow.check(ACME)["decision"] == "intercept"
+    assert w.client.get(f"/api/v1/list-entries/{entry}").json()["under_objection"] is False
     filed = ow.filed(ow.acme, entry=entry)
-    # 003 联合奖惩 §（二十四）: 信息核实期间不停止执行联合惩戒措施.
+    # 003 联合奖惩 §（二十四）: 信息核实期间不停止执行联合惩戒措施 — marked (Measures art. 32),
+    # still published and in force.
     assert ow.check(ACME)["decision"] == "intercept"
+    public = w.client.get(f"/api/v1/list-entries/{entry}").json()
+    assert (public["state"], public["under_objection"]) == ("listed", True)
+    assert "异议处理中" in w.client.get("/lists/court_judgment_defaulters?section=listed").text
     ow.done(ow.authority, filed, "referral")
     assert ow.tasks(w.court)[0]["kind"] == "objection_verification"
     ow.done(w.court, filed, "verification", {"found_wrong": True, "opinion": "已履行完毕"})
@@ -160,6 +168,7 @@ def test_measures_go_on_during_review_and_stop_at_once_when_wrongly_listed(ow: O
     assert [s["step"] for s in upheld["steps"]][-2:] == ["upheld", "listing_revoked"]
     listed = w.client.get(f"/api/v1/list-entries/{entry}", headers=ow.acme.headers).json()
     assert (listed["state"], listed["exit_reason"]) == ("exited", "revocation")
+    assert listed["under_objection"] is False
     assert "exit_notice" in [s["step"] for s in listed["steps"]]
     result = ow.check(ACME)
     assert result["decision"] == "clear" and result["measures"] == []

@@ -3,6 +3,8 @@ with each record's standing, the marks and the links to object or repair (issue 
 
 from __future__ import annotations
 
+import re
+
 from subject_pages import log_in_subject, record_ids, subject_token, text_of
 
 from fixtures.lists import ACME, BETA, World
@@ -72,3 +74,38 @@ def test_the_subjects_own_reading_is_in_its_query_log_as_its_own(world: World) -
     assert "暂无其他单位查询您的非公开信息" in others
     mine = text_of(world.client.get("/me/queries?mine=1").text)
     assert "本人 查阅信用档案" in mine and "本人查询" in mine
+
+
+def test_other_readers_stay_in_the_log_however_often_the_subject_reads_itself(
+    world: World,
+) -> None:
+    """004 §14: every query of its non-public information, whoever's — the subject's own
+    reads never push a department's out of the page, and older reads are a page back."""
+    own = subject_token(world, ACME)
+    for _ in range(120):  # more than a page of the subject's own reads, through its token
+        world.client.get(f"/api/v1/subjects/{ACME}/archive", headers=own.headers)
+    purposes = [f"行政许可审查 2026-{n:03d}" for n in range(105)]
+    for purpose in purposes:  # more than a page of a department's reads, oldest first
+        read = world.client.get(
+            f"/api/v1/subjects/{ACME}/archive",
+            params={"purpose": purpose},
+            headers=world.user.headers,
+        )
+        assert read.status_code == 200, read.text
+    for _ in range(120):
+        world.client.get(f"/api/v1/subjects/{ACME}/archive", headers=own.headers)
+    log_in_subject(world)
+    first = world.client.get("/me/queries")
+    text = text_of(first.text)
+    assert purposes[-1] in text and purposes[5] in text and purposes[4] not in text
+    assert "本人 查阅信用档案" not in text and "包括本人查询（240 次）" in text
+    older = re.search(r'href="(/me/queries\?before=\d+)"', first.text)
+    assert older is not None
+    text = text_of(world.client.get(older.group(1)).text)
+    assert purposes[0] in text and purposes[4] in text and purposes[5] not in text
+    api = world.client.get(
+        f"/api/v1/subjects/{ACME}/queries",
+        params={"others_only": "true", "limit": 1000},
+        headers=own.headers,
+    ).json()
+    assert [q["purpose"] for q in api] == purposes[::-1]

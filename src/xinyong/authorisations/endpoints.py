@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from xinyong.authorisations import service
@@ -132,13 +132,19 @@ def delete_authorisation(
 )
 def get_queries(
     key: str,
+    before: int | None = Query(
+        default=None, ge=1, description="only reads older than this one (its `id`): paging"
+    ),
+    limit: int = Query(default=200, ge=1, le=1000),
+    others_only: bool = Query(default=False, description="leave out the subject's own reads"),
     principal: Principal = current_principal,
     session: Session = db_session,
     db: Database = Depends(database),
 ) -> list[QueryOut]:
     """Every read of the subject's non-public information — archive reads by departments and
     authorised grantees, full ID numbers, evidence files — with who, when and the purpose
-    given (004 §14; Measures art. 36). The subject sees its own; the authority any."""
+    given (004 §14; Measures art. 36), newest first, `limit` at a time (page back with
+    `before`). The subject sees its own; the authority any."""
     subject = find_subject(session, key, cipher=db.cipher)
     if principal.role is Role.subject and principal.subject_id != subject.id:
         raise Forbidden(
@@ -146,4 +152,7 @@ def get_queries(
             "a subject may see its own query log only",
             code="not_your_subject",
         )
-    return [QueryOut(**row) for row in service.queries_of(session, subject.id)]
+    rows = service.queries_of(
+        session, subject.id, limit=limit, others_only=others_only, before=before
+    )
+    return [QueryOut(**{**row, "id": str(row["id"])}) for row in rows]

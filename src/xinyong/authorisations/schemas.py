@@ -35,6 +35,7 @@ class GrantOut(BaseModel):
 class QueryOut(BaseModel):
     """One read of the subject's non-public information: who, when, for what purpose."""
 
+    id: str = Field(description="the read's audit entry; pass it as `before` for older reads")
     at: datetime
     who: str
     department: str | None

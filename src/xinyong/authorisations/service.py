@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import published_catalog
@@ -157,16 +157,29 @@ def granted_items(session: Session, grantee_id: int, subject_id: int, today: dat
     return {code for row in rows for code in row.items}
 
 
-def queries_of(session: Session, subject_id: int, *, limit: int = 200) -> list[dict]:
-    """Every read of the subject's non-public information, newest first: who (the department
-    behind a token or a person's account), when, for what purpose. The subject's own reads are
-    in it too, as "本人"."""
-    rows = session.execute(
+def queries_of(
+    session: Session,
+    subject_id: int,
+    *,
+    limit: int = 200,
+    others_only: bool = False,
+    before: int | None = None,
+) -> list[dict]:
+    """Reads of the subject's non-public information, newest first: who (the department
+    behind a token or a person's account), when, for what purpose. The subject's own reads
+    are in it too, as "本人", unless ``others_only``; ``before`` (an entry's ``id``) pages
+    back."""
+    query = (
         select(AuditEntry)
         .where(AuditEntry.subject_id == subject_id, AuditEntry.action.in_(READ_ACTIONS))
         .order_by(AuditEntry.id.desc())
         .limit(limit)
-    ).scalars()
+    )
+    if others_only:
+        query = query.where(not_(_own_actor(session, subject_id)))
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
+    rows = session.execute(query).scalars()
     departments = {d.code: d for d in session.execute(select(Department)).scalars()}
     out = []
     for row in rows:
@@ -174,6 +187,7 @@ def queries_of(session: Session, subject_id: int, *, limit: int = 200) -> list[d
         dept = departments.get(code) if code else None
         out.append(
             {
+                "id": row.id,
                 "at": row.at,
                 "who": dept.name
                 if dept
@@ -186,6 +200,29 @@ def queries_of(session: Session, subject_id: int, *, limit: int = 200) -> list[d
             }
         )
     return out
+
+
+def own_reads(session: Session, subject_id: int) -> int:
+    """How many of the reads of the subject's information were its own."""
+    return session.execute(
+        select(func.count()).where(
+            AuditEntry.subject_id == subject_id,
+            AuditEntry.action.in_(READ_ACTIONS),
+            _own_actor(session, subject_id),
+        )
+    ).scalar_one()
+
+
+def _own_actor(session: Session, subject_id: int) -> ColumnElement[bool]:
+    """The subject's own reads: through a subject token ("subject#tN" — a subject token reads
+    only its own subject's non-public data) or one of the subject's accounts ("user:NAME")."""
+    accounts = session.execute(
+        select(User.username).where(User.role == Role.subject, User.subject_id == subject_id)
+    ).scalars()
+    return or_(
+        AuditEntry.actor.startswith(f"{Role.subject.value}#", autoescape=True),
+        AuditEntry.actor.in_([f"user:{name}" for name in accounts]),
+    )
 
 
 def _user(session: Session, actor: str) -> User | None:

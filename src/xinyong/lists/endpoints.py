@@ -27,7 +27,18 @@ from xinyong.lists.schemas import (
     StepOut,
 )
 from xinyong.lists.service import Step
-from xinyong.models import CreditList, Department, EntryState, ListEntry, Role, Subject
+from xinyong.models import (
+    LIVE_STATES,
+    CreditList,
+    Department,
+    EntryState,
+    ListEntry,
+    Objection,
+    ObjectionState,
+    Role,
+    Subject,
+    TargetType,
+)
 from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["lists"])
@@ -65,6 +76,20 @@ def entry_out(session: Session, entry: ListEntry, *, full: bool) -> EntryOut:
     dept = session.get_one(Department, entry.department_id)
     steps = service.steps_of(session, entry) if full else []
     objections = service.objections_of(session, entry) if full else []
+    # Measures art. 32: 异议信息处理期间，应打上标识 — an entry stays in force while a rights
+    # objection against it (objections/) is open, and says so wherever it is shown.
+    under_objection = (
+        entry.state in LIVE_STATES
+        and session.execute(
+            select(Objection.id).where(
+                Objection.subject_id == entry.subject_id,
+                Objection.target_id == entry.id,
+                Objection.target_type == TargetType.list_entry,
+                Objection.state != ObjectionState.closed,
+            )
+        ).first()
+        is not None
+    )
     return EntryOut(
         id=str(entry.id),
         list=entry.list_code,
@@ -87,6 +112,7 @@ def entry_out(session: Session, entry: ListEntry, *, full: bool) -> EntryOut:
         exit_reason=entry.exit_reason.value if entry.exit_reason else None,
         monitoring_until=entry.monitoring_until if full else None,
         benefits_recall=entry.benefits_recall if full else False,
+        under_objection=under_objection,
         steps=[StepOut(step=s.step, at=s.at, actor=s.actor, detail=s.detail) for s in steps],
         objections=[
             ObjectionOut(

@@ -178,5 +178,9 @@ class EntryOut(BaseModel):
     exit_reason: str | None
     monitoring_until: date | None
     benefits_recall: bool
+    under_objection: bool = Field(
+        description="a subject's objection to the entry is being handled (Measures art. 32): "
+        "the entry stays in force meanwhile"
+    )
     steps: list[StepOut]
     objections: list[ObjectionOut]

@@ -15,6 +15,8 @@ subject is shown, and an audit entry."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
@@ -466,6 +469,33 @@ def _reject(session: Session, step: Step, obj: Objection) -> None:
     )
 
 
+PURGED = "（已依法删除）"
+
+
+def _purge_fields(session: Session, step: Step, record: Record, obj: Objection) -> None:
+    """Data that law forbids collecting (Measures art. 14: 宗教信仰、基因、血型、疾病和病史) is not
+    kept as history either, once an objection finds the record carries it (art. 31 (二)): the
+    original's field values are removed — revoked or corrected, it keeps its place, item and
+    dates in the archive — and the audit entry keeps the SHA-256 of what was removed, so that the
+    removal can be proved without the data."""
+    removed = json.dumps(record.fields, ensure_ascii=False, sort_keys=True)
+    record.fields = {name: PURGED for name in record.fields}
+    audit.log(
+        session,
+        actor=step.principal.actor,
+        action="record.fields_purged",
+        at=step.now,
+        subject_id=record.subject_id,
+        target_type="record",
+        target_id=record.id,
+        detail={
+            "objection_id": str(obj.id),
+            "fields": sorted(record.fields),
+            "sha256": hashlib.sha256(removed.encode()).hexdigest(),
+        },
+    )
+
+
 def _issue_decision(session: Session, step: Step, obj: Objection, finding: str) -> None:
     """The objection's decision document (异议处理决定书): what was objected to and on what
     ground, then the ``finding`` and what follows from it."""
@@ -666,7 +696,9 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
     record = _correction_record(session, obj, body)
     reason = f"异议 {obj.id} 经核实成立：{obj.decision_reason}"
     new_id: int | None = None
-    if record.standing is Standing.expired:
+    # Past its validity today even if the daily job has not yet marked it (Measures art. 30).
+    expired = effective_standing(record.standing, record.expires_on, step.today) is Standing.expired
+    if expired:
         # Used past its validity (art. 31 (三)): the record itself stands as history and is
         # published and used no more (art. 30); the entries resting on it were revoked at the
         # decision. There is nothing to correct, and revoking it would rewrite its history.
@@ -698,6 +730,8 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
             reason=reason,
             detail={"objection_id": str(obj.id), "new_record_id": str(new_id)},
         )
+    if obj.ground is ObjectionGround.forbidden_data:
+        _purge_fields(session, step, record, obj)
     obj.correction = {
         "action": body.action,
         "record_id": str(record.id),
@@ -714,20 +748,14 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
         step,
         PROCEDURE,
         obj,
-        (
-            "expiry_confirmed"
-            if record.standing is Standing.expired
-            else "corrected"
-            if body.action == "correct"
-            else "revoked"
-        ),
+        ("expiry_confirmed" if expired else "corrected" if body.action == "correct" else "revoked"),
         record_id=str(record.id),
         new_record_id=str(new_id) if new_id is not None else None,
         late=step.today > obj.correction_due_on,  # type: ignore[operator]
     )
     done = (
         f"原记录 {record.id} 已过有效期，不再公示和使用；据其实施的名单和措施已撤销。"
-        if record.standing is Standing.expired
+        if expired
         else f"原记录 {record.id} 已撤销，不再公示和使用。"
         if new_id is None
         else f"原记录 {record.id} 已更正，更正后的记录为 {new_id}，"

@@ -99,8 +99,8 @@ MAX_FORM_BYTES = MAX_FILES * evidence.MAX_BYTES + 256 * 1024
 MAX_FIELDS = 60
 MAX_MB = evidence.MAX_BYTES // (1024 * 1024)
 PAGE_ROWS = 50
-# Reads of the subject's information listed on /me/queries (its own reads among them).
-QUERY_ROWS = 1000
+# Reads of the subject's information listed on a page of /me/queries.
+QUERY_ROWS = 100
 
 CATEGORY_NAMES = {
     "basic": "基础信息",
@@ -1417,23 +1417,27 @@ def authorisation_revoke(
 
 
 @router.get("/me/queries", response_class=HTMLResponse, **SUBJECT)
-def queries_page(request: Request, mine: str = "", session: Session = db_session) -> Response:
+def queries_page(
+    request: Request, mine: str = "", before: str = "", session: Session = db_session
+) -> Response:
     """Audience: subject. Every read of the subject's non-public information — archive reads
     of departments and authorised institutions, full ID numbers, evidence files — newest
-    first: who, when, for what purpose (GET /api/v1/subjects/{key}/queries). The subject's
-    own reads are left out unless asked for (``?mine=1``)."""
+    first, a page at a time (``?before=`` pages back): who, when, for what purpose (GET
+    /api/v1/subjects/{key}/queries). The subject's own reads are left out unless asked for
+    (``?mine=1``)."""
     sid = _sid(_visitor(request))
-    rows = grants.queries_of(session, sid, limit=QUERY_ROWS)
-    own = sum(1 for r in rows if r["who"] == "本人")
-    shown = rows if mine else [r for r in rows if r["who"] != "本人"]
+    older = int(before) if before.isdigit() and len(before) <= 20 else None
+    rows = grants.queries_of(session, sid, limit=QUERY_ROWS + 1, others_only=not mine, before=older)
+    more = len(rows) > QUERY_ROWS
+    rows = rows[:QUERY_ROWS]
     return _page(
         request,
         "subject/queries.html",
         section="queries",
-        queries=shown,
-        own=own,
+        queries=rows,
+        own=grants.own_reads(session, sid),
         mine=bool(mine),
         item_names=dict(_authorised_items(session)),
-        limit=QUERY_ROWS,
-        total=len(rows),
+        older=rows[-1]["id"] if more else None,
+        paged=older is not None,
     )
