@@ -135,3 +135,24 @@ def test_every_route_admits_exactly_its_declared_roles(app, client, callers) -> 
                     f"({'stopped' if stopped else 'let in'}, declared {sorted(declared)})"
                 )
     assert not problems, "\n".join(problems)
+
+
+# Who each console is for (docs/consoles.md): a page under one of these prefixes declaring
+# anyone else would pass the walk above while being open to the wrong people.
+CONSOLES = {
+    "/me": {"subject"},
+    "/department": {"provider", "user_department"},
+    "/authority": {"authority"},
+}
+
+
+def test_each_console_declares_its_own_audience_and_no_other(app) -> None:  # type: ignore[no-untyped-def]
+    problems = []
+    for route, path, method in all_routes(app.routes):
+        declared = set((route.openapi_extra or {}).get("x-audience") or ())
+        for prefix, expected in CONSOLES.items():
+            inside = path == prefix or path.startswith(prefix + "/")
+            # A console page may be narrower (a provider's list workflow), never wider.
+            if inside and (not declared or not declared <= expected):
+                problems.append(f"{method} {path}: {sorted(declared)} outside {expected}")
+    assert not problems, "\n".join(problems)

@@ -194,6 +194,17 @@ def test_a_department_is_created_and_bad_input_is_shown_by_its_field(authority, 
     assert bad_code.status_code == 422 and 'id="department-code-error"' in bad_code.text
     taken = post(authority, "/authority/departments", "/authority/departments", form)
     assert taken.status_code == 409 and "部门代码 nj-env 已存在" in taken.text
+    # However long a value is sent, the form comes back with the field's message.
+    too_long = post(
+        authority, "/authority/departments", "/authority/departments",
+        {**form, "code": "nj-env3", "name": "局" * 5000},
+    )  # fmt: skip
+    assert too_long.status_code == 422 and 'id="department-name-error"' in too_long.text
+    long_token = post(
+        authority, "/authority/departments", "/authority/tokens",
+        {"name": "系" * 5000, "role": "provider", "department": "amr"},
+    )  # fmt: skip
+    assert long_token.status_code == 422 and "令牌只显示这一次" not in long_token.text
 
 
 def test_a_token_is_shown_once_works_and_is_revoked(authority, client, db) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,8 @@
 """Issue 5's acceptance, in a real browser (Debian's Chromium driven by Playwright): search and
 open a subject page; a subject logs in, files an objection and sees it; a department handles
 it; a bank reads an authorised item only inside a grant and the subject sees that query; a
-department runs a batch check. Screenshots of the main pages go to docs/screenshots/."""
+department runs a batch check; and the authority's dashboard. Screenshots of the main pages
+go to docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -128,3 +129,16 @@ def test_a_department_runs_a_batch_check(page, bw: BrowserWorld, screenshot) -> 
     screenshot(page, "department-check")
     page.goto("/department")
     screenshot(page, "department-overview")
+
+
+def test_the_authority_sees_its_dashboard_and_the_timeliness_notice(  # type: ignore[no-untyped-def]
+    page, bw: BrowserWorld, screenshot
+) -> None:
+    log_in(page, "li.credit")
+    assert page.url.endswith("/authority")
+    main = page.inner_text("main")
+    assert "各部门每月归集信息量" in main and "双公示报送及时性" in main
+    screenshot(page, "authority-dashboard")
+    page.goto("/authority/dual-publicity")
+    assert "双公示" in page.inner_text("main")
+    screenshot(page, "authority-dual-publicity")

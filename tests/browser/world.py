@@ -39,6 +39,7 @@ def make_browser_world(client, db, clock) -> BrowserWorld:  # type: ignore[no-un
             ("acme", "南京测试科技有限公司", Role.subject, None, acme),
             ("wang.amr", "王市场", Role.provider, "amr", None),
             ("zhao.finance", "赵财政", Role.user_department, "finance", None),
+            ("li.credit", "李信用", Role.authority, "cred", None),
         ]
         for username, name, role, dept, subject_id in people:
             accounts.create_user(

@@ -99,6 +99,8 @@ def test_a_bad_grant_re_renders_with_its_message(world: World, db) -> None:  # t
         ({"items": ["administrative_penalty"]}, 422, "administrative_penalty 不是授权查询类信息项"),
         ({"grantee": "nobody"}, 404, "被授权单位不存在"),
         ({"purpose": ""}, 422, "请写明查询用途"),
+        ({"purpose": "贷" * 5000}, 422, "最多 200 个字"),
+        ({"ends_on": "9" * 5000}, 422, "应为日期（YYYY-MM-DD）"),
     ]
     for over, status, message in cases:
         answer = post_page_form(

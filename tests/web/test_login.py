@@ -165,3 +165,20 @@ def test_an_unknown_page_is_a_page(client) -> None:  # type: ignore[no-untyped-d
     assert "页面不存在" in answer.text
     api = client.get("/api/v1/no/such/thing")
     assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
+
+
+def test_logging_in_again_ends_the_session_the_browser_had(client, db, staff) -> None:  # type: ignore[no-untyped-def]
+    first = log_in(client, staff, PASSWORD).cookies[accounts.SESSION_COOKIE]
+    second = log_in(client, staff, PASSWORD).cookies[accounts.SESSION_COOKIE]
+    assert first != second
+    with db.transaction() as session:
+        hashes = session.execute(select(WebSession.token_hash)).scalars().all()
+    assert hashes == [accounts.token_hash(second)]
+
+
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_an_over_long_field_re_renders_the_form(client, staff, field: str) -> None:  # type: ignore[no-untyped-def]
+    values = {"username": staff, "password": PASSWORD, field: "长" * 10_000}
+    answer = log_in(client, values["username"], values["password"])
+    assert answer.status_code == 401
+    assert "用户名或密码错误" in answer.text and 'name="username"' in answer.text

@@ -648,10 +648,10 @@ def departments_page(
 def department_create(
     request: Request,
     csrf_token: str = Form(default=""),
-    code: str = Form(default="", max_length=200),
-    name: str = Form(default="", max_length=400),
-    region_code: str = Form(default="", max_length=50),
-    kind: str = Form(default="", max_length=100),
+    code: str = Form(default=""),
+    name: str = Form(default=""),
+    region_code: str = Form(default=""),
+    kind: str = Form(default=""),
     session: Session = db_session,
 ) -> Response:
     """Audience: authority. Register a department (as POST /api/v1/departments)."""
@@ -675,10 +675,10 @@ def department_create(
 def token_issue(
     request: Request,
     csrf_token: str = Form(default=""),
-    name: str = Form(default="", max_length=400),
-    role: str = Form(default="", max_length=40),
-    department: str = Form(default="", max_length=100),
-    subject: str = Form(default="", max_length=100),
+    name: str = Form(default=""),
+    role: str = Form(default=""),
+    department: str = Form(default=""),
+    subject: str = Form(default=""),
     session: Session = db_session,
 ) -> Response:
     """Audience: authority. Issue a token (as POST /api/v1/tokens); it is shown once, on the

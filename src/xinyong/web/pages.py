@@ -50,8 +50,8 @@ def _address(request: Request) -> str:
 @router.post("/login", response_class=HTMLResponse, **audience(*EVERYONE))
 def login(
     request: Request,
-    username: str = Form(default="", max_length=64),
-    password: str = Form(default="", max_length=200),
+    username: str = Form(default=""),
+    password: str = Form(default=""),
     csrf_token: str = Form(default=""),
     next: str = Form(default=""),
     session: Session = db_session,
@@ -84,6 +84,8 @@ def login(
             username=username,
             next=accounts.safe_next(next, ""),
         )
+    # The session the browser brought, if any, ends here: one log-in, one live session.
+    accounts.end_session(session, request.cookies.get(accounts.SESSION_COOKIE), now=now)
     token = accounts.start_session(
         session, user, now=now, hours=request.app.state.db.settings.web_session_hours
     )

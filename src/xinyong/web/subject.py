@@ -1329,11 +1329,11 @@ def authorisations_page(
 def authorisation_grant(
     request: Request,
     csrf_token: str = Form(default=""),
-    grantee: str = Form(default="", max_length=200),
+    grantee: str = Form(default=""),
     items: list[str] = Form(default=[]),
-    purpose: str = Form(default="", max_length=1000),
-    starts_on: str = Form(default="", max_length=40),
-    ends_on: str = Form(default="", max_length=40),
+    purpose: str = Form(default=""),
+    starts_on: str = Form(default=""),
+    ends_on: str = Form(default=""),
     session: Session = db_session,
 ) -> Response:
     """Audience: subject. Authorise the grantee to read the chosen authorised-query items for
