@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from fixtures.helpers import make_caller
 from fixtures.lists import ACME, World, make_world, org
+from xinyong.models import Role, Subject
 
 
 @pytest.fixture
@@ -88,3 +91,44 @@ def test_a_rectification_deadline_ending_off_work_moves_to_the_next_working_day(
     entry = w.list_entry(w.market, "food_drug_watch", org(ACME), "w")
     body = w.client.get(f"/api/v1/list-entries/{entry}", headers=w.market.headers).json()
     assert body["rectify_by"] == rectify_by.isoformat()
+
+
+def tasks_of(w: World, caller) -> list[dict]:  # type: ignore[no-untyped-def]
+    answer = w.client.get(
+        "/api/v1/tasks", params={"kind": "list_objection"}, headers=caller.headers
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()["tasks"]
+
+
+@pytest.mark.parametrize(("offset", "overdue"), [(-1, False), (0, False), (1, True)])
+def test_an_objection_in_a_notice_is_the_identifying_departments_task(  # type: ignore[no-untyped-def]
+    w: World, offset, overdue
+) -> None:
+    """003 联合奖惩 §（六）: 有异议的，由认定单位核实处理 — within 10 working days (Measures
+    art. 32), on the department's queue until it decides."""
+    rid = w.basis(w.tax, "tax_credit_a", org(ACME), "a")
+    entry = w.propose(w.tax, "tax_a_grade", ACME, [rid]).json()
+    with w.db.transaction() as session:
+        sid = session.execute(select(Subject.id).where(Subject.credit_code == ACME)).scalar_one()
+    subject = make_caller(w.db, w.clock, role=Role.subject, subject_id=sid)
+    filed = w.client.post(
+        f"/api/v1/list-entries/{entry['id']}/objections",
+        json={"statement": "纳税信用评价有误"},
+        headers=subject.headers,
+    ).json()
+    (task,) = tasks_of(w, w.tax)
+    # Filed Monday 2026-06-15: 10 working days, 端午节 (06-19) not counted.
+    assert task["due_on"] == "2026-06-30"
+    assert tasks_of(w, w.court) == []
+    move_to(w, date(2026, 6, 30) + timedelta(days=offset))
+    shown = w.client.get("/api/v1/tasks", params={"overdue": "true"}, headers=w.tax.headers)
+    assert (len(shown.json()["tasks"]) == 1) is overdue
+    decided = w.step(
+        w.tax,
+        entry["id"],
+        f"objections/{filed['id']}/decision",
+        {"upheld": False, "reason": "评价依据无误"},
+    )
+    assert decided.status_code == 200, decided.text
+    assert tasks_of(w, w.tax) == []

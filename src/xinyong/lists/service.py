@@ -481,7 +481,31 @@ def file_objection(session: Session, step: Step, entry_id: int, statement: str) 
         filed_at=step.now,
     )
     session.add(objection)
-    _add_step(session, step, entry, "objection_filed", objection_id=str(objection.id))
+    # The identifying department's task: verify within 10 working days (Measures art. 32).
+    # tasks.service builds on this module (its Step): imported where it is used.
+    from xinyong.rights.deadlines import OBJECTION_REVIEW_WORKING_DAYS, due_on
+    from xinyong.tasks.service import LIST_OBJECTION, open_task
+
+    verify_by = due_on(session, step.today, OBJECTION_REVIEW_WORKING_DAYS)
+    open_task(
+        session,
+        step,
+        subject_id=entry.subject_id,
+        kind=LIST_OBJECTION,
+        procedure="list_objection",
+        procedure_id=objection.id,
+        department_id=entry.department_id,
+        title=f"核实对名单条目 {entry.id}（{entry.list_code}）的异议",
+        due_on=verify_by,
+    )
+    _add_step(
+        session,
+        step,
+        entry,
+        "objection_filed",
+        objection_id=str(objection.id),
+        verify_by=verify_by.isoformat(),
+    )
     return objection
 
 
@@ -509,6 +533,9 @@ def decide_objection(
     objection.decision_reason = reason
     objection.decided_by = step.principal.actor
     objection.decided_at = step.now
+    from xinyong.tasks.service import close_tasks  # see file_objection
+
+    close_tasks(session, step, subject_id=entry.subject_id, procedure_id=objection.id)
     _add_step(
         session,
         step,

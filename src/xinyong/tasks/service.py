@@ -25,6 +25,9 @@ OBJECTION_CORRECTION = "objection_correction"  # the platform corrects: 3 workin
 APPEAL_REVIEW = "appeal_review"  # the credit authority decides an appeal (art. 33)
 REPAIR_OPINION = "repair_opinion"  # the provider's written opinion (art. 35)
 REPAIR_OBJECTION = "repair_objection"  # an objection in the repair's public notice (art. 35)
+# An objection or statement (陈述申辩) in a list entry's notice, verified by the identifying
+# department (003 联合奖惩 §（六）: 有异议的，由认定单位核实处理) within art. 32's 10 working days.
+LIST_OBJECTION = "list_objection"
 KINDS = (
     OBJECTION_REVIEW,
     OBJECTION_VERIFICATION,
@@ -32,6 +35,7 @@ KINDS = (
     APPEAL_REVIEW,
     REPAIR_OPINION,
     REPAIR_OBJECTION,
+    LIST_OBJECTION,
 )
 
 

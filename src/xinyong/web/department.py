@@ -70,6 +70,7 @@ from xinyong.models import (
     Department,
     EntryState,
     ListEntry,
+    ListObjection,
     Measure,
     Objection,
     ObjectionState,
@@ -117,6 +118,7 @@ TASK_KINDS = {
     "appeal_review": "申诉复核",
     "repair_opinion": "修复意见",
     "repair_objection": "修复公示异议",
+    "list_objection": "名单异议核实",
 }
 ENTRY_STATES = {
     "notice": "公示（告知）中",
@@ -375,6 +377,17 @@ def _task_rows(session: Session, tasks: list, today: date) -> list[dict[str, Any
             )
         ).all()
         repair_of = dict(rows)
+    entry_of = {}
+    listed = [(t.subject_id, t.procedure_id) for t in tasks if t.procedure == "list_objection"]
+    if listed:
+        entry_of = dict(
+            session.execute(
+                select(ListObjection.id, ListObjection.entry_id).where(
+                    ListObjection.subject_id.in_({s for s, _ in listed}),
+                    ListObjection.id.in_({p for _, p in listed}),
+                )
+            ).all()
+        )
     out = []
     for t in tasks:
         link = None
@@ -382,6 +395,8 @@ def _task_rows(session: Session, tasks: list, today: date) -> list[dict[str, Any
             link = f"/department/objections/{t.procedure_id}"
         elif t.procedure == "repair":
             link = f"/department/repairs/{t.procedure_id}"
+        elif t.procedure == "list_objection" and t.procedure_id in entry_of:
+            link = f"/department/lists/entries/{entry_of[t.procedure_id]}"
         elif t.procedure == "repair_objection" and t.procedure_id in repair_of:
             link = f"/department/repairs/{repair_of[t.procedure_id]}#objection-{t.procedure_id}"
         out.append(
