@@ -4,7 +4,7 @@ outcome names the route onward, and an upheld appeal sends the objection to corr
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from objection_world import Ow, make_ow
@@ -151,3 +151,20 @@ def test_what_may_not_be_appealed(ow_records) -> None:  # type: ignore[no-untype
     beta_objection = ow.decide(ow.filed(ow.beta, record=beta_record), "rejected")
     assert error(ow.appeal(ow.authority, beta_objection)) == (422, "missing_subject")
     assert ow.appeal(ow.authority, beta_objection, subject=BETA).status_code == 201
+
+
+@pytest.mark.parametrize(("offset", "overdue"), [(-1, False), (0, False), (1, True)])
+def test_the_appeal_review_is_overdue_only_after_its_last_day(  # type: ignore[no-untyped-def]
+    ow_records, offset: int, overdue: bool
+) -> None:
+    """Measures art. 33: the authority decides within its period (10 working days, the
+    setting): on its queue, overdue the day after, and still decided when late."""
+    ow, record, _ = ow_records
+    appeal = ow.appeal(ow.acme, rejected(ow, record), evidence=[ow.evidence(ow.acme)]).json()
+    assert appeal["due_on"] == "2026-06-30"
+    ow.go_to(date(2026, 6, 30) + timedelta(days=offset))
+    (task,) = ow.tasks()
+    assert (task["kind"], task["overdue"]) == ("appeal_review", overdue)
+    assert len(ow.tasks(overdue=True)) == (1 if overdue else 0)
+    assert ow.decide_appeal(ow.reviewer, appeal, "dismissed").status_code == 200
+    assert ow.tasks() == []

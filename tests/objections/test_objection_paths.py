@@ -310,3 +310,20 @@ def test_a_record_used_past_its_validity_ends_with_its_listing(ow: Ow) -> None:
     done = ow.done(ow.authority, filed, "correction", {"action": "revoke"})
     assert (done["state"], done["steps"][-1]["step"]) == ("closed", "expiry_confirmed")
     assert ow.archive_records(ACME, ow.authority)[str(rid)]["standing"] == "expired"
+
+
+def test_a_record_revoked_on_objection_leaves_every_public_page(ow_records) -> None:  # type: ignore[no-untyped-def]
+    """The public surface never shows a revoked record (issue 5; Measures art. 32): not on the
+    subject's page, not in the 双公示 column, not in the public archive — while its
+    correction decision is in the subject's documents."""
+    ow, record, _ = ow_records
+    number = "宁市监处罚〔2026〕p-acme号"
+    pages = (f"/subjects/{ACME}", "/dual-publicity?tab=penalty")
+    assert all(number in ow.client.get(page).text for page in pages)
+    filed = ow.filed(ow.acme, record=record)
+    assert all(number in ow.client.get(page).text for page in pages)  # marked, still public
+    ow.decide(filed, "upheld")
+    ow.done(ow.authority, filed, "correction", {"action": "revoke"})
+    assert not any(number in ow.client.get(page).text for page in pages)
+    assert str(record) not in ow.archive_records(ACME)
+    assert "objection_decision" in [d["kind"] for d in ow.documents(ACME, ow.acme)]

@@ -126,3 +126,22 @@ def test_the_public_sees_notices_of_public_information_only(rw: RepairWorld) -> 
     [listed] = [n for n in everything if n["repair_id"] == shared["id"]]
     assert listed["target"]["list"] == "food_drug_watch"
     assert listed["subject"] == ACME and listed["subject_name"]
+
+
+def test_an_objection_s_verification_is_overdue_only_after_its_last_day(
+    rw: RepairWorld,
+) -> None:
+    """Measures art. 35: 公示期间有异议的，信息提供单位应核实并提出意见 — within the setting's
+    working days; the task is overdue the day after, and the repair waits for the decision."""
+    repair = rw.noticed()
+    filed = objection(rw, rw.w.user, repair)
+    due = date.fromisoformat(filed.json()["due_on"])
+    for offset, overdue in ((-1, False), (0, False), (1, True)):  # the day before, of, after
+        rw.move_to(due + timedelta(days=offset))
+        [task] = rw.tasks(rw.w.court, kind="repair_objection")
+        assert (task["due_on"], task["overdue"]) == (due.isoformat(), overdue)
+        late = rw.tasks(rw.w.court, kind="repair_objection", overdue=True)
+        assert len(late) == (1 if overdue else 0)
+    assert rw.tick() == 0 and rw.get(repair)["state"] == "notice"
+    assert decide(rw, repair, filed.json()["id"], False).status_code == 200
+    assert rw.tasks(rw.w.court, kind="repair_objection") == []
