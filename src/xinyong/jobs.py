@@ -19,6 +19,7 @@ from xinyong.lists.service import Step, expire_entries
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
 from xinyong.repairs.service import take_effect_due
+from xinyong.subjects.search import refresh_index
 from xinyong.tasks.service import alert_overdue
 
 log = logging.getLogger("xinyong.jobs")
@@ -40,6 +41,12 @@ def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, An
     with db.transaction() as session:
         advisory_xact_lock(session, "job:calendar")
         years = warn_missing_years(session, actor=SYSTEM.actor, now=clock.now())
+    indexed = 0
+    if db.dialect == "sqlite":
+        # The portal's search table catches up with new subjects here rather than in the
+        # first search after an import (docs/portal.md § SQLite).
+        with db.transaction() as session:
+            indexed = refresh_index(session)
     deliveries = deliver_due(db, clock)
     return {
         "records_expired": records,
@@ -47,6 +54,7 @@ def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, An
         "repairs_effective": repairs,
         "overdue_alerts": alerts,
         "calendar_years_missing": len(years),
+        "search_names_indexed": indexed,
         **{f"webhooks_{k}": v for k, v in deliveries.items()},
     }
 

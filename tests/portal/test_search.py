@@ -217,3 +217,19 @@ def test_searching_shows_public_list_badges(world) -> None:  # type: ignore[no-u
     page = world.client.get("/search", params={"q": "恒达"}).text
     assert "失信被执行人名单" in page
     assert_no_id_number(page)
+
+
+def test_the_daily_jobs_bring_the_sqlite_search_table_up_to_date(world, db, clock) -> None:  # type: ignore[no-untyped-def]
+    """docs/portal.md § SQLite: names collected since the last search are indexed by the
+    scheduled jobs, not by the next visitor's search; on PostgreSQL the indexes are the
+    database's own and the jobs index nothing."""
+    from xinyong.jobs import run_jobs
+    from xinyong.records.service import CollectionContext
+
+    ctx = CollectionContext(db)
+    first = run_jobs(db, clock, ctx)["search_names_indexed"]
+    assert first == (5 if db.dialect == "sqlite" else 0)
+    world.push(world.market, registration("r-6", credit_code("91320500MA1H2X3F4"), "无锡新华"))
+    assert run_jobs(db, clock, ctx)["search_names_indexed"] == (1 if db.dialect == "sqlite" else 0)
+    assert run_jobs(db, clock, ctx)["search_names_indexed"] == 0
+    assert names(world.client, "新华") == ["无锡新华"]
