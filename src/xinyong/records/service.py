@@ -36,6 +36,7 @@ from xinyong.validity.service import current_rules, rules_version
 
 CHUNK_ROWS = 10_000
 LOOK_AHEAD = 2  # flushes looked up at once when writing on a thread of its own
+QUEUED_WRITES = 2  # flushes prepared and waiting for that thread
 
 T = TypeVar("T")
 
@@ -111,7 +112,12 @@ class _Writer:
         return future.result()
 
     def write(self, fn: Callable[..., None], *args: Any) -> None:
+        """Queue a write; wait while ``QUEUED_WRITES`` are waiting already. Unbounded, the
+        Collector ran ahead of the database by dozens of flushes (memory), and at the end the
+        database wrote them alone while the validation workers had finished (one core idle)."""
         with self._changed:
+            while len(self._writes) >= QUEUED_WRITES and self._error is None:
+                self._changed.wait()
             self._writes.append((fn, args))
             self._changed.notify_all()
 
@@ -144,6 +150,7 @@ class _Writer:
                 else:
                     return
                 self._busy, error = True, self._error
+                self._changed.notify_all()  # room in the queue
             try:
                 if error is not None:
                     if future is not None:
