@@ -25,6 +25,7 @@ from xinyong.models import Batch, Channel, Department, Subject
 from xinyong.records.rules import BatchIdNumbers, ValidityRules, prepare_row
 from xinyong.records.writers import RecordStager, StagedRow, StagerConfig, write_records
 from xinyong.subjects.service import (
+    SUBJECT_COLUMNS,
     create_subjects,
     existing_subjects,
     link_persons,
@@ -37,6 +38,8 @@ from xinyong.validity.service import current_rules, rules_version
 CHUNK_ROWS = 10_000
 LOOK_AHEAD = 2  # flushes looked up at once when writing on a thread of its own
 QUEUED_WRITES = 2  # flushes prepared and waiting for that thread
+ORG_KEY_AT = SUBJECT_COLUMNS.index("credit_code")
+PERSON_KEY_AT = SUBJECT_COLUMNS.index("id_hash")
 
 T = TypeVar("T")
 
@@ -405,8 +408,8 @@ class Collector:
         made_persons, _ = create_subjects(session, Subject.id_hash, flush.new_persons)
         org_ids, person_ids = flush.org_ids, flush.person_ids
         out, out_ids, kept = flush.out, flush.out_ids, flush.kept
-        self._note_lost(flush.new_orgs, 2, made_orgs, self._orgs)
-        self._note_lost(flush.new_persons, 3, made_persons, self._persons)
+        self._note_lost(flush.new_orgs, ORG_KEY_AT, made_orgs, self._orgs)
+        self._note_lost(flush.new_persons, PERSON_KEY_AT, made_persons, self._persons)
         lost = self._lost
         if lost and any(i in lost for i in (*org_ids.values(), *person_ids.values())):
             # A concurrent import created some of these subjects first: their records and
