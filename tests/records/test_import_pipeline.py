@@ -15,6 +15,7 @@ from fixtures.database import empty_database
 from fixtures.helpers import credit_code, id_number, make_caller, penalty, push
 from xinyong.defaults import ensure_defaults
 from xinyong.demo.generator import DemoGenerator
+from xinyong.departments.service import get_department
 from xinyong.models import Channel, Record, Role, Subject, SubjectLink, SubjectName
 from xinyong.records import files, importer, pipeline, service
 from xinyong.records.importer import import_path
@@ -221,3 +222,76 @@ def test_copy_special_characters_survive_the_api(db, clock, client):  # type: ig
         record = session.execute(select(Record)).scalar_one()
     assert record.source_id == "x\\y\tz"
     assert record.fields["violation_type"] == '制表符\t换行\n回车\r反斜杠\\引号"'
+
+
+def collect(db, clock, records: list[dict], *, overlap: bool) -> dict:  # type: ignore[no-untyped-def]
+    """One batch through a Collector, writing on a thread of its own or not."""
+    ctx = service.CollectionContext(db)
+    with db.transaction() as session:
+        collector = service.Collector(
+            session,
+            ctx,
+            provider=get_department(session, "pipe"),
+            channel=Channel.same_level,
+            via="file",
+            actor="test",
+            now=clock.now(),
+            overlap=overlap,
+        )
+        try:
+            collector.feed(enumerate(records))
+            answer = collector.finish()
+        finally:
+            collector.close()
+    answer.pop("batch_id")
+    return answer
+
+
+@pytest.mark.slow
+def test_writing_on_a_thread_stores_what_writing_in_line_stores(db, clock, monkeypatch):
+    if db.dialect != "postgresql":
+        pytest.skip("imports write on a thread on PostgreSQL only")
+    # many flushes: subjects made in one are named again in later ones, before or after
+    # their rows are written
+    monkeypatch.setattr(service, "CHUNK_ROWS", 30)
+    records = data(clock)
+    make_caller(db, clock, role=Role.provider, code="pipe")
+    overlapped = collect(db, clock, records, overlap=True)
+    stored = snapshot(db)
+    reset(db, clock)
+    make_caller(db, clock, role=Role.provider, code="pipe")
+    assert collect(db, clock, records, overlap=False) == overlapped
+    assert snapshot(db) == stored
+    assert overlapped["duplicates"] == 5
+
+
+@pytest.mark.parametrize("overlap", [False, True])
+def test_a_subject_created_meanwhile_by_another_import_is_used(db, clock, monkeypatch, overlap):
+    if db.dialect != "postgresql":
+        pytest.skip("on SQLite a batch's transaction holds the only write lock")
+    # the look-up finds nothing, then another import commits the same organisation before
+    # this one writes: this batch's records go to that subject, in every flush
+    monkeypatch.setattr(service, "CHUNK_ROWS", 2)
+    make_caller(db, clock, role=Role.provider, code="pipe")
+    look_up = service.existing_subjects
+    raced: list[bool] = []
+
+    def existing_then_race(session, column, keys):  # type: ignore[no-untyped-def]
+        found = look_up(session, column, keys)
+        if column.key == "credit_code" and COMPANY in keys and not raced:
+            raced.append(True)
+            assert collect(db, clock, [penalty("other-1", COMPANY)], overlap=False)["accepted"]
+        return found
+
+    monkeypatch.setattr(service, "existing_subjects", existing_then_race)
+    records = [penalty(f"p-{i}", COMPANY) for i in range(7)]
+    answer = collect(db, clock, [*records, records[0]], overlap=overlap)
+    assert raced
+    assert (answer["accepted"], answer["duplicates"]) == (7, 1)
+    with db.transaction() as session:
+        subjects = session.execute(select(Subject.id).where(Subject.credit_code == COMPANY))
+        (subject_id,) = subjects.scalars().all()
+        stored = session.execute(select(Record.subject_id, Record.source_id)).all()
+    assert sorted(stored) == sorted(
+        [(subject_id, "other-1"), *((subject_id, f"p-{i}") for i in range(7))]
+    )

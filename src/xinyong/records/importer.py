@@ -79,43 +79,47 @@ def import_path(
             actor=actor,
             now=now,
             filename=path.name[:300],
+            overlap=session.get_bind().dialect.name == "postgresql",
         )
-        if workers > 1:
-            rows: Any = read_rows(path, item=item, parse=False)
-            if path.suffix.lower() in JSONL_SUFFIXES:
-                rows = FileBlocks(path, item=item)  # the workers read the lines themselves
-            chunks = validate_in_workers(
-                rows,
-                items=collector.items,
-                master_key=db.settings.master_key,
-                validity=collector.validity,
-                provider_kind=department.kind,
-                today=collector.today,
-                stager=collector.stager_config,
-                workers=workers,
-            )
-            for staged, rejected in chunks:
-                for index, errors in rejected:
-                    collector.reject(index, errors)
-                collector.feed_staged(staged)
-                if on_progress:
-                    on_progress(len(staged) + len(rejected))
-        else:
-            pending: list = []
-            for number, row in read_rows(path, item=item):
-                if isinstance(row, list):
-                    collector.reject(number, row)
-                    continue
-                pending.append((number, row))
-                if len(pending) >= PROGRESS_EVERY:
-                    collector.feed(pending)
+        try:
+            if workers > 1:
+                rows: Any = read_rows(path, item=item, parse=False)
+                if path.suffix.lower() in JSONL_SUFFIXES:
+                    rows = FileBlocks(path, item=item)  # the workers read the lines themselves
+                chunks = validate_in_workers(
+                    rows,
+                    items=collector.items,
+                    master_key=db.settings.master_key,
+                    validity=collector.validity,
+                    provider_kind=department.kind,
+                    today=collector.today,
+                    stager=collector.stager_config,
+                    workers=workers,
+                )
+                for staged, rejected in chunks:
+                    for index, errors in rejected:
+                        collector.reject(index, errors)
+                    collector.feed_staged(staged)
                     if on_progress:
-                        on_progress(len(pending))
-                    pending = []
-            collector.feed(pending)
-            if on_progress:
-                on_progress(len(pending))
-        answer = collector.finish()
+                        on_progress(len(staged) + len(rejected))
+            else:
+                pending: list = []
+                for number, row in read_rows(path, item=item):
+                    if isinstance(row, list):
+                        collector.reject(number, row)
+                        continue
+                    pending.append((number, row))
+                    if len(pending) >= PROGRESS_EVERY:
+                        collector.feed(pending)
+                        if on_progress:
+                            on_progress(len(pending))
+                        pending = []
+                collector.feed(pending)
+                if on_progress:
+                    on_progress(len(pending))
+            answer = collector.finish()
+        finally:
+            collector.close()
     if answer["accepted"] >= ANALYZE_FROM_ROWS:
         db.analyze()
     if errors_path is not None and answer["rejected"]:

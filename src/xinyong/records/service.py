@@ -3,9 +3,12 @@ rows stored once, together, in the caller's transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,18 +21,27 @@ from xinyong.core.crypto import IdCipher
 from xinyong.core.ids import IdGenerator
 from xinyong.db import Database
 from xinyong.errors import Conflict, InvalidRequest
-from xinyong.models import Batch, Channel, Department
-from xinyong.records.rules import BatchIdNumbers, PersonRef, ValidityRules, prepare_row
+from xinyong.models import Batch, Channel, Department, Subject
+from xinyong.records.rules import BatchIdNumbers, ValidityRules, prepare_row
 from xinyong.records.writers import RecordStager, StagedRow, StagerConfig, write_records
 from xinyong.subjects.service import (
+    SUBJECT_COLUMNS,
+    create_subjects,
+    existing_subjects,
     link_persons,
+    organisation_row,
+    person_row,
     rename_from_registration,
-    resolve_organisations,
-    resolve_persons,
 )
 from xinyong.validity.service import current_rules, rules_version
 
 CHUNK_ROWS = 10_000
+LOOK_AHEAD = 2  # flushes looked up at once when writing on a thread of its own
+QUEUED_WRITES = 2  # flushes prepared and waiting for that thread
+ORG_KEY_AT = SUBJECT_COLUMNS.index("credit_code")
+PERSON_KEY_AT = SUBJECT_COLUMNS.index("id_hash")
+
+T = TypeVar("T")
 
 
 class CollectionContext:
@@ -63,6 +75,104 @@ def find_answer(session: Session, provider_id: int, idempotency_key: str) -> dic
     ).scalar_one_or_none()
 
 
+class _Flush(NamedTuple):
+    """A flush's rows with every subject's id (new subjects' taken from the id generator, not
+    yet stored), ready to write."""
+
+    rows: list[StagedRow]
+    record_ids: list[int]
+    org_ids: dict[str, int]  # credit code -> subject id
+    person_ids: dict[str, int]  # ID-number lookup hash -> subject id
+    new_orgs: list[tuple]  # rows of subjects to create (subjects.service.SUBJECT_COLUMNS)
+    new_persons: list[tuple]
+    out: list  # the records in the driver's form (core.bulk.insert_staged)
+    out_ids: list[int]
+    kept: list[tuple[int, int, StagedRow]]  # (subject id, record id, row) of each in out
+
+
+class _Writer:
+    """One thread that runs a Collector's database work on the transaction's connection while
+    the Collector's thread prepares the next flush; the driver releases the GIL while the
+    server works (``COPY``), which is when this pays. Writes run in the order handed over;
+    a look-up runs before the writes not yet started, so the Collector waits only for the
+    write in progress. After a failure nothing more runs, and the first error is raised to
+    the Collector at its next look-up or at :meth:`drain`."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._look_ups: deque[tuple[Future, Callable, tuple]] = deque()
+        self._writes: deque[tuple[Callable, tuple]] = deque()
+        self._busy = self._closed = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="xinyong-writer", daemon=True)
+        self._thread.start()
+
+    def look_up(self, fn: Callable[..., T], *args: Any) -> T:
+        future: Future[T] = Future()
+        with self._changed:
+            self._look_ups.append((future, fn, args))
+            self._changed.notify_all()
+        return future.result()
+
+    def write(self, fn: Callable[..., None], *args: Any) -> None:
+        """Queue a write; wait while ``QUEUED_WRITES`` are waiting already. Unbounded, the
+        Collector ran ahead of the database by dozens of flushes (memory), and at the end the
+        database wrote them alone while the validation workers had finished (one core idle)."""
+        with self._changed:
+            while len(self._writes) >= QUEUED_WRITES and self._error is None:
+                self._changed.wait()
+            self._writes.append((fn, args))
+            self._changed.notify_all()
+
+    def drain(self) -> None:
+        """Wait for every write handed over; raise the first error."""
+        with self._changed:
+            while self._writes or self._busy:
+                self._changed.wait()
+            if self._error is not None:
+                raise self._error
+
+    def close(self) -> None:
+        """Stop: writes not yet started are dropped, the one running is waited for (the
+        transaction may end only when this thread no longer uses it)."""
+        with self._changed:
+            self._closed = True
+            self._writes.clear()
+            self._changed.notify_all()
+        self._thread.join()
+
+    def _work(self) -> None:
+        while True:
+            with self._changed:
+                while not (self._look_ups or self._writes or self._closed):
+                    self._changed.wait()
+                if self._look_ups:
+                    future, fn, args = self._look_ups.popleft()
+                elif self._writes:
+                    future, (fn, args) = None, self._writes.popleft()
+                else:
+                    return
+                self._busy, error = True, self._error
+                self._changed.notify_all()  # room in the queue
+            try:
+                if error is not None:
+                    if future is not None:
+                        future.set_exception(error)
+                    continue
+                result = fn(*args)
+                if future is not None:
+                    future.set_result(result)
+            except BaseException as exc:
+                with self._changed:
+                    self._error = exc
+                if future is not None:
+                    future.set_exception(exc)
+            finally:
+                with self._changed:
+                    self._busy = False
+                    self._changed.notify_all()
+
+
 class Collector:
     """Receives one batch, possibly streamed in chunks (file imports of millions of rows)."""
 
@@ -77,7 +187,11 @@ class Collector:
         actor: str,
         now: datetime,
         filename: str | None = None,
+        overlap: bool = False,
     ) -> None:
+        """``overlap``: write on a thread of its own while this one prepares the next rows
+        (file imports on PostgreSQL, docs/performance.md § Ingestion); :meth:`close` must then
+        be called, also on failure, before the transaction ends."""
         catalog = published_catalog(session)
         if catalog is None:
             raise Conflict(
@@ -101,6 +215,14 @@ class Collector:
         self.item_counts: dict[str, int] = {}
         self._pending: list[tuple] = []
         self._text = session.get_bind().dialect.name == "postgresql"
+        self._stamp = timestamp_value(session.get_bind().dialect.name, now)
+        # key -> id of the subjects this batch created (or found created by a concurrent one)
+        self._orgs: dict[str, int] = {}
+        self._persons: dict[str, int] = {}
+        self._lost: dict[int, int] = {}  # id given here -> id of the concurrent creator's
+        self._writer = _Writer() if overlap else None
+        self._look_ahead = LOOK_AHEAD if overlap else 1
+        self._waiting: list[tuple] = []  # flushes not yet looked up (Collector._named)
         self.stager_config = StagerConfig(
             dialect=session.get_bind().dialect.name,
             provider_id=provider.id,
@@ -147,15 +269,42 @@ class Collector:
         self.total += 1
         self.rejected.append({"index": index, "errors": errors})
 
-    def _flush(self) -> None:
+    def _flush(self, *, last: bool = False) -> None:
+        """Store the pending rows. With a writer thread (``overlap``), the rows of
+        ``LOOK_AHEAD`` flushes are looked up together, then each flush is prepared here and
+        handed to the writer: while it writes one, the next is already queued behind it, and
+        this thread's next look-up waits only for the write in progress. ``last``: the end of
+        the batch, store everything."""
         rows: list[StagedRow]
         rows, self._pending = self._pending, []  # type: ignore[assignment]
-        if not rows:
+        if rows:
+            self._waiting.append(self._named(rows))
+        if not self._waiting or (len(self._waiting) < self._look_ahead and not last):
             return
-        ids = self.ctx.ids
-        record_ids = ids.take(len(rows))
+        flushes, self._waiting = self._waiting, []
+        # Subjects this batch created are in the maps, written or not (a look-up may run
+        # before the writes of earlier flushes); the others are looked up.
+        codes = {c: None for _, _, orgs, _ in flushes for c in orgs if c not in self._orgs}
+        digests = {
+            d: None for _, _, _, persons in flushes for d in persons if d not in self._persons
+        }
+        writer = self._writer
+        if writer is None:
+            found = self._look_up(list(codes), list(digests))
+            for flush in flushes:
+                self._write(self._prepare(*flush, found))
+            return
+        found = writer.look_up(self._look_up, list(codes), list(digests))
+        for flush in flushes:
+            writer.write(self._write, self._prepare(*flush, found))
+
+    def _named(self, rows: list[StagedRow]) -> tuple:
+        """The rows with their record ids, and the subjects they name: credit code -> (name,
+        id of the record naming it), ID-number hash -> (person, id of the record naming it,
+        None for a person only linked)."""
+        record_ids = self.ctx.ids.take(len(rows))
         orgs: dict[str, tuple[str, int]] = {}
-        persons: dict[str, tuple[PersonRef, int | None]] = {}
+        persons: dict[str, tuple[tuple, int | None]] = {}
         for (code, person, name, _, _, registers, links, _), rid in zip(
             rows, record_ids, strict=True
         ):
@@ -168,8 +317,74 @@ class Collector:
             for linked in links:
                 if linked[0] not in persons:
                     persons[linked[0]] = (linked, None)
-        org_ids, new_orgs = resolve_organisations(self.session, orgs, ids=ids, now=self.now)
-        person_ids, _ = resolve_persons(self.session, persons, ids=ids, now=self.now)
+        return rows, record_ids, orgs, persons
+
+    def _look_up(
+        self, codes: list[str], digests: list[str]
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        return (
+            existing_subjects(self.session, Subject.credit_code, codes),
+            existing_subjects(self.session, Subject.id_hash, digests),
+        )
+
+    def _prepare(
+        self,
+        rows: list[StagedRow],
+        record_ids: list[int],
+        orgs: dict[str, tuple[str, int]],
+        persons: dict[str, tuple[tuple, int | None]],
+        found: tuple[dict[str, int], dict[str, int]],
+    ) -> _Flush:
+        """The flush with every subject's id: stored ones as found, new ones given ids now
+        (kept in the maps, so later flushes of this import do not look them up)."""
+        ids, stamp = self.ctx.ids, self._stamp
+        known_orgs, known_persons = self._orgs, self._persons
+        found_orgs, found_persons = found
+        org_ids: dict[str, int] = {}
+        new_orgs: list[tuple] = []
+        missing: list[str] = []
+        for code in orgs:
+            sid = known_orgs.get(code) or found_orgs.get(code)
+            if sid is None:
+                missing.append(code)
+            else:
+                org_ids[code] = sid
+        for code, sid in zip(missing, ids.take(len(missing)), strict=True):
+            name, first_record = orgs[code]
+            new_orgs.append(organisation_row(sid, code, name, first_record, stamp))
+            org_ids[code] = known_orgs[code] = sid
+        person_ids: dict[str, int] = {}
+        new_persons: list[tuple] = []
+        missing = []
+        for digest in persons:
+            sid = known_persons.get(digest) or found_persons.get(digest)
+            if sid is None:
+                missing.append(digest)
+            else:
+                person_ids[digest] = sid
+        for digest, sid in zip(missing, ids.take(len(missing)), strict=True):
+            person, first_record = persons[digest]
+            new_persons.append(person_row(sid, person, first_record, stamp))
+            person_ids[digest] = known_persons[digest] = sid
+        return _Flush(
+            rows,
+            record_ids,
+            org_ids,
+            person_ids,
+            new_orgs,
+            new_persons,
+            *self._records(rows, record_ids, org_ids, person_ids),
+        )
+
+    def _records(
+        self,
+        rows: list[StagedRow],
+        record_ids: list[int],
+        org_ids: dict[str, int],
+        person_ids: dict[str, int],
+    ) -> tuple[list, list[int], list[tuple[int, int, StagedRow]]]:
+        """The rows to insert (driver form), their ids, and (subject id, record id, row) of
+        each; the same record twice in one batch is kept once."""
         out: list = []
         out_ids: list[int] = []
         kept: list[tuple[int, int, StagedRow]] = []
@@ -179,17 +394,34 @@ class Collector:
             code = row[0]
             subject_id = org_ids[code] if code is not None else person_ids[row[1][0]]
             key = (subject_id, row[3], row[4])
-            if key in seen:  # the same record twice in one batch is stored once
+            if key in seen:
                 continue
             seen.add(key)
             out.append(f"{subject_id}\t{rid}\t{row[7]}" if text else (subject_id, rid, *row[7]))
             out_ids.append(rid)
             kept.append((subject_id, rid, row))
-        stored = write_records(self.session, out, out_ids)
+        return out, out_ids, kept
+
+    def _write(self, flush: _Flush) -> None:
+        session, ids, now = self.session, self.ctx.ids, self.now
+        made_orgs, new_orgs = create_subjects(session, Subject.credit_code, flush.new_orgs)
+        made_persons, _ = create_subjects(session, Subject.id_hash, flush.new_persons)
+        org_ids, person_ids = flush.org_ids, flush.person_ids
+        out, out_ids, kept = flush.out, flush.out_ids, flush.kept
+        self._note_lost(flush.new_orgs, ORG_KEY_AT, made_orgs, self._orgs)
+        self._note_lost(flush.new_persons, PERSON_KEY_AT, made_persons, self._persons)
+        lost = self._lost
+        if lost and any(i in lost for i in (*org_ids.values(), *person_ids.values())):
+            # A concurrent import created some of these subjects first: their records and
+            # links go to the subjects it made.
+            org_ids = {k: lost.get(i, i) for k, i in org_ids.items()}
+            person_ids = {k: lost.get(i, i) for k, i in person_ids.items()}
+            out, out_ids, kept = self._records(flush.rows, flush.record_ids, org_ids, person_ids)
+        stored = write_records(session, out, out_ids)
         if stored is not None:
             kept = [k for k in kept if k[1] in stored]
         self.accepted += len(kept)
-        self.duplicates += len(rows) - len(kept)
+        self.duplicates += len(flush.rows) - len(kept)
         counts = self.item_counts
         renames: dict[int, tuple[str, int]] = {}
         links: list[tuple[int, int, str, int]] = []
@@ -201,11 +433,26 @@ class Collector:
             if subject_id not in new_orgs:
                 renames[subject_id] = (row[2], rid)
             links.extend((subject_id, person_ids[p[0]], p[5], rid) for p in row[6])
-        rename_from_registration(self.session, renames, ids=ids, now=self.now)
-        link_persons(self.session, links, ids=ids, now=self.now, new_orgs=new_orgs)
+        rename_from_registration(session, renames, ids=ids, now=now)
+        link_persons(session, links, ids=ids, now=now, new_orgs=new_orgs)
+
+    def _note_lost(
+        self, rows: list[tuple], key_at: int, made: dict[str, int], known: dict[str, int]
+    ) -> None:
+        """Subjects given an id here that a concurrent import stored first, under its id."""
+        for row in rows:
+            sid = made[row[key_at]]
+            if sid != row[0]:
+                self._lost[row[0]] = known[row[key_at]] = sid
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
 
     def finish(self, idempotency_key: str | None = None) -> dict:
-        self._flush()
+        self._flush(last=True)
+        if self._writer is not None:
+            self._writer.drain()
         answer = {
             "batch_id": str(self.batch_id),
             "accepted": self.accepted,

@@ -58,11 +58,11 @@ LINK_COLUMNS = (
 )
 
 
-def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
-    """key -> subject id for the keys already stored. Straight to the driver: one text
-    parameter split into an array on PostgreSQL, chunks of placeholders on SQLite (bulk loads
-    call this with tens of thousands of keys; building such statements through the ORM cost
-    more than the query)."""
+def existing_subjects(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
+    """key -> subject id for the keys already stored (``column``: ``Subject.credit_code`` or
+    ``Subject.id_hash``). Straight to the driver: one text parameter split into an array on
+    PostgreSQL, chunks of placeholders on SQLite (bulk loads call this with tens of thousands
+    of keys; building such statements through the ORM cost more than the query)."""
     found: dict[str, int] = {}
     if not keys:
         return found
@@ -88,95 +88,60 @@ def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
     return found
 
 
-def _create_missing(
+def create_subjects(
     session: Session, column: Any, rows: list[tuple]
 ) -> tuple[dict[str, int], set[int]]:
-    """Insert new subject rows; concurrent creators meet at the unique key, and the losers
-    read back the row that won. Returns key -> id and the ids created here."""
+    """Insert new subject rows (:func:`organisation_row`, :func:`person_row`), keyed by
+    ``column``; concurrent creators meet at the unique key, and the losers read back the row
+    that won. Returns key -> id and the ids created here."""
     key_at = SUBJECT_COLUMNS.index(column.key)
     created = insert_new(session, "subjects", SUBJECT_COLUMNS, rows, conflict=(column.key,))
     found = {r[key_at]: r[0] for r in created}
     lost = [r[key_at] for r in rows if r[key_at] not in found]
-    found.update(_existing(session, column, lost))
+    found.update(existing_subjects(session, column, lost))
     return found, {r[0] for r in created}
 
 
-def resolve_organisations(
-    session: Session, names: dict[str, tuple[str, int]], *, ids: IdGenerator, now: datetime
-) -> tuple[dict[str, int], set[int]]:
-    """Map credit codes to subject ids, creating the missing organisations.
-
-    ``names`` maps each code to (name, id of the first record naming it). Returns the map and
-    the ids of the subjects created now.
-    """
-    found = _existing(session, Subject.credit_code, list(names))
-    missing = [c for c in names if c not in found]
-    if not missing:
-        return found, set()
-    stamp = timestamp_value(session.get_bind().dialect.name, now)
-    rows = []
-    for code, sid in zip(missing, ids.take(len(missing)), strict=True):
-        info = describe_credit_code(code)
-        name, first_record = names[code]
-        rows.append(
-            (
-                sid,
-                info.subject_kind,
-                code,
-                None,
-                None,
-                None,
-                name,
-                info.region_code,
-                info.registering_authority,
-                info.entity_type,
-                info.is_government_agency,
-                stamp,
-                first_record,
-            )
-        )
-    made, created = _create_missing(session, Subject.credit_code, rows)
-    found.update(made)
-    return found, created
+def organisation_row(subject_id: int, code: str, name: str, first_record: int, stamp: str) -> tuple:
+    """The row of a new organisation (SUBJECT_COLUMNS) named by the record ``first_record``;
+    ``stamp``: its creation time as core.bulk.timestamp_value gives it."""
+    info = describe_credit_code(code)
+    return (
+        subject_id,
+        info.subject_kind,
+        code,
+        None,
+        None,
+        None,
+        name,
+        info.region_code,
+        info.registering_authority,
+        info.entity_type,
+        info.is_government_agency,
+        stamp,
+        first_record,
+    )
 
 
-def resolve_persons(
-    session: Session,
-    persons: dict[str, tuple[PersonRef, int | None]],
-    *,
-    ids: IdGenerator,
-    now: datetime,
-) -> tuple[dict[str, int], set[int]]:
-    """Map ID-number lookup hashes to subject ids, creating the missing natural persons."""
-    found = _existing(session, Subject.id_hash, list(persons))
-    missing = [h for h in persons if h not in found]
-    if not missing:
-        return found, set()
-    stamp = timestamp_value(session.get_bind().dialect.name, now)
-    rows = []
-    for digest, sid in zip(missing, ids.take(len(missing)), strict=True):
-        # A PersonRef, or the plain tuple it travels as from a validation worker.
-        (_, id_cipher, id_masked, region_code, name, _), first_record = persons[digest]
-        rows.append(
-            (
-                sid,
-                SubjectKind.natural_person.value,
-                None,
-                digest,
-                id_cipher,
-                id_masked,
-                name,
-                region_code,
-                None,
-                None,
-                False,
-                stamp,
-                first_record,
-            )
-        )
-    made, created = _create_missing(session, Subject.id_hash, rows)
-    found.update(made)
-    return found, created
+def person_row(subject_id: int, person: PersonRef, first_record: int | None, stamp: str) -> tuple:
+    """The row of a new natural person, like :func:`organisation_row`. ``person``: a
+    PersonRef, or the plain tuple it travels as from a validation worker."""
+    digest, id_cipher, id_masked, region_code, name, _ = person
+    return (
+        subject_id,
+        SubjectKind.natural_person.value,
+        None,
+        digest,
+        id_cipher,
+        id_masked,
+        name,
+        region_code,
+        None,
+        None,
+        False,
+        stamp,
+        first_record,
+    )
 
 
 def rename_from_registration(
