@@ -123,6 +123,7 @@ def test_a_repair_opinion_and_an_objection_in_its_notice(
             "corrected_on": "2026-05-20",
             "correction": "已全部履行判决确定的义务。",
             "commitment": "本单位承诺今后守法诚信经营。",
+            "credit_management": "已建立信用管理制度。",
             "evidence": [
                 {"file_id": upload(world, acme), "kind": "evidence"},
                 {"file_id": upload(world, acme), "kind": "rectification"},

@@ -118,6 +118,7 @@ def test_a_repair_in_public_notice_is_published(world, db, clock) -> None:  # ty
             "corrected_on": "2026-05-20",
             "correction": "已全部履行判决确定的义务。",
             "commitment": "本单位承诺今后诚信经营。",
+            "credit_management": "已建立信用管理制度。",
             "evidence": files,
         },
         headers=own.headers,

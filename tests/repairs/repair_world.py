@@ -72,6 +72,7 @@ class RepairWorld:
             "corrected_on": CORRECTED,
             "correction": "已全部履行判决确定的义务，取得申请执行人的谅解。",
             "commitment": "本单位承诺今后严格守法诚信经营，不再发生失信行为。（盖章）",
+            "credit_management": "已制定《信用管理制度》，由法务部专人负责合同与纳税合规。",
             "evidence": evidence,
             **over,
         }

@@ -27,10 +27,12 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("no evidence file", {"ways": ("commitment",), "evidence": []}, ["corrected"]),
     ("no commitment text", {"commitment": ""}, ["commitment"]),
     ("no commitment way", {"ways": ("rectification",)}, ["commitment"]),
+    # Measures art. 34 (三): 建立信用管理制度 as well as the commitment.
+    ("no credit management system", {"credit_management": " "}, ["commitment"]),
     ("a repeat within the year", {}, ["no_repeat_within_year"]),
     ("all three", {"correction": "", "commitment": " "}, CONDITIONS),
 ]
-REPEAT = 6
+REPEAT = 7
 
 
 def test_each_failed_condition_is_named_alone_and_together(rw: RepairWorld) -> None:

@@ -79,6 +79,7 @@ def test_a_repair_is_filed_followed_and_its_refusal_appealed(world: World) -> No
             "corrected_on": "2026-06-01",
             "correction": "已足额缴纳罚款并下架虚假宣传内容。",
             "commitment": "本单位承诺依法诚信经营，不再发生同类失信行为。",
+            "credit_management": "已建立信用管理制度，专人负责。",
         },
         files=[
             ("files", ("缴款凭证.pdf", PDF, "application/pdf")),

@@ -160,6 +160,8 @@ class Repair(Base):
     corrected_on: Mapped[date]
     correction: Mapped[str] = mapped_column(Text)
     commitment: Mapped[str] = mapped_column(Text)
+    # Measures art. 34 (三): 建立信用管理制度 — what the subject has set up to keep its credit.
+    credit_management: Mapped[str] = mapped_column(Text, server_default="")
     # The eligibility check as explained to the subject: [{condition, met, reason}, ...]
     eligibility: Mapped[list] = mapped_column(JSONType)
     filed_by: Mapped[str] = mapped_column(String(100))

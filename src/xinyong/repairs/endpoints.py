@@ -81,6 +81,7 @@ def repair_out(session: Session, repair: Repair) -> RepairOut:
         corrected_on=repair.corrected_on,
         correction=repair.correction,
         commitment=repair.commitment,
+        credit_management=repair.credit_management,
         eligibility=[ConditionOut.model_validate(c) for c in repair.eligibility],
         filed_by=repair.filed_by,
         applied_at=repair.applied_at,

@@ -61,6 +61,13 @@ class RepairIn(BaseModel):
     commitment: str = Field(
         max_length=5000, description="the signed commitment not to fail again (信用承诺)"
     )
+    credit_management: str = Field(
+        default="",
+        max_length=5000,
+        description="the credit management system the subject has set up (建立信用管理制度, "
+        "Measures art. 34 (三)): for an organisation its rules and who keeps them, for a "
+        "person the measures it takes; required for eligibility",
+    )
     evidence: list[EvidenceRef] = Field(
         default=[],
         max_length=20,
@@ -164,6 +171,7 @@ class RepairOut(BaseModel):
     corrected_on: date
     correction: str
     commitment: str
+    credit_management: str
     eligibility: list[ConditionOut]
     filed_by: str
     applied_at: datetime

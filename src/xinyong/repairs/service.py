@@ -400,6 +400,13 @@ def conditions(
     missing: list[tuple[str, str]] = []
     if not body.commitment.strip():
         missing.append(("未提交签署的信用承诺", "no signed commitment text"))
+    if not body.credit_management.strip():
+        missing.append(
+            (
+                "未说明已建立的信用管理制度",
+                "no account of the credit management system set up",
+            )
+        )
     if "commitment" not in body.ways:
         missing.append(
             ("修复方式未包含作出信用承诺（commitment）", "the ways do not include `commitment`")
@@ -408,7 +415,10 @@ def conditions(
         _condition_of(
             "commitment",
             missing,
-            ("已作出不再失信的信用承诺", "a signed commitment not to fail again"),
+            (
+                "已建立信用管理制度并作出不再失信的信用承诺",
+                "a credit management system set up and a signed commitment not to fail again",
+            ),
         )
     )
     return out
@@ -505,6 +515,7 @@ def apply(session: Session, step: Step, subject_id: int, body: RepairIn) -> Repa
         corrected_on=body.corrected_on,
         correction=body.correction,
         commitment=body.commitment,
+        credit_management=body.credit_management,
         eligibility=assessment.conditions,
         filed_by=step.principal.actor,
         applied_at=step.now,

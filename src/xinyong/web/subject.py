@@ -996,6 +996,7 @@ REPAIR_FIELDS = {
     "corrected_on": "corrected_on",
     "correction": "correction",
     "commitment": "commitment",
+    "credit_management": "credit_management",
     "evidence": "files",
     "file": "files",
 }
@@ -1118,6 +1119,7 @@ def _apply_repair(
         "corrected_on": _text(form, "corrected_on", 40).strip(),
         "correction": _text(form, "correction").strip(),
         "commitment": _text(form, "commitment").strip(),
+        "credit_management": _text(form, "credit_management").strip(),
     }
     try:
         if problem is not None:
