@@ -233,3 +233,21 @@ def test_the_daily_jobs_bring_the_sqlite_search_table_up_to_date(world, db, cloc
     assert run_jobs(db, clock, ctx)["search_names_indexed"] == (1 if db.dialect == "sqlite" else 0)
     assert run_jobs(db, clock, ctx)["search_names_indexed"] == 0
     assert names(world.client, "新华") == ["无锡新华"]
+
+
+def test_the_jobs_index_a_backlog_a_chunk_per_transaction(world, db, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A bulk load's names are indexed in short transactions, so that requests waiting for
+    SQLite's write lock get it in between; every name is indexed once, and found."""
+    import xinyong.jobs
+    from xinyong.jobs import run_jobs
+    from xinyong.records.service import CollectionContext
+
+    monkeypatch.setattr(xinyong.jobs, "SEARCH_CHUNK", 7)
+    monkeypatch.setattr(xinyong.jobs, "SEARCH_PAUSE_S", 0)
+    ctx = CollectionContext(db)
+    run_jobs(db, clock, ctx)
+    insert_organisations(db, [f"常州批量{i:02d}科技有限公司" for i in range(30)])
+    indexed = run_jobs(db, clock, ctx)["search_names_indexed"]
+    assert indexed == (30 if db.dialect == "sqlite" else 0)
+    assert run_jobs(db, clock, ctx)["search_names_indexed"] == 0
+    assert len(names(world.client, "批量")) == 20  # a page of the 30

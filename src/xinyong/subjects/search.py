@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, String, literal_column, or_, select, text
 from sqlalchemy.orm import Session
@@ -162,14 +162,20 @@ def _fts_text(name: str, kind: str) -> str:
     return " ".join(tokens)
 
 
-def refresh_index(session: Session) -> int:
+class Refreshed(NamedTuple):
+    indexed: int  # names added to the search table
+    done: bool  # up to date (False: ``limit`` stopped it; call again)
+
+
+def refresh_index(session: Session, *, limit: int | None = None) -> Refreshed:
     """Bring the SQLite search table up to date: subjects added since the last search
     (subjects.rowid above the high-water mark), renamed ones, or everything again after a
     deletion or a renumbering of rowids. Collection writes subjects at full speed and pays
     nothing; the first search after a large import indexes it (≈ 20 µs a subject measured:
     23 s for a million).
     Runs in the caller's transaction (on SQLite every transaction holds the write lock, so
-    two processes never refresh at once). Returns the number of names indexed."""
+    two processes never refresh at once). ``limit``: at most that many subjects in this
+    transaction, so that the write lock is held briefly (the scheduled jobs, jobs.py)."""
     conn = session.connection()
     state = conn.exec_driver_sql(
         "SELECT st.last_rowid, st.last_id, st.rebuild, st.renamed, "
@@ -188,21 +194,24 @@ def refresh_index(session: Session) -> int:
     if last_rowid and at_last != last_id:
         rebuild = 1  # the row we stopped at is gone or holds another subject: renumbered
     if not rebuild and not renamed and (top or 0) <= last_rowid:
-        return 0
+        return Refreshed(0, True)
     if rebuild:
         conn.exec_driver_sql("INSERT INTO subject_search(subject_search) VALUES ('delete-all')")
         conn.exec_driver_sql("DELETE FROM subject_search_renames")
         last_rowid, last_id = 0, 0
     elif renamed:
         _apply_renames(conn, last_rowid)
-    indexed = 0
-    while True:
+    indexed = scanned = 0
+    done = False
+    while limit is None or scanned < limit:
         rows = conn.exec_driver_sql(
-            "SELECT rowid, id, name, kind FROM subjects WHERE rowid > ? ORDER BY rowid LIMIT 20000",
-            (last_rowid,),
+            "SELECT rowid, id, name, kind FROM subjects WHERE rowid > ? ORDER BY rowid LIMIT ?",
+            (last_rowid, min(20000, limit - scanned) if limit is not None else 20000),
         ).all()
         if not rows:
+            done = True
             break
+        scanned += len(rows)
         batch = [(r[1], tokens) for r in rows if r[2] and (tokens := _fts_text(r[2], r[3]))]
         if batch:
             conn.exec_driver_sql("INSERT INTO subject_search (rowid, grams) VALUES (?, ?)", batch)
@@ -213,7 +222,7 @@ def refresh_index(session: Session) -> int:
         "WHERE id = 1",
         (last_rowid, last_id),
     )
-    return indexed
+    return Refreshed(indexed, done)
 
 
 def _apply_renames(conn: Connection, last_rowid: int) -> None:
