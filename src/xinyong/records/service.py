@@ -337,35 +337,20 @@ class Collector:
     ) -> _Flush:
         """The flush with every subject's id: stored ones as found, new ones given ids now
         (kept in the maps, so later flushes of this import do not look them up)."""
-        ids, stamp = self.ctx.ids, self._stamp
-        known_orgs, known_persons = self._orgs, self._persons
+        stamp = self._stamp
         found_orgs, found_persons = found
-        org_ids: dict[str, int] = {}
-        new_orgs: list[tuple] = []
-        missing: list[str] = []
-        for code in orgs:
-            sid = known_orgs.get(code) or found_orgs.get(code)
-            if sid is None:
-                missing.append(code)
-            else:
-                org_ids[code] = sid
-        for code, sid in zip(missing, ids.take(len(missing)), strict=True):
-            name, first_record = orgs[code]
-            new_orgs.append(organisation_row(sid, code, name, first_record, stamp))
-            org_ids[code] = known_orgs[code] = sid
-        person_ids: dict[str, int] = {}
-        new_persons: list[tuple] = []
-        missing = []
-        for digest in persons:
-            sid = known_persons.get(digest) or found_persons.get(digest)
-            if sid is None:
-                missing.append(digest)
-            else:
-                person_ids[digest] = sid
-        for digest, sid in zip(missing, ids.take(len(missing)), strict=True):
-            person, first_record = persons[digest]
-            new_persons.append(person_row(sid, person, first_record, stamp))
-            person_ids[digest] = known_persons[digest] = sid
+        org_ids, new_orgs = self._ids_of(
+            orgs,
+            self._orgs,
+            found_orgs,
+            lambda sid, code, named: organisation_row(sid, code, *named, stamp),
+        )
+        person_ids, new_persons = self._ids_of(
+            persons,
+            self._persons,
+            found_persons,
+            lambda sid, _, named: person_row(sid, *named, stamp),
+        )
         return _Flush(
             rows,
             record_ids,
@@ -375,6 +360,30 @@ class Collector:
             new_persons,
             *self._records(rows, record_ids, org_ids, person_ids),
         )
+
+    def _ids_of(
+        self,
+        named: dict[str, tuple],
+        known: dict[str, int],
+        found: dict[str, int],
+        make_row: Callable[[int, str, tuple], tuple],
+    ) -> tuple[dict[str, int], list[tuple]]:
+        """Each key's subject id — one this batch created (``known``), one stored (``found``),
+        or a new one from the id generator, kept in ``known`` — and the rows of the subjects
+        to create."""
+        ids: dict[str, int] = {}
+        missing: list[str] = []
+        for key in named:
+            sid = known.get(key) or found.get(key)
+            if sid is None:
+                missing.append(key)
+            else:
+                ids[key] = sid
+        new_rows = []
+        for key, sid in zip(missing, self.ctx.ids.take(len(missing)), strict=True):
+            new_rows.append(make_row(sid, key, named[key]))
+            ids[key] = known[key] = sid
+        return ids, new_rows
 
     def _records(
         self,
