@@ -171,3 +171,11 @@ def test_proposal_errors_are_shown_beside_the_form(tax, world: World) -> None:  
     assert other.status_code == 403 and "只有" in other.text
     # Nor may it open another department's entry.
     assert tax.get("/department/lists/entries/1").status_code == 404
+
+
+def test_any_filter_value_is_a_page(tax, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Filters that make no sense find nothing; they are never an error page."""
+    for params in ({"list": "x" * 500, "subject": BETA}, {"state": "'%_😀", "before": "-1"}):
+        answer = tax.get("/department/lists", params=params)
+        assert answer.status_code == 200, (params, answer.text[:300])
+        assert "名单" in answer.text

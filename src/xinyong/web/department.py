@@ -839,13 +839,15 @@ def lists_page(
     request: Request,
     state: str = "",
     before: str = "",
-    list_code: str = Query(default="", alias="list", max_length=64),
+    list_code: str = Query(default="", alias="list"),
     subject: str = "",
     session: Session = db_session,
 ) -> Response:
     """Audience: provider. The department's list entries by state, and the proposal form for
     the lists it identifies (谁主管、谁认定): with `list` and `subject`, the subject's active
     records of the list's basis items to choose from."""
+    # Any value is a filter: one no list has finds nothing (never an error page).
+    list_code, subject = list_code[:64], subject[:64]
     propose: dict[str, Any] = {"form": {"list": list_code, "subject": subject}, "errors": {}}
     propose["candidates"] = None
     if list_code and subject.strip():
