@@ -42,19 +42,12 @@ from xinyong.repairs import service as repairs
 from xinyong.subjects import search
 from xinyong.subjects.archive import read_archive
 from xinyong.validity.service import current_rules
-from xinyong.web.site import Visitor, audience, render
+from xinyong.web.site import CATEGORY_NAMES, DISCLOSURE_NAMES, Visitor, audience, render
 
 router = APIRouter(include_in_schema=False)
 
 EVERYONE = tuple(Role)
 
-CATEGORY_NAMES = {
-    "basic": "基础信息",
-    "positive": "正面信息",
-    "negative": "负面信息",
-    "other": "其他信息",
-}
-DISCLOSURE_NAMES = {"public": "社会公开", "government": "政府共享", "authorised": "授权查询"}
 LIST_KIND_NAMES = {"red": "红名单", "black": "黑名单", "watch": "重点关注对象名单"}
 SUBJECT_KIND_NAMES = {
     "legal_person": "法人",

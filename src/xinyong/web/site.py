@@ -147,3 +147,14 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
         {"visitor": None, "csrf": "", "status": status, "message": message},
         status_code=status,
     )
+
+
+# The Chinese names of the catalog's categories and disclosure classes (Measures art. 9–13, 19),
+# as every page shows them.
+CATEGORY_NAMES = {
+    "basic": "基础信息",
+    "positive": "正面信息",
+    "negative": "负面信息",
+    "other": "其他信息",
+}
+DISCLOSURE_NAMES = {"public": "社会公开", "government": "政府共享", "authorised": "授权查询"}

@@ -87,7 +87,14 @@ from xinyong.rights.documents import documents_of
 from xinyong.rights.endpoints import get_evidence as read_evidence
 from xinyong.subjects.archive import read_archive
 from xinyong.subjects.rules import effective_standing
-from xinyong.web.site import Visitor, audience, check_csrf, render
+from xinyong.web.site import (
+    CATEGORY_NAMES,
+    DISCLOSURE_NAMES,
+    Visitor,
+    audience,
+    check_csrf,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
 SUBJECT = audience(Role.subject)
@@ -102,13 +109,6 @@ PAGE_ROWS = 50
 # Reads of the subject's information listed on a page of /me/queries.
 QUERY_ROWS = 100
 
-CATEGORY_NAMES = {
-    "basic": "基础信息",
-    "positive": "正面信息",
-    "negative": "负面信息",
-    "other": "其他信息",
-}
-DISCLOSURE_NAMES = {"public": "社会公开", "government": "政府共享", "authorised": "授权查询"}
 STANDING_NAMES = {
     "active": "有效",
     "expired": "已过有效期",
