@@ -25,7 +25,7 @@ from xinyong.tasks.service import alert_overdue
 
 log = logging.getLogger("xinyong.jobs")
 
-SEARCH_CHUNK = 10_000  # subjects indexed per transaction: ≈ 0.2 s of the write lock
+SEARCH_CHUNK = 10_000  # subjects indexed per transaction: ≈ 0.2 s of SQLite's write lock
 SEARCH_PAUSE_S = 0.05
 
 
@@ -46,18 +46,18 @@ def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, An
         advisory_xact_lock(session, "job:calendar")
         years = warn_missing_years(session, actor=SYSTEM.actor, now=clock.now())
     indexed = 0
-    if db.dialect == "sqlite":
-        # The portal's search table catches up with new subjects here rather than in the
-        # first search after an import (docs/portal.md § SQLite) — a chunk per transaction,
-        # with a pause between, so that requests waiting for the write lock get it in between
-        # (a million names at once held it for half a minute).
-        while True:
-            with db.transaction() as session:
-                refreshed = refresh_index(session, limit=SEARCH_CHUNK)
-            indexed += refreshed.indexed
-            if refreshed.done:
-                break
-            time.sleep(SEARCH_PAUSE_S)
+    # The portal's search table catches up with the subjects collected or renamed since
+    # (docs/portal.md, ADR 0012) — a chunk per transaction, with a pause between: on SQLite so
+    # that requests waiting for the write lock get it in between (a million names at once held
+    # it for half a minute); on PostgreSQL so that one chunk's GIN inserts are one short
+    # transaction, not a backlog's.
+    while True:
+        with db.transaction() as session:
+            refreshed = refresh_index(session, limit=SEARCH_CHUNK)
+        indexed += refreshed.indexed
+        if refreshed.done:
+            break
+        time.sleep(SEARCH_PAUSE_S)
     deliveries = deliver_due(db, clock)
     return {
         "records_expired": records,
