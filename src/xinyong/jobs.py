@@ -20,7 +20,7 @@ from xinyong.lists.service import Step, expire_entries
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
 from xinyong.repairs.service import take_effect_due
-from xinyong.subjects.search import refresh_index
+from xinyong.subjects.search import refresh_index, vacuum_queue
 from xinyong.tasks.service import alert_overdue
 
 log = logging.getLogger("xinyong.jobs")
@@ -58,6 +58,8 @@ def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, An
         if refreshed.done:
             break
         time.sleep(SEARCH_PAUSE_S)
+    if db.dialect == "postgresql":
+        vacuum_queue(db.engine)
     deliveries = deliver_due(db, clock)
     return {
         "records_expired": records,
