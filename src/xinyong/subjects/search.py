@@ -184,7 +184,8 @@ QUEUE_CHUNK = 10_000
 def _drain_queue(session: Session, *, limit: int | None) -> Refreshed:
     """PostgreSQL: index the subjects the triggers of migration 0009 queued (new
     organisations, renames, changes of kind) under their names now, and take them off the
-    queue. ≈ 58 µs an organisation, measured when collection paid it (docs/portal.md).
+    queue. ≈ 54–59 µs an organisation (220,000 in 11.8–12.9 s at 1M subjects, docs/performance.md
+    § Portal).
     Under a lock: two drains at once could each read a name and the older one commit last."""
     advisory_xact_lock(session, "job:search_index")
     conn = session.connection()
