@@ -7,8 +7,8 @@ global sequence for such keys, so ids are made here: 41 bits of milliseconds sin
 
 Two live processes must never share a node number, yet there are only 1,024 and every
 ``xinyong tick``, ``import`` and ``token create`` is a process. So a process *leases* a number
-in ``id_nodes`` (``NodeLease.claim``): it takes one whose lease has ended, or the lowest
-number nobody ever took, in one statement, so that two claims can never both succeed. The
+in ``id_nodes`` (``NodeLease.claim``): it takes one whose lease has ended, or else the lowest
+number no row holds, each by one atomic statement, so two claims never get the same one. The
 lease runs on the database's clock (``CURRENT_TIMESTAMP``), never the process's, so skewed
 hosts agree on when it ends. A thread renews it while the process lives; a clean exit
 releases it; a killed process's number is free again when its lease runs out.
