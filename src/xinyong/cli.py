@@ -64,7 +64,8 @@ def _progress() -> Progress:
 
 def _database(settings: Settings | None = None) -> Database:
     db = Database(settings or Settings())
-    db.ids  # noqa: B018 — register the id node before any transaction (db.py)
+    with _exit_on_refusal():  # e.g. all id node numbers leased (core/ids.py)
+        db.ids  # noqa: B018 — lease the id node before any transaction (db.py)
     return db
 
 

@@ -8,18 +8,17 @@ dependency commit or roll back around them.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinyong.core.crypto import IdCipher
-from xinyong.core.ids import IdGenerator
+from xinyong.core.ids import IdGenerator, NodeLease
 from xinyong.settings import Settings
 
 
@@ -84,23 +83,26 @@ class Database:
 
     @property
     def ids(self) -> IdGenerator:
-        """This process's id generator, with a node number registered in the database.
+        """This process's id generator, on a node number leased in ``id_nodes`` (core/ids.py,
+        ADR 0014) and renewed while the generator is held.
 
-        The first use registers the node in its own transaction, so touch it (the app's
-        start-up and the CLI do) before opening a transaction of your own."""
-        if self._ids is None:
+        The first use claims the number in its own transaction, so touch it (the app's
+        start-up and the CLI do) before opening a transaction of your own. A forked child
+        claims a number of its own. The lease is released by ``dispose()`` (the generator then
+        makes no more ids), once nothing holds the generator, or at exit; a killed process's
+        lease runs out after ``XINYONG_ID_NODE_LEASE_SECONDS``."""
+        ids = self._ids
+        if ids is None or ids.lease.pid != os.getpid():
             with self._ids_lock:
-                if self._ids is None:
-                    from xinyong.models.core import IdNode
-
-                    with self.engine.begin() as conn:
-                        node = conn.execute(
-                            insert(IdNode)
-                            .values(hostname=socket.gethostname()[:100], pid=os.getpid())
-                            .returning(IdNode.id)
-                        ).scalar_one()
-                    self._ids = IdGenerator(node)
-        return self._ids
+                ids = self._ids
+                if ids is None or ids.lease.pid != os.getpid():
+                    if ids is not None:
+                        # a forked child: the parent's pooled connections are not its own
+                        self.engine.dispose(close=False)
+                    ids = self._ids = NodeLease.claim(
+                        self.engine, seconds=self.settings.id_node_lease_seconds
+                    )
+        return ids
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -126,4 +128,7 @@ class Database:
             conn.commit()
 
     def dispose(self) -> None:
+        if self._ids is not None:
+            self._ids.lease.close()
+            self._ids = None
         self.engine.dispose()

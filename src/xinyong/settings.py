@@ -85,6 +85,13 @@ class Settings(BaseSettings):
     job_interval_seconds: float = Field(
         default=15.0, gt=0, description="How often a serving process looks for due jobs"
     )
+    id_node_lease_seconds: int = Field(
+        default=600,
+        ge=1,
+        le=86_400,
+        description="Lease of a process's id node number (ADR 0014): renewed every quarter of "
+        "it; a killed process's number is reused after it",
+    )
 
     @cached_property
     def master_key(self) -> bytes:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from xinyong.core.ids import NODES
 from xinyong.models.base import Base, BigIntKey, JSONType, UTCDateTime, str_enum
 
 
@@ -22,13 +23,22 @@ class Role(enum.StrEnum):
 
 
 class IdNode(Base):
-    """One row per process that makes ids (core/ids.py)."""
+    """The lease of one of the 1,024 node numbers of the ids (core/ids.py, ADR 0014). Rows are
+    reused, never deleted: ``ceiling_ms`` keeps the next holder above the last one's ids."""
 
     __tablename__ = "id_nodes"
+    __table_args__ = (CheckConstraint(f"node >= 0 AND node < {NODES}", name="node_range"),)
 
-    id: Mapped[int] = mapped_column(BigIntKey, primary_key=True, autoincrement=True)
+    node: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # The holder: a random token per claim (host and pid repeat across containers and boots).
+    token: Mapped[str] = mapped_column(String(32))
     hostname: Mapped[str] = mapped_column(String(100))
     pid: Mapped[int]
+    # The database's clock, never the holder's.
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    leased_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Milliseconds since the ids' epoch: no holder so far put a later one into an id.
+    ceiling_ms: Mapped[int] = mapped_column(BigInteger)
 
 
 class Department(Base):
