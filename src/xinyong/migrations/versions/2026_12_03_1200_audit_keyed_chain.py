@@ -16,7 +16,7 @@ Downgrading is refused: the code before it cannot verify keyed entries, and turn
 into plain SHA-256 would rewrite every hash that checkpoints pin. Restore a backup instead.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-03 12:00:00
 """
 
@@ -27,7 +27,7 @@ from alembic import op
 from sqlalchemy import select
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
