@@ -370,20 +370,88 @@ def user_add(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Recompute the audit chain; exit 1 if any entry was edited, removed or reordered."""
+    """Recompute the audit chain with the audit key and check every checkpoint against it;
+    exit 1, with one line per finding, if any entry was edited, removed or reordered, or the
+    log was cut or rewritten since a checkpoint (docs/adr/0013)."""
     from xinyong.core.audit import verify
 
     db = _database()
     with db.transaction() as session:
         result = verify(session)
-    if result.ok:
-        console.print(f"[green]audit log intact[/green]: {result.checked} entries")
-        return
-    console.print(
-        f"[red]audit log tampered[/red] at entry {result.bad_id}: {result.problem} "
-        f"({result.checked} entries verified before it)"
+    directory = db.settings.audit_checkpoints
+    for finding in result.findings:
+        where, where_en = (
+            (f"第 {finding.entry_id} 条", f" at entry {finding.entry_id}")
+            if finding.entry_id is not None
+            else ("", "")
+        )
+        if finding.checkpoint is None:
+            console.print(
+                f"[red]审计日志被篡改[/red]：{where}{finding.message}"
+                f"（audit log tampered{where_en}: {finding.problem}）",
+                soft_wrap=True,
+            )
+        else:
+            console.print(
+                f"[red]检查点不符[/red]：{finding.checkpoint}：{where}{finding.message}"
+                f"（checkpoint {finding.checkpoint}: {finding.problem}）",
+                soft_wrap=True,
+            )
+    if not result.ok:
+        raise typer.Exit(code=1)
+    unkeyed = (
+        (f"，其中 {result.unkeyed} 条为加密钥前的链", f", {result.unkeyed} from before the key")
+        if result.unkeyed
+        else ("", "")
     )
-    raise typer.Exit(code=1)
+    console.print(
+        f"[green]审计日志完整[/green]：{result.checked} 条{unkeyed[0]}；{result.checkpoints} 个"
+        f"检查点相符（audit log intact: {result.checked} entries{unkeyed[1]}; "
+        f"{result.checkpoints} checkpoints match）",
+        soft_wrap=True,
+    )
+    if result.checkpoints == 0:
+        console.print(
+            f"[yellow]{directory} 中没有检查点[/yellow]：日志若被清空或截掉末尾将无法发现；"
+            f"请运行 xinyong audit checkpoint（no checkpoint in {directory}: a log emptied or "
+            "cut at its end would go unnoticed; run xinyong audit checkpoint）",
+            soft_wrap=True,
+        )
+    elif result.anchored < result.head_id:
+        console.print(
+            f"最新检查点之后的 {result.head_id - result.anchored} 条尚未锚定（the "
+            f"{result.head_id - result.anchored} entries after the newest checkpoint are not "
+            "yet anchored）",
+            soft_wrap=True,
+        )
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign the audit chain's head (last id and hash, entry count, time) and write it as a new
+    file in XINYONG_AUDIT_CHECKPOINT_DIR; existing files are never touched. The scheduled jobs
+    do it every XINYONG_AUDIT_CHECKPOINT_HOURS."""
+    from xinyong.core.audit import write_checkpoint
+
+    db = _database()
+    try:
+        with _exit_on_refusal():
+            checkpoint = write_checkpoint(db, actor=ACTOR, now=Clock().now())
+    except OSError as exc:
+        console.print(
+            f"[red]无法写入检查点目录[/red] {db.settings.audit_checkpoints}：{exc.strerror}"
+            f"（cannot write the checkpoint directory: {exc.strerror}）",
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=1) from None
+    console.print(
+        f"检查点已写入（checkpoint written）：{checkpoint.path}，至第 {checkpoint.last_id} 条"
+        f"（up to entry {checkpoint.last_id}）",
+        soft_wrap=True,
+    )
+    console.print(
+        f"验证公钥（verifying key, Ed25519）：{db.audit_keys.public_key_text()}", soft_wrap=True
+    )
 
 
 @catalog_app.command("load")
@@ -440,8 +508,8 @@ def tick() -> None:
     """Run the scheduled jobs once: records past their validity expire, list entries past
     their period leave with an exit notice, repairs whose notice ended take effect, overdue
     steps are alerted, a calendar year that deadlines will soon reach and nobody loaded is
-    warned of, due webhook deliveries are sent. Idempotent; safe to run twice or after days of
-    downtime."""
+    warned of, due webhook deliveries are sent, the audit chain's head is checkpointed when
+    due. Idempotent; safe to run twice or after days of downtime."""
     from xinyong.jobs import run_jobs
     from xinyong.records.service import CollectionContext
 

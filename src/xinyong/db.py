@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from xinyong.core.crypto import IdCipher
+from xinyong.core.crypto import AuditKeys, IdCipher
 from xinyong.core.ids import IdGenerator, NodeLease
 from xinyong.settings import Settings
 
@@ -69,7 +69,10 @@ class Database:
         self.engine = make_engine(
             settings.database_url, echo=settings.sql_echo, pool_size=settings.db_pool_size
         )
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # core/audit reaches the audit keys and the checkpoint directory through the session.
+        self.sessions = sessionmaker(
+            self.engine, expire_on_commit=False, autoflush=False, info={"database": self}
+        )
         self._ids: IdGenerator | None = None
         self._ids_lock = threading.Lock()
 
@@ -80,6 +83,10 @@ class Database:
     @cached_property
     def cipher(self) -> IdCipher:
         return IdCipher(self.settings.master_key)
+
+    @cached_property
+    def audit_keys(self) -> AuditKeys:
+        return AuditKeys(self.settings.master_key)
 
     @property
     def ids(self) -> IdGenerator:

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from xinyong.calendar.service import warn_missing_years
+from xinyong.core.audit import checkpoint_if_due
 from xinyong.core.auth import SYSTEM
 from xinyong.core.clock import Clock
 from xinyong.core.locks import advisory_xact_lock
@@ -61,6 +62,8 @@ def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, An
     if db.dialect == "postgresql":
         vacuum_queue(db.engine)
     deliveries = deliver_due(db, clock)
+    # Last, so that it anchors what the jobs above logged (GB/T 22239; ADR 0013).
+    checkpoint = checkpoint_if_due(db, actor=SYSTEM.actor, now=clock.now())
     return {
         "records_expired": records,
         "list_entries_expired": expired,
@@ -69,6 +72,7 @@ def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, An
         "calendar_years_missing": len(years),
         "search_names_indexed": indexed,
         **{f"webhooks_{k}": v for k, v in deliveries.items()},
+        "audit_checkpoints": 0 if checkpoint is None else 1,
     }
 
 

@@ -92,6 +92,23 @@ class Settings(BaseSettings):
         description="Lease of a process's id node number (ADR 0014): renewed every quarter of "
         "it; a killed process's number is reused after it",
     )
+    audit_checkpoint_dir: Path | None = Field(
+        default=None,
+        description="Where signed checkpoints of the audit chain's head are written, one file "
+        "each, never overwritten (default: var_dir/audit-checkpoints). Put it on storage the "
+        "database's administrators cannot write: WORM, another host (docs/adr/0013)",
+    )
+    audit_checkpoint_hours: float = Field(
+        default=1.0,
+        gt=0,
+        le=24,
+        description="How often the scheduled jobs write a checkpoint, at most a day apart: "
+        "entries appended after the newest one could be cut off without trace",
+    )
+
+    @property
+    def audit_checkpoints(self) -> Path:
+        return self.audit_checkpoint_dir or self.var_dir / "audit-checkpoints"
 
     @cached_property
     def master_key(self) -> bytes:

@@ -143,7 +143,8 @@ class TestTampering:
         assert (result.ok, result.bad_id) == (False, target)
 
     def test_rewritten_entry_is_caught_by_the_next_one(self, db, logged):
-        """Even a forger who recomputes the edited entry's hash breaks the following link."""
+        """Even a forger holding the audit key, who recomputes the edited entry's MAC, breaks
+        the following link (without the key, see test_audit_tamper.py)."""
         target = logged[3]
         with db.transaction() as session:
             entry = session.get(AuditEntry, target)
@@ -160,7 +161,7 @@ class TestTampering:
                 entry.after_ref,
                 entry.detail,
             )
-            forged = audit._digest(entry.prev_hash, entry.id, values)
+            forged = db.audit_keys.chain_mac(audit._payload(entry.prev_hash, entry.id, values))
         execute(
             db,
             "UPDATE audit_log SET actor = 'forger', hash = :forged WHERE id = :id",

@@ -1,32 +1,62 @@
-"""The hash-chained audit log (Measures art. 36–37; 000 §（十八）; 003 联合奖惩 §（二十四）).
+"""The keyed, anchored audit log (Measures art. 36–37; 000 §（十八）; 003 联合奖惩 §（二十四）;
+GB/T 22239-2019 level 3: audit records protected against deletion and alteration).
 
-Each entry's hash covers its own content and the previous entry's hash, and entry ids are
-consecutive, so editing, removing or reordering any entry — or cutting the tail, which the
-head row would then contradict — is found by :func:`verify`.
+Entry ids are consecutive, and each entry's hash is an HMAC-SHA-256 — under a key derived from
+the master secret, never stored in the database — over its own content and the previous
+entry's hash; the head row holds the last id and hash. So an entry edited, removed or
+reordered is found by :func:`verify`, and nobody without the key can recompute the chain after
+editing it (docs/adr/0013). A database from before the key keeps its entries chained by plain
+SHA-256: migration 0011 appended after them one keyed ``audit.keyed`` entry, whose MAC covers
+the last of them, so they cannot be rewritten either.
+
+What a chain cannot show by itself — its tail cut off and the head moved back, or the whole
+log emptied — checkpoints show: the head signed with Ed25519 and written outside the database,
+one file each, never overwritten. :func:`verify` checks the chain and every checkpoint.
 """
 
 from __future__ import annotations
 
+import base64
+import errno
 import hashlib
 import json
+import os
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text
+from cryptography.exceptions import InvalidSignature
+from sqlalchemy import Connection, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from xinyong.core.crypto import AuditKeys
+from xinyong.core.locks import advisory_xact_lock
+from xinyong.errors import XinyongError
 from xinyong.models import AuditEntry, AuditHead
 
+if TYPE_CHECKING:
+    from xinyong.db import Database
+
 GENESIS = "0" * 64
+# The action of the entry from which a database that had entries before the key is keyed.
+KEYED = "audit.keyed"
+# The action of the entry each checkpoint pins (the checkpoint is logged like any act).
+CHECKPOINTED = "audit.checkpoint"
+CHECKPOINT_FORMAT = "xinyong-audit-checkpoint/1"
+# A checkpoint's file name: the UTC time it was taken, to the microsecond, so that names sort
+# by time; a suffix only if two are taken in the same microsecond.
+_CHECKPOINT_NAME = re.compile(r"^(\d{8}T\d{12})Z(?:-\d+)?\.json$")
+_STAMP = "%Y%m%dT%H%M%S%f"
 
 
-def _digest(prev_hash: str, entry_id: int, values: dict[str, Any]) -> str:
-    payload = json.dumps(
+def _payload(prev_hash: str, entry_id: int, values: dict[str, Any]) -> bytes:
+    content = json.dumps(
         {"id": entry_id, **values}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
-    return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+    return f"{prev_hash}|{content}".encode()
 
 
 def _values(
@@ -55,6 +85,27 @@ def _values(
     }
 
 
+def _stored_values(entry: AuditEntry) -> dict[str, Any]:
+    return _values(
+        entry.at,
+        entry.actor,
+        entry.action,
+        entry.subject_id,
+        entry.target_type,
+        entry.target_id,
+        entry.purpose,
+        entry.before_ref,
+        entry.after_ref,
+        entry.detail,
+    )
+
+
+def _database(session: Session) -> Database:
+    """The platform a session belongs to (``Database.sessions`` puts it in ``session.info``):
+    its audit keys and its checkpoint directory."""
+    return session.info["database"]
+
+
 def log(
     session: Session,
     *,
@@ -77,6 +128,7 @@ def log(
     (``synchronous_commit = off`` for this transaction alone). The entry is as ordered and as
     chained as any other; what a crash of the database server could lose is at most the last
     few hundred milliseconds of such read entries, never a change of data (docs/adr/0010)."""
+    keys = _database(session).audit_keys
     if not durable and session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     head = session.execute(
@@ -87,7 +139,7 @@ def log(
         at, actor, action, subject_id, target_type, target, purpose, before_ref, after_ref, detail
     )
     entry_id = head.last_id + 1
-    digest = _digest(head.last_hash, entry_id, values)
+    digest = keys.chain_mac(_payload(head.last_hash, entry_id, values))
     entry = AuditEntry(
         id=entry_id,
         at=at,
@@ -109,20 +161,79 @@ def log(
     return entry
 
 
+def start_keyed_chain(connection: Connection, keys: AuditKeys, *, at: datetime) -> int | None:
+    """Migration 0011: on a database whose entries are chained by plain SHA-256, append the
+    ``audit.keyed`` entry from which the chain is keyed, and return its id. Its MAC covers the
+    last unkeyed hash, so rewriting any earlier entry breaks it. A database without entries
+    needs none: its chain is keyed from the first entry."""
+    last_id, last_hash = connection.execute(
+        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)
+    ).one()
+    if last_id == 0:
+        return None
+    entry_id = last_id + 1
+    detail = {"unkeyed_entries": last_id, "scheme": "HMAC-SHA-256"}
+    values = _values(at, "system", KEYED, None, None, None, None, None, None, detail)
+    digest = keys.chain_mac(_payload(last_hash, entry_id, values))
+    connection.execute(
+        insert(AuditEntry).values(
+            id=entry_id,
+            at=at,
+            actor="system",
+            action=KEYED,
+            detail=detail,
+            prev_hash=last_hash,
+            hash=digest,
+        )
+    )
+    connection.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(last_id=entry_id, last_hash=digest)
+    )
+    return entry_id
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing :func:`verify` found wrong, in English (``problem``) and Chinese (``message``,
+    read after "第 N 条"); ``checkpoint`` names the file when it is a checkpoint's finding."""
+
+    entry_id: int | None
+    problem: str
+    message: str
+    checkpoint: str | None = None
+
+
 @dataclass
 class VerifyResult:
-    ok: bool
-    checked: int
-    bad_id: int | None = None
-    problem: str | None = None
+    checked: int  # entries whose hash was recomputed and found right
+    unkeyed: int = 0  # of them, entries from before the key (plain SHA-256, pinned by the key)
+    checkpoints: int = 0  # checkpoint files read
+    anchored: int = 0  # entries 1..anchored are pinned by a valid checkpoint
+    head_id: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def bad_id(self) -> int | None:
+        return self.findings[0].entry_id if self.findings else None
+
+    @property
+    def problem(self) -> str | None:
+        return self.findings[0].problem if self.findings else None
 
 
-def _entries(session: Session, chunk: int = 5000) -> Iterator[AuditEntry]:
+def _entries(session: Session, up_to: int, chunk: int = 5000) -> Iterator[AuditEntry]:
     last = 0
     while True:
         rows = (
             session.execute(
-                select(AuditEntry).where(AuditEntry.id > last).order_by(AuditEntry.id).limit(chunk)
+                select(AuditEntry)
+                .where(AuditEntry.id > last, AuditEntry.id <= up_to)
+                .order_by(AuditEntry.id)
+                .limit(chunk)
             )
             .scalars()
             .all()
@@ -134,29 +245,249 @@ def _entries(session: Session, chunk: int = 5000) -> Iterator[AuditEntry]:
         session.expunge_all()
 
 
-def verify(session: Session) -> VerifyResult:
-    prev_hash, expected_id, checked = GENESIS, 1, 0
-    for entry in _entries(session):
-        if entry.id != expected_id:
-            return VerifyResult(False, checked, expected_id, "entry missing")
-        if entry.prev_hash != prev_hash:
-            return VerifyResult(False, checked, entry.id, "chain broken before this entry")
-        values = _values(
-            entry.at,
-            entry.actor,
-            entry.action,
-            entry.subject_id,
-            entry.target_type,
-            entry.target_id,
-            entry.purpose,
-            entry.before_ref,
-            entry.after_ref,
-            entry.detail,
+def _verify_chain(
+    session: Session, keys: AuditKeys, head_id: int, head_hash: str
+) -> tuple[int, int, Finding | None]:
+    """(entries checked, of them unkeyed, the first break). Only entries up to the head read
+    first are walked, so entries appended meanwhile do not look like a moved head."""
+    # The last audit.keyed entry (there may be none): entries before it are from before the
+    # key. Without the key nobody can write one, nor move it; without one, every entry must be
+    # keyed — so a chain rewritten by plain SHA-256 never passes.
+    keyed_from = (
+        session.execute(
+            select(func.max(AuditEntry.id)).where(AuditEntry.action == KEYED)
+        ).scalar_one()
+        or 1
+    )
+    prev_hash, expected, broken = GENESIS, 1, None
+    for entry in _entries(session, head_id):
+        if entry.id != expected:
+            broken = Finding(expected, "entry missing", "缺失（被删除）")
+        elif entry.prev_hash != prev_hash:
+            broken = Finding(
+                entry.id,
+                "chain broken before this entry",
+                "与前一条的链接断开（前面的条目被改动、删除或调换）",
+            )
+        elif entry.hash != _recomputed(entry, prev_hash, keys if entry.id >= keyed_from else None):
+            broken = Finding(
+                entry.id, "entry content altered", "内容或校验码被改动（没有审计密钥无法重算）"
+            )
+        if broken:
+            break
+        prev_hash, expected = entry.hash, expected + 1
+    checked = expected - 1
+    if broken is None and (checked != head_id or prev_hash != head_hash):
+        broken = Finding(expected, "entries removed from the end", "起被删除（日志末尾与链头不符）")
+    return checked, min(checked, keyed_from - 1), broken
+
+
+def _recomputed(entry: AuditEntry, prev_hash: str, keys: AuditKeys | None) -> str:
+    """The entry's hash as it must be: its MAC under the key, or for an entry from before the
+    key (``keys`` None) its plain SHA-256 (ADR 0003)."""
+    payload = _payload(prev_hash, entry.id, _stored_values(entry))
+    return keys.chain_mac(payload) if keys else hashlib.sha256(payload).hexdigest()
+
+
+def _canonical(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _checkpoint_files(directory: Path) -> list[tuple[Path, datetime]]:
+    """The checkpoints in the directory with the time each was taken, oldest first."""
+    if not directory.is_dir():
+        return []
+    found = []
+    for path in directory.iterdir():
+        if match := _CHECKPOINT_NAME.match(path.name):
+            found.append((path, datetime.strptime(match[1], _STAMP).replace(tzinfo=UTC)))
+    return sorted(found)
+
+
+def _read_checkpoint(path: Path, keys: AuditKeys) -> tuple[int, str] | Finding:
+    """(last id, last hash) of a checkpoint whose signature is ours, else what is wrong."""
+    try:
+        document = json.loads(path.read_bytes())
+        body = document["checkpoint"]
+        signature = base64.b64decode(document["signature"], validate=True)
+        keys.verifying.verify(signature, _canonical(body))
+    except InvalidSignature:
+        return Finding(
+            None,
+            "checkpoint signature invalid",
+            "签名无效（伪造、被改动或由其他密钥签署）",
+            path.name,
         )
-        if _digest(prev_hash, entry.id, values) != entry.hash:
-            return VerifyResult(False, checked, entry.id, "entry content altered")
-        prev_hash, expected_id, checked = entry.hash, expected_id + 1, checked + 1
+    except (OSError, ValueError, KeyError, TypeError):
+        return Finding(None, "checkpoint unreadable", "无法读取或格式不对", path.name)
+    return body["last_id"], body["last_hash"]
+
+
+def _verify_checkpoints(
+    session: Session, keys: AuditKeys, files: list[Path], head_id: int
+) -> tuple[int, list[Finding]]:
+    """(entries anchored, findings): each checkpoint must be signed by the platform's key, the
+    log must still reach its last id, and that entry must still have the hash it had."""
+    findings: list[Finding] = []
+    pinned: list[tuple[str, int, str]] = []
+    for path in files:
+        read = _read_checkpoint(path, keys)
+        if isinstance(read, Finding):
+            findings.append(read)
+        else:
+            pinned.append((path.name, *read))
+    stored: dict[int, str] = {}
+    ids = sorted({last_id for _, last_id, _ in pinned})
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(AuditEntry.id, AuditEntry.hash).where(
+                AuditEntry.id.in_(ids[start : start + 500])
+            )
+        )
+        stored.update((entry_id, hash_) for entry_id, hash_ in rows)
+    anchored = 0
+    for name, last_id, last_hash in pinned:
+        if last_id > head_id or last_id not in stored:
+            findings.append(
+                Finding(
+                    last_id,
+                    f"entries removed since this checkpoint: it pins entry {last_id}, "
+                    f"the log now ends at {head_id}",
+                    f"已被删除：检查点时日志已有 {last_id} 条，现在只有 {head_id} 条"
+                    "（日志被截短或清空）",
+                    name,
+                )
+            )
+        elif stored[last_id] != last_hash:
+            findings.append(
+                Finding(
+                    last_id,
+                    "entry differs from this checkpoint (log rewritten)",
+                    "的校验码与检查点记录的不同（日志被改写）",
+                    name,
+                )
+            )
+        else:
+            anchored = max(anchored, last_id)
+    return anchored, findings
+
+
+def verify(session: Session) -> VerifyResult:
+    """Recompute the chain with the key, then check every checkpoint in the platform's
+    checkpoint directory against it."""
+    database = _database(session)
+    keys = database.audit_keys
+    # The files before the head: a checkpoint written meanwhile pins an entry past the head
+    # read here, and would look like a cut log.
+    files = [path for path, _ in _checkpoint_files(database.settings.audit_checkpoints)]
     head = session.get(AuditHead, 1)
-    if head is None or head.last_id != expected_id - 1 or head.last_hash != prev_hash:
-        return VerifyResult(False, checked, expected_id, "entries removed from the end")
-    return VerifyResult(True, checked)
+    if head is None:
+        return VerifyResult(0, findings=[Finding(None, "head missing", "链头缺失")])
+    head_id, head_hash = head.last_id, head.last_hash
+    checked, unkeyed, broken = _verify_chain(session, keys, head_id, head_hash)
+    anchored, findings = _verify_checkpoints(session, keys, files, head_id)
+    return VerifyResult(
+        checked,
+        unkeyed,
+        checkpoints=len(files),
+        anchored=anchored,
+        head_id=head_id,
+        findings=([broken] if broken else []) + findings,
+    )
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    path: Path
+    last_id: int
+
+
+def write_checkpoint(database: Database, *, actor: str, now: datetime) -> Checkpoint:
+    """Log the checkpoint itself, then sign the head it made (last id and hash, the number of
+    entries, the time) and write it as a new file; an existing file is never opened."""
+    checkpoint = _checkpoint(database, actor=actor, now=now, only_if_due=False)
+    assert checkpoint is not None  # only a due-only run may find nothing to do
+    return checkpoint
+
+
+def checkpoint_if_due(database: Database, *, actor: str, now: datetime) -> Checkpoint | None:
+    """The scheduled job: a checkpoint when the newest one is ``audit_checkpoint_hours`` old
+    (at most a day: GB/T 22239), or there is none."""
+    return _checkpoint(database, actor=actor, now=now, only_if_due=True)
+
+
+def _checkpoint(
+    database: Database, *, actor: str, now: datetime, only_if_due: bool
+) -> Checkpoint | None:
+    settings = database.settings
+    directory = settings.audit_checkpoints
+    # Before the entry is logged: a directory that cannot take the file must not leave an
+    # entry behind at every run of the jobs.
+    directory.mkdir(parents=True, exist_ok=True)
+    if not os.access(directory, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(directory))
+    # Two processes due in the same instant could each still write one (the file follows the
+    # commit that releases the lock); both are valid checkpoints.
+    with database.transaction() as session:
+        advisory_xact_lock(session, "audit:checkpoint")
+        if only_if_due:
+            files = _checkpoint_files(directory)
+            if files and now - files[-1][1] < timedelta(hours=settings.audit_checkpoint_hours):
+                return None
+        head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
+        last_hash = (
+            session.execute(
+                select(AuditEntry.hash).where(AuditEntry.id == head.last_id)
+            ).scalar_one_or_none()
+            if head.last_id
+            else GENESIS
+        )
+        if last_hash != head.last_hash:
+            # Anchoring it would vouch for a log that already disagrees with its head.
+            raise XinyongError(
+                f"审计日志与链头不符（第 {head.last_id} 条），不写检查点；请运行 xinyong audit "
+                "verify",
+                f"the audit log does not match its head (entry {head.last_id}); no checkpoint "
+                "written: run xinyong audit verify",
+                code="audit_head_mismatch",
+                status=409,
+            )
+        # The checkpoint is an entry of its own, committed durably: on PostgreSQL that commit
+        # flushes the WAL over every earlier entry, including reads committed asynchronously
+        # (ADR 0010), so a crash of the server cannot lose an entry a checkpoint pins.
+        entry = log(session, actor=actor, action=CHECKPOINTED, at=now)
+        last_id, last_hash = entry.id, entry.hash
+    if database.dialect == "sqlite":
+        # With synchronous=NORMAL a commit reaches the disk at the next WAL checkpoint; run
+        # one, so that a power cut cannot lose what the file pins.
+        with database.reading() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    body = {
+        "format": CHECKPOINT_FORMAT,
+        "at": now.astimezone(UTC).isoformat(timespec="microseconds"),
+        "last_id": last_id,
+        "last_hash": last_hash,
+        # Ids are consecutive from 1 (verify checks it), so the count is the last id.
+        "entries": last_id,
+    }
+    keys = database.audit_keys
+    document = {
+        "checkpoint": body,
+        "signature": base64.b64encode(keys.signing.sign(_canonical(body))).decode(),
+        "public_key": keys.public_key_text(),
+    }
+    content = json.dumps(document, ensure_ascii=False, indent=1).encode() + b"\n"
+    stamp = now.astimezone(UTC).strftime(_STAMP)
+    suffix = 0
+    while True:
+        path = directory / f"{stamp}Z{f'-{suffix}' if suffix else ''}.json"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        except FileExistsError:
+            suffix += 1
+            continue
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return Checkpoint(path, last_id)

@@ -2,7 +2,8 @@
 
 Keys are derived from the one master secret (settings.secret_key) with HKDF, so the
 encryption key and the lookup-hash key are independent. Tokens are random and long, so
-a plain SHA-256 is the right hash for them at rest.
+a plain SHA-256 is the right hash for them at rest. The audit log's keys (``AuditKeys``) are
+derived from the same secret under labels of their own.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import os
 import secrets
 
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 
 def _derive(master: bytes, info: bytes) -> bytes:
@@ -48,3 +51,35 @@ def new_token(prefix: str = "xy") -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuditKeys:
+    """The audit log's two keys, derived from the master secret like the ID-number keys and
+    never stored in the database (GB/T 22239-2019 level 3: audit records protected against
+    deletion and alteration; docs/adr/0013).
+
+    ``chain``: the HMAC-SHA-256 key of the hash chain, so that nobody without the master secret
+    can recompute a valid chain after editing an entry. ``signing``: the Ed25519 key that signs
+    checkpoints of the chain's head; its public half verifies them, so the checkpoints can be
+    handed to an auditor who never holds a secret.
+
+    Built once per process (``Database.audit_keys``): the chain MAC starts from a prebuilt
+    keyed state, so an entry costs one copy and one update, not a key derivation."""
+
+    def __init__(self, master_key: bytes) -> None:
+        self._chain = hmac.new(_derive(master_key, b"xinyong audit chain hmac v1"), None, "sha256")
+        self.signing = Ed25519PrivateKey.from_private_bytes(
+            _derive(master_key, b"xinyong audit checkpoint ed25519 v1")
+        )
+        self.verifying = self.signing.public_key()
+
+    def chain_mac(self, message: bytes) -> str:
+        mac = self._chain.copy()
+        mac.update(message)
+        return mac.hexdigest()
+
+    def public_key_text(self) -> str:
+        """The checkpoints' verifying key, in Base64, as an auditor is given it."""
+        return base64.b64encode(
+            self.verifying.public_bytes(Encoding.Raw, PublicFormat.Raw)
+        ).decode()
