@@ -100,6 +100,15 @@ from xinyong.demo.loader import load_demo
 from xinyong.measures.schemas import SCENARIOS as SCENARIO_NAMES
 from xinyong.web.accounts import ANON_CSRF_COOKIE, SESSION_COOKIE
 
+try:
+    import sniffio  # noqa: F401
+except ImportError:
+    # httpcore 1.0.9 imports sniffio each time it sets up a lock (several times a request), and
+    # Python does not remember a failed import: without sniffio (anyio no longer brings it)
+    # that cost the client ≈ 3 ms of CPU a request here (encode/httpcore PR 1103). A None entry
+    # makes the import fail at once; httpcore then takes asyncio, as it would anyway.
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
+
 NAME = "bench_soak"
 MIX = "check=45,search=25,archive=20,batch=9.5,login=0.5"
 KINDS = ("check", "search", "archive", "batch", "login")
@@ -253,7 +262,10 @@ class Load:
             limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
         )
-        self.batches = new_batches(seed + 1, batch_size)
+        batches = new_batches(seed + 1, batch_size)
+        # The generator's start (≈ 0.6 s: it makes a pass's persons up front) paid now, not
+        # inside the first batch's latency.
+        self.batches = itertools.chain([next(batches)], batches)
         self.logins = 0
         self.pushed: Counter = Counter()
         self.window = Window()
