@@ -23,13 +23,13 @@ The mix, in operations (``--mix`` to change it):
   another seed, source ids marked with the run, so every record is new;
 - ``login`` 0.5 %: ``GET /login``, then ``POST /login`` with its CSRF token (cookie and form
   field) and a demo account's password, expecting 303; the accounts in turn. A log-in verifies
-  an argon2 hash (≈ 0.1 s of CPU), which is why it is rare in the mix. The throttle counts
-  failed log-ins only (docs/adr/0009), so any 429 is an error.
+  an argon2 hash (0.14 s measured on the 2-core machine), which is why it is rare in the mix.
+  The throttle counts failed log-ins only (docs/adr/0009), so any 429 is an error.
 
 An error is an answer other than the one expected (200; 303 for the log-in), a batch with
 rejected rows, an exception (time-out, connection), an operation the client could not start
-because ``8 × --connections`` were already in flight ("client behind"), or a server process
-that changed (restarted) during the soak.
+because ``8 × --connections`` were already in flight (the servers fell behind), or a server
+process that changed (restarted) during the soak.
 
 Phases, all against the same servers:
 
@@ -105,8 +105,9 @@ try:
 except ImportError:
     # httpcore 1.0.9 imports sniffio each time it sets up a lock (several times a request), and
     # Python does not remember a failed import: without sniffio (anyio no longer brings it)
-    # that cost the client ≈ 3 ms of CPU a request here (encode/httpcore PR 1103). A None entry
-    # makes the import fail at once; httpcore then takes asyncio, as it would anyway.
+    # the client spent 1.2–1.3 ms of CPU a bare request here instead of 0.75 ms (encode/httpcore
+    # PR 1103). A None entry makes the import fail at once; httpcore then takes asyncio, as it
+    # would anyway.
     sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 NAME = "bench_soak"
@@ -398,20 +399,25 @@ async def closed_loop(
 
 
 def vm_rss_kb(pid: int | str) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
+    for line in read_proc(f"/proc/{pid}/status").splitlines():
+        if line.startswith(b"VmRSS:"):
+            return int(line.split()[1])
     return None
+
+
+def read_proc(path: str) -> bytes:
+    """A /proc file, or nothing if its process or thread has gone meanwhile."""
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return b""
 
 
 def children(pid: int | str) -> list[int]:
     return [
         int(child)
-        for task in Path(f"/proc/{pid}/task").iterdir()
-        for child in (task / "children").read_text().split()
+        for task in Path(f"/proc/{pid}/task").glob("*")
+        for child in read_proc(f"{task}/children").split()
     ]
 
 
@@ -422,7 +428,7 @@ def server_workers() -> list[int]:
         pid
         for supervisor in children("self")
         for pid in children(supervisor)
-        if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"spawn_main" in read_proc(f"/proc/{pid}/cmdline")
     )
 
 
@@ -497,7 +503,7 @@ async def open_loop(
             await asyncio.sleep(due - time.perf_counter())
         kind = pick()
         if len(in_flight) >= max_in_flight:
-            load.window.add(kind, None, "client behind")
+            load.window.add(kind, None, f"not started: {max_in_flight} in flight")
             continue
         task = asyncio.create_task(load.timed(kind, due))
         in_flight.add(task)
