@@ -45,5 +45,10 @@ bench: setup
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/archive.py
 
+## 30 minutes of mixed load on PostgreSQL at half of saturation (docs/performance.md § Soak).
+.PHONY: soak
+soak: setup
+	$(BIN)/python benchmarks/soak.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

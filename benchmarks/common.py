@@ -170,3 +170,28 @@ def server(settings: Settings, *, workers: int = 1):
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def settle_after_load(db: Database) -> None:
+    """What autovacuum and the scheduled jobs do soon after a bulk load, done before measuring
+    so that they do not run in the middle of it: statistics, on PostgreSQL the visibility map
+    and the GIN pending lists, and the portal's search table brought up to date (ADR 0012)."""
+    from xinyong.subjects.search import refresh_index, vacuum_queue
+
+    db.analyze()
+    postgresql = db.dialect == "postgresql"
+    if postgresql:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE) subjects")
+            conn.exec_driver_sql("VACUUM records")
+    with db.transaction() as session:
+        refresh_index(session)
+    if postgresql:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE) subject_search")
+        vacuum_queue(db.engine)
+
+
+def drop_postgresql_database(name: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
