@@ -6,10 +6,12 @@ import base64
 import os
 import secrets
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -85,6 +87,18 @@ class Settings(BaseSettings):
     job_interval_seconds: float = Field(
         default=15.0, gt=0, description="How often a serving process looks for due jobs"
     )
+    webhook_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default=[],
+        description="Comma-separated networks (CIDR) webhooks may reach although they are "
+        "private, loopback or otherwise not public; by default none",
+    )
+
+    @field_validator("webhook_allowed_networks", mode="before")
+    @classmethod
+    def _networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [ip_network(part.strip()) for part in value.split(",") if part.strip()]
+        return value
 
     @cached_property
     def master_key(self) -> bytes:

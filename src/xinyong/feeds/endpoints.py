@@ -56,7 +56,16 @@ def _out(sub: Subscription, secret: str | None = None) -> SubscriptionOut:
     response_model=SubscriptionOut,
     **endpoint(
         *SUBSCRIBERS,
-        errors={422: ["unknown_list", "unknown_field", "empty_subscription"]},
+        errors={
+            422: [
+                "unknown_list",
+                "unknown_field",
+                "empty_subscription",
+                "invalid_webhook_url",
+                "webhook_unresolvable",
+                "webhook_destination_refused",
+            ]
+        },
         summary="Subscribe to list changes",
     ),
 )
@@ -76,6 +85,7 @@ def post_subscription(
         webhook_url=str(body.webhook_url) if body.webhook_url else None,
         cipher=request.app.state.db.cipher,
         now=clock(request).now(),
+        allowed_networks=request.app.state.db.settings.webhook_allowed_networks,
     )
     return _out(sub, secret)
 
