@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import anyio.to_thread
 import orjson
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -23,6 +23,27 @@ from xinyong.errors import Forbidden, InvalidRequest, NotAuthenticated
 from xinyong.models import ChangeHead, Role
 
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer xy_…`")
+
+# Every id in a path or query string is bounded by its column, so that a number the database
+# cannot hold is a 422 (a 400 page), never a 500 from the driver: BIGINT ids (records, entries,
+# procedures, checks, files: core/ids.py) and the 32-bit INTEGER keys PostgreSQL gives
+# departments, tokens, subscriptions and catalog version numbers (models/).
+MAX_BIGINT = 2**63 - 1
+MAX_INT32 = 2**31 - 1
+BigId = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="a 64-bit id")]
+Int32Id = Annotated[int, Path(ge=1, le=MAX_INT32, description="a 32-bit id")]
+# A calendar year: the dates Python and both databases can hold.
+Year = Annotated[int, Path(ge=1, le=9999, description="a calendar year")]
+
+
+def cursor(description: str, *, default: int | None = None) -> Any:
+    """A query parameter naming a row id or feed number to continue after: a 64-bit id."""
+    return Query(default=default, ge=0, le=MAX_BIGINT, description=description)
+
+
+def page_offset(description: str = "rows to skip") -> Any:
+    # OFFSET is a BIGINT on PostgreSQL and a 64-bit integer on SQLite.
+    return Query(default=0, ge=0, le=MAX_BIGINT, description=description)
 
 
 def database(request: Request) -> Database:
