@@ -3,13 +3,14 @@ the caller, and a declaration of who may call it that is enforced and published 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import anyio.to_thread
 import orjson
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -142,6 +143,37 @@ async def _raw_body(request: Request) -> bytes:
 
 
 raw_body = Depends(_raw_body)
+
+
+# Printable ASCII without surrounding blanks, at most 200 characters (batches.idempotency_key
+# is VARCHAR(200)). An empty key is refused rather than taken for "no key": stored once, it
+# would clash with every later batch sent with it (finding M3).
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?")
+
+
+async def _idempotency_key(
+    idempotency_key: str | None = Header(
+        default=None,
+        description="a retry with the same key returns the first answer; printable ASCII, "
+        "1–200 characters",
+        json_schema_extra={"minLength": 1, "maxLength": 200, "pattern": IDEMPOTENCY_KEY.pattern},
+    ),
+) -> str | None:
+    if idempotency_key is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+        raise InvalidRequest(
+            "Idempotency-Key 应为 1 至 200 个可打印 ASCII 字符，且首尾不能是空格",
+            "Idempotency-Key must be 1 to 200 printable ASCII characters, not starting or "
+            "ending with a space",
+            field="Idempotency-Key",
+            code="invalid_idempotency_key",
+            status=400,
+        )
+    return idempotency_key
+
+
+checked_idempotency_key = Depends(_idempotency_key)
 
 
 def json_object(raw: bytes) -> dict[str, Any]:
