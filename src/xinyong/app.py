@@ -27,6 +27,7 @@ from xinyong.checks.service import CheckContext
 from xinyong.checks.snapshot import SnapshotCache
 from xinyong.core.api import TokenCache, complete_openapi
 from xinyong.core.clock import Clock
+from xinyong.core.limits import BodyLimit, BodyTooLarge
 from xinyong.db import Database
 from xinyong.departments.endpoints import router as departments_router
 from xinyong.errors import XinyongError
@@ -40,16 +41,20 @@ from xinyong.records.endpoints import router as records_router
 from xinyong.records.service import CollectionContext
 from xinyong.repairs.endpoints import router as repairs_router
 from xinyong.reports.endpoints import router as reports_router
+from xinyong.rights import evidence
 from xinyong.rights.endpoints import router as rights_router
 from xinyong.settings import Settings
 from xinyong.subjects.endpoints import router as subjects_router
 from xinyong.tasks.endpoints import router as tasks_router
 from xinyong.validity.endpoints import router as validity_router
+from xinyong.web.authority import MAX_UPLOAD
 from xinyong.web.authority import router as authority_router
+from xinyong.web.department import MAX_BATCH_BYTES, MAX_KEYS_BYTES
 from xinyong.web.department import router as department_router
 from xinyong.web.pages import router as pages_router
 from xinyong.web.portal import router as portal_router
 from xinyong.web.site import LoginRequired, audience, error_page
+from xinyong.web.subject import MAX_FORM_BYTES
 from xinyong.web.subject import router as subject_router
 
 API_PREFIX = "/api/v1"
@@ -66,6 +71,49 @@ PAGE_ERRORS = {
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX)
+
+
+# The largest request body per path prefix (core/limits.py; the longest prefix wins). Framing:
+# multipart boundaries, part headers and a form's small fields; a form field: Starlette's
+# largest (max_part_size). The console pages that check Content-Length themselves (batch files,
+# the subject's evidence) answer with their form up to their own limit; these are the ceiling.
+FRAMING = 64 * 1024
+FORM_FIELD = 1024 * 1024
+PAGE_FORM_BYTES = 2 * FORM_FIELD
+
+
+def body_limits(settings: Settings) -> dict[str, int]:
+    return {
+        f"{API_PREFIX}/": settings.max_body_bytes,
+        f"{API_PREFIX}/evidence": evidence.MAX_BYTES + FRAMING,
+        "/authority/": MAX_UPLOAD + FORM_FIELD + FRAMING,  # a catalog, measures or year file
+        "/department/batches": MAX_BATCH_BYTES + FORM_FIELD,
+        "/department/check": MAX_KEYS_BYTES + FORM_FIELD + FRAMING,  # a file of keys
+        "/me/": MAX_FORM_BYTES + FORM_FIELD,  # evidence files of an objection, appeal, repair
+    }
+
+
+def _too_large(request: Request, limit: int) -> Response:
+    """413 for a body over its limit; the connection is closed, as the body is left unread."""
+    size = f"{limit / (1024 * 1024):.1f} MB"
+    headers = {"Connection": "close"}
+    if not _is_api(request):
+        page = error_page(request, 413, f"提交的内容过大：此处最多接受 {size}，请减小后重试")
+        page.headers.update(headers)
+        return page
+    return JSONResponse(
+        status_code=413,
+        content={
+            "error": {
+                "code": "body_too_large",
+                "message": f"请求体超过 {limit} 字节（{size}）的上限",
+                "message_en": f"the request body is larger than {limit} bytes",
+                "field": None,
+                "detail": {"limit": limit},
+            }
+        },
+        headers=headers,
+    )
 
 
 DESCRIPTION = """公共信用信息平台 xinyong — public credit information platform.
@@ -136,6 +184,8 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, BodyTooLarge):
+            return _too_large(request, exc.limit)
         if not _is_api(request):
             message = PAGE_ERRORS.get(exc.status_code, str(exc.detail))
             return error_page(request, exc.status_code, message)
@@ -210,6 +260,12 @@ def create_app(
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        BodyLimit,
+        default=PAGE_FORM_BYTES,
+        limits=body_limits(settings),
+        refuse=lambda scope, limit: _too_large(Request(scope), limit),
+    )
 
     def openapi() -> dict:
         if app.openapi_schema is None:

@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     job_interval_seconds: float = Field(
         default=15.0, gt=0, description="How often a serving process looks for due jobs"
     )
+    max_body_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        gt=0,
+        description="Largest request body of the API (JSON); larger ones get 413 before they "
+        "are read. 32 MiB holds a full batch of the largest catalog item (docs/settings.md)",
+    )
     webhook_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
         default=[],
         description="Comma-separated networks (CIDR) webhooks may reach although they are "

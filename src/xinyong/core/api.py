@@ -289,8 +289,18 @@ def endpoint(
     }
 
 
+def _document_error(operation: dict[str, Any], status: int, code: str) -> None:
+    response = operation.setdefault("responses", {}).setdefault(
+        str(status),
+        {"description": "Error codes: ", "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+    )
+    codes = {c for c in re.findall(r"`([a-z_]+)`", response.get("description", ""))} | {code}
+    response["description"] = "Error codes: " + ", ".join(f"`{c}`" for c in sorted(codes))
+
+
 def complete_openapi(schema: dict[str, Any]) -> dict[str, Any]:
-    """Callers first in every description; the self-read bodies' schemas in components."""
+    """Callers first in every description; the self-read bodies' schemas in components; the
+    errors every body can meet."""
     for path in schema.get("paths", {}).values():
         for operation in path.values():
             callers = operation.get("x-callers")
@@ -299,6 +309,8 @@ def complete_openapi(schema: dict[str, Any]) -> dict[str, Any]:
             who = "; ".join(ROLE_NAMES[Role(r)] for r in callers)
             text = operation.get("description", "")
             operation["description"] = f"**Callers:** {who}." + (f"\n\n{text}" if text else "")
+            if operation.get("requestBody", {}).get("content"):
+                _document_error(operation, 413, "body_too_large")  # core/limits.py
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, model in BODY_MODELS.items():
         body = model.model_json_schema(ref_template="#/components/schemas/{model}")
