@@ -143,3 +143,36 @@ def test_no_number_in_a_page_address_is_a_500(app, client, db, clock, platform: 
                     ):
                         failures.append(f"{seen}, not the 400 page")
     assert failures == []
+
+
+# Ids the pages read from their query strings themselves (filters and targets).
+PAGE_QUERIES = {
+    "/me/": [
+        "/me/objections/new?record={}",
+        "/me/objections/new?entry={}",
+        "/me/repairs/new?record={}",
+        "/me/repairs/new?entry={}",
+        "/me/queries?before={}",
+        "/me/objections?filed={}",
+    ],
+    "/department/": [
+        "/department/batches?before={}",
+        "/department/lists?before={}",
+        "/department/repairs?after={}",
+        "/department/check?subject={}",
+    ],
+}
+
+
+def test_no_number_in_a_page_query_string_is_a_500(app, db, clock, platform: Platform) -> None:  # type: ignore[no-untyped-def]
+    failures = []
+    for prefix, urls in PAGE_QUERIES.items():
+        who = AUDIENCES[prefix]
+        extra = {"subject_id": platform.subject_id} if who["role"] is Role.subject else {}
+        browser = logged_in(app, db, clock, **who, **extra)
+        for url in urls:
+            for value in (*VALUES, 10**19, 10**30, "１２", "²"):
+                answer = browser.get(url.format(value), follow_redirects=False)
+                if answer.status_code >= 500:
+                    failures.append(f"{url.format(value)}: {answer.status_code}")
+    assert failures == []

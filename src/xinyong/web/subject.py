@@ -49,7 +49,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from xinyong.authorisations import service as grants
 from xinyong.authorisations.schemas import GrantIn
 from xinyong.catalog.service import published_catalog
-from xinyong.core.api import BigId, clock, db_session
+from xinyong.core.api import MAX_BIGINT, BigId, clock, db_session
 from xinyong.core.clock import local_date
 from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound, XinyongError
@@ -295,10 +295,11 @@ def _redirect(path: str, **query: Any) -> RedirectResponse:
 
 
 def _int(value: str | None) -> int | None:
-    """A number from an address, or None for anything else."""
-    if value is None or not value.strip().isdigit() or len(value.strip()) > 19:
+    """A number from an address, or None for anything else: ids are 64-bit (core/api.py)."""
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19 or int(text) > MAX_BIGINT:
         return None
-    return int(value.strip())
+    return int(text)
 
 
 def _text(form: FormData, name: str, limit: int = 10_000) -> str:
@@ -1428,7 +1429,7 @@ def queries_page(
     /api/v1/subjects/{key}/queries). The subject's own reads are left out unless asked for
     (``?mine=1``)."""
     sid = _sid(_visitor(request))
-    older = int(before) if before.isdigit() and len(before) <= 20 else None
+    older = _int(before)
     rows = grants.queries_of(session, sid, limit=QUERY_ROWS + 1, others_only=not mine, before=older)
     more = len(rows) > QUERY_ROWS
     rows = rows[:QUERY_ROWS]
