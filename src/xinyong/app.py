@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from xinyong.authorisations.endpoints import router as authorisations_router
 from xinyong.calendar.endpoints import router as calendar_router
@@ -116,6 +117,21 @@ def _too_large(request: Request, limit: int) -> Response:
     )
 
 
+def _allowed(request: Request) -> str:
+    """Every method a route of the path takes. Starlette's 405 names only the methods of the
+    first route that matched the path, and a path often has several (GET and POST)."""
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(
+            route.matches(scope)[0] is Match.FULL
+            for route in request.app.router.routes
+            if not isinstance(route, Mount)  # static files take any method's path
+        ):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
 DESCRIPTION = """公共信用信息平台 xinyong — public credit information platform.
 
 Every operation states its callers (`x-callers`, and **Callers** in its description) and its
@@ -186,9 +202,14 @@ def create_app(
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if isinstance(exc, BodyTooLarge):
             return _too_large(request, exc.limit)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405 and (allowed := _allowed(request)):
+            headers["Allow"] = allowed
         if not _is_api(request):
             message = PAGE_ERRORS.get(exc.status_code, str(exc.detail))
-            return error_page(request, exc.status_code, message)
+            page = error_page(request, exc.status_code, message)
+            page.headers.update(headers)
+            return page
         return JSONResponse(
             status_code=exc.status_code,
             content={
@@ -199,7 +220,7 @@ def create_app(
                     "field": None,
                 }
             },
-            headers=getattr(exc, "headers", None),
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -207,6 +228,18 @@ def create_app(
         if not _is_api(request):
             return error_page(request, 400, "请求参数无效，请返回检查后重试")
         first = exc.errors()[0] if exc.errors() else {}
+        if first.get("type") == "json_invalid":  # as json_object answers it (core/api.py)
+            return JSONResponse(
+                status_code=400,
+                content={
+                    "error": {
+                        "code": "malformed_json",
+                        "message": "请求体不是有效的 JSON",
+                        "message_en": "body is not valid JSON",
+                        "field": None,
+                    }
+                },
+            )
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
         message = first.get("msg", "invalid request")
         return JSONResponse(

@@ -257,6 +257,8 @@ def endpoint(
     OpenAPI document puts the callers first in each operation's description, before the
     endpoint's docstring (app.py)."""
     errors = {status: list(codes) for status, codes in (errors or {}).items()}
+    if body is not None:  # read by json_object
+        errors.setdefault(400, []).extend(["malformed_json", "invalid_body"])
     # Any operation may be called with a bad or revoked token.
     errors.setdefault(401, []).append("not_authenticated")
     if Role.public not in callers:
@@ -300,7 +302,7 @@ def _document_error(operation: dict[str, Any], status: int, code: str) -> None:
 
 def complete_openapi(schema: dict[str, Any]) -> dict[str, Any]:
     """Callers first in every description; the self-read bodies' schemas in components; the
-    errors every body can meet."""
+    errors every body can meet; bearer optional where the public may call."""
     for path in schema.get("paths", {}).values():
         for operation in path.values():
             callers = operation.get("x-callers")
@@ -309,8 +311,15 @@ def complete_openapi(schema: dict[str, Any]) -> dict[str, Any]:
             who = "; ".join(ROLE_NAMES[Role(r)] for r in callers)
             text = operation.get("description", "")
             operation["description"] = f"**Callers:** {who}." + (f"\n\n{text}" if text else "")
-            if operation.get("requestBody", {}).get("content"):
+            # HTTPBearer puts a required scheme on every operation that reads the caller; an
+            # operation the public may call takes a token but needs none (`{}`: no scheme).
+            if Role.public.value in callers and operation.get("security"):
+                operation["security"] = [{}, *operation["security"]]
+            content = operation.get("requestBody", {}).get("content", {})
+            if content:
                 _document_error(operation, 413, "body_too_large")  # core/limits.py
+            if "application/json" in content:
+                _document_error(operation, 400, "malformed_json")  # app.py, json_object
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, model in BODY_MODELS.items():
         body = model.model_json_schema(ref_template="#/components/schemas/{model}")
