@@ -3,10 +3,13 @@ and what it answers, including the error codes clients branch on."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from fixtures.helpers import make_caller
 from xinyong.app import create_app
 from xinyong.migrations import upgrade
 from xinyong.models import Role
@@ -206,3 +209,82 @@ def test_openapi_json_is_served_by_the_running_app(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/records/batches" in response.json()["paths"]
+
+
+class TestSecurity:
+    def test_no_operation_open_to_the_public_requires_a_token(self, doc):
+        public = [
+            (method, path, op)
+            for method, path, op in operations(doc)
+            if "public" in op["x-callers"]
+        ]
+        assert len(public) >= 9
+        for method, path, op in public:
+            # No security at all, or the empty requirement among the alternatives: optional.
+            assert "security" not in op or {} in op["security"], f"{method} {path}"
+
+    def test_every_other_operation_requires_the_bearer_token(self, doc):
+        for method, path, op in operations(doc):
+            if "public" not in op["x-callers"]:
+                assert op.get("security") == [{"HTTPBearer": []}], f"{method} {path}"
+
+
+def json_operations(doc: dict) -> list[tuple[str, str, dict]]:
+    return [
+        (method, path, op)
+        for method, path, op in operations(doc)
+        if "application/json" in op.get("requestBody", {}).get("content", {})
+    ]
+
+
+class TestMalformedBodies:
+    def test_every_operation_with_a_json_body_documents_malformed_json(self, doc):
+        found = json_operations(doc)
+        assert len(found) >= 25
+        for method, path, op in found:
+            assert "`malformed_json`" in op["responses"]["400"]["description"], f"{method} {path}"
+
+    def test_every_operation_with_a_json_body_answers_malformed_json(self, client, db, clock):
+        doc = client.get("/api/v1/openapi.json").json()
+        tokens = {
+            role: make_caller(db, clock, role=role, subject_id=1 if role is Role.subject else None)
+            for role in Role
+            if role is not Role.public
+        }
+        for method, path, op in json_operations(doc):
+            caller = tokens[Role(op["x-callers"][0])]
+            url = re.sub(r"\{key\}", "91320100MA1X2Y3W4T", path)
+            url = re.sub(r"\{code\}", "court_judgment_defaulters", url)
+            url = re.sub(r"\{\w+\}", "1", url)
+            answer = client.request(
+                method.upper(),
+                url,
+                content=b'{"records": [1, 2',
+                headers={**caller.headers, "Content-Type": "application/json"},
+            )
+            assert answer.status_code == 400, f"{method} {path}: {answer.text}"
+            assert answer.json()["error"]["code"] == "malformed_json", f"{method} {path}"
+
+
+class TestMethodNotAllowed:
+    def test_a_method_a_path_does_not_take_is_405_with_allow(self, client, doc):
+        for path, item in doc["paths"].items():
+            documented = {m.upper() for m in item if m in METHODS}
+            url = re.sub(r"\{\w+\}", "1", path)
+            wrong = next(m for m in ("PATCH", "PUT", "DELETE") if m not in documented)
+            answer = client.request(wrong, url)
+            assert answer.status_code == 405, f"{wrong} {path}"
+            assert answer.json()["error"]["message"]
+            # Every method of the path, and only methods some route of the address takes (GET
+            # /calendar/years is routed to /calendar/{year}, and refused there).
+            allowed = set(answer.headers["allow"].split(", "))
+            assert documented <= allowed, f"{wrong} {path}"
+            for method in allowed - documented:
+                assert client.request(method, url).status_code != 405, f"{method} {path}"
+
+    def test_pages_answer_405_with_allow_and_the_page(self, client):
+        for url, allowed in (("/login", {"GET", "POST"}), ("/", {"GET"})):
+            answer = client.request("PUT", url)
+            assert answer.status_code == 405
+            assert set(answer.headers["allow"].split(", ")) == allowed
+            assert "不支持此操作" in answer.text

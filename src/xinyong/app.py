@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from xinyong.authorisations.endpoints import router as authorisations_router
 from xinyong.calendar.endpoints import router as calendar_router
@@ -27,6 +28,7 @@ from xinyong.checks.service import CheckContext
 from xinyong.checks.snapshot import SnapshotCache
 from xinyong.core.api import TokenCache, complete_openapi
 from xinyong.core.clock import Clock
+from xinyong.core.limits import BodyLimit, BodyTooLarge
 from xinyong.db import Database
 from xinyong.departments.endpoints import router as departments_router
 from xinyong.errors import XinyongError
@@ -40,16 +42,20 @@ from xinyong.records.endpoints import router as records_router
 from xinyong.records.service import CollectionContext
 from xinyong.repairs.endpoints import router as repairs_router
 from xinyong.reports.endpoints import router as reports_router
+from xinyong.rights import evidence
 from xinyong.rights.endpoints import router as rights_router
 from xinyong.settings import Settings
 from xinyong.subjects.endpoints import router as subjects_router
 from xinyong.tasks.endpoints import router as tasks_router
 from xinyong.validity.endpoints import router as validity_router
+from xinyong.web.authority import MAX_UPLOAD
 from xinyong.web.authority import router as authority_router
+from xinyong.web.department import MAX_BATCH_BYTES, MAX_KEYS_BYTES
 from xinyong.web.department import router as department_router
 from xinyong.web.pages import router as pages_router
 from xinyong.web.portal import router as portal_router
 from xinyong.web.site import LoginRequired, audience, error_page
+from xinyong.web.subject import MAX_FORM_BYTES
 from xinyong.web.subject import router as subject_router
 
 API_PREFIX = "/api/v1"
@@ -66,6 +72,64 @@ PAGE_ERRORS = {
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX)
+
+
+# The largest request body per path prefix (core/limits.py; the longest prefix wins). Framing:
+# multipart boundaries, part headers and a form's small fields; a form field: Starlette's
+# largest (max_part_size). The console pages that check Content-Length themselves (batch files,
+# the subject's evidence) answer with their form up to their own limit; these are the ceiling.
+FRAMING = 64 * 1024
+FORM_FIELD = 1024 * 1024
+PAGE_FORM_BYTES = 2 * FORM_FIELD
+
+
+def body_limits(settings: Settings) -> dict[str, int]:
+    return {
+        f"{API_PREFIX}/": settings.max_body_bytes,
+        f"{API_PREFIX}/evidence": evidence.MAX_BYTES + FRAMING,
+        "/authority/": MAX_UPLOAD + FORM_FIELD + FRAMING,  # a catalog, measures or year file
+        "/department/batches": MAX_BATCH_BYTES + FORM_FIELD,
+        "/department/check": MAX_KEYS_BYTES + FORM_FIELD + FRAMING,  # a file of keys
+        "/me/": MAX_FORM_BYTES + FORM_FIELD,  # evidence files of an objection, appeal, repair
+    }
+
+
+def _too_large(request: Request, limit: int) -> Response:
+    """413 for a body over its limit; the connection is closed, as the body is left unread."""
+    size = f"{limit / (1024 * 1024):.1f} MB"
+    headers = {"Connection": "close"}
+    if not _is_api(request):
+        page = error_page(request, 413, f"提交的内容过大：此处最多接受 {size}，请减小后重试")
+        page.headers.update(headers)
+        return page
+    return JSONResponse(
+        status_code=413,
+        content={
+            "error": {
+                "code": "body_too_large",
+                "message": f"请求体超过 {limit} 字节（{size}）的上限",
+                "message_en": f"the request body is larger than {limit} bytes",
+                "field": None,
+                "detail": {"limit": limit},
+            }
+        },
+        headers=headers,
+    )
+
+
+def _allowed(request: Request) -> str:
+    """Every method a route of the path takes. Starlette's 405 names only the methods of the
+    first route that matched the path, and a path often has several (GET and POST)."""
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(
+            route.matches(scope)[0] is Match.FULL
+            for route in request.app.router.routes
+            if not isinstance(route, Mount)  # static files take any method's path
+        ):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 DESCRIPTION = """公共信用信息平台 xinyong — public credit information platform.
@@ -136,9 +200,16 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, BodyTooLarge):
+            return _too_large(request, exc.limit)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405 and (allowed := _allowed(request)):
+            headers["Allow"] = allowed
         if not _is_api(request):
             message = PAGE_ERRORS.get(exc.status_code, str(exc.detail))
-            return error_page(request, exc.status_code, message)
+            page = error_page(request, exc.status_code, message)
+            page.headers.update(headers)
+            return page
         return JSONResponse(
             status_code=exc.status_code,
             content={
@@ -149,7 +220,7 @@ def create_app(
                     "field": None,
                 }
             },
-            headers=getattr(exc, "headers", None),
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -157,6 +228,18 @@ def create_app(
         if not _is_api(request):
             return error_page(request, 400, "请求参数无效，请返回检查后重试")
         first = exc.errors()[0] if exc.errors() else {}
+        if first.get("type") == "json_invalid":  # as json_object answers it (core/api.py)
+            return JSONResponse(
+                status_code=400,
+                content={
+                    "error": {
+                        "code": "malformed_json",
+                        "message": "请求体不是有效的 JSON",
+                        "message_en": "body is not valid JSON",
+                        "field": None,
+                    }
+                },
+            )
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
         message = first.get("msg", "invalid request")
         return JSONResponse(
@@ -210,6 +293,12 @@ def create_app(
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        BodyLimit,
+        default=PAGE_FORM_BYTES,
+        limits=body_limits(settings),
+        refuse=lambda scope, limit: _too_large(Request(scope), limit),
+    )
 
     def openapi() -> dict:
         if app.openapi_schema is None:

@@ -6,10 +6,12 @@ import base64
 import os
 import secrets
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -105,6 +107,24 @@ class Settings(BaseSettings):
         description="How often the scheduled jobs write a checkpoint, at most a day apart: "
         "entries appended after the newest one could be cut off without trace",
     )
+    max_body_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        gt=0,
+        description="Largest request body of the API (JSON); larger ones get 413 before they "
+        "are read. 32 MiB holds a full batch of the largest catalog item (docs/settings.md)",
+    )
+    webhook_allowed_networks: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default=[],
+        description="Comma-separated networks (CIDR) webhooks may reach although they are "
+        "private, loopback or otherwise not public; by default none",
+    )
+
+    @field_validator("webhook_allowed_networks", mode="before")
+    @classmethod
+    def _networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [ip_network(part.strip()) for part in value.split(",") if part.strip()]
+        return value
 
     @property
     def audit_checkpoints(self) -> Path:

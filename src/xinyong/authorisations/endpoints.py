@@ -7,7 +7,15 @@ from sqlalchemy.orm import Session
 
 from xinyong.authorisations import service
 from xinyong.authorisations.schemas import GrantIn, GrantOut, QueryOut
-from xinyong.core.api import clock, current_principal, database, db_session, endpoint
+from xinyong.core.api import (
+    BigId,
+    clock,
+    current_principal,
+    cursor,
+    database,
+    db_session,
+    endpoint,
+)
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.db import Database
@@ -107,7 +115,7 @@ def get_authorisations(
     ),
 )
 def delete_authorisation(
-    grant_id: int,
+    grant_id: BigId,
     request: Request,
     principal: Principal = current_principal,
     session: Session = db_session,
@@ -132,9 +140,7 @@ def delete_authorisation(
 )
 def get_queries(
     key: str,
-    before: int | None = Query(
-        default=None, ge=1, description="only reads older than this one (its `id`): paging"
-    ),
+    before: int | None = cursor("only reads older than this one (its `id`): paging"),
     limit: int = Query(default=200, ge=1, le=1000),
     others_only: bool = Query(default=False, description="leave out the subject's own reads"),
     principal: Principal = current_principal,

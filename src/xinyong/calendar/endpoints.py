@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.calendar.schemas import CalendarYearIn, CalendarYearOut
 from xinyong.calendar.service import load_year, year_view
-from xinyong.core.api import clock, current_principal, db_session, endpoint
+from xinyong.core.api import Year, clock, current_principal, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.models import Role
 
@@ -24,7 +24,7 @@ EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role
         summary="A year of the working-day calendar (工作日历)",
     ),
 )
-def get_calendar_year(year: int, session: Session = db_session) -> CalendarYearOut:
+def get_calendar_year(year: Year, session: Session = db_session) -> CalendarYearOut:
     """The year's holidays and make-up working weekends (调休上班) and where they come from:
     chinesecalendar (2004–2026) or the authority's load. Every legal deadline counts working
     days on it; a year it does not know is `calendar_year_unknown`, never a guess."""

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.catalog.schemas import CatalogIn, CatalogItemOut, CatalogOut, CatalogVersionOut
 from xinyong.catalog.service import draft_version, get_version, list_versions, publish_version
-from xinyong.core.api import clock, current_principal, db_session, endpoint
+from xinyong.core.api import MAX_INT32, Int32Id, clock, current_principal, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.models import Role
 
@@ -36,7 +36,10 @@ def _out(version, items) -> CatalogOut:  # type: ignore[no-untyped-def]
 )
 def get_catalog(
     version: int | None = Query(
-        default=None, description="a version number; default: the published one"
+        default=None,
+        ge=1,
+        le=MAX_INT32,
+        description="a version number; default: the published one",
     ),
     session: Session = db_session,
 ) -> CatalogOut:
@@ -92,7 +95,7 @@ def draft_catalog_version(
     ),
 )
 def publish_catalog_version(
-    number: int,
+    number: Int32Id,
     request: Request,
     principal: Principal = current_principal,
     session: Session = db_session,

@@ -21,6 +21,7 @@ from xinyong.checks.service import (
 )
 from xinyong.checks.snapshot import Snapshot
 from xinyong.core.api import (
+    BigId,
     cached_principal,
     clock,
     current_principal,
@@ -136,7 +137,7 @@ def _run_in_thread(
     ),
 )
 def post_feedback(
-    check_id: int,
+    check_id: BigId,
     body: FeedbackIn,
     request: Request,
     principal: Principal = current_principal,

@@ -3,13 +3,14 @@ the caller, and a declaration of who may call it that is enforced and published 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import anyio.to_thread
 import orjson
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -23,6 +24,27 @@ from xinyong.errors import Forbidden, InvalidRequest, NotAuthenticated
 from xinyong.models import ChangeHead, Role
 
 bearer = HTTPBearer(auto_error=False, description="API token: `Authorization: Bearer xy_…`")
+
+# Every id in a path or query string is bounded by its column, so that a number the database
+# cannot hold is a 422 (a 400 page), never a 500 from the driver: BIGINT ids (records, entries,
+# procedures, checks, files: core/ids.py) and the 32-bit INTEGER keys PostgreSQL gives
+# departments, tokens, subscriptions and catalog version numbers (models/).
+MAX_BIGINT = 2**63 - 1
+MAX_INT32 = 2**31 - 1
+BigId = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="a 64-bit id")]
+Int32Id = Annotated[int, Path(ge=1, le=MAX_INT32, description="a 32-bit id")]
+# A calendar year: the dates Python and both databases can hold.
+Year = Annotated[int, Path(ge=1, le=9999, description="a calendar year")]
+
+
+def cursor(description: str, *, default: int | None = None) -> Any:
+    """A query parameter naming a row id or feed number to continue after: a 64-bit id."""
+    return Query(default=default, ge=0, le=MAX_BIGINT, description=description)
+
+
+def page_offset(description: str = "rows to skip") -> Any:
+    # OFFSET is a BIGINT on PostgreSQL and a 64-bit integer on SQLite.
+    return Query(default=0, ge=0, le=MAX_BIGINT, description=description)
 
 
 def database(request: Request) -> Database:
@@ -123,6 +145,37 @@ async def _raw_body(request: Request) -> bytes:
 raw_body = Depends(_raw_body)
 
 
+# Printable ASCII without surrounding blanks, at most 200 characters (batches.idempotency_key
+# is VARCHAR(200)). An empty key is refused rather than taken for "no key": stored once, it
+# would clash with every later batch sent with it (finding M3).
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?")
+
+
+async def _idempotency_key(
+    idempotency_key: str | None = Header(
+        default=None,
+        description="a retry with the same key returns the first answer; printable ASCII, "
+        "1–200 characters",
+        json_schema_extra={"minLength": 1, "maxLength": 200, "pattern": IDEMPOTENCY_KEY.pattern},
+    ),
+) -> str | None:
+    if idempotency_key is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+        raise InvalidRequest(
+            "Idempotency-Key 应为 1 至 200 个可打印 ASCII 字符，且首尾不能是空格",
+            "Idempotency-Key must be 1 to 200 printable ASCII characters, not starting or "
+            "ending with a space",
+            field="Idempotency-Key",
+            code="invalid_idempotency_key",
+            status=400,
+        )
+    return idempotency_key
+
+
+checked_idempotency_key = Depends(_idempotency_key)
+
+
 def json_object(raw: bytes) -> dict[str, Any]:
     """A body the endpoint reads itself (to answer with its own error codes, per row or per
     field): a JSON object, or 400 ``malformed_json`` / ``invalid_body``."""
@@ -204,6 +257,8 @@ def endpoint(
     OpenAPI document puts the callers first in each operation's description, before the
     endpoint's docstring (app.py)."""
     errors = {status: list(codes) for status, codes in (errors or {}).items()}
+    if body is not None:  # read by json_object
+        errors.setdefault(400, []).extend(["malformed_json", "invalid_body"])
     # Any operation may be called with a bad or revoked token.
     errors.setdefault(401, []).append("not_authenticated")
     if Role.public not in callers:
@@ -236,8 +291,18 @@ def endpoint(
     }
 
 
+def _document_error(operation: dict[str, Any], status: int, code: str) -> None:
+    response = operation.setdefault("responses", {}).setdefault(
+        str(status),
+        {"description": "Error codes: ", "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+    )
+    codes = {c for c in re.findall(r"`([a-z_]+)`", response.get("description", ""))} | {code}
+    response["description"] = "Error codes: " + ", ".join(f"`{c}`" for c in sorted(codes))
+
+
 def complete_openapi(schema: dict[str, Any]) -> dict[str, Any]:
-    """Callers first in every description; the self-read bodies' schemas in components."""
+    """Callers first in every description; the self-read bodies' schemas in components; the
+    errors every body can meet; bearer optional where the public may call."""
     for path in schema.get("paths", {}).values():
         for operation in path.values():
             callers = operation.get("x-callers")
@@ -246,6 +311,15 @@ def complete_openapi(schema: dict[str, Any]) -> dict[str, Any]:
             who = "; ".join(ROLE_NAMES[Role(r)] for r in callers)
             text = operation.get("description", "")
             operation["description"] = f"**Callers:** {who}." + (f"\n\n{text}" if text else "")
+            # HTTPBearer puts a required scheme on every operation that reads the caller; an
+            # operation the public may call takes a token but needs none (`{}`: no scheme).
+            if Role.public.value in callers and operation.get("security"):
+                operation["security"] = [{}, *operation["security"]]
+            content = operation.get("requestBody", {}).get("content", {})
+            if content:
+                _document_error(operation, 413, "body_too_large")  # core/limits.py
+            if "application/json" in content:
+                _document_error(operation, 400, "malformed_json")  # app.py, json_object
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, model in BODY_MODELS.items():
         body = model.model_json_schema(ref_template="#/components/schemas/{model}")

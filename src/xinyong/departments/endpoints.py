@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock, current_principal, database, db_session, endpoint
+from xinyong.core.api import Int32Id, clock, current_principal, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.db import Database
 from xinyong.departments.service import (
@@ -133,7 +133,7 @@ def issue_token(
     **endpoint(Role.authority, errors={404: ["token_not_found"]}, summary="Revoke a token"),
 )
 def revoke(
-    token_id: int,
+    token_id: Int32Id,
     request: Request,
     principal: Principal = current_principal,
     session: Session = db_session,

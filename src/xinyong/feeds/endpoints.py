@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, HttpUrl
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock, current_principal, db_session, endpoint
+from xinyong.core.api import Int32Id, clock, current_principal, cursor, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.feeds import service
 from xinyong.models import Role, Subscription
@@ -56,7 +56,16 @@ def _out(sub: Subscription, secret: str | None = None) -> SubscriptionOut:
     response_model=SubscriptionOut,
     **endpoint(
         *SUBSCRIBERS,
-        errors={422: ["unknown_list", "unknown_field", "empty_subscription"]},
+        errors={
+            422: [
+                "unknown_list",
+                "unknown_field",
+                "empty_subscription",
+                "invalid_webhook_url",
+                "webhook_unresolvable",
+                "webhook_destination_refused",
+            ]
+        },
         summary="Subscribe to list changes",
     ),
 )
@@ -76,6 +85,7 @@ def post_subscription(
         webhook_url=str(body.webhook_url) if body.webhook_url else None,
         cipher=request.app.state.db.cipher,
         now=clock(request).now(),
+        allowed_networks=request.app.state.db.settings.webhook_allowed_networks,
     )
     return _out(sub, secret)
 
@@ -97,7 +107,7 @@ def get_subscriptions(
     **endpoint(*SUBSCRIBERS, errors={404: ["unknown_subscription"]}, summary="End a subscription"),
 )
 def delete_subscription(
-    subscription_id: int,
+    subscription_id: Int32Id,
     request: Request,
     principal: Principal = current_principal,
     session: Session = db_session,
@@ -112,7 +122,7 @@ def delete_subscription(
     **endpoint(*SUBSCRIBERS, Role.authority, summary="The list-change feed (pull)"),
 )
 def get_list_changes(
-    since: int = Query(default=0, ge=0, description="the `next` of the previous answer"),
+    since: int = cursor("the `next` of the previous answer", default=0),
     limit: int = Query(default=500, ge=1, le=5000),
     principal: Principal = current_principal,
     session: Session = db_session,

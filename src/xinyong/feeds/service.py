@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import secrets
+import socket
+from collections.abc import Sequence
 from datetime import datetime
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -17,6 +21,93 @@ from xinyong.errors import InvalidRequest, NotFound
 from xinyong.feeds.changes import FEED_TOPICS, RECORD, head
 from xinyong.models import Change, CreditList, Role, Subject, Subscription
 
+Address = IPv4Address | IPv6Address
+Network = IPv4Network | IPv6Network
+
+MAX_URL = 500  # subscriptions.webhook_url
+# IPv6 addresses that carry an IPv4 host the packet ends up at: NAT64 (RFC 6052); 6to4 and
+# Teredo are read by the ipaddress module itself.
+NAT64 = ip_network("64:ff9b::/96")
+# IETF protocol assignments (RFC 6890), which Python 3.11 takes for global.
+NOT_PUBLIC = (ip_network("192.0.0.0/24"),)
+
+
+def _not_public(address: Address) -> bool:
+    return (
+        not address.is_global
+        or address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or any(address in network for network in NOT_PUBLIC)
+    )
+
+
+def refused_address(address: Address, allowed: Sequence[Network] = ()) -> bool:
+    """Whether a webhook may not be sent to this address: anything but a public unicast host
+    (private, loopback, link-local, multicast, reserved, unspecified), unless a network of
+    ``allowed`` (XINYONG_WEBHOOK_ALLOWED_NETWORKS) holds it. A department's URL must not
+    reach the platform's own network (GB/T 22239 访问控制)."""
+    if isinstance(address, IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped  # ::ffff:a.b.c.d is the IPv4 host a.b.c.d
+    if any(address in network for network in allowed):
+        return False
+    hosts: list[Address] = [address]
+    if isinstance(address, IPv6Address):
+        if address.sixtofour:
+            hosts.append(address.sixtofour)
+        if address.teredo:
+            hosts.extend(address.teredo)
+        if address in NAT64:
+            hosts.append(IPv4Address(int(address) & 0xFFFFFFFF))
+    return any(_not_public(host) for host in hosts)
+
+
+def webhook_addresses(url: str, allowed: Sequence[Network] = ()) -> list[Address]:
+    """The addresses ``url``'s host resolves to, each one checked: a webhook is sent only to
+    one of these, so that a name cannot resolve to another host between the check and the
+    connection. 422 ``invalid_webhook_url``, ``webhook_unresolvable`` or
+    ``webhook_destination_refused`` otherwise."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        port = 0
+    if (
+        len(url) > MAX_URL
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or not port
+    ):
+        raise InvalidRequest(
+            f"webhook_url 应为不超过 {MAX_URL} 个字符的 http 或 https 地址",
+            f"webhook_url must be an http or https URL of at most {MAX_URL} characters",
+            field="webhook_url",
+            code="invalid_webhook_url",
+        )
+    try:
+        found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise InvalidRequest(
+            f"无法解析 webhook 地址的主机名 {parts.hostname}",
+            f"the webhook host {parts.hostname} does not resolve",
+            field="webhook_url",
+            code="webhook_unresolvable",
+        ) from None
+    addresses = list(dict.fromkeys(ip_address(info[4][0].partition("%")[0]) for info in found))
+    for address in addresses:
+        if refused_address(address, allowed):
+            raise InvalidRequest(
+                f"webhook 地址指向内部或保留网络地址 {address}，不予接受",
+                f"the webhook host resolves to {address}, which is not a public address",
+                field="webhook_url",
+                code="webhook_destination_refused",
+                address=str(address),
+            )
+    return addresses
+
 
 def create_subscription(
     session: Session,
@@ -27,8 +118,10 @@ def create_subscription(
     webhook_url: str | None,
     cipher: IdCipher,
     now: datetime,
+    allowed_networks: Sequence[Network] = (),
 ) -> tuple[Subscription, str | None]:
-    """Returns the subscription and, with a webhook, its signing secret (shown once)."""
+    """Returns the subscription and, with a webhook, its signing secret (shown once). The
+    webhook's host is checked now and again at every delivery (feeds/webhooks.py)."""
     known = {(row.code, row.field) for row in session.execute(select(CreditList)).scalars()}
     for name, wanted, have, what in (
         ("lists", lists, {c for c, _ in known}, ("名单", "list")),
@@ -49,6 +142,8 @@ def create_subscription(
             field="lists",
             code="empty_subscription",
         )
+    if webhook_url is not None:
+        webhook_addresses(webhook_url, allowed_networks)
     secret = f"whsec_{secrets.token_urlsafe(24)}" if webhook_url else None
     sub = Subscription(
         department_id=principal.department_id,

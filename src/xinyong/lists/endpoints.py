@@ -8,7 +8,15 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock, current_principal, database, db_session, endpoint
+from xinyong.core.api import (
+    BigId,
+    clock,
+    current_principal,
+    cursor,
+    database,
+    db_session,
+    endpoint,
+)
 from xinyong.core.auth import Principal
 from xinyong.db import Database
 from xinyong.errors import NotFound
@@ -193,7 +201,7 @@ def get_list_entries(
     state: Literal["notice", "candidate", "listed", "exited", "withdrawn"] | None = Query(
         default=None
     ),
-    after: int | None = Query(default=None, description="entry id to continue after"),
+    after: int | None = cursor("entry id to continue after"),
     limit: int = Query(default=100, ge=1, le=1000),
     principal: Principal = current_principal,
     session: Session = db_session,
@@ -254,7 +262,7 @@ def post_entry(
     **endpoint(*EVERYONE, errors=ENTRY_404, summary="A list entry with its steps"),
 )
 def get_entry(
-    entry_id: int, principal: Principal = current_principal, session: Session = db_session
+    entry_id: BigId, principal: Principal = current_principal, session: Session = db_session
 ) -> EntryOut:
     """Its steps and objections are shown to the subject itself and to departments; the public
     sees what the list publishes."""
@@ -303,7 +311,7 @@ def get_subject_entries(
     ),
 )
 def post_objection(
-    entry_id: int,
+    entry_id: BigId,
     body: ObjectionIn,
     request: Request,
     principal: Principal = current_principal,
@@ -337,8 +345,8 @@ def post_objection(
     ),
 )
 def post_objection_decision(
-    entry_id: int,
-    objection_id: int,
+    entry_id: BigId,
+    objection_id: BigId,
     body: ObjectionDecisionIn,
     request: Request,
     principal: Principal = current_principal,
@@ -372,7 +380,7 @@ def post_objection_decision(
     ),
 )
 def post_confirm(
-    entry_id: int,
+    entry_id: BigId,
     request: Request,
     principal: Principal = current_principal,
     session: Session = db_session,
@@ -396,7 +404,7 @@ def post_confirm(
     ),
 )
 def post_exit(
-    entry_id: int,
+    entry_id: BigId,
     body: ExitIn,
     request: Request,
     principal: Principal = current_principal,
@@ -426,7 +434,7 @@ def post_exit(
     ),
 )
 def post_rectification(
-    entry_id: int,
+    entry_id: BigId,
     body: StepIn,
     request: Request,
     principal: Principal = current_principal,
@@ -451,7 +459,7 @@ def post_rectification(
     ),
 )
 def post_interview(
-    entry_id: int,
+    entry_id: BigId,
     body: InterviewIn,
     request: Request,
     principal: Principal = current_principal,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import current_principal, database, db_session, endpoint
+from xinyong.core.api import BigId, current_principal, database, db_session, endpoint, page_offset
 from xinyong.core.auth import Principal
 from xinyong.db import Database
 from xinyong.models import Appeal, Objection, Role, Subject
@@ -164,7 +164,7 @@ def get_objections(
     state: Literal["review", "verification", "correction", "closed"] | None = Query(default=None),
     subject: str | None = Query(default=None, description="credit code or ID number"),
     limit: int = Query(default=100, ge=1, le=1000),
-    offset: int = Query(default=0, ge=0),
+    offset: int = page_offset(),
     principal: Principal = current_principal,
     session: Session = db_session,
     db: Database = Depends(database),
@@ -199,7 +199,7 @@ def get_objections(
     ),
 )
 def get_objection(
-    objection_id: int, principal: Principal = current_principal, session: Session = db_session
+    objection_id: BigId, principal: Principal = current_principal, session: Session = db_session
 ) -> ObjectionOut:
     """What the subject is told (art. 32): every step with its time, the due date of the step
     under way, the outcome and its reasons, and the appeal if any. Another subject's objection
@@ -217,7 +217,7 @@ def get_objection(
     ),
 )
 def post_referral(
-    objection_id: int,
+    objection_id: BigId,
     request: Request,
     principal: Principal = current_principal,
     session: Session = db_session,
@@ -242,7 +242,7 @@ def post_referral(
     ),
 )
 def post_verification(
-    objection_id: int,
+    objection_id: BigId,
     body: VerificationIn,
     request: Request,
     principal: Principal = current_principal,
@@ -270,7 +270,7 @@ def post_verification(
     ),
 )
 def post_decision(
-    objection_id: int,
+    objection_id: BigId,
     body: DecisionIn,
     request: Request,
     principal: Principal = current_principal,
@@ -305,7 +305,7 @@ def post_decision(
     ),
 )
 def post_correction(
-    objection_id: int,
+    objection_id: BigId,
     body: CorrectionIn,
     request: Request,
     principal: Principal = current_principal,
@@ -363,7 +363,7 @@ def post_appeal(
     ),
 )
 def get_appeal(
-    appeal_id: int, principal: Principal = current_principal, session: Session = db_session
+    appeal_id: BigId, principal: Principal = current_principal, session: Session = db_session
 ) -> AppealOut:
     """The subject's own, or any for the authority; others 404."""
     appeal = appeals.get_appeal(session, appeal_id)
@@ -393,7 +393,7 @@ def get_appeal(
     ),
 )
 def post_appeal_decision(
-    appeal_id: int,
+    appeal_id: BigId,
     body: AppealDecisionIn,
     request: Request,
     principal: Principal = current_principal,

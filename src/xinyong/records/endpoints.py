@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from xinyong.core.api import (
+    checked_idempotency_key,
     clock,
     current_principal,
     database,
@@ -31,7 +32,7 @@ router = APIRouter(tags=["records"])
     **endpoint(
         Role.provider,
         errors={
-            400: ["malformed_json", "invalid_body"],
+            400: ["malformed_json", "invalid_body", "invalid_idempotency_key"],
             409: ["no_published_catalog"],
             413: ["batch_too_large"],
             422: ["invalid_channel", "invalid_records"],
@@ -43,11 +44,7 @@ router = APIRouter(tags=["records"])
 def receive_batch(
     request: Request,
     raw: bytes = raw_body,
-    idempotency_key: str | None = Header(
-        default=None,
-        max_length=200,
-        description="a retry with the same key returns the first answer",
-    ),
+    idempotency_key: str | None = checked_idempotency_key,
     principal: Principal = current_principal,
     session: Session = db_session,
     db: Database = Depends(database),

@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import current_principal, database, db_session, endpoint
+from xinyong.core.api import BigId, current_principal, cursor, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.db import Database
 from xinyong.models import Repair, RepairObjection, Role, Subject
@@ -167,7 +167,7 @@ def post_eligibility(
 )
 def get_repairs(
     state: Literal["opinion", "notice", "effective", "refused"] | None = Query(default=None),
-    after: int | None = Query(default=None, description="repair id to continue after"),
+    after: int | None = cursor("repair id to continue after"),
     limit: int = Query(default=100, ge=1, le=1000),
     principal: Principal = current_principal,
     session: Session = db_session,
@@ -184,7 +184,7 @@ def get_repairs(
     **endpoint(*READERS, errors=REPAIR_404, summary="A repair with its steps and deadlines"),
 )
 def get_repair(
-    repair_id: int, principal: Principal = current_principal, session: Session = db_session
+    repair_id: BigId, principal: Principal = current_principal, session: Session = db_session
 ) -> RepairOut:
     """Eligibility as explained, steps, evidence metadata, due dates and objections. Another
     subject's repair, or another department's, is `unknown_repair`."""
@@ -204,7 +204,7 @@ def get_repair(
     ),
 )
 def post_opinion(
-    repair_id: int,
+    repair_id: BigId,
     body: OpinionIn,
     request: Request,
     principal: Principal = current_principal,
@@ -237,7 +237,7 @@ def post_opinion(
     ),
 )
 def post_objection(
-    repair_id: int,
+    repair_id: BigId,
     body: ObjectionIn,
     request: Request,
     principal: Principal = current_principal,
@@ -266,8 +266,8 @@ def post_objection(
     ),
 )
 def post_objection_decision(
-    repair_id: int,
-    objection_id: int,
+    repair_id: BigId,
+    objection_id: BigId,
     body: ObjectionDecisionIn,
     request: Request,
     principal: Principal = current_principal,
@@ -293,7 +293,7 @@ def post_objection_decision(
     **endpoint(*EVERYONE, summary="Repairs in public notice (信用修复公示)"),
 )
 def get_notices(
-    after: int | None = Query(default=None, description="repair id to continue after"),
+    after: int | None = cursor("repair id to continue after"),
     limit: int = Query(default=100, ge=1, le=1000),
     principal: Principal = current_principal,
     session: Session = db_session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock, db_session, endpoint
+from xinyong.core.api import clock, db_session, endpoint, page_offset
 from xinyong.models import Role
 from xinyong.reports.dual_publicity import DualPublicityReport, Month, dual_publicity
 
@@ -27,7 +27,7 @@ def get_dual_publicity(
     limit: int = Query(
         default=1000, ge=0, le=100_000, description="how many late records to list (0: none)"
     ),
-    offset: int = Query(default=0, ge=0, description="the first late record to list"),
+    offset: int = page_offset("the first late record to list"),
     session: Session = db_session,
 ) -> DualPublicityReport:
     """000 §（十五）: decisions of the ten administrative acts are published within 7 working

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from xinyong.core import audit
-from xinyong.core.api import clock, current_principal, database, db_session, endpoint
+from xinyong.core.api import BigId, clock, current_principal, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.db import Database
 from xinyong.errors import Forbidden, InvalidRequest, NotFound
@@ -113,7 +113,7 @@ async def post_evidence(
     response_class=Response,
 )
 def get_evidence(
-    file_id: int,
+    file_id: BigId,
     request: Request,
     principal: Principal = current_principal,
     session: Session = db_session,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock, current_principal, db_session, endpoint
+from xinyong.core.api import clock, current_principal, db_session, endpoint, page_offset
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.errors import InvalidRequest
@@ -42,7 +42,7 @@ def get_tasks(
     overdue: bool | None = Query(default=None, description="only overdue (true) or not (false)"),
     state: Literal["open", "closed", "all"] = Query(default="open"),
     limit: int = Query(default=100, ge=1, le=1000),
-    offset: int = Query(default=0, ge=0),
+    offset: int = page_offset(),
     principal: Principal = current_principal,
     session: Session = db_session,
 ) -> TasksOut:

@@ -30,7 +30,7 @@ from xinyong.calendar.service import all_years, load_year
 from xinyong.catalog.schemas import SECTORS, CatalogIn, ItemSpec
 from xinyong.catalog.service import draft_version, get_version, list_versions, publish_version
 from xinyong.checks.service import feedback_rates
-from xinyong.core.api import clock, db_session
+from xinyong.core.api import Int32Id, clock, db_session
 from xinyong.core.calendar import UnknownCalendarYear, calendar_for, years_missing_ahead
 from xinyong.core.clock import local_date
 from xinyong.departments.endpoints import DepartmentIn, TokenIn
@@ -399,7 +399,7 @@ def catalog_page(
 
 
 @router.get("/authority/catalog/{number}/download", **AUTHORITY)
-def catalog_download(number: int, session: Session = db_session) -> Response:
+def catalog_download(number: Int32Id, session: Session = db_session) -> Response:
     """Audience: authority. A version in the draft format (docs/catalog-format.md), to edit
     and draft again."""
     version, items = get_version(session, number)
@@ -434,7 +434,7 @@ def catalog_draft(
 
 @router.post("/authority/catalog/{number}/publish", response_class=HTMLResponse, **AUTHORITY)
 def catalog_publish(
-    number: int,
+    number: Int32Id,
     request: Request,
     csrf_token: str = Form(default=""),
     session: Session = db_session,
@@ -739,7 +739,7 @@ def token_issue(
 
 @router.post("/authority/tokens/{token_id}/revoke", response_class=HTMLResponse, **AUTHORITY)
 def token_revoke(
-    token_id: int,
+    token_id: Int32Id,
     request: Request,
     csrf_token: str = Form(default=""),
     session: Session = db_session,

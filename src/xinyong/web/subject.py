@@ -49,7 +49,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from xinyong.authorisations import service as grants
 from xinyong.authorisations.schemas import GrantIn
 from xinyong.catalog.service import published_catalog
-from xinyong.core.api import clock, db_session
+from xinyong.core.api import MAX_BIGINT, BigId, clock, db_session
 from xinyong.core.clock import local_date
 from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound, XinyongError
@@ -295,10 +295,11 @@ def _redirect(path: str, **query: Any) -> RedirectResponse:
 
 
 def _int(value: str | None) -> int | None:
-    """A number from an address, or None for anything else."""
-    if value is None or not value.strip().isdigit() or len(value.strip()) > 19:
+    """A number from an address, or None for anything else: ids are 64-bit (core/api.py)."""
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19 or int(text) > MAX_BIGINT:
         return None
-    return int(value.strip())
+    return int(text)
 
 
 def _text(form: FormData, name: str, limit: int = 10_000) -> str:
@@ -663,7 +664,7 @@ def me(request: Request, session: Session = db_session) -> Response:
 
 
 @router.get("/me/documents/{document_id}", response_class=HTMLResponse, **SUBJECT)
-def document_page(document_id: int, request: Request, session: Session = db_session) -> Response:
+def document_page(document_id: BigId, request: Request, session: Session = db_session) -> Response:
     """Audience: subject. A document issued to the subject — a decision of its objection,
     appeal or repair, or a written apology and clarification — as issued."""
     sid = _sid(_visitor(request))
@@ -683,7 +684,7 @@ def document_page(document_id: int, request: Request, session: Session = db_sess
 
 
 @router.get("/me/evidence/{file_id}", **SUBJECT)
-def evidence_file(file_id: int, request: Request, session: Session = db_session) -> Response:
+def evidence_file(file_id: BigId, request: Request, session: Session = db_session) -> Response:
     """Audience: subject. One of the subject's own evidence files, read (and audited) exactly
     as GET /api/v1/evidence/{id} reads it; any other is 404."""
     return read_evidence(file_id, request, principal=_visitor(request).principal, session=session)
@@ -865,7 +866,7 @@ def _visible_objection(session: Session, v: Visitor, objection_id: int) -> Objec
 def _objection_page(
     request: Request,
     session: Session,
-    objection_id: int,
+    objection_id: BigId,
     *,
     status_code: int = 200,
     errors: dict[str, str] | None = None,
@@ -912,7 +913,7 @@ def _objection_page(
 
 @router.get("/me/objections/{objection_id}", response_class=HTMLResponse, **SUBJECT)
 def objection_page(
-    objection_id: int,
+    objection_id: BigId,
     request: Request,
     filed: str = "",
     appealed: str = "",
@@ -927,7 +928,7 @@ def objection_page(
 
 @router.post("/me/objections/{objection_id}/appeal", response_class=HTMLResponse, **SUBJECT)
 async def objection_appeal(
-    objection_id: int, request: Request, session: Session = db_session
+    objection_id: BigId, request: Request, session: Session = db_session
 ) -> Response:
     """Audience: subject. Appeal the objection's outcome to the credit authority (as POST
     /api/v1/appeals with procedure ``objection``), with evidence files."""
@@ -1181,7 +1182,7 @@ def _visible_repair(session: Session, v: Visitor, repair_id: int) -> Repair:
 def _repair_page(
     request: Request,
     session: Session,
-    repair_id: int,
+    repair_id: BigId,
     *,
     status_code: int = 200,
     errors: dict[str, str] | None = None,
@@ -1221,7 +1222,7 @@ def _repair_page(
 
 @router.get("/me/repairs/{repair_id}", response_class=HTMLResponse, **SUBJECT)
 def repair_page(
-    repair_id: int,
+    repair_id: BigId,
     request: Request,
     filed: str = "",
     appealed: str = "",
@@ -1237,7 +1238,7 @@ def repair_page(
 
 @router.post("/me/repairs/{repair_id}/appeal", response_class=HTMLResponse, **SUBJECT)
 async def repair_appeal(
-    repair_id: int, request: Request, session: Session = db_session
+    repair_id: BigId, request: Request, session: Session = db_session
 ) -> Response:
     """Audience: subject. Appeal a refused repair to the credit authority (as POST
     /api/v1/appeals with procedure ``repair``), with evidence files."""
@@ -1391,7 +1392,7 @@ def authorisation_grant(
 
 @router.post("/me/authorisations/{grant_id}/revoke", response_class=HTMLResponse, **SUBJECT)
 def authorisation_revoke(
-    grant_id: int,
+    grant_id: BigId,
     request: Request,
     csrf_token: str = Form(default=""),
     session: Session = db_session,
@@ -1428,7 +1429,7 @@ def queries_page(
     /api/v1/subjects/{key}/queries). The subject's own reads are left out unless asked for
     (``?mine=1``)."""
     sid = _sid(_visitor(request))
-    older = int(before) if before.isdigit() and len(before) <= 20 else None
+    older = _int(before)
     rows = grants.queries_of(session, sid, limit=QUERY_ROWS + 1, others_only=not mine, before=older)
     more = len(rows) > QUERY_ROWS
     rows = rows[:QUERY_ROWS]

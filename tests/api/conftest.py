@@ -1,0 +1,36 @@
+"""Fixtures of the tests of the API's surface (security probe, issue 12): a world of
+departments (tests/fixtures/lists.py) with a subject on record and a caller of every role."""
+
+from __future__ import annotations
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from surface import Platform
+
+from fixtures.helpers import make_caller, penalty
+from fixtures.lists import ACME, make_world
+from xinyong.models import Role, Subject
+from xinyong.web import accounts
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with light parameters (tests/web/test_login.py checks the real ones)."""
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+
+
+@pytest.fixture
+def platform(client, db, clock) -> Platform:  # type: ignore[no-untyped-def]
+    w = make_world(client, db, clock)
+    w.push(w.market, penalty("p-1", ACME))
+    with db.transaction() as session:
+        sid = session.execute(select(Subject.id).where(Subject.credit_code == ACME)).scalar_one()
+    callers = {
+        Role.public: None,
+        Role.subject: make_caller(db, clock, role=Role.subject, subject_id=sid),
+        Role.provider: w.market,
+        Role.user_department: w.user,
+        Role.authority: w.authority,
+    }
+    return Platform(w, sid, callers)
