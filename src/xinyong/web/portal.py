@@ -23,7 +23,8 @@ from xinyong.core.identifiers import describe_credit_code, region_name
 from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound
 from xinyong.lists import service as lists
-from xinyong.lists.endpoints import PUBLIC_STATES, _publicly_visible, entry_out
+from xinyong.lists.endpoints import entry_out
+from xinyong.lists.rules import PUBLIC_STATES, makes_subject_public, publicly_visible
 from xinyong.measures.schemas import SCENARIOS
 from xinyong.measures.service import active_measures
 from xinyong.models import (
@@ -41,6 +42,7 @@ from xinyong.models import (
 from xinyong.repairs import service as repairs
 from xinyong.subjects import search
 from xinyong.subjects.archive import read_archive
+from xinyong.subjects.service import is_public
 from xinyong.validity.service import current_rules
 from xinyong.web.site import CATEGORY_NAMES, DISCLOSURE_NAMES, Visitor, audience, render
 
@@ -268,10 +270,10 @@ def subject_page(key: str, request: Request, session: Session = db_session) -> R
     entries = []
     for entry in lists.entries_of_subject(session, subject.id):
         lst = session.get_one(CreditList, entry.list_id)
-        if not _publicly_visible(lst, entry):
+        if not publicly_visible(lst, entry):
             continue
         in_force = lists.is_in_force(entry, today)
-        in_notice = entry.state == EntryState.notice  # red only: _publicly_visible
+        in_notice = entry.state == EntryState.notice  # red only: publicly_visible
         if in_force or in_notice:
             entries.append((entry_out(session, entry, full=False), in_notice))
     return _page(
@@ -425,14 +427,14 @@ def _repair_notices(
 
 
 def _page_key_if_public(session: Session, subject: Subject, today: date) -> str | None:
-    if search.is_public(session, subject, today):
+    if is_public(session, subject, today):
         return search.page_key(subject.credit_code, subject.id)
     return None
 
 
 def _section_query(lst: CreditList, section: str) -> Any:
     """The entries of one publication of a public list — always within what the public may
-    see (lists/endpoints: PUBLIC_STATES, and red candidates in notice)."""
+    see (lists/rules: PUBLIC_STATES, and red candidates in notice)."""
     base = select(ListEntry).where(ListEntry.list_id == lst.id)
     if section == "notice":
         if lst.kind != ListKind.red:
@@ -487,12 +489,12 @@ def list_page(
         )
         has_next = len(rows) > size
         for entry in rows[:size]:
-            if not _publicly_visible(lst, entry):  # never more than the API shows
+            if not publicly_visible(lst, entry):  # never more than the API shows
                 continue
             out = entry_out(session, entry, full=False)
             subject = session.get_one(Subject, entry.subject_id)
-            linkable = subject.kind != SubjectKind.natural_person or (
-                lists.is_in_force(entry, today)
+            linkable = subject.kind != SubjectKind.natural_person or makes_subject_public(
+                lst, entry, today
             )
             entries.append(
                 {
