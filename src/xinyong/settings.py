@@ -85,6 +85,21 @@ class Settings(BaseSettings):
     job_interval_seconds: float = Field(
         default=15.0, gt=0, description="How often a serving process looks for due jobs"
     )
+    anonymous_lookups_per_minute: float = Field(
+        default=30.0,
+        gt=0,
+        description="Anonymous subject look-ups (API without a token, portal search and "
+        "subject pages) each client address may make per minute, in each server process",
+    )
+    anonymous_lookup_burst: int = Field(
+        default=30, ge=1, description="Anonymous look-ups an address may make at once"
+    )
+    rate_limit_addresses: int = Field(
+        default=10_000,
+        ge=1,
+        description="Client addresses the look-up limit remembers per process; the least "
+        "recently seen is forgotten first",
+    )
 
     @cached_property
     def master_key(self) -> bytes:

@@ -1,12 +1,13 @@
 """A natural person through the API (issue 12, M1): known to the public only while an entry in
 force on a public list names them (lists/rules.makes_subject_public; Measures art. 36,
 000 §（十八）, 003 联合奖惩 §（二十））, exactly as on the portal — otherwise answered as an
-unknown ID number.
+unknown ID number — and anonymous look-ups limited per address.
 
 Departments and the person itself read any person, as before."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import event
 
 from fixtures.helpers import id_number, make_caller, penalty
 from fixtures.lists import ACME, CITIZEN, MANAGER, World, make_world, person
+from xinyong.app import create_app
 from xinyong.models import Role
 
 UNLISTED = id_number("32010219770707004")  # a person with a public penalty, on no list
@@ -158,3 +160,63 @@ def test_an_unknown_number_costs_the_queries_of_an_unlisted_person(w: World, db)
 
     for suffix in WHERE:
         assert statements(UNLISTED, suffix) == statements(UNKNOWN, suffix)
+
+
+# --- the limit on anonymous look-ups -------------------------------------------------------------
+
+
+@pytest.fixture
+def limited(db, clock) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """Another server process on the same database, allowing 3 anonymous look-ups at once
+    and 1 a minute after."""
+    settings = db.settings.model_copy(
+        update={"anonymous_lookups_per_minute": 1, "anonymous_lookup_burst": 3}
+    )
+    with TestClient(create_app(settings, clock=clock, db=db)) as client:
+        yield client
+
+
+def test_anonymous_look_ups_are_limited_per_address(w: World, limited: TestClient) -> None:
+    # Every anonymous look-up counts: a subject, an archive, an unknown number.
+    assert [
+        limited.get(url).status_code
+        for url in (
+            f"/api/v1/subjects/{ACME}",
+            f"/api/v1/subjects/{ACME}/archive",
+            f"/api/v1/subjects/{UNKNOWN}",
+        )
+    ] == [200, 200, 404]
+    for url in (
+        f"/api/v1/subjects/{ACME}",
+        f"/api/v1/subjects/{UNKNOWN}/archive",
+        f"/api/v1/subjects/{ACME}/list-entries",
+    ):
+        refused = limited.get(url)
+        assert refused.status_code == 429, refused.text
+        error = refused.json()["error"]
+        retry = int(refused.headers["Retry-After"])
+        assert 1 <= retry <= 60  # one look-up a minute
+        assert error["code"] == "rate_limited"
+        assert error["message"] == f"查询过于频繁，请 {retry} 秒后再试"
+        assert error["message_en"] == f"too many look-ups; try again in {retry} seconds"
+        assert error["detail"] == {"retry_after": retry}
+    # Reads that are no look-up of a subject are not counted.
+    assert limited.get("/api/v1/lists").status_code == 200
+    # A caller with a token is accountable and not limited.
+    for caller in (w.user, w.authority):
+        answer = limited.get(f"/api/v1/subjects/{UNLISTED}", headers=caller.headers)
+        assert answer.status_code == 200, answer.text
+    # Another address has its own allowance (the address the server gives: request.client).
+    other = TestClient(limited.app, client=("203.0.113.7", 40000))
+    assert other.get(f"/api/v1/subjects/{ACME}").status_code == 200
+    # A forwarded-for header does not make another address.
+    spoofed = limited.get(f"/api/v1/subjects/{ACME}", headers={"X-Forwarded-For": "198.51.100.9"})
+    assert spoofed.status_code == 429
+
+
+def test_the_limited_operations_declare_429_in_openapi(client) -> None:  # type: ignore[no-untyped-def]
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for suffix in WHERE:
+        responses = paths[f"/api/v1/subjects/{{key}}{suffix}"]["get"]["responses"]
+        assert "`rate_limited`" in responses["429"]["description"]
+        assert "`subject_not_found`" in responses["404"]["description"]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from xinyong.core.api import clock, current_principal, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
+from xinyong.core.ratelimit import RATE_LIMITED, anonymous_lookup
 from xinyong.db import Database
 from xinyong.errors import NotFound
 from xinyong.lists import service
@@ -262,6 +263,7 @@ def get_entry(
         errors={
             404: ["subject_not_found"],
             422: ["invalid_credit_code", "invalid_id_number"],
+            **RATE_LIMITED,
         },
         summary="A subject's list entries",
     ),
@@ -270,13 +272,15 @@ def get_subject_entries(
     key: str,
     request: Request,
     principal: Principal = current_principal,
+    _limit: None = anonymous_lookup,
     session: Session = db_session,
     db: Database = Depends(database),
 ) -> list[EntryOut]:
     """Every entry with its steps for the subject itself and departments (Measures art. 17:
     lists are part of the archive); the public sees published entries of public lists. A
     natural person is known to the public only while an entry in force on a public list names
-    them: otherwise 404 `subject_not_found`, as for an unknown key."""
+    them: otherwise 404 `subject_not_found`, as for an unknown key. Anonymous look-ups are
+    limited per address (429 `rate_limited`, `Retry-After`)."""
     today = local_date(clock(request).now())
     subject = find_visible_subject(session, key, principal, cipher=db.cipher, today=today)
     out = []

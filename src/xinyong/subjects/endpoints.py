@@ -11,6 +11,7 @@ from xinyong.core import audit
 from xinyong.core.api import clock, current_principal, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
+from xinyong.core.ratelimit import RATE_LIMITED, anonymous_lookup
 from xinyong.db import Database
 from xinyong.models import Category, Role
 from xinyong.records.schemas import ArchiveOut, SubjectOut
@@ -25,6 +26,7 @@ EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role
 KEY_ERRORS = {
     404: ["subject_not_found"],
     422: ["invalid_credit_code", "invalid_id_number"],
+    **RATE_LIMITED,
 }
 
 
@@ -40,6 +42,7 @@ def get_subject(
     request: Request,
     purpose: str | None = Query(default=None, max_length=200),
     principal: Principal = current_principal,
+    _limit: None = anonymous_lookup,
     session: Session = db_session,
     db: Database = Depends(database),
 ) -> SubjectOut:
@@ -49,7 +52,8 @@ def get_subject(
     A natural person is known to the public (and to another subject's token) only while an
     entry in force on a public list names them; otherwise the answer is 404
     `subject_not_found`, the same as for an ID number the platform does not know. Departments
-    and the person itself read any person."""
+    and the person itself read any person. Without a token, look-ups are limited per address
+    (429 `rate_limited`, `Retry-After`; docs/settings.md)."""
     now = clock(request).now()
     subject = find_visible_subject(session, key, principal, cipher=db.cipher, today=local_date(now))
     if subject.id_cipher and sees_full_id_number(principal, subject.id):
@@ -92,6 +96,7 @@ def get_archive(
         "— what was public then, for the public (docs/workflows/validity.md)",
     ),
     principal: Principal = current_principal,
+    _limit: None = anonymous_lookup,
     session: Session = db_session,
     db: Database = Depends(database),
 ) -> ArchiveOut:
@@ -104,7 +109,7 @@ def get_archive(
 
     A natural person not public today is 404 `subject_not_found` to the public, as for
     `GET /subjects/{key}` — also with `as_of`: what was public on a past day is shown only
-    of a subject public now."""
+    of a subject public now. Without a token, look-ups are limited per address."""
     now = clock(request).now()
     subject = find_visible_subject(session, key, principal, cipher=db.cipher, today=local_date(now))
     if as_of is not None:

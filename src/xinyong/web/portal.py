@@ -20,6 +20,7 @@ from xinyong.core.api import clock, db_session
 from xinyong.core.auth import PUBLIC
 from xinyong.core.clock import local_date
 from xinyong.core.identifiers import describe_credit_code, region_name
+from xinyong.core.ratelimit import client_address
 from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound
 from xinyong.lists import service as lists
@@ -214,6 +215,13 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
     )
 
 
+def _count_look_up(request: Request) -> None:
+    """A visitor not logged in is limited per address, as the API's anonymous look-ups are
+    (core/ratelimit.py): 429 with the error page and Retry-After. A logged-in user is known."""
+    if _visitor(request).user is None:
+        request.app.state.lookups.check(client_address(request))
+
+
 def _not_found(request: Request) -> HTMLResponse:
     """The same answer for what does not exist and what the public may not see."""
     return _page(request, "not_found.html", status_code=404)
@@ -231,7 +239,8 @@ def search_page(
 ) -> Response:
     """Audience: everyone. Organisations by any part of their name (from one character) or
     by credit code; a person by whole name only while a public list publishes them; never by
-    ID number."""
+    ID number. Limited per address for visitors not logged in."""
+    _count_look_up(request)
     result = search.search_subjects(session, q, today=_today(request), page=_int(page))
     return _page(
         request,
@@ -250,7 +259,9 @@ def search_page(
 def subject_page(key: str, request: Request, session: Session = db_session) -> Response:
     """Audience: everyone. What the public may see of one subject: identity, its public and
     active records by category, its entries on public lists. A natural person only while an
-    entry in force on a public list names them; otherwise, as for anything unknown, 404."""
+    entry in force on a public list names them; otherwise, as for anything unknown, 404.
+    Limited per address for visitors not logged in."""
+    _count_look_up(request)
     now = clock(request).now()
     today = local_date(now)
     subject = search.find_public_subject(session, key, today=today)
