@@ -146,6 +146,8 @@ def server(settings: Settings, *, workers: int = 1):
             # The platform keeps its own logs (the audit log, the check log); uvicorn's
             # per-request access log would only cost time.
             "--no-access-log",
+            # As `xinyong serve` with no XINYONG_TRUSTED_PROXIES: no X-Forwarded-For honoured.
+            "--no-proxy-headers",
             "--workers",
             str(workers),
         ],

@@ -100,6 +100,12 @@ class Settings(BaseSettings):
         description="Client addresses the look-up limit remembers per process; the least "
         "recently seen is forgotten first",
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (CIDR) of the reverse proxies "
+        "whose X-Forwarded-For `xinyong serve` honours; empty: none, the connection's "
+        "address is the client's",
+    )
 
     @cached_property
     def master_key(self) -> bytes:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from xinyong.core.ratelimit import RateLimited, RateLimiter, client_key
+from xinyong.core.ratelimit import RateLimited, RateLimiter, client_key, trusted_proxies
+from xinyong.errors import XinyongError
 
 
 class Ticking:
@@ -80,3 +81,13 @@ def test_memory_is_bounded_and_the_least_recently_seen_is_forgotten() -> None:
     for n in range(10_000):
         bucket.wait(f"10.0.{n // 256}.{n % 256}")
     assert len(bucket) == 3
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    assert trusted_proxies("") == []
+    given = " 127.0.0.1 , 10.0.0.0/8,::1,"
+    assert trusted_proxies(given) == ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]
+    for wrong in ("*", "proxy.example", "10.0.0.0/33"):
+        with pytest.raises(XinyongError) as refused:
+            trusted_proxies(wrong)
+        assert refused.value.code == "invalid_setting"

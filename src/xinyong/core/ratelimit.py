@@ -7,7 +7,9 @@ nobody can walk the ID-number space or copy the archive wholesale (Measures art.
 log-in are not limited here: they are known and every read of theirs that matters is audited.
 
 The address is the one the server gives (``request.client``), never a header the client
-sends. The log-in throttle (web/accounts.py) counts its failures by the same address.
+sends: ``X-Forwarded-For`` is honoured only by the server itself, and only from the proxies
+named in ``XINYONG_TRUSTED_PROXIES`` (cli.py ``serve``; docs/settings.md). The log-in throttle
+(web/accounts.py) counts its failures by the same address.
 
 The limiter is a token bucket per address, kept in this process's memory: N server processes
 allow N times the rate. That is accepted: the limit is a brake on bulk harvesting, not a
@@ -27,7 +29,7 @@ from fastapi import Depends, Request
 
 from xinyong.core.api import current_principal
 from xinyong.core.auth import Principal
-from xinyong.errors import XinyongError
+from xinyong.errors import InvalidRequest, XinyongError
 from xinyong.models import Role
 
 
@@ -134,3 +136,22 @@ async def _anonymous_lookup(request: Request, principal: Principal = current_pri
 anonymous_lookup = Depends(_anonymous_lookup)
 # The error an endpoint that takes ``anonymous_lookup`` declares (core/api.endpoint errors=).
 RATE_LIMITED = {429: ["rate_limited"]}
+
+
+def trusted_proxies(value: str) -> list[str]:
+    """``XINYONG_TRUSTED_PROXIES`` as a list of addresses and networks (CIDR), each checked:
+    the server honours ``X-Forwarded-For`` from these alone. Empty: from nobody."""
+    out = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise InvalidRequest(
+                f"XINYONG_TRUSTED_PROXIES 中的 {item!r} 不是 IP 地址或网段",
+                f"{item!r} in XINYONG_TRUSTED_PROXIES is not an IP address or network",
+                field="XINYONG_TRUSTED_PROXIES",
+                code="invalid_setting",
+            ) from None
+    return out
