@@ -87,7 +87,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
-        database_url=database_url, secret_key=TEST_SECRET, var_dir=tmp_path, run_jobs=False
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        var_dir=tmp_path,
+        run_jobs=False,
+        # Tests make many anonymous look-ups from one address; the limit has its own tests.
+        anonymous_lookup_burst=1_000_000,
     )
 
 

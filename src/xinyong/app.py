@@ -29,6 +29,7 @@ from xinyong.checks.snapshot import SnapshotCache
 from xinyong.core.api import TokenCache, complete_openapi
 from xinyong.core.clock import Clock
 from xinyong.core.limits import BodyLimit, BodyTooLarge
+from xinyong.core.ratelimit import RateLimiter
 from xinyong.db import Database
 from xinyong.departments.endpoints import router as departments_router
 from xinyong.errors import XinyongError
@@ -186,17 +187,28 @@ def create_app(
     app.state.db = db
     app.state.clock = clock or Clock()
     app.state.tokens = TokenCache()
+    # Anonymous look-ups per client address, in this process (core/ratelimit.py).
+    app.state.lookups = RateLimiter(
+        per_minute=settings.anonymous_lookups_per_minute,
+        burst=settings.anonymous_lookup_burst,
+        max_clients=settings.rate_limit_addresses,
+    )
 
     @app.exception_handler(XinyongError)
     async def _xinyong_error(request: Request, exc: XinyongError) -> Response:
+        headers = getattr(exc, "headers", None)  # e.g. a 429's Retry-After
         if not _is_api(request):
             if isinstance(exc, LoginRequired):
                 if request.method != "GET":  # a form sent after the session ended: no way back
                     return RedirectResponse("/login", status_code=303)
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
-            return error_page(request, exc.status, exc.message)
-        return JSONResponse(status_code=exc.status, content={"error": exc.to_dict()})
+            page = error_page(request, exc.status, exc.message)
+            page.headers.update(headers or {})
+            return page
+        return JSONResponse(
+            status_code=exc.status, content={"error": exc.to_dict()}, headers=headers
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -150,8 +150,11 @@ def serve(
     import uvicorn
 
     from xinyong.app import create_app
+    from xinyong.core.ratelimit import trusted_proxies
 
     settings = Settings()
+    with _exit_on_refusal():
+        proxies = trusted_proxies(settings.trusted_proxies)
     upgrade_database(settings)
     if demo:
         _load_demo(settings, subjects=demo, seed=1, only_if_empty=True)
@@ -160,7 +163,17 @@ def serve(
         f"[bold green]xinyong is serving at http://{host}:{port}/[/bold green]  "
         f"(API: http://{host}:{port}/api/v1/docs)"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        # X-Forwarded-For names the client only when the connection comes from a proxy of
+        # XINYONG_TRUSTED_PROXIES; uvicorn's own default would trust 127.0.0.1, and anyone on
+        # the host could then pick the address the log-in throttle and look-up limit count.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
 
 
 @app.command()

@@ -130,6 +130,28 @@ class Settings(BaseSettings):
     def audit_checkpoints(self) -> Path:
         return self.audit_checkpoint_dir or self.var_dir / "audit-checkpoints"
 
+    anonymous_lookups_per_minute: float = Field(
+        default=30.0,
+        gt=0,
+        description="Anonymous subject look-ups (API without a token, portal search and "
+        "subject pages) each client address may make per minute, in each server process",
+    )
+    anonymous_lookup_burst: int = Field(
+        default=30, ge=1, description="Anonymous look-ups an address may make at once"
+    )
+    rate_limit_addresses: int = Field(
+        default=10_000,
+        ge=1,
+        description="Client addresses the look-up limit remembers per process; the least "
+        "recently seen is forgotten first",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (CIDR) of the reverse proxies "
+        "whose X-Forwarded-For `xinyong serve` honours; empty: none, the connection's "
+        "address is the client's",
+    )
+
     @cached_property
     def master_key(self) -> bytes:
         if self.secret_key:

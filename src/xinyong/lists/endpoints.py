@@ -18,9 +18,12 @@ from xinyong.core.api import (
     endpoint,
 )
 from xinyong.core.auth import Principal
+from xinyong.core.clock import local_date
+from xinyong.core.ratelimit import RATE_LIMITED, anonymous_lookup
 from xinyong.db import Database
 from xinyong.errors import NotFound
 from xinyong.lists import service
+from xinyong.lists.rules import PUBLIC_STATES, is_public_list, publicly_visible
 from xinyong.lists.schemas import (
     EntryIn,
     EntryOut,
@@ -47,7 +50,7 @@ from xinyong.models import (
     Subject,
     TargetType,
 )
-from xinyong.subjects.service import find_subject
+from xinyong.subjects.service import find_visible_subject
 
 router = APIRouter(tags=["lists"])
 
@@ -55,21 +58,10 @@ EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role
 DEPARTMENTS = (Role.provider, Role.user_department, Role.authority)
 ENTRY_404 = {404: ["unknown_entry"]}
 IDENTIFYING_403 = {403: ["not_identifying_department"]}
-# What the public sees of a public list: candidates in public notice (red lists only: a black
-# candidate's prior notice goes to the subject alone), listed subjects and exit notices.
-PUBLIC_STATES = (EntryState.listed, EntryState.exited)
 
 
 def _step(request: Request, principal: Principal) -> Step:
     return Step(request.app.state.collection, principal, clock(request).now())
-
-
-def _publicly_visible(lst: CreditList, entry: ListEntry) -> bool:
-    if lst.spec["disclosure"] != "public":
-        return False
-    return entry.state in PUBLIC_STATES or (
-        entry.state == EntryState.notice and entry.kind.value == "red"
-    )
 
 
 def _may_see_all(principal: Principal, entry: ListEntry) -> bool:
@@ -142,7 +134,7 @@ def _visible_entry(session: Session, principal: Principal, entry_id: int) -> Ent
     if _may_see_all(principal, entry):
         return entry_out(session, entry, full=True)
     lst = session.get_one(CreditList, entry.list_id)
-    if not _publicly_visible(lst, entry):
+    if not publicly_visible(lst, entry):
         # Never confirm that an entry exists to someone who may not see it.
         raise NotFound(
             "名单条目不存在", "no such list entry", field="entry_id", code="unknown_entry"
@@ -216,8 +208,9 @@ def get_list_entries(
         query = query.where(ListEntry.id > after)
     full = principal.is_department
     if not full:
-        if lst.spec["disclosure"] != "public":
+        if not is_public_list(lst):
             return []
+        # lists/rules.publicly_visible, as a condition on the list's entries.
         visible = list(PUBLIC_STATES) + ([EntryState.notice] if lst.kind.value == "red" else [])
         query = query.where(ListEntry.state.in_(visible))
     rows = session.execute(query.order_by(ListEntry.id).limit(limit)).scalars()
@@ -275,24 +268,34 @@ def get_entry(
     tags=["subjects"],
     **endpoint(
         *EVERYONE,
-        errors={404: ["subject_not_found"], 422: ["invalid_credit_code", "invalid_id_number"]},
+        errors={
+            404: ["subject_not_found"],
+            422: ["invalid_credit_code", "invalid_id_number"],
+            **RATE_LIMITED,
+        },
         summary="A subject's list entries",
     ),
 )
 def get_subject_entries(
     key: str,
+    request: Request,
     principal: Principal = current_principal,
+    _limit: None = anonymous_lookup,
     session: Session = db_session,
     db: Database = Depends(database),
 ) -> list[EntryOut]:
     """Every entry with its steps for the subject itself and departments (Measures art. 17:
-    lists are part of the archive); the public sees published entries of public lists."""
-    subject = find_subject(session, key, cipher=db.cipher)
+    lists are part of the archive); the public sees published entries of public lists. A
+    natural person is known to the public only while an entry in force on a public list names
+    them: otherwise 404 `subject_not_found`, as for an unknown key. Anonymous look-ups are
+    limited per address (429 `rate_limited`, `Retry-After`)."""
+    today = local_date(clock(request).now())
+    subject = find_visible_subject(session, key, principal, cipher=db.cipher, today=today)
     out = []
     for entry in service.entries_of_subject(session, subject.id):
         if _may_see_all(principal, entry):
             out.append(entry_out(session, entry, full=True))
-        elif _publicly_visible(session.get_one(CreditList, entry.list_id), entry):
+        elif publicly_visible(session.get_one(CreditList, entry.list_id), entry):
             out.append(entry_out(session, entry, full=False))
     return out
 

@@ -32,6 +32,7 @@ from xinyong.core.identifiers import IdentifierError, mask_id_number, validate_i
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.feeds.changes import LIST_ENTRY, LISTS, record_change
 from xinyong.lists.periods import deadline_end, notice_end, period_end
+from xinyong.lists.rules import is_in_force
 from xinyong.lists.schemas import EntryIn, ListsIn, ListSpec
 from xinyong.models import (
     LIVE_STATES,
@@ -150,14 +151,6 @@ def get_entry(session: Session, entry_id: int, *, for_update: bool = False) -> L
             "名单条目不存在", "no such list entry", field="entry_id", code="unknown_entry"
         )
     return entry
-
-
-def is_in_force(entry: ListEntry, today: date) -> bool:
-    """Listed and not past its period: measures apply. Expiry counts at once, before the
-    daily job has marked the exit (the same rule as records, Measures art. 30)."""
-    return entry.state == EntryState.listed and (
-        entry.listed_until is None or entry.listed_until > today
-    )
 
 
 def _rows_of_entry(session: Session, model: Any, entry: ListEntry) -> list:

@@ -10,18 +10,24 @@ from sqlalchemy.orm import Session
 from xinyong.core import audit
 from xinyong.core.api import clock, current_principal, database, db_session, endpoint
 from xinyong.core.auth import Principal
+from xinyong.core.clock import local_date
+from xinyong.core.ratelimit import RATE_LIMITED, anonymous_lookup
 from xinyong.db import Database
 from xinyong.models import Category, Role
 from xinyong.records.schemas import ArchiveOut, SubjectOut
 from xinyong.subjects.archive import read_archive, subject_out
 from xinyong.subjects.rules import sees_full_id_number
-from xinyong.subjects.service import find_subject
+from xinyong.subjects.service import find_visible_subject
 from xinyong.validity.service import check_as_of
 
 router = APIRouter(tags=["subjects"])
 
 EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role.authority)
-KEY_ERRORS = {404: ["subject_not_found"], 422: ["invalid_credit_code", "invalid_id_number"]}
+KEY_ERRORS = {
+    404: ["subject_not_found"],
+    422: ["invalid_credit_code", "invalid_id_number"],
+    **RATE_LIMITED,
+}
 
 
 @router.get(
@@ -36,18 +42,26 @@ def get_subject(
     request: Request,
     purpose: str | None = Query(default=None, max_length=200),
     principal: Principal = current_principal,
+    _limit: None = anonymous_lookup,
     session: Session = db_session,
     db: Database = Depends(database),
 ) -> SubjectOut:
     """The subject's identity, name history and linked persons. ID numbers are masked (first 6
-    and last 4) except for the person itself and the authority."""
-    subject = find_subject(session, key, cipher=db.cipher)
+    and last 4) except for the person itself and the authority.
+
+    A natural person is known to the public (and to another subject's token) only while an
+    entry in force on a public list names them; otherwise the answer is 404
+    `subject_not_found`, the same as for an ID number the platform does not know. Departments
+    and the person itself read any person. Without a token, look-ups are limited per address
+    (429 `rate_limited`, `Retry-After`; docs/settings.md)."""
+    now = clock(request).now()
+    subject = find_visible_subject(session, key, principal, cipher=db.cipher, today=local_date(now))
     if subject.id_cipher and sees_full_id_number(principal, subject.id):
         audit.log(
             session,
             actor=principal.actor,
             action="subject.read",
-            at=clock(request).now(),
+            at=now,
             subject_id=subject.id,
             target_type="subject",
             target_id=subject.id,
@@ -82,6 +96,7 @@ def get_archive(
         "— what was public then, for the public (docs/workflows/validity.md)",
     ),
     principal: Principal = current_principal,
+    _limit: None = anonymous_lookup,
     session: Session = db_session,
     db: Database = Depends(database),
 ) -> ArchiveOut:
@@ -90,9 +105,13 @@ def get_archive(
     departments also government-shared ones and the archive's history; authorised-query
     items need the subject's authorisation or the subject itself. With `as_of`, the records
     received by the end of that day, with their standing then and counted only if still within
-    their validity that day; `as_of_in_future` for a day after today."""
-    subject = find_subject(session, key, cipher=db.cipher)
+    their validity that day; `as_of_in_future` for a day after today.
+
+    A natural person not public today is 404 `subject_not_found` to the public, as for
+    `GET /subjects/{key}` — also with `as_of`: what was public on a past day is shown only
+    of a subject public now. Without a token, look-ups are limited per address."""
     now = clock(request).now()
+    subject = find_visible_subject(session, key, principal, cipher=db.cipher, today=local_date(now))
     if as_of is not None:
         check_as_of(as_of, now.date())
     archive = read_archive(

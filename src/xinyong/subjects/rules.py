@@ -28,6 +28,16 @@ def sees_full_id_number(principal: Principal, subject_id: int) -> bool:
     )
 
 
+def sees_any_person(principal: Principal, subject_id: int) -> bool:
+    """Who may read a natural person whom no public list publishes: departments, for their
+    duties (Measures art. 20; every read logged with its purpose, 004 §14), and the person
+    itself. To anyone else — the public, another subject's token — such a person is not there
+    at all (subjects/service.find_visible_subject; Measures art. 36, 000 §（十八））."""
+    return principal.is_department or (
+        principal.role is Role.subject and principal.subject_id == subject_id
+    )
+
+
 def sees_history(principal: Principal) -> bool:
     """Only active records are published (Measures art. 30: an expired record is no longer
     published); departments and the subject also see the archive's history with its standing."""

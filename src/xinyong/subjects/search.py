@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, NamedTuple
@@ -39,14 +39,14 @@ from xinyong.core.identifiers import (
     validate_credit_code,
 )
 from xinyong.core.locks import advisory_xact_lock
-from xinyong.lists.service import all_lists, is_in_force
+from xinyong.lists.rules import is_public_list, makes_subject_public, publicly_visible
+from xinyong.lists.service import all_lists
 from xinyong.models import (
     CreditList,
     Department,
     Disclosure,
     EntryState,
     ListEntry,
-    ListKind,
     Objection,
     ObjectionState,
     Record,
@@ -56,6 +56,7 @@ from xinyong.models import (
     TargetType,
 )
 from xinyong.subjects.rules import effective_standing
+from xinyong.subjects.service import is_public, publicly_listed
 
 # A query longer than this is cut (names are at most 200 characters; a query costs one gram a
 # character, and nobody types a hundred characters of a name).
@@ -405,45 +406,17 @@ def _named(session: Session, q: str, *, persons: bool, limit: int) -> list[tuple
     return [(r[0], r[1]) for r in rows]
 
 
-# --- persons: only while a public list publishes them ------------------------------------------
+# --- persons: only while a public list publishes them (subjects/service.is_public) ----------
 
 
 def _public_lists(session: Session) -> dict[int, CreditList]:
-    return {lst.id: lst for lst in all_lists(session) if lst.spec.get("disclosure") == "public"}
-
-
-def publicly_listed(session: Session, subject_ids: Iterable[int], today: date) -> set[int]:
-    """Those of the subjects that an entry in force on a public list names (lists/service
-    ``is_in_force``; a list's own ``disclosure``)."""
-    ids = list(subject_ids)
-    if not ids:
-        return set()
-    public = _public_lists(session)
-    found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        for entry in session.execute(
-            select(ListEntry).where(
-                ListEntry.subject_id.in_(ids[start : start + 500]),
-                ListEntry.state == EntryState.listed,
-            )
-        ).scalars():
-            if entry.list_id in public and is_in_force(entry, today):
-                found.add(entry.subject_id)
-    return found
+    return {lst.id: lst for lst in all_lists(session) if is_public_list(lst)}
 
 
 def _persons_named(session: Session, q: str, today: date) -> list[tuple[int, str]]:
     ids = [sid for sid, _ in _named(session, q, persons=True, limit=MAX_NAMESAKES)]
     listed = publicly_listed(session, ids, today)
     return [(sid, q) for sid in ids if sid in listed]
-
-
-def is_public(session: Session, subject: Subject, today: date) -> bool:
-    """May the portal show this subject at all? Organisations: yes (their registration is
-    public). Natural persons: only while a public list entry in force names them."""
-    if subject.kind != SubjectKind.natural_person:
-        return True
-    return subject.id in publicly_listed(session, [subject.id], today)
 
 
 # --- the search ----------------------------------------------------------------------------------
@@ -576,7 +549,7 @@ def public_badges(
     session: Session, ids: Sequence[int], today: date
 ) -> dict[int, list[tuple[str, str]]]:
     """The public list entries shown beside a subject: in force, or a red candidate in its
-    public notice (lists/endpoints: what the public sees of a list)."""
+    public notice (lists/rules: what the public sees of a list)."""
     public = _public_lists(session)
     out: dict[int, list[tuple[str, str]]] = {}
     for entry in session.execute(
@@ -588,8 +561,8 @@ def public_badges(
         lst = public.get(entry.list_id)
         if lst is None:
             continue
-        shown = is_in_force(entry, today) or (
-            entry.state == EntryState.notice and entry.kind == ListKind.red
+        shown = makes_subject_public(lst, entry, today) or (
+            entry.state == EntryState.notice and publicly_visible(lst, entry)
         )
         if shown:
             out.setdefault(entry.subject_id, []).append((lst.spec["name"], entry.kind.value))

@@ -4,12 +4,13 @@ name history and link the persons behind an organisation (000 §（十二）; Me
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
+from xinyong.core.auth import Principal
 from xinyong.core.bulk import insert_new, timestamp_value
 from xinyong.core.crypto import IdCipher
 from xinyong.core.identifiers import (
@@ -21,8 +22,18 @@ from xinyong.core.identifiers import (
 )
 from xinyong.core.ids import IdGenerator
 from xinyong.errors import InvalidRequest, NotFound
-from xinyong.models import Subject, SubjectKind, SubjectLink, SubjectName
+from xinyong.lists.rules import makes_subject_public
+from xinyong.models import (
+    CreditList,
+    EntryState,
+    ListEntry,
+    Subject,
+    SubjectKind,
+    SubjectLink,
+    SubjectName,
+)
 from xinyong.records.rules import PersonRef
+from xinyong.subjects.rules import sees_any_person
 
 CHUNK = 2000
 
@@ -271,7 +282,63 @@ def find_subject(session: Session, key: str, *, cipher: IdCipher) -> Subject:
         raise InvalidRequest(
             errors[0].message, errors[0].message_en, field="key", code=errors[0].code
         )
-    raise NotFound("未找到该信息主体", "no such subject", field="key", code="subject_not_found")
+    raise _subject_not_found()
+
+
+def _subject_not_found() -> NotFound:
+    return NotFound("未找到该信息主体", "no such subject", field="key", code="subject_not_found")
+
+
+# --- what the public may know of a subject ---------------------------------------------------
+
+
+def publicly_listed(session: Session, subject_ids: Iterable[int], today: date) -> set[int]:
+    """Those of the subjects that an entry in force on a public list names today
+    (lists/rules.makes_subject_public), in one query per 500 subjects."""
+    ids = list(subject_ids)
+    found: set[int] = set()
+    for part in _chunks(ids, 500):
+        for entry, lst in session.execute(
+            select(ListEntry, CreditList)
+            .join(CreditList, CreditList.id == ListEntry.list_id)
+            .where(ListEntry.subject_id.in_(part), ListEntry.state == EntryState.listed)
+        ).all():
+            if makes_subject_public(lst, entry, today):
+                found.add(entry.subject_id)
+    return found
+
+
+def is_public(session: Session, subject: Subject, today: date) -> bool:
+    """May the public know of this subject today? Organisations: yes (their registration is
+    public). A natural person: only while an entry in force on a public list names them
+    (lists/rules.makes_subject_public). The portal's pages and search and the API's anonymous
+    look-ups all ask this."""
+    if subject.kind != SubjectKind.natural_person:
+        return True
+    return subject.id in publicly_listed(session, [subject.id], today)
+
+
+def find_visible_subject(
+    session: Session, key: str, principal: Principal, *, cipher: IdCipher, today: date
+) -> Subject:
+    """:func:`find_subject` as this caller may know it. A natural person whom the caller may
+    not read (subjects/rules.sees_any_person) and who is not public today is answered exactly
+    as an unknown key: 404 ``subject_not_found``, same body — and after the same queries, for
+    the listing is read for an unknown key too, so that neither the answer nor a missing
+    query tells whether the platform knows an ID number."""
+    try:
+        subject: Subject | None = find_subject(session, key, cipher=cipher)
+    except NotFound:
+        subject = None
+    if subject is not None and (
+        subject.kind != SubjectKind.natural_person or sees_any_person(principal, subject.id)
+    ):
+        return subject
+    # Subject ids are positive (core/ids.py): 0 finds no entry.
+    listed = publicly_listed(session, [subject.id if subject else 0], today)
+    if subject is None or subject.id not in listed:
+        raise _subject_not_found()
+    return subject
 
 
 def names_of(session: Session, subject: Subject) -> list[tuple[str, datetime]]:

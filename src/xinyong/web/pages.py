@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from xinyong.core.api import clock, db_session
+from xinyong.core.ratelimit import client_address
 from xinyong.models import Role
 from xinyong.web import accounts
 from xinyong.web.site import audience, check_csrf, render, visitor
@@ -43,10 +44,6 @@ def login_form(
     )
 
 
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @router.post("/login", response_class=HTMLResponse, **audience(*EVERYONE))
 def login(
     request: Request,
@@ -65,7 +62,8 @@ def login(
             session,
             username=username.strip(),
             password=password,
-            address=_address(request),
+            # The server's address for the connection, never a header (core/ratelimit.py).
+            address=client_address(request),
             now=now,
         )
     except accounts.TooManyAttempts as exc:

@@ -20,10 +20,12 @@ from xinyong.core.api import clock, db_session
 from xinyong.core.auth import PUBLIC
 from xinyong.core.clock import local_date
 from xinyong.core.identifiers import describe_credit_code, region_name
+from xinyong.core.ratelimit import client_address
 from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound
 from xinyong.lists import service as lists
-from xinyong.lists.endpoints import PUBLIC_STATES, _publicly_visible, entry_out
+from xinyong.lists.endpoints import entry_out
+from xinyong.lists.rules import PUBLIC_STATES, makes_subject_public, publicly_visible
 from xinyong.measures.schemas import SCENARIOS
 from xinyong.measures.service import active_measures
 from xinyong.models import (
@@ -41,6 +43,7 @@ from xinyong.models import (
 from xinyong.repairs import service as repairs
 from xinyong.subjects import search
 from xinyong.subjects.archive import read_archive
+from xinyong.subjects.service import is_public
 from xinyong.validity.service import current_rules
 from xinyong.web.site import CATEGORY_NAMES, DISCLOSURE_NAMES, Visitor, audience, render
 
@@ -212,6 +215,13 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
     )
 
 
+def _count_look_up(request: Request) -> None:
+    """A visitor not logged in is limited per address, as the API's anonymous look-ups are
+    (core/ratelimit.py): 429 with the error page and Retry-After. A logged-in user is known."""
+    if _visitor(request).user is None:
+        request.app.state.lookups.check(client_address(request))
+
+
 def _not_found(request: Request) -> HTMLResponse:
     """The same answer for what does not exist and what the public may not see."""
     return _page(request, "not_found.html", status_code=404)
@@ -229,7 +239,8 @@ def search_page(
 ) -> Response:
     """Audience: everyone. Organisations by any part of their name (from one character) or
     by credit code; a person by whole name only while a public list publishes them; never by
-    ID number."""
+    ID number. Limited per address for visitors not logged in."""
+    _count_look_up(request)
     result = search.search_subjects(session, q, today=_today(request), page=_int(page))
     return _page(
         request,
@@ -248,7 +259,9 @@ def search_page(
 def subject_page(key: str, request: Request, session: Session = db_session) -> Response:
     """Audience: everyone. What the public may see of one subject: identity, its public and
     active records by category, its entries on public lists. A natural person only while an
-    entry in force on a public list names them; otherwise, as for anything unknown, 404."""
+    entry in force on a public list names them; otherwise, as for anything unknown, 404.
+    Limited per address for visitors not logged in."""
+    _count_look_up(request)
     now = clock(request).now()
     today = local_date(now)
     subject = search.find_public_subject(session, key, today=today)
@@ -268,10 +281,10 @@ def subject_page(key: str, request: Request, session: Session = db_session) -> R
     entries = []
     for entry in lists.entries_of_subject(session, subject.id):
         lst = session.get_one(CreditList, entry.list_id)
-        if not _publicly_visible(lst, entry):
+        if not publicly_visible(lst, entry):
             continue
         in_force = lists.is_in_force(entry, today)
-        in_notice = entry.state == EntryState.notice  # red only: _publicly_visible
+        in_notice = entry.state == EntryState.notice  # red only: publicly_visible
         if in_force or in_notice:
             entries.append((entry_out(session, entry, full=False), in_notice))
     return _page(
@@ -425,14 +438,14 @@ def _repair_notices(
 
 
 def _page_key_if_public(session: Session, subject: Subject, today: date) -> str | None:
-    if search.is_public(session, subject, today):
+    if is_public(session, subject, today):
         return search.page_key(subject.credit_code, subject.id)
     return None
 
 
 def _section_query(lst: CreditList, section: str) -> Any:
     """The entries of one publication of a public list — always within what the public may
-    see (lists/endpoints: PUBLIC_STATES, and red candidates in notice)."""
+    see (lists/rules: PUBLIC_STATES, and red candidates in notice)."""
     base = select(ListEntry).where(ListEntry.list_id == lst.id)
     if section == "notice":
         if lst.kind != ListKind.red:
@@ -487,12 +500,12 @@ def list_page(
         )
         has_next = len(rows) > size
         for entry in rows[:size]:
-            if not _publicly_visible(lst, entry):  # never more than the API shows
+            if not publicly_visible(lst, entry):  # never more than the API shows
                 continue
             out = entry_out(session, entry, full=False)
             subject = session.get_one(Subject, entry.subject_id)
-            linkable = subject.kind != SubjectKind.natural_person or (
-                lists.is_in_force(entry, today)
+            linkable = subject.kind != SubjectKind.natural_person or makes_subject_public(
+                lst, entry, today
             )
             entries.append(
                 {
