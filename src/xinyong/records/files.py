@@ -415,25 +415,31 @@ class FileBlocks:
 
     def __iter__(self) -> Iterator[FileBlock]:
         path, item, limits = str(self.path), self.item, self.limits
+        size = self.size if limits is None else min(self.size, limits.row_size)
         offset, line, carry = 0, 1, b""
         with self.path.open("rb") as handle:
             while True:
-                data = handle.read(self.size)
+                data = handle.read(size)
                 if not data:
                     if carry:  # a last line without its newline
                         yield FileBlock(path, offset, len(carry), line, item)
                     return
                 buffer = carry + data if carry else data
                 cut = buffer.rfind(b"\n") + 1
-                if limits is not None and len(buffer) - cut > limits.row_size:
-                    raise _row_too_long(limits, line + buffer.count(b"\n", 0, cut))
+                lines = buffer.count(b"\n", 0, cut)
+                if limits is not None:
+                    # Blocks are no longer than a line may be, so a longer line spans blocks:
+                    # it is the one carried over, or the one left at the end.
+                    first = buffer.find(b"\n") + 1 if carry else 0
+                    if max(first, len(buffer) - cut) > limits.row_size:
+                        raise _row_too_long(limits, line if first else line + lines)
+                    if line - 1 + lines > limits.rows:
+                        raise _too_many_rows(limits)
                 if cut == 0:  # one line longer than a block: read on
                     carry = buffer
                     continue
                 yield FileBlock(path, offset, cut, line, item)
-                line += buffer.count(b"\n", 0, cut)
-                if limits is not None and line - 1 > limits.rows:
-                    raise _too_many_rows(limits)
+                line += lines
                 offset += cut
                 carry = buffer[cut:]
 
