@@ -455,6 +455,13 @@ def _not_a_workbook(exc: BaseException | None = None) -> FileRefused:
     )
 
 
+def _beyond_excel(number: int) -> FileRefused:
+    return _unreadable(
+        f"无法读取文件：工作表的第 {number} 行超出 Excel 的 {EXCEL_ROWS} 行",
+        f"row {number} of the worksheet is beyond Excel's {EXCEL_ROWS} rows",
+    )
+
+
 class _PartGuard:
     """Reads one XML part of a workbook as a stream (expat, nothing kept) and refuses it when
     it holds more than the limits allow — rows, cells of a row, the text of a row, shared
@@ -499,7 +506,7 @@ class _PartGuard:
             count = self.children[-1] = self.children[-1] + 1
             if parent == "sheetData":
                 if count > EXCEL_ROWS:
-                    raise _not_a_workbook()
+                    raise _beyond_excel(count)
                 self._row_starts(attrs)
             elif parent == "sst":
                 self.strings = count
@@ -538,7 +545,7 @@ class _PartGuard:
         except ValueError:
             raise _not_a_workbook() from None
         if not 0 < self.row_number <= EXCEL_ROWS:
-            raise _not_a_workbook()
+            raise _beyond_excel(self.row_number)
         self._item_starts(len(self.names))
 
     def _item_starts(self, depth: int) -> None:
