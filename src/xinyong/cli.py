@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
@@ -72,14 +73,16 @@ def _database(settings: Settings | None = None) -> Database:
 @contextmanager
 def _exit_on_refusal(*, with_field: bool = False) -> Iterator[None]:
     """A refusal of the service is printed — its code, the field if asked, the message in
-    Chinese and English — and the command exits 1."""
+    Chinese and English — in one line, and the command exits 1. A message may quote input
+    (a file's column names): never read as markup."""
     from xinyong.errors import XinyongError
 
     try:
         yield
     except XinyongError as exc:
         where = f"{exc.field}: " if with_field else ""
-        console.print(f"[red]{exc.code}[/red] {where}{exc.message} ({exc.message_en})")
+        text = escape(f"{where}{exc.message} ({exc.message_en})")
+        console.print(f"[red]{exc.code}[/red] {text}", soft_wrap=True)
         raise typer.Exit(code=1) from None
 
 
@@ -257,8 +260,10 @@ def import_file(
 
     db = _database()
     errors = errors or path.with_name(path.name + ".errors.csv")
-    with _progress() as progress:
-        task = progress.add_task(f"importing {path.name}", total=None)
+    # A file refused whole (records/files.py: beyond a limit, not readable as its type) or an
+    # unknown provider: one line, nothing stored.
+    with _exit_on_refusal(), _progress() as progress:
+        task = progress.add_task(f"importing {escape(path.name)}", total=None)
         result = import_path(
             db,
             path,
@@ -275,7 +280,7 @@ def import_file(
         f"{result['duplicates']}, rejected {len(result['rejected'])}"
     )
     if result["rejected"]:
-        console.print(f"[yellow]row errors written to {errors}[/yellow]")
+        console.print(f"[yellow]row errors written to {escape(str(errors))}[/yellow]")
         raise typer.Exit(code=1)
 
 

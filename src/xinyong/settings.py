@@ -38,6 +38,34 @@ class Settings(BaseSettings):
         "files over 8 MB, else validation in-process",
     )
     max_batch_records: int = Field(default=10_000, description="Larger record batches get 413")
+    # Limits of a collection file (records/files.py FileLimits; issue 12 M5).
+    import_max_rows: int = Field(
+        default=10_000_000,
+        gt=0,
+        description="Rows a file given to `xinyong import` may hold (an upload on the console: "
+        "max_batch_records)",
+    )
+    file_max_columns: int = Field(default=200, gt=0, description="Columns of a file's rows")
+    file_max_row_kb: int = Field(
+        default=1024,
+        gt=0,
+        description="Size of one row of a file (CSV record, JSON line, sheet row)",
+    )
+    upload_max_unpacked_mb: int = Field(
+        default=128, gt=0, description="Unpacked size of an Excel workbook uploaded on the console"
+    )
+    import_max_unpacked_mb: int = Field(
+        default=4096, gt=0, description="Unpacked size of an Excel workbook `xinyong import` reads"
+    )
+    xlsx_max_shared_strings: int = Field(
+        default=1_000_000, gt=0, description="Shared strings of an Excel workbook"
+    )
+    xlsx_max_shared_strings_mb: int = Field(
+        default=128, gt=0, description="Unpacked size of an Excel workbook's shared strings"
+    )
+    xlsx_max_compression_ratio: int = Field(
+        default=100, gt=0, description="Compression ratio of a part of an Excel workbook"
+    )
     repair_opinion_working_days: int = Field(
         default=10,
         gt=0,

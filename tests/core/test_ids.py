@@ -271,10 +271,14 @@ class TestGenerator:
                 except IdLeaseLost as exc:
                     refused = exc.detail["reason"]
                 os.write(write, f"{refused} {db.ids.node}".encode())
+            except BaseException as exc:  # tell the parent what went wrong, not just nothing
+                os.write(write, f"error {type(exc).__name__}: {exc}"[:4000].encode())
             finally:
                 os._exit(0)
         os.close(write)
-        refused, child_node = os.read(read, 100).decode().split()
+        answer = os.read(read, 4096).decode()
+        assert not answer.startswith("error"), answer
+        refused, child_node = answer.split()
         os.close(read)
         os.waitpid(pid, 0)
         assert refused == "forked"

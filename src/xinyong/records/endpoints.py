@@ -53,7 +53,9 @@ def receive_batch(
     record already stored (same item, provider and source_id, by either channel) counts as a
     duplicate and is stored once. Row error codes: `invalid_credit_code`, `invalid_id_number`,
     `unknown_item`, `not_item_source`, `missing_field`, `invalid_field`, `unknown_field`,
-    `missing_severity`, `forbidden_field`, `future_date`, `invalid_subject`, `invalid_record`."""
+    `missing_severity`, `forbidden_field`, `future_date`, `invalid_subject`, `invalid_record`,
+    `invalid_name`. A NUL or other control character in any value is `invalid_field` of that
+    row; names are stored NFKC-normalised without invisible characters (docs/api.md)."""
     body = json_object(raw)
     channel = parse_channel(body.get("channel"))
     records = body.get("records")

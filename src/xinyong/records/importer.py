@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from xinyong.db import Database
 from xinyong.departments.service import get_department
 from xinyong.models import Channel
-from xinyong.records.files import FileBlocks, read_rows, write_error_file
+from xinyong.records.files import FileBlocks, FileLimits, read_rows, write_error_file
 from xinyong.records.pipeline import validate_in_workers
 from xinyong.records.service import CollectionContext, Collector
 
@@ -68,6 +68,7 @@ def import_path(
 ) -> dict:
     ctx = CollectionContext(db)  # before the transaction: it may register the id node
     workers = workers or import_workers(db, path)
+    limits = FileLimits.command_line(db.settings)
     with db.transaction() as session, _import_cache(session):
         department = get_department(session, provider)
         collector = Collector(
@@ -83,9 +84,10 @@ def import_path(
         )
         try:
             if workers > 1:
-                rows: Any = read_rows(path, item=item, parse=False)
+                rows: Any = read_rows(path, item=item, parse=False, limits=limits)
                 if path.suffix.lower() in JSONL_SUFFIXES:
-                    rows = FileBlocks(path, item=item)  # the workers read the lines themselves
+                    # the workers read the lines themselves
+                    rows = FileBlocks(path, item=item, limits=limits)
                 chunks = validate_in_workers(
                     rows,
                     items=collector.items,
@@ -104,7 +106,7 @@ def import_path(
                         on_progress(len(staged) + len(rejected))
             else:
                 pending: list = []
-                for number, row in read_rows(path, item=item):
+                for number, row in read_rows(path, item=item, limits=limits):
                     if isinstance(row, list):
                         collector.reject(number, row)
                         continue

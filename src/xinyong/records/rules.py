@@ -26,12 +26,17 @@ from xinyong.core.identifiers import (
     validate_credit_code,
     validate_id_number,
 )
+from xinyong.core.text import UNSTORABLE, has_unstorable, normalise_name, shown
 from xinyong.models import Category, Severity
 
 SEVERITIES = frozenset(s.value for s in Severity)
 CHANNEL_VALUES = ("same_level", "province_unified")
 SOURCE_ID_MAX = 100
 NAME_MAX = 200
+# Keys of a record's ``fields`` read at most: the widest item of the default catalog has 19
+# fields; more keys are refused with one error, not one per key (a batch of records each with
+# thousands of unknown keys would otherwise answer millions of errors).
+FIELDS_MAX = 100
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SEVERITY_NAMES = {"minor": "轻微", "general": "一般", "serious": "较重", "severe": "严重"}
 
@@ -112,9 +117,23 @@ def _as_text(value: Any) -> str:
     raise FieldProblem("invalid_field", "应为文本", "must be text")
 
 
+def _unstorable_problem() -> FieldProblem:
+    """A value holding a character no stored text may hold (core/text.py: NUL, other
+    controls, lone surrogates — in a file, bytes not of its encoding). Only free text is
+    searched for them on the way in; a date, number, enum value or code holding one fails its
+    own format, and a code's error, which quotes the character, is replaced by this one."""
+    return FieldProblem(
+        "invalid_field",
+        "含有控制字符、NUL 或无法解码的字符",
+        "holds a control character, NUL or an undecodable character",
+    )
+
+
 def _string_checker(limit: int) -> Checker:
     def check(value: Any) -> str:
         text = value.strip() if type(value) is str else _as_text(value)
+        if not text.isprintable() and UNSTORABLE.search(text):
+            raise _unstorable_problem()
         if len(text) > limit:
             raise FieldProblem(
                 "invalid_field", f"长度超过 {limit} 个字符", f"longer than {limit} characters"
@@ -174,9 +193,12 @@ _valid_credit_code = lru_cache(maxsize=1 << 16)(validate_credit_code)
 
 
 def _credit_code_checker(value: Any) -> str:
+    text = value if type(value) is str else _as_text(value)
     try:
-        return _valid_credit_code(value if type(value) is str else _as_text(value))
+        return _valid_credit_code(text)
     except IdentifierError as exc:
+        if has_unstorable(text):
+            raise _unstorable_problem() from None
         raise FieldProblem("invalid_credit_code", exc.message, exc.message_en) from None
 
 
@@ -331,6 +353,11 @@ def _err(errors: list[dict], fld: str | None, code: str, message: str, message_e
     errors.append({"field": fld, "code": code, "message": message, "message_en": message_en})
 
 
+def _unstorable(errors: list[dict], fld: str, label: str) -> None:
+    problem = _unstorable_problem()
+    _err(errors, fld, problem.code, label + problem.message, f"{fld} {problem.message_en}")
+
+
 def _determined_on(raw: dict, errors: list[dict], today: date, *, required: bool) -> date | None:
     """The day the failure was determined (Measures art. 30: validity counts from it), never
     after today; required of negative records."""
@@ -412,7 +439,9 @@ def prepare_row(
 
     Errors carry stable codes (docs/api.md): invalid_credit_code, invalid_id_number,
     unknown_item, not_item_source, missing_field, invalid_field, unknown_field,
-    missing_severity, severity_not_graded, forbidden_field, future_date, invalid_subject.
+    missing_severity, severity_not_graded, forbidden_field, future_date, invalid_subject,
+    invalid_name. A string holding a character no stored text may hold (core/text.py) is an
+    ``invalid_field`` of its own field, checked before anything quotes it back.
     """
     errors: list[dict] = []
     if not isinstance(raw, dict):
@@ -450,6 +479,9 @@ def prepare_row(
             "source_id is required",
         )
         source_id = ""
+    elif has_unstorable(source_id):
+        _unstorable(errors, "source_id", "source_id ")
+        source_id = ""
     elif len(source_id) > SOURCE_ID_MAX:
         _err(
             errors,
@@ -468,14 +500,26 @@ def prepare_row(
     else:
         raw_code, raw_id = subject.get("credit_code"), subject.get("id_number")
         raw_name = subject.get("name")
-        if isinstance(raw_name, str) and raw_name.strip():
-            name = raw_name.strip()
-            if len(name) > NAME_MAX:
-                _err(errors, "subject.name", "invalid_field", "名称过长", "name is too long")
-        else:
+        if not isinstance(raw_name, str) or not raw_name.strip():
             _err(
                 errors, "subject.name", "missing_field", "缺少主体名称", "subject.name is required"
             )
+        elif has_unstorable(raw_name):
+            _unstorable(errors, "subject.name", "主体名称")
+        else:
+            # Stored as the portal searches it (core/text.py, issue 12 L2): invisible and
+            # direction-control characters would make the subject unfindable by its name.
+            name = normalise_name(raw_name)
+            if not name:
+                _err(
+                    errors,
+                    "subject.name",
+                    "invalid_name",
+                    "主体名称只含不可见字符",
+                    "subject.name holds only invisible characters",
+                )
+            elif len(name) > NAME_MAX:
+                _err(errors, "subject.name", "invalid_field", "名称过长", "name is too long")
         if bool(raw_code) == bool(raw_id):
             _err(
                 errors,
@@ -490,7 +534,10 @@ def prepare_row(
                     raw_code if type(raw_code) is str else str(raw_code)
                 )
             except IdentifierError as exc:
-                _err(errors, "subject.credit_code", exc.code, exc.message, exc.message_en)
+                if isinstance(raw_code, str) and has_unstorable(raw_code):
+                    _unstorable(errors, "subject.credit_code", "统一社会信用代码")
+                else:
+                    _err(errors, "subject.credit_code", exc.code, exc.message, exc.message_en)
             else:
                 if not item.allows_organisation:
                     _err(
@@ -504,7 +551,10 @@ def prepare_row(
             try:
                 forms = id_numbers.forms(raw_id if type(raw_id) is str else str(raw_id))
             except IdentifierError as exc:
-                _err(errors, "subject.id_number", exc.code, exc.message, exc.message_en)
+                if isinstance(raw_id, str) and has_unstorable(raw_id):
+                    _unstorable(errors, "subject.id_number", "身份证号码")
+                else:
+                    _err(errors, "subject.id_number", exc.code, exc.message, exc.message_en)
             else:
                 person = person_ref(forms, name)
                 if not item.allows_person:
@@ -525,11 +575,21 @@ def prepare_row(
     if not isinstance(raw_fields, dict):
         _err(errors, "fields", "invalid_field", "fields 应为对象", "fields must be an object")
         raw_fields = {}
+    elif len(raw_fields) > FIELDS_MAX:
+        _err(
+            errors,
+            "fields",
+            "invalid_field",
+            f"字段超过 {FIELDS_MAX} 个",
+            f"fields holds more than {FIELDS_MAX} keys",
+        )
+        return errors
     lookup = item.lookup
     for key, value in raw_fields.items():
         spec = lookup.get(key)
         if spec is None:
-            term = forbidden_term(str(key))
+            key = shown(str(key))  # quoted back in the answer, which is stored too
+            term = forbidden_term(key)
             if term:
                 _err(
                     errors,
@@ -568,7 +628,10 @@ def prepare_row(
                 f"{spec.label}：{exc.message}",
                 f"{name_key}: {exc.message_en}",
             )
-        except IdentifierError as exc:
+        except IdentifierError as exc:  # an ID number
+            if type(value) is str and has_unstorable(value):
+                _unstorable(errors, f"fields.{name_key}", f"{spec.label}：")
+                continue
             _err(
                 errors,
                 f"fields.{name_key}",
@@ -639,8 +702,8 @@ def prepare_row(
     for link in item.spec.links:
         linked = clear_ids.get(link.id_field)
         if linked:
-            person_name = clean.get(link.name_field)
-            if not person_name:
+            given = clean.get(link.name_field)
+            if not given:
                 label = item.fields[link.name_field].label
                 _err(
                     errors,
@@ -648,6 +711,17 @@ def prepare_row(
                     "missing_field",
                     f"给出身份证号码的关联人须同时给出姓名：{label}",
                     f"{link.name_field} is required with {link.id_field}",
+                )
+                continue
+            # The linked person's name becomes a subject's name: normalised as one.
+            person_name = normalise_name(given)
+            if not person_name:
+                _err(
+                    errors,
+                    f"fields.{link.name_field}",
+                    "invalid_name",
+                    f"{item.fields[link.name_field].label}只含不可见字符",
+                    f"{link.name_field} holds only invisible characters",
                 )
                 continue
             links.append(person_ref(linked, person_name, link.role))

@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 class SubjectRefIn(BaseModel):
     credit_code: str | None = Field(default=None, description="统一社会信用代码 (organisations)")
     id_number: str | None = Field(default=None, description="居民身份证号码 (natural persons)")
-    name: str = Field(description="名称或姓名")
+    name: str = Field(
+        description="名称或姓名; stored NFKC-normalised, invisible characters removed (docs/api.md)"
+    )
 
 
 class RecordIn(BaseModel):

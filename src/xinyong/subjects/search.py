@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +38,7 @@ from xinyong.core.identifiers import (
     validate_credit_code,
 )
 from xinyong.core.locks import advisory_xact_lock
+from xinyong.core.text import UNSTORABLE, normalise_name
 from xinyong.lists.rules import is_public_list, makes_subject_public, publicly_visible
 from xinyong.lists.service import all_lists
 from xinyong.models import (
@@ -89,11 +89,9 @@ class Query:
 
 def _clean(raw: str) -> str:
     """Control characters, NUL and lone surrogates out (PostgreSQL refuses NUL in text, and
-    no name holds them); whitespace runs, full-width spaces included, become one space."""
-    kept = "".join(
-        ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cs", "Cf") or ch in "\t\n"
-    )
-    return " ".join(kept.split())
+    no name holds them); then normalised as collection normalises names (core/text.py: NFKC,
+    format characters out, whitespace runs one space)."""
+    return normalise_name(UNSTORABLE.sub("", raw))
 
 
 def parse_query(raw: str | None) -> Query:

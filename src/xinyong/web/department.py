@@ -50,6 +50,7 @@ from xinyong.checks.service import lookup, prepare, run_check
 from xinyong.core.api import clock, db_session
 from xinyong.core.clock import local_date
 from xinyong.core.identifiers import IdentifierError, mask_id_number
+from xinyong.core.text import UNSTORABLE
 from xinyong.errors import NotFound, XinyongError
 from xinyong.lists import service as lists_service
 from xinyong.lists.endpoints import entry_out
@@ -85,7 +86,7 @@ from xinyong.models import (
 from xinyong.objections import service as objection_service
 from xinyong.objections.endpoints import objection_out
 from xinyong.objections.schemas import VerificationIn
-from xinyong.records.files import READERS, detect_encoding, read_rows
+from xinyong.records.files import READERS, FileLimits, FileRefused, detect_encoding, read_rows
 from xinyong.records.service import Collector
 from xinyong.repairs import service as repair_service
 from xinyong.repairs.endpoints import repair_out
@@ -610,7 +611,8 @@ def _receive_batch(request: Request, session: Session, form: Any) -> Response:
             raise Problem({"channel": "请选择报送渠道"})
         if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise Problem({"file": "请选择要上传的文件"})
-        name = FilePath(upload.filename).name[:300]
+        # Kept with the batch: no character a stored text may not hold (core/text.py).
+        name = UNSTORABLE.sub("", FilePath(upload.filename).name)[:300]
         suffix = FilePath(name).suffix.lower()
         if suffix not in READERS:
             raise Problem({"file": "只接受 .csv、.jsonl（.ndjson）或 .xlsx 文件"})
@@ -643,19 +645,19 @@ def _save_upload(upload: StarletteUpload, path: FilePath) -> None:
 
 def _read_batch_file(path: FilePath, item: str | None, request: Request) -> list[tuple[int, Any]]:
     """The file's rows (row number, record or its read errors), as `xinyong import` reads
-    them; more than XINYONG_MAX_BATCH_RECORDS rows are refused whole, as the API does."""
-    limit = request.app.state.db.settings.max_batch_records
-    rows: list[tuple[int, Any]] = []
+    them, within the limits of one batch (records/files.py FileLimits.upload): more than
+    XINYONG_MAX_BATCH_RECORDS rows are refused whole, as the API does, and so is a file beyond
+    any other limit or not readable as its type, with the message `xinyong import` prints."""
+    settings = request.app.state.db.settings
+    limit = settings.max_batch_records
     try:
-        for row in read_rows(path, item=item):
-            rows.append(row)
-            if len(rows) > limit:
-                raise Problem(
-                    {"file": f"一批最多 {limit} 条记录，本文件超过此数，请拆分后分批上传"},
-                    status=413,
-                )
-    except Problem:
-        raise
+        rows = list(read_rows(path, item=item, limits=FileLimits.upload(settings)))
+    except FileRefused as refused:
+        if refused.code == "too_many_rows":
+            message = f"一批最多 {limit} 条记录，本文件超过此数，请拆分后分批上传"
+        else:
+            message = refused.message
+        raise Problem({"file": message}, status=refused.status) from None
     except Exception as exc:  # a damaged workbook, a binary file named .csv, ...: say so
         raise Problem({"file": f"无法读取文件，请检查格式与编码（{type(exc).__name__}）"}) from None
     if not rows:
