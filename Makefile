@@ -29,7 +29,8 @@ browser:
 demo: setup
 	$(BIN)/xinyong serve --demo 2000
 
-## The whole test suite, on SQLite and PostgreSQL (PostgreSQL half skipped, and said so, if none runs).
+## The whole test suite, on SQLite and PostgreSQL (PostgreSQL half skipped, and said so, if none runs),
+## with a bounded schemathesis run of the API per role (tests/api/test_fuzz.py; docs/testing.md).
 test: setup browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks

@@ -26,6 +26,7 @@ from xinyong.checks.fast import FastChecks
 from xinyong.checks.log import CheckLog
 from xinyong.checks.service import CheckContext
 from xinyong.checks.snapshot import SnapshotCache
+from xinyong.core import nul
 from xinyong.core.api import TokenCache, complete_openapi
 from xinyong.core.clock import Clock
 from xinyong.core.limits import BodyLimit, BodyTooLarge
@@ -294,7 +295,7 @@ def create_app(
         authorisations_router,
         reports_router,
     ):
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, dependencies=[nul.refuse_nul])
     # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.
     for router in (
         pages_router,

@@ -30,6 +30,7 @@ from xinyong.core.identifiers import (
     validate_id_number,
 )
 from xinyong.core.ids import IdGenerator
+from xinyong.core.nul import NUL, nul_refused
 from xinyong.errors import Forbidden, InvalidRequest, NotFound
 from xinyong.measures.schemas import DECISION_ORDER, SCENARIOS, MeasureSpec
 from xinyong.models import (
@@ -304,6 +305,8 @@ def validate_request(scenario: Any, subjects: Any, purpose: Any) -> tuple[str, l
         raise InvalidRequest(
             "请说明查询用途", "purpose is required", field="purpose", code="missing_purpose"
         )
+    if NUL in purpose:  # logged with the check: PostgreSQL holds no NUL (core/nul.py)
+        raise nul_refused("purpose")
     if not isinstance(subjects, list) or not subjects:
         raise InvalidRequest(
             "subjects 应为非空列表",
