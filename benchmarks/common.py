@@ -120,7 +120,15 @@ def free_port() -> int:
 
 @contextmanager
 def server(settings: Settings, *, workers: int = 1):
-    """A real uvicorn process serving the app on the given database."""
+    """A real uvicorn process serving the app on the given database: its address."""
+    with server_process(settings, workers=workers) as (base, _):
+        yield base
+
+
+@contextmanager
+def server_process(settings: Settings, *, workers: int = 1):
+    """A real uvicorn process serving the app on the given database: its address and the
+    process (with one worker, the process that serves)."""
     port = free_port()
     env = dict(
         os.environ,
@@ -166,7 +174,7 @@ def server(settings: Settings, *, workers: int = 1):
                 time.sleep(0.1)
         else:
             raise RuntimeError("server did not start")
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)

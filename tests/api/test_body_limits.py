@@ -13,8 +13,10 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import anyio
 import orjson
 import pytest
 from fastapi.testclient import TestClient
@@ -74,9 +76,10 @@ def asgi_post(app, path: str, headers: list[tuple[bytes, bytes]], chunks: Iterat
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    import anyio
-
-    anyio.run(app, scope, receive, send)
+    # On a thread of its own: a test before it in this worker (the browser tests' Playwright)
+    # may keep an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(anyio.run, app, scope, receive, send).result()
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return status, body, taken

@@ -16,7 +16,7 @@ EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role
 
 
 @router.get(
-    "/calendar/{year}",
+    "/calendar/{year:int}",
     response_model=CalendarYearOut,
     **endpoint(
         *EVERYONE,

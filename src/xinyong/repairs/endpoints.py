@@ -179,7 +179,7 @@ def get_repairs(
 
 
 @router.get(
-    "/repairs/{repair_id}",
+    "/repairs/{repair_id:int}",
     response_model=RepairOut,
     **endpoint(*READERS, errors=REPAIR_404, summary="A repair with its steps and deadlines"),
 )
