@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from surface import Platform
+from surface import Platform, logged_in
 
 from fixtures.helpers import penalty
 from fixtures.lists import ACME
@@ -253,3 +253,78 @@ def test_no_number_in_a_body_is_a_500(app, doc: dict, platform: Platform, db) ->
                         failures.append(f"{seen}: names {error.get('field')}, not {field}")
     assert not failures, "\n".join(failures)
 
+
+# ---- The page forms that take ids
+
+
+NUMBERS = (
+    *(str(v) for v in VALUES),
+    "9999999999999999999",  # 19 digits, past the largest BIGINT
+    "²",  # a digit to str.isdigit, not to int()
+    "１２",  # full-width digits
+    "1 9223372036854775808",  # one good, one too large
+)
+
+
+IN_RANGE = (str(2**31), str(MAX_BIGINT))
+
+
+def test_no_number_in_a_form_is_a_500(app, db, clock, platform: Platform) -> None:  # type: ignore[no-untyped-def]
+    record = _record_id(platform, db)
+    department = logged_in(app, db, clock, role=Role.provider, department="amr")
+    form = department.get("/department/lists", params={"list": "food_drug_watch"}).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token, form
+    failures = []
+    for given in NUMBERS:
+        for name in ("basis_text", "basis_records"):
+            answer = department.post(
+                "/department/lists/food_drug_watch/entries",
+                data={
+                    "csrf_token": token.group(1),
+                    "subject": ACME,
+                    name: given,
+                    "reason": "符合认定标准",
+                },
+                follow_redirects=False,
+            )
+            seen = f"{name}={given!r}: {answer.status_code}"
+            refused = answer.status_code == 422 and "依据信息编号应为数字" in answer.text
+            if answer.status_code >= 500:
+                failures.append(seen)
+            elif given not in IN_RANGE and not refused:
+                # Refused beside the form, never taken for another number.
+                failures.append(f"{seen}, not the form's message")
+    # A good number still goes through.
+    answer = department.post(
+        "/department/lists/food_drug_watch/entries",
+        data={
+            "csrf_token": token.group(1),
+            "subject": ACME,
+            "basis_text": str(record),
+            "reason": "符合认定标准",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+
+    # The subject's forms name their target in the address (?record=, ?entry=).
+    subject = logged_in(app, db, clock, role=Role.subject, subject_id=platform.subject_id)
+    me = subject.get("/me").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', me)
+    assert token, me
+    for form in ("objections", "repairs"):
+        for target in ("record", "entry"):
+            for given in NUMBERS:
+                answer = subject.post(
+                    f"/me/{form}/new",
+                    params={target: given},
+                    data={"csrf_token": token.group(1), "statement": "有误。"},
+                    follow_redirects=False,
+                )
+                seen = f"/me/{form}/new?{target}={given!r}: {answer.status_code}"
+                if answer.status_code >= 500:
+                    failures.append(seen)
+                elif answer.status_code != 404 or "<html" not in answer.text:
+                    failures.append(f"{seen}, not the 404 page")
+    assert not failures, "\n".join(failures)
