@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xinyong.catalog.rules import forbidden_term
+from xinyong.core.api import MAX_INT32
 from xinyong.models import Category, Disclosure
 
 FieldType = Literal[
@@ -72,7 +73,8 @@ class FieldSpec(BaseModel):
     type: FieldType
     required: bool = False
     values: list[str] | None = None
-    max_length: int | None = Field(default=None, gt=0)
+    # Bounded like every number in a body (core/api.py); a real field is far shorter.
+    max_length: int | None = Field(default=None, gt=0, le=MAX_INT32)
 
     @model_validator(mode="after")
     def _check(self) -> FieldSpec:

@@ -12,7 +12,7 @@ import anyio.to_thread
 import orjson
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,27 @@ BigId = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="a 64-bit id")]
 Int32Id = Annotated[int, Path(ge=1, le=MAX_INT32, description="a 32-bit id")]
 # A calendar year: the dates Python and both databases can hold.
 Year = Annotated[int, Path(ge=1, le=9999, description="a calendar year")]
+
+# The same bound for ids inside JSON bodies and forms (finding L1, continued): a number a
+# BIGINT id column cannot hold is a 422 `invalid_request` naming the field, never a 500.
+BigIdField = Annotated[int, Field(ge=1, le=MAX_BIGINT, description="a 64-bit id")]
+# Ids go out as strings (JavaScript's numbers cannot hold 63 bits) and come back as strings:
+# ASCII digits without a leading zero, at most 19 of them …
+ID_TEXT = r"^[1-9][0-9]{0,18}$"
+
+
+def _within_bigint(text: str) -> str:
+    # … and, as no pattern says it plainly, no larger than the largest BIGINT.
+    if int(text) > MAX_BIGINT:
+        raise ValueError(f"an id is at most {MAX_BIGINT}")
+    return text
+
+
+BigIdText = Annotated[
+    str,
+    Field(pattern=ID_TEXT, description=f"a 64-bit id as a string of digits, 1 to {MAX_BIGINT}"),
+    AfterValidator(_within_bigint),
+]
 
 
 def cursor(description: str, *, default: int | None = None) -> Any:
@@ -325,4 +346,23 @@ def complete_openapi(schema: dict[str, Any]) -> dict[str, Any]:
         body = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(body.pop("$defs", {}))
         components[name] = body
+    _exact_bounds(components)
     return schema
+
+
+def _exact_bounds(node: Any) -> None:
+    """FastAPI's OpenAPI model holds the models' bounds as floats (Schema.maximum: float), and
+    a double rounds the largest BIGINT up to 2**63: the document would take one id too many.
+    Bounds are written back as the integers they were; no column holds 2**63, so a maximum
+    of 2**63 is the largest BIGINT."""
+    if isinstance(node, list):
+        for item in node:
+            _exact_bounds(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") and (
+                isinstance(value, float) and value.is_integer()
+            ):
+                node[key] = MAX_BIGINT if key == "maximum" and value == 2**63 else int(value)
+            else:
+                _exact_bounds(value)

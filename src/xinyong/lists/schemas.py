@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xinyong.catalog.schemas import SECTORS
+from xinyong.core.api import BigIdField
 
 ListKind = Literal["red", "black", "watch"]
 
@@ -94,7 +95,7 @@ class EntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     subject: str = Field(description="credit code or ID number")
-    basis_records: list[int] = Field(
+    basis_records: list[BigIdField] = Field(
         min_length=1, description="ids of active records of the list's basis items"
     )
     reason: str = Field(min_length=1, max_length=2000, description="认定事由")

@@ -7,9 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from xinyong.core.api import BigIdText
 from xinyong.rights.schemas import EvidenceOut, EvidenceRef, StepOut
-
-ID = r"^\d{1,20}$"
 
 
 class TargetIn(BaseModel):
@@ -17,8 +16,8 @@ class TargetIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    record: str | None = Field(default=None, pattern=ID, description="a record's id")
-    list_entry: str | None = Field(default=None, pattern=ID, description="a list entry's id")
+    record: BigIdText | None = Field(default=None, description="a record's id")
+    list_entry: BigIdText | None = Field(default=None, description="a list entry's id")
 
     @model_validator(mode="after")
     def _one(self) -> TargetIn:
@@ -72,9 +71,8 @@ class CorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["revoke", "correct"]
-    record_id: str | None = Field(
+    record_id: BigIdText | None = Field(
         default=None,
-        pattern=ID,
         description="the record to revoke or correct: for a record objection the target "
         "itself (may be left out); for a list-entry objection one of the entry's basis records",
     )
@@ -89,7 +87,7 @@ class AppealIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     procedure: Literal["objection", "repair"]
-    id: str = Field(pattern=ID, description="the objection's or the repair's id")
+    id: BigIdText = Field(description="the objection's or the repair's id")
     statement: str = Field(min_length=1, max_length=5000, description="申诉理由")
     evidence: list[EvidenceRef] = Field(default=[], max_length=20)
     subject: str | None = Field(

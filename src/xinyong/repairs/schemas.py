@@ -7,6 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from xinyong.core.api import BigIdText
 from xinyong.rights.schemas import EvidenceOut, EvidenceRef, StepOut
 
 # 修复方式: 作出信用承诺、完成信用整改、通过信用核查、接受专题培训、提交信用报告、参加公益慈善活动
@@ -25,16 +26,14 @@ NotAllowed = Literal[
     "expired", "already_repaired", "not_negative", "revoked", "corrected", "not_listed"
 ]
 
-ID = r"^\d{1,20}$"
-
 
 class TargetIn(BaseModel):
     """Exactly one: a negative record within its validity, or a list entry in force."""
 
     model_config = ConfigDict(extra="forbid")
 
-    record: str | None = Field(default=None, pattern=ID, description="a record id")
-    list_entry: str | None = Field(default=None, pattern=ID, description="a list entry id")
+    record: BigIdText | None = Field(default=None, description="a record id")
+    list_entry: BigIdText | None = Field(default=None, description="a list entry id")
 
     @model_validator(mode="after")
     def _one(self) -> TargetIn:

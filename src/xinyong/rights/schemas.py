@@ -6,11 +6,13 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from xinyong.core.api import BigIdText
+
 
 class EvidenceRef(BaseModel):
     """An uploaded file (POST /evidence) and what it shows."""
 
-    file_id: str = Field(pattern=r"^\d{1,20}$")
+    file_id: BigIdText
     kind: str = Field(
         default="evidence",
         max_length=40,

@@ -923,13 +923,17 @@ def propose_entry(
         "responsible_persons": responsible_persons,
     }
     try:
-        if not all(c.isdigit() and len(c) <= 19 for c in chosen):
-            raise Problem({"basis_records": "依据信息编号应为数字，多个以空格或逗号分隔"})
+        # Ids in the API's range (core/api.py): ASCII digits, 1 to the largest BIGINT.
+        ids = list(dict.fromkeys(_int(c) for c in chosen))
+        if not all(ids):
+            raise Problem(
+                {"basis_records": f"依据信息编号应为数字（1 至 {MAX_ID}），多个以空格或逗号分隔"}
+            )
         body = _validated(
             EntryIn,
             {
                 "subject": subject.strip(),
-                "basis_records": [int(c) for c in dict.fromkeys(chosen)],
+                "basis_records": ids,
                 "reason": reason.strip(),
                 "listed_until": listed_until.strip() or None,
                 "responsible_persons": _responsible_persons(responsible_persons),
