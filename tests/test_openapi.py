@@ -67,7 +67,9 @@ def api_routes(routes, prefix: str = "") -> set[tuple[str, str]]:  # type: ignor
     for route in routes:
         if isinstance(route, APIRoute) and route.include_in_schema:
             found |= {
-                (m.lower(), prefix + route.path) for m in route.methods if m.lower() in METHODS
+                (m.lower(), prefix + route.path_format)
+                for m in route.methods
+                if m.lower() in METHODS
             }
         elif hasattr(route, "original_router"):  # a router included with a prefix
             found |= api_routes(route.original_router.routes, prefix + route.include_context.prefix)

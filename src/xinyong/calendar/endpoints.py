@@ -20,7 +20,9 @@ EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role
     response_model=CalendarYearOut,
     **endpoint(
         *EVERYONE,
-        errors={409: ["calendar_year_unknown"]},
+        # A year that is not a number matches no route (the {year:int} convertor keeps
+        # /calendar/years to its own operation): 404.
+        errors={404: ["not_found"], 409: ["calendar_year_unknown"]},
         summary="A year of the working-day calendar (工作日历)",
     ),
 )

@@ -179,9 +179,14 @@ def get_repairs(
 
 
 @router.get(
+    # {repair_id:int}: /repairs/eligibility is its own operation, and any other word is 404.
     "/repairs/{repair_id:int}",
     response_model=RepairOut,
-    **endpoint(*READERS, errors=REPAIR_404, summary="A repair with its steps and deadlines"),
+    **endpoint(
+        *READERS,
+        errors={404: [*REPAIR_404[404], "not_found"]},
+        summary="A repair with its steps and deadlines",
+    ),
 )
 def get_repair(
     repair_id: BigId, principal: Principal = current_principal, session: Session = db_session
