@@ -96,7 +96,7 @@ def webhook_addresses(url: str, allowed: Sequence[Network] = ()) -> list[Address
             field="webhook_url",
             code="webhook_unresolvable",
         ) from None
-    addresses = list(dict.fromkeys(ip_address(info[4][0].partition("%")[0]) for info in found))
+    addresses = list(dict.fromkeys(ip_address(str(info[4][0]).partition("%")[0]) for info in found))
     for address in addresses:
         if refused_address(address, allowed):
             raise InvalidRequest(
@@ -258,7 +258,11 @@ def read_feed(session: Session, principal: Principal, *, since: int, limit: int)
     }
 
 
-def subjects_of(session: Session, ids: set[int]) -> dict[int, tuple[str | None, str | None, str]]:
+def subjects_of(
+    session: Session, ids: set[int]
+) -> dict[int | None, tuple[str | None, str | None, str]]:
+    """Credit code, masked ID number and name by subject id; keyed by ``int | None`` so that a
+    change without a subject looks itself up too, and finds none."""
     if not ids:
         return {}
     return {

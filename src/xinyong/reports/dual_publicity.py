@@ -41,7 +41,18 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
-from sqlalchemy import Date, String, and_, cast, func, literal_column, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    String,
+    and_,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from xinyong.core.calendar import calendar_for
@@ -161,6 +172,7 @@ def _local_day(column: Any, dialect: str) -> Any:
 
 def _decision(dialect: str) -> Any:
     """The decision date as ISO text: the item's decision-date field, else determined_on."""
+    field: ColumnElement[Any]
     if dialect == "postgresql":
         field = Record.fields.op("->>", return_type=String)(CatalogItem.decision_date_field)
     else:
