@@ -78,13 +78,9 @@ class FieldMaker:
     its population's subjects)."""
 
     def __init__(self, tables: Tables, people: Population, r: Callable[[], float]) -> None:
-        self.t = tables
-        self.people = people
-        self.r = r
-        self.dates = tables.dates
-        self.base = tables.base_ord
-        self.today = tables.today_ord
         self.texts = TextFields(tables, people, r)
+        self.people, self.r = people, r
+        self.dates, self.base, self.today = tables.dates, tables.base_ord, tables.today_ord
 
     def field(self, item: dict, field: dict) -> FieldPlan:
         name = field["name"]
