@@ -111,6 +111,10 @@ def pages_importing_endpoints(graph: grimp.ImportGraph) -> list[Violation]:
 # --- rule 2: no other package's _private names ----------------------------------------------------
 
 
+def in_package(module: str) -> bool:
+    return module == PACKAGE or module.startswith(f"{PACKAGE}.")
+
+
 def is_private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
@@ -137,7 +141,7 @@ def private_imports(
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             source_module = absolute(module, is_package, node.level, node.module)
-            if not source_module.startswith(PACKAGE) or domain(source_module) == own:
+            if not in_package(source_module) or domain(source_module) == own:
                 continue
             for alias in node.names:
                 if is_private(alias.name):
@@ -148,7 +152,7 @@ def private_imports(
                     aliases[alias.asname or alias.name] = f"{source_module}.{alias.name}"
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.asname and alias.name.startswith(PACKAGE) and domain(alias.name) != own:
+                if alias.asname and in_package(alias.name) and domain(alias.name) != own:
                     aliases[alias.asname] = alias.name
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and is_private(node.attr):
