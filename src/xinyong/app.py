@@ -186,7 +186,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.db = db
-    app.state.clock = clock or Clock()
+    app.state.clock = clock or Clock(settings.fixed_today)
     app.state.tokens = TokenCache()
     # Anonymous look-ups per client address, in this process (core/ratelimit.py).
     app.state.lookups = RateLimiter(

@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -23,7 +24,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from xinyong.catalog.schemas import CatalogIn
-from xinyong.core.clock import Clock, local_date
+from xinyong.core.clock import SHANGHAI, Clock, local_date, start_of_day
 from xinyong.db import Database
 from xinyong.errors import InvalidRequest, XinyongError
 from xinyong.models import Channel, Department, Role
@@ -172,6 +173,11 @@ def _database_error(exc: Exception) -> str:
     return " ".join(str(orig or exc).split())
 
 
+def _clock(settings: Settings) -> Clock:
+    """The platform's clock: on XINYONG_FIXED_TODAY's day in a training deployment."""
+    return Clock(settings.fixed_today)
+
+
 def _read_json(validate: Callable[[bytes], T], path: Path) -> T:
     """The file as ``validate`` reads it; else a refusal naming each problem and where it is."""
     from pydantic import ValidationError
@@ -210,7 +216,7 @@ def upgrade_database(settings: Settings) -> None:
     upgrade(settings.database_url)
     db = Database(settings)
     with db.transaction() as session:
-        ensure_defaults(session, now=Clock().now())
+        ensure_defaults(session, now=_clock(settings).now())
     db.dispose()
 
 
@@ -255,6 +261,12 @@ def serve(
         f"[bold green]xinyong is serving at http://{host}:{port}/[/bold green]  "
         f"(API: http://{host}:{port}/api/v1/docs)"
     )
+    if settings.fixed_today:
+        console.print(
+            f"[yellow]培训演示模式：日期固定为 {settings.fixed_today}[/yellow]（training mode: "
+            f"the date stands at {settings.fixed_today}, XINYONG_FIXED_TODAY）",
+            soft_wrap=True,
+        )
     uvicorn.run(
         create_app(settings),
         host=host,
@@ -315,6 +327,7 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
             catalog_items,
             subjects=subjects,
             seed=seed,
+            clock=_clock(settings),
             on_progress=lambda n: progress.update(task, advance=n),
         )
     tokens_path = _write_secret(settings.var_dir / "demo-tokens.json", result.tokens)
@@ -360,7 +373,7 @@ def import_file(
             item=item,
             channel=channel,
             actor=ACTOR,
-            now=Clock().now(),
+            now=_clock(db.settings).now(),
             errors_path=errors,
             on_progress=lambda n: progress.update(task, advance=n),
         )
@@ -392,7 +405,7 @@ def department_create(
             region_code=region,
             kind=kind,
             actor=ACTOR,
-            now=Clock().now(),
+            now=_clock(db.settings).now(),
         )
     console.print(f"department {code} created")
 
@@ -439,7 +452,7 @@ def token_create(
             department=dept,
             subject_id=subject_id,
             actor=ACTOR,
-            now=Clock().now(),
+            now=_clock(db.settings).now(),
         )
     console.print(token, soft_wrap=True)
 
@@ -473,7 +486,7 @@ def user_add(
             department=dept,
             subject_id=subject_id,
             actor=ACTOR,
-            now=Clock().now(),
+            now=_clock(db.settings).now(),
         )
         console.print(f"user {user.username} ({role}) created")
 
@@ -546,7 +559,7 @@ def audit_checkpoint() -> None:
     db = _database()
     directory = db.settings.audit_checkpoints
     try:
-        checkpoint = write_checkpoint(db, actor=ACTOR, now=Clock().now())
+        checkpoint = write_checkpoint(db, actor=ACTOR, now=_clock(db.settings).now())
     except OSError as exc:
         _say_error(
             "checkpoint_not_written",
@@ -575,9 +588,9 @@ def catalog_load(
     data = _read_json(CatalogIn.model_validate_json, path)
     db = _database()
     with db.transaction() as session:
-        version = draft_version(session, data, actor=ACTOR, now=Clock().now())
+        version = draft_version(session, data, actor=ACTOR, now=_clock(db.settings).now())
         if publish:
-            publish_version(session, version.number, actor=ACTOR, now=Clock().now())
+            publish_version(session, version.number, actor=ACTOR, now=_clock(db.settings).now())
     console.print(f"catalog version {version.number} {'published' if publish else 'drafted'}")
 
 
@@ -588,7 +601,7 @@ def catalog_publish(number: int) -> None:
 
     db = _database()
     with db.transaction() as session:
-        publish_version(session, number, actor=ACTOR, now=Clock().now())
+        publish_version(session, number, actor=ACTOR, now=_clock(db.settings).now())
     console.print(f"catalog version {number} published")
 
 
@@ -613,18 +626,64 @@ def catalog_show(version: Annotated[int | None, typer.Option()] = None) -> None:
     console.print(table)
 
 
+def parse_as_of(text: str, now: datetime) -> datetime:
+    """The time ``tick --at`` runs the jobs as: a date is the start of that day, a date and
+    time without an offset is Asia/Shanghai's; never later than ``now`` (the platform's clock):
+    expiring records or ending notices ahead of their day cannot be undone."""
+    value = text.strip()
+    try:
+        at = (
+            start_of_day(date.fromisoformat(value))
+            if len(value) == len("YYYY-MM-DD")
+            else datetime.fromisoformat(value)
+        )
+    except ValueError:
+        raise InvalidRequest(
+            f"--at {value} 应为日期 YYYY-MM-DD 或日期时间 YYYY-MM-DDTHH:MM",
+            f"--at {value} must be a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM",
+            field="at",
+            code="invalid_date",
+        ) from None
+    at = at if at.tzinfo else at.replace(tzinfo=SHANGHAI)
+    if at > now:
+        shown = f"{now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        raise InvalidRequest(
+            f"--at {value} 晚于现在（{shown}），定时任务不能提前运行",
+            f"--at {value} is later than now ({shown}): the jobs cannot run ahead of time",
+            field="at",
+            code="date_in_future",
+        )
+    return at
+
+
 @app.command()
-def tick() -> None:
+def tick(
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="run the jobs of the rules as of this past day or time, Asia/Shanghai: "
+            "YYYY-MM-DD (the start of that day) or YYYY-MM-DDTHH:MM[:SS][+08:00]; not later "
+            "than now. After downtime, run it for each day missed, oldest first, then without "
+            "--at, so that each expiry, effect and alert is dated on its own day",
+            metavar="DATE",
+        ),
+    ] = None,
+) -> None:
     """Run the scheduled jobs once: records past their validity expire, list entries past
     their period leave with an exit notice, repairs whose notice ended take effect, overdue
     steps are alerted, a calendar year that deadlines will soon reach and nobody loaded is
     warned of, due webhook deliveries are sent, the audit chain's head is checkpointed when
-    due. Idempotent; safe to run twice or after days of downtime."""
+    due. Idempotent; safe to run twice or after days of downtime. With --at, webhook
+    deliveries and the checkpoint are still done at the time it runs, never backdated."""
     from xinyong.jobs import run_jobs
     from xinyong.records.service import CollectionContext
 
     db = _database()
-    result = run_jobs(db, Clock(), CollectionContext(db))
+    clock = _clock(db.settings)
+    as_of = parse_as_of(at, clock.now()) if at is not None else None
+    result = run_jobs(db, clock, CollectionContext(db), as_of=as_of)
+    if as_of is not None:
+        console.print(f"as of {as_of.astimezone(SHANGHAI).isoformat()}")
     for name, count in result.items():
         console.print(f"{name}: {count}")
 
@@ -664,7 +723,7 @@ def lists_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)
     data = _read_json(ListsIn.model_validate_json, path)
     db = _database()
     with db.transaction() as session:
-        changed = publish_lists(session, data, actor=ACTOR, now=Clock().now())
+        changed = publish_lists(session, data, actor=ACTOR, now=_clock(db.settings).now())
     console.print(f"lists changed: {', '.join(changed) or 'none'}")
 
 
@@ -677,7 +736,7 @@ def measures_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
     data = _read_json(MeasuresIn.model_validate_json, path)
     db = _database()
     with db.transaction() as session:
-        result = publish_measures(session, data, actor=ACTOR, now=Clock().now())
+        result = publish_measures(session, data, actor=ACTOR, now=_clock(db.settings).now())
     for name, codes in result.items():
         console.print(f"{name}: {', '.join(codes) or '-'}")
 
@@ -696,7 +755,7 @@ def calendar_load(
     data = _read_json(CalendarYearIn.model_validate_json, path)
     db = _database()
     with db.transaction() as session:
-        year = load_year(session, data, replace=replace, actor=ACTOR, now=Clock().now())
+        year = load_year(session, data, replace=replace, actor=ACTOR, now=_clock(db.settings).now())
     console.print(
         f"calendar {year.year} loaded: {len(year.holidays)} holidays, "
         f"{len(year.working_weekends)} working weekends, {year.working_days} working days"
@@ -763,7 +822,7 @@ def report_dual_publicity(
         def step(text: str) -> None:
             progress.update(task, description=text, advance=1)
 
-        report = dual_publicity(session, parsed, now=Clock().now(), progress=step)
+        report = dual_publicity(session, parsed, now=_clock(db.settings).now(), progress=step)
         progress.update(task, description="writing the notice")
         paths = write_notice(report, out)
         progress.update(task, completed=4)
@@ -836,7 +895,7 @@ def validity_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
     data = _read_json(RULE_FILE.validate_json, path)
     db = _database()
     with _one_line_errors(with_field=True), db.transaction() as session:
-        added = load_rules(session, data, actor=ACTOR, now=Clock().now())
+        added = load_rules(session, data, actor=ACTOR, now=_clock(db.settings).now())
         shown = [(r.id, r.effective_from, r.item_code) for r in added]
     for rule_id, effective_from, item_code in shown:
         console.print(f"rule {rule_id} added: from {effective_from} for {item_code or 'all items'}")

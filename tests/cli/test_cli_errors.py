@@ -5,14 +5,19 @@ command line, the settings, a file and the database."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from xinyong.cli import parse_as_of
+from xinyong.core.clock import SHANGHAI
+from xinyong.errors import InvalidRequest
 from xinyong.models import Role
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH = re.compile(r"\([^()]*[A-Za-z]{3,}")  # the English message, in brackets
+NOW = datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
 
 
 def assert_one_bilingual_line(result) -> str:  # type: ignore[no-untyped-def]
@@ -47,7 +52,7 @@ REFUSED = {
     "unknown kind": ([*DEPARTMENT, "--code", "nj-sw", "--kind", "foo"], "invalid_kind"),
     "no such catalog version": (["catalog", "publish", "9"], "not_found"),
     # Found since: a missing file, a missing option, a file not in its format, no subject,
-    # a token without its department.
+    # a token without its department, a date the jobs cannot run as.
     "missing file": (["import", "nothing.csv", "--provider", "nj-scjg"], "invalid_usage"),
     "missing option": (["department", "create", "--code", "x"], "invalid_usage"),
     "no such command": (["nothing"], "invalid_usage"),
@@ -63,6 +68,8 @@ REFUSED = {
         "invalid_credit_code",
     ),
     "negative demo": (["demo", "--subjects", "-5"], "invalid_usage"),
+    "tick in the future": (["tick", "--at", "2999-01-01"], "date_in_future"),
+    "tick on no date": (["tick", "--at", "2026-02-30"], "invalid_date"),
 }
 
 
@@ -91,3 +98,28 @@ def test_the_public_is_not_offered_a_token_or_an_account(run) -> None:  # type: 
     offered = set(get_args(get_args(HolderRole)[0]))
     assert offered == {r.value for r in Role} - {Role.public.value}
     assert "public" not in run("token", "create", "--help").output
+
+
+class TestAsOf:
+    """What `xinyong tick --at` accepts."""
+
+    def test_a_date_is_the_start_of_that_day_in_shanghai(self) -> None:
+        assert parse_as_of("2026-06-01", NOW) == datetime(2026, 6, 1, tzinfo=SHANGHAI)
+        assert parse_as_of(" 2026-06-15 ", NOW).date() == date(2026, 6, 15)  # today: its start
+
+    def test_a_time_without_an_offset_is_shanghai_time(self) -> None:
+        late = datetime(2026, 6, 14, 23, 30, tzinfo=SHANGHAI)
+        assert parse_as_of("2026-06-14T23:30", NOW) == late
+        assert parse_as_of("2026-06-15T01:00+00:00", NOW) == NOW - timedelta(hours=1)
+
+    @pytest.mark.parametrize("text", ["2026-06-16", "2026-06-15T10:01", "2026-06-15T02:01Z"])
+    def test_later_than_now_is_refused(self, text: str) -> None:
+        with pytest.raises(InvalidRequest) as refused:
+            parse_as_of(text, NOW)
+        assert refused.value.code == "date_in_future"
+
+    @pytest.mark.parametrize("text", ["", "yesterday", "2026-6-1", "2026-06-31", "15/06/2026"])
+    def test_anything_else_is_refused(self, text: str) -> None:
+        with pytest.raises(InvalidRequest) as refused:
+            parse_as_of(text, NOW)
+        assert refused.value.code == "invalid_date"
