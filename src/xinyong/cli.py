@@ -691,7 +691,7 @@ def tick(
 @lists_app.command("show")
 def lists_show() -> None:
     """The lists with their kind, field, identifying sector and periods."""
-    from xinyong.lists.service import all_lists
+    from xinyong.lists.repository import all_lists
 
     db = _database()
     with db.transaction() as session:

@@ -18,10 +18,11 @@ from xinyong.core.clock import Clock
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.db import Database
 from xinyong.feeds.webhooks import deliver_due
-from xinyong.lists.service import Step, expire_entries
+from xinyong.lists.service import expire_entries
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
 from xinyong.repairs.service import take_effect_due
+from xinyong.rights.step import Step
 from xinyong.subjects.search import refresh_index, vacuum_queue
 from xinyong.tasks.service import alert_overdue
 

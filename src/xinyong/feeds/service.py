@@ -19,7 +19,8 @@ from xinyong.core.auth import Principal
 from xinyong.core.crypto import IdCipher
 from xinyong.errors import InvalidRequest, NotFound
 from xinyong.feeds.changes import FEED_TOPICS, RECORD, head
-from xinyong.models import Change, CreditList, Role, Subject, Subscription
+from xinyong.lists.repository import all_lists
+from xinyong.models import Change, Role, Subject, Subscription
 
 Address = IPv4Address | IPv6Address
 Network = IPv4Network | IPv6Network
@@ -122,7 +123,7 @@ def create_subscription(
 ) -> tuple[Subscription, str | None]:
     """Returns the subscription and, with a webhook, its signing secret (shown once). The
     webhook's host is checked now and again at every delivery (feeds/webhooks.py)."""
-    known = {(row.code, row.field) for row in session.execute(select(CreditList)).scalars()}
+    known = {(row.code, row.field) for row in all_lists(session)}
     for name, wanted, have, what in (
         ("lists", lists, {c for c, _ in known}, ("名单", "list")),
         ("fields", fields, {f for _, f in known}, ("领域", "field")),

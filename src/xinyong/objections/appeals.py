@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.errors import Conflict, NotFound
-from xinyong.lists.service import Step
 from xinyong.models import (
     Appeal,
     AppealOutcome,
@@ -38,6 +37,7 @@ from xinyong.repairs.service import appeal_upheld, get_repair, is_appealable, un
 from xinyong.rights import documents, evidence
 from xinyong.rights.deadlines import due_on
 from xinyong.rights.procedures import get_procedure
+from xinyong.rights.step import Step
 from xinyong.rights.steps import add_step, steps_of
 from xinyong.tasks.service import APPEAL_REVIEW, close_tasks, open_task
 

@@ -28,14 +28,9 @@ from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from xinyong.lists.service import (
-    Step,
-    collect_one,
-    get_entry,
-    is_in_force,
-    leave_list,
-    subject_ref,
-)
+from xinyong.lists.repository import get_entry, live_entries_based_on
+from xinyong.lists.rules import is_in_force
+from xinyong.lists.service import collect_one, leave_list, subject_ref
 from xinyong.models import (
     LIVE_STATES,
     CatalogItem,
@@ -56,7 +51,7 @@ from xinyong.models import (
     Task,
 )
 from xinyong.objections.schemas import CorrectionIn, ObjectionIn
-from xinyong.records.standing import change_standing, get_record, live_entries_based_on
+from xinyong.records.standing import change_standing, get_record
 from xinyong.rights import documents, evidence, procedures
 from xinyong.rights.deadlines import (
     OBJECTION_CORRECT_WORKING_DAYS,
@@ -66,6 +61,7 @@ from xinyong.rights.deadlines import (
 )
 from xinyong.rights.procedures import get_procedure, own_target
 from xinyong.rights.remedy import Finding, remedy
+from xinyong.rights.step import Step
 from xinyong.rights.steps import add_step
 from xinyong.subjects.rules import effective_standing
 from xinyong.tasks.service import (

@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 
 from xinyong.core.auth import Principal
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from xinyong.lists.service import Step, get_entry, is_in_force, leave_list
+from xinyong.lists.repository import get_entry, live_entries_based_on
+from xinyong.lists.rules import is_in_force
+from xinyong.lists.service import leave_list
 from xinyong.models import (
     CatalogItem,
     Category,
@@ -45,7 +47,7 @@ from xinyong.models import (
     TargetType,
 )
 from xinyong.records.rules import add_years
-from xinyong.records.standing import change_standing, get_record, live_entries_based_on
+from xinyong.records.standing import change_standing, get_record
 from xinyong.repairs.schemas import (
     EVIDENCE_KINDS,
     WAYS_WITH_EVIDENCE,
@@ -56,6 +58,7 @@ from xinyong.repairs.schemas import (
 from xinyong.rights import documents, evidence
 from xinyong.rights.deadlines import REPAIR_NOTICE_WORKING_DAYS, due_on
 from xinyong.rights.procedures import get_procedure, own_target, subject_key
+from xinyong.rights.step import Step
 from xinyong.rights.steps import add_step, steps_of
 from xinyong.tasks.service import REPAIR_OBJECTION, REPAIR_OPINION, close_tasks, open_task
 

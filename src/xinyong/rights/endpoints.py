@@ -11,11 +11,11 @@ from xinyong.core.api import BigId, clock, current_principal, database, db_sessi
 from xinyong.core.auth import Principal
 from xinyong.db import Database
 from xinyong.errors import Forbidden, InvalidRequest, NotFound
-from xinyong.lists.service import Step
 from xinyong.models import Role
 from xinyong.rights import documents, evidence
 from xinyong.rights.procedures import may_see
 from xinyong.rights.schemas import DocumentOut, EvidenceOut
+from xinyong.rights.step import Step
 from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["rights"])
@@ -43,7 +43,7 @@ def acting_subject(
                     field=field,
                     code="not_your_subject",
                 )
-        return principal.subject_id  # type: ignore[return-value]
+        return principal.subject_id  # type: ignore[return-value]  # a subject token names one
     if key is None:
         raise InvalidRequest(
             "须指明信息主体", "name the subject", field=field, code="missing_subject"

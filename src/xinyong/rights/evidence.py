@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import audit
 from xinyong.errors import Conflict, InvalidRequest, NotFound, XinyongError
-from xinyong.lists.service import Step
 from xinyong.models import EvidenceFile
-from xinyong.rights.procedures import Procedure
 from xinyong.rights.schemas import EvidenceOut
+from xinyong.rights.step import Procedure, Step
 
 MAX_BYTES = 20 * 1024 * 1024
 # The first bytes of each accepted format (ISO 32000 %PDF-; JPEG SOI marker; PNG signature).

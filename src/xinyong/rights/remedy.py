@@ -19,8 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.clock import local_date
-from xinyong.lists.service import Step
-from xinyong.lists.service import steps_of as steps_of_entry
+from xinyong.lists.repository import steps_of as steps_of_entry
 from xinyong.models import (
     CreditList,
     Department,
@@ -33,7 +32,7 @@ from xinyong.models import (
 )
 from xinyong.records.standing import change_standing
 from xinyong.rights import documents
-from xinyong.rights.procedures import Procedure
+from xinyong.rights.step import Procedure, Step
 
 GUIDING_OPINIONS = "《关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》"
 

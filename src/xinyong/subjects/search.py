@@ -39,14 +39,13 @@ from xinyong.core.identifiers import (
 )
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.core.text import UNSTORABLE, normalise_name
+from xinyong.lists.repository import all_lists, entries_of_subjects
 from xinyong.lists.rules import is_public_list, makes_subject_public, publicly_visible
-from xinyong.lists.service import all_lists
 from xinyong.models import (
     CreditList,
     Department,
     Disclosure,
     EntryState,
-    ListEntry,
     Objection,
     ObjectionState,
     Record,
@@ -550,12 +549,7 @@ def public_badges(
     public notice (lists/rules: what the public sees of a list)."""
     public = _public_lists(session)
     out: dict[int, list[tuple[str, str]]] = {}
-    for entry in session.execute(
-        select(ListEntry).where(
-            ListEntry.subject_id.in_(list(ids)),
-            ListEntry.state.in_([EntryState.listed, EntryState.notice]),
-        )
-    ).scalars():
+    for entry in entries_of_subjects(session, ids, (EntryState.listed, EntryState.notice)):
         lst = public.get(entry.list_id)
         if lst is None:
             continue

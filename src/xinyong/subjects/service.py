@@ -22,11 +22,9 @@ from xinyong.core.identifiers import (
 )
 from xinyong.core.ids import IdGenerator
 from xinyong.errors import InvalidRequest, NotFound
+from xinyong.lists.repository import listed_entries_with_lists
 from xinyong.lists.rules import makes_subject_public
 from xinyong.models import (
-    CreditList,
-    EntryState,
-    ListEntry,
     Subject,
     SubjectKind,
     SubjectLink,
@@ -298,11 +296,7 @@ def publicly_listed(session: Session, subject_ids: Iterable[int], today: date) -
     ids = list(subject_ids)
     found: set[int] = set()
     for part in _chunks(ids, 500):
-        for entry, lst in session.execute(
-            select(ListEntry, CreditList)
-            .join(CreditList, CreditList.id == ListEntry.list_id)
-            .where(ListEntry.subject_id.in_(part), ListEntry.state == EntryState.listed)
-        ).all():
+        for entry, lst in listed_entries_with_lists(session, part):
             if makes_subject_public(lst, entry, today):
                 found.add(entry.subject_id)
     return found

@@ -55,7 +55,6 @@ from xinyong.errors import NotFound, XinyongError
 from xinyong.lists import service as lists_service
 from xinyong.lists.endpoints import entry_out
 from xinyong.lists.schemas import EntryIn, ExitIn, InterviewIn, ObjectionDecisionIn, StepIn
-from xinyong.lists.service import Step
 from xinyong.measures.schemas import DECISION_ORDER, SCENARIOS
 from xinyong.models import (
     LIVE_STATES,
@@ -93,6 +92,7 @@ from xinyong.repairs.endpoints import repair_out
 from xinyong.repairs.schemas import ObjectionDecisionIn as RepairObjectionDecisionIn
 from xinyong.repairs.schemas import OpinionIn
 from xinyong.rights.endpoints import get_evidence as read_evidence
+from xinyong.rights.step import Step
 from xinyong.subjects.archive import read_archive
 from xinyong.subjects.service import find_subject
 from xinyong.tasks.service import KINDS, TaskFilter, find_tasks

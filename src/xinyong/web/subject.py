@@ -54,7 +54,6 @@ from xinyong.core.clock import local_date
 from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound, XinyongError
 from xinyong.lists import service as lists_service
-from xinyong.lists.service import Step
 from xinyong.models import (
     LIVE_STATES,
     CatalogItem,
@@ -85,6 +84,7 @@ from xinyong.repairs.schemas import WAYS, WAYS_WITH_EVIDENCE, RepairIn, TargetIn
 from xinyong.rights import evidence
 from xinyong.rights.documents import documents_of
 from xinyong.rights.endpoints import get_evidence as read_evidence
+from xinyong.rights.step import Step
 from xinyong.subjects.archive import read_archive
 from xinyong.subjects.rules import effective_standing
 from xinyong.web.site import (
