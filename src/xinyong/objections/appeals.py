@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.auth import Principal
+from xinyong.core.calendar import calendar_for
 from xinyong.core.clock import local_date
 from xinyong.errors import Conflict, NotFound
 from xinyong.models import (
@@ -25,17 +25,16 @@ from xinyong.models import (
     AppealOutcome,
     AppealState,
     Objection,
-    ObjectionOutcome,
-    ObjectionState,
     Repair,
     Role,
     Subject,
 )
-from xinyong.objections import service
+from xinyong.objections import rules, service
+from xinyong.objections.repository import appeal_of as appeal_of
 from xinyong.objections.schemas import AppealIn
 from xinyong.repairs.service import appeal_upheld, get_repair, is_appealable, unknown_repair
 from xinyong.rights import documents, evidence
-from xinyong.rights.deadlines import due_on
+from xinyong.rights.deadlines import is_over
 from xinyong.rights.procedures import get_procedure
 from xinyong.rights.step import Step
 from xinyong.rights.steps import add_step, steps_of
@@ -59,16 +58,6 @@ def may_see(principal: Principal, appeal: Appeal) -> bool:
     return principal.role is Role.authority or (
         principal.role is Role.subject and principal.subject_id == appeal.subject_id
     )
-
-
-def appeal_of(session: Session, subject_id: int, procedure: str, procedure_id: int):
-    return session.execute(
-        select(Appeal).where(
-            Appeal.subject_id == subject_id,
-            Appeal.procedure == procedure,
-            Appeal.procedure_id == procedure_id,
-        )
-    ).scalar_one_or_none()
 
 
 def _not_appealable(state: str, outcome: str | None) -> Conflict:
@@ -104,25 +93,25 @@ def _appealed(session: Session, subject_id: int, body: AppealIn) -> tuple[Object
         if obj.subject_id != subject_id:
             raise service.unknown_objection(field="id")
         _refuse_second(session, subject_id, body.procedure, pid)
-        if obj.state is not ObjectionState.closed or obj.outcome is not ObjectionOutcome.rejected:
+        if not rules.objection_appealable(obj.state, obj.outcome) or obj.closed_at is None:
             raise _not_appealable(obj.state.value, obj.outcome.value if obj.outcome else None)
-        return obj, local_date(obj.closed_at)  # type: ignore[arg-type]
+        return obj, local_date(obj.closed_at)
     repair = get_procedure(
         session, Repair, pid, lambda: unknown_repair(field="id"), for_update=True
     )
     if repair.subject_id != subject_id:
         raise unknown_repair(field="id")
     _refuse_second(session, subject_id, body.procedure, pid)
-    if not is_appealable(session, repair):
+    if not is_appealable(session, repair) or repair.closed_at is None:
         raise _not_appealable(repair.state.value, None)
-    return repair, local_date(repair.closed_at)  # type: ignore[arg-type]
+    return repair, local_date(repair.closed_at)
 
 
 def file_appeal(session: Session, step: Step, subject_id: int, body: AppealIn) -> Appeal:
     appealed, decided_on = _appealed(session, subject_id, body)
     pid = int(body.id)
     deadline = service.appeal_deadline(session, step, decided_on)
-    if step.today > deadline:
+    if is_over(deadline, step.today):
         raise Conflict(
             f"申诉期限已于 {deadline} 届满",
             f"the period to appeal ended on {deadline}",
@@ -140,7 +129,9 @@ def file_appeal(session: Session, step: Step, subject_id: int, body: AppealIn) -
         filed_by=step.principal.actor,
         filed_at=step.now,
         state=AppealState.review,
-        due_on=due_on(session, step.today, step.ctx.settings.appeal_review_working_days),
+        due_on=rules.appeal_due_on(
+            calendar_for(session), step.today, step.ctx.settings.appeal_review_working_days
+        ),
     )
     session.add(appeal)
     files = evidence.take(
@@ -187,10 +178,10 @@ def decide_appeal(
     session: Session, step: Step, appeal_id: int, *, outcome: str, reason: str
 ) -> Appeal:
     appeal = get_appeal(session, appeal_id, for_update=True)
-    if appeal.state is not AppealState.review:
+    if not rules.APPEAL_TRANSITIONS["decide"].follows(appeal.state):
         raise Conflict("该申诉已处理", "the appeal is decided already", code="already_decided")
     first, decided = _first_decider(session, appeal)
-    if first == step.principal.actor:
+    if not rules.may_decide_appeal(first, step.principal.actor):
         # An appeal is heard by someone other than who made the decision appealed against.
         raise Conflict(
             "作出原处理决定的人员不能处理对该决定的申诉",

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.api import BigId, current_principal, database, db_session, endpoint, page_offset
 from xinyong.core.auth import Principal
 from xinyong.db import Database
 from xinyong.models import Appeal, Objection, Role, Subject
-from xinyong.objections import appeals, service
+from xinyong.objections import appeals, rules, service
 from xinyong.objections.schemas import (
     AppealDecisionIn,
     AppealIn,
@@ -30,6 +29,7 @@ from xinyong.rights import evidence
 from xinyong.rights.endpoints import acting_subject, request_step
 from xinyong.rights.procedures import subject_key
 from xinyong.rights.steps import steps_out
+from xinyong.subjects.repository import subjects_by_ids
 from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["objections"])
@@ -119,8 +119,7 @@ def _visible_objection(session: Session, principal: Principal, objection_id: int
     status_code=201,
     response_model=ObjectionOut,
     **endpoint(
-        Role.subject,
-        Role.authority,
+        *rules.TRANSITIONS["file"].by,
         errors={
             403: ["not_your_subject"],
             404: ["subject_not_found", "unknown_entry"],
@@ -175,12 +174,7 @@ def get_objections(
     rows, total = service.find_objections(
         session, principal, state=state, subject_id=subject_id, limit=limit, offset=offset
     )
-    subjects = {
-        s.id: s
-        for s in session.execute(
-            select(Subject).where(Subject.id.in_({o.subject_id for o in rows}))
-        ).scalars()
-    }
+    subjects = subjects_by_ids(session, {o.subject_id for o in rows})
     return ObjectionsOut(
         total=total,
         objections=[ObjectionSummaryOut(**_summary(o, subjects[o.subject_id])) for o in rows],
@@ -211,7 +205,7 @@ def get_objection(
     "/objections/{objection_id}/referral",
     response_model=ObjectionOut,
     **endpoint(
-        Role.authority,
+        *rules.TRANSITIONS["refer"].by,
         errors={**OBJECTION_404, 409: ["invalid_state", CALENDAR]},
         summary="Refer an objection to the provider for verification",
     ),
@@ -232,7 +226,7 @@ def post_referral(
     "/objections/{objection_id}/verification",
     response_model=ObjectionOut,
     **endpoint(
-        Role.provider,
+        *rules.TRANSITIONS["verify"].by,
         errors={
             403: ["not_verifying_department"],
             **OBJECTION_404,
@@ -264,7 +258,7 @@ def post_verification(
     "/objections/{objection_id}/decision",
     response_model=ObjectionOut,
     **endpoint(
-        Role.authority,
+        *rules.TRANSITIONS["decide"].by,
         errors={**OBJECTION_404, 409: ["verification_pending", "already_decided", CALENDAR]},
         summary="Decide an objection: upheld or rejected",
     ),
@@ -295,7 +289,7 @@ def post_decision(
     "/objections/{objection_id}/correction",
     response_model=ObjectionOut,
     **endpoint(
-        Role.authority,
+        *rules.TRANSITIONS["correct"].by,
         errors={
             404: ["unknown_objection", "unknown_record"],
             409: ["invalid_state", "record_not_active"],
@@ -324,8 +318,7 @@ def post_correction(
     status_code=201,
     response_model=AppealOut,
     **endpoint(
-        Role.subject,
-        Role.authority,
+        *rules.APPEAL_TRANSITIONS["file"].by,
         errors={
             403: ["not_your_subject"],
             404: ["subject_not_found", "unknown_objection", "unknown_repair"],
@@ -376,7 +369,7 @@ def get_appeal(
     "/appeals/{appeal_id}/decision",
     response_model=AppealOut,
     **endpoint(
-        Role.authority,
+        *rules.APPEAL_TRANSITIONS["decide"].by,
         errors={
             404: ["unknown_appeal"],
             409: [

@@ -11,7 +11,7 @@ from xinyong.core.api import BigId, current_principal, cursor, database, db_sess
 from xinyong.core.auth import Principal
 from xinyong.db import Database
 from xinyong.models import Repair, RepairObjection, Role, Subject
-from xinyong.repairs import service
+from xinyong.repairs import rules, service
 from xinyong.repairs.schemas import (
     ConditionOut,
     EligibilityOut,
@@ -33,7 +33,7 @@ from xinyong.rights.steps import steps_out
 router = APIRouter(tags=["repairs"])
 
 EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role.authority)
-APPLICANTS = (Role.subject, Role.authority)
+APPLICANTS = rules.TRANSITIONS["apply"].by
 READERS = (Role.subject, Role.provider, Role.authority)
 REPAIR_404 = {404: ["unknown_repair"]}
 DEPARTMENT_403 = {403: ["not_opinion_department"]}
@@ -203,7 +203,7 @@ def get_repair(
     "/repairs/{repair_id}/opinion",
     response_model=RepairOut,
     **endpoint(
-        Role.provider,
+        *rules.TRANSITIONS["opinion"].by,
         errors={**DEPARTMENT_403, **REPAIR_404, 409: ["invalid_state", "calendar_year_unknown"]},
         summary="Give the written repair opinion (书面信用修复意见)",
     ),
@@ -230,10 +230,7 @@ def post_opinion(
     status_code=201,
     response_model=RepairObjectionOut,
     **endpoint(
-        Role.subject,
-        Role.provider,
-        Role.user_department,
-        Role.authority,
+        *rules.TRANSITIONS["object"].by,
         errors={
             **REPAIR_404,
             409: ["notice_over", "not_in_notice", "calendar_year_unknown"],
@@ -261,7 +258,7 @@ def post_objection(
     "/repairs/{repair_id}/objections/{objection_id}/decision",
     response_model=RepairOut,
     **endpoint(
-        Role.provider,
+        *rules.TRANSITIONS["decide_objection"].by,
         errors={
             **DEPARTMENT_403,
             404: ["unknown_repair", "unknown_objection"],
@@ -319,9 +316,8 @@ def get_notices(
                 subject=subject_key(subject),
                 subject_name=subject.name,
                 target=TargetOut.model_validate(service.describe(session, target)),
-                # A repair in notice always has its (positive) opinion.
-                opinion=repair.opinion["text"],  # type: ignore[index]
-                notice_ends_on=repair.notice_ends_on,  # type: ignore[arg-type]
+                opinion=repair.opinion["text"],  # type: ignore[index]  # set in notice
+                notice_ends_on=repair.notice_ends_on,  # type: ignore[arg-type]  # set in notice
             )
         )
     return out

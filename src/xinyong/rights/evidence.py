@@ -99,6 +99,26 @@ def file_in_use(field: str) -> Conflict:
     )
 
 
+def lacks_authorisation(agent_name: str | None, kinds: set[str]) -> bool:
+    """An agent acts for the subject only with its letter of authorisation among the files
+    (Measures art. 31, 34: the subject's own application, made through an agent)."""
+    return bool(agent_name) and "authorisation" not in kinds
+
+
+def check_unused(session: Session, subject_id: int, file_id: int, field: str) -> None:
+    """The file is the subject's own and not yet taken by a procedure, checked without taking
+    it (a dry run files nothing: :func:`take` checks again, locked)."""
+    used = session.execute(
+        select(EvidenceFile.procedure_id).where(
+            EvidenceFile.subject_id == subject_id, EvidenceFile.id == file_id
+        )
+    ).one_or_none()
+    if used is None:
+        raise unknown_file(field)
+    if used[0] is not None:
+        raise file_in_use(field)
+
+
 def take(
     session: Session,
     procedure: str,

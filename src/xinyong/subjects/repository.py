@@ -1,0 +1,16 @@
+"""Named reads of the tables subjects own (``subjects``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.models import Subject
+
+
+def subjects_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Subject]:
+    """The subjects of these ids, by id."""
+    rows = session.execute(select(Subject).where(Subject.id.in_(set(ids)))).scalars()
+    return {s.id: s for s in rows}
