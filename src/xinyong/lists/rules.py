@@ -25,6 +25,7 @@ from xinyong.core.auth import Principal
 from xinyong.core.calendar import Calendar
 from xinyong.core.crypto import IdCipher
 from xinyong.core.identifiers import IdentifierError, mask_id_number, validate_id_number
+from xinyong.core.labels import LINKED_ROLES
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.lists.schemas import ListSpec, PersonIn
 from xinyong.models import (
@@ -196,16 +197,6 @@ def responsible_person_refs(
     return out
 
 
-# How a person answers for a black-listed organisation (Measures art. 29; 002 §（十二）: the
-# actual controller too), in the words of the record written into the person's archive.
-RESPONSIBILITY = {
-    LinkRole.legal_representative: "法定代表人",
-    LinkRole.principal: "主要负责人",
-    LinkRole.actual_controller: "实际控制人",
-    LinkRole.responsible_person: "直接责任人员",
-}
-
-
 class AnsweringPerson(NamedTuple):
     id_number: str
     name: str
@@ -263,7 +254,7 @@ def responsibility_records(
             "entry_number": str(entry.id),
             "organisation_name": org.name,
             "organisation_credit_code": org.credit_code,
-            "responsibility": RESPONSIBILITY[person.role],
+            "responsibility": LINKED_ROLES[person.role.value],
             "listing_reason": entry.reason,
             "listed_on": today.isoformat(),
             "identifying_authority": authority_name,

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.service import published_catalog
 from xinyong.core import audit
 from xinyong.core.calendar import calendar_for
+from xinyong.core.labels import LINKED_ROLES
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.feeds.changes import LIST_ENTRY, LISTS, record_change
 from xinyong.lists import repository, rules
@@ -38,8 +39,17 @@ from xinyong.lists.repository import get_entry as get_entry
 from xinyong.lists.repository import get_list as get_list
 from xinyong.lists.rules import exit_notice as exit_notice
 from xinyong.lists.rules import is_in_force as is_in_force
-from xinyong.lists.schemas import EntryIn, ListsIn, ListSpec, spec_of
+from xinyong.lists.schemas import (
+    EntryIn,
+    EntryOut,
+    ListsIn,
+    ListSpec,
+    ObjectionOut,
+    StepOut,
+    spec_of,
+)
 from xinyong.models import (
+    LIVE_STATES,
     Channel,
     CreditList,
     Department,
@@ -50,10 +60,13 @@ from xinyong.models import (
     ListEntryStep,
     ListKind,
     ListObjection,
+    Objection,
+    ObjectionState,
     Record,
     Subject,
     SubjectKind,
     SubjectLink,
+    TargetType,
 )
 from xinyong.records.service import Collector
 from xinyong.rights.remedy import Finding, remedy
@@ -65,6 +78,67 @@ from xinyong.tasks.service import LIST_OBJECTION, close_tasks, open_task
 
 
 @cache
+def entry_out(session: Session, entry: ListEntry, *, full: bool) -> EntryOut:
+    """An entry as the API and the pages show it (``full``: with its steps, objections and
+    the fields only its departments and the subject see)."""
+    lst = session.get_one(CreditList, entry.list_id)
+    subject = session.get_one(Subject, entry.subject_id)
+    dept = session.get_one(Department, entry.department_id)
+    steps = repository.steps_of(session, entry) if full else []
+    objections = repository.objections_of(session, entry) if full else []
+    # Measures art. 32: 异议信息处理期间，应打上标识 — an entry stays in force while a rights
+    # objection against it (objections/) is open, and says so wherever it is shown.
+    under_objection = (
+        entry.state in LIVE_STATES
+        and session.execute(
+            select(Objection.id).where(
+                Objection.subject_id == entry.subject_id,
+                Objection.target_id == entry.id,
+                Objection.target_type == TargetType.list_entry,
+                Objection.state != ObjectionState.closed,
+            )
+        ).first()
+        is not None
+    )
+    return EntryOut(
+        id=str(entry.id),
+        list=entry.list_code,
+        list_name=lst.spec["name"],
+        kind=entry.kind.value,
+        field=lst.field,
+        subject=subject.credit_code or subject.id_masked or "",
+        subject_name=subject.name,
+        state=entry.state.value,
+        reason=entry.reason,
+        basis_records=list(entry.basis_records) if full else [],
+        department=dept.name,
+        created_at=entry.created_at,
+        notice_ends_on=entry.notice_ends_on,
+        confirmed_at=entry.confirmed_at,
+        listed_until=entry.listed_until,
+        rectify_by=entry.rectify_by if full else None,
+        rectified_at=entry.rectified_at if full else None,
+        exited_at=entry.exited_at,
+        exit_reason=entry.exit_reason.value if entry.exit_reason else None,
+        monitoring_until=entry.monitoring_until if full else None,
+        benefits_recall=entry.benefits_recall if full else False,
+        under_objection=under_objection,
+        steps=[StepOut(step=s.step, at=s.at, actor=s.actor, detail=s.detail) for s in steps],
+        objections=[
+            ObjectionOut(
+                id=str(o.id),
+                statement=o.statement,
+                filed_by=o.filed_by,
+                filed_at=o.filed_at,
+                upheld=o.upheld,
+                decision_reason=o.decision_reason,
+                decided_at=o.decided_at,
+            )
+            for o in objections
+        ],
+    )
+
+
 def default_lists() -> ListsIn:
     text = files("xinyong.lists").joinpath("default_lists.json").read_text(encoding="utf-8")
     return ListsIn.model_validate_json(text)
@@ -395,7 +469,7 @@ def _record_related_persons(
         "related_persons_recorded",
         # The records written are found again by their batch, should the listing be revoked.
         batch_id=str(collector.batch_id),
-        persons=[{"name": p.name, "responsibility": rules.RESPONSIBILITY[p.role]} for p in persons],
+        persons=[{"name": p.name, "responsibility": LINKED_ROLES[p.role.value]} for p in persons],
     )
 
 

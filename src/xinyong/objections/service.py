@@ -27,6 +27,7 @@ from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import calendar_for
 from xinyong.core.clock import local_date
+from xinyong.core.labels import DOCUMENT_KINDS, OBJECTION_GROUNDS
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.lists.repository import get_entry, live_entries_based_on
 from xinyong.lists.service import collect_one, leave_list, subject_ref
@@ -50,7 +51,6 @@ from xinyong.models import (
 from xinyong.objections import rules
 from xinyong.objections.repository import PROCEDURE, open_objection
 from xinyong.objections.repository import find_objections as find_objections
-from xinyong.objections.rules import GROUNDS
 from xinyong.objections.schemas import CorrectionIn, ObjectionIn
 from xinyong.records.repository import source_ids_of_item
 from xinyong.records.standing import change_standing, get_record
@@ -215,7 +215,7 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
         procedure=PROCEDURE,
         procedure_id=obj.id,
         department_id=None,
-        title=f"审核异议申请 {obj.id}（{GROUNDS[ground]}）",
+        title=f"审核异议申请 {obj.id}（{OBJECTION_GROUNDS[ground]}）",
         due_on=obj.review_due_on,
     )
     add_step(
@@ -434,11 +434,12 @@ def _issue_decision(session: Session, step: Step, obj: Objection, finding: str) 
         PROCEDURE,
         obj,
         kind="objection_decision",
-        title=f"异议处理决定书（异议 {obj.id}）",
+        title=f"{DOCUMENT_KINDS['objection_decision']}（异议 {obj.id}）",
         body=(
             f"{subject.name}：\n"
             f"你（单位）于 {local_date(obj.filed_at).isoformat()} "
-            f"对{_describe_target(session, obj)}提出的异议申请（理由：{GROUNDS[obj.ground]}），"
+            f"对{_describe_target(session, obj)}提出的异议申请"
+            f"（理由：{OBJECTION_GROUNDS[obj.ground]}），"
             f"{finding}"
         ),
     )

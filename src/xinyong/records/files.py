@@ -711,13 +711,11 @@ def read_rows(
     return reader(path, item=item, limits=limits)
 
 
-def write_error_file(path: Path, rejected: list[dict]) -> int:
-    """The per-row error report: one line per error, row number first (UTF-8 with BOM so
-    that Excel opens the Chinese correctly)."""
+def error_csv(rejected: list[dict]) -> str:
+    """The per-row error report as CSV: one line per error, row number first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "field", "code", "message", "message_en"])
-    count = 0
     for rejection in rejected:
         for error in rejection["errors"]:
             writer.writerow(
@@ -729,6 +727,11 @@ def write_error_file(path: Path, rejected: list[dict]) -> int:
                     error["message_en"],
                 ]
             )
-            count += 1
-    path.write_text(buffer.getvalue(), encoding="utf-8-sig")
-    return count
+    return buffer.getvalue()
+
+
+def write_error_file(path: Path, rejected: list[dict]) -> int:
+    """The per-row error report as a file (UTF-8 with BOM so that Excel opens the Chinese
+    correctly); the number of errors in it."""
+    path.write_text(error_csv(rejected), encoding="utf-8-sig")
+    return sum(len(rejection["errors"]) for rejection in rejected)

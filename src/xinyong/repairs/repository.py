@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import and_, exists, or_, select
@@ -125,3 +126,20 @@ def in_notice(
     if after is not None:
         query = query.where(Repair.id > after)
     return list(session.execute(query.order_by(Repair.id).limit(limit)).scalars())
+
+
+def repairs_of_notice_objections(
+    session: Session, objections: Iterable[tuple[int, int]]
+) -> dict[int, int]:
+    """The repair of each objection raised in a repair's notice, given as (subject id,
+    objection id) pairs."""
+    pairs = list(objections)
+    if not pairs:
+        return {}
+    rows = session.execute(
+        select(RepairObjection.id, RepairObjection.repair_id).where(
+            RepairObjection.subject_id.in_({s for s, _ in pairs}),
+            RepairObjection.id.in_({o for _, o in pairs}),
+        )
+    ).all()
+    return {objection: repair for objection, repair in rows}

@@ -20,12 +20,13 @@ from xinyong.core.api import clock, db_session
 from xinyong.core.auth import PUBLIC
 from xinyong.core.clock import local_date
 from xinyong.core.identifiers import describe_credit_code, region_name
+from xinyong.core.labels import CATEGORY_NAMES, DISCLOSURE_NAMES
 from xinyong.core.ratelimit import client_address
 from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound
 from xinyong.lists import service as lists
-from xinyong.lists.endpoints import entry_out
 from xinyong.lists.rules import PUBLIC_STATES, makes_subject_public, publicly_visible
+from xinyong.lists.service import entry_out
 from xinyong.measures.schemas import SCENARIOS
 from xinyong.measures.service import active_measures
 from xinyong.models import (
@@ -45,7 +46,7 @@ from xinyong.subjects import search
 from xinyong.subjects.archive import read_archive
 from xinyong.subjects.service import is_public
 from xinyong.validity.service import current_rules
-from xinyong.web.site import CATEGORY_NAMES, DISCLOSURE_NAMES, Visitor, audience, render
+from xinyong.web.site import Visitor, audience, render
 
 router = APIRouter(include_in_schema=False)
 

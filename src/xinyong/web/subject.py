@@ -51,6 +51,7 @@ from xinyong.authorisations.schemas import GrantIn
 from xinyong.catalog.service import published_catalog
 from xinyong.core.api import MAX_BIGINT, BigId, clock, db_session
 from xinyong.core.clock import local_date
+from xinyong.core.labels import CATEGORY_NAMES, DISCLOSURE_NAMES, OBJECTION_GROUNDS
 from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound, XinyongError
 from xinyong.lists import service as lists_service
@@ -76,25 +77,18 @@ from xinyong.models import (
 )
 from xinyong.objections import appeals
 from xinyong.objections import service as objection_service
-from xinyong.objections.endpoints import appeal_out, objection_out
+from xinyong.objections.appeals import appeal_out, objection_out
 from xinyong.objections.schemas import AppealIn, ObjectionIn
 from xinyong.repairs import service as repair_service
-from xinyong.repairs.endpoints import repair_out
 from xinyong.repairs.schemas import WAYS, WAYS_WITH_EVIDENCE, RepairIn, TargetIn
+from xinyong.repairs.service import repair_out
 from xinyong.rights import evidence
 from xinyong.rights.documents import documents_of
-from xinyong.rights.endpoints import get_evidence as read_evidence
 from xinyong.rights.step import Step
 from xinyong.subjects.archive import read_archive
 from xinyong.subjects.rules import effective_standing
-from xinyong.web.site import (
-    CATEGORY_NAMES,
-    DISCLOSURE_NAMES,
-    Visitor,
-    audience,
-    check_csrf,
-    render,
-)
+from xinyong.web.forms import evidence_download
+from xinyong.web.site import Visitor, audience, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
 SUBJECT = audience(Role.subject)
@@ -148,7 +142,7 @@ OBJECTION_STATES = {
     "closed": "已办结",
 }
 OBJECTION_OUTCOMES = {"upheld": "异议成立", "rejected": "异议不成立"}
-GROUNDS = {g.value: text for g, text in objection_service.GROUNDS.items()}
+GROUNDS = OBJECTION_GROUNDS
 APPEAL_STATES = {"review": "信用主管部门处理中", "closed": "已办结"}
 APPEAL_OUTCOMES = {"upheld": "申诉成立", "dismissed": "申诉不成立"}
 REPAIR_STATES = {
@@ -687,7 +681,7 @@ def document_page(document_id: BigId, request: Request, session: Session = db_se
 def evidence_file(file_id: BigId, request: Request, session: Session = db_session) -> Response:
     """Audience: subject. One of the subject's own evidence files, read (and audited) exactly
     as GET /api/v1/evidence/{id} reads it; any other is 404."""
-    return read_evidence(file_id, request, principal=_visitor(request).principal, session=session)
+    return evidence_download(request, session, file_id)
 
 
 # ---- Objections (异议, Measures art. 31–32) and their appeals (申诉, art. 33)
