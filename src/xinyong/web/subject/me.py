@@ -1,0 +1,109 @@
+"""/me: the subject's identity, whole archive, list entries and documents."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.core.api import db_session
+from xinyong.core.clock import local_date
+from xinyong.lists import service as lists_service
+from xinyong.models import (
+    LIVE_STATES,
+    Category,
+    EntryState,
+    ExitReason,
+    ListKind,
+    Objection,
+    ObjectionState,
+    Repair,
+    Subject,
+)
+from xinyong.repairs import service as repair_service
+from xinyong.rights.documents import documents_of
+from xinyong.subjects.archive import read_archive
+from xinyong.web.subject.common import (
+    SUBJECT,
+    _department_names,
+    _field_labels,
+    _list_names,
+    _now,
+    _page,
+    _sid,
+    _visitor,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/me", response_class=HTMLResponse, **SUBJECT)
+def me(request: Request, session: Session = db_session) -> Response:
+    """Audience: subject. The subject's identity and whole archive by category — every
+    disclosure class, each record with its standing and the mark of an open objection — with
+    the links to object or to apply for repair; its list entries; its documents."""
+    v = _visitor(request)
+    sid = _sid(v)
+    now = _now(request)
+    today = local_date(now)
+    subject = session.get_one(Subject, sid)
+    archive = read_archive(
+        session,
+        subject,
+        v.principal,
+        cipher=request.app.state.db.cipher,
+        now=now,
+        today=today,
+        purpose=None,
+    )
+    open_objections = {
+        (t.value, target_id): oid
+        for t, target_id, oid in session.execute(
+            select(Objection.target_type, Objection.target_id, Objection.id).where(
+                Objection.subject_id == sid, Objection.state != ObjectionState.closed
+            )
+        ).all()
+    }
+    open_repairs = {
+        (t.value, target_id): rid
+        for t, target_id, rid in session.execute(
+            select(Repair.target_type, Repair.target_id, Repair.id).where(
+                Repair.subject_id == sid, Repair.state.in_(repair_service.OPEN_STATES)
+            )
+        ).all()
+    }
+    list_names = _list_names(session)
+    departments = _department_names(session)
+    entries = []
+    for entry in lists_service.entries_of_subject(session, sid):
+        in_force = lists_service.is_in_force(entry, today)
+        expired = (entry.state == EntryState.exited and entry.exit_reason is ExitReason.expiry) or (
+            entry.state == EntryState.listed and not in_force
+        )
+        entries.append(
+            {
+                "entry": entry,
+                "list_name": list_names.get(entry.list_id, entry.list_code),
+                "department": departments.get(entry.department_id, ""),
+                "in_force": in_force,
+                "objection": open_objections.get(("list_entry", entry.id)),
+                "repair": open_repairs.get(("list_entry", entry.id)),
+                "may_object": entry.state in LIVE_STATES or expired,
+                "may_repair": entry.kind is not ListKind.red and in_force,
+            }
+        )
+    return _page(
+        request,
+        "subject/me.html",
+        section="me",
+        archive=archive,
+        subject=archive.subject,
+        categories=[(c.value, archive.categories.get(c.value, [])) for c in Category],
+        field_labels=_field_labels(session),
+        open_objections=open_objections,
+        open_repairs=open_repairs,
+        entries=entries,
+        documents=list(reversed(documents_of(session, sid))),
+        today=today,
+    )

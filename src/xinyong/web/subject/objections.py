@@ -1,0 +1,276 @@
+"""Objections (异议, Measures art. 31–32): the subject's list, the form, one objection."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from xinyong.core.api import BigId, db_session
+from xinyong.errors import NotFound
+from xinyong.models import Objection, ObjectionOutcome, ObjectionState, TargetType
+from xinyong.objections import service as objection_service
+from xinyong.objections.endpoints import objection_out
+from xinyong.objections.schemas import ObjectionIn
+from xinyong.web.site import Visitor
+from xinyong.web.subject.common import (
+    GROUNDS,
+    PAGE_ROWS,
+    SUBJECT,
+    Problem,
+    _appeal_deadline,
+    _asked_target,
+    _attempt,
+    _int,
+    _page,
+    _procedure_documents,
+    _redirect,
+    _sid,
+    _step,
+    _target,
+    _target_ref,
+    _text,
+    _today,
+    _validated,
+    _visitor,
+)
+from xinyong.web.subject.uploads import MAX_FILES, MAX_MB, _check_form, _store, _uploads, _with_form
+
+router = APIRouter(include_in_schema=False)
+
+
+OBJECTION_FIELDS = {
+    "target": "target",
+    "ground": "ground",
+    "statement": "statement",
+    "evidence": "files",
+    "file": "files",
+}
+
+
+def _current_due(obj: Objection) -> date | None:
+    """The due date of the step under way (Measures art. 32)."""
+    if obj.state is ObjectionState.review:
+        return obj.review_due_on
+    if obj.state is ObjectionState.verification:
+        return obj.verify_due_on
+    if obj.state is ObjectionState.correction:
+        return obj.correction_due_on
+    return None
+
+
+@router.get("/me/objections", response_class=HTMLResponse, **SUBJECT)
+def objections_page(
+    request: Request, page: str = "1", filed: str = "", session: Session = db_session
+) -> Response:
+    """Audience: subject. The subject's objections, newest first (GET /api/v1/objections as
+    the subject), each with its state and the due date of the step under way."""
+    v = _visitor(request)
+    sid = _sid(v)
+    today = _today(request)
+    number = max(1, min(_int(page) or 1, 100_000))
+    rows, total = objection_service.find_objections(
+        session,
+        v.principal,
+        state=None,
+        subject_id=None,
+        limit=PAGE_ROWS,
+        offset=(number - 1) * PAGE_ROWS,
+    )
+    items = []
+    for obj in rows:
+        target = _target(session, sid, obj.target_type.value, obj.target_id, today)
+        due = _current_due(obj)
+        items.append(
+            {
+                "objection": obj,
+                "target": target["label"] if target else f"{obj.target_id}",
+                "due": due,
+                "overdue": due is not None and due < today,
+            }
+        )
+    return _page(
+        request,
+        "subject/objections.html",
+        section="objections",
+        objections=items,
+        total=total,
+        page=number,
+        pages=max(1, -(-total // PAGE_ROWS)),
+        filed=_int(filed),
+    )
+
+
+def _objection_form(
+    request: Request,
+    session: Session,
+    target: dict[str, Any],
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    sid = _sid(_visitor(request))
+    open_id = objection_service.open_objection(
+        session, sid, TargetType(target["type"]), target["id"]
+    )
+    return _page(
+        request,
+        "subject/objection_new.html",
+        status_code=status_code,
+        section="objections",
+        target=target,
+        open_id=open_id,
+        errors=errors or {},
+        form=form or {},
+        max_files=MAX_FILES,
+        max_mb=MAX_MB,
+    )
+
+
+@router.get("/me/objections/new", response_class=HTMLResponse, **SUBJECT)
+def objection_new(
+    request: Request, record: str = "", entry: str = "", session: Session = db_session
+) -> Response:
+    """Audience: subject. The objection form for one of the subject's records or list
+    entries: ground (Measures art. 31), statement and evidence files."""
+    target = _asked_target(session, _visitor(request), record, entry, _today(request))
+    form = {"ground": "past_validity"} if target.get("standing") == "expired" else {}
+    return _objection_form(request, session, target, form=form)
+
+
+@router.post("/me/objections/new", response_class=HTMLResponse, **SUBJECT)
+async def objection_file(
+    request: Request, record: str = "", entry: str = "", session: Session = db_session
+) -> Response:
+    """Audience: subject. File the objection (multipart: the fields and the evidence files):
+    each file is stored as POST /api/v1/evidence stores it, then the objection is filed with
+    their ids as POST /api/v1/objections files it — all or nothing."""
+    return await _with_form(request, session, _file_objection, record, entry)
+
+
+def _file_objection(
+    request: Request,
+    session: Session,
+    form: FormData,
+    problem: Problem | None,
+    record: str,
+    entry: str,
+) -> Response:
+    v = _visitor(request)
+    _check_form(v, form, problem)
+    sid = _sid(v)
+    target = _asked_target(session, v, record, entry, _today(request))
+    values = {"ground": _text(form, "ground", 40), "statement": _text(form, "statement").strip()}
+    try:
+        if problem is not None:
+            raise problem
+        files, file_problem = _uploads(form, {"files": "evidence"})
+        errors: dict[str, str] = {}
+        if values["ground"] not in GROUNDS:
+            errors["ground"] = "请选择异议理由"
+        if not values["statement"]:
+            errors["statement"] = "请写明异议的事实和理由"
+        data = {"target": _target_ref(target), **values, "evidence": []}
+        try:
+            _validated(ObjectionIn, data, OBJECTION_FIELDS)
+        except Problem as bad:
+            for name, message in bad.errors.items():
+                errors.setdefault(name, message)
+        if file_problem is not None:
+            errors.update(file_problem.errors)
+            raise Problem(errors, status=file_problem.status)
+        if errors:
+            raise Problem(errors)
+        step = _step(request, v)
+
+        def act() -> Objection:
+            body = ObjectionIn.model_validate(
+                {**data, "evidence": _store(session, step, sid, files)}
+            )
+            return objection_service.file_objection(session, step, sid, body)
+
+        obj = _attempt(session, act, OBJECTION_FIELDS)
+    except Problem as bad:
+        return _objection_form(
+            request, session, target, status_code=bad.status, errors=bad.errors, form=values
+        )
+    return _redirect(f"/me/objections/{obj.id}", filed="1")
+
+
+def _visible_objection(session: Session, v: Visitor, objection_id: int) -> Objection:
+    try:
+        obj = objection_service.get_objection(session, objection_id)
+    except NotFound:
+        obj = None
+    if obj is None or not objection_service.may_see(session, v.principal, obj):
+        # Never confirm that another subject's objection exists.
+        raise NotFound("异议申请不存在", "no such objection", code="unknown_objection")
+    return obj
+
+
+def _objection_page(
+    request: Request,
+    session: Session,
+    objection_id: BigId,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    done: str = "",
+) -> Response:
+    v = _visitor(request)
+    sid = _sid(v)
+    today = _today(request)
+    obj = _visible_objection(session, v, objection_id)
+    view = objection_out(session, obj)
+    appeal_by = None
+    if obj.outcome is ObjectionOutcome.rejected and obj.state is ObjectionState.closed:
+        appeal_by = _appeal_deadline(session, _step(request, v), obj.closed_at)
+    may_appeal = (
+        view.appeal is None
+        and obj.outcome is ObjectionOutcome.rejected
+        and obj.state is ObjectionState.closed
+        and (appeal_by is None or today <= appeal_by)
+    )
+    procedures = [("objection", obj.id)]
+    if view.appeal is not None:
+        procedures.append(("appeal", int(view.appeal.id)))
+    due = _current_due(obj)
+    return _page(
+        request,
+        "subject/objection.html",
+        status_code=status_code,
+        section="objections",
+        objection=view,
+        target=_target(session, sid, obj.target_type.value, obj.target_id, today),
+        due=due,
+        overdue=due is not None and due < today,
+        appeal_by=appeal_by,
+        may_appeal=may_appeal,
+        documents=_procedure_documents(session, sid, *procedures),
+        errors=errors or {},
+        form=form or {},
+        done=done,
+        max_files=MAX_FILES,
+        max_mb=MAX_MB,
+    )
+
+
+@router.get("/me/objections/{objection_id}", response_class=HTMLResponse, **SUBJECT)
+def objection_page(
+    objection_id: BigId,
+    request: Request,
+    filed: str = "",
+    appealed: str = "",
+    session: Session = db_session,
+) -> Response:
+    """Audience: subject. One of the subject's objections (GET /api/v1/objections/{id}): its
+    state, the due dates, the timeline of its steps, the outcome, the documents, and the
+    appeal — or the appeal form where an appeal lies (a rejection, within its period)."""
+    done = "filed" if filed else "appealed" if appealed else ""
+    return _objection_page(request, session, objection_id, done=done)
