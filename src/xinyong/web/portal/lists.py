@@ -7,19 +7,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.core.api import db_session
 from xinyong.errors import NotFound
+from xinyong.lists import repository as lists_repository
 from xinyong.lists import service as lists
 from xinyong.lists.endpoints import entry_out
 from xinyong.lists.rules import PUBLIC_STATES, makes_subject_public, publicly_visible
 from xinyong.models import (
-    CreditList,
     EntryState,
-    ExitReason,
-    ListEntry,
     ListKind,
     Subject,
     SubjectKind,
@@ -37,13 +34,7 @@ router = APIRouter(include_in_schema=False)
 def lists_page(request: Request, session: Session = db_session) -> Response:
     """Audience: everyone. The red, black and watch lists with their published standards
     (003 联合奖惩 §（三））; entries of public lists only."""
-    counts = dict(
-        session.execute(
-            select(ListEntry.list_id, func.count())
-            .where(ListEntry.state == EntryState.listed)
-            .group_by(ListEntry.list_id)
-        ).all()
-    )
+    counts = lists_repository.listed_counts(session)
     rows = [(lst, lists.spec_of(lst), counts.get(lst.id, 0)) for lst in lists.all_lists(session)]
     order = {"red": 0, "black": 1, "watch": 2}
     rows.sort(key=lambda r: (order.get(r[1].kind, 3), r[0].id))
@@ -83,24 +74,6 @@ def _page_key_if_public(session: Session, subject: Subject, today: date) -> str 
     return None
 
 
-def _section_query(lst: CreditList, section: str) -> Any:
-    """The entries of one publication of a public list — always within what the public may
-    see (lists/rules: PUBLIC_STATES, and red candidates in notice)."""
-    base = select(ListEntry).where(ListEntry.list_id == lst.id)
-    if section == "notice":
-        if lst.kind != ListKind.red:
-            return None  # a black candidate's prior notice goes to the subject alone
-        return base.where(ListEntry.state == EntryState.notice).order_by(ListEntry.id.desc())
-    if section == "listed":
-        return base.where(ListEntry.state == EntryState.listed).order_by(ListEntry.id.desc())
-    exited = base.where(ListEntry.state == EntryState.exited)
-    if section == "corrections":
-        exited = exited.where(ListEntry.exit_reason == ExitReason.revocation)
-    elif section == "repairs":
-        exited = exited.where(ListEntry.exit_reason == ExitReason.repair)
-    return exited.order_by(ListEntry.exited_at.desc(), ListEntry.id.desc())
-
-
 @router.get("/lists/{code}", response_class=HTMLResponse, **audience(*EVERYONE))
 def list_page(
     code: str,
@@ -132,11 +105,9 @@ def list_page(
     entries: list[dict[str, Any]] = []
     has_next = False
     if public:
-        query = _section_query(lst, section)
-        rows = (
-            list(session.execute(query.offset((number - 1) * size).limit(size + 1)).scalars())
-            if query is not None
-            else []
+        # Always within what the public may see: lists/rules.publicly_visible below.
+        rows = lists_repository.publication_entries(
+            session, lst, section, offset=(number - 1) * size, limit=size + 1
         )
         has_next = len(rows) > size
         for entry in rows[:size]:

@@ -12,27 +12,26 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from xinyong.catalog.service import published_catalog
 from xinyong.core.api import MAX_BIGINT, clock
 from xinyong.core.clock import local_date
+from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound, XinyongError
+from xinyong.lists import repository as lists_repository
 from xinyong.lists import service as lists_service
 from xinyong.lists.service import Step
 from xinyong.models import (
-    CatalogItem,
     Category,
     CreditList,
     Department,
-    ListEntry,
-    Record,
     Role,
     TargetType,
 )
 from xinyong.objections import service as objection_service
+from xinyong.records import repository as records
 from xinyong.rights.documents import documents_of
 from xinyong.subjects.rules import effective_standing
 from xinyong.web.site import CATEGORY_NAMES, DISCLOSURE_NAMES, Visitor, audience, render
@@ -324,11 +323,11 @@ def _field_labels(session: Session) -> dict[str, dict[str, str]]:
 
 
 def _list_names(session: Session) -> dict[int, str]:
-    return {row.id: row.spec["name"] for row in session.execute(select(CreditList)).scalars()}
+    return {row.id: row.spec["name"] for row in lists_service.all_lists(session)}
 
 
 def _department_names(session: Session) -> dict[int, str]:
-    return {d.id: d.name for d in session.execute(select(Department)).scalars()}
+    return {d.id: d.name for d in list_departments(session)}
 
 
 def _target(
@@ -337,12 +336,7 @@ def _target(
     """The subject's record or list entry as the console shows it, or None when it is not
     the subject's (never telling whether it exists)."""
     if kind == TargetType.record.value:
-        row = session.execute(
-            select(Record, CatalogItem.name, Department.name)
-            .join(CatalogItem, CatalogItem.id == Record.catalog_item_id)
-            .join(Department, Department.id == Record.provider_id)
-            .where(Record.subject_id == subject_id, Record.id == target_id)
-        ).first()
+        row = records.record_with_item_and_provider(session, subject_id, target_id)
         if row is None:
             return None
         record, item_name, provider = row
@@ -367,9 +361,7 @@ def _target(
                 if value not in (None, "")
             ],
         }
-    entry = session.execute(
-        select(ListEntry).where(ListEntry.subject_id == subject_id, ListEntry.id == target_id)
-    ).scalar_one_or_none()
+    entry = lists_repository.entry_of_subject(session, subject_id, target_id)
     if entry is None:
         return None
     list_name = session.get_one(CreditList, entry.list_id).spec["name"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.api import db_session
@@ -16,12 +15,10 @@ from xinyong.models import (
     EntryState,
     ExitReason,
     ListKind,
-    Objection,
-    ObjectionState,
-    Repair,
     Subject,
 )
-from xinyong.repairs import service as repair_service
+from xinyong.objections import repository as objection_repository
+from xinyong.repairs import repository as repair_repository
 from xinyong.rights.documents import documents_of
 from xinyong.subjects.archive import read_archive
 from xinyong.web.subject.common import (
@@ -57,22 +54,8 @@ def me(request: Request, session: Session = db_session) -> Response:
         today=today,
         purpose=None,
     )
-    open_objections = {
-        (t.value, target_id): oid
-        for t, target_id, oid in session.execute(
-            select(Objection.target_type, Objection.target_id, Objection.id).where(
-                Objection.subject_id == sid, Objection.state != ObjectionState.closed
-            )
-        ).all()
-    }
-    open_repairs = {
-        (t.value, target_id): rid
-        for t, target_id, rid in session.execute(
-            select(Repair.target_type, Repair.target_id, Repair.id).where(
-                Repair.subject_id == sid, Repair.state.in_(repair_service.OPEN_STATES)
-            )
-        ).all()
-    }
+    open_objections = objection_repository.open_objections_by_target(session, sid)
+    open_repairs = repair_repository.open_repairs_by_target(session, sid)
     list_names = _list_names(session)
     departments = _department_names(session)
     entries = []

@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -16,6 +15,7 @@ from xinyong.errors import NotFound, XinyongError
 from xinyong.models import Repair, TargetType
 from xinyong.objections import appeals
 from xinyong.objections.endpoints import appeal_out
+from xinyong.repairs import repository as repair_repository
 from xinyong.repairs import service as repair_service
 from xinyong.repairs.endpoints import repair_out
 from xinyong.repairs.schemas import WAYS, WAYS_WITH_EVIDENCE, RepairIn, TargetIn
@@ -106,14 +106,9 @@ def _repair_form(
             describe = repair_service.describe(session, found)
     except XinyongError as exc:
         refusal = exc.message
-    open_id = session.execute(
-        select(Repair.id).where(
-            Repair.subject_id == _sid(v),
-            Repair.target_type == TargetType(target["type"]),
-            Repair.target_id == target["id"],
-            Repair.state.in_(repair_service.OPEN_STATES),
-        )
-    ).scalar_one_or_none()
+    open_id = repair_repository.open_repair(
+        session, _sid(v), TargetType(target["type"]), target["id"]
+    )
     return _page(
         request,
         "subject/repair_new.html",
