@@ -30,6 +30,7 @@ from xinyong.core.identifiers import (
     validate_id_number,
 )
 from xinyong.core.ids import IdGenerator
+from xinyong.core.labels import LINKED_ROLES
 from xinyong.core.nul import NUL, nul_refused
 from xinyong.errors import Forbidden, InvalidRequest, NotFound
 from xinyong.measures.schemas import DECISION_ORDER, SCENARIOS, MeasureSpec
@@ -42,12 +43,6 @@ from xinyong.models import (
 )
 
 MAX_SUBJECTS = 10_000
-ROLE_NAMES = {
-    "legal_representative": "法定代表人",
-    "principal": "主要负责人",
-    "actual_controller": "实际控制人",
-    "responsible_person": "直接责任人员",
-}
 
 
 def parse_scenario(value: Any) -> str:
@@ -229,7 +224,7 @@ def decide(
                 reason = f"该主体列入“{list_name}”{until}"
             else:
                 reason = (
-                    f"该主体为{via['organisation_name']}的{ROLE_NAMES[target]}，"
+                    f"该主体为{via['organisation_name']}的{LINKED_ROLES[target]}，"
                     f"该组织列入“{list_name}”{until}"
                 )
             out_measures.append(

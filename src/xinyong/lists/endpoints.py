@@ -35,20 +35,13 @@ from xinyong.lists.schemas import (
     ObjectionIn,
     ObjectionOut,
     StepIn,
-    StepOut,
 )
-from xinyong.lists.service import Step
+from xinyong.lists.service import Step, entry_out
 from xinyong.models import (
-    LIVE_STATES,
     CreditList,
-    Department,
     EntryState,
     ListEntry,
-    Objection,
-    ObjectionState,
     Role,
-    Subject,
-    TargetType,
 )
 from xinyong.subjects.service import find_visible_subject
 
@@ -67,65 +60,6 @@ def _step(request: Request, principal: Principal) -> Step:
 def _may_see_all(principal: Principal, entry: ListEntry) -> bool:
     return principal.is_department or (
         principal.role is Role.subject and principal.subject_id == entry.subject_id
-    )
-
-
-def entry_out(session: Session, entry: ListEntry, *, full: bool) -> EntryOut:
-    lst = session.get_one(CreditList, entry.list_id)
-    subject = session.get_one(Subject, entry.subject_id)
-    dept = session.get_one(Department, entry.department_id)
-    steps = service.steps_of(session, entry) if full else []
-    objections = service.objections_of(session, entry) if full else []
-    # Measures art. 32: 异议信息处理期间，应打上标识 — an entry stays in force while a rights
-    # objection against it (objections/) is open, and says so wherever it is shown.
-    under_objection = (
-        entry.state in LIVE_STATES
-        and session.execute(
-            select(Objection.id).where(
-                Objection.subject_id == entry.subject_id,
-                Objection.target_id == entry.id,
-                Objection.target_type == TargetType.list_entry,
-                Objection.state != ObjectionState.closed,
-            )
-        ).first()
-        is not None
-    )
-    return EntryOut(
-        id=str(entry.id),
-        list=entry.list_code,
-        list_name=lst.spec["name"],
-        kind=entry.kind.value,
-        field=lst.field,
-        subject=subject.credit_code or subject.id_masked or "",
-        subject_name=subject.name,
-        state=entry.state.value,
-        reason=entry.reason,
-        basis_records=list(entry.basis_records) if full else [],
-        department=dept.name,
-        created_at=entry.created_at,
-        notice_ends_on=entry.notice_ends_on,
-        confirmed_at=entry.confirmed_at,
-        listed_until=entry.listed_until,
-        rectify_by=entry.rectify_by if full else None,
-        rectified_at=entry.rectified_at if full else None,
-        exited_at=entry.exited_at,
-        exit_reason=entry.exit_reason.value if entry.exit_reason else None,
-        monitoring_until=entry.monitoring_until if full else None,
-        benefits_recall=entry.benefits_recall if full else False,
-        under_objection=under_objection,
-        steps=[StepOut(step=s.step, at=s.at, actor=s.actor, detail=s.detail) for s in steps],
-        objections=[
-            ObjectionOut(
-                id=str(o.id),
-                statement=o.statement,
-                filed_by=o.filed_by,
-                filed_at=o.filed_at,
-                upheld=o.upheld,
-                decision_reason=o.decision_reason,
-                decided_at=o.decided_at,
-            )
-            for o in objections
-        ],
     )
 
 

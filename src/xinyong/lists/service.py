@@ -29,11 +29,12 @@ from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.core.identifiers import IdentifierError, mask_id_number, validate_id_number
+from xinyong.core.labels import LINKED_ROLES
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.feeds.changes import LIST_ENTRY, LISTS, record_change
 from xinyong.lists.periods import deadline_end, notice_end, period_end
 from xinyong.lists.rules import is_in_force
-from xinyong.lists.schemas import EntryIn, ListsIn, ListSpec
+from xinyong.lists.schemas import EntryIn, EntryOut, ListsIn, ListSpec, ObjectionOut, StepOut
 from xinyong.models import (
     LIVE_STATES,
     Channel,
@@ -46,12 +47,15 @@ from xinyong.models import (
     ListEntryStep,
     ListKind,
     ListObjection,
+    Objection,
+    ObjectionState,
     Record,
     Role,
     Standing,
     Subject,
     SubjectKind,
     SubjectLink,
+    TargetType,
 )
 from xinyong.records.rules import add_years
 from xinyong.records.service import CollectionContext, Collector
@@ -169,6 +173,67 @@ def steps_of(session: Session, entry: ListEntry) -> list[ListEntryStep]:
 
 def objections_of(session: Session, entry: ListEntry) -> list[ListObjection]:
     return _rows_of_entry(session, ListObjection, entry)
+
+
+def entry_out(session: Session, entry: ListEntry, *, full: bool) -> EntryOut:
+    """An entry as the API and the pages show it (``full``: with its steps, objections and
+    the fields only its departments and the subject see)."""
+    lst = session.get_one(CreditList, entry.list_id)
+    subject = session.get_one(Subject, entry.subject_id)
+    dept = session.get_one(Department, entry.department_id)
+    steps = steps_of(session, entry) if full else []
+    objections = objections_of(session, entry) if full else []
+    # Measures art. 32: 异议信息处理期间，应打上标识 — an entry stays in force while a rights
+    # objection against it (objections/) is open, and says so wherever it is shown.
+    under_objection = (
+        entry.state in LIVE_STATES
+        and session.execute(
+            select(Objection.id).where(
+                Objection.subject_id == entry.subject_id,
+                Objection.target_id == entry.id,
+                Objection.target_type == TargetType.list_entry,
+                Objection.state != ObjectionState.closed,
+            )
+        ).first()
+        is not None
+    )
+    return EntryOut(
+        id=str(entry.id),
+        list=entry.list_code,
+        list_name=lst.spec["name"],
+        kind=entry.kind.value,
+        field=lst.field,
+        subject=subject.credit_code or subject.id_masked or "",
+        subject_name=subject.name,
+        state=entry.state.value,
+        reason=entry.reason,
+        basis_records=list(entry.basis_records) if full else [],
+        department=dept.name,
+        created_at=entry.created_at,
+        notice_ends_on=entry.notice_ends_on,
+        confirmed_at=entry.confirmed_at,
+        listed_until=entry.listed_until,
+        rectify_by=entry.rectify_by if full else None,
+        rectified_at=entry.rectified_at if full else None,
+        exited_at=entry.exited_at,
+        exit_reason=entry.exit_reason.value if entry.exit_reason else None,
+        monitoring_until=entry.monitoring_until if full else None,
+        benefits_recall=entry.benefits_recall if full else False,
+        under_objection=under_objection,
+        steps=[StepOut(step=s.step, at=s.at, actor=s.actor, detail=s.detail) for s in steps],
+        objections=[
+            ObjectionOut(
+                id=str(o.id),
+                statement=o.statement,
+                filed_by=o.filed_by,
+                filed_at=o.filed_at,
+                upheld=o.upheld,
+                decision_reason=o.decision_reason,
+                decided_at=o.decided_at,
+            )
+            for o in objections
+        ],
+    )
 
 
 def entries_of_subject(session: Session, subject_id: int) -> list[ListEntry]:
@@ -634,14 +699,6 @@ def _remove_from_red_lists(session: Session, step: Step, black: ListEntry) -> No
             _publish_change(session, step, red, "withdrawn", reason="black_listed", **detail)
 
 
-RESPONSIBILITY = {
-    LinkRole.legal_representative: "法定代表人",
-    LinkRole.principal: "主要负责人",
-    LinkRole.actual_controller: "实际控制人",
-    LinkRole.responsible_person: "直接责任人员",
-}
-
-
 def _record_related_persons(
     session: Session, step: Step, entry: ListEntry, lst: CreditList
 ) -> None:
@@ -682,7 +739,7 @@ def _record_related_persons(
             "entry_number": str(entry.id),
             "organisation_name": org.name,
             "organisation_credit_code": org.credit_code,
-            "responsibility": RESPONSIBILITY[LinkRole(role)],
+            "responsibility": LINKED_ROLES[role],
             "listing_reason": entry.reason,
             "listed_on": step.today.isoformat(),
             "identifying_authority": provider.name,
@@ -713,8 +770,7 @@ def _record_related_persons(
         # The records written are found again by their batch, should the listing be revoked.
         batch_id=str(collector.batch_id),
         persons=[
-            {"name": name, "responsibility": RESPONSIBILITY[LinkRole(role)]}
-            for _n, name, role, _p in persons
+            {"name": name, "responsibility": LINKED_ROLES[role]} for _n, name, role, _p in persons
         ],
     )
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
+from xinyong.core.labels import DOCUMENT_KINDS, PROCEDURE_NAMES
 from xinyong.errors import Conflict, NotFound
 from xinyong.lists.service import Step
 from xinyong.models import (
@@ -33,18 +34,17 @@ from xinyong.models import (
     Subject,
 )
 from xinyong.objections import service
-from xinyong.objections.schemas import AppealIn
+from xinyong.objections.schemas import AppealIn, AppealOut, ObjectionOut
 from xinyong.repairs.service import appeal_upheld, get_repair, is_appealable, unknown_repair
 from xinyong.rights import documents, evidence
 from xinyong.rights.deadlines import due_on
-from xinyong.rights.procedures import get_procedure
-from xinyong.rights.steps import add_step, steps_of
+from xinyong.rights.procedures import get_procedure, subject_key
+from xinyong.rights.steps import add_step, steps_of, steps_out
 from xinyong.tasks.service import APPEAL_REVIEW, close_tasks, open_task
 
 PROCEDURE = "appeal"
 # Measures art. 33: 对申诉结果不服的，可以依法申请行政复议或者提起诉讼.
 ONWARD_ROUTE = "可依法申请行政复议或者提起行政诉讼"
-PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 
 
 def unknown_appeal() -> NotFound:
@@ -69,6 +69,74 @@ def appeal_of(session: Session, subject_id: int, procedure: str, procedure_id: i
             Appeal.procedure_id == procedure_id,
         )
     ).scalar_one_or_none()
+
+
+def appeal_out(session: Session, appeal: Appeal) -> AppealOut:
+    """An appeal as the API and the pages show it."""
+    subject = session.get_one(Subject, appeal.subject_id)
+    return AppealOut(
+        id=str(appeal.id),
+        procedure=appeal.procedure,
+        procedure_id=str(appeal.procedure_id),
+        subject=subject_key(subject),
+        state=appeal.state.value,
+        statement=appeal.statement,
+        filed_by=appeal.filed_by,
+        filed_at=appeal.filed_at,
+        due_on=appeal.due_on,
+        outcome=appeal.outcome.value if appeal.outcome else None,
+        decision_reason=appeal.decision_reason,
+        decided_at=appeal.decided_at,
+        onward_route=appeal.onward_route,
+        evidence=[
+            evidence.evidence_out(f)
+            for f in evidence.files_of(session, appeal.subject_id, appeal.id)
+        ],
+        steps=steps_out(session, appeal),
+    )
+
+
+def objection_summary(obj: Objection, subject: Subject) -> dict:
+    """An objection's fields as the API lists them (ObjectionSummaryOut)."""
+    return {
+        "id": str(obj.id),
+        "subject": subject_key(subject),
+        "subject_name": subject.name,
+        "target_type": obj.target_type.value,
+        "target_id": str(obj.target_id),
+        "ground": obj.ground.value,
+        "state": obj.state.value,
+        "statement": obj.statement,
+        "filed_by": obj.filed_by,
+        "agent_name": obj.agent_name,
+        "filed_at": obj.filed_at,
+        "review_due_on": obj.review_due_on,
+        "referred_at": obj.referred_at,
+        "verify_due_on": obj.verify_due_on,
+        "verification": obj.verification,
+        "outcome": obj.outcome.value if obj.outcome else None,
+        "decision_reason": obj.decision_reason,
+        "decided_at": obj.decided_at,
+        "correction_due_on": obj.correction_due_on,
+        "correction": obj.correction,
+        "corrected_at": obj.corrected_at,
+        "closed_at": obj.closed_at,
+    }
+
+
+def objection_out(session: Session, obj: Objection) -> ObjectionOut:
+    """An objection as the API and the pages show it: its evidence, steps and appeal."""
+    session.flush()
+    subject = session.get_one(Subject, obj.subject_id)
+    appeal = appeal_of(session, obj.subject_id, service.PROCEDURE, obj.id)
+    return ObjectionOut(
+        **objection_summary(obj, subject),
+        evidence=[
+            evidence.evidence_out(f) for f in evidence.files_of(session, obj.subject_id, obj.id)
+        ],
+        steps=steps_out(session, obj),
+        appeal=appeal_out(session, appeal) if appeal is not None else None,
+    )
 
 
 def _not_appealable(state: str, outcome: str | None) -> Conflict:
@@ -232,7 +300,7 @@ def decide_appeal(
         PROCEDURE,
         appeal,
         kind="appeal_decision",
-        title=f"申诉处理决定书（申诉 {appeal.id}）",
+        title=f"{DOCUMENT_KINDS['appeal_decision']}（申诉 {appeal.id}）",
         body=(
             f"{subject.name}：\n"
             f"你（单位）于 {local_date(appeal.filed_at).isoformat()} "

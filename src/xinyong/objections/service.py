@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
+from xinyong.core.labels import DOCUMENT_KINDS, OBJECTION_GROUNDS
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.lists.service import (
     Step,
@@ -77,11 +78,6 @@ from xinyong.tasks.service import (
 )
 
 PROCEDURE = "objection"
-GROUNDS = {
-    ObjectionGround.wrong_or_incomplete: "信息与事实不符，存在记载错误或者遗漏",
-    ObjectionGround.forbidden_data: "归集了禁止归集的信息",
-    ObjectionGround.past_validity: "失信信息超期限使用",
-}
 # A record in one of these standings left the archive's use through a procedure already.
 CLOSED_STANDINGS = (Standing.corrected, Standing.revoked, Standing.repaired)
 CORRECTION_MARK = "#更正"
@@ -276,7 +272,7 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
         procedure=PROCEDURE,
         procedure_id=obj.id,
         department_id=None,
-        title=f"审核异议申请 {obj.id}（{GROUNDS[ground]}）",
+        title=f"审核异议申请 {obj.id}（{OBJECTION_GROUNDS[ground]}）",
         due_on=obj.review_due_on,
     )
     add_step(
@@ -506,11 +502,12 @@ def _issue_decision(session: Session, step: Step, obj: Objection, finding: str) 
         PROCEDURE,
         obj,
         kind="objection_decision",
-        title=f"异议处理决定书（异议 {obj.id}）",
+        title=f"{DOCUMENT_KINDS['objection_decision']}（异议 {obj.id}）",
         body=(
             f"{subject.name}：\n"
             f"你（单位）于 {local_date(obj.filed_at).isoformat()} "
-            f"对{_describe_target(session, obj)}提出的异议申请（理由：{GROUNDS[obj.ground]}），"
+            f"对{_describe_target(session, obj)}提出的异议申请"
+            f"（理由：{OBJECTION_GROUNDS[obj.ground]}），"
             f"{finding}"
         ),
     )

@@ -26,6 +26,7 @@ from xinyong.core.identifiers import (
     validate_credit_code,
     validate_id_number,
 )
+from xinyong.core.labels import SEVERITY_NAMES
 from xinyong.core.text import UNSTORABLE, has_unstorable, normalise_name, shown
 from xinyong.models import Category, Severity
 
@@ -38,7 +39,6 @@ NAME_MAX = 200
 # thousands of unknown keys would otherwise answer millions of errors).
 FIELDS_MAX = 100
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SEVERITY_NAMES = {"minor": "轻微", "general": "一般", "serious": "较重", "severe": "严重"}
 
 
 class Rule(NamedTuple):
@@ -416,7 +416,7 @@ def _validity_months(
         errors,
         "severity",
         "severity_not_graded",
-        f"{since} 起施行的有效期规则未规定{SEVERITY_NAMES[severity]}失信的有效期"
+        f"{since} 起施行的有效期规则未规定{SEVERITY_NAMES[severity]}的有效期"
         f"（该规则规定：{'、'.join(SEVERITY_NAMES[s] for s in graded)}）",
         f"the validity rule in force from {since} sets no period for {severity} failures "
         f"(it grades {', '.join(graded)})",

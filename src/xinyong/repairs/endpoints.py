@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from xinyong.core.api import BigId, current_principal, cursor, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.db import Database
-from xinyong.models import Repair, RepairObjection, Role, Subject
+from xinyong.models import Role, Subject
 from xinyong.repairs import service
 from xinyong.repairs.schemas import (
     ConditionOut,
@@ -19,16 +19,14 @@ from xinyong.repairs.schemas import (
     ObjectionDecisionIn,
     ObjectionIn,
     OpinionIn,
-    OpinionOut,
     RepairIn,
     RepairObjectionOut,
     RepairOut,
     TargetOut,
 )
-from xinyong.rights import evidence
+from xinyong.repairs.service import repair_objection_out, repair_out
 from xinyong.rights.endpoints import acting_subject, request_step
 from xinyong.rights.procedures import subject_key
-from xinyong.rights.steps import steps_out
 
 router = APIRouter(tags=["repairs"])
 
@@ -53,52 +51,6 @@ ASSESS_ERRORS = {
         "missing_authorisation",
     ],
 }
-
-
-def _objection_out(o: RepairObjection) -> RepairObjectionOut:
-    return RepairObjectionOut(
-        id=str(o.id),
-        statement=o.statement,
-        filed_by=o.filed_by,
-        filed_at=o.filed_at,
-        due_on=o.due_on,
-        upheld=o.upheld,
-        decision_reason=o.decision_reason,
-        decided_by=o.decided_by,
-        decided_at=o.decided_at,
-    )
-
-
-def repair_out(session: Session, repair: Repair) -> RepairOut:
-    subject = session.get_one(Subject, repair.subject_id)
-    target = service.load_target(session, repair)
-    return RepairOut(
-        id=str(repair.id),
-        subject=subject_key(subject),
-        subject_name=subject.name,
-        target=TargetOut.model_validate(service.describe(session, target)),
-        ways=list(repair.ways),
-        corrected_on=repair.corrected_on,
-        correction=repair.correction,
-        commitment=repair.commitment,
-        credit_management=repair.credit_management,
-        eligibility=[ConditionOut.model_validate(c) for c in repair.eligibility],
-        filed_by=repair.filed_by,
-        applied_at=repair.applied_at,
-        state=repair.state.value,
-        opinion_due_on=repair.opinion_due_on,
-        opinion=OpinionOut.model_validate(repair.opinion) if repair.opinion else None,
-        notice_ends_on=repair.notice_ends_on,
-        effective_at=repair.effective_at,
-        refused_reason=repair.refused_reason,
-        closed_at=repair.closed_at,
-        evidence=[
-            evidence.evidence_out(f)
-            for f in evidence.files_of(session, repair.subject_id, repair.id)
-        ],
-        objections=[_objection_out(o) for o in service.objections_of(session, repair)],
-        steps=steps_out(session, repair),
-    )
 
 
 @router.post(
@@ -254,7 +206,7 @@ def post_objection(
     objection = service.file_objection(
         session, request_step(request, principal), repair_id, body.statement
     )
-    return _objection_out(objection)
+    return repair_objection_out(objection)
 
 
 @router.post(

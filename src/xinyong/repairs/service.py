@@ -49,14 +49,19 @@ from xinyong.records.standing import change_standing, get_record, live_entries_b
 from xinyong.repairs.schemas import (
     EVIDENCE_KINDS,
     WAYS_WITH_EVIDENCE,
+    ConditionOut,
     NotAllowed,
+    OpinionOut,
     RepairIn,
+    RepairObjectionOut,
+    RepairOut,
     TargetIn,
+    TargetOut,
 )
 from xinyong.rights import documents, evidence
 from xinyong.rights.deadlines import REPAIR_NOTICE_WORKING_DAYS, due_on
 from xinyong.rights.procedures import get_procedure, own_target, subject_key
-from xinyong.rights.steps import add_step, steps_of
+from xinyong.rights.steps import add_step, steps_of, steps_out
 from xinyong.tasks.service import REPAIR_OBJECTION, REPAIR_OPINION, close_tasks, open_task
 
 PROCEDURE = "repair"
@@ -647,6 +652,54 @@ def objections_of(
     if pending:
         query = query.where(RepairObjection.decided_at.is_(None))
     return list(session.execute(query.order_by(RepairObjection.id)).scalars())
+
+
+def repair_objection_out(o: RepairObjection) -> RepairObjectionOut:
+    """An objection in a repair's notice as the API shows it."""
+    return RepairObjectionOut(
+        id=str(o.id),
+        statement=o.statement,
+        filed_by=o.filed_by,
+        filed_at=o.filed_at,
+        due_on=o.due_on,
+        upheld=o.upheld,
+        decision_reason=o.decision_reason,
+        decided_by=o.decided_by,
+        decided_at=o.decided_at,
+    )
+
+
+def repair_out(session: Session, repair: Repair) -> RepairOut:
+    """A repair as the API and the pages show it: its target, evidence, objections, steps."""
+    subject = session.get_one(Subject, repair.subject_id)
+    target = load_target(session, repair)
+    return RepairOut(
+        id=str(repair.id),
+        subject=subject_key(subject),
+        subject_name=subject.name,
+        target=TargetOut.model_validate(describe(session, target)),
+        ways=list(repair.ways),
+        corrected_on=repair.corrected_on,
+        correction=repair.correction,
+        commitment=repair.commitment,
+        credit_management=repair.credit_management,
+        eligibility=[ConditionOut.model_validate(c) for c in repair.eligibility],
+        filed_by=repair.filed_by,
+        applied_at=repair.applied_at,
+        state=repair.state.value,
+        opinion_due_on=repair.opinion_due_on,
+        opinion=OpinionOut.model_validate(repair.opinion) if repair.opinion else None,
+        notice_ends_on=repair.notice_ends_on,
+        effective_at=repair.effective_at,
+        refused_reason=repair.refused_reason,
+        closed_at=repair.closed_at,
+        evidence=[
+            evidence.evidence_out(f)
+            for f in evidence.files_of(session, repair.subject_id, repair.id)
+        ],
+        objections=[repair_objection_out(o) for o in objections_of(session, repair)],
+        steps=steps_out(session, repair),
+    )
 
 
 def _pending(session: Session, repair: Repair) -> list[RepairObjection]:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.clock import local_date
+from xinyong.core.labels import DOCUMENT_KINDS
 from xinyong.lists.service import Step
 from xinyong.lists.service import steps_of as steps_of_entry
 from xinyong.models import (
@@ -119,14 +120,15 @@ def _issue_letter(
         lines.append(line)
     opening = f"{subject.name}：\n{found.finding}{found.reason}\n"
     if adverse:
-        kind, title = "apology", f"致歉及澄清函（{found.reference}）"
+        kind = "apology"
         opening += (
             "因我们的工作失误，你（单位）被错误列入以下名单，特此书面致歉并予以澄清，恢复你（单位）"
             f"的名誉（{GUIDING_OPINIONS}第（二十四）项）："
         )
     else:
-        kind, title = "clarification", f"澄清说明（{found.reference}）"
+        kind = "clarification"
         opening += "以下名单条目系错误认定，予以撤销并澄清："
+    title = f"{DOCUMENT_KINDS[kind]}（{found.reference}）"
     body = [opening, *lines]
     if found.record_note:
         body.append(found.record_note)

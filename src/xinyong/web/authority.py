@@ -14,14 +14,11 @@ sent to log in, every other role gets 403.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -30,10 +27,10 @@ from xinyong.calendar.service import all_years, load_year
 from xinyong.catalog.schemas import SECTORS, CatalogIn, ItemSpec
 from xinyong.catalog.service import draft_version, get_version, list_versions, publish_version
 from xinyong.checks.service import feedback_rates
-from xinyong.core.api import Int32Id, clock, db_session
+from xinyong.core import labels
+from xinyong.core.api import Int32Id, db_session
 from xinyong.core.calendar import UnknownCalendarYear, calendar_for, years_missing_ahead
-from xinyong.core.clock import local_date
-from xinyong.departments.endpoints import DepartmentIn, TokenIn
+from xinyong.departments.schemas import DepartmentIn, TokenIn
 from xinyong.departments.service import (
     create_department,
     create_token,
@@ -42,7 +39,7 @@ from xinyong.departments.service import (
     revoke_token,
 )
 from xinyong.errors import XinyongError
-from xinyong.measures.schemas import SCENARIOS, MeasuresIn
+from xinyong.measures.schemas import MeasuresIn
 from xinyong.measures.service import active_measures, publish_measures
 from xinyong.models import ApiToken, CatalogItem, Department, Role
 from xinyong.reports import dashboard
@@ -58,7 +55,20 @@ from xinyong.reports.dual_publicity import (
 )
 from xinyong.subjects.service import find_subject
 from xinyong.tasks.service import overdue_counts
-from xinyong.web.site import Visitor, audience, check_csrf, render
+from xinyong.web.forms import (
+    Problem,
+    attempt,
+    csv_download,
+    json_download,
+    json_input,
+    page_visitor,
+    refusal,
+    request_now,
+    request_today,
+    validated,
+    validated_json,
+)
+from xinyong.web.site import audience, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
 AUTHORITY = audience(Role.authority)
@@ -69,137 +79,8 @@ MAX_UPLOAD = 5 * 1024 * 1024
 LATE_ON_PAGE = 200
 DASHBOARD_MONTHS = 12
 
-ROLE_LABELS = {
-    Role.authority.value: "信用主管部门",
-    Role.provider.value: "信息提供单位",
-    Role.user_department.value: "信息使用单位",
-    Role.subject.value: "信息主体",
-}
-STATUS_LABELS = {"draft": "草稿", "published": "已发布", "superseded": "已被替代"}
-
-
-def _visitor(request: Request) -> Visitor:
-    return request.state.visitor  # set by the audience check
-
-
-def _today(request: Request) -> date:
-    return local_date(clock(request).now())
-
-
-# ---- Form input: JSON pasted or uploaded, and the messages of its errors, per field.
-
-
-class FormProblem(Exception):
-    def __init__(self, errors: list[dict[str, str]], status: int = 422) -> None:
-        super().__init__(errors)
-        self.errors = errors
-        self.status = status
-
-
-PYDANTIC_MESSAGES = {
-    "missing": "必填",
-    "extra_forbidden": "不允许的字段",
-    "string_type": "应为文本",
-    "string_too_short": "不能为空或过短",
-    "string_too_long": "过长",
-    "string_pattern_mismatch": "格式不符",
-    "too_short": "数量不足",
-    "too_long": "数量过多",
-    "list_type": "应为数组",
-    "dict_type": "应为对象",
-    "model_type": "应为对象",
-    "model_attributes_type": "应为对象",
-    "literal_error": "取值无效",
-    "enum": "取值无效",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "bool_parsing": "应为 true 或 false",
-    "bool_type": "应为 true 或 false",
-    "date_parsing": "应为日期（YYYY-MM-DD）",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-    "date_type": "应为日期（YYYY-MM-DD）",
-    "greater_than": "超出范围",
-    "greater_than_equal": "超出范围",
-    "less_than": "超出范围",
-    "less_than_equal": "超出范围",
-    "value_error": "取值无效",
-    "assertion_error": "取值无效",
-}
-
-
-def _where(loc: tuple, data: Any) -> str:
-    """A pydantic location as a path in the JSON (items[3].fields[2].label), naming the item
-    or measure by its code when it has one."""
-    path = ""
-    node = data
-    named = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("code"), str) and not named:
-                named = node["code"]
-        else:
-            path += f".{part}" if path else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    path = path or "（整体）"
-    return f"{path}（{named}）" if named else path
-
-
-def _pydantic_errors(exc: ValidationError, data: Any) -> list[dict[str, str]]:
-    out = []
-    for error in exc.errors()[:50]:
-        loc = tuple(p for p in error.get("loc", ()) if p not in ("body",))
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
-        chinese = PYDANTIC_MESSAGES.get(error.get("type", ""), "无效")
-        detail = str(error.get("msg", "")).removeprefix("Value error, ")
-        out.append({"field": _where(loc, data), "message": f"{chinese}：{detail}"})
-    return out
-
-
-def _json_input(text: str, upload: UploadFile | None) -> Any:
-    raw: str | bytes | None = None
-    if upload is not None and upload.filename:
-        data = upload.file.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            raise FormProblem([{"field": "file", "message": "文件超过 5 MB"}], status=413)
-        raw = data or None
-    if raw is None:
-        if not text.strip():
-            raise FormProblem([{"field": "json", "message": "请粘贴 JSON 内容或选择文件"}])
-        raw = text.lstrip("\ufeff")
-    try:
-        return json.loads(raw)
-    except UnicodeDecodeError:
-        raise FormProblem([{"field": "file", "message": "文件应为 UTF-8 编码的 JSON"}]) from None
-    except json.JSONDecodeError as exc:
-        raise FormProblem(
-            [
-                {
-                    "field": "json",
-                    "message": f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}",
-                }
-            ]
-        ) from None
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def _validated(model: type[M], data: Any) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise FormProblem(_pydantic_errors(exc, data)) from None
-
-
-def _service_problem(exc: XinyongError, field_map: dict[str, str] | None = None) -> FormProblem:
-    field = exc.field or ""
-    field = (field_map or {}).get(field, field)
-    return FormProblem([{"field": field, "message": exc.message}], status=exc.status)
-
-
+# The roles a token may be issued to: the public needs none.
+TOKEN_ROLES = {role: name for role, name in labels.ROLE_NAMES.items() if role != Role.public}
 R = TypeVar("R")
 
 
@@ -208,26 +89,18 @@ def _change(
     session: Session,
     service: Callable[..., R],
     *args: Any,
-    field_map: dict[str, str] | None = None,
+    fields: dict[str, str] | None = None,
     **kwargs: Any,
 ) -> R:
-    """A change through the service the API calls, by the visitor, now. It runs in a savepoint,
-    so what it did before refusing is undone; its refusal is the form's problem."""
-    try:
-        with session.begin_nested():
-            return service(
-                session,
-                *args,
-                actor=_visitor(request).principal.actor,
-                now=clock(request).now(),
-                **kwargs,
-            )
-    except XinyongError as exc:
-        raise _service_problem(exc, field_map) from None
-
-
-def _errors_by_field(errors: list[dict[str, str]]) -> dict[str, str]:
-    return {e["field"]: e["message"] for e in errors}
+    """A change through the service the API calls, by the visitor, now; its refusal is the
+    form's problem, at the path in the document it names."""
+    actor = page_visitor(request).principal.actor
+    return attempt(
+        session,
+        lambda: service(session, *args, actor=actor, now=request_now(request), **kwargs),
+        fields,
+        path=True,
+    )
 
 
 def _refill(text: str) -> str:
@@ -273,7 +146,7 @@ def _pct(share: float | None) -> float | None:
 def dashboard_page(request: Request, session: Session = db_session) -> Response:
     """Audience: authority. The dashboard: figures of the last 12 months, and the current
     month's 双公示 timeliness."""
-    today = _today(request)
+    today = request_today(request)
     current = Month.of(today)
     months = dashboard.recent_months(current, DASHBOARD_MONTHS)
     start, end = months[0].bounds()[0], months[-1].bounds()[1]
@@ -284,7 +157,7 @@ def dashboard_page(request: Request, session: Session = db_session) -> Response:
     timeliness: DualPublicityReport | None = None
     timeliness_error = None
     try:
-        timeliness = dual_publicity(session, current, now=clock(request).now(), late_limit=0)
+        timeliness = dual_publicity(session, current, now=request_now(request), late_limit=0)
     except UnknownCalendarYear as exc:
         timeliness_error = exc.message
     labels = [m.label for m in months]
@@ -336,7 +209,7 @@ def dashboard_page(request: Request, session: Session = db_session) -> Response:
     }
     return render(
         request,
-        _visitor(request),
+        page_visitor(request),
         "authority/dashboard.html",
         section="dashboard",
         months=months,
@@ -374,13 +247,13 @@ def _catalog_page(
     )
     return render(
         request,
-        _visitor(request),
+        page_visitor(request),
         "authority/catalog.html",
         status_code=status_code,
         section="catalog",
         versions=versions,
         counts=counts,
-        status_labels=STATUS_LABELS,
+        status_labels=labels.CATALOG_STATUSES,
         errors=errors or [],
         text=_refill(text),
         notes=notes or {},
@@ -408,7 +281,7 @@ def catalog_download(number: Int32Id, session: Session = db_session) -> Response
         notes=version.notes,
         items=[ItemSpec.model_validate(i, from_attributes=True) for i in items],
     ).model_dump(mode="json")
-    return _json_download(body, f"catalog-v{number}.json")
+    return json_download(body, f"catalog-v{number}.json")
 
 
 @router.post("/authority/catalog", response_class=HTMLResponse, **AUTHORITY)
@@ -421,13 +294,13 @@ def catalog_draft(
 ) -> Response:
     """Audience: authority. Draft a new catalog version (the body of POST
     /api/v1/catalog/versions, pasted or as a file)."""
-    check_csrf(_visitor(request), csrf_token)
+    check_csrf(page_visitor(request), csrf_token)
     try:
-        data = _validated(CatalogIn, _json_input(catalog_json, catalog_file))
+        data = validated_json(CatalogIn, json_input(catalog_json, catalog_file, limit=MAX_UPLOAD))
         version = _change(request, session, draft_version, data)
-    except FormProblem as problem:
+    except Problem as problem:
         return _catalog_page(
-            request, session, status_code=problem.status, errors=problem.errors, text=catalog_json
+            request, session, status_code=problem.status, errors=problem.rows, text=catalog_json
         )
     return RedirectResponse(f"/authority/catalog?drafted={version.number}", status_code=303)
 
@@ -440,11 +313,11 @@ def catalog_publish(
     session: Session = db_session,
 ) -> Response:
     """Audience: authority. Publish a drafted version: new records are collected under it."""
-    check_csrf(_visitor(request), csrf_token)
+    check_csrf(page_visitor(request), csrf_token)
     try:
-        _change(request, session, publish_version, number, field_map={"": "publish"})
-    except FormProblem as problem:
-        return _catalog_page(request, session, status_code=problem.status, errors=problem.errors)
+        _change(request, session, publish_version, number, fields={"": "publish"})
+    except Problem as problem:
+        return _catalog_page(request, session, status_code=problem.status, errors=problem.rows)
     return RedirectResponse(f"/authority/catalog?published={number}", status_code=303)
 
 
@@ -462,12 +335,13 @@ def _measures_page(
 ) -> Response:
     return render(
         request,
-        _visitor(request),
+        page_visitor(request),
         "authority/measures.html",
         status_code=status_code,
         section="measures",
         measures=active_measures(session),
-        scenarios=SCENARIOS,
+        scenarios=labels.SCENARIOS,
+        actions=labels.ACTIONS,
         errors=errors or [],
         text=_refill(text),
         notes=notes or {},
@@ -491,7 +365,7 @@ def measures_page(
 def measures_download(session: Session = db_session) -> Response:
     """Audience: authority. The list in force in the format it is loaded in."""
     body = {"measures": [m.spec for m in active_measures(session)]}
-    return _json_download(body, "measures.json")
+    return json_download(body, "measures.json")
 
 
 @router.post("/authority/measures", response_class=HTMLResponse, **AUTHORITY)
@@ -504,13 +378,15 @@ def measures_publish(
 ) -> Response:
     """Audience: authority. Publish the whole list (as POST /api/v1/measures): new and revised
     measures get a new version, those left out are retired."""
-    check_csrf(_visitor(request), csrf_token)
+    check_csrf(page_visitor(request), csrf_token)
     try:
-        data = _validated(MeasuresIn, _json_input(measures_json, measures_file))
+        data = validated_json(
+            MeasuresIn, json_input(measures_json, measures_file, limit=MAX_UPLOAD)
+        )
         result = _change(request, session, publish_measures, data)
-    except FormProblem as problem:
+    except Problem as problem:
         return _measures_page(
-            request, session, status_code=problem.status, errors=problem.errors, text=measures_json
+            request, session, status_code=problem.status, errors=problem.rows, text=measures_json
         )
     counts = "&".join(f"{k}={len(v)}" for k, v in result.items())
     return RedirectResponse(f"/authority/measures?{counts}", status_code=303)
@@ -531,7 +407,7 @@ def _calendar_page(
 ) -> Response:
     return render(
         request,
-        _visitor(request),
+        page_visitor(request),
         "authority/calendar.html",
         status_code=status_code,
         section="calendar",
@@ -562,10 +438,10 @@ def calendar_load(
 ) -> Response:
     """Audience: authority. Load a year's arrangement (docs/calendar-format.md), as POST
     /api/v1/calendar/years."""
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, csrf_token)
     try:
-        data = _validated(CalendarYearIn, _json_input(year_json, year_file))
+        data = validated_json(CalendarYearIn, json_input(year_json, year_file, limit=MAX_UPLOAD))
         try:
             with session.begin_nested():
                 load_year(
@@ -573,19 +449,20 @@ def calendar_load(
                     data,
                     replace=replace,
                     actor=v.principal.actor,
-                    now=clock(request).now(),
+                    now=request_now(request),
                 )
         except XinyongError as exc:
-            problem = _service_problem(exc)
+            problem = refusal(exc, path=True)
             if exc.code == "calendar_year_known":
-                problem.errors[0]["message"] += "（勾选“替换已有年度”后再提交）"
+                hint = "（勾选“替换已有年度”后再提交）"
+                problem.errors = {f: m + hint for f, m in problem.errors.items()}
             raise problem from None
-    except FormProblem as problem:
+    except Problem as problem:
         return _calendar_page(
             request,
             session,
             status_code=problem.status,
-            errors=problem.errors,
+            errors=problem.rows,
             text=year_json,
             replace=replace,
         )
@@ -616,14 +493,14 @@ def _departments_page(
     ).all()
     return render(
         request,
-        _visitor(request),
+        page_visitor(request),
         "authority/departments.html",
         status_code=status_code,
         section="departments",
         departments=departments,
         tokens=tokens,
         sectors=sorted(SECTORS),
-        roles=ROLE_LABELS,
+        roles=TOKEN_ROLES,
         department_errors=department_errors or {},
         department_form=department_form or {},
         token_errors=token_errors or {},
@@ -655,17 +532,17 @@ def department_create(
     session: Session = db_session,
 ) -> Response:
     """Audience: authority. Register a department (as POST /api/v1/departments)."""
-    check_csrf(_visitor(request), csrf_token)
+    check_csrf(page_visitor(request), csrf_token)
     form = {"code": code, "name": name, "region_code": region_code, "kind": kind}
     try:
-        data = _validated(DepartmentIn, {k: value.strip() for k, value in form.items()})
+        data = validated(DepartmentIn, {k: value.strip() for k, value in form.items()})
         _change(request, session, create_department, **data.model_dump())
-    except FormProblem as problem:
+    except Problem as problem:
         return _departments_page(
             request,
             session,
             status_code=problem.status,
-            department_errors=_errors_by_field(problem.errors),
+            department_errors=problem.errors,
             department_form=form,
         )
     return RedirectResponse(f"/authority/departments?created={data.code}", status_code=303)
@@ -683,11 +560,11 @@ def token_issue(
 ) -> Response:
     """Audience: authority. Issue a token (as POST /api/v1/tokens); it is shown once, on the
     page this answers with, and kept only as a hash."""
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, csrf_token)
     form = {"name": name, "role": role, "department": department, "subject": subject}
     try:
-        data = _validated(
+        data = validated(
             TokenIn,
             {
                 "name": name.strip(),
@@ -711,16 +588,16 @@ def token_issue(
                     department=dept,
                     subject_id=subject_row.id if subject_row else None,
                     actor=v.principal.actor,
-                    now=clock(request).now(),
+                    now=request_now(request),
                 )
         except XinyongError as exc:
-            raise _service_problem(exc, {"key": "subject"}) from None
-    except FormProblem as problem:
+            raise refusal(exc, {"key": "subject"}, path=True) from None
+    except Problem as problem:
         return _departments_page(
             request,
             session,
             status_code=problem.status,
-            token_errors=_errors_by_field(problem.errors),
+            token_errors=problem.errors,
             token_form=form,
         )
     return _departments_page(
@@ -730,7 +607,7 @@ def token_issue(
         new_token={
             "id": row.id,
             "name": row.name,
-            "role": ROLE_LABELS.get(row.role.value, row.role.value),
+            "role": TOKEN_ROLES.get(row.role.value, row.role.value),
             "department": dept.name if dept else None,
             "token": token,
         },
@@ -746,11 +623,11 @@ def token_revoke(
 ) -> Response:
     """Audience: authority. Revoke a token: every process stops accepting it (the change
     feed)."""
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, csrf_token)
     try:
         with session.begin_nested():
-            revoke_token(session, token_id, actor=v.principal.actor, now=clock(request).now())
+            revoke_token(session, token_id, actor=v.principal.actor, now=request_now(request))
     except XinyongError as exc:
         return _departments_page(
             request,
@@ -765,7 +642,7 @@ def token_revoke(
 
 
 def _month_or_current(request: Request, month: str | None) -> Month:
-    return Month.parse(month) if month else Month.of(_today(request))
+    return Month.parse(month) if month else Month.of(request_today(request))
 
 
 @router.get("/authority/dual-publicity", response_class=HTMLResponse, **AUTHORITY)
@@ -774,7 +651,7 @@ def dual_publicity_page(
 ) -> Response:
     """Audience: authority. The monthly 双公示 timeliness notice on screen, with its CSVs and
     printable page."""
-    v = _visitor(request)
+    v = page_visitor(request)
     context: dict[str, Any] = {"section": "dual_publicity", "month_text": month or ""}
     try:
         parsed = _month_or_current(request, month)
@@ -795,7 +672,7 @@ def dual_publicity_page(
         files=file_names(parsed),
     )
     try:
-        report = dual_publicity(session, parsed, now=clock(request).now(), late_limit=LATE_ON_PAGE)
+        report = dual_publicity(session, parsed, now=request_now(request), late_limit=LATE_ON_PAGE)
     except UnknownCalendarYear as exc:
         return render(
             request,
@@ -811,37 +688,14 @@ def dual_publicity_page(
     )
 
 
-def _download(body: str, filename: str, media_type: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-def _json_download(body: Any, filename: str) -> Response:
-    """JSON as people edit it: Chinese as it is, indented."""
-    return _download(
-        json.dumps(body, ensure_ascii=False, indent=2), filename, "application/json; charset=utf-8"
-    )
-
-
-def _csv_download(text: str, filename: str) -> Response:
-    # With a BOM: spreadsheet programs read it as UTF-8 then.
-    return _download("\ufeff" + text, filename, "text/csv; charset=utf-8")
-
-
 @router.get("/authority/dual-publicity/departments.csv", **AUTHORITY)
 def dual_publicity_departments_csv(
     request: Request, month: str | None = None, session: Session = db_session
 ) -> Response:
     """Audience: authority. The notice's table per department, as CSV (UTF-8 with BOM)."""
     parsed = _month_or_current(request, month)
-    report = dual_publicity(session, parsed, now=clock(request).now(), late_limit=0)
-    return _csv_download(departments_csv(report), file_names(parsed)["departments"])
+    report = dual_publicity(session, parsed, now=request_now(request), late_limit=0)
+    return csv_download(departments_csv(report), file_names(parsed)["departments"])
 
 
 @router.get("/authority/dual-publicity/late.csv", **AUTHORITY)
@@ -850,8 +704,8 @@ def dual_publicity_late_csv(
 ) -> Response:
     """Audience: authority. Every late record of the month, as CSV (UTF-8 with BOM)."""
     parsed = _month_or_current(request, month)
-    report = dual_publicity(session, parsed, now=clock(request).now())
-    return _csv_download(late_csv(report), file_names(parsed)["late"])
+    report = dual_publicity(session, parsed, now=request_now(request))
+    return csv_download(late_csv(report), file_names(parsed)["late"])
 
 
 @router.get("/authority/dual-publicity/notice", response_class=HTMLResponse, **AUTHORITY)
@@ -861,5 +715,5 @@ def dual_publicity_notice(
     """Audience: authority. The printable notice (the page `xinyong report dual-publicity`
     writes): self-contained, print CSS."""
     parsed = _month_or_current(request, month)
-    report = dual_publicity(session, parsed, now=clock(request).now())
+    report = dual_publicity(session, parsed, now=request_now(request))
     return HTMLResponse(notice_html(report), headers={"Cache-Control": "no-store"})

@@ -32,31 +32,30 @@ import io
 import re
 import tempfile
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path as FilePath
-from typing import Annotated, Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
 import anyio.to_thread
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from xinyong.checks.service import give_feedback as give_check_feedback
 from xinyong.checks.service import lookup, prepare, run_check
-from xinyong.core.api import clock, db_session
+from xinyong.core import labels
+from xinyong.core.api import MAX_BIGINT, BigId, db_session
 from xinyong.core.clock import local_date
 from xinyong.core.identifiers import IdentifierError, mask_id_number
 from xinyong.core.text import UNSTORABLE
 from xinyong.errors import NotFound, XinyongError
 from xinyong.lists import service as lists_service
-from xinyong.lists.endpoints import entry_out
 from xinyong.lists.schemas import EntryIn, ExitIn, InterviewIn, ObjectionDecisionIn, StepIn
-from xinyong.lists.service import Step
-from xinyong.measures.schemas import DECISION_ORDER, SCENARIOS
+from xinyong.lists.service import entry_out
+from xinyong.measures.schemas import DECISION_ORDER
 from xinyong.models import (
     LIVE_STATES,
     Batch,
@@ -84,19 +83,33 @@ from xinyong.models import (
     TargetType,
 )
 from xinyong.objections import service as objection_service
-from xinyong.objections.endpoints import objection_out
+from xinyong.objections.appeals import objection_out
 from xinyong.objections.schemas import VerificationIn
 from xinyong.records.files import READERS, FileLimits, FileRefused, detect_encoding, read_rows
 from xinyong.records.service import Collector
 from xinyong.repairs import service as repair_service
-from xinyong.repairs.endpoints import repair_out
 from xinyong.repairs.schemas import ObjectionDecisionIn as RepairObjectionDecisionIn
 from xinyong.repairs.schemas import OpinionIn
-from xinyong.rights.endpoints import get_evidence as read_evidence
+from xinyong.repairs.service import repair_out
 from xinyong.subjects.archive import read_archive
 from xinyong.subjects.service import find_subject
 from xinyong.tasks.service import KINDS, TaskFilter, find_tasks
-from xinyong.web.site import Visitor, audience, check_csrf, render
+from xinyong.web.forms import (
+    Problem,
+    attempt,
+    evidence_download,
+    page,
+    page_number,
+    page_visitor,
+    parse_int,
+    redirect,
+    refusal,
+    request_now,
+    request_step,
+    request_today,
+    validated,
+)
+from xinyong.web.site import Visitor, audience, check_csrf
 
 router = APIRouter(include_in_schema=False)
 DEPARTMENTS = audience(Role.provider, Role.user_department)
@@ -112,178 +125,35 @@ PAGE_ROWS = 50
 ERRORS_ON_PAGE = 1000
 RESULTS_ON_PAGE = 500
 
-TASK_KINDS = {
-    "objection_review": "异议审查",
-    "objection_verification": "异议核实",
-    "objection_correction": "异议更正",
-    "appeal_review": "申诉复核",
-    "repair_opinion": "修复意见",
-    "repair_objection": "修复公示异议",
-    "list_objection": "名单异议核实",
-}
-ENTRY_STATES = {
-    "notice": "公示（告知）中",
-    "candidate": "待确认",
-    "listed": "已列入",
-    "withdrawn": "已撤回",
-    "exited": "已退出",
-}
-LIST_KINDS = {"red": "红名单", "black": "黑名单", "watch": "重点关注"}
-EXIT_REASONS = {
-    "expiry": "期满退出",
-    "repair": "信用修复",
-    "revocation": "认定有误撤销",
-    "black_listed": "被列入黑名单",
-}
-STEP_NAMES = {
-    "candidate": "列为候选",
-    "cross_checked": "交叉比对",
-    "public_notice": "公示",
-    "prior_notice": "事前告知",
-    "objection_filed": "提出异议（陈述申辩）",
-    "objection_decided": "异议处理",
-    "withdrawn": "撤回",
-    "confirmed": "确认列入",
-    "related_persons_recorded": "记入相关责任人档案",
-    "related_person_records_revoked": "撤销相关责任人档案记录",
-    "exited": "退出",
-    "exit_notice": "退出公告",
-    "rectified": "完成整改",
-    "interview": "约谈",
-}
-CHANNELS = {"same_level": "同级推送", "province_unified": "省统一推送"}
-ACTIONS = {"intercept": "拦截", "prompt": "提示", "facilitate": "激励", "clear": "无措施"}
-VIA_ROLES = {
-    "legal_representative": "法定代表人",
-    "principal": "主要负责人",
-    "actual_controller": "实际控制人",
-    "responsible_person": "直接责任人员",
-}
 LABELS = {
-    "task_kinds": TASK_KINDS,
-    "entry_states": ENTRY_STATES,
-    "list_kinds": LIST_KINDS,
-    "exit_reasons": EXIT_REASONS,
-    "step_names": STEP_NAMES,
-    "channels": CHANNELS,
-    "actions": ACTIONS,
-    "via_roles": VIA_ROLES,
-    "scenarios": SCENARIOS,
+    "task_kinds": labels.TASK_KINDS,
+    "entry_states": labels.ENTRY_STATES,
+    "list_kinds": labels.LIST_KINDS,
+    "exit_reasons": labels.EXIT_REASONS,
+    "step_names": labels.STEP_NAMES,
+    "channels": labels.CHANNELS,
+    "actions": labels.ACTIONS,
+    "via_roles": labels.LINKED_ROLES,
+    "scenarios": labels.SCENARIOS,
+    # The verifying department reads its own work first (待本部门核实).
+    "objection_states": labels.PROVIDER_OBJECTION_STATES,
+    "objection_outcomes": labels.OBJECTION_OUTCOMES,
+    "objection_grounds": labels.OBJECTION_GROUNDS,
+    "procedure_steps": labels.PROCEDURE_STEPS,
+    "repair_states": labels.REPAIR_STATES,
+    "repair_ways": labels.REPAIR_WAYS,
 }
 
 
 # ---- Plumbing shared by the pages
 
 
-def _visitor(request: Request) -> Visitor:
-    return request.state.visitor  # set by the audience check
-
-
-def _now(request: Request) -> datetime:
-    return clock(request).now()
-
-
-def _today(request: Request) -> date:
-    return local_date(_now(request))
-
-
 def _department(session: Session, v: Visitor) -> Department:
     return session.get_one(Department, v.principal.department_id)
 
 
-def _step(request: Request, v: Visitor) -> Step:
-    """Who acts, when, in which process: what every workflow service takes (as the API)."""
-    return Step(request.app.state.collection, v.principal, _now(request))
-
-
 def _page(request: Request, name: str, *, status_code: int = 200, **context: Any) -> Response:
-    return render(
-        request, _visitor(request), name, status_code=status_code, labels=LABELS, **context
-    )
-
-
-# Ids are 64-bit: a larger number in a path is a 400 page, never a database error.
-MAX_ID = 2**63 - 1
-Id = Annotated[int, Path(ge=0, le=MAX_ID)]
-
-
-def _int(value: str | None) -> int | None:
-    """A number from a query string, or None for anything else (filters never fail)."""
-    text = (value or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 19 or int(text) > MAX_ID:
-        return None
-    return int(text)
-
-
-class Problem(Exception):
-    """Bad input on a form: a message per field ("" for the form as a whole) and the status
-    the re-rendered form answers with."""
-
-    def __init__(self, errors: dict[str, str], status: int = 422) -> None:
-        super().__init__(errors)
-        self.errors = errors
-        self.status = status
-
-
-def _pydantic_message(error: dict) -> str:
-    kind, ctx = error.get("type", ""), error.get("ctx") or {}
-    if kind == "missing":
-        return "必填"
-    if kind == "string_too_short":
-        return "不能为空"
-    if kind == "string_too_long":
-        return f"最多 {ctx.get('max_length')} 个字"
-    if kind.startswith("date"):
-        return "应为日期（YYYY-MM-DD）"
-    if kind in ("literal_error", "enum"):
-        return "取值无效，请从选项中选择"
-    if kind.startswith("bool"):
-        return "请选择"
-    if kind.startswith("int"):
-        return "应为整数"
-    if kind == "too_short":
-        return "至少需要一项"
-    if kind == "too_long":
-        return f"最多 {ctx.get('max_length')} 项"
-    return "取值无效"
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def _validated(model: type[M], data: dict[str, Any], fields: dict[str, str] | None = None) -> M:
-    """The form's data as the API's body model; its errors as messages of the form's fields
-    (``fields`` renames a model field to the form's)."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        errors: dict[str, str] = {}
-        for error in exc.errors():
-            loc = error.get("loc", ())
-            name = str(loc[0]) if loc else ""
-            name = (fields or {}).get(name, name)
-            where = f"第 {loc[1] + 1} 项：" if len(loc) > 1 and isinstance(loc[1], int) else ""
-            errors.setdefault(name, where + _pydantic_message(error))
-        raise Problem(errors) from None
-
-
-def _field_of(exc: XinyongError, fields: dict[str, str] | None) -> str:
-    """The form field a service error names: ``basis_records[2]`` → ``basis_records``."""
-    name = re.split(r"[\[.]", exc.field or "", maxsplit=1)[0]
-    return (fields or {}).get(name, name)
-
-
-T = TypeVar("T")
-
-
-def _attempt(session: Session, action: Callable[[], T], fields: dict[str, str] | None = None) -> T:
-    """Run a service call in a savepoint: a refusal (409, 422, …) undoes what it began and
-    becomes the form's message, while the request's own transaction goes on."""
-    try:
-        with session.begin_nested():
-            return action()
-    except XinyongError as exc:
-        raise Problem({_field_of(exc, fields): exc.message}, status=exc.status) from None
+    return page(request, name, status_code=status_code, labels=LABELS, **context)
 
 
 def _subject_key(subject: Subject) -> str:
@@ -298,44 +168,13 @@ def _masked(given: str) -> str:
         return "（已隐去）"
 
 
-DETAIL_NAMES = {
-    "reason": "事由",
-    "basis_records": "认定依据",
-    "department": "部门",
-    "notice_ends_on": "期满日",
-    "listed_until": "列入期限至",
-    "rectify_by": "整改期限",
-    "batch_id": "批次",
-    "persons": "人员",
-    "objection_id": "异议编号",
-    "upheld": "异议成立",
-    "explanation": "说明",
-    "notice": "公告",
-    "monitoring_until": "重点监测至",
-    "benefits_recall": "收回激励权益",
-    "interview_type": "约谈类型",
-    "record_id": "记录编号",
-    "record": "记录编号",
-    "list_entries": "名单条目",
-    "found_wrong": "信息有误",
-    "opinion": "意见",
-    "verify_due_on": "核实期限",
-    "text": "内容",
-    "positive": "同意修复",
-    "statement": "陈述",
-    "due_on": "期限",
-    "stage": "阶段",
-    "blocking": "阻止列入的条目",
-    "black_entry": "黑名单条目",
-    "black_list": "黑名单",
-}
-
-
 def _detail_text(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dict):
-        return "，".join(f"{DETAIL_NAMES.get(k, k)}：{_detail_text(v)}" for k, v in value.items())
+        return "，".join(
+            f"{labels.DETAIL_NAMES.get(k, k)}：{_detail_text(v)}" for k, v in value.items()
+        )
     if isinstance(value, list):
         return "；".join(_detail_text(v) for v in value)
     return str(value)
@@ -349,18 +188,13 @@ def _step_rows(steps: list) -> list[dict[str, Any]]:
             "at": s.at,
             "actor": s.actor,
             "detail": [
-                (DETAIL_NAMES.get(k, k), _detail_text(v))
+                (labels.DETAIL_NAMES.get(k, k), _detail_text(v))
                 for k, v in s.detail.items()
                 if v not in (None, "", [], {})
             ],
         }
         for s in steps
     ]
-
-
-def _redirect(path: str, **query: Any) -> RedirectResponse:
-    shown = {k: v for k, v in query.items() if v not in (None, "")}
-    return RedirectResponse(path + (f"?{urlencode(shown)}" if shown else ""), status_code=303)
 
 
 # ---- Tasks (the queue, and the overview's part of it)
@@ -403,7 +237,7 @@ def _task_rows(session: Session, tasks: list, today: date) -> list[dict[str, Any
         out.append(
             {
                 "task": t,
-                "kind": TASK_KINDS.get(t.kind, t.kind),
+                "kind": labels.TASK_KINDS.get(t.kind, t.kind),
                 "overdue": t.closed_at is None and t.due_on < today,
                 "days_left": (t.due_on - today).days,
                 "link": link,
@@ -418,7 +252,7 @@ def _entry_counts(session: Session, department_id: int) -> dict[str, int]:
         .where(ListEntry.department_id == department_id)
         .group_by(ListEntry.state)
     ).all()
-    counts = {s: 0 for s in ENTRY_STATES}
+    counts = {s: 0 for s in labels.ENTRY_STATES}
     for state, n in rows:
         counts[EntryState(state).value] = int(n)
     return counts
@@ -448,9 +282,9 @@ def _recent_checks(session: Session, department_id: int, *, limit: int) -> list[
 def overview(request: Request, session: Session = db_session) -> Response:
     """Audience: provider, user_department. The department's open tasks (soonest due first,
     overdue marked), its list entries by state, its recent batches and checks."""
-    v = _visitor(request)
+    v = page_visitor(request)
     dept = _department(session, v)
-    today = _today(request)
+    today = request_today(request)
     tasks, open_total = find_tasks(
         session, TaskFilter(department_id=dept.id, limit=10), today=today
     )
@@ -485,13 +319,13 @@ def tasks_page(
     """Audience: provider, user_department. The department's task queue (the same query as
     GET /api/v1/tasks): soonest due first, overdue rows highlighted, each linking to its
     procedure. Filters: kind, overdue (yes / no), state (open / closed / all)."""
-    v = _visitor(request)
+    v = page_visitor(request)
     dept = _department(session, v)
-    today = _today(request)
+    today = request_today(request)
     kind = kind if kind in KINDS else ""
     overdue = overdue if overdue in ("yes", "no") else ""
     state = state if state in ("open", "closed", "all") else "open"
-    number = max(1, min(_int(page) or 1, 100_000))
+    number = page_number(page)
     flt = TaskFilter(
         department_id=dept.id,
         kind=kind or None,
@@ -540,7 +374,7 @@ def _batches_page(
     form: dict[str, str] | None = None,
     before: int | None = None,
 ) -> Response:
-    v = _visitor(request)
+    v = page_visitor(request)
     dept = _department(session, v)
     batches = _recent_batches(session, dept.id, limit=PAGE_ROWS + 1, before=before)
     more = len(batches) > PAGE_ROWS
@@ -565,7 +399,7 @@ def _batches_page(
 def batches_page(request: Request, before: str = "", session: Session = db_session) -> Response:
     """Audience: provider. The upload form and the department's batches, newest first (by
     file or by the API), each with its report."""
-    return _batches_page(request, session, before=_int(before))
+    return _batches_page(request, session, before=parse_int(before))
 
 
 def _too_big(request: Request) -> bool:
@@ -602,12 +436,12 @@ def _text(form: Any, name: str) -> str:
 
 
 def _receive_batch(request: Request, session: Session, form: Any) -> Response:
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, _text(form, "csrf_token"))
     values = {"channel": _text(form, "channel"), "item": _text(form, "item").strip()}
     upload = form.get("file")
     try:
-        if values["channel"] not in CHANNELS:
+        if values["channel"] not in labels.CHANNELS:
             raise Problem({"channel": "请选择报送渠道"})
         if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise Problem({"file": "请选择要上传的文件"})
@@ -625,7 +459,7 @@ def _receive_batch(request: Request, session: Session, form: Any) -> Response:
         return _batches_page(
             request, session, status_code=problem.status, errors=problem.errors, form=values
         )
-    return _redirect(f"/department/batches/{answer['batch_id']}", new="1")
+    return redirect(f"/department/batches/{answer['batch_id']}", new="1")
 
 
 def _save_upload(upload: StarletteUpload, path: FilePath) -> None:
@@ -681,7 +515,7 @@ def _collect(
             channel=channel,
             via="file",
             actor=v.principal.actor,
-            now=_now(request),
+            now=request_now(request),
             filename=filename,
         )
         good = []
@@ -693,7 +527,7 @@ def _collect(
         collector.feed(good)
         return collector.finish()
 
-    return _attempt(session, run)
+    return attempt(session, run)
 
 
 def _own_batch(session: Session, v: Visitor, batch_id: int) -> Batch:
@@ -713,11 +547,11 @@ def _error_lines(batch: Batch) -> list[dict[str, Any]]:
 
 @router.get("/department/batches/{batch_id}", response_class=HTMLResponse, **PROVIDERS)
 def batch_page(
-    batch_id: Id, request: Request, new: str = "", session: Session = db_session
+    batch_id: BigId, request: Request, new: str = "", session: Session = db_session
 ) -> Response:
     """Audience: provider. One batch of the department: accepted, duplicates, rejected, and
     the per-row error report (row number, field, code, message)."""
-    v = _visitor(request)
+    v = page_visitor(request)
     batch = _own_batch(session, v, batch_id)
     lines = _error_lines(batch)
     return _page(
@@ -733,10 +567,10 @@ def batch_page(
 
 
 @router.get("/department/batches/{batch_id}/errors.csv", **PROVIDERS)
-def batch_errors_csv(batch_id: Id, request: Request, session: Session = db_session) -> Response:
+def batch_errors_csv(batch_id: BigId, request: Request, session: Session = db_session) -> Response:
     """Audience: provider. The batch's row errors as CSV, in the columns of `xinyong import
     --errors` (UTF-8 with BOM, so that Excel opens the Chinese correctly)."""
-    batch = _own_batch(session, _visitor(request), batch_id)
+    batch = _own_batch(session, page_visitor(request), batch_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "field", "code", "message", "message_en"])
@@ -776,11 +610,11 @@ def _lists_page(
     before: int | None = None,
     propose: dict[str, Any] | None = None,
 ) -> Response:
-    v = _visitor(request)
+    v = page_visitor(request)
     dept = _department(session, v)
     query = select(ListEntry, Subject).join(Subject, Subject.id == ListEntry.subject_id)
     query = query.where(ListEntry.department_id == dept.id)
-    if state in ENTRY_STATES:
+    if state in labels.ENTRY_STATES:
         query = query.where(ListEntry.state == EntryState(state))
     if before is not None:
         query = query.where(ListEntry.id < before)
@@ -803,7 +637,7 @@ def _lists_page(
         department=dept,
         counts=_entry_counts(session, dept.id),
         entries=entries,
-        state=state if state in ENTRY_STATES else "",
+        state=state if state in labels.ENTRY_STATES else "",
         older=rows[PAGE_ROWS - 1][0].id if len(rows) > PAGE_ROWS else None,
         lists=_lists_it_identifies(session, dept),
         propose=propose or {"form": {}, "errors": {}, "candidates": None},
@@ -817,7 +651,7 @@ def _basis_candidates(
     /subjects/{key}/archive reads them (logged with the purpose: 名单认定)."""
     db = request.app.state.db
     subject = find_subject(session, key, cipher=db.cipher)
-    now = _now(request)
+    now = request_now(request)
     archive = read_archive(
         session,
         subject,
@@ -853,23 +687,33 @@ def lists_page(
     propose: dict[str, Any] = {"form": {"list": list_code, "subject": subject}, "errors": {}}
     propose["candidates"] = None
     if list_code and subject.strip():
-        v = _visitor(request)
+        v = page_visitor(request)
         dept = _department(session, v)
         lst = next((x for x in _lists_it_identifies(session, dept) if x.code == list_code), None)
         if lst is None:
             propose["errors"] = {"list": "本部门不是该名单的认定部门"}
         else:
             try:
-                propose["candidates"] = _attempt(
+                propose["candidates"] = attempt(
                     session,
                     lambda: _basis_candidates(request, session, v, lst, subject.strip()),
-                    {"key": "subject"},
+                    PROPOSE_FIELDS,
                 )
             except Problem as problem:
                 propose["errors"] = problem.errors
-    return _lists_page(request, session, state=state, before=_int(before), propose=propose)
+    return _lists_page(request, session, state=state, before=parse_int(before), propose=propose)
 
 
+# The proposal form's fields by the names the service's errors give them.
+PROPOSE_FIELDS = {
+    "key": "subject",
+    "subject": "subject",
+    "list": "list",
+    "basis_records": "basis_records",
+    "reason": "reason",
+    "listed_until": "listed_until",
+    "responsible_persons": "responsible_persons",
+}
 _PERSON_SPLIT = re.compile(r"[,，\t;；]")
 
 
@@ -910,7 +754,7 @@ def propose_entry(
     """Audience: provider. Propose a subject for a list (POST /api/v1/lists/{code}/entries):
     its basis records, the reason, optionally a shorter period and the directly responsible
     persons (Measures art. 29)."""
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, csrf_token)
     chosen = [*basis_records, *re.split(r"[\s,，;；]+", basis_text)]
     chosen = [c.strip() for c in chosen if c.strip()]
@@ -924,12 +768,11 @@ def propose_entry(
     }
     try:
         # Ids in the API's range (core/api.py): ASCII digits, 1 to the largest BIGINT.
-        ids = list(dict.fromkeys(_int(c) for c in chosen))
+        ids = list(dict.fromkeys(parse_int(c) for c in chosen))
         if not all(ids):
-            raise Problem(
-                {"basis_records": f"依据信息编号应为数字（1 至 {MAX_ID}），多个以空格或逗号分隔"}
-            )
-        body = _validated(
+            message = f"依据信息编号应为数字（1 至 {MAX_BIGINT}），多个以空格或逗号分隔"
+            raise Problem({"basis_records": message})
+        body = validated(
             EntryIn,
             {
                 "subject": subject.strip(),
@@ -939,10 +782,10 @@ def propose_entry(
                 "responsible_persons": _responsible_persons(responsible_persons),
             },
         )
-        entry = _attempt(
+        entry = attempt(
             session,
-            lambda: lists_service.propose_entry(session, _step(request, v), code, body),
-            {"key": "subject", "list": "list"},
+            lambda: lists_service.propose_entry(session, request_step(request), code, body),
+            PROPOSE_FIELDS,
         )
     except Problem as problem:
         return _lists_page(
@@ -951,7 +794,7 @@ def propose_entry(
             status_code=problem.status,
             propose={"form": form, "errors": problem.errors, "candidates": None},
         )
-    return _redirect(f"/department/lists/entries/{entry.id}", done="proposed")
+    return redirect(f"/department/lists/entries/{entry.id}", done="proposed")
 
 
 def _own_entry(session: Session, v: Visitor, entry_id: int) -> ListEntry:
@@ -974,7 +817,7 @@ def _entry_page(
     forms: dict[str, dict[str, str]] | None = None,
     done: str = "",
 ) -> Response:
-    v = _visitor(request)
+    v = page_visitor(request)
     entry = _own_entry(session, v, entry_id)
     view = entry_out(session, entry, full=True)
     lst = session.get_one(CreditList, entry.list_id)
@@ -986,7 +829,7 @@ def _entry_page(
             Record.id.in_([int(r) for r in entry.basis_records]),
         )
     ).all()
-    today = _today(request)
+    today = request_today(request)
     live = entry.state in LIVE_STATES
     return _page(
         request,
@@ -1015,7 +858,7 @@ def _entry_page(
 
 @router.get("/department/lists/entries/{entry_id}", response_class=HTMLResponse, **PROVIDERS)
 def entry_page(
-    entry_id: Id, request: Request, done: str = "", session: Session = db_session
+    entry_id: BigId, request: Request, done: str = "", session: Session = db_session
 ) -> Response:
     """Audience: provider. One of the department's entries: its steps, objections and the
     workflow actions open to it (decide an objection, confirm, exit, rectification,
@@ -1034,7 +877,7 @@ def _entry_action(
 ) -> Response:
     """One workflow step from the entry page: CSRF, the department's own entry, the service
     call; a refusal re-renders the page with the message beside the form."""
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, csrf_token)
     _own_entry(session, v, entry_id)
     try:
@@ -1048,7 +891,7 @@ def _entry_action(
             errors={name: problem.errors},
             forms={name: form},
         )
-    return _redirect(f"/department/lists/entries/{entry_id}", done=name)
+    return redirect(f"/department/lists/entries/{entry_id}", done=name)
 
 
 @router.post(
@@ -1057,8 +900,8 @@ def _entry_action(
     **PROVIDERS,
 )
 def entry_objection_decision(
-    entry_id: Id,
-    objection_id: Id,
+    entry_id: BigId,
+    objection_id: BigId,
     request: Request,
     csrf_token: str = Form(default=""),
     upheld: str = Form(default=""),
@@ -1071,14 +914,12 @@ def entry_objection_decision(
     def act(v: Visitor) -> None:
         if upheld not in ("yes", "no"):
             raise Problem({"upheld": "请选择：异议成立或不成立"})
-        body = _validated(
-            ObjectionDecisionIn, {"upheld": upheld == "yes", "reason": reason.strip()}
-        )
-        _attempt(
+        body = validated(ObjectionDecisionIn, {"upheld": upheld == "yes", "reason": reason.strip()})
+        attempt(
             session,
             lambda: lists_service.decide_objection(
                 session,
-                _step(request, v),
+                request_step(request),
                 entry_id,
                 objection_id,
                 upheld=body.upheld,
@@ -1094,7 +935,7 @@ def entry_objection_decision(
     "/department/lists/entries/{entry_id}/confirm", response_class=HTMLResponse, **PROVIDERS
 )
 def entry_confirm(
-    entry_id: Id,
+    entry_id: BigId,
     request: Request,
     csrf_token: str = Form(default=""),
     session: Session = db_session,
@@ -1103,14 +944,16 @@ def entry_confirm(
     objection decided (POST /api/v1/list-entries/{id}/confirm)."""
 
     def act(v: Visitor) -> None:
-        _attempt(session, lambda: lists_service.confirm_entry(session, _step(request, v), entry_id))
+        attempt(
+            session, lambda: lists_service.confirm_entry(session, request_step(request), entry_id)
+        )
 
     return _entry_action(request, session, entry_id, csrf_token, "confirm", {}, act)
 
 
 @router.post("/department/lists/entries/{entry_id}/exit", response_class=HTMLResponse, **PROVIDERS)
 def entry_exit(
-    entry_id: Id,
+    entry_id: BigId,
     request: Request,
     csrf_token: str = Form(default=""),
     reason: str = Form(default=""),
@@ -1121,12 +964,12 @@ def entry_exit(
     (POST /api/v1/list-entries/{id}/exit)."""
 
     def act(v: Visitor) -> None:
-        body = _validated(ExitIn, {"reason": reason, "explanation": explanation.strip()})
-        _attempt(
+        body = validated(ExitIn, {"reason": reason, "explanation": explanation.strip()})
+        attempt(
             session,
             lambda: lists_service.exit_entry(
                 session,
-                _step(request, v),
+                request_step(request),
                 entry_id,
                 reason=body.reason,
                 explanation=body.explanation,
@@ -1143,7 +986,7 @@ def entry_exit(
     **PROVIDERS,
 )
 def entry_rectification(
-    entry_id: Id,
+    entry_id: BigId,
     request: Request,
     csrf_token: str = Form(default=""),
     reason: str = Form(default=""),
@@ -1153,11 +996,11 @@ def entry_rectification(
     /api/v1/list-entries/{id}/rectification)."""
 
     def act(v: Visitor) -> None:
-        body = _validated(StepIn, {"reason": reason.strip()})
-        _attempt(
+        body = validated(StepIn, {"reason": reason.strip()})
+        attempt(
             session,
             lambda: lists_service.record_rectification(
-                session, _step(request, v), entry_id, body.reason
+                session, request_step(request), entry_id, body.reason
             ),
         )
 
@@ -1168,7 +1011,7 @@ def entry_rectification(
     "/department/lists/entries/{entry_id}/interviews", response_class=HTMLResponse, **PROVIDERS
 )
 def entry_interview(
-    entry_id: Id,
+    entry_id: BigId,
     request: Request,
     csrf_token: str = Form(default=""),
     interview_type: str = Form(default=""),
@@ -1190,7 +1033,7 @@ def entry_interview(
     }
 
     def act(v: Visitor) -> None:
-        body = _validated(
+        body = validated(
             InterviewIn,
             {
                 "interview_type": interview_type,
@@ -1200,10 +1043,10 @@ def entry_interview(
                 "content": content.strip(),
             },
         )
-        _attempt(
+        attempt(
             session,
             lambda: lists_service.record_interview(
-                session, _step(request, v), entry_id, fields=body.model_dump()
+                session, request_step(request), entry_id, fields=body.model_dump()
             ),
         )
 
@@ -1221,7 +1064,7 @@ def _check_form_page(
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> Response:
-    v = _visitor(request)
+    v = page_visitor(request)
     dept = _department(session, v)
     return _page(
         request,
@@ -1243,6 +1086,7 @@ def check_page(request: Request, session: Session = db_session) -> Response:
     return _check_form_page(request, session)
 
 
+CHECK_FIELDS = {name: name for name in ("scenario", "purpose", "subjects", "file")}
 _KEY_SHAPE = re.compile(r"[0-9A-Za-z]{15,18}")
 
 
@@ -1286,7 +1130,7 @@ def check_run(
     the decision (intercept / prompt / facilitate / clear) and every measure with its action,
     reason, legal basis and `via`; a feedback form per measure. Logged with the department
     and purpose before the answer is shown."""
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, csrf_token)
     form = {"scenario": scenario, "purpose": purpose, "subject": subject, "subjects": subjects}
     ctx = request.app.state.checks
@@ -1297,10 +1141,11 @@ def check_run(
         if not keys:
             raise Problem({"subjects": "请填写或上传至少一个统一社会信用代码或身份证号码"})
         try:
-            req = prepare(ctx, scenario=scenario, subjects=keys, purpose=purpose, now=_now(request))
+            req = prepare(
+                ctx, scenario=scenario, subjects=keys, purpose=purpose, now=request_now(request)
+            )
         except XinyongError as exc:
-            field = _field_of(exc, {"subjects": "subjects"})
-            raise Problem({field: exc.message}, status=exc.status) from None
+            raise refusal(exc, CHECK_FIELDS) from None
     except Problem as problem:
         return _check_form_page(
             request, session, status_code=problem.status, form=form, errors=problem.errors
@@ -1380,7 +1225,7 @@ def _check_record_page(
     forms: dict[tuple[int, str], dict[str, str]] | None = None,
     saved: str = "",
 ) -> Response:
-    v = _visitor(request)
+    v = page_visitor(request)
     check = _own_check(session, v, check_id)
     hits = list(
         session.execute(
@@ -1454,7 +1299,7 @@ def _check_record_page(
         status_code=status_code,
         section="check",
         check=check,
-        scenario=SCENARIOS.get(check.scenario, check.scenario),
+        scenario=labels.SCENARIOS.get(check.scenario, check.scenario),
         groups=list(groups.values()),
         hit_count=len(hits),
         answered=answered,
@@ -1465,7 +1310,7 @@ def _check_record_page(
 
 @router.get("/department/checks/{check_id}", response_class=HTMLResponse, **DEPARTMENTS)
 def check_record_page(
-    check_id: Id, request: Request, saved: str = "", session: Session = db_session
+    check_id: BigId, request: Request, saved: str = "", session: Session = db_session
 ) -> Response:
     """Audience: provider, user_department. One of the department's checks as logged: the
     measures it reached per subject, the feedback given and the form for the rest."""
@@ -1474,7 +1319,7 @@ def check_record_page(
 
 @router.post("/department/checks/{check_id}/feedback", response_class=HTMLResponse, **DEPARTMENTS)
 def check_feedback(
-    check_id: Id,
+    check_id: BigId,
     request: Request,
     csrf_token: str = Form(default=""),
     subject: str = Form(default=""),
@@ -1485,10 +1330,10 @@ def check_feedback(
 ) -> Response:
     """Audience: provider, user_department. Feedback on one measure of one subject of the
     check (POST /api/v1/checks/{id}/feedback): applied, or why not."""
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, csrf_token)
     _own_check(session, v, check_id)
-    subject_id = _int(subject) or 0
+    subject_id = parse_int(subject) or 0
     slot = (subject_id, measure)
     form = {"applied": applied, "reason": reason}
     try:
@@ -1505,7 +1350,7 @@ def check_feedback(
             "applied": applied == "yes",
             "reason": reason.strip() or None,
         }
-        _attempt(
+        attempt(
             session,
             lambda: give_check_feedback(
                 session,
@@ -1513,7 +1358,7 @@ def check_feedback(
                 check_id,
                 [item],
                 cipher=request.app.state.db.cipher,
-                now=_now(request),
+                now=request_now(request),
             ),
         )
     except Problem as problem:
@@ -1525,62 +1370,12 @@ def check_feedback(
             errors={slot: next(iter(problem.errors.values()))},
             forms={slot: form},
         )
-    response = _redirect(f"/department/checks/{check_id}", saved=f"{subject_id}:{measure}")
+    response = redirect(f"/department/checks/{check_id}", saved=f"{subject_id}:{measure}")
     response.headers["location"] += f"#s{subject_id}-{measure}"
     return response
 
 
 # ---- Objections referred to the department for verification (provider)
-
-OBJECTION_STATES = {
-    "verification": "待本部门核实",
-    "review": "平台审查中",
-    "correction": "更正中",
-    "closed": "已办结",
-}
-OBJECTION_OUTCOMES = {"upheld": "异议成立", "rejected": "异议不成立"}
-PROCEDURE_STEPS = {
-    "filed": "提出",
-    "eligible": "符合修复条件",
-    "referred": "转交信息提供单位核实",
-    "verified": "信息提供单位核实",
-    "rejected": "异议不成立",
-    "upheld": "异议成立",
-    "listing_revoked": "撤销名单",
-    "corrected": "更正",
-    "revoked": "撤销",
-    "opinion": "出具修复意见",
-    "public_notice": "公示",
-    "objection_filed": "公示期异议",
-    "objection_decided": "公示期异议处理",
-    "effective": "修复生效",
-    "refused": "不予修复",
-    "appeal_upheld": "申诉成立",
-}
-REPAIR_STATES = {
-    "opinion": "待出具意见",
-    "notice": "公示中",
-    "effective": "已生效",
-    "refused": "不予修复",
-}
-REPAIR_WAYS = {
-    "commitment": "信用承诺",
-    "rectification": "完成整改",
-    "training": "参加信用修复培训",
-    "credit_report": "提交信用报告",
-    "public_interest": "参与公益慈善活动",
-    "credit_check": "接受信用核查",
-}
-LABELS.update(
-    {
-        "objection_states": OBJECTION_STATES,
-        "objection_outcomes": OBJECTION_OUTCOMES,
-        "objection_grounds": {g.value: text for g, text in objection_service.GROUNDS.items()},
-        "procedure_steps": PROCEDURE_STEPS,
-        "repair_states": REPAIR_STATES,
-        "repair_ways": REPAIR_WAYS,
-    }
-)
 
 
 def _target_label(session: Session, obj: Objection) -> dict[str, Any]:
@@ -1615,10 +1410,10 @@ def objections_page(
 ) -> Response:
     """Audience: provider. Objections referred to the department (GET /api/v1/objections as a
     provider): by default those awaiting its verification, soonest due first on the page."""
-    v = _visitor(request)
-    today = _today(request)
-    state = state if state in (*OBJECTION_STATES, "all") else "verification"
-    number = max(1, min(_int(page) or 1, 100_000))
+    v = page_visitor(request)
+    today = request_today(request)
+    state = state if state in (*labels.OBJECTION_STATES, "all") else "verification"
+    number = page_number(page)
     rows, total = objection_service.find_objections(
         session,
         v.principal,
@@ -1672,12 +1467,12 @@ def _objection_page(
     form: dict[str, str] | None = None,
     done: str = "",
 ) -> Response:
-    v = _visitor(request)
+    v = page_visitor(request)
     obj = objection_service.get_objection(session, objection_id)
     if not objection_service.may_see(session, v.principal, obj):
         raise NotFound("异议申请不存在", "no such objection", code="unknown_objection")
     view = objection_out(session, obj)
-    today = _today(request)
+    today = request_today(request)
     return _page(
         request,
         "department/objection.html",
@@ -1699,7 +1494,7 @@ def _objection_page(
 
 @router.get("/department/objections/{objection_id}", response_class=HTMLResponse, **PROVIDERS)
 def objection_page(
-    objection_id: Id, request: Request, done: str = "", session: Session = db_session
+    objection_id: BigId, request: Request, done: str = "", session: Session = db_session
 ) -> Response:
     """Audience: provider. An objection referred to the department: the subject's statement,
     the information objected to, the evidence, the timeline, and the verification form."""
@@ -1712,7 +1507,7 @@ def objection_page(
     **PROVIDERS,
 )
 def objection_verification(
-    objection_id: Id,
+    objection_id: BigId,
     request: Request,
     csrf_token: str = Form(default=""),
     found_wrong: str = Form(default=""),
@@ -1721,20 +1516,20 @@ def objection_verification(
 ) -> Response:
     """Audience: provider. The department's verification (核实) of an objection (POST
     /api/v1/objections/{id}/verification): the information is wrong or right, and why."""
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, csrf_token)
     form = {"found_wrong": found_wrong, "opinion": opinion}
     try:
         if found_wrong not in ("yes", "no"):
             raise Problem({"found_wrong": "请选择核实结论"})
-        body = _validated(
+        body = validated(
             VerificationIn, {"found_wrong": found_wrong == "yes", "opinion": opinion.strip()}
         )
-        _attempt(
+        attempt(
             session,
             lambda: objection_service.verify(
                 session,
-                _step(request, v),
+                request_step(request),
                 objection_id,
                 found_wrong=body.found_wrong,
                 opinion=body.opinion,
@@ -1749,7 +1544,7 @@ def objection_verification(
             errors=problem.errors,
             form=form,
         )
-    return _redirect(f"/department/objections/{objection_id}", done="verified")
+    return redirect(f"/department/objections/{objection_id}", done="verified")
 
 
 # ---- Repairs awaiting the department's opinion, and objections in their notice (provider)
@@ -1774,8 +1569,8 @@ def repairs_page(
     """Audience: provider. Repairs awaiting the department's written opinion (soonest due
     first), objections raised in a repair's public notice that it must verify, and all its
     repairs by state (GET /api/v1/repairs as a provider)."""
-    v = _visitor(request)
-    today = _today(request)
+    v = page_visitor(request)
+    today = request_today(request)
     awaiting = repair_service.find_repairs(
         session, v.principal, state="opinion", after=None, limit=1000
     )
@@ -1794,9 +1589,9 @@ def repairs_page(
                     }
                 )
     pending.sort(key=lambda p: (p["objection"].due_on, p["objection"].id))
-    state = state if state in REPAIR_STATES else ""
+    state = state if state in labels.REPAIR_STATES else ""
     listed = repair_service.find_repairs(
-        session, v.principal, state=state or None, after=_int(after), limit=PAGE_ROWS + 1
+        session, v.principal, state=state or None, after=parse_int(after), limit=PAGE_ROWS + 1
     )
     return _page(
         request,
@@ -1821,11 +1616,11 @@ def _repair_page(
     forms: dict[str, dict[str, str]] | None = None,
     done: str = "",
 ) -> Response:
-    v = _visitor(request)
+    v = page_visitor(request)
     repair = repair_service.get_repair(session, repair_id)
     if not repair_service.may_see(v.principal, repair):
         raise repair_service.unknown_repair()
-    today = _today(request)
+    today = request_today(request)
     view = repair_out(session, repair)
     return _page(
         request,
@@ -1844,7 +1639,7 @@ def _repair_page(
 
 @router.get("/department/repairs/{repair_id}", response_class=HTMLResponse, **PROVIDERS)
 def repair_page(
-    repair_id: Id, request: Request, done: str = "", session: Session = db_session
+    repair_id: BigId, request: Request, done: str = "", session: Session = db_session
 ) -> Response:
     """Audience: provider. A repair of information the department gave: the eligibility as
     explained to the subject, the correction and commitment, evidence files, the timeline,
@@ -1854,7 +1649,7 @@ def repair_page(
 
 @router.post("/department/repairs/{repair_id}/opinion", response_class=HTMLResponse, **PROVIDERS)
 def repair_opinion(
-    repair_id: Id,
+    repair_id: BigId,
     request: Request,
     csrf_token: str = Form(default=""),
     positive: str = Form(default=""),
@@ -1863,17 +1658,17 @@ def repair_opinion(
 ) -> Response:
     """Audience: provider. The written repair opinion (POST /api/v1/repairs/{id}/opinion):
     positive goes to public notice, negative refuses with the route of appeal."""
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, csrf_token)
     form = {"positive": positive, "text": text}
     try:
         if positive not in ("yes", "no"):
             raise Problem({"positive": "请选择是否同意修复"})
-        body = _validated(OpinionIn, {"positive": positive == "yes", "text": text.strip()})
-        _attempt(
+        body = validated(OpinionIn, {"positive": positive == "yes", "text": text.strip()})
+        attempt(
             session,
             lambda: repair_service.give_opinion(
-                session, _step(request, v), repair_id, positive=body.positive, text=body.text
+                session, request_step(request), repair_id, positive=body.positive, text=body.text
             ),
         )
     except Problem as problem:
@@ -1885,7 +1680,7 @@ def repair_opinion(
             errors={"opinion": problem.errors},
             forms={"opinion": form},
         )
-    return _redirect(f"/department/repairs/{repair_id}", done="opinion")
+    return redirect(f"/department/repairs/{repair_id}", done="opinion")
 
 
 @router.post(
@@ -1894,8 +1689,8 @@ def repair_opinion(
     **PROVIDERS,
 )
 def repair_objection_decision(
-    repair_id: Id,
-    objection_id: Id,
+    repair_id: BigId,
+    objection_id: BigId,
     request: Request,
     csrf_token: str = Form(default=""),
     upheld: str = Form(default=""),
@@ -1904,20 +1699,20 @@ def repair_objection_decision(
 ) -> Response:
     """Audience: provider. Verify an objection raised in the repair's public notice (POST
     /api/v1/repairs/{id}/objections/{oid}/decision): upheld refuses the repair."""
-    v = _visitor(request)
+    v = page_visitor(request)
     check_csrf(v, csrf_token)
     form = {"upheld": upheld, "reason": reason, "objection": str(objection_id)}
     try:
         if upheld not in ("yes", "no"):
             raise Problem({"upheld": "请选择：异议成立或不成立"})
-        body = _validated(
+        body = validated(
             RepairObjectionDecisionIn, {"upheld": upheld == "yes", "reason": reason.strip()}
         )
-        _attempt(
+        attempt(
             session,
             lambda: repair_service.decide_objection(
                 session,
-                _step(request, v),
+                request_step(request),
                 repair_id,
                 objection_id,
                 upheld=body.upheld,
@@ -1933,11 +1728,11 @@ def repair_objection_decision(
             errors={"decide": problem.errors},
             forms={"decide": form},
         )
-    return _redirect(f"/department/repairs/{repair_id}", done="decide")
+    return redirect(f"/department/repairs/{repair_id}", done="decide")
 
 
 @router.get("/department/evidence/{file_id}", **PROVIDERS)
-def evidence_file(file_id: Id, request: Request, session: Session = db_session) -> Response:
+def evidence_file(file_id: BigId, request: Request, session: Session = db_session) -> Response:
     """Audience: provider. An evidence file of a procedure the department handles, read (and
     audited) exactly as GET /api/v1/evidence/{id} reads it; others are 404."""
-    return read_evidence(file_id, request, principal=_visitor(request).principal, session=session)
+    return evidence_download(request, session, file_id)

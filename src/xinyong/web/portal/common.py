@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse
 
 from xinyong.core.api import clock
 from xinyong.core.clock import local_date
+from xinyong.core.labels import CATEGORY_NAMES, DISCLOSURE_NAMES
 from xinyong.core.ratelimit import client_address
 from xinyong.models import Role
-from xinyong.web.site import CATEGORY_NAMES, DISCLOSURE_NAMES, Visitor, render
+from xinyong.web.site import Visitor, render
 
 EVERYONE = tuple(Role)
 

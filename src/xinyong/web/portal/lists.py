@@ -13,8 +13,8 @@ from xinyong.core.api import db_session
 from xinyong.errors import NotFound
 from xinyong.lists import repository as lists_repository
 from xinyong.lists import service as lists
-from xinyong.lists.endpoints import entry_out
 from xinyong.lists.rules import PUBLIC_STATES, makes_subject_public, publicly_visible
+from xinyong.lists.service import entry_out
 from xinyong.models import (
     EntryState,
     ListKind,

@@ -12,8 +12,8 @@ from xinyong.core.auth import PUBLIC
 from xinyong.core.clock import local_date
 from xinyong.core.identifiers import describe_credit_code, region_name
 from xinyong.lists import service as lists
-from xinyong.lists.endpoints import entry_out
 from xinyong.lists.rules import publicly_visible
+from xinyong.lists.service import entry_out
 from xinyong.models import Category, CreditList, EntryState, SubjectKind
 from xinyong.subjects import search
 from xinyong.subjects.archive import read_archive

@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from xinyong.catalog.service import published_catalog
 from xinyong.core.api import MAX_BIGINT, clock
 from xinyong.core.clock import local_date
+from xinyong.core.labels import CATEGORY_NAMES, DISCLOSURE_NAMES, OBJECTION_GROUNDS
 from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound, XinyongError
 from xinyong.lists import repository as lists_repository
@@ -34,7 +35,7 @@ from xinyong.objections import service as objection_service
 from xinyong.records import repository as records
 from xinyong.rights.documents import documents_of
 from xinyong.subjects.rules import effective_standing
-from xinyong.web.site import CATEGORY_NAMES, DISCLOSURE_NAMES, Visitor, audience, render
+from xinyong.web.site import Visitor, audience, render
 
 SUBJECT = audience(Role.subject)
 
@@ -81,7 +82,7 @@ OBJECTION_STATES = {
     "closed": "已办结",
 }
 OBJECTION_OUTCOMES = {"upheld": "异议成立", "rejected": "异议不成立"}
-GROUNDS = {g.value: text for g, text in objection_service.GROUNDS.items()}
+GROUNDS = OBJECTION_GROUNDS
 APPEAL_STATES = {"review": "信用主管部门处理中", "closed": "已办结"}
 APPEAL_OUTCOMES = {"upheld": "申诉成立", "dismissed": "申诉不成立"}
 REPAIR_STATES = {

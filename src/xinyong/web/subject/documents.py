@@ -10,7 +10,7 @@ from xinyong.core.api import BigId, db_session
 from xinyong.errors import NotFound
 from xinyong.objections import appeals
 from xinyong.rights.documents import documents_of
-from xinyong.rights.endpoints import get_evidence as read_evidence
+from xinyong.web.forms import evidence_download
 from xinyong.web.subject.common import SUBJECT, _page, _sid, _visitor
 
 router = APIRouter(include_in_schema=False)
@@ -40,4 +40,4 @@ def document_page(document_id: BigId, request: Request, session: Session = db_se
 def evidence_file(file_id: BigId, request: Request, session: Session = db_session) -> Response:
     """Audience: subject. One of the subject's own evidence files, read (and audited) exactly
     as GET /api/v1/evidence/{id} reads it; any other is 404."""
-    return read_evidence(file_id, request, principal=_visitor(request).principal, session=session)
+    return evidence_download(request, session, file_id)

@@ -14,7 +14,7 @@ from xinyong.core.api import BigId, db_session
 from xinyong.errors import NotFound
 from xinyong.models import Objection, ObjectionOutcome, ObjectionState, TargetType
 from xinyong.objections import service as objection_service
-from xinyong.objections.endpoints import objection_out
+from xinyong.objections.appeals import objection_out
 from xinyong.objections.schemas import ObjectionIn
 from xinyong.web.site import Visitor
 from xinyong.web.subject.common import (

@@ -14,11 +14,11 @@ from xinyong.core.api import BigId, db_session
 from xinyong.errors import NotFound, XinyongError
 from xinyong.models import Repair, TargetType
 from xinyong.objections import appeals
-from xinyong.objections.endpoints import appeal_out
+from xinyong.objections.appeals import appeal_out
 from xinyong.repairs import repository as repair_repository
 from xinyong.repairs import service as repair_service
-from xinyong.repairs.endpoints import repair_out
 from xinyong.repairs.schemas import WAYS, WAYS_WITH_EVIDENCE, RepairIn, TargetIn
+from xinyong.repairs.service import repair_out
 from xinyong.web.site import Visitor
 from xinyong.web.subject.common import (
     REPAIR_WAYS,
