@@ -3,7 +3,11 @@ the lists' publications, the catalog and the measures list. docs/portal.md.
 
 Every page here is for everyone, and every page shows what the public sees: the data are read
 as the public principal (``PUBLIC``) even when a logged-in user looks, through the same
-service functions the API uses for the public."""
+service functions the API uses for the public.
+
+A module per page or group of pages (search, subject, dual_publicity, lists, catalog, measures),
+each with its router, assembled here into the one router of the audience; what they share is in
+common."""
 
 from __future__ import annotations
 

@@ -7,21 +7,13 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import get_version
+from xinyong.core import labels
 from xinyong.core.api import db_session
 from xinyong.errors import NotFound
 from xinyong.models import CatalogItem, Category
 from xinyong.validity.service import current_rules
-from xinyong.web.portal.common import (
-    ACT_TYPES,
-    EVERYONE,
-    FIELD_TYPES,
-    SECTOR_NAMES,
-    SEVERITY_NAMES,
-    UPDATE_CYCLES,
-    _names,
-    _page,
-    _today,
-)
+from xinyong.web import forms
+from xinyong.web.portal.common import EVERYONE, names_of, portal_page
 from xinyong.web.site import audience
 
 router = APIRouter(include_in_schema=False)
@@ -34,10 +26,10 @@ def catalog_page(request: Request, session: Session = db_session) -> Response:
     try:
         version, items = get_version(session, None)
     except NotFound:
-        return _page(request, "catalog.html", version=None, groups=[])
+        return portal_page(request, "catalog.html", version=None, groups=[])
     groups = [(c.value, [i for i in items if i.category == c]) for c in Category]
     rules = current_rules(session)
-    today = _today(request)
+    today = forms.request_today(request)
 
     def validity(item: CatalogItem) -> str:
         """The item's own period where law sets one, else the validity rule in force today
@@ -49,17 +41,19 @@ def catalog_page(request: Request, session: Session = db_session) -> Response:
         rule = rules.rule_for(item.code, today)
         if rule is None:
             return "依办法第三十条"
-        return "、".join(f"{SEVERITY_NAMES.get(s, s)} {_months(m)}" for s, m in rule.months.items())
+        return "、".join(
+            f"{labels.SEVERITY_NAMES.get(s, s)} {_months(m)}" for s, m in rule.months.items()
+        )
 
-    return _page(
+    return portal_page(
         request,
         "catalog.html",
         version=version,
         groups=groups,
-        update_cycles=UPDATE_CYCLES,
-        field_types=FIELD_TYPES,
-        act_types=ACT_TYPES,
-        sectors=lambda values: _names(values, SECTOR_NAMES),
+        update_cycles=labels.UPDATE_CYCLES,
+        field_types=labels.FIELD_TYPES,
+        act_types=labels.ACT_TYPES,
+        sectors=lambda values: names_of(values, labels.SECTOR_NAMES),
         validity=validity,
     )
 

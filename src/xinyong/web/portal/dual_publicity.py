@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from xinyong.core.api import db_session
 from xinyong.departments.service import list_departments
 from xinyong.subjects import search
-from xinyong.web.portal.common import EVERYONE, _int, _page, _today
+from xinyong.web import forms
+from xinyong.web.portal.common import EVERYONE, portal_page
 from xinyong.web.site import audience
 
 router = APIRouter(include_in_schema=False)
@@ -77,15 +78,15 @@ def dual_publicity_page(
         result = search.dual_publicity(
             session,
             tab=tab,
-            today=_today(request),
+            today=forms.request_today(request),
             provider_id=provider.id if provider else None,
             date_from=start,
             date_to=end,
             item=item or None,
             category=category or None,
-            page=_int(page),
+            page=forms.page_number(page),
         )
-    return _page(
+    return portal_page(
         request,
         "dual_publicity.html",
         status_code=400 if errors else 200,

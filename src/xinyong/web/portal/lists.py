@@ -24,10 +24,20 @@ from xinyong.models import (
 from xinyong.repairs import service as repairs
 from xinyong.subjects import search
 from xinyong.subjects.service import is_public
-from xinyong.web.portal.common import EVERYONE, LIST_SECTIONS, _int, _not_found, _page, _today
+from xinyong.web import forms
+from xinyong.web.portal.common import EVERYONE, not_found, portal_page
 from xinyong.web.site import audience
 
 router = APIRouter(include_in_schema=False)
+
+# The publications of a list, as its page's tabs (the red list's public notice first).
+LIST_SECTIONS = {
+    "notice": "公示",
+    "listed": "名单",
+    "exits": "退出公告",
+    "corrections": "更正公告",
+    "repairs": "信用修复公告",
+}
 
 
 @router.get("/lists", response_class=HTMLResponse, **audience(*EVERYONE))
@@ -38,8 +48,11 @@ def lists_page(request: Request, session: Session = db_session) -> Response:
     rows = [(lst, lists.spec_of(lst), counts.get(lst.id, 0)) for lst in lists.all_lists(session)]
     order = {"red": 0, "black": 1, "watch": 2}
     rows.sort(key=lambda r: (order.get(r[1].kind, 3), r[0].id))
-    return _page(
-        request, "lists.html", rows=rows, repairs=_repair_notices(session, _today(request))
+    return portal_page(
+        request,
+        "lists.html",
+        rows=rows,
+        repairs=_repair_notices(session, forms.request_today(request)),
     )
 
 
@@ -88,7 +101,7 @@ def list_page(
     try:
         lst = lists.get_list(session, code[:64])
     except NotFound:
-        return _not_found(request)
+        return not_found(request)
     spec = lists.spec_of(lst)
     public = spec.disclosure == "public"
     sections = [
@@ -99,8 +112,8 @@ def list_page(
         if section in dict(sections)
         else ("notice" if lst.kind == ListKind.red else "listed")
     )
-    today = _today(request)
-    number = _int(page)
+    today = forms.request_today(request)
+    number = forms.page_number(page)
     size = search.PAGE_SIZE
     entries: list[dict[str, Any]] = []
     has_next = False
@@ -134,7 +147,7 @@ def list_page(
         if public and section == "repairs"
         else []
     )
-    return _page(
+    return portal_page(
         request,
         "list.html",
         repairs=notices,

@@ -6,19 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.core import labels
 from xinyong.core.api import db_session
 from xinyong.lists import service as lists
 from xinyong.measures.schemas import SCENARIOS
 from xinyong.measures.service import active_measures
-from xinyong.web.portal.common import (
-    ACTION_NAMES,
-    EVERYONE,
-    MEASURE_KINDS,
-    MEASURE_TYPES,
-    SECTOR_NAMES,
-    _names,
-    _page,
-)
+from xinyong.web.portal.common import EVERYONE, names_of, portal_page
 from xinyong.web.site import audience
 
 router = APIRouter(include_in_schema=False)
@@ -32,14 +25,14 @@ def measures_page(request: Request, session: Session = db_session) -> Response:
     list_names = {lst.code: lst.spec["name"] for lst in lists.all_lists(session)}
     measures = [m.spec for m in active_measures(session)]
     measures.sort(key=lambda m: (m["kind"] != "punishment", m["code"]))
-    return _page(
+    return portal_page(
         request,
         "measures.html",
         measures=measures,
         list_names=list_names,
         scenarios=SCENARIOS,
-        actions=ACTION_NAMES,
-        measure_kinds=MEASURE_KINDS,
-        measure_types=MEASURE_TYPES,
-        sectors=lambda values: _names(values, SECTOR_NAMES),
+        actions=labels.ACTIONS,
+        measure_kinds=labels.MEASURE_KINDS,
+        measure_types=labels.MEASURE_TYPES,
+        sectors=lambda values: names_of(values, labels.SECTOR_NAMES),
     )

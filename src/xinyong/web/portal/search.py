@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from xinyong.core.api import db_session
 from xinyong.core.identifiers import region_name
 from xinyong.subjects import search
-from xinyong.web.portal.common import EVERYONE, _count_look_up, _int, _page, _today
+from xinyong.web import forms
+from xinyong.web.portal.common import EVERYONE, count_look_up, portal_page
 from xinyong.web.site import audience
 
 router = APIRouter(include_in_schema=False)
@@ -25,9 +26,11 @@ def search_page(
     """Audience: everyone. Organisations by any part of their name (from one character) or
     by credit code; a person by whole name only while a public list publishes them; never by
     ID number. Limited per address for visitors not logged in."""
-    _count_look_up(request)
-    result = search.search_subjects(session, q, today=_today(request), page=_int(page))
-    return _page(
+    count_look_up(request)
+    result = search.search_subjects(
+        session, q, today=forms.request_today(request), page=forms.page_number(page)
+    )
+    return portal_page(
         request,
         "search.html",
         result=result,

@@ -17,10 +17,26 @@ from xinyong.lists.service import entry_out
 from xinyong.models import Category, CreditList, EntryState, SubjectKind
 from xinyong.subjects import search
 from xinyong.subjects.archive import read_archive
-from xinyong.web.portal.common import EVERYONE, SUMMARY_FIELDS, _count_look_up, _not_found, _page
+from xinyong.web.portal.common import EVERYONE, count_look_up, not_found, portal_page
 from xinyong.web.site import audience
 
 router = APIRouter(include_in_schema=False)
+
+# The fields a record is summed up by on a subject's page (the rest fold away), when it has them.
+SUMMARY_FIELDS = (
+    "decision_number",
+    "licence_category",
+    "penalty_category",
+    "certificate_name",
+    "violation_type",
+    "penalty_content",
+    "licence_content",
+    "decided_on",
+    "entity_form",
+    "established_on",
+    "status",
+    "address",
+)
 
 
 @router.get("/subjects/{key}", response_class=HTMLResponse, **audience(*EVERYONE))
@@ -29,12 +45,12 @@ def subject_page(key: str, request: Request, session: Session = db_session) -> R
     active records by category, its entries on public lists. A natural person only while an
     entry in force on a public list names them; otherwise, as for anything unknown, 404.
     Limited per address for visitors not logged in."""
-    _count_look_up(request)
+    count_look_up(request)
     now = clock(request).now()
     today = local_date(now)
     subject = search.find_public_subject(session, key, today=today)
     if subject is None:
-        return _not_found(request)
+        return not_found(request)
     db = request.app.state.db
     # The public's archive (Measures art. 19, 30): public disclosure, active standing only.
     archive = read_archive(
@@ -55,7 +71,7 @@ def subject_page(key: str, request: Request, session: Session = db_session) -> R
         in_notice = entry.state == EntryState.notice  # red only: publicly_visible
         if in_force or in_notice:
             entries.append((entry_out(session, entry, full=False), in_notice))
-    return _page(
+    return portal_page(
         request,
         "subject.html",
         archive=archive,

@@ -25,6 +25,11 @@ person's principal (``user:NAME`` in the audit log):
 Forms POST with the session's CSRF token; bad input — a missing statement, a file that is not a
 PDF, JPEG or PNG or is larger than 20 MB, an ineligible repair, an invalid grant period —
 re-renders the form with each message (4xx), never a 500.
+
+A module per group of pages (me, documents, objections, repairs, appeals, authorisations,
+queries), each with its router, assembled here into the one router of the audience; what they
+share is in common (the labels, the record or entry a procedure is about) and uploads (the
+multipart forms with evidence files); the forms' plumbing is web/forms.
 """
 
 from __future__ import annotations

@@ -16,20 +16,9 @@ from xinyong.core.api import BigId, db_session
 from xinyong.departments.service import list_departments
 from xinyong.errors import NotFound
 from xinyong.models import Disclosure
+from xinyong.web import forms
 from xinyong.web.site import check_csrf
-from xinyong.web.subject.common import (
-    SUBJECT,
-    Problem,
-    _attempt,
-    _int,
-    _page,
-    _redirect,
-    _sid,
-    _step,
-    _today,
-    _validated,
-    _visitor,
-)
+from xinyong.web.subject.common import SUBJECT, console_page, subject_id_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,7 +40,7 @@ def _grant_status(row: Any, today: date) -> str:
     return "pending" if today < row.starts_on else "expired"
 
 
-def _authorised_items(session: Session) -> list[tuple[str, str]]:
+def authorised_items(session: Session) -> list[tuple[str, str]]:
     """The authorised-query items of the published catalog: what a grant may name."""
     catalog = published_catalog(session)
     if catalog is None:
@@ -73,11 +62,11 @@ def _authorisations_page(
     revoke_error: str | None = None,
     notes: dict[str, Any] | None = None,
 ) -> Response:
-    sid = _sid(_visitor(request))
-    today = _today(request)
+    sid = subject_id_of(forms.page_visitor(request))
+    today = forms.request_today(request)
     departments = list_departments(session)
     by_id = {d.id: d for d in departments}
-    items = _authorised_items(session)
+    items = authorised_items(session)
     item_names = dict(items)
     rows = [
         {
@@ -88,7 +77,7 @@ def _authorisations_page(
         }
         for row in grants.grants_of_subject(session, sid)
     ]
-    return _page(
+    return console_page(
         request,
         "subject/authorisations.html",
         status_code=status_code,
@@ -111,7 +100,7 @@ def authorisations_page(
     """Audience: subject. The grants the subject gave — live, not yet begun, expired or
     revoked — and the form to authorise a department or institution (GET and POST
     /api/v1/authorisations)."""
-    notes = {"granted": _int(granted), "revoked": _int(revoked)}
+    notes = {"granted": forms.parse_int(granted), "revoked": forms.parse_int(revoked)}
     return _authorisations_page(request, session, notes=notes)
 
 
@@ -128,7 +117,7 @@ def authorisation_grant(
 ) -> Response:
     """Audience: subject. Authorise the grantee to read the chosen authorised-query items for
     the purpose, through the end date (as POST /api/v1/authorisations)."""
-    v = _visitor(request)
+    v = forms.page_visitor(request)
     check_csrf(v, csrf_token)
     form = {
         "grantee": grantee.strip(),
@@ -149,19 +138,19 @@ def authorisation_grant(
             errors["ends_on"] = "请填写授权截止日期"
         data = {k: value for k, value in form.items() if value not in ("", [])}
         try:
-            body = _validated(GrantIn, data, GRANT_FIELDS)
-        except Problem as bad:
+            body = forms.validated(GrantIn, data, GRANT_FIELDS)
+        except forms.Problem as bad:
             for name, message in bad.errors.items():
                 errors.setdefault(name, message)
         if errors:
-            raise Problem(errors)
-        step = _step(request, v)
-        row = _attempt(
+            raise forms.Problem(errors)
+        step = forms.request_step(request)
+        row = forms.attempt(
             session,
             lambda: grants.grant(
                 session,
                 step,
-                subject_id=_sid(v),
+                subject_id=subject_id_of(v),
                 grantee_code=body.grantee,
                 items=body.items,
                 purpose=body.purpose,
@@ -170,11 +159,11 @@ def authorisation_grant(
             ),
             GRANT_FIELDS,
         )
-    except Problem as bad:
+    except forms.Problem as bad:
         return _authorisations_page(
             request, session, status_code=bad.status, errors=bad.errors, form=form
         )
-    return _redirect("/me/authorisations", granted=row.id)
+    return forms.redirect("/me/authorisations", granted=row.id)
 
 
 @router.post("/me/authorisations/{grant_id}/revoke", response_class=HTMLResponse, **SUBJECT)
@@ -186,18 +175,18 @@ def authorisation_revoke(
 ) -> Response:
     """Audience: subject. Revoke a grant (as DELETE /api/v1/authorisations/{id}): from now on
     the grantee reads none of its items; its earlier reads stay in the query log."""
-    v = _visitor(request)
+    v = forms.page_visitor(request)
     check_csrf(v, csrf_token)
     try:
         row = grants.get_grant(session, grant_id)
     except NotFound:
         row = None
-    if row is None or row.subject_id != _sid(v):
+    if row is None or row.subject_id != subject_id_of(v):
         raise NotFound("授权不存在", "no such authorisation", code="unknown_grant")
     try:
-        _attempt(session, lambda: grants.revoke(session, _step(request, v), row), {})
-    except Problem as bad:
+        forms.attempt(session, lambda: grants.revoke(session, forms.request_step(request), row), {})
+    except forms.Problem as bad:
         return _authorisations_page(
             request, session, status_code=bad.status, revoke_error=bad.errors.get("", "")
         )
-    return _redirect("/me/authorisations", revoked=grant_id)
+    return forms.redirect("/me/authorisations", revoked=grant_id)

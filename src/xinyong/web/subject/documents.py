@@ -10,8 +10,9 @@ from xinyong.core.api import BigId, db_session
 from xinyong.errors import NotFound
 from xinyong.objections import appeals
 from xinyong.rights.documents import documents_of
+from xinyong.web import forms
 from xinyong.web.forms import evidence_download
-from xinyong.web.subject.common import SUBJECT, _page, _sid, _visitor
+from xinyong.web.subject.common import SUBJECT, console_page, subject_id_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 def document_page(document_id: BigId, request: Request, session: Session = db_session) -> Response:
     """Audience: subject. A document issued to the subject — a decision of its objection,
     appeal or repair, or a written apology and clarification — as issued."""
-    sid = _sid(_visitor(request))
+    sid = subject_id_of(forms.page_visitor(request))
     doc = next((d for d in documents_of(session, sid) if d.id == document_id), None)
     if doc is None:
         raise NotFound("文书不存在", "no such document", code="unknown_document")
@@ -33,7 +34,7 @@ def document_page(document_id: BigId, request: Request, session: Session = db_se
         appeal = appeals.get_appeal(session, doc.procedure_id)
         if appeal.subject_id == sid:
             link = f"/me/{appeal.procedure}s/{appeal.procedure_id}"
-    return _page(request, "subject/document.html", section="me", document=doc, link=link)
+    return console_page(request, "subject/document.html", section="me", document=doc, link=link)
 
 
 @router.get("/me/evidence/{file_id}", **SUBJECT)

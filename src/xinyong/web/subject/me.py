@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core.api import db_session
 from xinyong.core.clock import local_date
+from xinyong.departments.service import list_departments
 from xinyong.lists import service as lists_service
 from xinyong.models import (
     LIVE_STATES,
@@ -21,16 +22,8 @@ from xinyong.objections import repository as objection_repository
 from xinyong.repairs import repository as repair_repository
 from xinyong.rights.documents import documents_of
 from xinyong.subjects.archive import read_archive
-from xinyong.web.subject.common import (
-    SUBJECT,
-    _department_names,
-    _field_labels,
-    _list_names,
-    _now,
-    _page,
-    _sid,
-    _visitor,
-)
+from xinyong.web import forms
+from xinyong.web.subject.common import SUBJECT, console_page, field_labels, subject_id_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,9 +33,9 @@ def me(request: Request, session: Session = db_session) -> Response:
     """Audience: subject. The subject's identity and whole archive by category — every
     disclosure class, each record with its standing and the mark of an open objection — with
     the links to object or to apply for repair; its list entries; its documents."""
-    v = _visitor(request)
-    sid = _sid(v)
-    now = _now(request)
+    v = forms.page_visitor(request)
+    sid = subject_id_of(v)
+    now = forms.request_now(request)
     today = local_date(now)
     subject = session.get_one(Subject, sid)
     archive = read_archive(
@@ -56,8 +49,8 @@ def me(request: Request, session: Session = db_session) -> Response:
     )
     open_objections = objection_repository.open_objections_by_target(session, sid)
     open_repairs = repair_repository.open_repairs_by_target(session, sid)
-    list_names = _list_names(session)
-    departments = _department_names(session)
+    list_names = {row.id: row.spec["name"] for row in lists_service.all_lists(session)}
+    departments = {d.id: d.name for d in list_departments(session)}
     entries = []
     for entry in lists_service.entries_of_subject(session, sid):
         in_force = lists_service.is_in_force(entry, today)
@@ -76,14 +69,14 @@ def me(request: Request, session: Session = db_session) -> Response:
                 "may_repair": entry.kind is not ListKind.red and in_force,
             }
         )
-    return _page(
+    return console_page(
         request,
         "subject/me.html",
         section="me",
         archive=archive,
         subject=archive.subject,
         categories=[(c.value, archive.categories.get(c.value, [])) for c in Category],
-        field_labels=_field_labels(session),
+        field_labels=field_labels(session),
         open_objections=open_objections,
         open_repairs=open_repairs,
         entries=entries,

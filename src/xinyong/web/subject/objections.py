@@ -11,38 +11,37 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from xinyong.core.api import BigId, db_session
+from xinyong.core.labels import OBJECTION_GROUNDS
 from xinyong.errors import NotFound
 from xinyong.models import Objection, ObjectionOutcome, ObjectionState, TargetType
 from xinyong.objections import service as objection_service
 from xinyong.objections.appeals import objection_out
 from xinyong.objections.schemas import ObjectionIn
+from xinyong.web import forms
 from xinyong.web.site import Visitor
 from xinyong.web.subject.common import (
-    GROUNDS,
-    PAGE_ROWS,
     SUBJECT,
-    Problem,
-    _appeal_deadline,
-    _asked_target,
-    _attempt,
-    _int,
-    _page,
-    _procedure_documents,
-    _redirect,
-    _sid,
-    _step,
-    _target,
-    _target_ref,
-    _text,
-    _today,
-    _validated,
-    _visitor,
+    appeal_deadline,
+    asked_target,
+    console_page,
+    procedure_documents,
+    subject_id_of,
+    target_of,
+    target_ref,
 )
-from xinyong.web.subject.uploads import MAX_FILES, MAX_MB, _check_form, _store, _uploads, _with_form
+from xinyong.web.subject.uploads import (
+    MAX_FILES,
+    MAX_MB,
+    check_form,
+    checked_form,
+    store,
+    with_form,
+)
 
 router = APIRouter(include_in_schema=False)
 
-
+# Objections on a page of /me/objections.
+PAGE_ROWS = 50
 OBJECTION_FIELDS = {
     "target": "target",
     "ground": "ground",
@@ -69,10 +68,10 @@ def objections_page(
 ) -> Response:
     """Audience: subject. The subject's objections, newest first (GET /api/v1/objections as
     the subject), each with its state and the due date of the step under way."""
-    v = _visitor(request)
-    sid = _sid(v)
-    today = _today(request)
-    number = max(1, min(_int(page) or 1, 100_000))
+    v = forms.page_visitor(request)
+    sid = subject_id_of(v)
+    today = forms.request_today(request)
+    number = forms.page_number(page)
     rows, total = objection_service.find_objections(
         session,
         v.principal,
@@ -83,7 +82,7 @@ def objections_page(
     )
     items = []
     for obj in rows:
-        target = _target(session, sid, obj.target_type.value, obj.target_id, today)
+        target = target_of(session, sid, obj.target_type.value, obj.target_id, today)
         due = _current_due(obj)
         items.append(
             {
@@ -93,7 +92,7 @@ def objections_page(
                 "overdue": due is not None and due < today,
             }
         )
-    return _page(
+    return console_page(
         request,
         "subject/objections.html",
         section="objections",
@@ -101,7 +100,7 @@ def objections_page(
         total=total,
         page=number,
         pages=max(1, -(-total // PAGE_ROWS)),
-        filed=_int(filed),
+        filed=forms.parse_int(filed),
     )
 
 
@@ -114,11 +113,11 @@ def _objection_form(
     errors: dict[str, str] | None = None,
     form: dict[str, str] | None = None,
 ) -> Response:
-    sid = _sid(_visitor(request))
+    sid = subject_id_of(forms.page_visitor(request))
     open_id = objection_service.open_objection(
         session, sid, TargetType(target["type"]), target["id"]
     )
-    return _page(
+    return console_page(
         request,
         "subject/objection_new.html",
         status_code=status_code,
@@ -138,7 +137,9 @@ def objection_new(
 ) -> Response:
     """Audience: subject. The objection form for one of the subject's records or list
     entries: ground (Measures art. 31), statement and evidence files."""
-    target = _asked_target(session, _visitor(request), record, entry, _today(request))
+    target = asked_target(
+        session, forms.page_visitor(request), record, entry, forms.request_today(request)
+    )
     form = {"ground": "past_validity"} if target.get("standing") == "expired" else {}
     return _objection_form(request, session, target, form=form)
 
@@ -150,59 +151,52 @@ async def objection_file(
     """Audience: subject. File the objection (multipart: the fields and the evidence files):
     each file is stored as POST /api/v1/evidence stores it, then the objection is filed with
     their ids as POST /api/v1/objections files it — all or nothing."""
-    return await _with_form(request, session, _file_objection, record, entry)
+    return await with_form(request, session, _file_objection, record, entry)
 
 
 def _file_objection(
     request: Request,
     session: Session,
     form: FormData,
-    problem: Problem | None,
+    problem: forms.Problem | None,
     record: str,
     entry: str,
 ) -> Response:
-    v = _visitor(request)
-    _check_form(v, form, problem)
-    sid = _sid(v)
-    target = _asked_target(session, v, record, entry, _today(request))
-    values = {"ground": _text(form, "ground", 40), "statement": _text(form, "statement").strip()}
+    v = forms.page_visitor(request)
+    check_form(v, form, problem)
+    sid = subject_id_of(v)
+    target = asked_target(session, v, record, entry, forms.request_today(request))
+    values = {
+        "ground": forms.form_text(form, "ground", 40),
+        "statement": forms.form_text(form, "statement").strip(),
+    }
+    errors: dict[str, str] = {}
+    if values["ground"] not in OBJECTION_GROUNDS:
+        errors["ground"] = "请选择异议理由"
+    if not values["statement"]:
+        errors["statement"] = "请写明异议的事实和理由"
+    data = {"target": target_ref(target), **values, "evidence": []}
     try:
-        if problem is not None:
-            raise problem
-        files, file_problem = _uploads(form, {"files": "evidence"})
-        errors: dict[str, str] = {}
-        if values["ground"] not in GROUNDS:
-            errors["ground"] = "请选择异议理由"
-        if not values["statement"]:
-            errors["statement"] = "请写明异议的事实和理由"
-        data = {"target": _target_ref(target), **values, "evidence": []}
-        try:
-            _validated(ObjectionIn, data, OBJECTION_FIELDS)
-        except Problem as bad:
-            for name, message in bad.errors.items():
-                errors.setdefault(name, message)
-        if file_problem is not None:
-            errors.update(file_problem.errors)
-            raise Problem(errors, status=file_problem.status)
-        if errors:
-            raise Problem(errors)
-        step = _step(request, v)
+        files = checked_form(
+            form, problem, {"files": "evidence"}, ObjectionIn, data, OBJECTION_FIELDS, errors
+        )
+        step = forms.request_step(request)
 
         def act() -> Objection:
             body = ObjectionIn.model_validate(
-                {**data, "evidence": _store(session, step, sid, files)}
+                {**data, "evidence": store(session, step, sid, files)}
             )
             return objection_service.file_objection(session, step, sid, body)
 
-        obj = _attempt(session, act, OBJECTION_FIELDS)
-    except Problem as bad:
+        obj = forms.attempt(session, act, OBJECTION_FIELDS)
+    except forms.Problem as bad:
         return _objection_form(
             request, session, target, status_code=bad.status, errors=bad.errors, form=values
         )
-    return _redirect(f"/me/objections/{obj.id}", filed="1")
+    return forms.redirect(f"/me/objections/{obj.id}", filed="1")
 
 
-def _visible_objection(session: Session, v: Visitor, objection_id: int) -> Objection:
+def visible_objection(session: Session, v: Visitor, objection_id: int) -> Objection:
     try:
         obj = objection_service.get_objection(session, objection_id)
     except NotFound:
@@ -213,7 +207,7 @@ def _visible_objection(session: Session, v: Visitor, objection_id: int) -> Objec
     return obj
 
 
-def _objection_page(
+def render_objection(
     request: Request,
     session: Session,
     objection_id: BigId,
@@ -223,14 +217,14 @@ def _objection_page(
     form: dict[str, str] | None = None,
     done: str = "",
 ) -> Response:
-    v = _visitor(request)
-    sid = _sid(v)
-    today = _today(request)
-    obj = _visible_objection(session, v, objection_id)
+    v = forms.page_visitor(request)
+    sid = subject_id_of(v)
+    today = forms.request_today(request)
+    obj = visible_objection(session, v, objection_id)
     view = objection_out(session, obj)
     appeal_by = None
     if obj.outcome is ObjectionOutcome.rejected and obj.state is ObjectionState.closed:
-        appeal_by = _appeal_deadline(session, _step(request, v), obj.closed_at)
+        appeal_by = appeal_deadline(session, forms.request_step(request), obj.closed_at)
     may_appeal = (
         view.appeal is None
         and obj.outcome is ObjectionOutcome.rejected
@@ -241,18 +235,18 @@ def _objection_page(
     if view.appeal is not None:
         procedures.append(("appeal", int(view.appeal.id)))
     due = _current_due(obj)
-    return _page(
+    return console_page(
         request,
         "subject/objection.html",
         status_code=status_code,
         section="objections",
         objection=view,
-        target=_target(session, sid, obj.target_type.value, obj.target_id, today),
+        target=target_of(session, sid, obj.target_type.value, obj.target_id, today),
         due=due,
         overdue=due is not None and due < today,
         appeal_by=appeal_by,
         may_appeal=may_appeal,
-        documents=_procedure_documents(session, sid, *procedures),
+        documents=procedure_documents(session, sid, *procedures),
         errors=errors or {},
         form=form or {},
         done=done,
@@ -273,4 +267,4 @@ def objection_page(
     state, the due dates, the timeline of its steps, the outcome, the documents, and the
     appeal — or the appeal form where an appeal lies (a rejection, within its period)."""
     done = "filed" if filed else "appealed" if appealed else ""
-    return _objection_page(request, session, objection_id, done=done)
+    return render_objection(request, session, objection_id, done=done)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from xinyong.core.api import BigId, db_session
+from xinyong.core.labels import REPAIR_WAYS
 from xinyong.errors import NotFound, XinyongError
 from xinyong.models import Repair, TargetType
 from xinyong.objections import appeals
@@ -19,27 +20,26 @@ from xinyong.repairs import repository as repair_repository
 from xinyong.repairs import service as repair_service
 from xinyong.repairs.schemas import WAYS, WAYS_WITH_EVIDENCE, RepairIn, TargetIn
 from xinyong.repairs.service import repair_out
+from xinyong.web import forms
 from xinyong.web.site import Visitor
 from xinyong.web.subject.common import (
-    REPAIR_WAYS,
     SUBJECT,
-    Problem,
-    _appeal_deadline,
-    _asked_target,
-    _attempt,
-    _page,
-    _procedure_documents,
-    _redirect,
-    _sid,
-    _step,
-    _target,
-    _target_ref,
-    _text,
-    _today,
-    _validated,
-    _visitor,
+    appeal_deadline,
+    asked_target,
+    console_page,
+    procedure_documents,
+    subject_id_of,
+    target_of,
+    target_ref,
 )
-from xinyong.web.subject.uploads import MAX_FILES, MAX_MB, _check_form, _store, _uploads, _with_form
+from xinyong.web.subject.uploads import (
+    MAX_FILES,
+    MAX_MB,
+    check_form,
+    checked_form,
+    store,
+    with_form,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,15 +68,15 @@ REPAIR_INPUTS = {
 def repairs_page(request: Request, session: Session = db_session) -> Response:
     """Audience: subject. The subject's repairs, newest first (GET /api/v1/repairs as the
     subject), each with its state and the date that matters now."""
-    v = _visitor(request)
-    sid = _sid(v)
-    today = _today(request)
+    v = forms.page_visitor(request)
+    sid = subject_id_of(v)
+    today = forms.request_today(request)
     rows = repair_service.find_repairs(session, v.principal, state=None, after=None, limit=1000)
     items = []
     for repair in reversed(rows):
-        target = _target(session, sid, repair.target_type.value, repair.target_id, today)
+        target = target_of(session, sid, repair.target_type.value, repair.target_id, today)
         items.append({"repair": repair, "target": target["label"] if target else ""})
-    return _page(request, "subject/repairs.html", section="repairs", repairs=items)
+    return console_page(request, "subject/repairs.html", section="repairs", repairs=items)
 
 
 def _repair_form(
@@ -91,14 +91,14 @@ def _repair_form(
 ) -> Response:
     """The repair form, with why the target cannot be repaired when it cannot (repairs/service
     .not_repairable) and, after a refusal, each condition of art. 34 met or failed."""
-    v = _visitor(request)
-    today = _today(request)
+    v = forms.page_visitor(request)
+    today = forms.request_today(request)
     refusal = None
     describe: dict[str, Any] = {}
     try:
         with session.begin_nested():
             found = repair_service.find_target(
-                session, _sid(v), TargetIn.model_validate(_target_ref(target))
+                session, subject_id_of(v), TargetIn.model_validate(target_ref(target))
             )
             reason = repair_service.not_repairable(found, today)
             if reason is not None:
@@ -107,9 +107,9 @@ def _repair_form(
     except XinyongError as exc:
         refusal = exc.message
     open_id = repair_repository.open_repair(
-        session, _sid(v), TargetType(target["type"]), target["id"]
+        session, subject_id_of(v), TargetType(target["type"]), target["id"]
     )
-    return _page(
+    return console_page(
         request,
         "subject/repair_new.html",
         status_code=status_code,
@@ -136,7 +136,9 @@ def repair_new(
     """Audience: subject. The written repair application (Measures art. 34) for a negative
     record in force or a black or watch list entry in force: ways, correction date and
     account, commitment, evidence per way; the conditions explained."""
-    target = _asked_target(session, _visitor(request), record, entry, _today(request))
+    target = asked_target(
+        session, forms.page_visitor(request), record, entry, forms.request_today(request)
+    )
     return _repair_form(request, session, target)
 
 
@@ -147,64 +149,54 @@ async def repair_apply(
     """Audience: subject. Apply (multipart): the files are stored as POST /api/v1/evidence
     stores them, then the application is filed with their ids as POST /api/v1/repairs files
     it — all or nothing. Ineligible, the form comes back with each condition explained."""
-    return await _with_form(request, session, _apply_repair, record, entry)
+    return await with_form(request, session, _apply_repair, record, entry)
 
 
 def _apply_repair(
     request: Request,
     session: Session,
     form: FormData,
-    problem: Problem | None,
+    problem: forms.Problem | None,
     record: str,
     entry: str,
 ) -> Response:
-    v = _visitor(request)
-    _check_form(v, form, problem)
-    sid = _sid(v)
-    target = _asked_target(session, v, record, entry, _today(request))
+    v = forms.page_visitor(request)
+    check_form(v, form, problem)
+    sid = subject_id_of(v)
+    target = asked_target(session, v, record, entry, forms.request_today(request))
     ways = [w for w in form.getlist("ways") if isinstance(w, str)][: len(WAYS) + 1]
     values: dict[str, Any] = {
         "ways": ways,
-        "corrected_on": _text(form, "corrected_on", 40).strip(),
-        "correction": _text(form, "correction").strip(),
-        "commitment": _text(form, "commitment").strip(),
-        "credit_management": _text(form, "credit_management").strip(),
+        "corrected_on": forms.form_text(form, "corrected_on", 40).strip(),
+        "correction": forms.form_text(form, "correction").strip(),
+        "commitment": forms.form_text(form, "commitment").strip(),
+        "credit_management": forms.form_text(form, "credit_management").strip(),
     }
+    data = {"target": target_ref(target), **values, "evidence": []}
+    instead = {}
+    if not values["corrected_on"]:
+        del data["corrected_on"]
+        instead["corrected_on"] = "请填写纠正失信行为的日期"
     try:
-        if problem is not None:
-            raise problem
-        files, file_problem = _uploads(form, REPAIR_INPUTS)
-        data = {"target": _target_ref(target), **values, "evidence": []}
-        if not values["corrected_on"]:
-            del data["corrected_on"]
-        errors: dict[str, str] = {}
-        try:
-            _validated(RepairIn, data, REPAIR_FIELDS)
-        except Problem as bad:
-            errors.update(bad.errors)
-        if "corrected_on" in errors and not values["corrected_on"]:
-            errors["corrected_on"] = "请填写纠正失信行为的日期"
-        if file_problem is not None:
-            errors.update(file_problem.errors)
-            raise Problem(errors, status=file_problem.status)
-        if errors:
-            raise Problem(errors)
-        step = _step(request, v)
+        files = checked_form(
+            form, problem, REPAIR_INPUTS, RepairIn, data, REPAIR_FIELDS, {}, instead
+        )
+        step = forms.request_step(request)
 
         def act() -> Repair:
-            body = RepairIn.model_validate({**data, "evidence": _store(session, step, sid, files)})
+            body = RepairIn.model_validate({**data, "evidence": store(session, step, sid, files)})
             return repair_service.apply(session, step, sid, body)
 
         try:
-            repair = _attempt(session, act, REPAIR_FIELDS)
-        except Problem as refused:
+            repair = forms.attempt(session, act, REPAIR_FIELDS)
+        except forms.Problem as refused:
             missing = refused.detail.get("ways")
             if refused.errors.get("ways") and missing:
                 refused.errors["ways"] = "以下修复方式须提交对应的证明材料：" + "、".join(
                     REPAIR_WAYS.get(w, w) for w in missing
                 )
             raise
-    except Problem as bad:
+    except forms.Problem as bad:
         return _repair_form(
             request,
             session,
@@ -214,10 +206,10 @@ def _apply_repair(
             form=values,
             conditions=bad.detail.get("conditions"),
         )
-    return _redirect(f"/me/repairs/{repair.id}", filed="1")
+    return forms.redirect(f"/me/repairs/{repair.id}", filed="1")
 
 
-def _visible_repair(session: Session, v: Visitor, repair_id: int) -> Repair:
+def visible_repair(session: Session, v: Visitor, repair_id: int) -> Repair:
     try:
         repair = repair_service.get_repair(session, repair_id)
     except NotFound:
@@ -227,7 +219,7 @@ def _visible_repair(session: Session, v: Visitor, repair_id: int) -> Repair:
     return repair
 
 
-def _repair_page(
+def render_repair(
     request: Request,
     session: Session,
     repair_id: BigId,
@@ -237,19 +229,21 @@ def _repair_page(
     form: dict[str, str] | None = None,
     done: str = "",
 ) -> Response:
-    v = _visitor(request)
-    sid = _sid(v)
-    today = _today(request)
-    repair = _visible_repair(session, v, repair_id)
+    v = forms.page_visitor(request)
+    sid = subject_id_of(v)
+    today = forms.request_today(request)
+    repair = visible_repair(session, v, repair_id)
     appeal = appeals.appeal_of(session, sid, "repair", repair.id)
     appealable = repair_service.is_appealable(session, repair)
     appeal_by = (
-        _appeal_deadline(session, _step(request, v), repair.closed_at) if appealable else None
+        appeal_deadline(session, forms.request_step(request), repair.closed_at)
+        if appealable
+        else None
     )
     procedures = [("repair", repair.id)]
     if appeal is not None:
         procedures.append(("appeal", appeal.id))
-    return _page(
+    return console_page(
         request,
         "subject/repair.html",
         status_code=status_code,
@@ -258,7 +252,7 @@ def _repair_page(
         appeal=appeal_out(session, appeal) if appeal is not None else None,
         appeal_by=appeal_by,
         may_appeal=appeal is None and appealable and (appeal_by is None or today <= appeal_by),
-        documents=_procedure_documents(session, sid, *procedures),
+        documents=procedure_documents(session, sid, *procedures),
         today=today,
         errors=errors or {},
         form=form or {},
@@ -281,4 +275,4 @@ def repair_page(
     its end, objections raised in it, the effect or the refusal, the timeline, the documents,
     and the appeal of a refusal where one lies."""
     done = "filed" if filed else "appealed" if appealed else ""
-    return _repair_page(request, session, repair_id, done=done)
+    return render_repair(request, session, repair_id, done=done)

@@ -1,5 +1,5 @@
-"""Evidence files in a multipart form: read within bounds, checked as POST /api/v1/evidence
-checks them, stored for the subject."""
+"""The subject console's multipart forms (an objection, a repair, an appeal): read within bounds,
+their evidence files checked as POST /api/v1/evidence checks them and stored for the subject."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 import anyio.to_thread
 from fastapi import Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
@@ -18,8 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xinyong.lists.service import Step
 from xinyong.rights import evidence
+from xinyong.web import forms
 from xinyong.web.site import Visitor, check_csrf
-from xinyong.web.subject.common import Problem, _text
 
 # Evidence files of one form: at most this many, each at most evidence.MAX_BYTES (20 MB); a
 # request larger than all of them together (and the form's text) is refused unread.
@@ -27,8 +28,6 @@ MAX_FILES = 10
 MAX_FORM_BYTES = MAX_FILES * evidence.MAX_BYTES + 256 * 1024
 MAX_FIELDS = 60
 MAX_MB = evidence.MAX_BYTES // (1024 * 1024)
-
-# ---- Evidence files in a multipart form
 
 
 @dataclass
@@ -42,7 +41,7 @@ def _filename(raw: str) -> str:
     return re.split(r"[\\/]", raw)[-1][-200:] or "file"
 
 
-def _uploads(form: FormData, inputs: dict[str, str]) -> tuple[list[Upload], Problem | None]:
+def uploads(form: FormData, inputs: dict[str, str]) -> tuple[list[Upload], forms.Problem | None]:
     """The files of the form's file inputs (input name → evidence kind), each checked as
     POST /api/v1/evidence checks it: at most 20 MB, a PDF, JPEG or PNG by its content (the
     same functions evidence.store applies). Empty inputs are skipped."""
@@ -69,11 +68,41 @@ def _uploads(form: FormData, inputs: dict[str, str]) -> tuple[list[Upload], Prob
     if len(files) > MAX_FILES:
         messages.append(f"一次最多提交 {MAX_FILES} 个文件")
     if messages:
-        return files, Problem({"files": "；".join(messages)}, status=status)
+        return files, forms.Problem({"files": "；".join(messages)}, status=status)
     return files, None
 
 
-def _store(session: Session, step: Step, subject_id: int, files: list[Upload]) -> list[dict]:
+def checked_form(
+    form: FormData,
+    problem: forms.Problem | None,
+    inputs: dict[str, str],
+    model: type[BaseModel],
+    data: dict[str, Any],
+    fields: dict[str, str],
+    errors: dict[str, str],
+    instead: dict[str, str] | None = None,
+) -> list[Upload]:
+    """The form's files, once the form was read, its files are acceptable and its data (without
+    the files) is a valid body of the API: else every message at once — the page's own
+    ``errors`` first, then the model's (in the page's words ``instead`` for the fields it
+    names), then the files' (with their status, 413 or 415)."""
+    if problem is not None:
+        raise problem
+    files, file_problem = uploads(form, inputs)
+    try:
+        forms.validated(model, data, fields)
+    except forms.Problem as bad:
+        for name, message in bad.errors.items():
+            errors.setdefault(name, (instead or {}).get(name, message))
+    if file_problem is not None:
+        errors.update(file_problem.errors)
+        raise forms.Problem(errors, status=file_problem.status)
+    if errors:
+        raise forms.Problem(errors)
+    return files
+
+
+def store(session: Session, step: Step, subject_id: int, files: list[Upload]) -> list[dict]:
     """Keep each file for the subject (as POST /api/v1/evidence) and name it for the
     procedure by id and kind (the API body's ``evidence``)."""
     refs = []
@@ -83,7 +112,7 @@ def _store(session: Session, step: Step, subject_id: int, files: list[Upload]) -
     return refs
 
 
-async def _with_form(
+async def with_form(
     request: Request, session: Session, handler: Callable[..., Response], *args: Any
 ) -> Response:
     """Read a multipart form within bounds, then run the page's (synchronous) handler in a
@@ -91,9 +120,9 @@ async def _with_form(
     as a Problem without its form: it only re-renders, changing nothing."""
     length = request.headers.get("content-length", "")
     form: FormData | None = None
-    problem: Problem | None = None
+    problem: forms.Problem | None = None
     if length.isdigit() and int(length) > MAX_FORM_BYTES:
-        problem = Problem(
+        problem = forms.Problem(
             {"files": f"提交的内容过大：最多 {MAX_FILES} 个文件，每个不超过 {MAX_MB} MB"},
             status=413,
         )
@@ -101,7 +130,7 @@ async def _with_form(
         try:
             form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
         except StarletteHTTPException:
-            problem = Problem({"files": f"一次最多提交 {MAX_FILES} 个文件"}, status=413)
+            problem = forms.Problem({"files": f"一次最多提交 {MAX_FILES} 个文件"}, status=413)
     try:
         return await anyio.to_thread.run_sync(
             lambda: handler(request, session, form or FormData(), problem, *args)
@@ -111,7 +140,7 @@ async def _with_form(
             await form.close()
 
 
-def _check_form(v: Visitor, form: FormData, problem: Problem | None) -> None:
+def check_form(v: Visitor, form: FormData, problem: forms.Problem | None) -> None:
     """The CSRF token of a form that was read; a form refused unread changes nothing."""
     if problem is None:
-        check_csrf(v, _text(form, "csrf_token"))
+        check_csrf(v, forms.form_text(form, "csrf_token"))
