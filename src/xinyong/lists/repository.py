@@ -17,6 +17,7 @@ from xinyong.models import (
     LIVE_STATES,
     CreditList,
     EntryState,
+    ExitReason,
     ListEntry,
     ListEntryStep,
     ListKind,
@@ -308,3 +309,25 @@ def entries_of_list_objections(
 def list_of_entry(session: Session, entry: ListEntry) -> CreditList:
     """The list an entry is on."""
     return session.get_one(CreditList, entry.list_id)
+
+
+def publication_entries(
+    session: Session, lst: CreditList, section: str, *, offset: int, limit: int
+) -> list[ListEntry]:
+    """A page of a list's publication, newest first: its red candidates in notice, its listed,
+    its exits, those revoked as listed in error (corrections), those that left after repair."""
+    base = select(ListEntry).where(ListEntry.list_id == lst.id)
+    if section == "notice":
+        if lst.kind != ListKind.red:
+            return []  # a black candidate's prior notice goes to the subject alone
+        query = base.where(ListEntry.state == EntryState.notice).order_by(ListEntry.id.desc())
+    elif section == "listed":
+        query = base.where(ListEntry.state == EntryState.listed).order_by(ListEntry.id.desc())
+    else:
+        exited = base.where(ListEntry.state == EntryState.exited)
+        if section == "corrections":
+            exited = exited.where(ListEntry.exit_reason == ExitReason.revocation)
+        elif section == "repairs":
+            exited = exited.where(ListEntry.exit_reason == ExitReason.repair)
+        query = exited.order_by(ListEntry.exited_at.desc(), ListEntry.id.desc())
+    return list(session.execute(query.offset(offset).limit(limit)).scalars())

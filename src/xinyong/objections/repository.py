@@ -70,3 +70,13 @@ def appeal_of(
             Appeal.procedure_id == procedure_id,
         )
     ).scalar_one_or_none()
+
+
+def open_objections_by_target(session: Session, subject_id: int) -> dict[tuple[str, int], int]:
+    """The ids of the subject's open objections by (target type, target id)."""
+    rows = session.execute(
+        select(Objection.target_type, Objection.target_id, Objection.id).where(
+            Objection.subject_id == subject_id, Objection.state != ObjectionState.closed
+        )
+    ).all()
+    return {(kind.value, target_id): objection_id for kind, target_id, objection_id in rows}

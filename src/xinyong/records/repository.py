@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.errors import NotFound
-from xinyong.models import Batch, CatalogItem, Record, Standing
+from xinyong.models import Batch, CatalogItem, Department, Record, Standing
 
 
 def subject_records_by_ids(session: Session, subject_id: int, ids: Iterable[int]) -> list[Record]:
@@ -91,3 +91,16 @@ def records_with_item_names(
         .where(Record.subject_id == subject_id, Record.id.in_(record_ids))
     ).all()
     return [(record, name) for record, name in rows]
+
+
+def record_with_item_and_provider(
+    session: Session, subject_id: int, record_id: int
+) -> tuple[Record, str, str] | None:
+    """The subject's record of this id with its catalog item's and its provider's names."""
+    row = session.execute(
+        select(Record, CatalogItem.name, Department.name)
+        .join(CatalogItem, CatalogItem.id == Record.catalog_item_id)
+        .join(Department, Department.id == Record.provider_id)
+        .where(Record.subject_id == subject_id, Record.id == record_id)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])

@@ -143,3 +143,13 @@ def repairs_of_notice_objections(
         )
     ).all()
     return {objection: repair for objection, repair in rows}
+
+
+def open_repairs_by_target(session: Session, subject_id: int) -> dict[tuple[str, int], int]:
+    """The ids of the subject's open repairs by (target type, target id)."""
+    rows = session.execute(
+        select(Repair.target_type, Repair.target_id, Repair.id).where(
+            Repair.subject_id == subject_id, Repair.state.in_(OPEN_STATES)
+        )
+    ).all()
+    return {(kind.value, target_id): repair_id for kind, target_id, repair_id in rows}
