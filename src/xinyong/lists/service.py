@@ -30,15 +30,6 @@ from xinyong.core.labels import LINKED_ROLES
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.feeds.changes import LIST_ENTRY, LISTS, record_change
 from xinyong.lists import repository, rules
-
-# web/ reads these through this module until its pages call lists.repository and lists.rules
-# directly (issue 13): explicit re-exports, nothing here uses them.
-from xinyong.lists.repository import all_lists as all_lists
-from xinyong.lists.repository import entries_of_subject as entries_of_subject
-from xinyong.lists.repository import get_entry as get_entry
-from xinyong.lists.repository import get_list as get_list
-from xinyong.lists.rules import exit_notice as exit_notice
-from xinyong.lists.rules import is_in_force as is_in_force
 from xinyong.lists.schemas import (
     EntryIn,
     EntryOut,

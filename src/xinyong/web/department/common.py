@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from xinyong.core import labels
 from xinyong.core.identifiers import IdentifierError, mask_id_number
 from xinyong.departments.repository import department_by_id
-from xinyong.lists import service as lists_service
+from xinyong.lists import repository as lists_repository
 from xinyong.models import Department, Role, Subject
 from xinyong.web.forms import page
 from xinyong.web.site import Visitor, audience
@@ -52,7 +52,7 @@ def own_department(session: Session, v: Visitor) -> Department:
 
 def list_names(session: Session) -> dict[str, str]:
     """Each list's name by its code."""
-    return {x.code: x.spec["name"] for x in lists_service.all_lists(session)}
+    return {x.code: x.spec["name"] for x in lists_repository.all_lists(session)}
 
 
 def console_page(

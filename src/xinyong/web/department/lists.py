@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from xinyong.core import labels
 from xinyong.core.api import MAX_BIGINT, BigId, db_session
 from xinyong.core.clock import local_date
+from xinyong.lists import repository as lists_repository
 from xinyong.lists import service as lists_service
 from xinyong.lists.repository import (
     entries_of_department,
@@ -54,7 +55,7 @@ router = APIRouter(include_in_schema=False)
 
 def _lists_it_identifies(session: Session, dept: Department) -> list[CreditList]:
     """The lists the department identifies (谁主管、谁认定)."""
-    return [x for x in lists_service.all_lists(session) if x.identifying_sector == dept.kind]
+    return [x for x in lists_repository.all_lists(session) if x.identifying_sector == dept.kind]
 
 
 def _lists_page(

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from xinyong.core.api import db_session
 from xinyong.errors import NotFound
 from xinyong.lists import repository as lists_repository
-from xinyong.lists import service as lists
+from xinyong.lists import rules as lists_rules
+from xinyong.lists import schemas as lists_schemas
 from xinyong.lists.rules import PUBLIC_STATES, makes_subject_public, publicly_visible
 from xinyong.lists.service import entry_out
 from xinyong.models import (
@@ -45,7 +46,10 @@ def lists_page(request: Request, session: Session = db_session) -> Response:
     """Audience: everyone. The red, black and watch lists with their published standards
     (003 联合奖惩 §（三））; entries of public lists only."""
     counts = lists_repository.listed_counts(session)
-    rows = [(lst, lists.spec_of(lst), counts.get(lst.id, 0)) for lst in lists.all_lists(session)]
+    rows = [
+        (lst, lists_schemas.spec_of(lst), counts.get(lst.id, 0))
+        for lst in lists_repository.all_lists(session)
+    ]
     order = {"red": 0, "black": 1, "watch": 2}
     rows.sort(key=lambda r: (order.get(r[1].kind, 3), r[0].id))
     return portal_page(
@@ -99,10 +103,10 @@ def list_page(
     listed subjects, exit notices, corrections (entries revoked as listed in error) and
     credit-repair notices (exits after repair)."""
     try:
-        lst = lists.get_list(session, code[:64])
+        lst = lists_repository.get_list(session, code[:64])
     except NotFound:
         return not_found(request)
-    spec = lists.spec_of(lst)
+    spec = lists_schemas.spec_of(lst)
     public = spec.disclosure == "public"
     sections = [
         (k, v) for k, v in LIST_SECTIONS.items() if k != "notice" or lst.kind == ListKind.red
@@ -136,7 +140,7 @@ def list_page(
                     "entry": out,
                     "key": search.page_key(subject.credit_code, subject.id) if linkable else None,
                     "notice": (
-                        lists.exit_notice(lst, entry, entry.exit_reason)
+                        lists_rules.exit_notice(lst, entry, entry.exit_reason)
                         if entry.state == EntryState.exited and entry.exit_reason
                         else None
                     ),

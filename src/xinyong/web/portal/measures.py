@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import labels
 from xinyong.core.api import db_session
-from xinyong.lists import service as lists
+from xinyong.lists import repository as lists_repository
 from xinyong.measures.schemas import SCENARIOS
 from xinyong.measures.service import active_measures
 from xinyong.web.portal.common import EVERYONE, names_of, portal_page
@@ -22,7 +22,7 @@ def measures_page(request: Request, session: Session = db_session) -> Response:
     """Audience: everyone. The published measures list (003 联合奖惩 §（十六））: kind, the
     lists that trigger each measure, whom it reaches, its action in each scenario, the
     initiating and implementing sectors, how information is shared and its legal basis."""
-    list_names = {lst.code: lst.spec["name"] for lst in lists.all_lists(session)}
+    list_names = {lst.code: lst.spec["name"] for lst in lists_repository.all_lists(session)}
     measures = [m.spec for m in active_measures(session)]
     measures.sort(key=lambda m: (m["kind"] != "punishment", m["code"]))
     return portal_page(

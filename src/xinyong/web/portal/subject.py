@@ -11,7 +11,8 @@ from xinyong.core.api import clock, db_session
 from xinyong.core.auth import PUBLIC
 from xinyong.core.clock import local_date
 from xinyong.core.identifiers import describe_credit_code, region_name
-from xinyong.lists import service as lists
+from xinyong.lists import repository as lists_repository
+from xinyong.lists import rules as lists_rules
 from xinyong.lists.rules import publicly_visible
 from xinyong.lists.service import entry_out
 from xinyong.models import Category, CreditList, EntryState, SubjectKind
@@ -63,11 +64,11 @@ def subject_page(key: str, request: Request, session: Session = db_session) -> R
         for code, item in (catalog.items.items() if catalog else [])
     }
     entries = []
-    for entry in lists.entries_of_subject(session, subject.id):
+    for entry in lists_repository.entries_of_subject(session, subject.id):
         lst = session.get_one(CreditList, entry.list_id)
         if not publicly_visible(lst, entry):
             continue
-        in_force = lists.is_in_force(entry, today)
+        in_force = lists_rules.is_in_force(entry, today)
         in_notice = entry.state == EntryState.notice  # red only: publicly_visible
         if in_force or in_notice:
             entries.append((entry_out(session, entry, full=False), in_notice))

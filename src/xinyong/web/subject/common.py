@@ -15,12 +15,12 @@ from xinyong.core import labels
 from xinyong.core.clock import local_date
 from xinyong.errors import NotFound, XinyongError
 from xinyong.lists import repository as lists_repository
-from xinyong.lists import service as lists_service
-from xinyong.lists.service import Step
+from xinyong.lists import rules as lists_rules
 from xinyong.models import Category, CreditList, Department, Role, TargetType
 from xinyong.objections import service as objection_service
 from xinyong.records import repository as records
 from xinyong.rights.documents import documents_of
+from xinyong.rights.step import Step
 from xinyong.subjects.rules import effective_standing
 from xinyong.web import forms
 from xinyong.web.site import Visitor, audience
@@ -118,7 +118,7 @@ def target_of(
         "list_name": list_name,
         "list_kind": entry.kind.value,
         "state": entry.state.value,
-        "in_force": lists_service.is_in_force(entry, today),
+        "in_force": lists_rules.is_in_force(entry, today),
         "reason": entry.reason,
         "department": session.get_one(Department, entry.department_id).name,
         "confirmed_at": entry.confirmed_at,

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from xinyong.core.api import db_session
 from xinyong.core.clock import local_date
 from xinyong.departments.service import list_departments
-from xinyong.lists import service as lists_service
+from xinyong.lists import repository as lists_repository
+from xinyong.lists import rules as lists_rules
 from xinyong.models import (
     LIVE_STATES,
     Category,
@@ -49,11 +50,11 @@ def me(request: Request, session: Session = db_session) -> Response:
     )
     open_objections = objection_repository.open_objections_by_target(session, sid)
     open_repairs = repair_repository.open_repairs_by_target(session, sid)
-    list_names = {row.id: row.spec["name"] for row in lists_service.all_lists(session)}
+    list_names = {row.id: row.spec["name"] for row in lists_repository.all_lists(session)}
     departments = {d.id: d.name for d in list_departments(session)}
     entries = []
-    for entry in lists_service.entries_of_subject(session, sid):
-        in_force = lists_service.is_in_force(entry, today)
+    for entry in lists_repository.entries_of_subject(session, sid):
+        in_force = lists_rules.is_in_force(entry, today)
         expired = (entry.state == EntryState.exited and entry.exit_reason is ExitReason.expiry) or (
             entry.state == EntryState.listed and not in_force
         )

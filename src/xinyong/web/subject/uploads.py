@@ -17,8 +17,8 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from xinyong.lists.service import Step
 from xinyong.rights import evidence
+from xinyong.rights.step import Step
 from xinyong.web import forms
 from xinyong.web.site import Visitor, check_csrf
 
