@@ -10,7 +10,6 @@ from concurrent.futures import Future
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import published_catalog
@@ -24,10 +23,10 @@ from xinyong.errors import Conflict, InvalidRequest
 from xinyong.models import Batch, Channel, Department, Subject
 from xinyong.records.rules import BatchIdNumbers, ValidityRules, prepare_row
 from xinyong.records.writers import RecordStager, StagedRow, StagerConfig, write_records
+from xinyong.subjects.repository import existing_subjects
 from xinyong.subjects.service import (
     SUBJECT_COLUMNS,
     create_subjects,
-    existing_subjects,
     link_persons,
     organisation_row,
     person_row,
@@ -64,15 +63,6 @@ class CollectionContext:
         if cached is None or cached[0] != version:
             cached = self._validity = (version, current_rules(session))
         return cached[1]
-
-
-def find_answer(session: Session, provider_id: int, idempotency_key: str) -> dict | None:
-    """The answer first given to a batch sent with this Idempotency-Key, if any."""
-    return session.execute(
-        select(Batch.answer).where(
-            Batch.provider_id == provider_id, Batch.idempotency_key == idempotency_key
-        )
-    ).scalar_one_or_none()
 
 
 class _Flush(NamedTuple):
