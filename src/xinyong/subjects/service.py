@@ -32,7 +32,7 @@ from xinyong.models import (
     SubjectLink,
     SubjectName,
 )
-from xinyong.records.rules import PersonRef
+from xinyong.records.rules import PersonTuple
 from xinyong.subjects.repository import existing_subjects
 from xinyong.subjects.rules import sees_any_person
 
@@ -105,9 +105,9 @@ def organisation_row(subject_id: int, code: str, name: str, first_record: int, s
     )
 
 
-def person_row(subject_id: int, person: PersonRef, first_record: int | None, stamp: str) -> tuple:
+def person_row(subject_id: int, person: PersonTuple, first_record: int | None, stamp: str) -> tuple:
     """The row of a new natural person, like :func:`organisation_row`. ``person``: a
-    PersonRef, or the plain tuple it travels as from a validation worker."""
+    records.rules.PersonRef, or the plain tuple it travels as from a validation worker."""
     digest, id_cipher, id_masked, region_code, name, _ = person
     return (
         subject_id,
@@ -217,8 +217,8 @@ def link_persons(
                 new_links[place] = (*new_links[place][:-1], stamp)
             else:
                 session.execute(
-                    update(table)
-                    .where(table.c.subject_id == org, table.c.id == current[0])
+                    update(SubjectLink)
+                    .where(SubjectLink.subject_id == org, SubjectLink.id == current[0])
                     .values(ended_at=now)
                 )
         link_id = next_id()
