@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from xinyong.catalog.rules import forbidden_term
 from xinyong.catalog.schemas import FieldSpec, ItemSpec
@@ -36,6 +36,7 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # records/rules.BatchIdNumbers.forms makes of a raw number, raising IdentifierError.
 IdForms = tuple[str, str, str, str]
 MakeIdForms = Callable[[str], IdForms]
+K = TypeVar("K")
 
 
 class FieldProblem(Exception):
@@ -334,40 +335,36 @@ def check_subject_key(
         )
         return None, None
     if raw_code:
-        try:
-            credit_code = _valid_credit_code(raw_code if type(raw_code) is str else str(raw_code))
-        except IdentifierError as exc:
-            if isinstance(raw_code, str) and has_unstorable(raw_code):
-                add_unstorable(errors, "subject.credit_code", "统一社会信用代码")
-            else:
-                add_error(errors, "subject.credit_code", exc.code, exc.message, exc.message_en)
-            return None, None
-        if not item.allows_organisation:
-            add_error(
-                errors,
-                "subject",
-                "invalid_subject",
-                f"信息项“{item.spec.name}”只适用于自然人",
-                f"item {item.spec.code} applies to natural persons only",
-            )
-        return credit_code, None
-    try:
-        forms = id_forms(raw_id if type(raw_id) is str else str(raw_id))
-    except IdentifierError as exc:
-        if isinstance(raw_id, str) and has_unstorable(raw_id):
-            add_unstorable(errors, "subject.id_number", "身份证号码")
-        else:
-            add_error(errors, "subject.id_number", exc.code, exc.message, exc.message_en)
-        return None, None
-    if not item.allows_person:
-        add_error(
-            errors,
-            "subject",
-            "invalid_subject",
-            f"信息项“{item.spec.name}”只适用于法人和其他组织",
-            f"item {item.spec.code} applies to organisations only",
-        )
+        code = _key(raw_code, _valid_credit_code, "subject.credit_code", "统一社会信用代码", errors)
+        if code is not None and not item.allows_organisation:
+            _not_for(item, "自然人", "natural persons", errors)
+        return code, None
+    forms = _key(raw_id, id_forms, "subject.id_number", "身份证号码", errors)
+    if forms is not None and not item.allows_person:
+        _not_for(item, "法人和其他组织", "organisations", errors)
     return None, forms
+
+
+def _key(raw: Any, check: Callable[[str], K], fld: str, label: str, errors: list[dict]) -> K | None:
+    """A subject key as ``check`` makes it, or None with the error of a key failing it."""
+    try:
+        return check(raw if type(raw) is str else str(raw))
+    except IdentifierError as exc:
+        if isinstance(raw, str) and has_unstorable(raw):
+            add_unstorable(errors, fld, label)
+        else:
+            add_error(errors, fld, exc.code, exc.message, exc.message_en)
+        return None
+
+
+def _not_for(item: CompiledItem, only: str, only_en: str, errors: list[dict]) -> None:
+    add_error(
+        errors,
+        "subject",
+        "invalid_subject",
+        f"信息项“{item.spec.name}”只适用于{only}",
+        f"item {item.spec.code} applies to {only_en} only",
+    )
 
 
 # A row's fields as they are stored: (clean: an ID number masked, protected: an ID number's
