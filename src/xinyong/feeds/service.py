@@ -20,7 +20,8 @@ from xinyong.core.crypto import IdCipher
 from xinyong.errors import InvalidRequest, NotFound
 from xinyong.feeds.changes import FEED_TOPICS, RECORD, head
 from xinyong.lists.repository import all_lists
-from xinyong.models import Change, Role, Subject, Subscription
+from xinyong.models import Change, Role, Subscription
+from xinyong.subjects.repository import keys_and_names
 
 Address = IPv4Address | IPv6Address
 Network = IPv4Network | IPv6Network
@@ -250,23 +251,10 @@ def read_feed(session: Session, principal: Principal, *, since: int, limit: int)
             )
         )
     changes = list(session.execute(query).scalars())
-    subjects = subjects_of(session, {c.subject_id for c in changes if c.subject_id is not None})
+    subjects = keys_and_names(session, {c.subject_id for c in changes if c.subject_id is not None})
     nxt = changes[-1].seq if len(changes) == limit else max(since, top)
     return {
         "changes": [change_out(c, subjects.get(c.subject_id)) for c in changes],
         "next": nxt,
         "subscribed": True,
-    }
-
-
-def subjects_of(session: Session, ids: set[int]) -> dict[int, tuple[str | None, str | None, str]]:
-    if not ids:
-        return {}
-    return {
-        sid: (code, masked, name)
-        for sid, code, masked, name in session.execute(
-            select(Subject.id, Subject.credit_code, Subject.id_masked, Subject.name).where(
-                Subject.id.in_(ids)
-            )
-        )
     }

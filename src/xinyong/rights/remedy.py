@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.clock import local_date
@@ -27,10 +26,10 @@ from xinyong.models import (
     EntryState,
     ListEntry,
     ListKind,
-    Record,
     Standing,
     Subject,
 )
+from xinyong.records.repository import active_records_in_batches_for_update
 from xinyong.records.standing import change_standing
 from xinyong.rights import documents
 from xinyong.rights.step import Procedure, Step
@@ -75,12 +74,7 @@ def _revoke_related_person_records(
         ]
         if not batches:
             continue
-        records = session.execute(
-            select(Record)
-            .where(Record.batch_id.in_(batches), Record.standing == Standing.active)
-            .with_for_update()
-        ).scalars()
-        for record in records:
+        for record in active_records_in_batches_for_update(session, batches):
             change_standing(
                 session,
                 step,
