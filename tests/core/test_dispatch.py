@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from starlette.routing import BaseRoute, Match
 
-from conftest import TEST_SECRET
+from fixtures.helpers import TEST_SECRET
 from xinyong.app import API_PREFIX, create_app
 from xinyong.core.dispatch import PrefixDispatch, request_group, route_group
 from xinyong.settings import Settings
