@@ -38,6 +38,13 @@ test: setup browser
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -p no:cacheprovider --cov --cov-report=term:skip-covered
 
+## The browser tests write their screenshots under var/screenshots/; this refreshes the
+## documented ones (docs/testing.md). SQLite only: one set, and no PostgreSQL needed.
+SCREENSHOT_DIR := docs/screenshots
+.PHONY: screenshots
+screenshots: setup browser
+	XINYONG_SCREENSHOT_DIR=$(SCREENSHOT_DIR) $(BIN)/pytest -p no:cacheprovider -n 0 tests/browser -k "not postgresql"
+
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 

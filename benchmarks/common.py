@@ -126,9 +126,16 @@ def server(settings: Settings, *, workers: int = 1):
 
 
 @contextmanager
-def server_process(settings: Settings, *, workers: int = 1):
+def server_process(
+    settings: Settings,
+    *,
+    workers: int = 1,
+    app: str = "xinyong.asgi:app",
+    extra: tuple[str, ...] = (),
+):
     """A real uvicorn process serving the app on the given database: its address and the
-    process (with one worker, the process that serves)."""
+    process (with one worker, the process that serves). ``app`` and ``extra`` (uvicorn's
+    arguments) serve another app the same way (benchmarks/routing.py)."""
     port = free_port()
     env = dict(
         os.environ,
@@ -144,7 +151,7 @@ def server_process(settings: Settings, *, workers: int = 1):
             sys.executable,
             "-m",
             "uvicorn",
-            "xinyong.asgi:app",
+            app,
             "--host",
             "127.0.0.1",
             "--port",
@@ -158,6 +165,7 @@ def server_process(settings: Settings, *, workers: int = 1):
             "--no-proxy-headers",
             "--workers",
             str(workers),
+            *extra,
         ],
         env=env,
         cwd=ROOT,

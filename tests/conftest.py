@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fixtures.database import empty_database
+from fixtures.helpers import TEST_SECRET
 from xinyong.app import create_app
 from xinyong.core.clock import SHANGHAI, FixedClock
 from xinyong.db import Database
@@ -32,7 +33,6 @@ PG_ADMIN_URL = os.environ.get(
     "XINYONG_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 REQUIRE_PG = os.environ.get("XINYONG_REQUIRE_POSTGRES") == "1"
-TEST_SECRET = "dGVzdC1zZWNyZXQta2V5LWZvci14aW55b25nLXRlc3RzLTMyYnl0ZXM="
 START = datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
 
 _pg_skipped_reason: str | None = None

@@ -9,13 +9,12 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from fixtures.helpers import make_caller
+from fixtures.helpers import TEST_SECRET, make_caller
 from xinyong.app import create_app
 from xinyong.migrations import upgrade
 from xinyong.models import Role
 from xinyong.settings import Settings
 
-TEST_SECRET = "dGVzdC1zZWNyZXQta2V5LWZvci14aW55b25nLXRlc3RzLTMyYnl0ZXM="
 METHODS = {"get", "post", "put", "patch", "delete"}
 ROLES = {r.value for r in Role}
 ROW_ERROR_CODES = [

@@ -29,6 +29,7 @@ from xinyong.checks.snapshot import SnapshotCache
 from xinyong.core import nul
 from xinyong.core.api import TokenCache, complete_openapi
 from xinyong.core.clock import Clock
+from xinyong.core.dispatch import PrefixDispatch
 from xinyong.core.limits import BodyLimit, BodyTooLarge
 from xinyong.core.ratelimit import RateLimiter
 from xinyong.db import Database
@@ -123,11 +124,12 @@ def _allowed(request: Request) -> str:
     """Every method a route of the path takes. Starlette's 405 names only the methods of the
     first route that matched the path, and a path often has several (GET and POST)."""
     allowed = []
+    dispatch: PrefixDispatch = request.app.state.dispatch
     for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
         scope = {**request.scope, "method": method}
         if any(
             route.matches(scope)[0] is Match.FULL
-            for route in request.app.router.routes
+            for route in dispatch.candidates(scope)
             if not isinstance(route, Mount)  # static files take any method's path
         ):
             allowed.append(method)
@@ -186,7 +188,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.db = db
-    app.state.clock = clock or Clock()
+    app.state.clock = clock or Clock(settings.fixed_today)
     app.state.tokens = TokenCache()
     # Anonymous look-ups per client address, in this process (core/ratelimit.py).
     app.state.lookups = RateLimiter(
@@ -276,7 +278,8 @@ def create_app(
             },
         )
 
-    # The check first: routes are matched in order, and it is the hot path.
+    # A request is matched against the routes of its path's first word only (core/dispatch.py,
+    # installed below); within that word, in this order.
     for router in (
         checks_router,
         records_router,
@@ -325,7 +328,7 @@ def create_app(
             )
         return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to replace it
 
     @app.get(f"{API_PREFIX}/docs", include_in_schema=False, **audience(*Role))
     async def docs() -> HTMLResponse:
@@ -354,4 +357,6 @@ def create_app(
             conn.exec_driver_sql("SELECT 1")
         return {"status": "ok", "database": db.dialect}
 
+    # Last: it groups the routes added above.
+    app.state.dispatch = PrefixDispatch.install(app.router, [API_PREFIX])
     return app

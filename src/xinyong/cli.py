@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,14 +18,98 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+# typer 0.29 (pinned) carries its own click and does not re-export its usage errors.
+from typer._click.core import Context
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
+
 from xinyong.catalog.schemas import CatalogIn
-from xinyong.core.clock import Clock, local_date
+from xinyong.core.clock import SHANGHAI, Clock, local_date, start_of_day
 from xinyong.db import Database
+from xinyong.errors import InvalidRequest, XinyongError
 from xinyong.models import Channel, Department, Role
 from xinyong.settings import Settings
 
+T = TypeVar("T")
+console = Console()
+# Refusals and failures go to standard error, so that what a command prints on standard output
+# (a token, a table) can be piped on its own.
+errors_console = Console(stderr=True)
+ACTOR = f"cli:{os.environ.get('USER', 'operator')}"
+
+
+def _say_error(code: str, message: str, message_en: str) -> None:
+    """One line: the stable code, the message in Chinese, in English in brackets. A message may
+    quote input (a file's column names, a path): never read as markup; never wrapped."""
+    errors_console.print(f"[red]{code}[/red] {escape(f'{message} ({message_en})')}", soft_wrap=True)
+
+
+@contextmanager
+def _one_line_errors(*, with_field: bool = False) -> Iterator[None]:
+    """A refusal of a service (XinyongError) or a failure the operator can mend — a wrong
+    option, a setting, a file, the database — is printed as one line in Chinese and English
+    and the command exits non-zero (2 for a wrong command line, as click does; else 1). Other
+    exceptions are bugs and keep their traceback."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except XinyongError as exc:
+        where = f"{exc.field}: " if with_field and exc.field else ""
+        _say_error(exc.code, f"{where}{exc.message}", exc.message_en)
+        raise typer.Exit(code=1) from None
+    except NoArgsIsHelpError:
+        raise  # a group named alone: its help, as asked for
+    except UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "xinyong"
+        _say_error(
+            "invalid_usage",
+            f"命令参数有误，见 {command} --help",
+            f"{exc.format_message().rstrip('. ')}; see {command} --help",
+        )
+        raise typer.Exit(code=2) from None
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:
+            raise  # a file's content is _read_json's refusal: any other is a bug
+        problems = "; ".join(
+            f"XINYONG_{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        _say_error("invalid_setting", "环境变量设置有误", problems)
+        raise typer.Exit(code=1) from None
+    except OperationalError as exc:
+        _say_error(
+            "database_unavailable",
+            "数据库无法使用",
+            f"the database cannot be used: {_database_error(exc)}",
+        )
+        raise typer.Exit(code=1) from None
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise  # the reader of the output went away: click ends quietly
+        where = f" {exc.filename}" if exc.filename else ""
+        _say_error(
+            "file_error",
+            f"无法读写文件{where}",
+            f"cannot read or write{where}: {exc.strerror or exc}",
+        )
+        raise typer.Exit(code=1) from None
+
+
+class _Commands(TyperGroup):
+    """The ``xinyong`` command and every command under it run inside ``_one_line_errors``:
+    one error path for all of them, never a traceback for a refusal."""
+
+    def invoke(self, ctx: Context) -> Any:
+        with _one_line_errors():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
-    help="xinyong 公共信用信息平台 — public credit information platform", no_args_is_help=True
+    help="xinyong 公共信用信息平台 — public credit information platform",
+    no_args_is_help=True,
+    cls=_Commands,
 )
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
 department_app = typer.Typer(help="Departments", no_args_is_help=True)
@@ -48,56 +134,66 @@ app.add_typer(validity_app, name="validity")
 report_app = typer.Typer(help="Reports and notices (通报)", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-T = TypeVar("T")
-console = Console()
-ACTOR = f"cli:{os.environ.get('USER', 'operator')}"
-
 
 def _progress() -> Progress:
+    """A progress bar on a terminal, gone when the work is done (a summary line follows, or the
+    error's one line); nothing in a pipe or a log."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
+        transient=True,
+        disable=not console.is_terminal,
     )
 
 
 def _database(settings: Settings | None = None) -> Database:
+    from sqlalchemy.exc import DBAPIError
+
     db = Database(settings or Settings())
-    with _exit_on_refusal():  # e.g. all id node numbers leased (core/ids.py)
+    try:
         db.ids  # noqa: B018 — lease the id node before any transaction (db.py)
+    except DBAPIError as exc:
+        # The first statement of nearly every command: an unreachable database, or one whose
+        # tables were never made, is told here rather than as the SQL error of a later query.
+        raise XinyongError(
+            "数据库无法使用；新数据库须先运行 xinyong db upgrade",
+            f"the database cannot be used ({_database_error(exc)}); a new database needs "
+            "xinyong db upgrade first",
+            code="database_unavailable",
+        ) from None
     return db
 
 
-@contextmanager
-def _exit_on_refusal(*, with_field: bool = False) -> Iterator[None]:
-    """A refusal of the service is printed — its code, the field if asked, the message in
-    Chinese and English — in one line, and the command exits 1. A message may quote input
-    (a file's column names): never read as markup."""
-    from xinyong.errors import XinyongError
+def _database_error(exc: Exception) -> str:
+    """The database's own words, on one line."""
+    orig = getattr(exc, "orig", None)
+    return " ".join(str(orig or exc).split())
 
-    try:
-        yield
-    except XinyongError as exc:
-        where = f"{exc.field}: " if with_field else ""
-        text = escape(f"{where}{exc.message} ({exc.message_en})")
-        console.print(f"[red]{exc.code}[/red] {text}", soft_wrap=True)
-        raise typer.Exit(code=1) from None
+
+def _clock(settings: Settings) -> Clock:
+    """The platform's clock: on XINYONG_FIXED_TODAY's day in a training deployment."""
+    return Clock(settings.fixed_today)
 
 
 def _read_json(validate: Callable[[bytes], T], path: Path) -> T:
-    """The file as ``validate`` reads it; else each problem printed with where it is, and the
-    command exits 1."""
+    """The file as ``validate`` reads it; else a refusal naming each problem and where it is."""
     from pydantic import ValidationError
 
     try:
         return validate(path.read_bytes())
     except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error["loc"]) or "file"
-            console.print(f"[red]invalid_request[/red] {where}: {error['msg']}")
-        raise typer.Exit(code=1) from None
+        found = exc.errors()
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in found
+        )
+        raise InvalidRequest(
+            f"文件 {path.name} 不符合格式（{len(found)} 处）：{problems}",
+            f"{path.name} does not match its format "
+            f"({len(found)} problem{'s' if len(found) > 1 else ''})",
+        ) from None
 
 
 def _department_and_subject(
@@ -120,7 +216,7 @@ def upgrade_database(settings: Settings) -> None:
     upgrade(settings.database_url)
     db = Database(settings)
     with db.transaction() as session:
-        ensure_defaults(session, now=Clock().now())
+        ensure_defaults(session, now=_clock(settings).now())
     db.dispose()
 
 
@@ -146,7 +242,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="default: XINYONG_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="default: XINYONG_PORT")] = None,
     demo: Annotated[
-        int, typer.Option(help="load this many demo subjects into an empty database")
+        int, typer.Option(help="load this many demo subjects into an empty database", min=0)
     ] = 0,
 ) -> None:
     """Serve the API and the pages, after bringing the schema up to date."""
@@ -156,8 +252,7 @@ def serve(
     from xinyong.core.ratelimit import trusted_proxies
 
     settings = Settings()
-    with _exit_on_refusal():
-        proxies = trusted_proxies(settings.trusted_proxies)
+    proxies = trusted_proxies(settings.trusted_proxies)
     upgrade_database(settings)
     if demo:
         _load_demo(settings, subjects=demo, seed=1, only_if_empty=True)
@@ -166,6 +261,12 @@ def serve(
         f"[bold green]xinyong is serving at http://{host}:{port}/[/bold green]  "
         f"(API: http://{host}:{port}/api/v1/docs)"
     )
+    if settings.fixed_today:
+        console.print(
+            f"[yellow]培训演示模式：日期固定为 {settings.fixed_today}[/yellow]（training mode: "
+            f"the date stands at {settings.fixed_today}, XINYONG_FIXED_TODAY）",
+            soft_wrap=True,
+        )
     uvicorn.run(
         create_app(settings),
         host=host,
@@ -181,7 +282,7 @@ def serve(
 
 @app.command()
 def demo(
-    subjects: Annotated[int, typer.Option(help="how many subjects")] = 1000,
+    subjects: Annotated[int, typer.Option(help="how many subjects", min=1)] = 1000,
     seed: Annotated[int, typer.Option(help="same seed, same data")] = 1,
 ) -> None:
     """Load deterministic demo data: departments with tokens, subjects, records of every item."""
@@ -226,6 +327,7 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
             catalog_items,
             subjects=subjects,
             seed=seed,
+            clock=_clock(settings),
             on_progress=lambda n: progress.update(task, advance=n),
         )
     tokens_path = _write_secret(settings.var_dir / "demo-tokens.json", result.tokens)
@@ -261,8 +363,8 @@ def import_file(
     db = _database()
     errors = errors or path.with_name(path.name + ".errors.csv")
     # A file refused whole (records/files.py: beyond a limit, not readable as its type) or an
-    # unknown provider: one line, nothing stored.
-    with _exit_on_refusal(), _progress() as progress:
+    # unknown provider: one line (_one_line_errors), nothing stored.
+    with _progress() as progress:
         task = progress.add_task(f"importing {escape(path.name)}", total=None)
         result = import_path(
             db,
@@ -271,7 +373,7 @@ def import_file(
             item=item,
             channel=channel,
             actor=ACTOR,
-            now=Clock().now(),
+            now=_clock(db.settings).now(),
             errors_path=errors,
             on_progress=lambda n: progress.update(task, advance=n),
         )
@@ -303,7 +405,7 @@ def department_create(
             region_code=region,
             kind=kind,
             actor=ACTOR,
-            now=Clock().now(),
+            now=_clock(db.settings).now(),
         )
     console.print(f"department {code} created")
 
@@ -320,9 +422,17 @@ def department_list() -> None:
     console.print(table)
 
 
+# Who may hold a token or an account: every role but the public, which needs neither
+# (departments/service.py), so it is not offered.
+HolderRole = Annotated[
+    Literal["authority", "provider", "user_department", "subject"],
+    typer.Option(help="who acts with it"),
+]
+
+
 @token_app.command("create")
 def token_create(
-    role: Annotated[Role, typer.Option(help="authority, provider, user_department or subject")],
+    role: HolderRole,
     name: Annotated[str, typer.Option(help="what the token is for")],
     department: Annotated[str | None, typer.Option(help="department code")] = None,
     subject: Annotated[
@@ -337,12 +447,12 @@ def token_create(
         dept, subject_id = _department_and_subject(session, db, department, subject)
         _, token = create_token(
             session,
-            role=role,
+            role=Role(role),
             name=name,
             department=dept,
             subject_id=subject_id,
             actor=ACTOR,
-            now=Clock().now(),
+            now=_clock(db.settings).now(),
         )
     console.print(token, soft_wrap=True)
 
@@ -351,7 +461,7 @@ def token_create(
 def user_add(
     username: Annotated[str, typer.Option(help="log-in name")],
     name: Annotated[str, typer.Option(help="the person's name, as shown")],
-    role: Annotated[Role, typer.Option(help="authority, provider, user_department or subject")],
+    role: HolderRole,
     password: Annotated[
         str,
         typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="≥ 10 chars"),
@@ -362,28 +472,23 @@ def user_add(
     ] = None,
 ) -> None:
     """Open an account for the pages. The password is kept only as its argon2 hash."""
-    from xinyong.errors import XinyongError
     from xinyong.web.accounts import create_user
 
     db = _database()
-    try:
-        with db.transaction() as session:
-            dept, subject_id = _department_and_subject(session, db, department, subject)
-            user = create_user(
-                session,
-                username=username,
-                display_name=name,
-                password=password,
-                role=role,
-                department=dept,
-                subject_id=subject_id,
-                actor=ACTOR,
-                now=Clock().now(),
-            )
-            console.print(f"user {user.username} ({role.value}) created")
-    except XinyongError as exc:
-        console.print(f"[red]{exc.message}[/red] ({exc.message_en})")
-        raise typer.Exit(1) from exc
+    with db.transaction() as session:
+        dept, subject_id = _department_and_subject(session, db, department, subject)
+        user = create_user(
+            session,
+            username=username,
+            display_name=name,
+            password=password,
+            role=Role(role),
+            department=dept,
+            subject_id=subject_id,
+            actor=ACTOR,
+            now=_clock(db.settings).now(),
+        )
+        console.print(f"user {user.username} ({role}) created")
 
 
 @audit_app.command("verify")
@@ -452,14 +557,14 @@ def audit_checkpoint() -> None:
     from xinyong.core.audit import write_checkpoint
 
     db = _database()
+    directory = db.settings.audit_checkpoints
     try:
-        with _exit_on_refusal():
-            checkpoint = write_checkpoint(db, actor=ACTOR, now=Clock().now())
+        checkpoint = write_checkpoint(db, actor=ACTOR, now=_clock(db.settings).now())
     except OSError as exc:
-        console.print(
-            f"[red]无法写入检查点目录[/red] {db.settings.audit_checkpoints}：{exc.strerror}"
-            f"（cannot write the checkpoint directory: {exc.strerror}）",
-            soft_wrap=True,
+        _say_error(
+            "checkpoint_not_written",
+            f"无法写入检查点目录 {directory}：{exc.strerror}",
+            f"cannot write the checkpoint directory {directory}: {exc.strerror}",
         )
         raise typer.Exit(code=1) from None
     console.print(
@@ -480,12 +585,12 @@ def catalog_load(
     """Draft a new catalog version from a JSON file (docs/catalog-format.md)."""
     from xinyong.catalog.service import draft_version, publish_version
 
-    data = CatalogIn.model_validate_json(path.read_bytes())
+    data = _read_json(CatalogIn.model_validate_json, path)
     db = _database()
     with db.transaction() as session:
-        version = draft_version(session, data, actor=ACTOR, now=Clock().now())
+        version = draft_version(session, data, actor=ACTOR, now=_clock(db.settings).now())
         if publish:
-            publish_version(session, version.number, actor=ACTOR, now=Clock().now())
+            publish_version(session, version.number, actor=ACTOR, now=_clock(db.settings).now())
     console.print(f"catalog version {version.number} {'published' if publish else 'drafted'}")
 
 
@@ -496,7 +601,7 @@ def catalog_publish(number: int) -> None:
 
     db = _database()
     with db.transaction() as session:
-        publish_version(session, number, actor=ACTOR, now=Clock().now())
+        publish_version(session, number, actor=ACTOR, now=_clock(db.settings).now())
     console.print(f"catalog version {number} published")
 
 
@@ -521,18 +626,64 @@ def catalog_show(version: Annotated[int | None, typer.Option()] = None) -> None:
     console.print(table)
 
 
+def parse_as_of(text: str, now: datetime) -> datetime:
+    """The time ``tick --at`` runs the jobs as: a date is the start of that day, a date and
+    time without an offset is Asia/Shanghai's; never later than ``now`` (the platform's clock):
+    expiring records or ending notices ahead of their day cannot be undone."""
+    value = text.strip()
+    try:
+        at = (
+            start_of_day(date.fromisoformat(value))
+            if len(value) == len("YYYY-MM-DD")
+            else datetime.fromisoformat(value)
+        )
+    except ValueError:
+        raise InvalidRequest(
+            f"--at {value} 应为日期 YYYY-MM-DD 或日期时间 YYYY-MM-DDTHH:MM",
+            f"--at {value} must be a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM",
+            field="at",
+            code="invalid_date",
+        ) from None
+    at = at if at.tzinfo else at.replace(tzinfo=SHANGHAI)
+    if at > now:
+        shown = f"{now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        raise InvalidRequest(
+            f"--at {value} 晚于现在（{shown}），定时任务不能提前运行",
+            f"--at {value} is later than now ({shown}): the jobs cannot run ahead of time",
+            field="at",
+            code="date_in_future",
+        )
+    return at
+
+
 @app.command()
-def tick() -> None:
+def tick(
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="run the jobs of the rules as of this past day or time, Asia/Shanghai: "
+            "YYYY-MM-DD (the start of that day) or YYYY-MM-DDTHH:MM[:SS][+08:00]; not later "
+            "than now. After downtime, run it for each day missed, oldest first, then without "
+            "--at, so that each expiry, effect and alert is dated on its own day",
+            metavar="DATE",
+        ),
+    ] = None,
+) -> None:
     """Run the scheduled jobs once: records past their validity expire, list entries past
     their period leave with an exit notice, repairs whose notice ended take effect, overdue
     steps are alerted, a calendar year that deadlines will soon reach and nobody loaded is
     warned of, due webhook deliveries are sent, the audit chain's head is checkpointed when
-    due. Idempotent; safe to run twice or after days of downtime."""
+    due. Idempotent; safe to run twice or after days of downtime. With --at, webhook
+    deliveries and the checkpoint are still done at the time it runs, never backdated."""
     from xinyong.jobs import run_jobs
     from xinyong.records.service import CollectionContext
 
     db = _database()
-    result = run_jobs(db, Clock(), CollectionContext(db))
+    clock = _clock(db.settings)
+    as_of = parse_as_of(at, clock.now()) if at is not None else None
+    result = run_jobs(db, clock, CollectionContext(db), as_of=as_of)
+    if as_of is not None:
+        console.print(f"as of {as_of.astimezone(SHANGHAI).isoformat()}")
     for name, count in result.items():
         console.print(f"{name}: {count}")
 
@@ -540,7 +691,7 @@ def tick() -> None:
 @lists_app.command("show")
 def lists_show() -> None:
     """The lists with their kind, field, identifying sector and periods."""
-    from xinyong.lists.service import all_lists
+    from xinyong.lists.repository import all_lists
 
     db = _database()
     with db.transaction() as session:
@@ -569,10 +720,10 @@ def lists_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)
     from xinyong.lists.schemas import ListsIn
     from xinyong.lists.service import publish_lists
 
-    data = ListsIn.model_validate_json(path.read_bytes())
+    data = _read_json(ListsIn.model_validate_json, path)
     db = _database()
     with db.transaction() as session:
-        changed = publish_lists(session, data, actor=ACTOR, now=Clock().now())
+        changed = publish_lists(session, data, actor=ACTOR, now=_clock(db.settings).now())
     console.print(f"lists changed: {', '.join(changed) or 'none'}")
 
 
@@ -582,10 +733,10 @@ def measures_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
     from xinyong.measures.schemas import MeasuresIn
     from xinyong.measures.service import publish_measures
 
-    data = MeasuresIn.model_validate_json(path.read_bytes())
+    data = _read_json(MeasuresIn.model_validate_json, path)
     db = _database()
     with db.transaction() as session:
-        result = publish_measures(session, data, actor=ACTOR, now=Clock().now())
+        result = publish_measures(session, data, actor=ACTOR, now=_clock(db.settings).now())
     for name, codes in result.items():
         console.print(f"{name}: {', '.join(codes) or '-'}")
 
@@ -603,8 +754,8 @@ def calendar_load(
 
     data = _read_json(CalendarYearIn.model_validate_json, path)
     db = _database()
-    with _exit_on_refusal(), db.transaction() as session:
-        year = load_year(session, data, replace=replace, actor=ACTOR, now=Clock().now())
+    with db.transaction() as session:
+        year = load_year(session, data, replace=replace, actor=ACTOR, now=_clock(db.settings).now())
     console.print(
         f"calendar {year.year} loaded: {len(year.holidays)} holidays, "
         f"{len(year.working_weekends)} working weekends, {year.working_days} working days"
@@ -636,7 +787,7 @@ def calendar_show(year: Annotated[int | None, typer.Option()] = None) -> None:
             )
         console.print(table)
         return
-    with _exit_on_refusal(), db.transaction() as session:
+    with db.transaction() as session:
         view = year_view(session, year)
     table = Table(title=f"{view.year} ({view.source}: {view.basis})")
     for name in ("date", "weekday", "kind"):
@@ -664,18 +815,17 @@ def report_dual_publicity(
     from xinyong.reports.dual_publicity import Month, dual_publicity, percent, write_notice
 
     db = _database()
-    with _exit_on_refusal():
-        parsed = Month.parse(month)
-        with _progress() as progress, db.transaction() as session:
-            task = progress.add_task("双公示及时性", total=4)
+    parsed = Month.parse(month)
+    with _progress() as progress, db.transaction() as session:
+        task = progress.add_task("双公示及时性", total=4)
 
-            def step(text: str) -> None:
-                progress.update(task, description=text, advance=1)
+        def step(text: str) -> None:
+            progress.update(task, description=text, advance=1)
 
-            report = dual_publicity(session, parsed, now=Clock().now(), progress=step)
-            progress.update(task, description="writing the notice")
-            paths = write_notice(report, out)
-            progress.update(task, completed=4)
+        report = dual_publicity(session, parsed, now=_clock(db.settings).now(), progress=step)
+        progress.update(task, description="writing the notice")
+        paths = write_notice(report, out)
+        progress.update(task, completed=4)
     limit = report.limit_working_days
     table = Table(title=f"{parsed.title}双公示信息报送及时性（{limit} 个工作日内为按时）")
     table.add_column("部门", overflow="fold")
@@ -744,8 +894,8 @@ def validity_load(path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
 
     data = _read_json(RULE_FILE.validate_json, path)
     db = _database()
-    with _exit_on_refusal(with_field=True), db.transaction() as session:
-        added = load_rules(session, data, actor=ACTOR, now=Clock().now())
+    with _one_line_errors(with_field=True), db.transaction() as session:
+        added = load_rules(session, data, actor=ACTOR, now=_clock(db.settings).now())
         shown = [(r.id, r.effective_from, r.item_code) for r in added]
     for rule_id, effective_from, item_code in shown:
         console.print(f"rule {rule_id} added: from {effective_from} for {item_code or 'all items'}")

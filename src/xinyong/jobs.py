@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime
 from typing import Any
 
 from xinyong.calendar.service import warn_missing_years
@@ -17,10 +18,11 @@ from xinyong.core.clock import Clock
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.db import Database
 from xinyong.feeds.webhooks import deliver_due
-from xinyong.lists.service import Step, expire_entries
+from xinyong.lists.service import expire_entries
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
 from xinyong.repairs.service import take_effect_due
+from xinyong.rights.step import Step
 from xinyong.subjects.search import refresh_index, vacuum_queue
 from xinyong.tasks.service import alert_overdue
 
@@ -30,22 +32,32 @@ SEARCH_CHUNK = 10_000  # subjects indexed per transaction: ≈ 0.2 s of SQLite's
 SEARCH_PAUSE_S = 0.05
 
 
-def run_jobs(db: Database, clock: Clock, ctx: CollectionContext) -> dict[str, Any]:
+def run_jobs(
+    db: Database, clock: Clock, ctx: CollectionContext, *, as_of: datetime | None = None
+) -> dict[str, Any]:
+    """Every job once. ``as_of`` (``xinyong tick --at``) is the time the jobs of the rules —
+    expiry, repairs, overdue alerts, the calendar's warning — run as, to catch up a day the
+    platform was down; webhook deliveries and the audit checkpoint are done now, on ``clock``:
+    a request is sent now, and a checkpoint must never claim an earlier time than its own."""
+
+    def rules_now() -> datetime:
+        return as_of or clock.now()
+
     with db.transaction() as session:
         advisory_xact_lock(session, "job:expire_records")
-        records = expire_records(session, now=clock.now())
+        records = expire_records(session, now=rules_now())
     with db.transaction() as session:
         advisory_xact_lock(session, "job:expire_entries")
-        expired = expire_entries(session, Step(ctx, SYSTEM, clock.now()))
+        expired = expire_entries(session, Step(ctx, SYSTEM, rules_now()))
     with db.transaction() as session:
         advisory_xact_lock(session, "job:repairs")
-        repairs = take_effect_due(session, Step(ctx, SYSTEM, clock.now()))
+        repairs = take_effect_due(session, Step(ctx, SYSTEM, rules_now()))
     with db.transaction() as session:
         advisory_xact_lock(session, "job:alert_overdue")
-        alerts = alert_overdue(session, Step(ctx, SYSTEM, clock.now()))
+        alerts = alert_overdue(session, Step(ctx, SYSTEM, rules_now()))
     with db.transaction() as session:
         advisory_xact_lock(session, "job:calendar")
-        years = warn_missing_years(session, actor=SYSTEM.actor, now=clock.now())
+        years = warn_missing_years(session, actor=SYSTEM.actor, now=rules_now())
     indexed = 0
     # The portal's search table catches up with the subjects collected or renamed since
     # (docs/portal.md, ADR 0012) — a chunk per transaction, with a pause between: on SQLite so

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from datetime import date
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -29,6 +30,11 @@ class Settings(BaseSettings):
         default=None,
         description="Base64 of 32+ random bytes. Derives the key that encrypts ID numbers at rest "
         "and the key of their lookup hash. If unset, one is generated once into var/secret.key.",
+    )
+    fixed_today: date | None = Field(
+        default=None,
+        description="Training and demonstrations only: the platform's date stands still at "
+        "this day (YYYY-MM-DD, Asia/Shanghai) while the time of day runs; pages say so",
     )
     host: str = "127.0.0.1"
     port: int = 8000

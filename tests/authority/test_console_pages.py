@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from fixtures.lists import ACME, BETA, GAMMA, org
 from xinyong.core.auth import SYSTEM
-from xinyong.lists.service import Step
 from xinyong.models import Department, Role, Subject
 from xinyong.records.service import CollectionContext
+from xinyong.rights.step import Step
 from xinyong.tasks import service as tasks
 
 LICENCE = "administrative_licensing"

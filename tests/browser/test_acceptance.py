@@ -2,7 +2,7 @@
 open a subject page; a subject logs in, files an objection and sees it; a department handles
 it; a bank reads an authorised item only inside a grant and the subject sees that query; a
 department runs a batch check; and the authority's dashboard. Screenshots of the main pages
-go to docs/screenshots/."""
+are taken on the way (conftest.py: var/screenshots/; `make screenshots`: docs/screenshots/)."""
 
 from __future__ import annotations
 

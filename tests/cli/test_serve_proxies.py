@@ -4,71 +4,17 @@ limit count by. A real server process, on the test's database."""
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
 from typer.testing import CliRunner
 
 from fixtures.helpers import credit_code
+from fixtures.server import serving
 from xinyong.cli import app
 from xinyong.web.accounts import MAX_FAILURES_PER_ADDRESS
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(db, tmp_path: Path, **settings: str) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
-    """`xinyong serve` in its own process, as an operator starts it; stopped on leaving."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XINYONG_", "FORWARDED_"))}
-    env.update(
-        XINYONG_DATABASE_URL=db.settings.database_url,
-        XINYONG_SECRET_KEY=db.settings.secret_key,
-        XINYONG_VAR_DIR=str(tmp_path / "var"),
-        XINYONG_RUN_JOBS="false",
-        XINYONG_PORT=str(port),
-        **settings,
-    )
-    command = Path(sys.executable).with_name("xinyong")
-    server = subprocess.Popen(
-        [str(command), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"xinyong serve exited: {server.stderr.read().decode()}")  # type: ignore[union-attr]
-            try:
-                if httpx.get(f"{base}/api/v1/live", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("xinyong serve did not start")
-            time.sleep(0.1)
-        with httpx.Client(base_url=base, timeout=30) as client:
-            yield client
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def failed_log_ins(client: httpx.Client, attempts: int) -> list[int]:

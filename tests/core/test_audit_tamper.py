@@ -220,6 +220,19 @@ class TestIntact:
         assert len(list(checkpoints.iterdir())) == 2
         assert verify(db).ok
 
+    def test_a_clock_set_back_does_not_stop_the_checkpoints(self, db, clock, checkpoints):
+        """XINYONG_FIXED_TODAY's day starts again at each midnight; a host clock may be
+        corrected backwards: the newest checkpoint is then in the future, and a checkpoint is
+        still due once a period has gone by without one before now."""
+        ctx = CollectionContext(db)
+        assert run_jobs(db, clock, ctx)["audit_checkpoints"] == 1
+        clock.advance(days=-1)
+        assert run_jobs(db, clock, ctx)["audit_checkpoints"] == 1
+        assert run_jobs(db, clock, ctx)["audit_checkpoints"] == 0  # not due again yet
+        clock.advance(hours=db.settings.audit_checkpoint_hours)
+        assert run_jobs(db, clock, ctx)["audit_checkpoints"] == 1
+        assert verify(db).ok
+
 
 class TestCutTail:
     """(a) The tail deleted and the head moved back to the new last entry."""

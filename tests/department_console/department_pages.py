@@ -13,9 +13,9 @@ from xinyong.core.auth import SYSTEM
 from xinyong.core.clock import FixedClock
 from xinyong.db import Database
 from xinyong.departments.service import get_department
-from xinyong.lists.service import Step
 from xinyong.models import Role, Subject
 from xinyong.records.service import CollectionContext
+from xinyong.rights.step import Step
 from xinyong.tasks.service import open_task
 from xinyong.web import accounts
 

@@ -45,7 +45,7 @@ def test_a_listed_subject_is_intercepted_with_its_measures(client, db, clock, li
     answer = run_check(client, scenario="government_procurement", subject=ACME)
     assert answer.status_code == 200, answer.text
     text = answer.text
-    assert '<span class="decision intercept">拦截</span>' in text
+    assert '<span class="decision intercept">自动拦截</span>' in text
     assert "南京艾克米科技有限公司" in text and "失信被执行人名单" in text
     assert "该主体列入“失信被执行人名单”" in text  # the reason
     assert "政府采购" in text and "法" in text  # the legal basis column is filled
@@ -122,7 +122,7 @@ def test_a_pasted_list_and_a_csv_of_keys(client, db, clock, listed) -> None:  # 
     assert uploaded.status_code == 200
     assert (
         "核查主体" in uploaded.text
-        and '<span class="decision intercept">拦截</span>' in uploaded.text
+        and '<span class="decision intercept">自动拦截</span>' in uploaded.text
     )
 
 
@@ -133,7 +133,7 @@ def test_a_person_reached_through_an_organisation_is_shown_masked(
     answer = run_check(client, scenario="high_consumption", subject=LEGAL_REP)
     assert answer.status_code == 200
     text = answer.text
-    assert '<span class="decision intercept">拦截</span>' in text
+    assert '<span class="decision intercept">自动拦截</span>' in text
     assert f"<dt>经由</dt><dd>{ACME_NAME}（{ACME}）的法定代表人</dd>" in text
     assert "李法人" in text
     assert LEGAL_REP not in text  # never a full ID number …

@@ -1,5 +1,5 @@
 """Each deadline of the list workflows on the day before, of and after it (notice periods in
-working days by the official calendar, the others in calendar days: lists/periods.py)."""
+working days by the official calendar, the others in calendar days: lists/rules.py)."""
 
 from __future__ import annotations
 

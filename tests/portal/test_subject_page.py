@@ -13,9 +13,9 @@ from sqlalchemy import select
 from fixtures.helpers import catalog_record, credit_code, make_caller, penalty
 from fixtures.lists import CITIZEN, LEGAL_REP, make_world, person
 from xinyong.departments.service import get_department
-from xinyong.lists.service import Step
 from xinyong.models import Record, Role, Standing, Subject
 from xinyong.records.standing import change_standing
+from xinyong.rights.step import Step
 
 ACME = credit_code("91320100MA1P2G3A4")
 OTHER = credit_code("91320100MA1P2G3B4")

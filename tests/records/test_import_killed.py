@@ -113,33 +113,20 @@ def kill_while_importing(db, proc: subprocess.Popen, delay: float) -> bool:  # t
 
 @pytest.mark.slow
 def test_import_killed_at_random_points_then_completed_stores_each_record_once(
-    db, clock, run, tmp_path
+    db, clock, run, provider, tmp_path
 ):
-    result = run(
-        "department",
-        "create",
-        "--code",
-        "nj-scjg",
-        "--name",
-        "南京市市场监督管理局",
-        "--region",
-        "320100",
-        "--kind",
-        KIND,
-    )
-    assert result.exit_code == 0, result.output
     path = tmp_path / "records.jsonl"
     expected = write_file(path, clock.now().date())
     seed = random.randrange(1 << 32)
     rng = random.Random(seed)
     delays = [round(rng.uniform(0, LATEST_KILL_SECONDS), 2) for _ in range(KILLS)]
     killed_running = [
-        kill_while_importing(db, start_import(db, path, "nj-scjg", tmp_path / "var"), delay)
+        kill_while_importing(db, start_import(db, path, provider, tmp_path / "var"), delay)
         for delay in delays
     ]
     where = f"seed {seed}: kills after {delays} s, running then: {killed_running}"
 
-    final = start_import(db, path, "nj-scjg", tmp_path / "var")
+    final = start_import(db, path, provider, tmp_path / "var")
     output = final.communicate(timeout=600)[0].decode()
     assert final.returncode == 0, f"{where}\n{output}"
     assert "rejected 0" in output, output

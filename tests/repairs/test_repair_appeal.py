@@ -11,9 +11,9 @@ from repair_world import RepairWorld, day_after
 
 from xinyong.core.auth import SYSTEM
 from xinyong.errors import Conflict
-from xinyong.lists.service import Step
 from xinyong.records.service import CollectionContext
 from xinyong.repairs.service import appeal_upheld, get_repair
+from xinyong.rights.step import Step
 
 
 def uphold(rw: RepairWorld, repair: dict, reason: str = "原决定认定事实不清，予以撤销") -> None:

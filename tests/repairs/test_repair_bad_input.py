@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from fixtures.lists import ACME, BETA, org
 from xinyong.core.auth import SYSTEM
-from xinyong.lists.service import Step
 from xinyong.models import Record, Standing
 from xinyong.records.service import CollectionContext
 from xinyong.records.standing import change_standing, get_record
+from xinyong.rights.step import Step
 
 FILE_1 = {"file_id": "1", "kind": "evidence"}
 

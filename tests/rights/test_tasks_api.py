@@ -12,9 +12,9 @@ from sqlalchemy import select
 from fixtures.lists import ACME, World, make_world, org
 from xinyong.core.auth import SYSTEM
 from xinyong.jobs import run_jobs
-from xinyong.lists.service import Step
 from xinyong.models import AuditEntry, Change, Department, Subject
 from xinyong.records.service import CollectionContext
+from xinyong.rights.step import Step
 from xinyong.tasks import service as tasks
 
 DUE = date(2026, 6, 30)  # 10 working days after 2026-06-15 (端午节 2026-06-19 not counted)

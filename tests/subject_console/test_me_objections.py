@@ -156,5 +156,5 @@ def test_a_rejected_objection_is_appealed_and_its_decision_read(world: World) ->
     assert appealed.status_code == 303
     assert appealed.headers["location"] == f"/me/objections/{oid}?appealed=1"
     after = text_of(world.client.get(appealed.headers["location"]).text)
-    assert "申诉已提交" in after and "信用主管部门处理中" in after and "缴款凭证.png" in after
+    assert "申诉已提交" in after and "信用管理部门处理中" in after and "缴款凭证.png" in after
     assert "提交申诉" not in after  # once per procedure

@@ -115,4 +115,4 @@ def test_a_repair_is_filed_followed_and_its_refusal_appealed(world: World) -> No
     )
     assert appealed.status_code == 303
     final = text_of(world.client.get(appealed.headers["location"]).text)
-    assert "申诉已提交" in final and "信用主管部门处理中" in final
+    assert "申诉已提交" in final and "信用管理部门处理中" in final

@@ -14,10 +14,10 @@ from fixtures.helpers import credit_code, make_caller, penalty, push
 from xinyong.core.auth import SYSTEM
 from xinyong.core.clock import SHANGHAI
 from xinyong.jobs import run_jobs
-from xinyong.lists.service import Step
 from xinyong.models import Role, Standing
 from xinyong.records.service import CollectionContext
 from xinyong.records.standing import change_standing, get_record
+from xinyong.rights.step import Step
 
 COMPANY = credit_code("91320100MA1AHF01X")
 ARCHIVE = f"/api/v1/subjects/{COMPANY}/archive"

@@ -22,8 +22,8 @@ from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.db import Database
 from xinyong.errors import Forbidden, NotFound
-from xinyong.lists.service import Step
 from xinyong.models import Authorisation, Department, Role, Subject
+from xinyong.rights.step import Step
 from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["authorisations"])

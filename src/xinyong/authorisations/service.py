@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.service import published_catalog
 from xinyong.core import audit
 from xinyong.errors import Conflict, InvalidRequest, NotFound
-from xinyong.lists.service import Step
 from xinyong.models import AuditEntry, Authorisation, Department, Disclosure, Role, User
+from xinyong.rights.step import Step
 
 # A grant runs at most this long; a longer need is a new grant (the subject decides again).
 MAX_GRANT = timedelta(days=3 * 366)

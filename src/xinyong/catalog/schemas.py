@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xinyong.catalog.rules import forbidden_term
 from xinyong.core.api import MAX_INT32
+from xinyong.core.labels import SECTOR_NAMES
 from xinyong.models import Category, Disclosure
 
 FieldType = Literal[
@@ -26,43 +27,8 @@ ActType = Literal[
     "reward",
     "inspection",
 ]
-SECTORS = frozenset(
-    [
-        "development_reform",
-        "credit_authority",
-        "market_regulation",
-        "tax",
-        "court",
-        "procuratorate",
-        "public_security",
-        "civil_affairs",
-        "org_establishment",
-        "human_resources",
-        "emergency_management",
-        "ecology_environment",
-        "housing_construction",
-        "transport",
-        "natural_resources",
-        "agriculture",
-        "water_resources",
-        "health",
-        "drug_administration",
-        "education",
-        "science_technology",
-        "finance",
-        "customs",
-        "judicial_administration",
-        "commerce",
-        "culture_tourism",
-        "statistics",
-        "medical_security",
-        "industry_it",
-        "banking",
-        "intellectual_property",
-        "audit",
-        "other",
-    ]
-)
+# The sectors a department belongs to and a catalog item names as its sources.
+SECTORS = frozenset(SECTOR_NAMES)
 
 
 class FieldSpec(BaseModel):

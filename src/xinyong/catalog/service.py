@@ -15,7 +15,7 @@ from xinyong.catalog.schemas import CatalogIn, ItemSpec
 from xinyong.core import audit
 from xinyong.errors import Conflict, NotFound
 from xinyong.models import CatalogItem, CatalogStatus, CatalogVersion
-from xinyong.records.rules import CompiledItem, compile_item
+from xinyong.records.checkers import CompiledItem, compile_item
 
 
 def default_catalog() -> CatalogIn:

@@ -57,19 +57,18 @@ class CheckLog:
 
     def _run(self) -> None:
         with self.db.engine.connect() as conn:
-            sqlite = conn.dialect.name == "sqlite"
-            if sqlite:
+            driver = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+            if driver is not None:
                 # Fail at once when another process holds the write lock, and retry within a
                 # millisecond: SQLite's own busy handler sleeps up to 100 ms at a time, which
                 # with two server processes writing logs turns into seconds of waiting.
-                driver = conn.connection.driver_connection
                 previous = driver.execute("PRAGMA busy_timeout").fetchone()[0]
                 driver.execute("PRAGMA busy_timeout = 0")
             try:
                 while self._serve_one_batch(conn):
                     pass
             finally:
-                if sqlite:  # the connection goes back to the pool as it came
+                if driver is not None:  # the connection goes back to the pool as it came
                     driver.execute(f"PRAGMA busy_timeout = {int(previous)}")
 
     def _serve_one_batch(self, conn: Connection) -> bool:

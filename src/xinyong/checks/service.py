@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from xinyong.checks import rules
 from xinyong.checks.log import CheckLog
 from xinyong.checks.snapshot import ActiveEntry, Snapshot, SnapshotCache
 from xinyong.core.auth import Principal
@@ -30,9 +31,9 @@ from xinyong.core.identifiers import (
     validate_id_number,
 )
 from xinyong.core.ids import IdGenerator
-from xinyong.core.nul import NUL, nul_refused
-from xinyong.errors import Forbidden, InvalidRequest, NotFound
-from xinyong.measures.schemas import DECISION_ORDER, SCENARIOS, MeasureSpec
+from xinyong.core.labels import LINKED_ROLES
+from xinyong.errors import InvalidRequest, NotFound
+from xinyong.measures.schemas import SCENARIOS
 from xinyong.models import (
     Check,
     CheckFeedback,
@@ -40,25 +41,6 @@ from xinyong.models import (
     Department,
     SubjectKind,
 )
-
-MAX_SUBJECTS = 10_000
-ROLE_NAMES = {
-    "legal_representative": "法定代表人",
-    "principal": "主要负责人",
-    "actual_controller": "实际控制人",
-    "responsible_person": "直接责任人员",
-}
-
-
-def parse_scenario(value: Any) -> str:
-    if not isinstance(value, str) or value not in SCENARIOS:
-        raise InvalidRequest(
-            f"未知的业务场景：{value}",
-            f"unknown scenario {value!r}; one of {sorted(SCENARIOS)}",
-            field="scenario",
-            code="unknown_scenario",
-        )
-    return value
 
 
 @dataclass(frozen=True)
@@ -190,12 +172,6 @@ def lookup(conn: Connection | Session, keys: list[Key]) -> Lookup:
     return collect(connection.exec_driver_sql(LOOKUP_SQL[dialect], lookup_params(dialect, keys)))
 
 
-def _reaches(spec: MeasureSpec, entry: ActiveEntry, target: str) -> bool:
-    return (entry.list_code in spec.trigger_lists or entry.kind in spec.trigger_kinds) and (
-        target in spec.targets
-    )
-
-
 def _entry_out(snap: Snapshot, entry: ActiveEntry) -> dict[str, Any]:
     info = snap.lists.get(entry.list_code)
     return {
@@ -221,7 +197,7 @@ def decide(
         info = snap.lists.get(entry.list_code)
         list_name = info.name if info else entry.list_code
         for spec in measures:
-            if not _reaches(spec, entry, target):
+            if not rules.reaches(spec, entry.list_code, entry.kind, target):
                 continue
             action = spec.scenarios[scenario]
             until = f"，列入期限至 {entry.listed_until}" if entry.listed_until else ""
@@ -229,7 +205,7 @@ def decide(
                 reason = f"该主体列入“{list_name}”{until}"
             else:
                 reason = (
-                    f"该主体为{via['organisation_name']}的{ROLE_NAMES[target]}，"
+                    f"该主体为{via['organisation_name']}的{LINKED_ROLES[target]}，"
                     f"该组织列入“{list_name}”{until}"
                 )
             out_measures.append(
@@ -248,7 +224,7 @@ def decide(
                 }
             )
             known = hits.get(spec.code)
-            if known is None or DECISION_ORDER.index(action) < DECISION_ORDER.index(known[0]):
+            if rules.stronger(action, known[0] if known else None):
                 hits[spec.code] = (action, entry.entry_id)
 
     for entry in own:
@@ -264,12 +240,11 @@ def decide(
             }
             reached_entries.append({**_entry_out(snap, entry), "via": via})
             reach(entry, role, via)
-    actions = {m["action"] for m in out_measures}
-    decision = next((a for a in DECISION_ORDER if a in actions), "clear")
+    decision = rules.decision(m["action"] for m in out_measures)
     monitoring = [
         {"entry_id": str(m.entry_id), "list": m.list_code, "until": m.until.isoformat()}
         for m in snap.monitored.get(subject.id, ())
-        if m.until > today
+        if rules.monitored(m.until, today)
     ]
     answer = {
         "found": True,
@@ -300,29 +275,10 @@ class CheckContext:
 
 
 def validate_request(scenario: Any, subjects: Any, purpose: Any) -> tuple[str, list, str]:
-    scenario = parse_scenario(scenario)
-    if not isinstance(purpose, str) or not purpose.strip():
-        raise InvalidRequest(
-            "请说明查询用途", "purpose is required", field="purpose", code="missing_purpose"
-        )
-    if NUL in purpose:  # logged with the check: PostgreSQL holds no NUL (core/nul.py)
-        raise nul_refused("purpose")
-    if not isinstance(subjects, list) or not subjects:
-        raise InvalidRequest(
-            "subjects 应为非空列表",
-            "subjects must be a non-empty list",
-            field="subjects",
-            code="invalid_request",
-        )
-    if len(subjects) > MAX_SUBJECTS:
-        raise InvalidRequest(
-            f"一次最多查 {MAX_SUBJECTS} 个主体",
-            f"at most {MAX_SUBJECTS} subjects per check",
-            field="subjects",
-            code="too_many_subjects",
-            status=413,
-        )
-    return scenario, subjects, purpose.strip()[:200]
+    """What a check must say (checks/rules.py), in the order its errors are reported."""
+    scenario = rules.require_scenario(scenario)
+    purpose = rules.require_purpose(purpose)
+    return scenario, rules.require_subjects(subjects), purpose
 
 
 @dataclass
@@ -434,12 +390,7 @@ def give_feedback(
     check = session.get(Check, check_id)
     if check is None:
         raise NotFound("查询记录不存在", "no such check", field="check_id", code="unknown_check")
-    if check.department_id != principal.department_id:
-        raise Forbidden(
-            "只能反馈本部门的查询",
-            "feedback is given on the department's own checks",
-            code="not_your_check",
-        )
+    rules.require_own_check(check.department_id, principal.department_id)
     today = local_date(now)
     hits = {
         (h.subject_id, h.measure_code): h
@@ -458,29 +409,19 @@ def give_feedback(
     for index, (item, key) in enumerate(zip(items, keys, strict=True)):
         found = found_keys.find(key)
         measure = item.get("measure")
-        if found is None or found.id not in subject_ids or (found.id, measure) not in hits:
+        if (
+            found is None
+            or found.id not in subject_ids
+            or not isinstance(measure, str)
+            or (found.id, measure) not in hits
+        ):
             raise InvalidRequest(
                 "该查询没有对此主体给出此措施",
                 "the check named no such measure for this subject",
                 field=f"items[{index}]",
                 code="not_in_check",
             )
-        applied = item.get("applied")
-        reason = item.get("reason")
-        if not isinstance(applied, bool):
-            raise InvalidRequest(
-                "applied 应为 true 或 false",
-                "applied must be a boolean",
-                field=f"items[{index}].applied",
-                code="invalid_request",
-            )
-        if not applied and not (isinstance(reason, str) and reason.strip()):
-            raise InvalidRequest(
-                "未实施措施应说明原因",
-                "say why the measure was not applied",
-                field=f"items[{index}].reason",
-                code="missing_reason",
-            )
+        applied, reason = rules.require_feedback(item.get("applied"), item.get("reason"), index)
         if (found.id, measure) in given:
             repeated += 1
             continue
@@ -492,7 +433,7 @@ def give_feedback(
                 measure_code=measure,
                 department_id=principal.department_id,
                 applied=applied,
-                reason=reason.strip() if isinstance(reason, str) else None,
+                reason=reason,
                 at=now,
             )
         )

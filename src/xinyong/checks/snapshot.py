@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from xinyong.checks import rules
 from xinyong.feeds.changes import LIST_ENTRY, LISTS, MEASURES, head
 from xinyong.measures.schemas import MeasureSpec
 from xinyong.models import Change, CreditList, EntryState, ListEntry, Measure, Subject
@@ -65,11 +66,8 @@ class Snapshot:
     by_scenario: dict[str, list[MeasureSpec]] = field(default_factory=dict)
 
     def entries_in_force(self, subject_id: int, today: date) -> list[ActiveEntry]:
-        return [
-            e
-            for e in self.entries.get(subject_id, ())
-            if e.listed_until is None or e.listed_until > today
-        ]
+        entries = self.entries.get(subject_id, ())
+        return [e for e in entries if rules.in_force(e.listed_until, today)]
 
 
 class SnapshotCache:
@@ -147,7 +145,7 @@ def _fill(
     entries: dict[int, list[ActiveEntry]],
     monitored: dict[int, list[Monitored]],
     names: dict[int, tuple[str | None, str]],
-    condition,  # type: ignore[no-untyped-def]
+    condition: ColumnElement[bool],
 ) -> None:
     rows = session.execute(
         select(
@@ -175,7 +173,7 @@ def _fill(
         names[sid] = (credit_code, name)
         if state == EntryState.listed:
             grouped[sid].append(ActiveEntry(eid, sid, code, str(kind), until, dept))
-        else:
+        elif monitoring_until is not None:  # an exit under monitoring (the query's condition)
             watched[sid].append(Monitored(eid, code, monitoring_until))
     entries.update(grouped)
     monitored.update(watched)

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.core import labels
 from xinyong.core.auth import PUBLIC, Principal, principal_for_token
 from xinyong.core.clock import Clock
 from xinyong.core.crypto import token_hash
@@ -219,12 +220,16 @@ def json_object(raw: bytes) -> dict[str, Any]:
     return body
 
 
+# Who may call an endpoint, as the API's documentation says it (Chinese from core/labels.py).
 ROLE_NAMES = {
-    Role.authority: "信用管理部门 credit authority",
-    Role.provider: "信息提供单位 provider",
-    Role.user_department: "信息使用单位 user department",
-    Role.subject: "信息主体 subject (own data)",
-    Role.public: "社会公众 anonymous public",
+    role: f"{labels.ROLE_NAMES[role.value]} {english}"
+    for role, english in (
+        (Role.authority, "credit authority"),
+        (Role.provider, "provider"),
+        (Role.user_department, "user department"),
+        (Role.subject, "subject (own data)"),
+        (Role.public, "anonymous public"),
+    )
 }
 
 ERROR_SCHEMA = {

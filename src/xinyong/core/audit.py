@@ -431,8 +431,12 @@ def _checkpoint(
     with database.transaction() as session:
         advisory_xact_lock(session, "audit:checkpoint")
         if only_if_due:
-            files = _checkpoint_files(directory)
-            if files and now - files[-1][1] < timedelta(hours=settings.audit_checkpoint_hours):
+            # Due unless one was taken within the period before now — not "unless the newest
+            # is younger": after a clock set back (a corrected host clock; XINYONG_FIXED_TODAY,
+            # whose day starts again at each midnight) the newest would stay in the future and
+            # no checkpoint would ever be due again.
+            period = timedelta(hours=settings.audit_checkpoint_hours)
+            if any(now - period < taken <= now for _, taken in _checkpoint_files(directory)):
                 return None
         head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
         last_hash = (

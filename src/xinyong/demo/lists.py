@@ -11,10 +11,12 @@ from xinyong.core.auth import Principal
 from xinyong.core.clock import Clock, local_date
 from xinyong.db import Database
 from xinyong.errors import XinyongError
-from xinyong.lists.schemas import EntryIn
-from xinyong.lists.service import Step, all_lists, confirm_entry, propose_entry, spec_of
+from xinyong.lists.repository import all_lists
+from xinyong.lists.schemas import EntryIn, spec_of
+from xinyong.lists.service import confirm_entry, propose_entry
 from xinyong.models import Department, Record, Role, Standing, Subject
 from xinyong.records.service import CollectionContext
+from xinyong.rights.step import Step
 
 # Proposed this long ago and confirmed after the notice: the entries are in force today.
 PROPOSED_DAYS_AGO = 30

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from xinyong.core.api import Int32Id, clock, current_principal, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.db import Database
+from xinyong.departments.schemas import DepartmentIn, DepartmentOut, TokenIn, TokenOut
 from xinyong.departments.service import (
     create_department,
     create_token,
@@ -22,40 +20,6 @@ from xinyong.models import ApiToken, Department, Role
 from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["departments"])
-
-
-class DepartmentIn(BaseModel):
-    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{1,63}$")
-    name: str = Field(min_length=1, max_length=200)
-    region_code: str = Field(description="GB/T 2260, 6 digits")
-    kind: str = Field(description="sector code (docs/catalog-format.md)")
-
-
-class DepartmentOut(BaseModel):
-    code: str
-    name: str
-    region_code: str
-    kind: str
-    created_at: datetime
-
-
-class TokenIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    role: Role
-    department: str | None = Field(default=None, description="department code (department roles)")
-    subject: str | None = Field(
-        default=None, description="credit code or ID number (role subject: the subject's own token)"
-    )
-
-
-class TokenOut(BaseModel):
-    id: int
-    name: str
-    role: str
-    department: str | None
-    prefix: str
-    created_at: datetime
-    token: str | None = Field(default=None, description="shown once, at creation; stored hashed")
 
 
 @router.get(

@@ -19,7 +19,9 @@ from xinyong.core.auth import Principal
 from xinyong.core.crypto import IdCipher
 from xinyong.errors import InvalidRequest, NotFound
 from xinyong.feeds.changes import FEED_TOPICS, RECORD, head
-from xinyong.models import Change, CreditList, Role, Subject, Subscription
+from xinyong.lists.repository import all_lists
+from xinyong.models import Change, Role, Subscription
+from xinyong.subjects.repository import keys_and_names
 
 Address = IPv4Address | IPv6Address
 Network = IPv4Network | IPv6Network
@@ -122,7 +124,7 @@ def create_subscription(
 ) -> tuple[Subscription, str | None]:
     """Returns the subscription and, with a webhook, its signing secret (shown once). The
     webhook's host is checked now and again at every delivery (feeds/webhooks.py)."""
-    known = {(row.code, row.field) for row in session.execute(select(CreditList)).scalars()}
+    known = {(row.code, row.field) for row in all_lists(session)}
     for name, wanted, have, what in (
         ("lists", lists, {c for c, _ in known}, ("名单", "list")),
         ("fields", fields, {f for _, f in known}, ("领域", "field")),
@@ -249,27 +251,10 @@ def read_feed(session: Session, principal: Principal, *, since: int, limit: int)
             )
         )
     changes = list(session.execute(query).scalars())
-    subjects = subjects_of(session, {c.subject_id for c in changes if c.subject_id is not None})
+    subjects = keys_and_names(session, {c.subject_id for c in changes if c.subject_id is not None})
     nxt = changes[-1].seq if len(changes) == limit else max(since, top)
     return {
         "changes": [change_out(c, subjects.get(c.subject_id)) for c in changes],
         "next": nxt,
         "subscribed": True,
-    }
-
-
-def subjects_of(
-    session: Session, ids: set[int]
-) -> dict[int | None, tuple[str | None, str | None, str]]:
-    """Credit code, masked ID number and name by subject id; keyed by ``int | None`` so that a
-    change without a subject looks itself up too, and finds none."""
-    if not ids:
-        return {}
-    return {
-        sid: (code, masked, name)
-        for sid, code, masked, name in session.execute(
-            select(Subject.id, Subject.credit_code, Subject.id_masked, Subject.name).where(
-                Subject.id.in_(ids)
-            )
-        )
     }

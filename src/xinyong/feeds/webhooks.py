@@ -35,10 +35,10 @@ from xinyong.feeds.service import (
     Address,
     Network,
     change_out,
-    subjects_of,
     webhook_addresses,
 )
 from xinyong.models import Change, Delivery, Subscription
+from xinyong.subjects.repository import keys_and_names
 
 # Waits after the 1st, 2nd, … failed attempt; after the last the delivery is given up and
 # the department reads the pull feed (which never loses a change) instead.
@@ -161,7 +161,7 @@ def _attempt(
         delivery.status, delivery.last_error = "failed", "subscription ended"
         return "failed"
     secret = cipher.decrypt(sub.secret_cipher)
-    subjects = subjects_of(session, {change.subject_id} if change.subject_id else set())
+    subjects = keys_and_names(session, {change.subject_id} if change.subject_id else set())
     body = orjson.dumps(change_out(change, subjects.get(change.subject_id)))
     timestamp = str(int(now.timestamp()))
     delivery.attempts += 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.core.api import (
@@ -22,8 +21,8 @@ from xinyong.core.clock import local_date
 from xinyong.core.ratelimit import RATE_LIMITED, anonymous_lookup
 from xinyong.db import Database
 from xinyong.errors import NotFound
-from xinyong.lists import service
-from xinyong.lists.rules import PUBLIC_STATES, is_public_list, publicly_visible
+from xinyong.lists import repository, service
+from xinyong.lists.rules import public_states, publicly_visible
 from xinyong.lists.schemas import (
     EntryIn,
     EntryOut,
@@ -35,21 +34,15 @@ from xinyong.lists.schemas import (
     ObjectionIn,
     ObjectionOut,
     StepIn,
-    StepOut,
 )
-from xinyong.lists.service import Step
+from xinyong.lists.service import entry_out
 from xinyong.models import (
-    LIVE_STATES,
     CreditList,
-    Department,
     EntryState,
     ListEntry,
-    Objection,
-    ObjectionState,
     Role,
-    Subject,
-    TargetType,
 )
+from xinyong.rights.step import Step
 from xinyong.subjects.service import find_visible_subject
 
 router = APIRouter(tags=["lists"])
@@ -70,67 +63,8 @@ def _may_see_all(principal: Principal, entry: ListEntry) -> bool:
     )
 
 
-def entry_out(session: Session, entry: ListEntry, *, full: bool) -> EntryOut:
-    lst = session.get_one(CreditList, entry.list_id)
-    subject = session.get_one(Subject, entry.subject_id)
-    dept = session.get_one(Department, entry.department_id)
-    steps = service.steps_of(session, entry) if full else []
-    objections = service.objections_of(session, entry) if full else []
-    # Measures art. 32: 异议信息处理期间，应打上标识 — an entry stays in force while a rights
-    # objection against it (objections/) is open, and says so wherever it is shown.
-    under_objection = (
-        entry.state in LIVE_STATES
-        and session.execute(
-            select(Objection.id).where(
-                Objection.subject_id == entry.subject_id,
-                Objection.target_id == entry.id,
-                Objection.target_type == TargetType.list_entry,
-                Objection.state != ObjectionState.closed,
-            )
-        ).first()
-        is not None
-    )
-    return EntryOut(
-        id=str(entry.id),
-        list=entry.list_code,
-        list_name=lst.spec["name"],
-        kind=entry.kind.value,
-        field=lst.field,
-        subject=subject.credit_code or subject.id_masked or "",
-        subject_name=subject.name,
-        state=entry.state.value,
-        reason=entry.reason,
-        basis_records=list(entry.basis_records) if full else [],
-        department=dept.name,
-        created_at=entry.created_at,
-        notice_ends_on=entry.notice_ends_on,
-        confirmed_at=entry.confirmed_at,
-        listed_until=entry.listed_until,
-        rectify_by=entry.rectify_by if full else None,
-        rectified_at=entry.rectified_at if full else None,
-        exited_at=entry.exited_at,
-        exit_reason=entry.exit_reason.value if entry.exit_reason else None,
-        monitoring_until=entry.monitoring_until if full else None,
-        benefits_recall=entry.benefits_recall if full else False,
-        under_objection=under_objection,
-        steps=[StepOut(step=s.step, at=s.at, actor=s.actor, detail=s.detail) for s in steps],
-        objections=[
-            ObjectionOut(
-                id=str(o.id),
-                statement=o.statement,
-                filed_by=o.filed_by,
-                filed_at=o.filed_at,
-                upheld=o.upheld,
-                decision_reason=o.decision_reason,
-                decided_at=o.decided_at,
-            )
-            for o in objections
-        ],
-    )
-
-
 def _visible_entry(session: Session, principal: Principal, entry_id: int) -> EntryOut:
-    entry = service.get_entry(session, entry_id)
+    entry = repository.get_entry(session, entry_id)
     if _may_see_all(principal, entry):
         return entry_out(session, entry, full=True)
     lst = session.get_one(CreditList, entry.list_id)
@@ -150,16 +84,10 @@ def _visible_entry(session: Session, principal: Principal, entry_id: int) -> Ent
 def get_lists(session: Session = db_session) -> list[ListOut]:
     """Every red, black and watch list: kind, field, identifying sector, published standard,
     basis items, validity and notice periods (003 联合奖惩 §（三）–（六））."""
-    counts = dict(
-        session.execute(
-            select(ListEntry.list_id, func.count())
-            .where(ListEntry.state == EntryState.listed)
-            .group_by(ListEntry.list_id)
-        ).all()
-    )
+    counts = repository.listed_counts(session)
     return [
         ListOut.model_validate({**row.spec, "active_entries": counts.get(row.id, 0)})
-        for row in service.all_lists(session)
+        for row in repository.all_lists(session)
     ]
 
 
@@ -200,20 +128,16 @@ def get_list_entries(
 ) -> list[EntryOut]:
     """The public sees public lists only: red candidates in public notice, listed subjects
     and exit notices (003 联合奖惩 §（二十））; departments see every entry."""
-    lst = service.get_list(session, code)
-    query = select(ListEntry).where(ListEntry.list_id == lst.id)
-    if state is not None:
-        query = query.where(ListEntry.state == EntryState(state))
-    if after is not None:
-        query = query.where(ListEntry.id > after)
+    lst = repository.get_list(session, code)
+    states = None if state is None else [EntryState(state)]
     full = principal.is_department
     if not full:
-        if not is_public_list(lst):
-            return []
         # lists/rules.publicly_visible, as a condition on the list's entries.
-        visible = list(PUBLIC_STATES) + ([EntryState.notice] if lst.kind.value == "red" else [])
-        query = query.where(ListEntry.state.in_(visible))
-    rows = session.execute(query.order_by(ListEntry.id).limit(limit)).scalars()
+        visible = public_states(lst)
+        states = [s for s in states or visible if s in visible]
+        if not states:
+            return []
+    rows = repository.entries_of_list(session, lst.id, states=states, after=after, limit=limit)
     return [entry_out(session, e, full=full) for e in rows]
 
 
@@ -292,7 +216,7 @@ def get_subject_entries(
     today = local_date(clock(request).now())
     subject = find_visible_subject(session, key, principal, cipher=db.cipher, today=today)
     out = []
-    for entry in service.entries_of_subject(session, subject.id):
+    for entry in repository.entries_of_subject(session, subject.id):
         if _may_see_all(principal, entry):
             out.append(entry_out(session, entry, full=True))
         elif publicly_visible(session.get_one(CreditList, entry.list_id), entry):

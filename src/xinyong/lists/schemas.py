@@ -6,6 +6,7 @@ serve as basis (§（四）), its default validity and its notice periods (§（
 
 from __future__ import annotations
 
+import builtins
 from datetime import date, datetime
 from typing import Literal
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xinyong.catalog.schemas import SECTORS
 from xinyong.core.api import BigIdField
+from xinyong.models import CreditList
 
 ListKind = Literal["red", "black", "watch"]
 
@@ -36,7 +38,7 @@ class ListSpec(BaseModel):
     # How long an entry stays listed from its confirmation, in years, unless the entry says less.
     validity_years: int = Field(gt=0, le=10)
     # red: public notice (公示) period; black: prior notice (事前告知) period to state its case;
-    # watch: none. Working days, counted by the official calendar (lists/periods.notice_end).
+    # watch: none. Working days, counted by the official calendar (lists/rules.notice_end).
     notice_days: int = Field(ge=0, le=60)
     # Rectification deadline (限期整改, 002 §（九）) from confirmation, in calendar days; None
     # where not ordered.
@@ -60,6 +62,11 @@ class ListSpec(BaseModel):
         if self.kind == "red" and self.rectification_days:
             raise ValueError("a red list orders no rectification")
         return self
+
+
+def spec_of(row: CreditList) -> ListSpec:
+    """A stored list's spec, as the model it was published from."""
+    return ListSpec.model_validate(row.spec)
 
 
 class ListsIn(BaseModel):
@@ -167,7 +174,8 @@ class EntryOut(BaseModel):
     subject_name: str
     state: str
     reason: str
-    basis_records: list[str]
+    # ``list`` is a field here, so the type is named from builtins.
+    basis_records: builtins.list[str]
     department: str
     created_at: datetime
     notice_ends_on: date | None
@@ -183,5 +191,5 @@ class EntryOut(BaseModel):
         description="a subject's objection to the entry is being handled (Measures art. 32): "
         "the entry stays in force meanwhile"
     )
-    steps: list[StepOut]
-    objections: list[ObjectionOut]
+    steps: builtins.list[StepOut]
+    objections: builtins.list[ObjectionOut]

@@ -11,22 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xinyong.catalog.schemas import SECTORS
-
-# The business scenarios a check is made in (逢办必查, 000 §（十六）).
-SCENARIOS: dict[str, str] = {
-    "government_procurement": "政府采购",
-    "bidding": "招标投标",
-    "fiscal_funding": "财政性资金项目",
-    "tax_incentive": "税收优惠",
-    "administrative_licensing": "行政许可",
-    "honours": "评先评优、表彰奖励",
-    "financing": "融资信贷",
-    "high_consumption": "高消费",
-    "market_access": "市场准入、行业准入",
-    "securities_issuance": "股票、债券发行",
-    "public_employment": "招录聘用、任职",
-    "inspection": "监督检查",
-}
+from xinyong.core.labels import SCENARIOS
 
 Action = Literal["intercept", "prompt", "facilitate"]
 # A check's overall decision: the strongest action reached, or clear.

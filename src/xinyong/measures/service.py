@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from xinyong.core import audit
 from xinyong.errors import InvalidRequest
 from xinyong.feeds.changes import MEASURES, record_change
+from xinyong.lists.repository import all_lists
 from xinyong.measures.schemas import MeasuresIn
-from xinyong.models import CreditList, Measure
+from xinyong.models import Measure
 
 
 @cache
@@ -28,7 +29,7 @@ def publish_measures(
 ) -> dict[str, list[str]]:
     """Publish the whole measures list: new and changed measures get a new version, measures
     left out are retired (kept for the history of the checks that named them)."""
-    lists = set(session.execute(select(CreditList.code)).scalars())
+    lists = {lst.code for lst in all_lists(session)}
     for index, spec in enumerate(measures.measures):
         unknown = [code for code in spec.trigger_lists if code not in lists]
         if unknown:

@@ -14,37 +14,36 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.auth import Principal
+from xinyong.core.calendar import calendar_for
 from xinyong.core.clock import local_date
+from xinyong.core.labels import DOCUMENT_KINDS, PROCEDURE_NAMES
 from xinyong.errors import Conflict, NotFound
-from xinyong.lists.service import Step
 from xinyong.models import (
     Appeal,
     AppealOutcome,
     AppealState,
     Objection,
-    ObjectionOutcome,
-    ObjectionState,
     Repair,
     Role,
     Subject,
 )
-from xinyong.objections import service
-from xinyong.objections.schemas import AppealIn
+from xinyong.objections import rules, service
+from xinyong.objections.repository import appeal_of as appeal_of
+from xinyong.objections.schemas import AppealIn, AppealOut, ObjectionOut
 from xinyong.repairs.service import appeal_upheld, get_repair, is_appealable, unknown_repair
 from xinyong.rights import documents, evidence
-from xinyong.rights.deadlines import due_on
-from xinyong.rights.procedures import get_procedure
-from xinyong.rights.steps import add_step, steps_of
+from xinyong.rights.deadlines import is_over
+from xinyong.rights.procedures import get_procedure, subject_key
+from xinyong.rights.step import Step
+from xinyong.rights.steps import add_step, steps_of, steps_out
 from xinyong.tasks.service import APPEAL_REVIEW, close_tasks, open_task
 
 PROCEDURE = "appeal"
 # Measures art. 33: 对申诉结果不服的，可以依法申请行政复议或者提起诉讼.
 ONWARD_ROUTE = "可依法申请行政复议或者提起行政诉讼"
-PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 
 
 def unknown_appeal() -> NotFound:
@@ -61,14 +60,72 @@ def may_see(principal: Principal, appeal: Appeal) -> bool:
     )
 
 
-def appeal_of(session: Session, subject_id: int, procedure: str, procedure_id: int):
-    return session.execute(
-        select(Appeal).where(
-            Appeal.subject_id == subject_id,
-            Appeal.procedure == procedure,
-            Appeal.procedure_id == procedure_id,
-        )
-    ).scalar_one_or_none()
+def appeal_out(session: Session, appeal: Appeal) -> AppealOut:
+    """An appeal as the API and the pages show it."""
+    subject = session.get_one(Subject, appeal.subject_id)
+    return AppealOut(
+        id=str(appeal.id),
+        procedure=appeal.procedure,
+        procedure_id=str(appeal.procedure_id),
+        subject=subject_key(subject),
+        state=appeal.state.value,
+        statement=appeal.statement,
+        filed_by=appeal.filed_by,
+        filed_at=appeal.filed_at,
+        due_on=appeal.due_on,
+        outcome=appeal.outcome.value if appeal.outcome else None,
+        decision_reason=appeal.decision_reason,
+        decided_at=appeal.decided_at,
+        onward_route=appeal.onward_route,
+        evidence=[
+            evidence.evidence_out(f)
+            for f in evidence.files_of(session, appeal.subject_id, appeal.id)
+        ],
+        steps=steps_out(session, appeal),
+    )
+
+
+def objection_summary(obj: Objection, subject: Subject) -> dict:
+    """An objection's fields as the API lists them (ObjectionSummaryOut)."""
+    return {
+        "id": str(obj.id),
+        "subject": subject_key(subject),
+        "subject_name": subject.name,
+        "target_type": obj.target_type.value,
+        "target_id": str(obj.target_id),
+        "ground": obj.ground.value,
+        "state": obj.state.value,
+        "statement": obj.statement,
+        "filed_by": obj.filed_by,
+        "agent_name": obj.agent_name,
+        "filed_at": obj.filed_at,
+        "review_due_on": obj.review_due_on,
+        "referred_at": obj.referred_at,
+        "verify_due_on": obj.verify_due_on,
+        "verification": obj.verification,
+        "outcome": obj.outcome.value if obj.outcome else None,
+        "decision_reason": obj.decision_reason,
+        "decided_at": obj.decided_at,
+        "correction_due_on": obj.correction_due_on,
+        "correction": obj.correction,
+        "corrected_at": obj.corrected_at,
+        "closed_at": obj.closed_at,
+    }
+
+
+def objection_out(session: Session, obj: Objection) -> ObjectionOut:
+    """An objection as the API and the pages show it: its evidence, steps and appeal."""
+    session.flush()
+    subject = session.get_one(Subject, obj.subject_id)
+    appeal = appeal_of(session, obj.subject_id, service.PROCEDURE, obj.id)
+    return ObjectionOut(
+        **objection_summary(obj, subject),
+        evidence=[
+            evidence.evidence_out(f) for f in evidence.files_of(session, obj.subject_id, obj.id)
+        ],
+        steps=steps_out(session, obj),
+        appeal=appeal_out(session, appeal) if appeal is not None else None,
+    )
 
 
 def _not_appealable(state: str, outcome: str | None) -> Conflict:
@@ -104,25 +161,25 @@ def _appealed(session: Session, subject_id: int, body: AppealIn) -> tuple[Object
         if obj.subject_id != subject_id:
             raise service.unknown_objection(field="id")
         _refuse_second(session, subject_id, body.procedure, pid)
-        if obj.state is not ObjectionState.closed or obj.outcome is not ObjectionOutcome.rejected:
+        if not rules.objection_appealable(obj.state, obj.outcome) or obj.closed_at is None:
             raise _not_appealable(obj.state.value, obj.outcome.value if obj.outcome else None)
-        return obj, local_date(obj.closed_at)  # type: ignore[arg-type]
+        return obj, local_date(obj.closed_at)
     repair = get_procedure(
         session, Repair, pid, lambda: unknown_repair(field="id"), for_update=True
     )
     if repair.subject_id != subject_id:
         raise unknown_repair(field="id")
     _refuse_second(session, subject_id, body.procedure, pid)
-    if not is_appealable(session, repair):
+    if not is_appealable(session, repair) or repair.closed_at is None:
         raise _not_appealable(repair.state.value, None)
-    return repair, local_date(repair.closed_at)  # type: ignore[arg-type]
+    return repair, local_date(repair.closed_at)
 
 
 def file_appeal(session: Session, step: Step, subject_id: int, body: AppealIn) -> Appeal:
     appealed, decided_on = _appealed(session, subject_id, body)
     pid = int(body.id)
     deadline = service.appeal_deadline(session, step, decided_on)
-    if step.today > deadline:
+    if is_over(deadline, step.today):
         raise Conflict(
             f"申诉期限已于 {deadline} 届满",
             f"the period to appeal ended on {deadline}",
@@ -140,7 +197,9 @@ def file_appeal(session: Session, step: Step, subject_id: int, body: AppealIn) -
         filed_by=step.principal.actor,
         filed_at=step.now,
         state=AppealState.review,
-        due_on=due_on(session, step.today, step.ctx.settings.appeal_review_working_days),
+        due_on=rules.appeal_due_on(
+            calendar_for(session), step.today, step.ctx.settings.appeal_review_working_days
+        ),
     )
     session.add(appeal)
     files = evidence.take(
@@ -187,10 +246,10 @@ def decide_appeal(
     session: Session, step: Step, appeal_id: int, *, outcome: str, reason: str
 ) -> Appeal:
     appeal = get_appeal(session, appeal_id, for_update=True)
-    if appeal.state is not AppealState.review:
+    if not rules.APPEAL_TRANSITIONS["decide"].follows(appeal.state):
         raise Conflict("该申诉已处理", "the appeal is decided already", code="already_decided")
     first, decided = _first_decider(session, appeal)
-    if first == step.principal.actor:
+    if not rules.may_decide_appeal(first, step.principal.actor):
         # An appeal is heard by someone other than who made the decision appealed against.
         raise Conflict(
             "作出原处理决定的人员不能处理对该决定的申诉",
@@ -232,7 +291,7 @@ def decide_appeal(
         PROCEDURE,
         appeal,
         kind="appeal_decision",
-        title=f"申诉处理决定书（申诉 {appeal.id}）",
+        title=f"{DOCUMENT_KINDS['appeal_decision']}（申诉 {appeal.id}）",
         body=(
             f"{subject.name}：\n"
             f"你（单位）于 {local_date(appeal.filed_at).isoformat()} "

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.api import BigId, current_principal, database, db_session, endpoint, page_offset
 from xinyong.core.auth import Principal
 from xinyong.db import Database
-from xinyong.models import Appeal, Objection, Role, Subject
-from xinyong.objections import appeals, service
+from xinyong.models import Objection, Role
+from xinyong.objections import appeals, rules, service
+from xinyong.objections.appeals import appeal_out, objection_out, objection_summary
 from xinyong.objections.schemas import (
     AppealDecisionIn,
     AppealIn,
@@ -26,10 +26,8 @@ from xinyong.objections.schemas import (
     ObjectionSummaryOut,
     VerificationIn,
 )
-from xinyong.rights import evidence
 from xinyong.rights.endpoints import acting_subject, request_step
-from xinyong.rights.procedures import subject_key
-from xinyong.rights.steps import steps_out
+from xinyong.subjects.repository import subjects_by_ids
 from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["objections"])
@@ -39,71 +37,6 @@ OBJECTION_404 = {404: ["unknown_objection"]}
 CALENDAR = "calendar_year_unknown"
 # What the collector may answer about a corrected record's fields (docs/api.md, row errors).
 FIELD_ERRORS = ["missing_field", "invalid_field", "unknown_field", "forbidden_field", "future_date"]
-
-
-def appeal_out(session: Session, appeal: Appeal) -> AppealOut:
-    subject = session.get_one(Subject, appeal.subject_id)
-    return AppealOut(
-        id=str(appeal.id),
-        procedure=appeal.procedure,
-        procedure_id=str(appeal.procedure_id),
-        subject=subject_key(subject),
-        state=appeal.state.value,
-        statement=appeal.statement,
-        filed_by=appeal.filed_by,
-        filed_at=appeal.filed_at,
-        due_on=appeal.due_on,
-        outcome=appeal.outcome.value if appeal.outcome else None,
-        decision_reason=appeal.decision_reason,
-        decided_at=appeal.decided_at,
-        onward_route=appeal.onward_route,
-        evidence=[
-            evidence.evidence_out(f)
-            for f in evidence.files_of(session, appeal.subject_id, appeal.id)
-        ],
-        steps=steps_out(session, appeal),
-    )
-
-
-def _summary(obj: Objection, subject: Subject) -> dict:
-    return {
-        "id": str(obj.id),
-        "subject": subject_key(subject),
-        "subject_name": subject.name,
-        "target_type": obj.target_type.value,
-        "target_id": str(obj.target_id),
-        "ground": obj.ground.value,
-        "state": obj.state.value,
-        "statement": obj.statement,
-        "filed_by": obj.filed_by,
-        "agent_name": obj.agent_name,
-        "filed_at": obj.filed_at,
-        "review_due_on": obj.review_due_on,
-        "referred_at": obj.referred_at,
-        "verify_due_on": obj.verify_due_on,
-        "verification": obj.verification,
-        "outcome": obj.outcome.value if obj.outcome else None,
-        "decision_reason": obj.decision_reason,
-        "decided_at": obj.decided_at,
-        "correction_due_on": obj.correction_due_on,
-        "correction": obj.correction,
-        "corrected_at": obj.corrected_at,
-        "closed_at": obj.closed_at,
-    }
-
-
-def objection_out(session: Session, obj: Objection) -> ObjectionOut:
-    session.flush()
-    subject = session.get_one(Subject, obj.subject_id)
-    appeal = appeals.appeal_of(session, obj.subject_id, service.PROCEDURE, obj.id)
-    return ObjectionOut(
-        **_summary(obj, subject),
-        evidence=[
-            evidence.evidence_out(f) for f in evidence.files_of(session, obj.subject_id, obj.id)
-        ],
-        steps=steps_out(session, obj),
-        appeal=appeal_out(session, appeal) if appeal is not None else None,
-    )
 
 
 def _visible_objection(session: Session, principal: Principal, objection_id: int) -> Objection:
@@ -119,8 +52,7 @@ def _visible_objection(session: Session, principal: Principal, objection_id: int
     status_code=201,
     response_model=ObjectionOut,
     **endpoint(
-        Role.subject,
-        Role.authority,
+        *rules.TRANSITIONS["file"].by,
         errors={
             403: ["not_your_subject"],
             404: ["subject_not_found", "unknown_entry"],
@@ -175,15 +107,12 @@ def get_objections(
     rows, total = service.find_objections(
         session, principal, state=state, subject_id=subject_id, limit=limit, offset=offset
     )
-    subjects = {
-        s.id: s
-        for s in session.execute(
-            select(Subject).where(Subject.id.in_({o.subject_id for o in rows}))
-        ).scalars()
-    }
+    subjects = subjects_by_ids(session, {o.subject_id for o in rows})
     return ObjectionsOut(
         total=total,
-        objections=[ObjectionSummaryOut(**_summary(o, subjects[o.subject_id])) for o in rows],
+        objections=[
+            ObjectionSummaryOut(**objection_summary(o, subjects[o.subject_id])) for o in rows
+        ],
     )
 
 
@@ -211,7 +140,7 @@ def get_objection(
     "/objections/{objection_id}/referral",
     response_model=ObjectionOut,
     **endpoint(
-        Role.authority,
+        *rules.TRANSITIONS["refer"].by,
         errors={**OBJECTION_404, 409: ["invalid_state", CALENDAR]},
         summary="Refer an objection to the provider for verification",
     ),
@@ -232,7 +161,7 @@ def post_referral(
     "/objections/{objection_id}/verification",
     response_model=ObjectionOut,
     **endpoint(
-        Role.provider,
+        *rules.TRANSITIONS["verify"].by,
         errors={
             403: ["not_verifying_department"],
             **OBJECTION_404,
@@ -264,7 +193,7 @@ def post_verification(
     "/objections/{objection_id}/decision",
     response_model=ObjectionOut,
     **endpoint(
-        Role.authority,
+        *rules.TRANSITIONS["decide"].by,
         errors={**OBJECTION_404, 409: ["verification_pending", "already_decided", CALENDAR]},
         summary="Decide an objection: upheld or rejected",
     ),
@@ -295,7 +224,7 @@ def post_decision(
     "/objections/{objection_id}/correction",
     response_model=ObjectionOut,
     **endpoint(
-        Role.authority,
+        *rules.TRANSITIONS["correct"].by,
         errors={
             404: ["unknown_objection", "unknown_record"],
             409: ["invalid_state", "record_not_active"],
@@ -324,8 +253,7 @@ def post_correction(
     status_code=201,
     response_model=AppealOut,
     **endpoint(
-        Role.subject,
-        Role.authority,
+        *rules.APPEAL_TRANSITIONS["file"].by,
         errors={
             403: ["not_your_subject"],
             404: ["subject_not_found", "unknown_objection", "unknown_repair"],
@@ -376,7 +304,7 @@ def get_appeal(
     "/appeals/{appeal_id}/decision",
     response_model=AppealOut,
     **endpoint(
-        Role.authority,
+        *rules.APPEAL_TRANSITIONS["decide"].by,
         errors={
             404: ["unknown_appeal"],
             409: [

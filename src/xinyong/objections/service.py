@@ -4,7 +4,7 @@
     review ──(decide: rejected)──► closed            the mark goes, the information stays
     review ──(decide: upheld)──► correction ──(revoke | correct)──► closed
 
-Deadlines (working days, rights/deadlines.py): the platform reviews within 10 from filing, the
+Deadlines (working days, rules.py): the platform reviews within 10 from filing, the
 provider verifies within 5 from referral, a record found wrong is corrected within 3 from the
 finding (art. 32). Each open step is a task on the queue of whoever must act. While the
 objection is open the target is marked but stays published and in force (art. 32: 异议信息处理
@@ -20,22 +20,17 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xinyong.core import audit
 from xinyong.core.auth import Principal
+from xinyong.core.calendar import calendar_for
 from xinyong.core.clock import local_date
+from xinyong.core.labels import DOCUMENT_KINDS, OBJECTION_GROUNDS
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from xinyong.lists.service import (
-    Step,
-    collect_one,
-    get_entry,
-    is_in_force,
-    leave_list,
-    subject_ref,
-)
+from xinyong.lists.repository import get_entry, live_entries_based_on
+from xinyong.lists.service import collect_one, leave_list, subject_ref
 from xinyong.models import (
     LIVE_STATES,
     CatalogItem,
@@ -49,23 +44,21 @@ from xinyong.models import (
     ObjectionOutcome,
     ObjectionState,
     Record,
-    Role,
     Standing,
     Subject,
     TargetType,
-    Task,
 )
+from xinyong.objections import rules
+from xinyong.objections.repository import PROCEDURE, open_objection
+from xinyong.objections.repository import find_objections as find_objections
 from xinyong.objections.schemas import CorrectionIn, ObjectionIn
-from xinyong.records.standing import change_standing, get_record, live_entries_based_on
+from xinyong.records.repository import source_ids_of_item
+from xinyong.records.standing import change_standing, get_record
 from xinyong.rights import documents, evidence, procedures
-from xinyong.rights.deadlines import (
-    OBJECTION_CORRECT_WORKING_DAYS,
-    OBJECTION_REVIEW_WORKING_DAYS,
-    OBJECTION_VERIFY_WORKING_DAYS,
-    due_on,
-)
+from xinyong.rights.deadlines import is_over
 from xinyong.rights.procedures import get_procedure, own_target
 from xinyong.rights.remedy import Finding, remedy
+from xinyong.rights.step import Step
 from xinyong.rights.steps import add_step
 from xinyong.subjects.rules import effective_standing
 from xinyong.tasks.service import (
@@ -76,14 +69,9 @@ from xinyong.tasks.service import (
     open_task,
 )
 
-PROCEDURE = "objection"
-GROUNDS = {
-    ObjectionGround.wrong_or_incomplete: "信息与事实不符，存在记载错误或者遗漏",
-    ObjectionGround.forbidden_data: "归集了禁止归集的信息",
-    ObjectionGround.past_validity: "失信信息超期限使用",
-}
-# A record in one of these standings left the archive's use through a procedure already.
-CLOSED_STANDINGS = (Standing.corrected, Standing.revoked, Standing.repaired)
+# Imported "as" itself: find_objections is read through the service by the pages (web/) and
+# the endpoints.
+
 CORRECTION_MARK = "#更正"
 
 
@@ -98,37 +86,6 @@ def get_objection(session: Session, objection_id: int, *, for_update: bool = Fal
 def may_see(session: Session, principal: Principal, obj: Objection) -> bool:
     """The subject itself, the authority, and a department that has (or had) a step of it."""
     return procedures.may_see(session, principal, obj.subject_id, obj.id)
-
-
-def find_objections(
-    session: Session,
-    principal: Principal,
-    *,
-    state: str | None,
-    subject_id: int | None,
-    limit: int,
-    offset: int,
-) -> tuple[list[Objection], int]:
-    query = select(Objection)
-    if principal.role is Role.subject:
-        query = query.where(Objection.subject_id == principal.subject_id)
-    elif principal.role is Role.provider:
-        query = query.where(
-            Objection.id.in_(
-                select(Task.procedure_id).where(
-                    Task.procedure == PROCEDURE, Task.department_id == principal.department_id
-                )
-            )
-        )
-    if subject_id is not None:
-        query = query.where(Objection.subject_id == subject_id)
-    if state is not None:
-        query = query.where(Objection.state == ObjectionState(state))
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(
-        query.order_by(Objection.filed_at.desc(), Objection.id.desc()).limit(limit).offset(offset)
-    ).scalars()
-    return list(rows), total
 
 
 # --- filing -------------------------------------------------------------------------------------
@@ -151,64 +108,46 @@ def _not_yours(field: str) -> Forbidden:
 
 def _record_target(record: Record, ground: ObjectionGround, today: date) -> Target:
     standing = effective_standing(record.standing, record.expires_on, today)
-    if standing in CLOSED_STANDINGS:
+    refusal = rules.record_refusal(standing, ground)
+    if refusal == "target_not_active":
         raise Conflict(
             f"该记录已{'更正' if standing is Standing.corrected else '撤销或修复'}，不能再提出异议",
             f"the record is {standing.value} already",
             field="target.record",
-            code="target_not_active",
+            code=refusal,
             standing=standing.value,
         )
-    if standing is Standing.expired and ground is not ObjectionGround.past_validity:
-        # Expired, it is no longer published nor used (Measures art. 30): only its use past
-        # validity (art. 31 (三)) can still be objected to.
+    if refusal == "target_expired":
         raise Conflict(
             "该记录已过有效期，只能以“超期限使用”为由提出异议",
             "the record has expired: only ground past_validity applies",
             field="ground",
-            code="target_expired",
+            code=refusal,
             expires_on=record.expires_on.isoformat() if record.expires_on else None,
         )
     return Target(TargetType.record, record.id)
 
 
 def _entry_target(entry: ListEntry, ground: ObjectionGround, today: date) -> Target:
-    expired = (entry.state == EntryState.exited and entry.exit_reason is ExitReason.expiry) or (
-        entry.state == EntryState.listed and not is_in_force(entry, today)
-    )
-    if expired:
-        if ground is not ObjectionGround.past_validity:
-            raise Conflict(
-                "该名单条目已届满，只能以“超期限使用”为由提出异议",
-                "the entry's period has ended: only ground past_validity applies",
-                field="ground",
-                code="target_expired",
-                listed_until=entry.listed_until.isoformat() if entry.listed_until else None,
-            )
-    elif entry.state not in LIVE_STATES:
+    refusal = rules.entry_refusal(entry, ground, today)
+    if refusal == "target_expired":
+        raise Conflict(
+            "该名单条目已届满，只能以“超期限使用”为由提出异议",
+            "the entry's period has ended: only ground past_validity applies",
+            field="ground",
+            code=refusal,
+            listed_until=entry.listed_until.isoformat() if entry.listed_until else None,
+        )
+    if refusal == "target_not_active":
         raise Conflict(
             "该名单条目已撤销、退出或修复，不能再提出异议",
             "the entry was withdrawn or has left its list",
             field="target.list_entry",
-            code="target_not_active",
+            code=refusal,
             state=entry.state.value,
             exit_reason=entry.exit_reason.value if entry.exit_reason else None,
         )
     return Target(TargetType.list_entry, entry.id)
-
-
-def open_objection(
-    session: Session, subject_id: int, target_type: TargetType, target_id: int
-) -> int | None:
-    """The open objection against a target, if any (at most one: uq_objections_open)."""
-    return session.execute(
-        select(Objection.id).where(
-            Objection.subject_id == subject_id,
-            Objection.target_type == target_type,
-            Objection.target_id == target_id,
-            Objection.state != ObjectionState.closed,
-        )
-    ).scalar_one_or_none()
 
 
 def objection_open(objection_id: int | None) -> Conflict:
@@ -223,7 +162,7 @@ def objection_open(objection_id: int | None) -> Conflict:
 
 def file_objection(session: Session, step: Step, subject_id: int, body: ObjectionIn) -> Objection:
     """Measures art. 31: the subject (or its authorised agent) objects, with evidence."""
-    if body.agent_name and not any(e.kind == "authorisation" for e in body.evidence):
+    if evidence.lacks_authorisation(body.agent_name, {e.kind for e in body.evidence}):
         raise InvalidRequest(
             "代理人提出异议须提交信息主体的授权委托书（证明材料类型 authorisation）",
             "an agent must submit the subject's letter of authorisation (evidence of kind "
@@ -256,7 +195,7 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
         agent_name=body.agent_name,
         filed_at=step.now,
         state=ObjectionState.review,
-        review_due_on=due_on(session, today, OBJECTION_REVIEW_WORKING_DAYS),
+        review_due_on=rules.review_due_on(calendar_for(session), today),
     )
     try:
         # The partial unique index uq_objections_open settles a race the check above lost.
@@ -276,7 +215,7 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
         procedure=PROCEDURE,
         procedure_id=obj.id,
         department_id=None,
-        title=f"审核异议申请 {obj.id}（{GROUNDS[ground]}）",
+        title=f"审核异议申请 {obj.id}（{OBJECTION_GROUNDS[ground]}）",
         due_on=obj.review_due_on,
     )
     add_step(
@@ -301,8 +240,8 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
 # --- review and verification --------------------------------------------------------------------
 
 
-def _require_state(obj: Objection, *states: ObjectionState, code: str = "invalid_state") -> None:
-    if obj.state not in states:
+def _require_step(obj: Objection, name: str, *, code: str = "invalid_state") -> None:
+    if not rules.TRANSITIONS[name].follows(obj.state):
         raise Conflict(
             f"异议申请当前状态为“{obj.state.value}”，不能办理此步骤",
             f"the objection is in state {obj.state.value}",
@@ -315,26 +254,18 @@ def verifying_department(session: Session, obj: Objection) -> int:
     """Who verifies (art. 32 信息提供单位): the record's provider, or the entry's identifying
     department (谁认定、谁负责, 003 联合奖惩 §（五））."""
     if obj.target_type is TargetType.record:
-        return session.execute(
-            select(Record.provider_id).where(
-                Record.subject_id == obj.subject_id, Record.id == obj.target_id
-            )
-        ).scalar_one()
-    return session.execute(
-        select(ListEntry.department_id).where(
-            ListEntry.subject_id == obj.subject_id, ListEntry.id == obj.target_id
-        )
-    ).scalar_one()
+        return get_record(session, obj.subject_id, obj.target_id).provider_id
+    return get_entry(session, obj.target_id).department_id
 
 
 def refer(session: Session, step: Step, objection_id: int) -> Objection:
     """Measures art. 32: 异议信息需提交信息提供单位核实的 — to the provider, 5 working days."""
     obj = get_objection(session, objection_id, for_update=True)
-    _require_state(obj, ObjectionState.review)
+    _require_step(obj, "refer")
     dept = session.get_one(Department, verifying_department(session, obj))
     obj.state = ObjectionState.verification
     obj.referred_at = step.now
-    obj.verify_due_on = due_on(session, step.today, OBJECTION_VERIFY_WORKING_DAYS)
+    obj.verify_due_on = rules.verify_due_on(calendar_for(session), step.today)
     open_task(
         session,
         step,
@@ -363,15 +294,14 @@ def verify(
 ) -> Objection:
     """The provider's finding goes back to the platform, which decides (art. 32)."""
     obj = get_objection(session, objection_id, for_update=True)
-    dept_id = verifying_department(session, obj)
     p = step.principal
-    if p.role is not Role.provider or p.department_id != dept_id:
+    if not rules.may_verify(p, verifying_department(session, obj)):
         raise Forbidden(
             "只有信息提供单位（认定单位）可以核实该异议",
             "only the department that provided the information verifies it",
             code="not_verifying_department",
         )
-    _require_state(obj, ObjectionState.verification)
+    _require_step(obj, "verify")
     obj.verification = {
         "found_wrong": found_wrong,
         "opinion": opinion,
@@ -399,11 +329,8 @@ def verify(
 
 def _describe_target(session: Session, obj: Objection) -> str:
     if obj.target_type is TargetType.record:
-        name = session.execute(
-            select(CatalogItem.name)
-            .join(Record, Record.catalog_item_id == CatalogItem.id)
-            .where(Record.subject_id == obj.subject_id, Record.id == obj.target_id)
-        ).scalar_one()
+        record = get_record(session, obj.subject_id, obj.target_id)
+        name = session.get_one(CatalogItem, record.catalog_item_id).name
         return f"信用记录 {obj.target_id}（{name}）"
     entry = get_entry(session, obj.target_id)
     lst = session.get_one(CreditList, entry.list_id)
@@ -423,7 +350,7 @@ def decide(
             code="verification_pending",
             verify_due_on=obj.verify_due_on.isoformat() if obj.verify_due_on else None,
         )
-    _require_state(obj, ObjectionState.review, code="already_decided")
+    _require_step(obj, "decide", code="already_decided")
     obj.decision_reason = reason
     obj.decided_by = step.principal.actor
     obj.decided_at = step.now
@@ -439,12 +366,13 @@ def decide(
 
 def appeal_deadline(session: Session, step: Step, decided_on: date) -> date:
     """The last day to appeal to the credit authority (art. 33; the period is a setting)."""
-    return due_on(session, decided_on, step.ctx.settings.appeal_filing_working_days)
+    days = step.ctx.settings.appeal_filing_working_days
+    return rules.appeal_deadline(calendar_for(session), decided_on, days)
 
 
 def _reject(session: Session, step: Step, obj: Objection) -> None:
     obj.outcome = ObjectionOutcome.rejected
-    obj.state = ObjectionState.closed
+    obj.state = rules.state_after_decision(obj.outcome)
     obj.closed_at = step.now
     appeal_by = appeal_deadline(session, step, step.today)
     add_step(
@@ -506,11 +434,12 @@ def _issue_decision(session: Session, step: Step, obj: Objection, finding: str) 
         PROCEDURE,
         obj,
         kind="objection_decision",
-        title=f"异议处理决定书（异议 {obj.id}）",
+        title=f"{DOCUMENT_KINDS['objection_decision']}（异议 {obj.id}）",
         body=(
             f"{subject.name}：\n"
             f"你（单位）于 {local_date(obj.filed_at).isoformat()} "
-            f"对{_describe_target(session, obj)}提出的异议申请（理由：{GROUNDS[obj.ground]}），"
+            f"对{_describe_target(session, obj)}提出的异议申请"
+            f"（理由：{OBJECTION_GROUNDS[obj.ground]}），"
             f"{finding}"
         ),
     )
@@ -523,9 +452,9 @@ def uphold(
     record is to be corrected or revoked within 3 working days (art. 32), and any listing that
     rests on the wrong information ends at once (003 联合奖惩 §（二十四））."""
     obj.outcome = ObjectionOutcome.upheld
-    obj.state = ObjectionState.correction
+    obj.state = rules.state_after_decision(obj.outcome)
     obj.closed_at = None
-    obj.correction_due_on = due_on(session, step.today, OBJECTION_CORRECT_WORKING_DAYS)
+    obj.correction_due_on = rules.correction_due_on(calendar_for(session), step.today)
     open_task(
         session,
         step,
@@ -649,13 +578,7 @@ def _collect_correction(session: Session, step: Step, record: Record, fields: di
     # The stored values of ID-number fields are masked; the collector wants them whole.
     original.update({k: step.ctx.cipher.decrypt(v) for k, v in (record.protected or {}).items()})
     base = record.source_id.split(CORRECTION_MARK)[0]
-    siblings = session.execute(
-        select(Record.source_id).where(
-            Record.subject_id == record.subject_id,
-            Record.provider_id == record.provider_id,
-            Record.item_code == record.item_code,
-        )
-    ).scalars()
+    siblings = source_ids_of_item(session, record.subject_id, record.provider_id, record.item_code)
     n = 1 + sum(1 for s in siblings if s.startswith(base + CORRECTION_MARK))
     raw = {
         "item": record.item_code,
@@ -681,7 +604,7 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
     公示. The original is never edited (art. 36): it becomes corrected (or revoked) by a
     revision, which goes on the feed with the new record's id."""
     obj = get_objection(session, objection_id, for_update=True)
-    _require_state(obj, ObjectionState.correction)
+    _require_step(obj, "correct")
     if body.action == "correct" and not body.fields:
         raise InvalidRequest(
             "更正须给出更正后的字段值",
@@ -739,6 +662,9 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
         "fields": sorted((body.fields or {}).keys()),
         "by": step.principal.actor,
     }
+    # Set with the state correction (uphold), the only state a correction follows.
+    due = obj.correction_due_on
+    assert due is not None
     obj.corrected_at = step.now
     obj.state = ObjectionState.closed
     obj.closed_at = step.now
@@ -751,7 +677,7 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
         ("expiry_confirmed" if expired else "corrected" if body.action == "correct" else "revoked"),
         record_id=str(record.id),
         new_record_id=str(new_id) if new_id is not None else None,
-        late=step.today > obj.correction_due_on,  # type: ignore[operator]
+        late=is_over(due, step.today),
     )
     done = (
         f"原记录 {record.id} 已过有效期，不再公示和使用；据其实施的名单和措施已撤销。"

@@ -20,8 +20,9 @@ from xinyong.core.locks import advisory_xact_lock
 from xinyong.db import Database
 from xinyong.errors import InvalidRequest, PayloadTooLarge
 from xinyong.models import Department, Role
+from xinyong.records.repository import batch_answer
 from xinyong.records.schemas import BatchIn, BatchOut
-from xinyong.records.service import Collector, find_answer, parse_channel
+from xinyong.records.service import Collector, parse_channel
 
 router = APIRouter(tags=["records"])
 
@@ -72,13 +73,13 @@ def receive_batch(
             limit=limit,
             received=len(records),
         )
+    provider = session.get_one(Department, principal.department_id)
     if idempotency_key:
         # Two retries racing each other must not both be applied.
-        advisory_xact_lock(session, f"batch:{principal.department_id}:{idempotency_key}")
-        answer = find_answer(session, principal.department_id, idempotency_key)
+        advisory_xact_lock(session, f"batch:{provider.id}:{idempotency_key}")
+        answer = batch_answer(session, provider.id, idempotency_key)
         if answer is not None:
             return BatchOut.model_validate(answer)
-    provider = session.get(Department, principal.department_id)
     collector = Collector(
         session,
         request.app.state.collection,

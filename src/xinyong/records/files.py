@@ -191,7 +191,9 @@ def _text_encoding(path: Path) -> str:
         if head.startswith(b"\xef\xbb\xbf") or not sample:
             encoding = detect_encoding(head)
         else:
-            at = _NOT_ASCII.search(sample).start()  # type: ignore[union-attr]
+            found = _NOT_ASCII.search(sample)
+            assert found is not None  # reading stopped at a sample that is not ASCII
+            at = found.start()
             sample = sample[at:] + handle.read(max(0, (1 << 16) - (len(sample) - at)))
             encoding = detect_encoding(sample)
     strange = head.count(b"\x00") + len(
@@ -366,11 +368,9 @@ def _jsonl_line(number: int, line: bytes, item: str | None) -> Row:
     return number, record
 
 
-def read_jsonl(
-    path: Path, *, item: str | None, limits: FileLimits, parse: bool = True
-) -> Iterator[Row]:
-    """Records of a JSON Lines file; with ``parse=False`` each line's bytes, for parsing in a
-    worker (records/pipeline.py) — then ``item`` must be given in the lines themselves."""
+def read_jsonl(path: Path, *, item: str | None, limits: FileLimits) -> Iterator[Row]:
+    """Records of a JSON Lines file. Validation workers read such a file by blocks instead
+    (:class:`FileBlocks`, records/pipeline.py)."""
     with path.open("rb") as handle:
         number = 0
         while line := handle.readline(limits.row_size + 1):
@@ -381,7 +381,7 @@ def read_jsonl(
                 raise _too_many_rows(limits)
             if not line.strip():
                 continue
-            yield (number, line) if not parse else _jsonl_line(number, line, item)  # type: ignore[misc]
+            yield _jsonl_line(number, line, item)
 
 
 class FileBlock(NamedTuple):
@@ -696,9 +696,7 @@ def _cell(value: Any) -> Any:
 READERS = {".csv": read_csv, ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".xlsx": read_xlsx}
 
 
-def read_rows(
-    path: Path, *, limits: FileLimits, item: str | None = None, parse: bool = True
-) -> Iterator[Row]:
+def read_rows(path: Path, *, limits: FileLimits, item: str | None = None) -> Iterator[Row]:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise _unreadable(
@@ -706,18 +704,14 @@ def read_rows(
             f"unsupported file type {path.suffix}: use .csv, .jsonl or .xlsx",
             code="unsupported_file",
         )
-    if reader is read_jsonl and not parse and item is None:
-        return read_jsonl(path, item=None, limits=limits, parse=False)
     return reader(path, item=item, limits=limits)
 
 
-def write_error_file(path: Path, rejected: list[dict]) -> int:
-    """The per-row error report: one line per error, row number first (UTF-8 with BOM so
-    that Excel opens the Chinese correctly)."""
+def error_csv(rejected: list[dict]) -> str:
+    """The per-row error report as CSV: one line per error, row number first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "field", "code", "message", "message_en"])
-    count = 0
     for rejection in rejected:
         for error in rejection["errors"]:
             writer.writerow(
@@ -729,6 +723,11 @@ def write_error_file(path: Path, rejected: list[dict]) -> int:
                     error["message_en"],
                 ]
             )
-            count += 1
-    path.write_text(buffer.getvalue(), encoding="utf-8-sig")
-    return count
+    return buffer.getvalue()
+
+
+def write_error_file(path: Path, rejected: list[dict]) -> int:
+    """The per-row error report as a file (UTF-8 with BOM so that Excel opens the Chinese
+    correctly); the number of errors in it."""
+    path.write_text(error_csv(rejected), encoding="utf-8-sig")
+    return sum(len(rejection["errors"]) for rejection in rejected)

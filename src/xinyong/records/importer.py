@@ -5,18 +5,17 @@ by worker processes (records/pipeline.py)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from xinyong.db import Database
 from xinyong.departments.service import get_department
 from xinyong.models import Channel
-from xinyong.records.files import FileBlocks, FileLimits, read_rows, write_error_file
+from xinyong.records.files import FileBlocks, FileLimits, Row, read_rows, write_error_file
 from xinyong.records.pipeline import validate_in_workers
 from xinyong.records.service import CollectionContext, Collector
 
@@ -45,6 +44,7 @@ def _import_cache(session: Session) -> Iterator[None]:
         yield
         return
     conn = session.connection().connection.driver_connection
+    assert conn is not None  # a connection in use has its driver's
     before = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size={-SQLITE_IMPORT_CACHE_KIB}")
     try:
@@ -84,10 +84,12 @@ def import_path(
         )
         try:
             if workers > 1:
-                rows: Any = read_rows(path, item=item, parse=False, limits=limits)
+                rows: Iterable[Row] | FileBlocks
                 if path.suffix.lower() in JSONL_SUFFIXES:
                     # the workers read the lines themselves
                     rows = FileBlocks(path, item=item, limits=limits)
+                else:
+                    rows = read_rows(path, item=item, limits=limits)
                 chunks = validate_in_workers(
                     rows,
                     items=collector.items,

@@ -22,14 +22,9 @@ import orjson
 
 from xinyong.catalog.schemas import ItemSpec
 from xinyong.core.crypto import IdCipher
+from xinyong.records.checkers import CompiledItem, compile_item
 from xinyong.records.files import FileBlock, FileBlocks
-from xinyong.records.rules import (
-    BatchIdNumbers,
-    CompiledItem,
-    ValidityRules,
-    compile_item,
-    prepare_row,
-)
+from xinyong.records.rules import BatchIdNumbers, ValidityRules, prepare_row
 from xinyong.records.writers import RecordStager, StagerConfig
 
 Rejection = tuple[int, list[dict]]
@@ -92,9 +87,11 @@ def _validate(task: list[tuple[int, Any]] | FileBlock) -> tuple[list[tuple], lis
     items, id_numbers, validity = _state["items"], _state["id_numbers"], _state["validity"]
     kind, today, stage = _state["kind"], _state["today"], _state["stager"].stage
     item_default = None
-    rows: Iterable[tuple[int, Any]] = task  # type: ignore[assignment]
+    rows: Iterable[tuple[int, Any]]
     if isinstance(task, FileBlock):
         rows, item_default = _block_rows(task), task.item
+    else:
+        rows = task
     staged: list[tuple] = []
     rejected: list[Rejection] = []
     for index, raw in rows:
@@ -129,7 +126,7 @@ def _chunks(rows: Iterable[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]]]:
 
 
 def validate_in_workers(
-    rows: Iterable[tuple[int, Any]] | Iterable[FileBlock],
+    rows: Iterable[tuple[int, Any]] | FileBlocks,
     *,
     items: dict[str, CompiledItem],
     master_key: bytes,
@@ -160,7 +157,7 @@ def validate_in_workers(
     ) as pool:
         tasks: Iterable[Any] = rows
         if not isinstance(rows, FileBlocks):
-            tasks = _chunks(rows)  # type: ignore[arg-type]
+            tasks = _chunks(rows)
         pending: deque = deque()
         for task in tasks:
             pending.append(pool.apply_async(_validate, (task,)))

@@ -10,7 +10,6 @@ from concurrent.futures import Future
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import published_catalog
@@ -22,12 +21,12 @@ from xinyong.core.ids import IdGenerator
 from xinyong.db import Database
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.models import Batch, Channel, Department, Subject
-from xinyong.records.rules import BatchIdNumbers, ValidityRules, prepare_row
+from xinyong.records.rules import BatchIdNumbers, PersonTuple, ValidityRules, prepare_row
 from xinyong.records.writers import RecordStager, StagedRow, StagerConfig, write_records
+from xinyong.subjects.repository import existing_subjects
 from xinyong.subjects.service import (
     SUBJECT_COLUMNS,
     create_subjects,
-    existing_subjects,
     link_persons,
     organisation_row,
     person_row,
@@ -42,6 +41,7 @@ ORG_KEY_AT = SUBJECT_COLUMNS.index("credit_code")
 PERSON_KEY_AT = SUBJECT_COLUMNS.index("id_hash")
 
 T = TypeVar("T")
+N = TypeVar("N", tuple[str, int], tuple[PersonTuple, int | None])  # how a flush names a subject
 
 
 class CollectionContext:
@@ -66,13 +66,14 @@ class CollectionContext:
         return cached[1]
 
 
-def find_answer(session: Session, provider_id: int, idempotency_key: str) -> dict | None:
-    """The answer first given to a batch sent with this Idempotency-Key, if any."""
-    return session.execute(
-        select(Batch.answer).where(
-            Batch.provider_id == provider_id, Batch.idempotency_key == idempotency_key
-        )
-    ).scalar_one_or_none()
+class _Named(NamedTuple):
+    """A flush's rows with their record ids and the subjects they name (Collector._named)."""
+
+    rows: list[StagedRow]
+    record_ids: list[int]
+    orgs: dict[str, tuple[str, int]]  # credit code -> (name, id of the record naming it)
+    # ID-number hash -> (person, id of the record naming it; None for a person only linked)
+    persons: dict[str, tuple[PersonTuple, int | None]]
 
 
 class _Flush(NamedTuple):
@@ -222,7 +223,7 @@ class Collector:
         self._lost: dict[int, int] = {}  # id given here -> id of the concurrent creator's
         self._writer = _Writer() if overlap else None
         self._look_ahead = LOOK_AHEAD if overlap else 1
-        self._waiting: list[tuple] = []  # flushes not yet looked up (Collector._named)
+        self._waiting: list[_Named] = []  # flushes not yet looked up
         self.stager_config = StagerConfig(
             dialect=session.get_bind().dialect.name,
             provider_id=provider.id,
@@ -276,7 +277,7 @@ class Collector:
         this thread's next look-up waits only for the write in progress. ``last``: the end of
         the batch, store everything."""
         rows: list[StagedRow]
-        rows, self._pending = self._pending, []  # type: ignore[assignment]
+        rows, self._pending = self._pending, []  # type: ignore[assignment]  # tuples as staged
         if rows:
             self._waiting.append(self._named(rows))
         if not self._waiting or (len(self._waiting) < self._look_ahead and not last):
@@ -292,19 +293,17 @@ class Collector:
         if writer is None:
             found = self._look_up(list(codes), list(digests))
             for flush in flushes:
-                self._write(self._prepare(*flush, found))
+                self._write(self._prepare(flush, found))
             return
         found = writer.look_up(self._look_up, list(codes), list(digests))
         for flush in flushes:
-            writer.write(self._write, self._prepare(*flush, found))
+            writer.write(self._write, self._prepare(flush, found))
 
-    def _named(self, rows: list[StagedRow]) -> tuple:
-        """The rows with their record ids, and the subjects they name: credit code -> (name,
-        id of the record naming it), ID-number hash -> (person, id of the record naming it,
-        None for a person only linked)."""
+    def _named(self, rows: list[StagedRow]) -> _Named:
+        """The rows with their record ids, and the subjects they name."""
         record_ids = self.ctx.ids.take(len(rows))
         orgs: dict[str, tuple[str, int]] = {}
-        persons: dict[str, tuple[tuple, int | None]] = {}
+        persons: dict[str, tuple[PersonTuple, int | None]] = {}
         for (code, person, name, _, _, registers, links, _), rid in zip(
             rows, record_ids, strict=True
         ):
@@ -312,12 +311,14 @@ class Collector:
                 # A registration's name is authoritative (docs/catalog-format.md).
                 if registers or code not in orgs:
                     orgs[code] = (name, rid)
-            elif person[0] not in persons:
-                persons[person[0]] = (person, rid)
+            else:
+                assert person is not None  # prepare_row names a subject by exactly one key
+                if person[0] not in persons:
+                    persons[person[0]] = (person, rid)
             for linked in links:
                 if linked[0] not in persons:
                     persons[linked[0]] = (linked, None)
-        return rows, record_ids, orgs, persons
+        return _Named(rows, record_ids, orgs, persons)
 
     def _look_up(
         self, codes: list[str], digests: list[str]
@@ -327,16 +328,10 @@ class Collector:
             existing_subjects(self.session, Subject.id_hash, digests),
         )
 
-    def _prepare(
-        self,
-        rows: list[StagedRow],
-        record_ids: list[int],
-        orgs: dict[str, tuple[str, int]],
-        persons: dict[str, tuple[tuple, int | None]],
-        found: tuple[dict[str, int], dict[str, int]],
-    ) -> _Flush:
+    def _prepare(self, named: _Named, found: tuple[dict[str, int], dict[str, int]]) -> _Flush:
         """The flush with every subject's id: stored ones as found, new ones given ids now
         (kept in the maps, so later flushes of this import do not look them up)."""
+        rows, record_ids, orgs, persons = named
         stamp = self._stamp
         found_orgs, found_persons = found
         org_ids, new_orgs = self._ids_of(
@@ -363,10 +358,10 @@ class Collector:
 
     def _ids_of(
         self,
-        named: dict[str, tuple],
+        named: dict[str, N],
         known: dict[str, int],
         found: dict[str, int],
-        make_row: Callable[[int, str, tuple], tuple],
+        make_row: Callable[[int, str, N], tuple],
     ) -> tuple[dict[str, int], list[tuple]]:
         """Each key's subject id — one this batch created (``known``), one stored (``found``),
         or a new one from the id generator, kept in ``known`` — and the rows of the subjects
@@ -400,8 +395,12 @@ class Collector:
         seen: set[tuple[int, str, str]] = set()
         text = self._text
         for row, rid in zip(rows, record_ids, strict=True):
-            code = row[0]
-            subject_id = org_ids[code] if code is not None else person_ids[row[1][0]]
+            code, person = row[0], row[1]
+            if code is not None:
+                subject_id = org_ids[code]
+            else:
+                assert person is not None  # prepare_row names a subject by exactly one key
+                subject_id = person_ids[person[0]]
             key = (subject_id, row[3], row[4])
             if key in seen:
                 continue

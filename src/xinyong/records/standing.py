@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from xinyong.core import audit
 from xinyong.errors import Conflict, NotFound
 from xinyong.feeds.changes import RECORD, record_change
-from xinyong.lists.service import Step
-from xinyong.models import LIVE_STATES, ListEntry, Record, RecordRevision, Standing
+from xinyong.models import Record, RecordRevision, Standing
+from xinyong.rights.step import Step
 
 
-def get_record(session: Session, subject_id: int, record_id: int, *, for_update: bool = False):
+def get_record(
+    session: Session, subject_id: int, record_id: int, *, for_update: bool = False
+) -> Record:
     query = select(Record).where(Record.subject_id == subject_id, Record.id == record_id)
     if for_update:
         query = query.with_for_update()
@@ -86,14 +88,3 @@ def change_standing(
         },
     )
     return revision
-
-
-def live_entries_based_on(session: Session, subject_id: int, record_id: int) -> list[ListEntry]:
-    """The subject's live list entries that name this record as a basis (few per subject:
-    read whole and matched here, JSON containment being spelled differently per database)."""
-    entries = session.execute(
-        select(ListEntry)
-        .where(ListEntry.subject_id == subject_id, ListEntry.state.in_(LIVE_STATES))
-        .with_for_update()
-    ).scalars()
-    return [e for e in entries if str(record_id) in {str(r) for r in e.basis_records}]

@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 from sqlalchemy.orm import Session
 
 from xinyong.core.bulk import copy_escape, copy_line, insert_staged
-from xinyong.records.rules import CompiledItem, PersonRef, PreparedRow
+from xinyong.records.checkers import CompiledItem
+from xinyong.records.rules import LinkTuple, PersonTuple, PreparedRow
 
 COLUMNS = (
     "subject_id",
@@ -46,12 +47,12 @@ class StagedRow(NamedTuple):
     :meth:`RecordStager.stage`; the names document the positions."""
 
     credit_code: str | None  # the subject, if an organisation
-    person: PersonRef | None  # the subject, if a natural person (a plain tuple on the wire)
+    person: PersonTuple | None  # the subject, if a natural person
     name: str
     item: str
     source_id: str
     registers: bool  # a registration of an organisation: names it, links its persons
-    links: tuple[PersonRef, ...]
+    links: tuple[LinkTuple, ...]
     tail: str | tuple  # the record's columns after subject_id and id
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from xinyong.core.api import BigId, current_principal, cursor, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.db import Database
-from xinyong.models import Repair, RepairObjection, Role, Subject
-from xinyong.repairs import service
+from xinyong.models import Role, Subject
+from xinyong.repairs import rules, service
 from xinyong.repairs.schemas import (
     ConditionOut,
     EligibilityOut,
@@ -19,21 +19,19 @@ from xinyong.repairs.schemas import (
     ObjectionDecisionIn,
     ObjectionIn,
     OpinionIn,
-    OpinionOut,
     RepairIn,
     RepairObjectionOut,
     RepairOut,
     TargetOut,
 )
-from xinyong.rights import evidence
+from xinyong.repairs.service import repair_objection_out, repair_out
 from xinyong.rights.endpoints import acting_subject, request_step
 from xinyong.rights.procedures import subject_key
-from xinyong.rights.steps import steps_out
 
 router = APIRouter(tags=["repairs"])
 
 EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role.authority)
-APPLICANTS = (Role.subject, Role.authority)
+APPLICANTS = rules.TRANSITIONS["apply"].by
 READERS = (Role.subject, Role.provider, Role.authority)
 REPAIR_404 = {404: ["unknown_repair"]}
 DEPARTMENT_403 = {403: ["not_opinion_department"]}
@@ -53,52 +51,6 @@ ASSESS_ERRORS = {
         "missing_authorisation",
     ],
 }
-
-
-def _objection_out(o: RepairObjection) -> RepairObjectionOut:
-    return RepairObjectionOut(
-        id=str(o.id),
-        statement=o.statement,
-        filed_by=o.filed_by,
-        filed_at=o.filed_at,
-        due_on=o.due_on,
-        upheld=o.upheld,
-        decision_reason=o.decision_reason,
-        decided_by=o.decided_by,
-        decided_at=o.decided_at,
-    )
-
-
-def repair_out(session: Session, repair: Repair) -> RepairOut:
-    subject = session.get_one(Subject, repair.subject_id)
-    target = service.load_target(session, repair)
-    return RepairOut(
-        id=str(repair.id),
-        subject=subject_key(subject),
-        subject_name=subject.name,
-        target=TargetOut.model_validate(service.describe(session, target)),
-        ways=list(repair.ways),
-        corrected_on=repair.corrected_on,
-        correction=repair.correction,
-        commitment=repair.commitment,
-        credit_management=repair.credit_management,
-        eligibility=[ConditionOut.model_validate(c) for c in repair.eligibility],
-        filed_by=repair.filed_by,
-        applied_at=repair.applied_at,
-        state=repair.state.value,
-        opinion_due_on=repair.opinion_due_on,
-        opinion=OpinionOut.model_validate(repair.opinion) if repair.opinion else None,
-        notice_ends_on=repair.notice_ends_on,
-        effective_at=repair.effective_at,
-        refused_reason=repair.refused_reason,
-        closed_at=repair.closed_at,
-        evidence=[
-            evidence.evidence_out(f)
-            for f in evidence.files_of(session, repair.subject_id, repair.id)
-        ],
-        objections=[_objection_out(o) for o in service.objections_of(session, repair)],
-        steps=steps_out(session, repair),
-    )
 
 
 @router.post(
@@ -203,7 +155,7 @@ def get_repair(
     "/repairs/{repair_id}/opinion",
     response_model=RepairOut,
     **endpoint(
-        Role.provider,
+        *rules.TRANSITIONS["opinion"].by,
         errors={**DEPARTMENT_403, **REPAIR_404, 409: ["invalid_state", "calendar_year_unknown"]},
         summary="Give the written repair opinion (书面信用修复意见)",
     ),
@@ -230,10 +182,7 @@ def post_opinion(
     status_code=201,
     response_model=RepairObjectionOut,
     **endpoint(
-        Role.subject,
-        Role.provider,
-        Role.user_department,
-        Role.authority,
+        *rules.TRANSITIONS["object"].by,
         errors={
             **REPAIR_404,
             409: ["notice_over", "not_in_notice", "calendar_year_unknown"],
@@ -254,14 +203,14 @@ def post_objection(
     objection = service.file_objection(
         session, request_step(request, principal), repair_id, body.statement
     )
-    return _objection_out(objection)
+    return repair_objection_out(objection)
 
 
 @router.post(
     "/repairs/{repair_id}/objections/{objection_id}/decision",
     response_model=RepairOut,
     **endpoint(
-        Role.provider,
+        *rules.TRANSITIONS["decide_objection"].by,
         errors={
             **DEPARTMENT_403,
             404: ["unknown_repair", "unknown_objection"],
@@ -319,9 +268,8 @@ def get_notices(
                 subject=subject_key(subject),
                 subject_name=subject.name,
                 target=TargetOut.model_validate(service.describe(session, target)),
-                # A repair in notice always has its (positive) opinion.
-                opinion=repair.opinion["text"],  # type: ignore[index]
-                notice_ends_on=repair.notice_ends_on,  # type: ignore[arg-type]
+                opinion=repair.opinion["text"],  # type: ignore[index]  # set in notice
+                notice_ends_on=repair.notice_ends_on,  # type: ignore[arg-type]  # set in notice
             )
         )
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import date, datetime
 from typing import Literal, get_args
 
@@ -130,7 +131,8 @@ class TargetOut(BaseModel):
     # No Field() here: a `list` attribute would shadow the type in the annotations.
     list: str | None
     list_name: str | None
-    items: list[str] = Field(description="the catalog items of the failure")
+    # builtins.list: inside this class, ``list`` names the field above.
+    items: builtins.list[str] = Field(description="the catalog items of the failure")
     determined_on: date | None = Field(description="when the failure was determined")
     department: str = Field(description="the department that gives the opinion")
     department_name: str

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinyong.models import Batch, Check, Department
+from xinyong.models import Check, Department
+from xinyong.records.repository import batch_totals_by_month
 from xinyong.reports.dual_publicity import Month
 
 
@@ -21,14 +21,6 @@ def recent_months(current: Month, count: int) -> list[Month]:
     while len(months) < count:
         months.append(months[-1].previous())
     return months[::-1]
-
-
-def _local_month(column: Any, dialect: str) -> Any:
-    if dialect == "postgresql":
-        return func.to_char(
-            func.timezone(literal_column("'Asia/Shanghai'"), column), literal_column("'YYYY-MM'")
-        )
-    return func.strftime("%Y-%m", column, "+8 hours")
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
@@ -60,31 +52,7 @@ class DepartmentBatches:
 def collection(session: Session, months: list[Month]) -> list[DepartmentBatches]:
     """Per providing department: batches and their rows over the months, and the records
     accepted in each month (by arrival, Asia/Shanghai)."""
-    start, end = months[0].bounds()[0], months[-1].bounds()[1]
-    dialect = session.get_bind().dialect.name
-    inner = (
-        select(
-            Batch.provider_id.label("provider_id"),
-            _local_month(Batch.received_at, dialect).label("month"),
-            Batch.total,
-            Batch.accepted,
-            Batch.duplicates,
-            Batch.rejected,
-        )
-        .where(Batch.received_at >= start, Batch.received_at < end)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            inner.c.provider_id,
-            inner.c.month,
-            func.count(),
-            func.sum(inner.c.total),
-            func.sum(inner.c.accepted),
-            func.sum(inner.c.duplicates),
-            func.sum(inner.c.rejected),
-        ).group_by(inner.c.provider_id, inner.c.month)
-    ).all()
+    rows = batch_totals_by_month(session, months[0].bounds()[0], months[-1].bounds()[1])
     names = _names(session, {r[0] for r in rows})
     out: dict[int, DepartmentBatches] = {}
     for provider_id, month, batches, total, accepted, duplicates, rejected in rows:

@@ -41,24 +41,14 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
-from sqlalchemy import (
-    ColumnElement,
-    Date,
-    String,
-    and_,
-    cast,
-    func,
-    literal_column,
-    or_,
-    select,
-    type_coerce,
-)
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.calendar import calendar_for
 from xinyong.core.clock import SHANGHAI
 from xinyong.errors import InvalidRequest
-from xinyong.models import Batch, CatalogItem, Department, Record, Subject
+from xinyong.models import Department
+from xinyong.records.repository import act_decision_groups, late_act_records
 
 # 000 §（十五）: 自作出行政决定之日起7个工作日内上网公开.
 LIMIT_WORKING_DAYS = 7
@@ -163,25 +153,6 @@ def _share(on_time: int, late: int) -> float | None:
     return None if on_time + late == 0 else round(on_time / (on_time + late), 4)
 
 
-def _local_day(column: Any, dialect: str) -> Any:
-    if dialect == "postgresql":
-        return cast(func.timezone(literal_column("'Asia/Shanghai'"), column), Date)
-    # Asia/Shanghai has kept UTC+8 without daylight saving since 1991.
-    return func.date(column, "+8 hours")
-
-
-def _decision(dialect: str) -> Any:
-    """The decision date as ISO text: the item's decision-date field, else determined_on."""
-    field: ColumnElement[Any]
-    if dialect == "postgresql":
-        field = Record.fields.op("->>", return_type=String)(CatalogItem.decision_date_field)
-    else:
-        field = func.json_extract(
-            Record.fields, literal_column("'$.'").concat(CatalogItem.decision_date_field)
-        )
-    return func.coalesce(type_coerce(field, String), cast(Record.determined_on, String))
-
-
 def _as_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -189,25 +160,6 @@ def _as_date(value: Any) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
-
-
-def _acts_of_month(month: Month, *columns: Any) -> Any:
-    """The records of the ten acts that arrived in the month, through their batches (the
-    index on records.batch_id), with the given columns."""
-    start, end = month.bounds()
-    return (
-        select(*columns)
-        .select_from(Batch)
-        .join(Record, Record.batch_id == Batch.id)
-        .join(CatalogItem, CatalogItem.id == Record.catalog_item_id)
-        .where(
-            Batch.received_at >= start,
-            Batch.received_at < end,
-            Record.received_at >= start,
-            Record.received_at < end,
-            CatalogItem.act_type.is_not(None),
-        )
-    )
 
 
 def dual_publicity(
@@ -222,22 +174,11 @@ def dual_publicity(
     """The month's timeliness per department, and its late records (all of them, or
     ``late_limit`` from ``late_offset``; 0 lists none)."""
     step = progress or (lambda _: None)
-    dialect = session.get_bind().dialect.name
     calendar = calendar_for(session)
     calendar.year(month.year)  # the month itself must be countable: 409 else, even if empty
 
     step("grouping the month's records")
-    inner = _acts_of_month(
-        month,
-        Record.provider_id.label("provider_id"),
-        _decision(dialect).label("decision"),
-        _local_day(Record.received_at, dialect).label("arrival"),
-    ).subquery()
-    groups = session.execute(
-        select(inner.c.provider_id, inner.c.decision, inner.c.arrival, func.count()).group_by(
-            inner.c.provider_id, inner.c.decision, inner.c.arrival
-        )
-    ).all()
+    groups = act_decision_groups(session, *month.bounds())
 
     step("counting working days")
     working: dict[tuple[date, date], int] = {}
@@ -292,7 +233,6 @@ def dual_publicity(
         late_records = _late_records(
             session,
             month,
-            dialect,
             latest_late,
             working,
             name,
@@ -317,7 +257,6 @@ def dual_publicity(
 def _late_records(
     session: Session,
     month: Month,
-    dialect: str,
     latest_late: dict[date, date],
     working: dict[tuple[date, date], int],
     name: Callable[[int], tuple[str, str]],
@@ -325,40 +264,13 @@ def _late_records(
     limit: int | None,
     offset: int,
 ) -> list[LateRecord]:
-    decision = _decision(dialect)
-    late_days = or_(
-        *(
-            and_(
-                Record.received_at >= _midnight(day),
-                Record.received_at < _midnight(day + timedelta(days=1)),
-                decision <= latest.isoformat(),
-            )
-            for day, latest in sorted(latest_late.items())
-        )
-    )
-    inner = (
-        _acts_of_month(
-            month,
-            Record.id.label("id"),
-            Record.provider_id.label("provider_id"),
-            Record.item_code.label("item"),
-            CatalogItem.name.label("item_name"),
-            Subject.name.label("subject_name"),
-            decision.label("decision"),
-            _local_day(Record.received_at, dialect).label("arrival"),
-        )
-        .join(Subject, Subject.id == Record.subject_id)
-        .where(late_days)
-        .subquery()
-    )
-    query = (
-        select(inner)
-        .order_by(inner.c.provider_id, inner.c.arrival, inner.c.id)
-        .offset(offset)
-        .limit(limit)
-    )
+    # For each arrival day, every decision on or before its latest late one is late.
+    windows = [
+        (_midnight(day), _midnight(day + timedelta(days=1)), latest.isoformat())
+        for day, latest in sorted(latest_late.items())
+    ]
     out = []
-    for row in session.execute(query):
+    for row in late_act_records(session, *month.bounds(), windows, limit=limit, offset=offset):
         decided, arrived = _as_date(row.decision), _as_date(row.arrival)
         assert decided is not None and arrived is not None  # late rows have both
         code, dept_name = name(row.provider_id)

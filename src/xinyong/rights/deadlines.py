@@ -26,3 +26,9 @@ REPAIR_NOTICE_WORKING_DAYS = 5
 def due_on(session: Session, start: date, working_days: int) -> date:
     """The last day of a period of ``working_days`` working days counted from ``start``."""
     return calendar_for(session).add_working_days(start, working_days)
+
+
+def is_over(last_day: date, today: date) -> bool:
+    """Whether a period ending on ``last_day`` is over ``today``: its last day is still in it
+    (民法典 第二百零三条: 期间的最后一日的截止时间为二十四时)."""
+    return today > last_day

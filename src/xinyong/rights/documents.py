@@ -8,9 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core import audit
-from xinyong.lists.service import Step
 from xinyong.models import Document
-from xinyong.rights.procedures import Procedure
+from xinyong.rights.step import Procedure, Step
 
 
 def issue(

@@ -6,16 +6,14 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from xinyong.core import audit
 from xinyong.core.api import BigId, clock, current_principal, database, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.db import Database
-from xinyong.errors import Forbidden, InvalidRequest, NotFound
-from xinyong.lists.service import Step
+from xinyong.errors import Forbidden, InvalidRequest
 from xinyong.models import Role
 from xinyong.rights import documents, evidence
-from xinyong.rights.procedures import may_see
 from xinyong.rights.schemas import DocumentOut, EvidenceOut
+from xinyong.rights.step import Step
 from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["rights"])
@@ -43,7 +41,7 @@ def acting_subject(
                     field=field,
                     code="not_your_subject",
                 )
-        return principal.subject_id  # type: ignore[return-value]
+        return principal.subject_id  # type: ignore[return-value]  # a subject token names one
     if key is None:
         raise InvalidRequest(
             "须指明信息主体", "name the subject", field=field, code="missing_subject"
@@ -120,21 +118,7 @@ def get_evidence(
 ) -> Response:
     """The subject that uploaded it, the authority, and a department that handles its
     procedure may read it; every read is audited. Others get 404, never a hint it exists."""
-    row = evidence.get_file(session, file_id)
-    if not may_see(session, principal, row.subject_id, row.procedure_id):
-        raise NotFound(
-            "证明材料不存在", "no such evidence file", field="file_id", code="unknown_file"
-        )
-    audit.log(
-        session,
-        actor=principal.actor,
-        action="evidence.read",
-        at=clock(request).now(),
-        subject_id=row.subject_id,
-        target_type="evidence_file",
-        target_id=row.id,
-        purpose=f"{row.procedure or 'upload'}:{row.procedure_id or ''}",
-    )
+    row = evidence.read(session, principal, file_id, now=clock(request).now())
     return Response(
         row.content,
         media_type=row.content_type,

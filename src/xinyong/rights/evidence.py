@@ -4,16 +4,18 @@ PDF, JPEG or PNG, at most 20 MB each, recognised by their content rather than th
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core import audit
+from xinyong.core.auth import Principal
 from xinyong.errors import Conflict, InvalidRequest, NotFound, XinyongError
-from xinyong.lists.service import Step
 from xinyong.models import EvidenceFile
-from xinyong.rights.procedures import Procedure
+from xinyong.rights.procedures import may_see
 from xinyong.rights.schemas import EvidenceOut
+from xinyong.rights.step import Procedure, Step
 
 MAX_BYTES = 20 * 1024 * 1024
 # The first bytes of each accepted format (ISO 32000 %PDF-; JPEG SOI marker; PNG signature).
@@ -100,6 +102,26 @@ def file_in_use(field: str) -> Conflict:
     )
 
 
+def lacks_authorisation(agent_name: str | None, kinds: set[str]) -> bool:
+    """An agent acts for the subject only with its letter of authorisation among the files
+    (Measures art. 31, 34: the subject's own application, made through an agent)."""
+    return bool(agent_name) and "authorisation" not in kinds
+
+
+def check_unused(session: Session, subject_id: int, file_id: int, field: str) -> None:
+    """The file is the subject's own and not yet taken by a procedure, checked without taking
+    it (a dry run files nothing: :func:`take` checks again, locked)."""
+    used = session.execute(
+        select(EvidenceFile.procedure_id).where(
+            EvidenceFile.subject_id == subject_id, EvidenceFile.id == file_id
+        )
+    ).one_or_none()
+    if used is None:
+        raise unknown_file(field)
+    if used[0] is not None:
+        raise file_in_use(field)
+
+
 def take(
     session: Session,
     procedure: str,
@@ -147,6 +169,28 @@ def get_file(session: Session, file_id: int) -> EvidenceFile:
         raise NotFound(
             "证明材料不存在", "no such evidence file", field="file_id", code="unknown_file"
         )
+    return row
+
+
+def read(session: Session, principal: Principal, file_id: int, *, now: datetime) -> EvidenceFile:
+    """An evidence file as ``principal`` may read it, the read audited: the subject that
+    uploaded it, the authority, and a department that handles its procedure (Measures art.
+    36: every read is traced); for anyone else 404, never a hint that it exists."""
+    row = get_file(session, file_id)
+    if not may_see(session, principal, row.subject_id, row.procedure_id):
+        raise NotFound(
+            "证明材料不存在", "no such evidence file", field="file_id", code="unknown_file"
+        )
+    audit.log(
+        session,
+        actor=principal.actor,
+        action="evidence.read",
+        at=now,
+        subject_id=row.subject_id,
+        target_type="evidence_file",
+        target_id=row.id,
+        purpose=f"{row.procedure or 'upload'}:{row.procedure_id or ''}",
+    )
     return row
 
 

@@ -12,16 +12,9 @@ from sqlalchemy.orm import Session
 
 from xinyong.core.auth import Principal
 from xinyong.errors import Forbidden, NotFound
-from xinyong.lists.service import get_entry
+from xinyong.lists.repository import get_entry
 from xinyong.models import ListEntry, Record, Role, Subject, Task
 from xinyong.records.standing import get_record
-
-
-class Procedure(Protocol):
-    """An objection, an appeal or a repair: a row of one subject's, with its id."""
-
-    subject_id: int
-    id: int
 
 
 class TargetRef(Protocol):
@@ -43,7 +36,7 @@ def get_procedure(
     for_update: bool = False,
 ) -> P:
     """The procedure's row by its id, locked if asked; else the procedure's own 404."""
-    query = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
+    query = select(model).where(model.id == row_id)  # type: ignore[attr-defined]  # every model has id
     if for_update:
         query = query.with_for_update()
     row = session.execute(query).scalar_one_or_none()
@@ -91,7 +84,8 @@ def own_target(
             return get_record(session, subject_id, int(target.record), for_update=True)
         except NotFound:
             raise not_yours("target.record") from None
-    entry = get_entry(session, int(target.list_entry), for_update=True)  # type: ignore[arg-type]
+    entry_id = int(target.list_entry)  # type: ignore[arg-type]  # TargetIn gives one: this one
+    entry = get_entry(session, entry_id, for_update=True)
     if entry.subject_id != subject_id:
         raise not_yours("target.list_entry")
     return entry

@@ -15,25 +15,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.clock import local_date
-from xinyong.lists.service import Step
-from xinyong.lists.service import steps_of as steps_of_entry
+from xinyong.core.labels import DOCUMENT_KINDS
+from xinyong.lists.repository import steps_of as steps_of_entry
 from xinyong.models import (
     CreditList,
     Department,
     EntryState,
     ListEntry,
     ListKind,
-    Record,
     Standing,
     Subject,
 )
+from xinyong.records.repository import active_records_in_batches_for_update
 from xinyong.records.standing import change_standing
 from xinyong.rights import documents
-from xinyong.rights.procedures import Procedure
+from xinyong.rights.step import Procedure, Step
 
 GUIDING_OPINIONS = "《关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》"
 
@@ -75,12 +74,7 @@ def _revoke_related_person_records(
         ]
         if not batches:
             continue
-        records = session.execute(
-            select(Record)
-            .where(Record.batch_id.in_(batches), Record.standing == Standing.active)
-            .with_for_update()
-        ).scalars()
-        for record in records:
+        for record in active_records_in_batches_for_update(session, batches):
             change_standing(
                 session,
                 step,
@@ -119,14 +113,15 @@ def _issue_letter(
         lines.append(line)
     opening = f"{subject.name}：\n{found.finding}{found.reason}\n"
     if adverse:
-        kind, title = "apology", f"致歉及澄清函（{found.reference}）"
+        kind = "apology"
         opening += (
             "因我们的工作失误，你（单位）被错误列入以下名单，特此书面致歉并予以澄清，恢复你（单位）"
             f"的名誉（{GUIDING_OPINIONS}第（二十四）项）："
         )
     else:
-        kind, title = "clarification", f"澄清说明（{found.reference}）"
+        kind = "clarification"
         opening += "以下名单条目系错误认定，予以撤销并澄清："
+    title = f"{DOCUMENT_KINDS[kind]}（{found.reference}）"
     body = [opening, *lines]
     if found.record_note:
         body.append(found.record_note)

@@ -8,10 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core import audit
-from xinyong.lists.service import Step
 from xinyong.models import ProcedureStep
-from xinyong.rights.procedures import Procedure
 from xinyong.rights.schemas import StepOut
+from xinyong.rights.step import Procedure, Step
 
 
 def add_step(

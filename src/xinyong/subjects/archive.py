@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from xinyong.authorisations.service import granted_items
@@ -15,9 +16,7 @@ from xinyong.core.crypto import IdCipher
 from xinyong.core.identifiers import describe_credit_code
 from xinyong.errors import InvalidRequest
 from xinyong.models import (
-    CatalogItem,
     Category,
-    Department,
     Disclosure,
     Objection,
     ObjectionState,
@@ -27,14 +26,15 @@ from xinyong.models import (
     Subject,
     TargetType,
 )
+from xinyong.records.repository import archive_records
 from xinyong.records.schemas import ArchiveOut, LinkOut, NameOut, RecordOut, SubjectOut
+from xinyong.subjects.repository import links_of, names_of
 from xinyong.subjects.rules import (
     effective_standing,
     sees_full_id_number,
     sees_history,
     visible_disclosures,
 )
-from xinyong.subjects.service import links_of, names_of
 from xinyong.validity.service import end_of_day, standings_as_of
 
 
@@ -80,6 +80,19 @@ def subject_out(
     )
 
 
+@dataclass(frozen=True)
+class _Reader:
+    """How one caller reads one archive: the day its records' standing is judged on, their
+    standing then (None: as they stand now), and what the caller may see of them."""
+
+    today: date
+    then: dict[int, Standing] | None
+    history: bool  # records no longer active too (subjects/rules.sees_history)
+    decrypt: bool  # ID numbers in full (subjects/rules.sees_full_id_number)
+    granted: set[str]  # authorised-query items it holds a grant for
+    under_objection: set[int]
+
+
 def read_archive(
     session: Session,
     subject: Subject,
@@ -95,111 +108,42 @@ def read_archive(
     """The archive as it stands today or, with ``as_of``, as it stood at the end of that day
     (docs/workflows/validity.md): records received by then, with their standing then."""
     disclosures = visible_disclosures(principal, subject.id)
-    non_public = disclosures != {Disclosure.public} or sees_full_id_number(principal, subject.id)
-    if non_public and principal.is_department and not (purpose and purpose.strip()):
-        # Every read of non-public data is logged with its purpose (004 §14; Measures art. 36).
-        raise InvalidRequest(
-            "查询非公开信息须说明用途（purpose）",
-            "reading non-public data needs a purpose",
-            field="purpose",
-            code="missing_purpose",
-        )
-    # Authorised-query items for a department or institution the subject authorised, within
-    # a live grant (Measures art. 22); without one they are simply absent.
-    granted: set[str] = set()
-    if principal.role in (Role.provider, Role.user_department) and principal.department_id:
-        granted = granted_items(session, principal.department_id, subject.id, local_date(now))
-    visible = Record.disclosure.in_(list(disclosures))
-    if granted:
-        visible = or_(
-            visible,
-            and_(Record.disclosure == Disclosure.authorised, Record.item_code.in_(granted)),
-        )
-    query = (
-        select(Record, CatalogItem.name, Department.code, Department.name)
-        .join(CatalogItem, CatalogItem.id == Record.catalog_item_id)
-        .join(Department, Department.id == Record.provider_id)
-        .where(Record.subject_id == subject.id, visible)
-        .order_by(Record.id.desc())
-    )
-    if category is not None:
-        query = query.where(Record.category == category)
+    _require_purpose(principal, subject.id, disclosures, purpose)
+    granted = _granted_items(session, principal, subject.id, now)
     then: dict[int, Standing] | None = None
     if as_of is not None:
-        query = query.where(Record.received_at < end_of_day(as_of))
         then, today = standings_as_of(session, subject.id, as_of), as_of
-    history = sees_history(principal)
-    decrypt = sees_full_id_number(principal, subject.id)
-    # The mark of an open objection (Measures art. 32), read in one query per archive; it
-    # says what is under objection now, so a view as of a past day does not carry it.
-    under_objection: set[int] = set()
-    if as_of is None:
-        under_objection = set(
-            session.execute(
-                select(Objection.target_id).where(
-                    Objection.subject_id == subject.id,
-                    Objection.target_type == TargetType.record,
-                    Objection.state != ObjectionState.closed,
-                )
-            ).scalars()
-        )
-    categories: dict[str, list[RecordOut]] = {c.value: [] for c in Category}
-    shown_non_public = 0
-    shown_authorised: set[str] = set()
-    for record, item_name, dept_code, dept_name in session.execute(query).all():
-        current = record.standing if then is None else then.get(record.id, Standing.active)
-        standing = effective_standing(current, record.expires_on, today)
-        if standing.value != "active" and not history:
-            continue
-        fields = dict(record.fields)
-        if decrypt and record.protected:
-            fields.update({k: cipher.decrypt(v) for k, v in record.protected.items()})
-        if record.disclosure is not Disclosure.public:
-            shown_non_public += 1
-        if record.disclosure is Disclosure.authorised and record.item_code in granted:
-            shown_authorised.add(record.item_code)
-        categories[record.category.value].append(
-            RecordOut(
-                id=str(record.id),
-                item=record.item_code,
-                item_name=item_name,
-                category=record.category.value,
-                disclosure=record.disclosure.value,
-                standing=standing.value,
-                provider=dept_code,
-                provider_name=dept_name,
-                channel=record.channel.value,
-                batch_id=str(record.batch_id),
-                catalog_version=record.catalog_version,
-                source_id=record.source_id,
-                severity=record.severity.value if record.severity else None,
-                determined_on=record.determined_on,
-                expires_on=record.expires_on,
-                received_at=record.received_at,
-                fields=fields,
-                under_objection=record.id in under_objection,
-            )
-        )
+    reader = _Reader(
+        today=today,
+        then=then,
+        history=sees_history(principal),
+        decrypt=sees_full_id_number(principal, subject.id),
+        granted=granted,
+        # What is under objection now: a view as of a past day does not carry the mark.
+        under_objection=set() if as_of is not None else _under_objection(session, subject.id),
+    )
+    rows = archive_records(
+        session,
+        subject.id,
+        disclosures=disclosures,
+        authorised_items=granted,
+        category=category,
+        received_before=None if as_of is None else end_of_day(as_of),
+    )
+    categories, shown_non_public, shown_authorised = _by_category(rows, reader, cipher)
     # Every query of a department is logged with its purpose (004 §14), as is every read of
     # non-public data by anyone (Measures art. 36).
-    if shown_non_public or decrypt or principal.is_department:
-        audit.log(
+    if shown_non_public or reader.decrypt or principal.is_department:
+        _log_read(
             session,
-            actor=principal.actor,
-            action="archive.read",
-            at=now,
-            subject_id=subject.id,
-            target_type="subject",
-            target_id=subject.id,
-            purpose=(purpose or "本人查询").strip()[:200],
-            detail={
-                "non_public_records": shown_non_public,
-                "full_id_numbers": decrypt,
-                **({"as_of": as_of.isoformat()} if as_of else {}),
-                **({"authorised_items": sorted(shown_authorised)} if shown_authorised else {}),
-            },
-            # A read's entry need not wait for the disk (core/audit.py, docs/adr/0010).
-            durable=False,
+            principal,
+            subject,
+            now=now,
+            purpose=purpose,
+            as_of=as_of,
+            non_public_records=shown_non_public,
+            full_id_numbers=reader.decrypt,
+            authorised_items=shown_authorised,
         )
     return ArchiveOut(
         subject=subject_out(session, subject, principal, cipher),
@@ -207,4 +151,133 @@ def read_archive(
         visible_disclosures=sorted(d.value for d in disclosures),
         categories=categories,
         counts={k: len(v) for k, v in categories.items()},
+    )
+
+
+def _require_purpose(
+    principal: Principal, subject_id: int, disclosures: frozenset[Disclosure], purpose: str | None
+) -> None:
+    """Every read of non-public data is logged with its purpose (004 §14; Measures art. 36):
+    a department must give one."""
+    non_public = disclosures != {Disclosure.public} or sees_full_id_number(principal, subject_id)
+    if non_public and principal.is_department and not (purpose and purpose.strip()):
+        raise InvalidRequest(
+            "查询非公开信息须说明用途（purpose）",
+            "reading non-public data needs a purpose",
+            field="purpose",
+            code="missing_purpose",
+        )
+
+
+def _granted_items(
+    session: Session, principal: Principal, subject_id: int, now: datetime
+) -> set[str]:
+    """Authorised-query items for a department or institution the subject authorised, within
+    a live grant (Measures art. 22); without one they are simply absent."""
+    if principal.role in (Role.provider, Role.user_department) and principal.department_id:
+        return granted_items(session, principal.department_id, subject_id, local_date(now))
+    return set()
+
+
+def _under_objection(session: Session, subject_id: int) -> set[int]:
+    """The subject's records under an open objection (Measures art. 32: marked, still
+    published), read in one query per archive."""
+    return set(
+        session.execute(
+            select(Objection.target_id).where(
+                Objection.subject_id == subject_id,
+                Objection.target_type == TargetType.record,
+                Objection.state != ObjectionState.closed,
+            )
+        ).scalars()
+    )
+
+
+def _by_category(
+    rows: list[Row[Record, str, str, str]], reader: _Reader, cipher: IdCipher
+) -> tuple[dict[str, list[RecordOut]], int, set[str]]:
+    """The records the reader sees, by category; how many of them are not public; and the
+    authorised-query items among them."""
+    categories: dict[str, list[RecordOut]] = {c.value: [] for c in Category}
+    shown_non_public = 0
+    shown_authorised: set[str] = set()
+    then = reader.then
+    for record, item_name, dept_code, dept_name in rows:
+        current = record.standing if then is None else then.get(record.id, Standing.active)
+        standing = effective_standing(current, record.expires_on, reader.today)
+        if standing.value != "active" and not reader.history:
+            continue
+        if record.disclosure is not Disclosure.public:
+            shown_non_public += 1
+        if record.disclosure is Disclosure.authorised and record.item_code in reader.granted:
+            shown_authorised.add(record.item_code)
+        categories[record.category.value].append(
+            _record_out(record, item_name, dept_code, dept_name, standing, reader, cipher)
+        )
+    return categories, shown_non_public, shown_authorised
+
+
+def _record_out(
+    record: Record,
+    item_name: str,
+    dept_code: str,
+    dept_name: str,
+    standing: Standing,
+    reader: _Reader,
+    cipher: IdCipher,
+) -> RecordOut:
+    fields = dict(record.fields)
+    if reader.decrypt and record.protected:
+        fields.update({k: cipher.decrypt(v) for k, v in record.protected.items()})
+    return RecordOut(
+        id=str(record.id),
+        item=record.item_code,
+        item_name=item_name,
+        category=record.category.value,
+        disclosure=record.disclosure.value,
+        standing=standing.value,
+        provider=dept_code,
+        provider_name=dept_name,
+        channel=record.channel.value,
+        batch_id=str(record.batch_id),
+        catalog_version=record.catalog_version,
+        source_id=record.source_id,
+        severity=record.severity.value if record.severity else None,
+        determined_on=record.determined_on,
+        expires_on=record.expires_on,
+        received_at=record.received_at,
+        fields=fields,
+        under_objection=record.id in reader.under_objection,
+    )
+
+
+def _log_read(
+    session: Session,
+    principal: Principal,
+    subject: Subject,
+    *,
+    now: datetime,
+    purpose: str | None,
+    as_of: date | None,
+    non_public_records: int,
+    full_id_numbers: bool,
+    authorised_items: set[str],
+) -> None:
+    audit.log(
+        session,
+        actor=principal.actor,
+        action="archive.read",
+        at=now,
+        subject_id=subject.id,
+        target_type="subject",
+        target_id=subject.id,
+        purpose=(purpose or "本人查询").strip()[:200],
+        detail={
+            "non_public_records": non_public_records,
+            "full_id_numbers": full_id_numbers,
+            **({"as_of": as_of.isoformat()} if as_of else {}),
+            **({"authorised_items": sorted(authorised_items)} if authorised_items else {}),
+        },
+        # A read's entry need not wait for the disk (core/audit.py, docs/adr/0010).
+        durable=False,
     )

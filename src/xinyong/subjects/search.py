@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Engine, String, literal_column, or_, select, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import published_catalog
@@ -39,22 +39,21 @@ from xinyong.core.identifiers import (
 )
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.core.text import UNSTORABLE, normalise_name
+from xinyong.lists.repository import all_lists, entries_of_subjects
 from xinyong.lists.rules import is_public_list, makes_subject_public, publicly_visible
-from xinyong.lists.service import all_lists
 from xinyong.models import (
     CreditList,
     Department,
     Disclosure,
     EntryState,
-    ListEntry,
     Objection,
     ObjectionState,
-    Record,
     Standing,
     Subject,
     SubjectKind,
     TargetType,
 )
+from xinyong.records.repository import public_act_records
 from xinyong.subjects.rules import effective_standing
 from xinyong.subjects.service import is_public, publicly_listed
 
@@ -550,12 +549,7 @@ def public_badges(
     public notice (lists/rules: what the public sees of a list)."""
     public = _public_lists(session)
     out: dict[int, list[tuple[str, str]]] = {}
-    for entry in session.execute(
-        select(ListEntry).where(
-            ListEntry.subject_id.in_(list(ids)),
-            ListEntry.state.in_([EntryState.listed, EntryState.notice]),
-        )
-    ).scalars():
+    for entry in entries_of_subjects(session, ids, (EntryState.listed, EntryState.notice)):
         lst = public.get(entry.list_id)
         if lst is None:
             continue
@@ -599,11 +593,6 @@ DUAL_TABS: dict[str, tuple[str, str, str]] = {
     "penalty": ("行政处罚", "penalty_category", "处罚类别"),
 }
 DUAL_MAX_PAGE = 500
-# The items ix_records_dual_publicity covers (migration 0007), and its predicate as written
-# there: a query repeating it word for word may use the partial index on SQLite too, whose
-# planner does not prove `item_code = 'x'` implies `item_code IN (…)`.
-DUAL_INDEXED = ("administrative_licensing", "administrative_penalty")
-_DUAL_INDEX_TERM = "records.item_code IN ('administrative_licensing', 'administrative_penalty')"
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 
 
@@ -666,16 +655,6 @@ def dual_items(session: Session, tab: str) -> list[DualItem]:
     return out
 
 
-def _json_text(dialect: str, name: str) -> ColumnElement[str]:
-    """A field of records.fields as text, written as the 双公示 index is (migration 0007).
-    Field names are the catalog's (``^[a-z][a-z0-9_]*$``), never the visitor's."""
-    if not (name.isascii() and name.replace("_", "").isalnum()):
-        raise ValueError(f"not a field name: {name!r}")
-    if dialect == "postgresql":
-        return literal_column(f"(records.fields ->> '{name}')", String)
-    return literal_column(f"json_extract(records.fields, '$.{name}')", String)
-
-
 def dual_publicity(
     session: Session,
     *,
@@ -695,36 +674,19 @@ def dual_publicity(
     page = min(max(1, page), DUAL_MAX_PAGE)
     if not chosen:
         return DualPage(tab, items, [], page, False)
-    dialect = session.get_bind().dialect.name
-    decision_field = chosen[0].decision_field or "decided_on"
-    decided = _json_text(dialect, decision_field)
-    codes = [i.code for i in chosen if _CODE.match(i.code)]
-    # Written out, not bound: the planner matches them against the partial index.
-    in_codes = text(f"records.item_code IN ({', '.join(repr(c) for c in codes)})")
-    query = (
-        select(Record, Subject.name, Subject.credit_code, Subject.id_masked, Subject.kind)
-        .join(Subject, Subject.id == Record.subject_id)
-        .where(
-            in_codes,
-            Record.disclosure == Disclosure.public,
-            # Active, and not past its validity even if the daily job has not run yet
-            # (subjects/rules.effective_standing, checked again below).
-            Record.standing == Standing.active,
-            or_(Record.expires_on.is_(None), Record.expires_on > today),
-        )
-        .order_by(decided.desc(), Record.id.desc())
+    rows = public_act_records(
+        session,
+        [i.code for i in chosen if _CODE.match(i.code)],
+        decision_field=chosen[0].decision_field or "decided_on",
+        today=today,
+        provider_id=provider_id,
+        date_from=date_from,
+        date_to=date_to,
+        category_field=DUAL_TABS[tab][1],
+        category=category,
+        offset=(page - 1) * page_size,
+        limit=page_size + 1,
     )
-    if set(codes) <= set(DUAL_INDEXED):
-        query = query.where(text(_DUAL_INDEX_TERM))
-    if provider_id is not None:
-        query = query.where(Record.provider_id == provider_id)
-    if date_from is not None:
-        query = query.where(decided >= date_from.isoformat())
-    if date_to is not None:
-        query = query.where(decided <= date_to.isoformat())
-    if category:
-        query = query.where(_json_text(dialect, DUAL_TABS[tab][1]) == category)
-    rows = session.execute(query.offset((page - 1) * page_size).limit(page_size + 1)).all()
     has_next = len(rows) > page_size
     by_code = {i.code: i for i in chosen}
     providers = dict(

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from xinyong.core.auth import Principal
@@ -22,17 +22,16 @@ from xinyong.core.identifiers import (
 )
 from xinyong.core.ids import IdGenerator
 from xinyong.errors import InvalidRequest, NotFound
+from xinyong.lists.repository import listed_entries_with_lists
 from xinyong.lists.rules import makes_subject_public
 from xinyong.models import (
-    CreditList,
-    EntryState,
-    ListEntry,
     Subject,
     SubjectKind,
     SubjectLink,
     SubjectName,
 )
-from xinyong.records.rules import PersonRef
+from xinyong.records.rules import PersonTuple
+from xinyong.subjects.repository import existing_subjects
 from xinyong.subjects.rules import sees_any_person
 
 CHUNK = 2000
@@ -67,36 +66,6 @@ LINK_COLUMNS = (
     "started_at",
     "ended_at",
 )
-
-
-def existing_subjects(session: Session, column: Any, keys: list[str]) -> dict[str, int]:
-    """key -> subject id for the keys already stored (``column``: ``Subject.credit_code`` or
-    ``Subject.id_hash``). Straight to the driver: one text parameter split into an array on
-    PostgreSQL, chunks of placeholders on SQLite (bulk loads call this with tens of thousands
-    of keys; building such statements through the ORM cost more than the query)."""
-    found: dict[str, int] = {}
-    if not keys:
-        return found
-    conn = session.connection().connection.driver_connection
-    name = column.key
-    cur = conn.cursor()
-    try:
-        if session.get_bind().dialect.name == "postgresql":
-            # One text parameter split on the server: dumping a Python list as an array costs
-            # more than the query. Keys are credit codes and hex hashes, never with a comma.
-            cur.execute(
-                f"SELECT {name}, id FROM subjects WHERE {name} = ANY(string_to_array(%s, ','))",
-                (",".join(keys),),
-            )
-            found.update(cur.fetchall())
-        else:
-            for part in _chunks(keys, 500):
-                marks = ", ".join("?" * len(part))
-                cur.execute(f"SELECT {name}, id FROM subjects WHERE {name} IN ({marks})", part)
-                found.update(cur.fetchall())
-    finally:
-        cur.close()
-    return found
 
 
 def create_subjects(
@@ -134,9 +103,9 @@ def organisation_row(subject_id: int, code: str, name: str, first_record: int, s
     )
 
 
-def person_row(subject_id: int, person: PersonRef, first_record: int | None, stamp: str) -> tuple:
+def person_row(subject_id: int, person: PersonTuple, first_record: int | None, stamp: str) -> tuple:
     """The row of a new natural person, like :func:`organisation_row`. ``person``: a
-    PersonRef, or the plain tuple it travels as from a validation worker."""
+    records.rules.PersonRef, or the plain tuple it travels as from a validation worker."""
     digest, id_cipher, id_masked, region_code, name, _ = person
     return (
         subject_id,
@@ -246,8 +215,8 @@ def link_persons(
                 new_links[place] = (*new_links[place][:-1], stamp)
             else:
                 session.execute(
-                    update(table)
-                    .where(table.c.subject_id == org, table.c.id == current[0])
+                    update(SubjectLink)
+                    .where(SubjectLink.subject_id == org, SubjectLink.id == current[0])
                     .values(ended_at=now)
                 )
         link_id = next_id()
@@ -298,11 +267,7 @@ def publicly_listed(session: Session, subject_ids: Iterable[int], today: date) -
     ids = list(subject_ids)
     found: set[int] = set()
     for part in _chunks(ids, 500):
-        for entry, lst in session.execute(
-            select(ListEntry, CreditList)
-            .join(CreditList, CreditList.id == ListEntry.list_id)
-            .where(ListEntry.subject_id.in_(part), ListEntry.state == EntryState.listed)
-        ).all():
+        for entry, lst in listed_entries_with_lists(session, part):
             if makes_subject_public(lst, entry, today):
                 found.add(entry.subject_id)
     return found
@@ -339,29 +304,3 @@ def find_visible_subject(
     if subject is None or subject.id not in listed:
         raise _subject_not_found()
     return subject
-
-
-def names_of(session: Session, subject: Subject) -> list[tuple[str, datetime]]:
-    """The subject's names, oldest first, with the time each was first seen."""
-    rows = session.execute(
-        select(SubjectName.name, SubjectName.since)
-        .where(SubjectName.subject_id == subject.id)
-        .order_by(SubjectName.id)
-    ).all()
-    return [(r.name, r.since) for r in rows] or [(subject.name, subject.created_at)]
-
-
-def links_of(session: Session, subject_id: int) -> list[tuple[SubjectLink, Subject]]:
-    """Persons linked to an organisation, and organisations a person is linked to, with the
-    subject at the other end — one query for both directions."""
-    other_id = case(
-        (SubjectLink.subject_id == subject_id, SubjectLink.person_id),
-        else_=SubjectLink.subject_id,
-    )
-    rows = session.execute(
-        select(SubjectLink, Subject)
-        .join(Subject, Subject.id == other_id)
-        .where(or_(SubjectLink.subject_id == subject_id, SubjectLink.person_id == subject_id))
-        .order_by(SubjectLink.id)
-    ).all()
-    return [(link, other) for link, other in rows]

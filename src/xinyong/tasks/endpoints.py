@@ -14,6 +14,7 @@ from xinyong.core.clock import local_date
 from xinyong.errors import InvalidRequest
 from xinyong.models import Department, Role
 from xinyong.rights.schemas import OverdueCountOut, TaskOut, TasksOut
+from xinyong.tasks.rules import is_overdue
 from xinyong.tasks.service import KINDS, TaskFilter, find_tasks, overdue_counts
 
 router = APIRouter(tags=["tasks"])
@@ -38,7 +39,7 @@ def get_tasks(
         description="authority only: a department's code, or `platform` for the platform's "
         "own steps; a department always sees its own queue",
     ),
-    kind: Literal[KINDS] | None = Query(default=None),  # type: ignore[valid-type]
+    kind: Literal[KINDS] | None = Query(default=None),  # type: ignore[valid-type]  # tuple's values
     overdue: bool | None = Query(default=None, description="only overdue (true) or not (false)"),
     state: Literal["open", "closed", "all"] = Query(default="open"),
     limit: int = Query(default=100, ge=1, le=1000),
@@ -85,7 +86,7 @@ def get_tasks(
                 due_on=t.due_on,
                 opened_at=t.opened_at,
                 closed_at=t.closed_at,
-                overdue=t.closed_at is None and t.due_on < today,
+                overdue=is_overdue(t, today),
                 alerted_at=t.alerted_at,
             )
             for t in tasks

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, case, func, not_, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.core import audit
 from xinyong.feeds.changes import TASK, record_change
-from xinyong.lists.service import Step
 from xinyong.models import Department, Task
+from xinyong.rights.step import Step
 
 # The kinds of task, each the step of one procedure (docs/workflows/objection.md, repair.md).
 OBJECTION_REVIEW = "objection_review"  # the platform reviews: 10 working days (art. 32)
@@ -81,7 +82,8 @@ def close_tasks(
     )
     if kind is not None:
         query = query.where(Task.kind == kind)
-    return session.execute(query).rowcount
+    # An UPDATE's result is a cursor result, which counts the rows it changed.
+    return cast("CursorResult[Any]", session.execute(query)).rowcount
 
 
 def open_tasks_of(session: Session, subject_id: int, procedure_id: int) -> list[Task]:
@@ -96,6 +98,11 @@ def open_tasks_of(session: Session, subject_id: int, procedure_id: int) -> list[
             .order_by(Task.id)
         ).scalars()
     )
+
+
+def _overdue(today: date) -> ColumnElement[bool]:
+    """tasks/rules.is_overdue, as a condition on the tasks table."""
+    return and_(Task.closed_at.is_(None), Task.due_on < today)
 
 
 @dataclass(frozen=True)
@@ -123,9 +130,9 @@ def find_tasks(session: Session, flt: TaskFilter, *, today: date) -> tuple[list[
     elif flt.state == "closed":
         query = query.where(Task.closed_at.is_not(None))
     if flt.overdue is True:
-        query = query.where(Task.closed_at.is_(None), Task.due_on < today)
+        query = query.where(_overdue(today))
     elif flt.overdue is False:
-        query = query.where((Task.closed_at.is_not(None)) | (Task.due_on >= today))
+        query = query.where(not_(_overdue(today)))
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(
         query.order_by(Task.due_on, Task.id).limit(flt.limit).offset(flt.offset)
@@ -139,7 +146,7 @@ def overdue_counts(session: Session, *, today: date) -> list[dict]:
         select(
             Task.department_id,
             func.count(),
-            func.count(case((Task.due_on < today, 1))),
+            func.count(case((_overdue(today), 1))),
         )
         .where(Task.closed_at.is_(None))
         .group_by(Task.department_id)
@@ -163,17 +170,12 @@ def overdue_counts(session: Session, *, today: date) -> list[dict]:
 
 
 def alert_overdue(session: Session, step: Step) -> int:
-    """The daily job's part for deadlines: one alert per task past its due date, never two.
-    Idempotent; after downtime it alerts the whole backlog at once."""
+    """The daily job's part for deadlines: one alert per task past its due date
+    (tasks/rules.is_overdue), never two. Idempotent; after downtime it alerts the whole
+    backlog at once."""
     due = list(
         session.execute(
-            select(Task)
-            .where(
-                Task.closed_at.is_(None),
-                Task.alerted_at.is_(None),
-                Task.due_on < step.today,
-            )
-            .with_for_update()
+            select(Task).where(_overdue(step.today), Task.alerted_at.is_(None)).with_for_update()
         ).scalars()
     )
     for task in due:

@@ -9,7 +9,7 @@ already collected keep the validity they were given (docs/workflows/validity.md)
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
 
@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import published_catalog
 from xinyong.core import audit
-from xinyong.core.clock import SHANGHAI, local_date
+from xinyong.core.clock import local_date
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.errors import Conflict, InvalidRequest, XinyongError
 from xinyong.feeds.changes import VALIDITY, record_change
 from xinyong.models import RecordRevision, Standing, ValidityRule
 from xinyong.records.rules import Rule, ValidityRules
+from xinyong.validity.rules import as_of_in_future, end_of_day, retroactive
 from xinyong.validity.schemas import ValidityRuleIn, ValidityRuleOut
 
 RULE_FILE = TypeAdapter(list[ValidityRuleIn])
@@ -92,7 +93,7 @@ def add_rule(session: Session, data: ValidityRuleIn, *, actor: str, now: datetim
     # One addition at a time: the rule ids then commit in order, which rules_version relies on.
     advisory_xact_lock(session, "validity_rules")
     today = local_date(now)
-    if data.effective_from < today:
+    if retroactive(data.effective_from, today):
         raise Conflict(
             f"有效期规则不能溯及既往：生效日期 {data.effective_from} 早于今天 {today}",
             f"a validity rule cannot take effect in the past: {data.effective_from} is before "
@@ -175,13 +176,8 @@ def _insert(session: Session, data: ValidityRuleIn, *, actor: str, now: datetime
     return rule
 
 
-def end_of_day(day: date) -> datetime:
-    """The first instant after ``day`` in Asia/Shanghai: "as of day X" is everything before it."""
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=SHANGHAI)
-
-
 def check_as_of(as_of: date, today: date) -> None:
-    if as_of > today:
+    if as_of_in_future(as_of, today):
         raise InvalidRequest(
             f"as_of {as_of} 晚于今天 {today}：只能查询已经过去的日期",
             f"as_of {as_of} is after today ({today}): only past days can be shown",

@@ -17,20 +17,13 @@ from sqlalchemy.orm import Session
 from xinyong.core.api import clock, db_session
 from xinyong.core.auth import PUBLIC, Principal
 from xinyong.core.clock import SHANGHAI
+from xinyong.core.labels import ROLE_NAMES
 from xinyong.errors import Forbidden, XinyongError
 from xinyong.models import Role, User
 from xinyong.web import accounts
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-
-ROLE_NAMES = {
-    Role.authority: "信用主管部门",
-    Role.provider: "信息提供单位",
-    Role.user_department: "信息使用单位",
-    Role.subject: "信息主体",
-    Role.public: "公众",
-}
 
 
 def _local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -147,14 +140,3 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
         {"visitor": None, "csrf": "", "status": status, "message": message},
         status_code=status,
     )
-
-
-# The Chinese names of the catalog's categories and disclosure classes (Measures art. 9–13, 19),
-# as every page shows them.
-CATEGORY_NAMES = {
-    "basic": "基础信息",
-    "positive": "正面信息",
-    "negative": "负面信息",
-    "other": "其他信息",
-}
-DISCLOSURE_NAMES = {"public": "社会公开", "government": "政府共享", "authorised": "授权查询"}

@@ -1,0 +1,350 @@
+"""The Chinese names people read for the platform's codes: one table per kind of code, for the
+pages, the CSV exports and the official documents alike (one name per code everywhere).
+
+Keys are the codes' string values (a ``str`` enum member finds its name too). The names follow
+the glossary of the product brief (docs/domain.md); where a page says something about its own
+reader (a department reads “待本部门核实”), the variant is a table of its own, named so, built
+from the common one.
+"""
+
+from __future__ import annotations
+
+# ---- Who: roles, subjects, departments
+
+# Measures art. 4–7 name the parties; the glossary's names (docs/domain.md, roles).
+ROLE_NAMES = {
+    "authority": "信用管理部门",
+    "provider": "信息提供单位",
+    "user_department": "信息使用单位",
+    "subject": "信息主体",
+    "public": "社会公众",
+}
+SUBJECT_KINDS = {
+    "legal_person": "法人",
+    "non_legal_person_org": "非法人组织",
+    "natural_person": "自然人",
+}
+# Persons linked to an organisation whom its measures reach (Measures art. 29).
+LINKED_ROLES = {
+    "legal_representative": "法定代表人",
+    "principal": "主要负责人",
+    "actual_controller": "实际控制人",
+    "responsible_person": "直接责任人员",
+}
+# Whom a measure of the measures list reaches: the listed subject or a linked person.
+MEASURE_TARGETS = {"subject": "名单主体", **LINKED_ROLES}
+# Departments' sectors (catalog/schemas.SECTORS is the set of these codes).
+SECTOR_NAMES = {
+    "development_reform": "发展改革",
+    "credit_authority": "信用管理",
+    "market_regulation": "市场监管",
+    "tax": "税务",
+    "court": "法院",
+    "procuratorate": "检察院",
+    "public_security": "公安",
+    "civil_affairs": "民政",
+    "org_establishment": "机构编制",
+    "human_resources": "人力资源社会保障",
+    "emergency_management": "应急管理",
+    "ecology_environment": "生态环境",
+    "housing_construction": "住房城乡建设",
+    "transport": "交通运输",
+    "natural_resources": "自然资源",
+    "agriculture": "农业农村",
+    "water_resources": "水利",
+    "health": "卫生健康",
+    "drug_administration": "药品监管",
+    "education": "教育",
+    "science_technology": "科技",
+    "finance": "财政",
+    "customs": "海关",
+    "judicial_administration": "司法行政",
+    "commerce": "商务",
+    "culture_tourism": "文化和旅游",
+    "statistics": "统计",
+    "medical_security": "医疗保障",
+    "industry_it": "工业和信息化",
+    "banking": "金融监管",
+    "intellectual_property": "知识产权",
+    "audit": "审计",
+    "other": "其他",
+}
+
+# ---- The catalog and its records
+
+# Measures art. 9–13 (categories) and art. 19 (disclosure classes).
+CATEGORY_NAMES = {
+    "basic": "基础信息",
+    "positive": "正面信息",
+    "negative": "负面信息",
+    "other": "其他信息",
+}
+DISCLOSURE_NAMES = {"public": "社会公开", "government": "政府共享", "authorised": "授权查询"}
+# Measures art. 15, 30.
+SEVERITY_NAMES = {
+    "minor": "轻微失信",
+    "general": "一般失信",
+    "serious": "较重失信",
+    "severe": "严重失信",
+}
+STANDING_NAMES = {
+    "active": "有效",
+    "expired": "已过有效期",
+    "corrected": "已更正",
+    "revoked": "已撤销",
+    "repaired": "已修复",
+}
+CATALOG_STATUSES = {"draft": "草稿", "published": "已发布", "superseded": "已被替代"}
+UPDATE_CYCLES = {
+    "realtime": "实时",
+    "daily": "每日",
+    "weekly": "每周",
+    "monthly": "每月",
+    "quarterly": "每季度",
+    "yearly": "每年",
+}
+FIELD_TYPES = {
+    "string": "文本",
+    "text": "长文本",
+    "date": "日期",
+    "decimal": "数值",
+    "integer": "整数",
+    "credit_code": "统一社会信用代码",
+    "id_number": "身份证号码（公开时脱敏）",
+    "enum": "代码值",
+}
+# The ten administrative acts of 双公示 (000 §（十五）).
+ACT_TYPES = {
+    "licensing": "行政许可",
+    "penalty": "行政处罚",
+    "compulsion": "行政强制",
+    "confirmation": "行政确认",
+    "levy": "行政征收",
+    "payment": "行政给付",
+    "adjudication": "行政裁决",
+    "compensation": "行政补偿",
+    "reward": "行政奖励",
+    "inspection": "行政检查",
+}
+# How a batch reached the platform (省统一推送 / 同级推送).
+CHANNELS = {"same_level": "同级推送", "province_unified": "省统一推送"}
+
+# ---- Lists and their procedure
+
+LIST_KINDS = {"red": "红名单", "black": "黑名单", "watch": "重点关注对象名单"}
+ENTRY_STATES = {
+    "notice": "公示（告知）中",
+    "candidate": "待确认",
+    "listed": "已列入",
+    "withdrawn": "已撤回",
+    "exited": "已退出",
+}
+EXIT_REASONS = {
+    "expiry": "期满退出",
+    "repair": "信用修复后退出",
+    "revocation": "认定有误，予以撤销",
+    "black_listed": "因列入黑名单移出",
+}
+# The steps of a list entry's procedure (lists/service).
+STEP_NAMES = {
+    "candidate": "列为候选",
+    "cross_checked": "交叉比对",
+    "public_notice": "公示",
+    "prior_notice": "事前告知",
+    "objection_filed": "提出异议（陈述申辩）",
+    "objection_decided": "异议处理",
+    "withdrawn": "撤回",
+    "confirmed": "确认列入",
+    "related_persons_recorded": "记入相关责任人档案",
+    "related_person_records_revoked": "撤销相关责任人档案记录",
+    "exited": "退出",
+    "exit_notice": "退出公告",
+    "rectified": "完成整改",
+    "interview": "约谈",
+}
+
+# ---- Joint reward and punishment, checks
+
+# The business scenarios a check is made in (逢办必查, 000 §（十六）).
+SCENARIOS = {
+    "government_procurement": "政府采购",
+    "bidding": "招标投标",
+    "fiscal_funding": "财政性资金项目",
+    "tax_incentive": "税收优惠",
+    "administrative_licensing": "行政许可",
+    "honours": "评先评优、表彰奖励",
+    "financing": "融资信贷",
+    "high_consumption": "高消费",
+    "market_access": "市场准入、行业准入",
+    "securities_issuance": "股票、债券发行",
+    "public_employment": "招录聘用、任职",
+    "inspection": "监督检查",
+}
+# A measure's action, and a check's decision (the strongest action reached, or none):
+# 自动比对、自动提示、自动拦截 (002 §（十）).
+ACTIONS = {
+    "intercept": "自动拦截",
+    "prompt": "自动提示",
+    "facilitate": "激励便利",
+    "clear": "无措施",
+}
+MEASURE_KINDS = {"reward": "守信激励", "punishment": "失信惩戒"}
+MEASURE_TYPES = {
+    "administrative": "行政性措施",
+    "market": "市场性措施",
+    "industry": "行业性措施",
+    "social": "社会性措施",
+}
+
+# ---- Objections, appeals, repairs (Measures art. 31–35)
+
+TASK_KINDS = {
+    "objection_review": "异议审查",
+    "objection_verification": "异议核实",
+    "objection_correction": "异议更正",
+    "appeal_review": "申诉复核",
+    "repair_opinion": "修复意见",
+    "repair_objection": "修复公示异议",
+    "list_objection": "名单异议核实",
+}
+PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
+OBJECTION_GROUNDS = {
+    "wrong_or_incomplete": "信息与事实不符，存在记载错误或者遗漏",
+    "forbidden_data": "归集了禁止归集的信息",
+    "past_validity": "失信信息超期限使用",
+}
+OBJECTION_STATES = {
+    "review": "平台审核中",
+    "verification": "信息提供单位核实中",
+    "correction": "更正中",
+    "closed": "已办结",
+}
+# The same states as the verifying department reads them: its own work first.
+PROVIDER_OBJECTION_STATES = {
+    "verification": "待本部门核实",
+    **{k: v for k, v in OBJECTION_STATES.items() if k != "verification"},
+}
+OBJECTION_OUTCOMES = {"upheld": "异议成立", "rejected": "异议不成立"}
+APPEAL_STATES = {"review": "信用管理部门处理中", "closed": "已办结"}
+APPEAL_OUTCOMES = {"upheld": "申诉成立", "dismissed": "申诉不成立"}
+REPAIR_STATES = {
+    "opinion": "待信息提供单位出具意见",
+    "notice": "公示中",
+    "effective": "已生效",
+    "refused": "不予修复",
+}
+# The ways of repair (002 §（十三）; 000 §（十三）).
+REPAIR_WAYS = {
+    "commitment": "作出信用承诺",
+    "rectification": "完成信用整改",
+    "credit_check": "通过信用核查",
+    "training": "接受专题培训",
+    "credit_report": "提交信用报告",
+    "public_interest": "参加公益慈善活动",
+}
+EVIDENCE_KINDS = {"evidence": "证明材料", "authorisation": "授权委托书", **REPAIR_WAYS}
+# The conditions of repair, in the words of Measures art. 34.
+CONDITIONS = {
+    "corrected": "（一）已纠正失信行为，取得明显成效，不良社会影响已基本消除",
+    "no_repeat_within_year": "（二）自纠正之日起 1 年内未再发生同类失信行为",
+    "commitment": "（三）强化诚信自律、建立信用管理制度并承诺不再失信",
+}
+# The steps of an objection, an appeal and a repair (rights/steps).
+PROCEDURE_STEPS = {
+    "filed": "提出申请",
+    "referred": "转交信息提供单位核实",
+    "verified": "信息提供单位核实",
+    "rejected": "异议不成立",
+    "upheld": "异议成立",
+    "dismissed": "申诉不成立",
+    "listing_revoked": "撤销错误列入的名单",
+    "corrected": "更正信息",
+    "revoked": "撤销信息",
+    "expiry_confirmed": "确认已过有效期",
+    "appealed": "提出申诉",
+    "applied": "提出修复申请",
+    "eligible": "符合修复条件",
+    "opinion_requested": "请信息提供单位出具意见",
+    "opinion": "信息提供单位出具修复意见",
+    "public_notice": "公示",
+    "objection_filed": "公示期间有人提出异议",
+    "objection_decided": "公示期异议核实",
+    "refused": "不予修复",
+    "effective": "修复生效",
+    "appeal_upheld": "申诉成立，进入公示",
+}
+# What a step's detail says, as a department reads it (yes / no values read 是 / 否).
+DETAIL_NAMES = {
+    "reason": "事由",
+    "basis_records": "认定依据",
+    "department": "部门",
+    "notice_ends_on": "期满日",
+    "listed_until": "列入期限至",
+    "rectify_by": "整改期限",
+    "batch_id": "批次",
+    "persons": "人员",
+    "objection_id": "异议编号",
+    "upheld": "异议成立",
+    "explanation": "说明",
+    "notice": "公告",
+    "monitoring_until": "重点监测至",
+    "benefits_recall": "收回激励权益",
+    "interview_type": "约谈类型",
+    "record_id": "记录编号",
+    "record": "记录编号",
+    "list_entries": "名单条目",
+    "found_wrong": "信息有误",
+    "opinion": "意见",
+    "verify_due_on": "核实期限",
+    "text": "内容",
+    "positive": "同意修复",
+    "statement": "陈述",
+    "due_on": "期限",
+    "stage": "阶段",
+    "blocking": "阻止列入的条目",
+    "black_entry": "黑名单条目",
+    "black_list": "黑名单",
+}
+# What a step's detail says, for the keys a subject reads (the rest are internal ids); the
+# yes / no values are spelt out by the page (信息有误 / 信息无误, …).
+STEP_DETAILS = {
+    "ground": "理由",
+    "review_due_on": "审核期限",
+    "verify_due_on": "核实期限",
+    "correction_due_on": "更正期限",
+    "appeal_by": "申诉期限",
+    "due_on": "办理期限",
+    "department": "办理单位",
+    "found_wrong": "核实结论",
+    "opinion": "意见",
+    "reason": "理由",
+    "marked": "异议标识",
+    "still_in_force": "处理期间",
+    "mark_removed": "异议标识",
+    "agent_name": "代理人",
+    "corrected_on": "纠正日期",
+    "ways": "修复方式",
+    "opinion_due_on": "意见期限",
+    "positive": "修复意见",
+    "text": "意见",
+    "notice_ends_on": "公示截止",
+    "statement": "陈述",
+    "upheld": "核实结论",
+    "onward_route": "救济途径",
+    "late": "是否逾期",
+    "stage": "环节",
+}
+# The documents issued to a subject (rights/documents): each title begins with its kind.
+DOCUMENT_KINDS = {
+    "objection_decision": "异议处理决定书",
+    "apology": "致歉及澄清函",
+    "clarification": "澄清说明",
+    "appeal_decision": "申诉处理决定书",
+    "repair_decision": "信用修复文书",
+}
+# Reads of a subject's non-public information, by their audit action.
+READ_ACTIONS = {
+    "archive.read": "查阅信用档案",
+    "subject.read": "查阅身份信息（完整身份证号码）",
+    "evidence.read": "调阅证明材料",
+}

@@ -1,0 +1,82 @@
+"""Named reads of the tables objections and appeals own (``objections``, ``appeals``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xinyong.core.auth import Principal
+from xinyong.models import Appeal, Objection, ObjectionState, Role, TargetType, Task
+
+# The procedure's name in steps, tasks, evidence and documents.
+PROCEDURE = "objection"
+
+
+def find_objections(
+    session: Session,
+    principal: Principal,
+    *,
+    state: str | None,
+    subject_id: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Objection], int]:
+    """A page of the objections the caller may see, newest first, and how many there are: a
+    subject its own, a provider those it has (or had) a task of, the authority all."""
+    query = select(Objection)
+    if principal.role is Role.subject:
+        query = query.where(Objection.subject_id == principal.subject_id)
+    elif principal.role is Role.provider:
+        query = query.where(
+            Objection.id.in_(
+                select(Task.procedure_id).where(
+                    Task.procedure == PROCEDURE, Task.department_id == principal.department_id
+                )
+            )
+        )
+    if subject_id is not None:
+        query = query.where(Objection.subject_id == subject_id)
+    if state is not None:
+        query = query.where(Objection.state == ObjectionState(state))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.order_by(Objection.filed_at.desc(), Objection.id.desc()).limit(limit).offset(offset)
+    ).scalars()
+    return list(rows), total
+
+
+def open_objection(
+    session: Session, subject_id: int, target_type: TargetType, target_id: int
+) -> int | None:
+    """The open objection against a target, if any (at most one: uq_objections_open)."""
+    return session.execute(
+        select(Objection.id).where(
+            Objection.subject_id == subject_id,
+            Objection.target_type == target_type,
+            Objection.target_id == target_id,
+            Objection.state != ObjectionState.closed,
+        )
+    ).scalar_one_or_none()
+
+
+def appeal_of(
+    session: Session, subject_id: int, procedure: str, procedure_id: int
+) -> Appeal | None:
+    """The appeal against a procedure's outcome, if any (one per procedure)."""
+    return session.execute(
+        select(Appeal).where(
+            Appeal.subject_id == subject_id,
+            Appeal.procedure == procedure,
+            Appeal.procedure_id == procedure_id,
+        )
+    ).scalar_one_or_none()
+
+
+def open_objections_by_target(session: Session, subject_id: int) -> dict[tuple[str, int], int]:
+    """The ids of the subject's open objections by (target type, target id)."""
+    rows = session.execute(
+        select(Objection.target_type, Objection.target_id, Objection.id).where(
+            Objection.subject_id == subject_id, Objection.state != ObjectionState.closed
+        )
+    ).all()
+    return {(kind.value, target_id): objection_id for kind, target_id, objection_id in rows}

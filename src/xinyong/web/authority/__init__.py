@@ -1,0 +1,33 @@
+"""Pages: the credit authority's console (issue 5 § 5, § 6). Audience: authority — the public is
+sent to log in, every other role gets 403. One module per page, as templates/authority/ has
+them:
+
+- ``/authority`` (dashboard): records collected per department and month, rejection rates,
+  overdue procedures, checks and feedback, this month's 双公示 timeliness.
+- ``/authority/catalog``, ``/authority/measures``, ``/authority/calendar``,
+  ``/authority/departments``: the same services the API calls (catalog, measures, calendar,
+  departments), every change a POST with the session's CSRF token; bad input re-renders the
+  form with the field's message.
+- ``/authority/dual-publicity``: the monthly 双公示 notice (reports/dual_publicity.py), with its
+  CSVs and printable page.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from xinyong.web.authority import (
+    calendar,
+    catalog,
+    dashboard,
+    departments,
+    dual_publicity,
+    measures,
+)
+from xinyong.web.authority.common import MAX_UPLOAD
+
+__all__ = ["MAX_UPLOAD", "router"]
+
+router = APIRouter(include_in_schema=False)
+for part in (dashboard, catalog, measures, calendar, departments, dual_publicity):
+    router.include_router(part.router)

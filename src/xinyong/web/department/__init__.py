@@ -1,0 +1,41 @@
+"""Pages: the department console (部门工作台, issue 5 § 4). Audience: provider and
+user_department — the credit authority has its own console (web/authority). The public is
+sent to log in; any other role gets the 403 page.
+
+Every page calls the service functions the API endpoints call, in the request's session, as
+the logged-in person's principal (``user:NAME`` in the audit log); one module per part of the
+console, as templates/department/ has them:
+
+- ``/department`` (overview): open tasks (soonest due, overdue marked), list entries by state,
+  recent batches and checks.
+- ``/department/tasks`` (tasks): the task queue, filtered by kind, overdue and state, each task
+  linking to its procedure.
+- ``/department/batches`` (batches, provider): upload a CSV / JSONL / XLSX file into the
+  collection of ``POST /api/v1/records/batches``; each batch's report with a CSV of its row
+  errors.
+- ``/department/lists`` and ``/department/lists/entries/{id}`` (lists, provider): the
+  department's list entries and each entry's workflow.
+- ``/department/check`` and ``/department/checks/{id}`` (checks): the check of one subject, a
+  pasted list or a CSV of keys, and the feedback form per measure.
+- ``/department/objections`` (objections) and ``/department/repairs`` (repairs), provider:
+  objections referred to it for verification, repairs awaiting its opinion and objections in a
+  repair's notice; the evidence files of those procedures.
+
+Forms POST with the session's CSRF token; bad input re-renders the form with the field's
+message (4xx), never a 500. A full ID number is never shown: subjects appear by credit code or
+masked ID number.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from xinyong.web.department import batches, checks, lists, objections, overview, repairs, tasks
+from xinyong.web.department.batches import MAX_BATCH_BYTES
+from xinyong.web.department.checks import MAX_KEYS_BYTES
+
+__all__ = ["MAX_BATCH_BYTES", "MAX_KEYS_BYTES", "router"]
+
+router = APIRouter(include_in_schema=False)
+for part in (overview, tasks, batches, lists, checks, objections, repairs):
+    router.include_router(part.router)
