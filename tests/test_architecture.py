@@ -306,15 +306,15 @@ def small_graph(*imports: tuple[str, str, int]) -> grimp.ImportGraph:
 
 def test_a_page_importing_an_endpoint_module_is_found():
     graph = small_graph(
-        ("xinyong.web.portal", "xinyong.lists.endpoints", 12),
+        ("xinyong.web.made_up", "xinyong.lists.endpoints", 12),
         ("xinyong.web", "xinyong.records.endpoints", 3),
-        ("xinyong.web.portal", "xinyong.lists.service", 13),
+        ("xinyong.web.made_up", "xinyong.lists.service", 13),
         ("xinyong.app", "xinyong.lists.endpoints", 5),
         ("xinyong.webhooks", "xinyong.lists.endpoints", 5),  # not under xinyong.web
     )
     assert [str(v) for v in pages_importing_endpoints(graph)] == [
         "src/xinyong/web/__init__.py:3: imports xinyong.records.endpoints",
-        "src/xinyong/web/portal.py:12: imports xinyong.lists.endpoints",
+        "src/xinyong/web/made_up.py:12: imports xinyong.lists.endpoints",
     ]
 
 
