@@ -85,6 +85,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
 
 
 @pytest.fixture
+def empty_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of its own on the test's backend, not yet migrated: for tests of the
+    migrations themselves."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'unmigrated.db'}"
+        return
+    name = f"xinyong_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{database_url.rsplit('/', 1)[0]}/{name}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,

@@ -8,6 +8,7 @@ dependency commit or roll back around them.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +31,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             # Let SQLAlchemy, not the driver, issue BEGIN (pysqlite's own handling breaks
             # SAVEPOINT and transactional DDL); WAL lets readers run beside the one writer.
             dbapi_conn.isolation_level = None
@@ -43,7 +44,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
+        def _sqlite_begin(conn: Connection) -> None:
             if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
                 return  # Database.reading(): statements outside any transaction
             # IMMEDIATE takes the write lock up front. A deferred transaction that reads and
@@ -99,10 +100,10 @@ class Database:
         makes no more ids), once nothing holds the generator, or at exit; a killed process's
         lease runs out after ``XINYONG_ID_NODE_LEASE_SECONDS``."""
         ids = self._ids
-        if ids is None or ids.lease.pid != os.getpid():
+        if ids is None or ids.lease is None or ids.lease.pid != os.getpid():
             with self._ids_lock:
                 ids = self._ids
-                if ids is None or ids.lease.pid != os.getpid():
+                if ids is None or ids.lease is None or ids.lease.pid != os.getpid():
                     if ids is not None:
                         # a forked child: the parent's pooled connections are not its own
                         self.engine.dispose(close=False)
@@ -135,7 +136,7 @@ class Database:
             conn.commit()
 
     def dispose(self) -> None:
-        if self._ids is not None:
-            self._ids.lease.close()
-            self._ids = None
+        ids, self._ids = self._ids, None
+        if ids is not None and ids.lease is not None:
+            ids.lease.close()
         self.engine.dispose()

@@ -13,12 +13,10 @@ import hashlib
 import hmac
 import json
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic.script import ScriptDirectory
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -425,21 +423,6 @@ class TestCheckpointFiles:
 
 
 # --- databases from before the key (migration 0011) ------------------------------------------
-
-
-@pytest.fixture
-def empty_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A database of its own, not yet migrated, on the backend of this run."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'before-the-key.db'}"
-        return
-    admin = os.environ.get("XINYONG_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-    name = f"xinyong_test_audit_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{database_url.rsplit('/', 1)[0]}/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 UNKEYED = 6

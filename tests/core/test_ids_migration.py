@@ -4,13 +4,6 @@ above the upgrade's time, and the old shape works again after a downgrade."""
 
 from __future__ import annotations
 
-import tempfile
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
-import psycopg
-import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -21,27 +14,10 @@ from xinyong.migrations import alembic_config
 REGISTERED = 3000  # processes that registered under 0009: every number used, most twice
 
 
-@pytest.fixture
-def fresh_url(database_url: str) -> Iterator[str]:
-    """A database of its own on the test's backend, migrated by the test."""
-    if database_url.startswith("sqlite"):
-        with tempfile.TemporaryDirectory() as directory:
-            yield f"sqlite:///{Path(directory) / 'migrated.db'}"
-        return
-    base, _ = database_url.rsplit("/", 1)
-    name = f"xinyong_migration_{uuid.uuid4().hex[:8]}"
-    server = database_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{base}/{name}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def test_upgrade_makes_leases_of_registrations_and_downgrade_restores_them(fresh_url):
-    config = alembic_config(fresh_url)
+def test_upgrade_makes_leases_of_registrations_and_downgrade_restores_them(empty_url):
+    config = alembic_config(empty_url)
     command.upgrade(config, "0009")
-    engine = make_engine(fresh_url)
+    engine = make_engine(empty_url)
     try:
         with engine.begin() as conn:
             conn.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
@@ -27,7 +29,7 @@ from xinyong.subjects.service import find_subject
 router = APIRouter(tags=["authorisations"])
 
 
-def grant_out(session: Session, row: Authorisation, today) -> GrantOut:  # type: ignore[no-untyped-def]
+def grant_out(session: Session, row: Authorisation, today: date) -> GrantOut:
     subject = session.get_one(Subject, row.subject_id)
     grantee = session.get_one(Department, row.grantee_id)
     return GrantOut(
@@ -68,11 +70,12 @@ def post_authorisation(
     """The subject authorises the grantee to read the named authorised-query items for the
     purpose, from `starts_on` (default today) through `ends_on` (at most three years) —
     Measures art. 22. Each read the grantee then makes is logged and shown to the subject."""
+    assert principal.subject_id is not None  # a subject's token names its subject
     step = Step(request.app.state.collection, principal, clock(request).now())
     row = service.grant(
         session,
         step,
-        subject_id=principal.subject_id,  # type: ignore[arg-type]
+        subject_id=principal.subject_id,
         grantee_code=body.grantee,
         items=body.items,
         purpose=body.purpose,
@@ -97,11 +100,12 @@ def get_authorisations(
 ) -> list[GrantOut]:
     """A subject sees the grants it gave; a department or institution those given to it."""
     today = local_date(clock(request).now())
-    rows = (
-        service.grants_of_subject(session, principal.subject_id)  # type: ignore[arg-type]
-        if principal.role is Role.subject
-        else service.grants_to(session, principal.department_id)  # type: ignore[arg-type]
-    )
+    if principal.role is Role.subject:
+        assert principal.subject_id is not None  # a subject's token names its subject
+        rows = service.grants_of_subject(session, principal.subject_id)
+    else:
+        assert principal.department_id is not None  # a department's token names it
+        rows = service.grants_to(session, principal.department_id)
     return [grant_out(session, row, today) for row in rows]
 
 

@@ -9,13 +9,13 @@ from xinyong.catalog.schemas import CatalogIn, CatalogItemOut, CatalogOut, Catal
 from xinyong.catalog.service import draft_version, get_version, list_versions, publish_version
 from xinyong.core.api import MAX_INT32, Int32Id, clock, current_principal, db_session, endpoint
 from xinyong.core.auth import Principal
-from xinyong.models import Role
+from xinyong.models import CatalogItem, CatalogVersion, Role
 
 router = APIRouter(tags=["catalog"])
 EVERYONE = (Role.public, Role.subject, Role.provider, Role.user_department, Role.authority)
 
 
-def _out(version, items) -> CatalogOut:  # type: ignore[no-untyped-def]
+def _out(version: CatalogVersion, items: list[CatalogItem]) -> CatalogOut:
     return CatalogOut(
         number=version.number,
         title=version.title,

@@ -148,7 +148,7 @@ def published_catalog(session: Session) -> PublishedCatalog | None:
     ).first()
     if row is None:
         return None
-    key = (str(session.get_bind().url), row.id, row.published_at)
+    key = (str(session.get_bind().engine.url), row.id, row.published_at)
     cached = _cache.get(key)
     if cached is not None:
         return cached

@@ -70,6 +70,7 @@ def insert_staged(
     if not rows:
         return None
     conn = session.connection().connection.driver_connection
+    assert conn is not None  # the session's connection is checked out, so it is live
     cols = ", ".join(columns)
     on_conflict = f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
     if session.get_bind().dialect.name == "postgresql":
@@ -108,7 +109,7 @@ def copy_escape(value: str) -> str:
 
 def copy_line(row: tuple) -> str:
     """One row in COPY's text format, without its newline."""
-    values = []
+    values: list[str] = []
     append = values.append
     for value in row:
         kind = type(value)

@@ -197,7 +197,8 @@ def calendar_for(session: Session) -> Calendar:
     loaded = session.execute(
         select(CalendarYear.year, CalendarYear.revision, CalendarYear.basis)
     ).all()
-    key = (str(session.get_bind().url), frozenset((row.year, row.revision) for row in loaded))
+    url = str(session.get_bind().engine.url)
+    key = (url, frozenset((row.year, row.revision) for row in loaded))
     cached = _cache.get(key)
     if cached is not None:
         return cached

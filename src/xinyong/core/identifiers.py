@@ -205,7 +205,7 @@ def _credit_code_error(reason: str, message: str, message_en: str) -> Identifier
     return IdentifierError(INVALID_CREDIT_CODE, message, message_en, reason)
 
 
-def validate_credit_code(value: str) -> str:
+def validate_credit_code(value: object) -> str:
     """Validate a unified social credit code and return it normalised.
 
     Whitespace anywhere is removed and letters are upper-cased. Checks, in order: length 18;
@@ -267,7 +267,7 @@ def validate_credit_code(value: str) -> str:
 def is_valid_credit_code(value: object) -> bool:
     """True if :func:`validate_credit_code` accepts ``value``."""
     try:
-        validate_credit_code(value)  # type: ignore[arg-type]
+        validate_credit_code(value)
     except IdentifierError:
         return False
     return True
@@ -411,7 +411,7 @@ def _id_error(reason: str, message: str, message_en: str) -> IdentifierError:
     return IdentifierError(INVALID_ID_NUMBER, message, message_en, reason)
 
 
-def validate_id_number(value: str, *, today: date | None = None) -> str:
+def validate_id_number(value: object, *, today: date | None = None) -> str:
     """Validate an 18-digit resident ID number and return it normalised (whitespace removed,
     ``x`` → ``X``).
 
@@ -506,7 +506,7 @@ def validate_id_number(value: str, *, today: date | None = None) -> str:
 def is_valid_id_number(value: object, *, today: date | None = None) -> bool:
     """True if :func:`validate_id_number` accepts ``value``."""
     try:
-        validate_id_number(value, today=today)  # type: ignore[arg-type]
+        validate_id_number(value, today=today)
     except IdentifierError:
         return False
     return True

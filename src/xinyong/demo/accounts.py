@@ -19,7 +19,14 @@ def create_demo_accounts(session: Session, clock: Clock, roles: dict[str, str]) 
     accounts: dict[str, dict[str, str]] = {}
     taken = set(session.execute(select(User.username)).scalars())
 
-    def add(username: str, name: str, role: Role, **binding) -> None:  # type: ignore[no-untyped-def]
+    def add(
+        username: str,
+        name: str,
+        role: Role,
+        *,
+        department: Department | None = None,
+        subject_id: int | None = None,
+    ) -> None:
         if username in taken:
             return
         password = secrets.token_urlsafe(12)
@@ -31,7 +38,8 @@ def create_demo_accounts(session: Session, clock: Clock, roles: dict[str, str]) 
             role=role,
             actor="demo",
             now=clock.now(),
-            **binding,
+            department=department,
+            subject_id=subject_id,
         )
         accounts[username] = {"role": role.value, "name": name, "password": password}
 

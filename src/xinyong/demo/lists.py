@@ -62,7 +62,12 @@ def list_demo_entries(db: Database, ctx: CollectionContext, clock: Clock, *, per
         for record_id, subject_id, dept_id, dept_code, code, cipher in candidates:
             if len(done) >= per_list or subject_id in done:
                 continue
-            key = code or ctx.cipher.decrypt(cipher)
+            if code:
+                key = code
+            elif cipher:  # a person: named by its ID number
+                key = ctx.cipher.decrypt(cipher)
+            else:  # a subject has one or the other
+                continue
             provider = Principal(
                 role=Role.provider,
                 department_id=dept_id,

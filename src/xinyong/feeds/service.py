@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Any
@@ -98,7 +98,7 @@ def webhook_addresses(url: str, allowed: Sequence[Network] = ()) -> list[Address
             field="webhook_url",
             code="webhook_unresolvable",
         ) from None
-    addresses = list(dict.fromkeys(ip_address(info[4][0].partition("%")[0]) for info in found))
+    addresses = list(dict.fromkeys(ip_address(str(info[4][0]).partition("%")[0]) for info in found))
     for address in addresses:
         if refused_address(address, allowed):
             raise InvalidRequest(
@@ -203,8 +203,11 @@ def end_subscription(
     return sub
 
 
-def change_out(change: Change, subject: tuple[str | None, str | None, str] | None) -> dict:
-    code, masked, name = subject or (None, None, "")
+def change_out(change: Change, subjects: Mapping[int, tuple[str | None, str | None, str]]) -> dict:
+    """A change as the feed and the webhooks show it; ``subjects``: its subject's credit code,
+    masked ID number and name by id (subjects.repository.keys_and_names)."""
+    shown = subjects.get(change.subject_id) if change.subject_id is not None else None
+    code, masked, name = shown or (None, None, "")
     return {
         "seq": change.seq,
         "at": change.at.isoformat(),
@@ -254,7 +257,7 @@ def read_feed(session: Session, principal: Principal, *, since: int, limit: int)
     subjects = keys_and_names(session, {c.subject_id for c in changes if c.subject_id is not None})
     nxt = changes[-1].seq if len(changes) == limit else max(since, top)
     return {
-        "changes": [change_out(c, subjects.get(c.subject_id)) for c in changes],
+        "changes": [change_out(c, subjects) for c in changes],
         "next": nxt,
         "subscribed": True,
     }

@@ -162,7 +162,7 @@ def _attempt(
         return "failed"
     secret = cipher.decrypt(sub.secret_cipher)
     subjects = keys_and_names(session, {change.subject_id} if change.subject_id else set())
-    body = orjson.dumps(change_out(change, subjects.get(change.subject_id)))
+    body = orjson.dumps(change_out(change, subjects))
     timestamp = str(int(now.timestamp()))
     delivery.attempts += 1
     headers = {
