@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 
-from xinyong.cli import upgrade_database
+from xinyong.cli.common import upgrade_database
 from xinyong.db import Database
 from xinyong.departments.service import create_department, create_token
 from xinyong.models import Role

@@ -6,10 +6,11 @@ In-process: an ASGI call loop (no server, no client, no socket), µs per request
 Through uvicorn: one process per app (httptools, uvloop, no access log, no scheduled jobs),
 loaded by wrk (Debian package ``wrk``) with 32 connections for ``--seconds`` s, the two servers
 in turn, median of ``--repeats`` runs; wrk shares the machine with the server.
-Deeper routes, in-process: ``GET /api/v1/scenarios`` (the public, no database) and, on SQLite
-with ``--subjects`` subjects, one in ten listed, written straight into the tables as
-benchmarks/checks.py does, ``POST /api/v1/checks`` with one subject (a user department's cached
-token) and ``GET /api/v1/subjects/{key}`` (the public).
+Deeper routes, in-process: ``GET /api/v1/scenarios`` (the public, no database), the log-in
+page ``GET /login`` (no database) and, on SQLite with ``--subjects`` subjects, one in ten
+listed, written straight into the tables as benchmarks/checks.py does, ``POST /api/v1/checks``
+with one subject (a user department's cached token) and ``GET /api/v1/subjects/{key}`` (the
+public).
 
 The ratio is the plain app's time over the platform's (its throughput as a share of the plain
 app's): 1.0 would mean the platform's routing, middleware and dependencies cost nothing more.
@@ -120,10 +121,12 @@ async def in_process(settings: Settings, token: str, key: str, args: argparse.Na
     )
     subject = request("GET", f"/api/v1/subjects/{key}", {})
     scenarios = request("GET", "/api/v1/scenarios", {})
+    login = request("GET", "/login", {})
     rounds: dict[str, list[float]] = {
         "plain": [],
         "platform": [],
         "scenarios": [],
+        "login": [],
         "check": [],
         "subject": [],
     }
@@ -132,6 +135,7 @@ async def in_process(settings: Settings, token: str, key: str, args: argparse.Na
             rounds["plain"].append(await per_request(plain, live, args.requests))
             rounds["platform"].append(await per_request(platform, live, args.requests))
             rounds["scenarios"].append(await per_request(platform, scenarios, args.requests))
+            rounds["login"].append(await per_request(platform, login, args.requests // 4))
             rounds["check"].append(await per_request(platform, check, args.requests // 4))
             rounds["subject"].append(await per_request(platform, subject, args.requests // 4))
     return {name: statistics.median(values) for name, values in rounds.items()} | {"rounds": rounds}
@@ -178,6 +182,7 @@ def main() -> None:
         f"| {result['plain'] / result['platform']:.2f} |"
     )
     print(f"| `GET /api/v1/scenarios` (no database) | | {result['scenarios']:.0f} | |")
+    print(f"| `GET /login` (a page, no database) | | {result['login']:.0f} | |")
     print(f"| `POST /api/v1/checks` (1 subject, SQLite) | | {result['check']:.0f} | |")
     print(f"| `GET /api/v1/subjects/{{key}}` (SQLite) | | {result['subject']:.0f} | |")
     if args.no_server:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from xinyong.cli import parse_as_of
+from xinyong.cli.common import parse_as_of
 from xinyong.core.clock import SHANGHAI
 from xinyong.errors import InvalidRequest
 from xinyong.models import Role
@@ -93,7 +93,7 @@ def test_a_database_without_tables_is_one_line(run, tmp_path) -> None:  # type: 
 def test_the_public_is_not_offered_a_token_or_an_account(run) -> None:  # type: ignore[no-untyped-def]
     from typing import get_args
 
-    from xinyong.cli import HolderRole
+    from xinyong.cli.main import HolderRole
 
     offered = set(get_args(get_args(HolderRole)[0]))
     assert offered == {r.value for r in Role} - {Role.public.value}

@@ -186,7 +186,8 @@ class TestValidity:
         assert validity_months(SPEC, "general", date(2026, 1, 1), RULES, errors) is None
         assert codes(errors) == [("severity", "severity_not_graded")]
         assert (
-            "2026-01-01" in errors[0]["message"] and "（该规则规定：严重）" in errors[0]["message"]
+            "2026-01-01" in errors[0]["message"]
+            and "（该规则规定：严重失信）" in errors[0]["message"]
         )
 
     def test_without_any_rule_no_period_applies(self) -> None:

@@ -269,7 +269,7 @@ def get_notices(
                 subject_name=subject.name,
                 target=TargetOut.model_validate(service.describe(session, target)),
                 opinion=repair.opinion["text"],  # type: ignore[index]  # set in notice
-                notice_ends_on=repair.notice_ends_on,  # type: ignore[arg-type]  # set in notice
+                notice_ends_on=repair.notice_ends_on,
             )
         )
     return out

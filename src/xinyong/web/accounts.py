@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -95,7 +96,7 @@ def create_user(
     return user
 
 
-def _failures(session: Session, column, value: str, since: datetime) -> int:  # type: ignore[no-untyped-def]
+def _failures(session: Session, column: Any, value: str, since: datetime) -> int:
     return session.execute(
         select(func.count()).where(
             column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
