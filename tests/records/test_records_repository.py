@@ -61,19 +61,18 @@ class TestBatches:
             batch = session.get_one(Batch, int(answer["batch_id"]))
             assert repository.batch_answer(session, batch.provider_id, "k-1") == answer
             assert repository.batch_answer(session, batch.provider_id, "k-2") is None
-            assert repository.get_batch(session, batch.id) is batch
 
-    def test_recent_batches_newest_first_below_a_cursor(self, client, provider, db) -> None:  # type: ignore[no-untyped-def]
+    def test_batches_of_provider_newest_first_below_a_cursor(self, client, provider, db) -> None:  # type: ignore[no-untyped-def]
         ids = [
             int(pushed(client, provider, [penalty(str(n), COMPANY)])["batch_id"]) for n in (1, 2, 3)
         ]
         with db.transaction() as session:
             provider_id = session.get_one(Batch, ids[0]).provider_id
-            newest = repository.recent_batches(session, provider_id, limit=2)
+            newest = repository.batches_of_provider(session, provider_id, limit=2)
             assert [b.id for b in newest] == [ids[2], ids[1]]
-            older = repository.recent_batches(session, provider_id, limit=5, before=ids[1])
+            older = repository.batches_of_provider(session, provider_id, limit=5, before=ids[1])
             assert [b.id for b in older] == [ids[0]]
-            assert repository.recent_batches(session, provider_id + 1, limit=5) == []
+            assert repository.batches_of_provider(session, provider_id + 1, limit=5) == []
 
     def test_batch_totals_per_provider_and_local_month(self, client, provider, db, clock) -> None:  # type: ignore[no-untyped-def]
         pushed(client, provider, [penalty("1", COMPANY), penalty("2", COMPANY)])
@@ -94,7 +93,7 @@ class TestOneSubjectsRecords:
         subject_id, records = stored(db)
         _, others = stored(db, OTHER)
         with db.transaction() as session:
-            found = repository.records_of_subject(
+            found = repository.subject_records_by_ids(
                 session, subject_id, [others[0].id, records[1].id, records[0].id]
             )
             assert [r.id for r in found] == [records[0].id, records[1].id]
@@ -103,12 +102,8 @@ class TestOneSubjectsRecords:
             one = repository.record_with_item_name(session, subject_id, records[1].id)
             assert one is not None and one[1] == "行政处罚信息"
             assert repository.record_with_item_name(session, subject_id, others[0].id) is None
-            full = repository.record_with_names(session, subject_id, records[0].id)
+            full = repository.record_with_item_and_provider(session, subject_id, records[0].id)
             assert full is not None and full[1:] == ("行政处罚信息", "测试market_regulation")
-            assert repository.record_provider_id(session, subject_id, records[0].id) == (
-                records[0].provider_id
-            )
-            assert repository.record_item_name(session, subject_id, records[0].id) == "行政处罚信息"
 
     def test_source_ids_of_one_providers_item(self, client, provider, db) -> None:  # type: ignore[no-untyped-def]
         pushed(client, provider, [penalty("a", COMPANY), penalty("b", COMPANY)])
@@ -140,22 +135,22 @@ class TestOneSubjectsRecords:
         pushed(client, provider, [penalty("1", COMPANY, determined_on=determined_on)])
         subject_id, _ = stored(db)
         with db.transaction() as session:
-            found = repository.records_determined_between(
+            found = repository.records_of_items_determined_within(
                 session,
                 subject_id,
                 ["administrative_penalty"],
-                after=date(2026, 1, 10),
-                until=date(2026, 6, 10),
-                standings=[Standing.active],
+                date(2026, 1, 10),
+                date(2026, 6, 10),
+                [Standing.active],
             )
             assert bool(found) is counted
-            assert not repository.records_determined_between(
+            assert not repository.records_of_items_determined_within(
                 session,
                 subject_id,
                 ["administrative_penalty"],
-                after=date(2026, 1, 1),
-                until=date(2026, 6, 14),
-                standings=[Standing.repaired],
+                date(2026, 1, 1),
+                date(2026, 6, 14),
+                [Standing.repaired],
             )
 
     def test_archive_records_by_disclosure_category_and_arrival(

@@ -153,15 +153,13 @@ def _write_secret(path: Path, content: dict) -> Path:
 
 
 def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: bool) -> None:
-    from sqlalchemy import func, select
-
     from xinyong.catalog.service import get_version
     from xinyong.demo.loader import load_demo
-    from xinyong.models import Record
+    from xinyong.records.repository import has_records
 
     db = _database(settings)
     with db.transaction() as session:
-        if only_if_empty and session.execute(select(func.count()).select_from(Record)).scalar():
+        if only_if_empty and has_records(session):
             console.print("demo data already loaded")
             return
         _, items = get_version(session, None)

@@ -59,9 +59,19 @@ from xinyong.models import (
     SubjectLink,
     TargetType,
 )
+from xinyong.records.repository import (
+    record_id_in_batch,
+    record_ids_by_subject_in_batch,
+    subject_records_by_ids,
+)
 from xinyong.records.service import Collector
 from xinyong.rights.remedy import Finding, remedy
 from xinyong.rights.step import Step
+from xinyong.subjects.repository import (
+    linked_person_ids_in_role,
+    linked_persons_in_force,
+    subject_ids_by_id_hash,
+)
 from xinyong.subjects.service import find_subject
 from xinyong.tasks.service import LIST_OBJECTION, close_tasks, open_task
 
@@ -242,12 +252,7 @@ def _basis(
     session: Session, spec: ListSpec, subject_id: int, record_ids: list[int], today: date
 ) -> list[Record]:
     """The records an entry rests on, each a valid basis today (rules.require_basis)."""
-    found = {
-        r.id: r
-        for r in session.execute(
-            select(Record).where(Record.subject_id == subject_id, Record.id.in_(record_ids))
-        ).scalars()
-    }
+    found = {r.id: r for r in subject_records_by_ids(session, subject_id, record_ids)}
     return rules.require_basis(spec, found, record_ids, today)
 
 
@@ -431,14 +436,10 @@ def _record_related_persons(
     org = session.get_one(Subject, entry.subject_id)
     if org.kind == SubjectKind.natural_person:
         return
-    linked = session.execute(
-        select(SubjectLink.role, Subject)
-        .join(Subject, Subject.id == SubjectLink.person_id)
-        .where(SubjectLink.subject_id == org.id, SubjectLink.ended_at.is_(None))
-    ).all()
+    linked = linked_persons_in_force(session, org.id)
     cipher = step.ctx.cipher
     persons = rules.answering_persons(
-        [(role, person.name, person.id_cipher) for role, person in linked],
+        [(link.role, person.name, person.id_cipher) for link, person in linked],
         entry.responsible_persons,
         cipher,
     )
@@ -468,27 +469,9 @@ def _link_responsible_persons(
     session: Session, step: Step, entry: ListEntry, batch_id: int
 ) -> None:
     hashes = [ref["id_hash"] for ref in entry.responsible_persons]
-    person_ids = dict(
-        session.execute(
-            select(Subject.id_hash, Subject.id).where(Subject.id_hash.in_(hashes))
-        ).all()
-    )
-    records = dict(
-        session.execute(
-            select(Record.subject_id, Record.id).where(
-                Record.batch_id == batch_id, Record.subject_id.in_(person_ids.values())
-            )
-        ).all()
-    )
-    existing = set(
-        session.execute(
-            select(SubjectLink.person_id).where(
-                SubjectLink.subject_id == entry.subject_id,
-                SubjectLink.role == LinkRole.responsible_person,
-                SubjectLink.ended_at.is_(None),
-            )
-        ).scalars()
-    )
+    person_ids = subject_ids_by_id_hash(session, hashes)
+    records = record_ids_by_subject_in_batch(session, batch_id, person_ids.values())
+    existing = linked_person_ids_in_role(session, entry.subject_id, LinkRole.responsible_person)
     for h in hashes:
         pid = person_ids[h]
         if pid in existing:
@@ -695,8 +678,4 @@ def collect_one(
             field=first["field"],
             code=first["code"],
         )
-    return session.execute(
-        select(Record.id).where(
-            Record.subject_id == subject_id, Record.batch_id == collector.batch_id
-        )
-    ).scalar_one()
+    return record_id_in_batch(session, subject_id, collector.batch_id)

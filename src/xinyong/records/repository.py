@@ -142,21 +142,6 @@ def batch_answer(session: Session, provider_id: int, idempotency_key: str) -> di
     ).scalar_one_or_none()
 
 
-def get_batch(session: Session, batch_id: int) -> Batch | None:
-    """One batch by its id, whoever sent it."""
-    return session.get(Batch, batch_id)
-
-
-def recent_batches(
-    session: Session, provider_id: int, *, limit: int, before: int | None = None
-) -> list[Batch]:
-    """A provider's batches, newest first, ``limit`` of them with ids below ``before``."""
-    query = select(Batch).where(Batch.provider_id == provider_id)
-    if before is not None:
-        query = query.where(Batch.id < before)
-    return list(session.execute(query.order_by(Batch.id.desc()).limit(limit)).scalars())
-
-
 def _local_month(column: Any, dialect: str) -> Any:
     if dialect == "postgresql":
         return func.to_char(
@@ -196,19 +181,6 @@ def batch_totals_by_month(session: Session, start: datetime, end: datetime) -> l
     )
 
 
-def records_of_subject(
-    session: Session, subject_id: int, record_ids: Iterable[int]
-) -> list[Record]:
-    """Those of the given records that are the subject's, by id."""
-    return list(
-        session.execute(
-            select(Record)
-            .where(Record.subject_id == subject_id, Record.id.in_(list(record_ids)))
-            .order_by(Record.id)
-        ).scalars()
-    )
-
-
 def record_with_item_name(
     session: Session, subject_id: int, record_id: int
 ) -> Row[Record, str] | None:
@@ -218,59 +190,6 @@ def record_with_item_name(
         .join(CatalogItem, CatalogItem.id == Record.catalog_item_id)
         .where(Record.subject_id == subject_id, Record.id == record_id)
     ).first()
-
-
-def record_with_names(
-    session: Session, subject_id: int, record_id: int
-) -> Row[Record, str, str] | None:
-    """(record, item name, provider name), if the record is the subject's."""
-    return session.execute(
-        select(Record, CatalogItem.name, Department.name)
-        .join(CatalogItem, CatalogItem.id == Record.catalog_item_id)
-        .join(Department, Department.id == Record.provider_id)
-        .where(Record.subject_id == subject_id, Record.id == record_id)
-    ).first()
-
-
-def record_provider_id(session: Session, subject_id: int, record_id: int) -> int:
-    """The department that provided the subject's record; NoResultFound if there is none."""
-    return session.execute(
-        select(Record.provider_id).where(Record.subject_id == subject_id, Record.id == record_id)
-    ).scalar_one()
-
-
-def record_item_name(session: Session, subject_id: int, record_id: int) -> str:
-    """The catalog item's name of the subject's record; NoResultFound if there is none."""
-    return session.execute(
-        select(CatalogItem.name)
-        .join(Record, Record.catalog_item_id == CatalogItem.id)
-        .where(Record.subject_id == subject_id, Record.id == record_id)
-    ).scalar_one()
-
-
-def records_determined_between(
-    session: Session,
-    subject_id: int,
-    item_codes: Collection[str],
-    *,
-    after: date,
-    until: date,
-    standings: Collection[Standing],
-) -> list[Record]:
-    """The subject's records of the items determined in (after, until], of those standings."""
-    return list(
-        session.execute(
-            select(Record)
-            .where(
-                Record.subject_id == subject_id,
-                Record.item_code.in_(list(item_codes)),
-                Record.determined_on > after,
-                Record.determined_on <= until,
-                Record.standing.in_(list(standings)),
-            )
-            .order_by(Record.determined_on, Record.id)
-        ).scalars()
-    )
 
 
 def archive_records(

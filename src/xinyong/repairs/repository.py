@@ -11,15 +11,14 @@ from sqlalchemy.orm import Session
 from xinyong.core.auth import Principal
 from xinyong.models import (
     CreditList,
-    Disclosure,
     ListEntry,
-    Record,
     Repair,
     RepairObjection,
     RepairState,
     Role,
     TargetType,
 )
+from xinyong.records.repository import public_record_exists
 from xinyong.repairs.rules import OPEN_STATES
 
 
@@ -107,11 +106,6 @@ def in_notice(
             for row in session.execute(select(CreditList)).scalars()
             if row.spec["disclosure"] == "public"
         ]
-        record = and_(
-            Record.subject_id == Repair.subject_id,
-            Record.id == Repair.target_id,
-            Record.disclosure == Disclosure.public,
-        )
         entry = and_(
             ListEntry.subject_id == Repair.subject_id,
             ListEntry.id == Repair.target_id,
@@ -119,7 +113,10 @@ def in_notice(
         )
         query = query.where(
             or_(
-                and_(Repair.target_type == TargetType.record, exists().where(record)),
+                and_(
+                    Repair.target_type == TargetType.record,
+                    public_record_exists(Repair.subject_id, Repair.target_id),
+                ),
                 and_(Repair.target_type == TargetType.list_entry, exists().where(entry)),
             )
         )

@@ -23,7 +23,8 @@ from xinyong.core.clock import local_date
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.errors import Conflict, InvalidRequest, XinyongError
 from xinyong.feeds.changes import VALIDITY, record_change
-from xinyong.models import RecordRevision, Standing, ValidityRule
+from xinyong.models import Standing, ValidityRule
+from xinyong.records.repository import standing_changes_until
 from xinyong.records.rules import Rule, ValidityRules
 from xinyong.validity.rules import as_of_in_future, end_of_day, retroactive
 from xinyong.validity.schemas import ValidityRuleIn, ValidityRuleOut
@@ -190,9 +191,5 @@ def standings_as_of(session: Session, subject_id: int, as_of: date) -> dict[int,
     """The standing each of the subject's records had at the end of ``as_of``, for those that
     had changed by then (record_revisions: every change of standing leaves one, Measures art.
     36); a record without a revision by then was active."""
-    rows = session.execute(
-        select(RecordRevision.record_id, RecordRevision.standing)
-        .where(RecordRevision.subject_id == subject_id, RecordRevision.at < end_of_day(as_of))
-        .order_by(RecordRevision.at, RecordRevision.id)
-    ).all()
+    rows = standing_changes_until(session, subject_id, end_of_day(as_of))
     return {record_id: standing for record_id, standing in rows}

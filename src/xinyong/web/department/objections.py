@@ -18,7 +18,7 @@ from xinyong.models import Objection, ObjectionState, TargetType
 from xinyong.objections import service as objection_service
 from xinyong.objections.appeals import objection_out
 from xinyong.objections.schemas import VerificationIn
-from xinyong.records.repository import records_with_item_names
+from xinyong.records.repository import record_with_item_name
 from xinyong.subjects.repository import subjects_by_id
 from xinyong.web.department.common import (
     PAGE_ROWS,
@@ -47,10 +47,10 @@ router = APIRouter(include_in_schema=False)
 def _target_label(session: Session, obj: Objection) -> dict[str, Any]:
     """What an objection is about, as the department reads it."""
     if obj.target_type is TargetType.record:
-        rows = records_with_item_names(session, obj.subject_id, [obj.target_id])
-        if not rows:
+        row = record_with_item_name(session, obj.subject_id, obj.target_id)
+        if row is None:
             return {"label": f"信用记录 {obj.target_id}", "record": None, "link": None}
-        record, name = rows[0]
+        record, name = row
         return {"label": f"{name}（记录编号 {record.id}）", "record": record, "link": None}
     entry = entry_of_subject(session, obj.subject_id, obj.target_id)
     name = list_names(session).get(entry.list_code, entry.list_code) if entry else "名单条目"
