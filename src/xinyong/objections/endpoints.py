@@ -27,7 +27,7 @@ from xinyong.objections.schemas import (
     VerificationIn,
 )
 from xinyong.rights.endpoints import acting_subject, request_step
-from xinyong.subjects.repository import subjects_by_ids
+from xinyong.subjects.repository import subjects_by_id
 from xinyong.subjects.service import find_subject
 
 router = APIRouter(tags=["objections"])
@@ -107,7 +107,7 @@ def get_objections(
     rows, total = service.find_objections(
         session, principal, state=state, subject_id=subject_id, limit=limit, offset=offset
     )
-    subjects = subjects_by_ids(session, {o.subject_id for o in rows})
+    subjects = subjects_by_id(session, {o.subject_id for o in rows})
     return ObjectionsOut(
         total=total,
         objections=[

@@ -12,12 +12,6 @@ from sqlalchemy.orm import Session
 from xinyong.models import LinkRole, Subject, SubjectLink, SubjectName
 
 
-def subjects_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Subject]:
-    """The subjects of these ids, by id."""
-    rows = session.execute(select(Subject).where(Subject.id.in_(set(ids)))).scalars()
-    return {s.id: s for s in rows}
-
-
 def subjects_by_id(session: Session, subject_ids: Iterable[int]) -> dict[int, Subject]:
     """Subjects by their ids (those that exist)."""
     return {
