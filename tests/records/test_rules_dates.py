@@ -109,6 +109,12 @@ class TestSeverity:
         assert check_severity("grave", True, errors) == "grave"
         assert codes(errors) == [("severity", "invalid_field")]
 
+    @pytest.mark.parametrize("severity", [[], {}, ["severe"], 3])
+    def test_a_severity_that_is_no_text_is_refused(self, severity: Any) -> None:
+        errors: list[dict] = []
+        check_severity(severity, True, errors)
+        assert codes(errors) == [("severity", "invalid_field")]
+
     def test_only_a_negative_record_carries_a_severity(self) -> None:
         errors: list[dict] = []
         assert check_severity(None, False, errors) is None
@@ -261,6 +267,20 @@ class TestPrepareRow:
             expires_on="2028-06-15",
             links=[],
         )
+
+    @pytest.mark.parametrize("severity", [[], {}])
+    def test_a_severity_that_is_no_text_is_a_row_error(self, severity: Any) -> None:
+        errors = self.errors_of(
+            {
+                "item": "sample_penalty",
+                "source_id": "P-2",
+                "subject": {"credit_code": ORG, "name": "南京测试有限公司"},
+                "fields": {"title": "罚款", "decided_on": "2026-06-15"},
+                "severity": severity,
+                "determined_on": "2026-06-15",
+            }
+        )
+        assert ("severity", "invalid_field") in codes(errors)
 
     def test_errors_come_in_the_order_of_the_checks(self) -> None:
         errors = self.errors_of(

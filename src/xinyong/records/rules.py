@@ -218,7 +218,8 @@ def check_severity(severity: Any, negative: bool, errors: list[dict]) -> Any:
             "负面信息须标明失信程度（办法第十五条）",
             "a negative record must state its severity (Measures art. 15)",
         )
-    elif severity not in SEVERITIES:
+    # A list or an object is no severity, and cannot be looked up in a set either (a 500 before).
+    elif not isinstance(severity, str) or severity not in SEVERITIES:
         add_error(
             errors,
             "severity",
@@ -305,7 +306,7 @@ def check_validity(
 ) -> date | None:
     """The first day a negative record no longer counts (Measures art. 30), once its severity
     and its determination day are valid and a period applies to them."""
-    if determined_on is None or severity not in SEVERITIES:
+    if determined_on is None or not isinstance(severity, str) or severity not in SEVERITIES:
         return None
     months = validity_months(item, severity, determined_on, validity, errors)
     return None if months is None else expires_on(determined_on, months)
