@@ -152,3 +152,48 @@ def test_an_unknown_list_is_404(world) -> None:  # type: ignore[no-untyped-def]
         answer = world.client.get(f"/lists/{code}")
         assert answer.status_code == 404
         assert "未找到" in answer.text
+
+
+def _current_tab(html: str) -> str:
+    import re
+
+    found = re.findall(r'<a href="/lists/[^"?]+\?section=(\w+)" aria-current="page"', html)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_a_list_opens_on_the_tab_that_has_entries(world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: the red list opened on its empty 公示 tab ("暂无") while ten subjects stood
+    listed. It opens on the entries in force; an explicit tab is still a plain link."""
+    from portal_world import org_code
+
+    names = [f"南京守信{i}号有限公司" for i in range(10)]
+    for i, name in enumerate(names):
+        world.list_entry(world.tax, "tax_a_grade", org(org_code(i), name), f"t{i}")
+    html = section(world.client, "tax_a_grade")
+    assert _current_tab(html) == "listed"
+    assert "暂无" not in html
+    for name in names:
+        assert name in html
+    # Every tab is a link that works without JavaScript, the notice tab included.
+    for key in ("listed", "notice", "exits", "corrections", "repairs"):
+        assert f'href="/lists/tax_a_grade?section={key}"' in html
+    notice = section(world.client, "tax_a_grade", "notice")
+    assert _current_tab(notice) == "notice" and "暂无" in notice
+    assert names[0] not in notice
+
+
+def test_a_list_with_only_exits_opens_on_its_exit_notices(world) -> None:  # type: ignore[no-untyped-def]
+    entry = world.list_entry(
+        world.court, "court_judgment_defaulters", org(BLACK, "南京已退出有限公司"), "1"
+    )
+    answer = world.step(
+        world.court, entry, "exit", {"reason": "revocation", "explanation": "认定有误"}
+    )
+    assert answer.status_code == 200, answer.text
+    html = section(world.client, "court_judgment_defaulters")
+    assert _current_tab(html) == "exits"
+    assert "南京已退出有限公司" in html
+    # Nothing at all: the entries in force, empty.
+    empty = section(world.client, "major_tax_violators")
+    assert _current_tab(empty) == "listed" and "暂无" in empty

@@ -17,6 +17,7 @@ from xinyong.lists import schemas as lists_schemas
 from xinyong.lists.rules import PUBLIC_STATES, makes_subject_public, publicly_visible
 from xinyong.lists.service import entry_out
 from xinyong.models import (
+    CreditList,
     EntryState,
     ListKind,
     Subject,
@@ -31,10 +32,11 @@ from xinyong.web.site import audience
 
 router = APIRouter(include_in_schema=False)
 
-# The publications of a list, as its page's tabs (the red list's public notice first).
+# The publications of a list, as its page's tabs: the entries in force first, then the red
+# list's public notice and the notices of those that left.
 LIST_SECTIONS = {
-    "notice": "公示",
     "listed": "名单",
+    "notice": "公示",
     "exits": "退出公告",
     "corrections": "更正公告",
     "repairs": "信用修复公告",
@@ -85,6 +87,17 @@ def _repair_notices(
     return out
 
 
+def _opening_section(session: Session, lst: CreditList, keys: list[str], today: date) -> str:
+    """The tab a list's page opens on: the entries in force when there are any, else the first
+    publication that has something to show, else the entries in force (empty)."""
+    for key in keys:
+        if lists_repository.publication_entries(session, lst, key, offset=0, limit=1):
+            return key
+        if key == "repairs" and _repair_notices(session, today, list_code=lst.code):
+            return key
+    return "listed"
+
+
 def _page_key_if_public(session: Session, subject: Subject, today: date) -> str | None:
     if is_public(session, subject, today):
         return search.page_key(subject.credit_code, subject.id)
@@ -111,12 +124,11 @@ def list_page(
     sections = [
         (k, v) for k, v in LIST_SECTIONS.items() if k != "notice" or lst.kind == ListKind.red
     ]
-    section = (
-        section
-        if section in dict(sections)
-        else ("notice" if lst.kind == ListKind.red else "listed")
-    )
     today = forms.request_today(request)
+    if section not in dict(sections):
+        section = (
+            _opening_section(session, lst, [k for k, _ in sections], today) if public else "listed"
+        )
     number = forms.page_number(page)
     size = search.PAGE_SIZE
     entries: list[dict[str, Any]] = []
