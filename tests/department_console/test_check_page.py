@@ -177,3 +177,32 @@ def test_another_departments_check_is_not_found(client, db, clock, listed) -> No
         check_id = session.execute(select(Check.id)).scalar_one()
     log_in(client, db, clock, role=Role.provider, department="amr")
     assert client.get(f"/department/checks/{check_id}").status_code == 404
+
+
+def _recent_section(html: str) -> str:
+    start = html.index('id="h-recent"')
+    return html[start : html.index("</table>", start)]
+
+
+def test_the_check_just_made_is_among_the_recent_checks_of_its_answer(
+    client, db, clock, listed
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: right after the first check its own answer page said "尚无核查记录": the
+    recent checks were read before the check was run and logged."""
+    log_in(client, db, clock, role=Role.user_department, department="finance")
+    answer = run_check(client, scenario="government_procurement", subject=ACME)
+    assert answer.status_code == 200, answer.text
+    with db.transaction() as session:
+        check_id = session.execute(select(Check.id)).scalar_one()
+    recent = _recent_section(answer.text)
+    assert "尚无核查记录" not in recent
+    assert f'href="/department/checks/{check_id}"' in recent
+    # A second check comes first, the first one still listed.
+    second = run_check(client, scenario="government_procurement", subject=BETA)
+    recent = _recent_section(second.text)
+    links = re.findall(r'href="/department/checks/(\d+)"', recent)
+    assert len(links) == 2 and links[1] == str(check_id)
+    # The form page and the overview say the same.
+    for page in ("/department/check", "/department"):
+        html = client.get(page).text
+        assert "尚无核查记录" not in html and f'href="/department/checks/{check_id}"' in html

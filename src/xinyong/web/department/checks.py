@@ -154,7 +154,6 @@ def check_run(
             request, session, status_code=problem.status, form=form, errors=problem.errors
         )
     dept = own_department(session, v)
-    recent = recent_checks_of_department(session, dept.id, limit=10)
     # The check is logged by the process's group-commit writer (checks/log.py) and its
     # snapshot may catch up in a transaction of its own: on SQLite this request's transaction
     # would hold the one write lock they wait for, so it ends here; nothing below writes.
@@ -163,6 +162,11 @@ def check_run(
     with db.reading() as conn:
         body = run_check(conn, ctx, v.principal, req)
         found = lookup(conn, req.keys)
+        # Read once run_check returns, when the check is committed (CheckLog.write waits for
+        # its group commit), so the list shows the check just made; read here, outside any
+        # transaction, so no write lock is taken on SQLite.
+        with Session(bind=conn) as reader:
+            recent = recent_checks_of_department(reader, dept.id, limit=10)
     rows = []
     for index, (key, result) in enumerate(zip(req.keys, body["results"], strict=True)):
         subject_row = found.find(key) if result.get("found") else None
