@@ -39,3 +39,19 @@ def test_grams_of_a_query() -> None:
     assert query_grams("华信") == ["华信"]
     assert query_grams("华信科技") == ["信科", "华信", "科技"]
     assert query_grams("哈哈哈") == ["哈哈"]
+
+
+def test_a_code_that_fails_its_check_is_invalid_not_a_name() -> None:
+    wrong = CODE[:17] + ("0" if CODE[17] != "0" else "1")
+    query = parse_query(wrong.lower())
+    assert query.kind == "invalid" and query.text == wrong
+    assert query.problem is not None and query.problem.code == "invalid_credit_code"
+    assert query.problem.reason == "check_char"
+    assert parse_query(CODE[:17]).problem.reason == "length"  # type: ignore[union-attr]
+    assert parse_query(CODE + "1").problem.reason == "length"  # type: ignore[union-attr]
+    person = parse_query(PERSON[:17] + ("0" if PERSON[17] != "0" else "1"))
+    assert person.kind == "invalid" and person.text == ""
+    assert person.problem is not None and person.problem.code == "invalid_id_number"
+    # Not codes: names and licence numbers stay names.
+    for q in ("JY13201000012345", "SP3201001234567890", "NanjingHuaxinTrade", "ABCDEFGHJKLMNPQRTU"):
+        assert parse_query(q).kind == "name", q

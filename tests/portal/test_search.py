@@ -278,3 +278,43 @@ def test_a_search_finds_the_same_before_and_after_the_jobs_index(world, db, cloc
     # PostgreSQL queued the rename; SQLite's search applied it already.
     assert run_jobs(db, clock, ctx)["search_names_indexed"] == (db.dialect == "postgresql")
     assert {q: names(world.client, q) for q in QUERIES} == pending
+
+
+def _wrong_check(code: str) -> str:
+    return code[:17] + ("0" if code[17] != "0" else "1")
+
+
+def test_a_code_with_a_wrong_check_character_is_said_to_be_invalid(world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14: a credit code or ID number with a wrong check character was answered "没有
+    找到"; it is invalid, and the page says so (core/identifiers, GB 32100-2015)."""
+    for q in (_wrong_check(HENGDA), _wrong_check(HENGDA).lower(), f" {_wrong_check(HENGDA)} "):
+        answer = world.client.get("/search", params={"q": q})
+        assert answer.status_code == 200
+        assert "统一社会信用代码校验位不正确" in answer.text, q
+        assert "没有找到" not in answer.text and result_names(answer.text) == []
+        assert f'value="{_wrong_check(HENGDA)}"' in answer.text  # kept in the form to correct
+    # A character no code uses, or a character too few: invalid too, said precisely.
+    typo = world.client.get("/search", params={"q": HENGDA[:10] + "O" + HENGDA[11:]}).text
+    assert "统一社会信用代码无效：第 11 位字符“O”不允许" in typo and "没有找到" not in typo
+    short = world.client.get("/search", params={"q": HENGDA[:17]}).text
+    assert "统一社会信用代码无效：应为 18 位，实为 17 位" in short
+    # An all-digit credit code that fails as an ID number too is not echoed.
+    digits = world.client.get("/search", params={"q": "123456789012345670"}).text
+    assert "统一社会信用代码校验位不正确" in digits and 'value="123456789012345670"' not in digits
+    # A name is still a name, and a valid code nobody holds is still "没有找到".
+    assert names(world.client, "南京华信科技有限公司") == ["南京华信科技有限公司"]
+    unknown = world.client.get("/search", params={"q": credit_code("91320100MA1YYYYY9")}).text
+    assert "没有找到" in unknown and "不正确" not in unknown
+
+
+def test_an_id_number_with_a_wrong_check_character_is_said_to_be_invalid(world) -> None:  # type: ignore[no-untyped-def]
+    wrong = _wrong_check(CITIZEN)
+    answer = world.client.get("/search", params={"q": wrong})
+    assert answer.status_code == 200
+    assert "身份证号码校验位不正确" in answer.text
+    assert "不提供按身份证号码查询" in answer.text  # and still never searched
+    assert "没有找到" not in answer.text
+    assert wrong not in answer.text and CITIZEN not in answer.text
+    # A valid one is refused as before, without a word on its validity.
+    valid = world.client.get("/search", params={"q": CITIZEN}).text
+    assert "不提供按身份证号码查询" in valid and "不正确" not in valid

@@ -35,7 +35,9 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.service import published_catalog
 from xinyong.core.identifiers import (
     IdentifierError,
+    subject_key_kind,
     validate_credit_code,
+    validate_id_number,
 )
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.core.text import UNSTORABLE, normalise_name
@@ -68,7 +70,7 @@ MAX_NAMESAKES = 2000
 
 PERSON = SubjectKind.natural_person.value
 
-QueryKind = Literal["empty", "code", "id_number", "name"]
+QueryKind = Literal["empty", "code", "id_number", "invalid", "name"]
 
 
 # --- the query ---------------------------------------------------------------------------------
@@ -84,6 +86,9 @@ class Query:
     # A credit code that could be an ID number: refused like one unless an organisation
     # holds that code.
     id_shaped: bool = False
+    # Kind "invalid": a credit code or an 18-character ID number that fails its check
+    # (GB 32100-2015, GB 11643-1999), and why. Not searched: no name looks like that.
+    problem: IdentifierError | None = None
 
 
 def _clean(raw: str) -> str:
@@ -112,13 +117,41 @@ def parse_query(raw: str | None) -> Query:
             # An all-digit credit code can look like an ID number: the search then finds the
             # organisation with that code, or answers as for an ID number.
             return Query(validate_credit_code(compact), "code", truncated, id_shaped)
-        except IdentifierError:
-            pass
+        except IdentifierError as exc:
+            code_problem = exc
+        if id_shaped and subject_key_kind(compact) == "id_number":
+            try:
+                validate_id_number(compact)
+            except IdentifierError as exc:  # never echoed: it is (nearly) a person's number
+                return Query("", "invalid", truncated, problem=exc)
+        elif _code_shaped(compact):
+            # Valid as neither kind: why it fails as the likelier, as GET /subjects/{key} says.
+            return Query(
+                "" if id_shaped else compact.upper(), "invalid", truncated, False, code_problem
+            )
+    elif not id_shaped and _code_shaped(compact):
+        try:
+            validate_credit_code(compact)  # the wrong length
+        except IdentifierError as exc:
+            return Query(compact.upper(), "invalid", truncated, problem=exc)
     if id_shaped:
         # Shaped like an ID number (15-digit legacy numbers too): refused, not searched, and
         # not even echoed back.
         return Query("", "id_number", truncated)
     return Query(cleaned, "name", truncated)
+
+
+def _code_shaped(compact: str) -> bool:
+    """Typed as a credit code, not as a name or a licence number: 18 letters and digits (17 or
+    19 with a letter among them, a character too few or too many), the first a registering
+    authority's and the 3rd to 8th the digits of a region code (GB 32100-2015 §4)."""
+    return (
+        (len(compact) == 18 or (len(compact) in (17, 19) and not compact.isdigit()))
+        and compact.isascii()
+        and compact.isalnum()
+        and compact[0].upper() in "123456789ANY"
+        and compact[2:8].isdigit()
+    )
 
 
 def grams(name: str) -> set[str]:
