@@ -91,8 +91,22 @@ def _safe_url(url: str) -> str:
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="default: XINYONG_HOST")] = None,
-    port: Annotated[int | None, typer.Option(help="default: XINYONG_PORT")] = None,
+    host: Annotated[
+        str,
+        typer.Option(
+            help="address to listen on",
+            envvar="XINYONG_HOST",  # as Settings.host reads it (docs/settings.md)
+            show_envvar=True,
+        ),
+    ] = Settings.model_fields["host"].default,
+    port: Annotated[
+        int,
+        typer.Option(
+            help="port to listen on",
+            envvar="XINYONG_PORT",  # as Settings.port reads it (docs/settings.md)
+            show_envvar=True,
+        ),
+    ] = Settings.model_fields["port"].default,
     demo: Annotated[
         int, typer.Option(help="load this many demo subjects into an empty database", min=0)
     ] = 0,
@@ -108,7 +122,6 @@ def serve(
     upgrade_database(settings)
     if demo:
         _load_demo(settings, subjects=demo, seed=1, only_if_empty=True)
-    host, port = host or settings.host, port or settings.port
     console.print(
         f"[bold green]xinyong is serving at http://{host}:{port}/[/bold green]  "
         f"(API: http://{host}:{port}/api/v1/docs)"
