@@ -81,7 +81,10 @@ def run_jobs(
         "list_entries_expired": expired,
         "repairs_effective": repairs,
         "overdue_alerts": alerts,
-        "calendar_years_missing": len(years),
+        # The years the dashboard warns of (calendar/service.missing_years), every run until
+        # loaded; the audit log's warning is written once, by the first run that finds it.
+        "calendar_years_missing": years.missing,
+        "calendar_warnings_logged": len(years.warned),
         "search_names_indexed": indexed,
         **{f"webhooks_{k}": v for k, v in deliveries.items()},
         "audit_checkpoints": 0 if checkpoint is None else 1,

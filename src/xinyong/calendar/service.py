@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -84,13 +85,26 @@ def load_year(
     return year_view(session, data.year)
 
 
-def warn_missing_years(session: Session, *, actor: str, now: datetime) -> list[int]:
+def missing_years(session: Session, today: date) -> list[int]:
+    """The calendar years a deadline set ``today`` may reach (core/calendar.LOOKAHEAD_DAYS
+    ahead) that the calendar does not know: the one answer of the authority's dashboard
+    banner and of ``xinyong tick``. Non-empty from the 60th day before such a year begins
+    until the year is loaded."""
+    return years_missing_ahead(calendar_for(session), today)
+
+
+class MissingYears(NamedTuple):
+    missing: list[int]  # missing_years today
+    warned: list[int]  # of those, the ones written to the audit log by this run
+
+
+def warn_missing_years(session: Session, *, actor: str, now: datetime) -> MissingYears:
     """The daily job's part for the calendar: a year that deadlines opened now may reach and
-    that nobody loaded is written to the audit log once, as the authority's warning (its
-    dashboard shows it every day until the year is loaded). Returns the years warned now."""
-    missing = years_missing_ahead(calendar_for(session), local_date(now))
+    that nobody loaded (:func:`missing_years`) is written to the audit log once, as the
+    authority's warning (its dashboard shows it every day until the year is loaded)."""
+    missing = missing_years(session, local_date(now))
     if not missing:
-        return []
+        return MissingYears([], [])
     warned = set(
         session.execute(
             select(AuditEntry.target_id).where(
@@ -110,7 +124,7 @@ def warn_missing_years(session: Session, *, actor: str, now: datetime) -> list[i
             target_id=year,
             detail={"message": UnknownCalendarYear(year).message},
         )
-    return new
+    return MissingYears(missing, new)
 
 
 def year_view(session: Session, year: int) -> CalendarYearOut:

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.calendar import service as calendar_service
 from xinyong.checks.service import feedback_rates
 from xinyong.core.api import db_session
-from xinyong.core.calendar import UnknownCalendarYear, calendar_for, years_missing_ahead
+from xinyong.core.calendar import UnknownCalendarYear
 from xinyong.reports import dashboard
 from xinyong.reports.dual_publicity import DualPublicityReport, Month, dual_publicity
 from xinyong.tasks.service import overdue_counts
@@ -134,7 +135,7 @@ def dashboard_page(request: Request, session: Session = db_session) -> Response:
         timeliness=timeliness,
         timeliness_error=timeliness_error,
         # Years that deadlines opened now may reach and nobody loaded (core/calendar.py).
-        missing_years=years_missing_ahead(calendar_for(session), today),
+        missing_years=calendar_service.missing_years(session, today),
         current=current,
         charts=charts,
         period=f"{months[0].title}至{months[-1].title}",
