@@ -32,6 +32,37 @@ SEARCH_CHUNK = 10_000  # subjects indexed per transaction: ≈ 0.2 s of SQLite's
 SEARCH_PAUSE_S = 0.05
 
 
+# What each figure of run_jobs counts, as `xinyong tick` prints it for a person: the label and
+# the unit (its --json keeps the keys). calendar_years_missing is a list of years.
+JOB_LABELS: dict[str, tuple[str, str]] = {
+    "records_expired": ("超过有效期而失效的信用信息", "条"),
+    "list_entries_expired": ("期满退出名单的条目", "条"),
+    "repairs_effective": ("公示期满生效的信用修复", "件"),
+    "overdue_alerts": ("新发出的逾期提醒", "条"),
+    "calendar_years_missing": ("工作日历尚未载入的年度", "年"),
+    "calendar_warnings_logged": ("新记入审计日志的工作日历提醒", "条"),
+    "search_names_indexed": ("新编入查询索引的主体名称", "个"),
+    "webhooks_delivered": ("送达的推送通知（Webhook）", "次"),
+    "webhooks_retried": ("待重试的推送通知（Webhook）", "次"),
+    "webhooks_failed": ("放弃重试的推送通知（Webhook）", "次"),
+    "audit_checkpoints": ("新建的审计日志检查点", "个"),
+}
+
+
+def describe_jobs(result: dict[str, Any]) -> list[str]:
+    """The figures of run_jobs as lines a person reads: 「label：value unit」; the missing
+    calendar years listed, or 无."""
+    lines = []
+    for key, value in result.items():
+        label, unit = JOB_LABELS.get(key, (key, ""))
+        if isinstance(value, list):
+            shown = "、".join(f"{v} {unit}" for v in value) if value else "无"
+        else:
+            shown = f"{value} {unit}".rstrip()
+        lines.append(f"{label}：{shown}")
+    return lines
+
+
 def run_jobs(
     db: Database, clock: Clock, ctx: CollectionContext, *, as_of: datetime | None = None
 ) -> dict[str, Any]:

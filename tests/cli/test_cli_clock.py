@@ -4,7 +4,9 @@ training deployment for every command."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -32,29 +34,30 @@ def standing(db) -> tuple[str, list[datetime]]:  # type: ignore[no-untyped-def]
         return record.standing.value, list(revisions)
 
 
-def counts(output: str) -> dict[str, str]:
-    return dict(line.split(": ", 1) for line in output.splitlines() if ": " in line)
+def counts(output: str) -> dict[str, Any]:
+    """The figures of `xinyong tick --json`."""
+    return json.loads(output)
 
 
 def test_tick_at_runs_the_jobs_as_of_a_past_day(run, db, client, clock) -> None:  # type: ignore[no-untyped-def]
     pushed(db, client, clock)
-    before = run("tick", "--at", "2026-07-31")
+    before = run("tick", "--json", "--at", "2026-07-31")
     assert before.exit_code == 0, before.output
-    assert counts(before.output)["records_expired"] == "0"
+    assert counts(before.output)["records_expired"] == 0
     assert standing(db) == ("active", [])
 
-    done = run("tick", "--at", "2026-08-01")
+    done = run("tick", "--json", "--at", "2026-08-01")
     assert done.exit_code == 0, done.output
-    assert done.output.startswith("as of 2026-08-01T00:00:00+08:00")
-    assert counts(done.output)["records_expired"] == "1"
+    assert counts(done.output)["as_of"] == "2026-08-01T00:00:00+08:00"
+    assert counts(done.output)["records_expired"] == 1
     # Dated on the day it was due, not on the day the operator caught up.
     assert standing(db) == ("expired", [datetime(2026, 8, 1, tzinfo=SHANGHAI)])
 
 
 def test_tick_at_checkpoints_the_audit_log_at_the_real_time(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    done = run("tick", "--at", "2026-01-01")
+    done = run("tick", "--json", "--at", "2026-01-01")
     assert done.exit_code == 0, done.output
-    assert counts(done.output)["audit_checkpoints"] == "1"
+    assert counts(done.output)["audit_checkpoints"] == 1
     (checkpoint,) = (tmp_path / "var" / "audit-checkpoints").iterdir()  # the `run` fixture's
     # A checkpoint vouches for the log as it is now: never dated back. Its name is its UTC time.
     taken = datetime.strptime(checkpoint.name.split("Z")[0], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
@@ -65,10 +68,10 @@ def test_a_fixed_today_holds_for_the_commands(run, db, client, clock) -> None:  
     pushed(db, client, clock)
     training = {"XINYONG_FIXED_TODAY": "2026-07-01"}
     # tick: the jobs run on that day, so a record still in force then stays active...
-    assert counts(run("tick", **training).output)["records_expired"] == "0"
+    assert counts(run("tick", "--json", **training).output)["records_expired"] == 0
     assert standing(db)[0] == "active"
     # ... and --at cannot go beyond it.
-    later = run("tick", "--at", "2026-07-02", **training)
+    later = run("tick", "--json", "--at", "2026-07-02", **training)
     assert later.exit_code == 1 and "date_in_future" in later.output
     # What a command writes is dated on that day.
     made = run(

@@ -452,6 +452,10 @@ def tick(
             metavar="DATE",
         ),
     ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="print the figures as one JSON object, for scripts"),
+    ] = False,
 ) -> None:
     """Run the scheduled jobs once: records past their validity expire, list entries past
     their period leave with an exit notice, repairs whose notice ended take effect, overdue
@@ -459,14 +463,25 @@ def tick(
     warned of, due webhook deliveries are sent, the audit chain's head is checkpointed when
     due. Idempotent; safe to run twice or after days of downtime. With --at, webhook
     deliveries and the checkpoint are still done at the time it runs, never backdated."""
-    from xinyong.jobs import run_jobs
+    from xinyong.jobs import describe_jobs, run_jobs
     from xinyong.records.service import CollectionContext
 
     db = _database()
     clock = _clock(db.settings)
     as_of = parse_as_of(at, clock.now()) if at is not None else None
     result = run_jobs(db, clock, CollectionContext(db), as_of=as_of)
-    if as_of is not None:
-        console.print(f"as of {as_of.astimezone(SHANGHAI).isoformat()}")
-    for name, count in result.items():
-        console.print(f"{name}: {count}")
+    local = as_of.astimezone(SHANGHAI) if as_of is not None else None
+    if as_json:
+        out = {"as_of": local.isoformat() if local else None, **result}
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    if local is not None:
+        console.print(f"按 {local:%Y-%m-%d %H:%M:%S}（北京时间）的规则运行", highlight=False)
+    for line in describe_jobs(result):
+        console.print(escape(line), highlight=False)
+    if result["calendar_years_missing"]:
+        console.print(
+            "[yellow]今后两个月内的法定期限可能落入上述年度：请在国务院办公厅公布该年度"
+            "节假日安排后载入工作日历（xinyong calendar load 文件）。[/yellow]",
+            soft_wrap=True,
+        )
