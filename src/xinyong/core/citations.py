@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "DOCUMENTS",
@@ -47,6 +47,7 @@ __all__ = [
     "cite",
     "cite_en",
     "cite_tags_in",
+    "cite_tags_in_values",
     "parse_chinese_numeral",
 ]
 
@@ -393,3 +394,9 @@ def cite_tags_in(text: str) -> str:
         return cite(f"{document.tag} {run}")
 
     return _IN_TEXT.sub(write, text)
+
+
+def cite_tags_in_values(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (a stored list or measure spec) with ``cite_tags_in`` applied to each of its
+    text values."""
+    return {key: cite_tags_in(v) if isinstance(v, str) else v for key, v in data.items()}
