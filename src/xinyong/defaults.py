@@ -8,15 +8,19 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import ensure_default_catalog
-from xinyong.lists.service import ensure_default_lists
-from xinyong.measures.service import ensure_default_measures
+from xinyong.lists.service import ensure_default_lists, recite_lists
+from xinyong.measures.service import ensure_default_measures, recite_measures
 from xinyong.validity.service import ensure_default_validity_rules
 
 
 def ensure_defaults(session: Session, *, now: datetime) -> None:
     """Each part is published once, on a database that has none; later revisions are the
-    authority's (catalog, lists, measures and validity-rule endpoints and CLI)."""
+    authority's (catalog, lists, measures and validity-rule endpoints and CLI) — except that
+    lists and measures whose texts still cite the seeds by file tag are published again with
+    the documents named by title and number (issue 14; a new version each, once)."""
     ensure_default_catalog(session, now=now)
     ensure_default_lists(session, now=now)
+    recite_lists(session, now=now)
     ensure_default_measures(session, now=now)
+    recite_measures(session, now=now)
     ensure_default_validity_rules(session, now=now)

@@ -8,6 +8,7 @@ organisation.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -229,8 +230,9 @@ class TestText:
         assert any(title in basis for title in SEED_TITLES)
 
     @_params()
-    def test_legal_basis_names_a_section_or_article(self, measure: MeasureSpec):
-        assert "§（" in measure.legal_basis or "第" in measure.legal_basis
+    def test_legal_basis_names_an_item_or_article_as_people_cite_it(self, measure: MeasureSpec):
+        assert re.search("第（?[一二三四五六七八九十百]+）?[项条]", measure.legal_basis)
+        assert "§" not in measure.legal_basis
 
     @_params()
     def test_sectors_are_unique(self, measure: MeasureSpec):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xinyong.catalog.rules import forbidden_term
 from xinyong.core.api import MAX_INT32
+from xinyong.core.citations import cite_en
 from xinyong.core.labels import SECTOR_NAMES
 from xinyong.models import Category, Disclosure
 
@@ -49,7 +50,9 @@ class FieldSpec(BaseModel):
         term = forbidden_term(self.name) or forbidden_term(self.label)
         if term:
             # Measures art. 14: such data may not be collected at all.
-            raise ValueError(f"field {self.name} names forbidden data ({term}), Measures art. 14")
+            raise ValueError(
+                f"field {self.name} names forbidden data ({term}), {cite_en('Measures art. 14')}"
+            )
         return self
 
 
@@ -85,7 +88,9 @@ class ItemSpec(BaseModel):
     def _check(self) -> ItemSpec:
         term = forbidden_term(self.code) or forbidden_term(self.name)
         if term:
-            raise ValueError(f"item {self.code} names forbidden data ({term}), Measures art. 14")
+            raise ValueError(
+                f"item {self.code} names forbidden data ({term}), {cite_en('Measures art. 14')}"
+            )
         unknown = set(self.sources) - SECTORS
         if unknown:
             raise ValueError(f"unknown source sectors: {sorted(unknown)}")

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from xinyong.catalog.schemas import SECTORS
 from xinyong.core.api import BigIdField
+from xinyong.core.citations import cite_en
 from xinyong.models import CreditList
 
 ListKind = Literal["red", "black", "watch"]
@@ -54,9 +55,13 @@ class ListSpec(BaseModel):
         if self.identifying_sector not in SECTORS:
             raise ValueError(f"unknown identifying_sector {self.identifying_sector}")
         if self.kind == "red" and self.notice_days < 1:
-            raise ValueError("a red list needs a public notice period (003 联合奖惩 §（六）1)")
+            raise ValueError(
+                f"a red list needs a public notice period ({cite_en('003 联合奖惩 §（六）1')})"
+            )
         if self.kind == "black" and self.notice_days < 1:
-            raise ValueError("a black list needs a prior-notice period (003 联合奖惩 §（六）2)")
+            raise ValueError(
+                f"a black list needs a prior-notice period ({cite_en('003 联合奖惩 §（六）2')})"
+            )
         if self.kind != "black" and self.monitoring_days:
             raise ValueError("monitoring after exit applies to black lists only")
         if self.kind == "red" and self.rectification_days:

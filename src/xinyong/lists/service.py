@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.service import published_catalog
 from xinyong.core import audit
 from xinyong.core.calendar import calendar_for
+from xinyong.core.citations import cite_tags_in_values
 from xinyong.core.labels import LINKED_ROLES
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.feeds.changes import LIST_ENTRY, LISTS, record_change
@@ -200,6 +201,21 @@ def publish_lists(session: Session, lists: ListsIn, *, actor: str, now: datetime
 def ensure_default_lists(session: Session, *, now: datetime) -> None:
     if session.execute(select(CreditList.id).limit(1)).first() is None:
         publish_lists(session, default_lists(), actor="system", now=now)
+
+
+def recite_lists(session: Session, *, now: datetime) -> list[str]:
+    """Lists published while their texts still cited the seeds by file tag (``（苏政发〔2018〕23号
+    联合奖惩 §（六）1）``, before issue 14) are published again with each document named by
+    title and number: a new version of each, audited and in the change feed, as any revision.
+    Returns the codes revised; none once no stored text carries a tag."""
+    revised = [
+        ListSpec.model_validate(spec)
+        for row in repository.all_lists(session)
+        if (spec := cite_tags_in_values(row.spec)) != row.spec
+    ]
+    return (
+        publish_lists(session, ListsIn(lists=revised), actor="system", now=now) if revised else []
+    )
 
 
 # --- the workflow -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core import audit
+from xinyong.core.citations import cite_tags_in_values
 from xinyong.errors import InvalidRequest
 from xinyong.feeds.changes import MEASURES, record_change
 from xinyong.lists.repository import all_lists
@@ -71,6 +72,19 @@ def publish_measures(
 def ensure_default_measures(session: Session, *, now: datetime) -> None:
     if session.execute(select(Measure.id).limit(1)).first() is None:
         publish_measures(session, default_measures(), actor="system", now=now)
+
+
+def recite_measures(session: Session, *, now: datetime) -> dict[str, list[str]]:
+    """The measures list published while its texts still cited the seeds by file tag (before
+    issue 14), published again with each document named by title and number: the measures
+    whose text changes get a new version, audited and in the change feed; none are retired."""
+    active = active_measures(session)
+    specs = [cite_tags_in_values(m.spec) for m in active]
+    if all(spec == m.spec for spec, m in zip(specs, active, strict=True)):
+        return {"added": [], "revised": [], "retired": []}
+    return publish_measures(
+        session, MeasuresIn.model_validate({"measures": specs}), actor="system", now=now
+    )
 
 
 def active_measures(session: Session) -> list[Measure]:

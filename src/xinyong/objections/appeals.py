@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import calendar_for
+from xinyong.core.citations import cite
 from xinyong.core.clock import local_date
 from xinyong.core.labels import DOCUMENT_KINDS, PROCEDURE_NAMES
 from xinyong.errors import Conflict, NotFound
@@ -297,7 +298,7 @@ def decide_appeal(
             f"你（单位）于 {local_date(appeal.filed_at).isoformat()} "
             f"对{what} {appeal.procedure_id} 的处理结果提出的申诉，经审查：{reason}\n"
             f"决定：{result}\n"
-            f"对本申诉处理结果不服的，{ONWARD_ROUTE}（《江苏省公共信用信息管理办法》第三十三条）。"
+            f"对本申诉处理结果不服的，{ONWARD_ROUTE}（{cite('Measures art. 33')}）。"
         ),
     )
     if not upheld:

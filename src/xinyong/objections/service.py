@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import calendar_for
+from xinyong.core.citations import cite
 from xinyong.core.clock import local_date
 from xinyong.core.labels import DOCUMENT_KINDS, OBJECTION_GROUNDS
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
@@ -391,7 +392,7 @@ def _reject(session: Session, step: Step, obj: Objection) -> None:
         step,
         obj,
         f"经审核：{obj.decision_reason}\n"
-        "决定：异议不成立，维持原信息，去除异议标识（《江苏省公共信用信息管理办法》第三十二条）。\n"
+        f"决定：异议不成立，维持原信息，去除异议标识（{cite('Measures art. 32')}）。\n"
         f"如对本处理结果不服，可自本决定作出之日起 {days} 个工作日内（至 {appeal_by}）"
         "向信用主管部门提出申诉（同办法第三十三条）。",
     )
@@ -513,7 +514,7 @@ def _end_wrongful_listings(session: Session, step: Step, obj: Objection, reason:
             reason=reason,
             record_note=(
                 f"所涉信用信息将于 {obj.correction_due_on} 前予以更正或撤销，"
-                "更正结果在原发布和提供范围内公示（《江苏省公共信用信息管理办法》第三十二条）。"
+                f"更正结果在原发布和提供范围内公示（{cite('Measures art. 32')}）。"
             ),
         ),
         revoked,
@@ -692,7 +693,7 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
         step,
         obj,
         f"经核实成立：{obj.decision_reason}\n"
-        f"决定：{done}（《江苏省公共信用信息管理办法》第三十二条）\n"
+        f"决定：{done}（{cite('Measures art. 32')}）\n"
         "如对更正后的信息仍有异议，可就更正后的信息另行提出异议。",
     )
     return obj

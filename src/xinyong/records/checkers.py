@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from xinyong.catalog.rules import forbidden_term
 from xinyong.catalog.schemas import FieldSpec, ItemSpec
+from xinyong.core.citations import cite, cite_en
 from xinyong.core.identifiers import IdentifierError, validate_credit_code
 from xinyong.core.text import UNSTORABLE, has_unstorable, normalise_name, shown
 from xinyong.models import Category
@@ -246,8 +247,8 @@ def check_item(
             errors,
             "item",
             "unknown_item",
-            f"目录中没有信息项 {code!r}（按目录归集，办法第八条）",
-            f"item {code!r} is not in the published catalog (Measures art. 8)",
+            f"目录中没有信息项 {code!r}（按目录归集，{cite('Measures art. 8')}）",
+            f"item {code!r} is not in the published catalog ({cite_en('Measures art. 8')})",
         )
         return None
     if provider_kind not in item.sources:
@@ -433,8 +434,8 @@ def _unknown_field(key: str, errors: list[dict]) -> None:
             errors,
             f"fields.{key}",
             "forbidden_field",
-            f"禁止归集的信息：{key}（办法第十四条）",
-            f"{key} is data that may not be collected (Measures art. 14)",
+            f"禁止归集的信息：{key}（{cite('Measures art. 14')}）",
+            f"{key} is data that may not be collected ({cite_en('Measures art. 14')})",
         )
     else:
         add_error(

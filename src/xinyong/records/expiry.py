@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import audit
 from xinyong.core.bulk import timestamp_value
+from xinyong.core.citations import cite
 from xinyong.core.clock import local_date
 
-REASON = "有效期届满（《江苏省公共信用信息管理办法（试行）》第三十条）"
+REASON = f"有效期届满（{cite('Measures art. 30')}）"
 ANALYZE_AFTER = 10_000
 DUE = "standing = 'active' AND expires_on IS NOT NULL AND expires_on <= :today"
 

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from xinyong.catalog.schemas import ItemSpec
+from xinyong.core.citations import cite, cite_en
 from xinyong.core.crypto import IdCipher
 from xinyong.core.identifiers import mask_id_number, validate_id_number
 from xinyong.core.labels import SEVERITY_NAMES
@@ -215,8 +216,8 @@ def check_severity(severity: Any, negative: bool, errors: list[dict]) -> Any:
             errors,
             "severity",
             "missing_severity",
-            "负面信息须标明失信程度（办法第十五条）",
-            "a negative record must state its severity (Measures art. 15)",
+            f"负面信息须标明失信程度（{cite('Measures art. 15')}）",
+            f"a negative record must state its severity ({cite_en('Measures art. 15')})",
         )
     # A list or an object is no severity, and cannot be looked up in a set either (a 500 before).
     elif not isinstance(severity, str) or severity not in SEVERITIES:
@@ -241,8 +242,8 @@ def check_determined_on(
                 errors,
                 "determined_on",
                 "missing_field",
-                "负面信息须给出认定日期（办法第三十条）",
-                "a negative record needs determined_on (Measures art. 30)",
+                f"负面信息须给出认定日期（{cite('Measures art. 30')}）",
+                f"a negative record needs determined_on ({cite_en('Measures art. 30')})",
             )
         return None
     try:
@@ -279,8 +280,8 @@ def validity_months(
             errors,
             "severity",
             "severity_not_graded",
-            "没有适用的有效期规则（办法第三十条）",
-            "no validity rule applies (Measures art. 30)",
+            f"没有适用的有效期规则（{cite('Measures art. 30')}）",
+            f"no validity rule applies ({cite_en('Measures art. 30')})",
         )
         return None
     since = rule.effective_from.isoformat()

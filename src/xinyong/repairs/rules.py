@@ -13,6 +13,7 @@ from typing import Any
 
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import Calendar
+from xinyong.core.citations import cite, cite_en
 from xinyong.lists.rules import is_in_force
 from xinyong.models import (
     Category,
@@ -44,8 +45,8 @@ NOT_ALLOWED: dict[str, tuple[str, str]] = {
         "only a negative record or a black or watch list entry can be repaired",
     ),
     "expired": (
-        "该失信信息已超过使用期限（第三十条），不再使用，无需修复",
-        "past its validity (Measures art. 30): no longer used, nothing to repair",
+        f"该失信信息已超过使用期限（{cite('Measures art. 30')}），不再使用，无需修复",
+        f"past its validity ({cite_en('Measures art. 30')}): no longer used, nothing to repair",
     ),
     "already_repaired": ("已完成信用修复", "already repaired"),
     "revoked": ("该信息已撤销", "revoked"),

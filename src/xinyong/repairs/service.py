@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import calendar_for
+from xinyong.core.citations import cite, cite_en
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.lists.repository import get_entry, live_entries_based_on
 from xinyong.lists.service import leave_list
@@ -75,7 +76,7 @@ from xinyong.tasks.service import REPAIR_OBJECTION, REPAIR_OPINION, close_tasks,
 PROCEDURE = "repair"
 # A repair objection's task is its own procedure, so that deciding one closes its task alone.
 OBJECTION_PROCEDURE = "repair_objection"
-MEASURES = "《江苏省公共信用信息管理办法（试行）》"
+MEASURES = cite("Measures")
 
 
 # --- the target -----------------------------------------------------------------------------
@@ -246,8 +247,10 @@ def describe(session: Session, target: Target) -> dict[str, Any]:
 def ineligible(assessment: Assessment) -> InvalidRequest:
     failed = [c for c in assessment.conditions if not c["met"]]
     return InvalidRequest(
-        "不符合信用修复条件（第三十四条）：" + "；".join(c["reason"] for c in failed),
-        "not eligible for repair (Measures art. 34): " + "; ".join(c["reason_en"] for c in failed),
+        f"不符合信用修复条件（{cite('Measures art. 34')}）："
+        + "；".join(c["reason"] for c in failed),
+        f"not eligible for repair ({cite_en('Measures art. 34')}): "
+        + "; ".join(c["reason_en"] for c in failed),
         field=None,
         code="repair_ineligible",
         conditions=assessment.conditions,

@@ -45,6 +45,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.calendar import calendar_for
+from xinyong.core.citations import cite
 from xinyong.core.clock import SHANGHAI
 from xinyong.errors import InvalidRequest
 from xinyong.models import Department
@@ -52,7 +53,7 @@ from xinyong.records.repository import act_decision_groups, late_act_records
 
 # 000 §（十五）: 自作出行政决定之日起7个工作日内上网公开.
 LIMIT_WORKING_DAYS = 7
-RULE = "000 §（十五）：行政许可、行政处罚等信息自作出行政决定之日起7个工作日内上网公开"
+RULE = cite("000 §（十五）") + "：行政许可、行政处罚等信息自作出行政决定之日起7个工作日内上网公开"
 
 Progress = Callable[[str], None]
 
@@ -370,6 +371,7 @@ def _templates() -> Environment:
     folder = Path(__file__).parents[1] / "web" / "templates"
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]))
     env.filters["percent"] = percent
+    env.filters["cite"] = cite
     return env
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from xinyong.core.citations import cite
 from xinyong.core.clock import local_date
 from xinyong.core.labels import DOCUMENT_KINDS
 from xinyong.lists.repository import steps_of as steps_of_entry
@@ -33,8 +34,6 @@ from xinyong.records.repository import active_records_in_batches_for_update
 from xinyong.records.standing import change_standing
 from xinyong.rights import documents
 from xinyong.rights.step import Procedure, Step
-
-GUIDING_OPINIONS = "《关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》"
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,7 @@ def _issue_letter(
         kind = "apology"
         opening += (
             "因我们的工作失误，你（单位）被错误列入以下名单，特此书面致歉并予以澄清，恢复你（单位）"
-            f"的名誉（{GUIDING_OPINIONS}第（二十四）项）："
+            f"的名誉（{cite('003 联合奖惩 §（二十四）')}）："
         )
     else:
         kind = "clarification"

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core.api import clock, db_session
 from xinyong.core.auth import PUBLIC, Principal
+from xinyong.core.citations import cite
 from xinyong.core.clock import SHANGHAI
 from xinyong.core.labels import ROLE_NAMES
 from xinyong.errors import Forbidden, XinyongError
@@ -36,6 +37,7 @@ def _local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 templates.env.filters["local"] = _local
 templates.env.globals["ROLE_NAMES"] = ROLE_NAMES
+templates.env.filters["cite"] = cite
 
 
 @dataclass

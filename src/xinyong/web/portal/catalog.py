@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.service import get_version
 from xinyong.core import labels
 from xinyong.core.api import db_session
+from xinyong.core.citations import cite
 from xinyong.errors import NotFound
 from xinyong.models import CatalogItem, Category
 from xinyong.validity.service import current_rules
@@ -40,7 +41,7 @@ def catalog_page(request: Request, session: Session = db_session) -> Response:
             return "—"
         rule = rules.rule_for(item.code, today)
         if rule is None:
-            return "依办法第三十条"
+            return f"依{cite('Measures art. 30')}"
         return "、".join(
             f"{labels.SEVERITY_NAMES.get(s, s)} {_months(m)}" for s, m in rule.months.items()
         )
