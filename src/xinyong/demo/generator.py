@@ -343,6 +343,7 @@ class _Run:
             c.s = s
             c.n = n
             c.party = None
+            c.court = None
             c.fine = 0
             day_text = dates[day - base]
             code = plan.code

@@ -30,6 +30,11 @@ ORG_KINDS = (
 _ORG_KIND_TABLE = tuple(k for k, share, _sector in ORG_KINDS for _ in range(round(share * 1000)))
 assert len(_ORG_KIND_TABLE) == 1000
 MARKET = ("91", "92", "93")
+# Kinds with a 负责人 (the registration's ``principal``) and no 法定代表人: agencies (机关,
+# 街道办事处 and 镇人民政府 included: their head is 负责人 here, and a natural person is never
+# their legal representative), individual businesses (their 经营者), law firms (律师事务所负责人)
+# and other unincorporated organisations; branches (分公司) likewise.
+PRINCIPAL_ONLY = frozenset(("11", "92", "31", "Y1"))
 _REFORM_ORD = date(2015, 10, 1).toordinal()  # unified credit codes from 1 October 2015
 
 # Items whose code or name contains one of these words apply to these organisation kinds only.
@@ -48,12 +53,13 @@ class Subject:
     """A subject as the hot loop uses it; ``key`` is its credit code or ID number."""
 
     __slots__ = (
-        "born", "city4", "est", "is_org", "key", "kind", "name", "origin", "ref", "region",
-        "reps", "sex",
+        "born", "city4", "est", "head", "is_org", "key", "kind", "name", "origin", "ref",
+        "region", "reps", "sex",
     )  # fmt: skip
     born: str  # a person's birth date
     city4: str  # the first 4 characters of its region code
     est: int  # the ordinal of its establishment (a person's 18th birthday): no record before
+    head: tuple[str, str]  # an organisation's 法定代表人, else its 负责人: (id_number, name)
     is_org: bool
     key: str
     kind: str  # the credit code's characters 1–2, or "person"
@@ -206,12 +212,8 @@ class Population:
         s.city4 = region[:4]
         s.est = est
         rep = self.pick_rep()
-        s.reps["legal_representative"] = rep
-        if r() < 0.3:
-            s.reps["principal"] = rep if r() < 0.3 else self.pick_rep()
-        if kind in ("91", "93") and r() < 0.25:
-            s.reps["actual_controller"] = rep if r() < 0.5 else self.pick_rep()
         s.name = self.org_name(kind, reg, rep)
+        self._roles(s, rep)
         s.ref = {"credit_code": code, "name": s.name}
         recent = self.recent_orgs
         if len(recent) < 1024:
@@ -220,6 +222,20 @@ class Population:
             recent[self.recent_i % 1024] = (code, s.name)
             self.recent_i += 1
         return s
+
+    def _roles(self, s: Subject, rep: tuple[str, str]) -> None:
+        """The persons who answer for ``s`` (``PRINCIPAL_ONLY``: who has a 法定代表人)."""
+        r = self.r
+        if s.kind in PRINCIPAL_ONLY or s.name.endswith("分公司"):
+            s.reps["principal"] = rep
+            s.head = rep
+            return
+        s.reps["legal_representative"] = rep
+        s.head = rep
+        if r() < 0.3:
+            s.reps["principal"] = rep if r() < 0.3 else self.pick_rep()
+        if s.kind in ("91", "93") and r() < 0.25:
+            s.reps["actual_controller"] = rep if r() < 0.5 else self.pick_rep()
 
     def org_name(self, kind: str, reg: Region, rep: tuple[str, str]) -> str:
         r = self.r
