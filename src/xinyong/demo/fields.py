@@ -284,7 +284,7 @@ class FieldMaker:
 
     def _date_fn(self, item: dict, field: dict, text: str) -> FieldFn | Inline:
         r = self.r
-        dates, base, today = self.dates, self.base, self.today
+        dates, base = self.dates, self.base
         name = field["name"]
 
         def has(*words: str) -> bool:
@@ -295,8 +295,8 @@ class FieldMaker:
 
             def fn(c):
                 o = c.D + lo + int(r() * span)
-                if cap and o >= today:
-                    o = today - 1
+                if cap and o > c.A:  # what happened after the decision, up to its arrival
+                    o = c.A
                 return dates[o - base]
 
             return fn

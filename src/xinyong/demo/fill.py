@@ -17,10 +17,11 @@ from xinyong.demo.departments import Dept
 class Ctx:
     """Per-record values shared by the field closures (one instance, reused)."""
 
-    __slots__ = ("D", "court", "dept", "fine", "n", "party", "s", "severe")
+    __slots__ = ("A", "D", "court", "dept", "fine", "n", "party", "s", "severe")
 
     def __init__(self) -> None:
-        self.D = 0
+        self.A = 0  # the ordinal of the day the record arrives (arrivals.py)
+        self.D = 0  # … and of its decision
         self.court: Any = None  # (name, case-number code) of the record's court, once drawn
         self.fine = 0
         self.dept: Any = None
