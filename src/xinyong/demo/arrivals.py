@@ -8,9 +8,9 @@ demo's departments mostly keep it: a share ``late_share`` of their act records a
 (8 to about 60 working days), the others within 0–7 working days.
 
 Each provider pushes on its own working days, every ``period`` working days — daily for a
-department with many records, up to monthly for one with few (about a dozen records a push), so
-a demo of any size has one batch per push, not one per record. The
-records of the ten acts are spread evenly over the pushes of the window; their decision is then
+department with many records, monthly or quarterly for one with few (about 15 records a push),
+so that a demo of any size has one batch per push, not one per record. The records of the ten
+acts are spread evenly over the pushes of the window; their decision is then
 placed the drawn number of working days before. Other records (registrations, court and tax
 lists, …) keep their own dates and come with the provider's first push a few working days
 after (or today, when that push is yet to come); those dated before the window arrive, spread
@@ -31,8 +31,8 @@ _ON_TIME_WEIGHTS = (4, 16, 18, 16, 13, 12, 11, 10)
 ON_TIME_LAGS = tuple(lag for lag, w in enumerate(_ON_TIME_WEIGHTS) for _ in range(w))
 # … and of the late ones: 8 working days and more, most within a month or two.
 LATE_LAGS = tuple(8 + int(50 * (i / 64) ** 2) for i in range(64))
-RECORDS_PER_PUSH = 12  # what a provider's push carries on average, at most daily
-MAX_PERIOD = 20  # working days between two pushes of a provider at the most (about a month)
+RECORDS_PER_PUSH = 15  # what a provider's push carries on average, at most daily
+MAX_PERIOD = 60  # working days between two pushes of a provider at the most (a quarter)
 _HISTORY_DAYS = 800  # working days are tabled this far before the window (decisions before it)
 
 
