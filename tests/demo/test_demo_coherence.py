@@ -242,6 +242,8 @@ def test_honours_are_of_their_issuers_level(records, by_code, dept_region):
         if honour is not None:
             area = "江苏省" if expected == "省级" else REGIONS["cities"][region]
             assert honour.startswith(area), (honour, record["provider"])
+            if "企业" in honour:  # a business's honour goes to a business
+                assert kind_of(record["subject"]) in ("91", "92", "93"), honour
     assert levels["省级"] > 0
     assert "国家级" not in levels
 
@@ -261,7 +263,8 @@ def test_agencies_and_branches_have_a_principal_not_a_legal_representative(recor
         if kind in ("11", "92", "31", "Y1") or name.endswith(("分公司", "街道办事处", "人民政府")):
             assert not legal, (name, legal)
             if record["item"] == "org_registration":
-                assert ric.is_valid(record["fields"]["principal_id_number"])
+                number = record["fields"]["principal_id_number"]
+                assert ric.calc_check_digit(number) == number[17]
                 assert record["fields"]["principal_name"]
                 heads[kind] += 1
         elif kind != "person" and record["item"] == "org_registration":
@@ -278,6 +281,8 @@ def test_arrivals_fill_every_month_of_two_years(records):
     assert first >= "2024-12-04" and last <= TODAY.isoformat()
     expected = [f"{y}-{m:02d}" for y, m in ((2025 + (i // 12), i % 12 + 1) for i in range(23))]
     assert all(months[m] > 0 for m in ["2024-12", *expected]), months
+    # nothing arrives before it was decided (the platform refuses a future determined_on)
+    assert all(r.get("determined_on", "") <= r["arrives_on"] for r in records)
     # no month holds much more than its share (no crowd on one day)
     assert max(months.values()) < 3 * len(records) / 24
 
@@ -344,3 +349,23 @@ def test_every_demo_holds_the_showcase_organisation(items, seed):
     assert ric.is_valid(own[0]["fields"]["legal_representative_id_number"])
     assert len(own) >= 8
     assert len({r["item"] for r in own}) >= 5
+
+
+def test_a_criminal_judgment_is_one_story(records, by_code):
+    """The charge, the fine and the sentence of a judgment agree; an organisation is fined,
+    never deprived of political rights, and 单位行贿罪 is an organisation's."""
+    judged = 0
+    for record in records:
+        fields = record["fields"]
+        if "charge" not in fields or "sentence" not in fields:
+            continue
+        judged += 1
+        assert f"犯{fields['charge']}" in fields["sentence"], fields
+        if "credit_code" in record["subject"]:
+            assert "政治权利" not in fields.get("accessory_penalty", "")
+            if "fine_amount" in fields:
+                yuan = round(float(fields["fine_amount"]) * 10000)
+                assert f"罚金人民币{yuan}元" in fields["sentence"], fields
+        else:
+            assert not fields["charge"].startswith("单位"), fields
+    assert judged > 5

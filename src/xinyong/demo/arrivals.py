@@ -89,7 +89,8 @@ class Arrivals:
         working, index, first = self.working, self.index, self.first
         on_time, late, late_share = ON_TIME_LAGS, LATE_LAGS, self.late_share
         n_on, n_late = len(on_time), len(late)
-        last = self.today - 1
+        today = self.today
+        last = today - 1
 
         def act(pushes: tuple[int, ...], est: int) -> tuple[int, int]:
             lag = late[int(r() * n_late)] if r() < late_share else on_time[int(r() * n_on)]
@@ -105,6 +106,8 @@ class Arrivals:
                 day = est
             if day > last:
                 day = last if last >= est else est
+            if arrival < day:  # a subject younger than the provider's last push: today's
+                arrival = today
             return day, arrival
 
         return act

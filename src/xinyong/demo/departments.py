@@ -116,6 +116,18 @@ def licences_by_kind(licences: tuple[str, ...], sector: str) -> dict[str, tuple[
     return out
 
 
+def honour_fits(honour: str, kind: str) -> bool:
+    """Whether an organisation of ``kind`` may receive ``honour``: a business's honours
+    (企业, 质量, 消费, 工厂, 纳税) go to businesses, a cooperative's to cooperatives."""
+    if "合作社" in honour:
+        return kind == "93"
+    if any(w in honour for w in ("企业", "质量", "消费", "工厂", "纳税", "服务业")):
+        return kind in _BUSINESS
+    if "社会组织" in honour:
+        return kind in ("51", "52", "53")
+    return True
+
+
 def level_of(region: str) -> tuple[str, str]:
     """A department's level and area by its region code: (省级, 江苏省), (市级, 南京市) or
     (县级, 江宁区)."""
@@ -171,8 +183,15 @@ class Dept:
         self.level, self.area = level_of(region)
         org, person = N.HONOURS.get(kind, N.DEFAULT_HONOURS)
         self.honours = {
-            False: tuple(f"{self.area}{h}" for h in person),
-            True: tuple(f"{self.area}{h}" for h in org),
+            holder: tuple(
+                f"{self.area}{h}"
+                for h in (
+                    person
+                    if holder == "person"
+                    else [h for h in org if honour_fits(h, holder)] or N.DEFAULT_HONOURS[0]
+                )
+            )
+            for holder in SUBJECT_KINDS
         }
         # precomputed phrases: "《…法》第十二条第一款" and "<violation>，违反了<law ref>的规定。"
         self.law_refs = tuple(

@@ -115,16 +115,14 @@ class Tables:
 
     def court_for(self, region: Region, u: float) -> tuple[str, str]:
         """The court of a case about a subject of ``region`` (``u`` uniform in [0, 1)): mostly
-        the basic court of its county, else its city's intermediate court or the high court;
-        for a subject registered at province level or elsewhere, a court of Jiangsu."""
+        the basic court of its county, else its city's intermediate court; for a subject
+        registered at province level or elsewhere, a court of Jiangsu (the high court too)."""
         basic = self.basic_courts.get(region.code)
         if basic is not None:
-            if u < 0.8:
-                return basic
-            return self.intermediate_courts[region.code[:4]] if u < 0.97 else self.high_court
+            return basic if u < 0.8 else self.intermediate_courts[region.code[:4]]
         city = self.intermediate_courts.get(region.code[:4])
         if city is not None:
-            return city if u < 0.9 else self.high_court
+            return city
         if u < 0.5:
             return self.intermediate_courts["3201"]
         if u < 0.85:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from xinyong.demo import names as N
 from xinyong.demo.departments import cn_number
-from xinyong.demo.fill import DEPT_NAME, LICENCE, FieldFn, Inline, fine, occurred_before
+from xinyong.demo.fill import DEPT_NAME, LICENCE, Ctx, FieldFn, Inline, fine, occurred_before
 from xinyong.demo.subjects import MARKET, Population
 from xinyong.demo.tables import Tables
 
@@ -20,6 +20,12 @@ _ENTITY_FORMS = {
     "N2": ("农村集体经济组织",), "31": ("律师事务所（普通合伙）",), "Y1": ("其他组织",),
     "person": ("自然人",),
 }  # fmt: skip
+
+
+def charge_of(c: Ctx) -> str:
+    """The record's charge (罪名): the same in every field; 单位行贿罪 only of an organisation."""
+    charge = N.CHARGES[c.n * 7 % len(N.CHARGES)]
+    return charge if c.s.is_org or not charge.startswith("单位") else charge[2:]
 
 
 class TextFields:
@@ -154,7 +160,7 @@ class TextFields:
 
             return accident
         if has("奖励名称", "表彰", "荣誉"):
-            return Inline("(x := dept.honours[c.s.is_org])[int(r() * len(x))]", sure=True)
+            return Inline("(x := dept.honours[c.s.kind])[int(r() * len(x))]", sure=True)
         if has("事项", "征收项目", "matter", "levy_item", "inspection_item"):
             if has("检查"):
                 return Inline('f"{' + LICENCE + '}事中事后监管检查"', sure=True)
@@ -174,9 +180,13 @@ class TextFields:
         if has("评价", "evaluation_name"):
             return lambda c: f"{years[c.D - base]}年度{pick(N.EVALUATIONS)}"
         if has("罪名", "charge"):
-            return lambda c: pick(N.CHARGES)
-        if has("附加刑"):
-            return lambda c: pick(("罚金", "没收财产", "剥夺政治权利一年", "罚金、没收违法所得"))
+            return charge_of
+        if has("附加刑"):  # an organisation is fined, never deprived of political rights
+            return lambda c: pick(
+                ("罚金", "罚金、没收违法所得")
+                if c.s.is_org
+                else ("罚金", "没收财产", "剥夺政治权利一年", "罚金、没收违法所得")
+            )
         if has("类型", "entity_form"):
             forms = _ENTITY_FORMS
 
@@ -323,13 +333,11 @@ class TextFields:
             return compulsion
         if has("判决结果", "sentence"):
 
-            def sentence_text(c):
+            def sentence_text(c):  # the record's charge and fine (罚金金额)
                 if c.s.is_org:
-                    return (
-                        f"被告单位{c.s.name}犯{pick(N.CHARGES)}，判处罚金人民币{amount_yuan()}元。"
-                    )
+                    return f"被告单位{c.s.name}犯{charge_of(c)}，判处罚金人民币{fine(c, r)}元。"
                 years = cn_number(1 + int(r() * 8))
-                return f"被告人{c.s.name}犯{pick(N.CHARGES)}，判处有期徒刑{years}年。"
+                return f"被告人{c.s.name}犯{charge_of(c)}，判处有期徒刑{years}年。"
 
             return sentence_text
         if has("裁决结果"):
