@@ -19,10 +19,20 @@ Subjects: about 85 % organisations (enterprises 91…, individual businesses 92�
 93…, public institutions 12…, agencies 11…, social organisations 51…/52…/53…, village collectives
 N2…, law firms 31…, other Y1…) and 15 % natural persons. Every organisation first gets its
 registration record (the item with ``registers_subject``), naming a legal representative (and
-sometimes a principal and an actual controller) who is one of the person subjects; persons often
-represent several organisations. Credit codes follow GB 32100-2015 (with a GB 11714 organisation
-code), ID numbers GB 11643-1999, region codes GB/T 2260; about 1 % of ID numbers carry a region
-code created after the holder's birth year, as real numbers do.
+sometimes a principal and an actual controller) who is one of the person subjects — or, for an
+agency (机关, 街道办事处), an individual business, a law firm or a branch, its principal (负责人)
+only; persons often represent several organisations. Credit codes follow GB 32100-2015 (with a
+GB 11714 organisation code), ID numbers GB 11643-1999, region codes GB/T 2260 (of today's
+Jiangsu cities, core/regions.json; an ID number's code was in use when the card was issued);
+about 1 % of ID numbers carry a region code created after the holder's birth year, as real
+numbers do. The first organisation is always the showcase, 南京诚信示范科技有限公司
+(91320100MA1XYW1240, :attr:`DemoGenerator.showcase`), with a full archive. Courts, licences and
+honours fit their subject and issuer (tables.court_for, departments.LICENCE_HOLDERS, HONOURS).
+
+Arrivals (arrivals.py): ``records(n, arrivals=True)`` adds the day each record's provider pushes
+it, over the 24 months before ``today``; the decisions of the ten administrative acts mostly
+within 7 working days before (``late_share`` of them later). The records are the same either
+way; the loader loads them push by push, at their arrival.
 
 This module plans and runs the stream; the parts it is made of: ``codes`` (credit codes and ID
 numbers), ``tables`` (dates, regions, name parts), ``departments``, ``subjects`` (the run's
