@@ -94,20 +94,19 @@ class Arrivals:
 
         def act(pushes: tuple[int, ...], est: int) -> tuple[int, int]:
             lag = late[int(r() * n_late)] if r() < late_share else on_time[int(r() * n_on)]
-            if pushes[0] < est:  # pushes after the subject exists, when there are some
+            if pushes[-1] < est:  # a subject younger than the provider's last push: today's
+                arrival = today
+            elif pushes[0] < est:  # the pushes after the subject exists
                 j = bisect_left(pushes, est)
-                j = j + int(r() * (len(pushes) - j)) if j < len(pushes) else len(pushes) - 1
+                arrival = pushes[j + int(r() * (len(pushes) - j))]
             else:
-                j = int(r() * len(pushes))
-            arrival = pushes[j]
+                arrival = pushes[int(r() * len(pushes))]
             k = index[arrival - first] - lag - 1
             day = working[k] if k >= 0 else arrival - lag
             if day < est:
                 day = est
             if day > last:
                 day = last if last >= est else est
-            if arrival < day:  # a subject younger than the provider's last push: today's
-                arrival = today
             return day, arrival
 
         return act
