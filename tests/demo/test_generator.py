@@ -523,14 +523,23 @@ def test_subject_mix(items):
 
 def test_legal_representatives_are_valid_persons_and_also_subjects(records, by_code):
     registration = next(code for code, item in by_code.items() if item.get("registers_subject"))
-    link = next(
-        link for link in by_code[registration]["links"] if link["role"] == "legal_representative"
+    links = {link["role"]: link for link in by_code[registration]["links"]}
+    link = links["legal_representative"]
+    required = next(
+        f.get("required", False)
+        for f in by_code[registration]["fields"]
+        if f["name"] == link["id_field"]
     )
     representatives: dict[str, str] = {}
     for record in records:
         if record["item"] != registration:
             continue
         fields = record["fields"]
+        if not has_legal_representative(record["subject"]) and not required:
+            # an agency, individual business, law firm or branch: a 负责人, no 法定代表人
+            assert link["id_field"] not in fields and link["name_field"] not in fields, record
+            assert valid_id_number(fields[links["principal"]["id_field"]]), record
+            continue
         id_number = fields[link["id_field"]]
         assert valid_id_number(id_number)
         assert (
@@ -545,8 +554,20 @@ def test_legal_representatives_are_valid_persons_and_also_subjects(records, by_c
     both = set(representatives) & set(person_subjects)
     assert both  # some representatives have records of their own
     assert all(representatives[i] == person_subjects[i] for i in both)
-    counts = Counter(r["fields"][link["id_field"]] for r in records if r["item"] == registration)
+    counts = Counter(
+        r["fields"][link["id_field"]]
+        for r in records
+        if r["item"] == registration and link["id_field"] in r["fields"]
+    )
     assert max(counts.values()) > 1  # some persons represent several organisations
+
+
+PRINCIPAL_ONLY = ("11", "92", "31", "Y1")  # 机关, 个体工商户, 律师事务所, other: a 负责人
+
+
+def has_legal_representative(subject: dict) -> bool:
+    code = subject.get("credit_code")
+    return bool(code) and code[:2] not in PRINCIPAL_ONLY and not subject["name"].endswith("分公司")
 
 
 def test_id_numbers_mostly_match_their_region_history():

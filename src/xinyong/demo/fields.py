@@ -89,16 +89,21 @@ class FieldMaker:
         if field.get("type") in ("string", "text"):
             cut = field.get("max_length") or 0
         if field.get("required"):
-            return name, fn, 1.0, self._fallback(field), cut
+            return name, fn, 1.0, self._fallback(item, field), cut
         return name, fn, p, None, cut
 
-    def _fallback(self, field: dict) -> FieldFn:
+    def _fallback(self, item: dict, field: dict) -> FieldFn:
         kind = field.get("type")
         dates, base = self.dates, self.base
+        if any(field["name"] in (link.get("name_field"), link.get("id_field"))
+               for link in item.get("links") or ()):  # fmt: skip
+            # a person the catalog requires: whoever answers for the organisation
+            idx = 0 if kind == "id_number" else 1
+            return lambda c: c.s.head[idx] if c.s.is_org else None
         if kind == "date":
             return lambda c: dates[c.D - base]
         if kind == "id_number":
-            return lambda c: c.s.key if not c.s.is_org else c.s.reps["legal_representative"][0]
+            return lambda c: c.s.key if not c.s.is_org else c.s.head[0]
         if kind == "credit_code":
             return lambda c: c.dept.credit_code
         if kind in ("decimal", "integer"):
@@ -138,7 +143,10 @@ class FieldMaker:
             expr = "(x[$idx] if (x := c.s.reps.get($role)) is not None else None)"
             return Inline(expr, idx=idx, role=role), 1.0
         if ftype == "string" and has("法定代表人", "负责人姓名") and not has("财务"):
-            expr = "c.s.reps['legal_representative'][1] if c.s.is_org else None"
+            if has("负责人"):  # 法定代表人或者负责人: whoever answers for the organisation
+                return Inline("c.s.head[1] if c.s.is_org else None"), 1.0
+            # 法定代表人 only: none for an organisation that has a 负责人 instead
+            expr = "(x[1] if c.s.is_org and (x := c.s.reps.get('legal_representative')) else None)"
             return Inline(expr), 1.0
 
         party = self._party_group(item, field)
@@ -170,7 +178,7 @@ class FieldMaker:
             def some_person(c):
                 if not c.s.is_org:
                     return c.s.key
-                return c.s.reps["legal_representative"][0]
+                return c.s.head[0]
 
             return some_person, p_opt
         return self.texts.string_fn(item, field, text, party, has, pick), p_opt
@@ -232,6 +240,11 @@ class FieldMaker:
             sums.append(total)
         if "主刑" in text or "principal_penalty" in text:
             return lambda c: None if c.s.is_org else values[bisect(sums, r() * total)]
+        if any(w in text for w in ("级别", "level")) and any(
+            w in text for w in ("表彰", "奖励", "荣誉", "honour", "reward")
+        ):  # an honour's level is its conferring department's (省级 / 市级)
+            levels = frozenset(values)
+            return lambda c: c.dept.level if c.dept.level in levels else values[-1]
         if "性别" in text or "gender" in text:
             male = next((v for v in values if v == "男"), values[0])
             female = next((v for v in values if v == "女"), values[-1])
@@ -271,7 +284,7 @@ class FieldMaker:
 
     def _date_fn(self, item: dict, field: dict, text: str) -> FieldFn | Inline:
         r = self.r
-        dates, base, today = self.dates, self.base, self.today
+        dates, base = self.dates, self.base
         name = field["name"]
 
         def has(*words: str) -> bool:
@@ -282,8 +295,8 @@ class FieldMaker:
 
             def fn(c):
                 o = c.D + lo + int(r() * span)
-                if cap and o >= today:
-                    o = today - 1
+                if cap and o > c.A:  # what happened after the decision, up to its arrival
+                    o = c.A
                 return dates[o - base]
 
             return fn

@@ -17,10 +17,12 @@ from xinyong.demo.departments import Dept
 class Ctx:
     """Per-record values shared by the field closures (one instance, reused)."""
 
-    __slots__ = ("D", "dept", "fine", "n", "party", "s", "severe")
+    __slots__ = ("A", "D", "court", "dept", "fine", "n", "party", "s", "severe")
 
     def __init__(self) -> None:
-        self.D = 0
+        self.A = 0  # the ordinal of the day the record arrives (arrivals.py)
+        self.D = 0  # … and of its decision
+        self.court: Any = None  # (name, case-number code) of the record's court, once drawn
         self.fine = 0
         self.dept: Any = None
         self.n = 0
@@ -56,8 +58,9 @@ class Inline:
         return re.sub(r"\$(\w+)", lambda m: f"{m.group(1)}_{suffix}", self.expr)
 
 
-# a random licence of the providing department (an expression for Inline)
-LICENCE = "(x := c.dept.licences)[int(r() * len(x))]"
+# a random licence of the providing department that the subject's kind may hold (an expression
+# for Inline)
+LICENCE = "(x := c.dept.lic[c.s.kind])[int(r() * len(x))]"
 DEPT_NAME = Inline("dept.name", sure=True)  # the providing department's name
 DEPT_CODE = Inline("dept.credit_code", sure=True)  # … and its credit code
 DECISION_DAY = Inline("day", sure=True)  # the record's decision date

@@ -19,10 +19,20 @@ Subjects: about 85 % organisations (enterprises 91…, individual businesses 92�
 93…, public institutions 12…, agencies 11…, social organisations 51…/52…/53…, village collectives
 N2…, law firms 31…, other Y1…) and 15 % natural persons. Every organisation first gets its
 registration record (the item with ``registers_subject``), naming a legal representative (and
-sometimes a principal and an actual controller) who is one of the person subjects; persons often
-represent several organisations. Credit codes follow GB 32100-2015 (with a GB 11714 organisation
-code), ID numbers GB 11643-1999, region codes GB/T 2260; about 1 % of ID numbers carry a region
-code created after the holder's birth year, as real numbers do.
+sometimes a principal and an actual controller) who is one of the person subjects — or, for an
+agency (机关, 街道办事处), an individual business, a law firm or a branch, its principal (负责人)
+only; persons often represent several organisations. Credit codes follow GB 32100-2015 (with a
+GB 11714 organisation code), ID numbers GB 11643-1999, region codes GB/T 2260 (of today's
+Jiangsu cities, core/regions.json; an ID number's code was in use when the card was issued);
+about 1 % of ID numbers carry a region code created after the holder's birth year, as real
+numbers do. The first organisation is always the showcase, 南京诚信示范科技有限公司
+(91320100MA1XYW1240, :attr:`DemoGenerator.showcase`), with a full archive. Courts, licences and
+honours fit their subject and issuer (tables.court_for, departments.LICENCE_HOLDERS, HONOURS).
+
+Arrivals (arrivals.py): ``records(n, arrivals=True)`` adds the day each record's provider pushes
+it, over the 24 months before ``today``; the decisions of the ten administrative acts mostly
+within 7 working days before (``late_share`` of them later). The records are the same either
+way; the loader loads them push by push, at their arrival.
 
 This module plans and runs the stream; the parts it is made of: ``codes`` (credit codes and ID
 numbers), ``tables`` (dates, regions, name parts), ``departments``, ``subjects`` (the run's
@@ -36,6 +46,7 @@ import csv
 import math
 import random
 from bisect import bisect
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -43,14 +54,26 @@ from pathlib import Path
 import orjson
 
 from xinyong.demo import names as N
+from xinyong.demo.arrivals import Arrivals
 from xinyong.demo.codes import OrgCodes
 from xinyong.demo.departments import DemoDepartment, Dept, build_departments
 from xinyong.demo.fields import FieldMaker
 from xinyong.demo.fill import Ctx, FieldPlan, compile_fill
-from xinyong.demo.subjects import KIND_FILTERS, ORG_KINDS, Population, Subject
+from xinyong.demo.subjects import (
+    KIND_FILTERS,
+    ORG_KINDS,
+    SHOWCASE_CODE,
+    SHOWCASE_NAME,
+    Population,
+    Subject,
+)
 from xinyong.demo.tables import Tables
 
 __all__ = ["DemoDepartment", "DemoGenerator", "write_csv", "write_jsonl"]
+
+ARRIVAL_MONTHS = 24  # records arrive over the 24 months before the demo's today
+SHOWCASE_RECORDS = 10  # records of the showcase organisation besides its registration
+LATE_SHARE = 0.1  # of the records of the ten acts, published later than 7 working days
 
 # Relative share of records per provider sector when an item has many sources.
 _SECTOR_WEIGHTS = {
@@ -65,7 +88,7 @@ class _Plan:
     """Everything the hot loop needs for one catalog item."""
 
     __slots__ = (
-        "code", "counter", "fields", "fill", "item", "kinds", "negative", "p_severe",
+        "act", "code", "counter", "fields", "fill", "item", "kinds", "negative", "p_severe",
         "providers", "window",
     )  # fmt: skip
 
@@ -74,6 +97,8 @@ class _Plan:
         self.code: str = item["code"]
         self.counter = 0
         self.negative = item.get("category") == "negative"
+        # one of the ten administrative acts: published within 7 working days (arrivals.py)
+        self.act = bool(item.get("act_type"))
         self.window = 1460 if self.negative else 1095
         self.fields: list[FieldPlan] = []
         self.fill: Callable[[Ctx, Dept, str], dict] = lambda c, dept, day: {}
@@ -97,18 +122,27 @@ class DemoGenerator:
         seed: int = 1,
         today: date,
         records_per_subject: float = 5.0,
+        months: int = ARRIVAL_MONTHS,
+        late_share: float = LATE_SHARE,
     ) -> None:
         self.items = [dict(item) for item in items]
         self.seed = seed
         self.today = today
         self.records_per_subject = float(records_per_subject)
         self.tables = Tables(today)
+        self.arrivals = Arrivals(today, months=months, late_share=late_share)
         rng = random.Random(seed * 7919 + 17)
         self.codes = OrgCodes(rng)
         self.depts = build_departments(self.items, self.codes, rng)
         self.dept_by_code = {d.code: d for d, _r, _role in self.depts}
 
     # -- public API -------------------------------------------------------------------------
+
+    @property
+    def showcase(self) -> tuple[str, str]:
+        """The credit code and name of the organisation every demo holds (its first), for
+        examples such as the README's: ``91320100MA1XYW1240``, 南京诚信示范科技有限公司."""
+        return SHOWCASE_CODE, SHOWCASE_NAME
 
     def departments(self) -> list[DemoDepartment]:
         """The demo departments: the authority, providers (provincial and city), users."""
@@ -117,12 +151,15 @@ class DemoGenerator:
             for d, region, role in self.depts
         ]
 
-    def records(self, subjects: int) -> Iterator[dict]:
+    def records(self, subjects: int, *, arrivals: bool = False) -> Iterator[dict]:
         """Records for ``subjects`` subjects (organisations and persons), deterministically.
 
-        Each call starts afresh: the same generator yields the same stream every time.
+        Each call starts afresh: the same generator yields the same stream every time. With
+        ``arrivals``, each record also says on which day its provider pushes it
+        (``arrives_on``, ISO date, within the ``months`` before today; arrivals.py): the same
+        records either way.
         """
-        return _Run(self, subjects).run()
+        return _Run(self, subjects, arrivals=arrivals).run()
 
 
 # --- one run -------------------------------------------------------------------------------------
@@ -138,9 +175,10 @@ def _geometric_table(mean: float, size: int = 4096) -> tuple[int, ...]:
 
 
 class _Run:
-    def __init__(self, gen: DemoGenerator, subjects: int) -> None:
+    def __init__(self, gen: DemoGenerator, subjects: int, *, arrivals: bool = False) -> None:
         self.g = gen
         self.subjects = max(0, int(subjects))
+        self.with_arrivals = arrivals
         self.rng = random.Random(gen.seed)
         self.r = self.rng.random
         tables = gen.tables
@@ -241,6 +279,45 @@ class _Run:
         org_mean = max(0.0, (rps - 0.15 * person_mean) / 0.85 - 1.0)
         self.k_org = _geometric_table(org_mean)
         self.k_person = _geometric_table(person_mean)
+        self._plan_pushes(org_mean, person_mean)
+
+    def _plan_pushes(self, org_mean: float, person_mean: float) -> None:
+        """Each provider's push days (arrivals.py), from the records it may expect: the
+        registrations of each organisation kind and the other records of each kind's pool,
+        spread over the providers of their items."""
+        n_persons = 1 if self.subjects == 1 else round(self.subjects * 0.15)
+        n_orgs = self.subjects - n_persons
+        expected: dict[str, float] = defaultdict(float)
+        shares: dict[int, dict[str, float]] = {}
+
+        def spread(providers: tuple, amount: float) -> None:
+            share = shares.get(id(providers))
+            if share is None:
+                default, by_city = providers
+                lists = [default, *by_city.values()]
+                share = defaultdict(float)
+                for lst in lists:
+                    for d in lst:
+                        share[d.code] += 1 / len(lst) / len(lists)
+                shares[id(providers)] = share
+            for code, part in share.items():
+                expected[code] += amount * part
+
+        for kind, kind_share, _sector in ORG_KINDS:
+            regs = self.reg_for.get(kind) or []
+            for _plan, table in regs:
+                spread(table, n_orgs * kind_share / len(regs))
+        for kind, count, mean in (
+            *((k, n_orgs * share, org_mean) for k, share, _s in ORG_KINDS),
+            ("person", n_persons, person_mean),
+        ):
+            plans, _cum, total = self.pools[kind]
+            for plan in plans:
+                spread(plan.providers, count * mean * self._weight(plan.item) / total)
+        self.pushes = {
+            d.code: self.g.arrivals.pushes(expected.get(d.code, 0.0), offset=i)
+            for i, (d, _region, _role) in enumerate(self.g.depts)
+        }
 
     @staticmethod
     def _weight(item: dict) -> float:
@@ -302,6 +379,8 @@ class _Run:
                 plan, providers = regs[int(r() * len(regs))] if len(regs) > 1 else regs[0]
                 yield record(plan, s, providers)
             k = k_table[int(r() * len(k_table))]
+            if s.key == SHOWCASE_CODE:  # the showcase has a full archive
+                k = max(k, SHOWCASE_RECORDS)
             if k and not s.is_org and self.person_basic and r() < 0.8:
                 plan = self.person_basic[int(r() * len(self.person_basic))]
                 if plan in self.queue:
@@ -328,21 +407,31 @@ class _Run:
         dates = self.dates
         base = self.base
         last = self.today - 1
+        pushes = self.pushes
+        act = self.g.arrivals.act_fn(r)
+        other = self.g.arrivals.other_fn(r)
+        with_arrivals = self.with_arrivals
 
         def record(plan: _Plan, s: Subject, providers: tuple) -> dict:
             plan.counter += 1
             n = plan.counter
-            day = last - int(r() * plan.window)
-            if day < s.est:
-                day = s.est if s.est <= last else last
             default, by_city = providers
             lst = by_city.get(s.city4, default) if by_city else default
             dept = lst[int(r() * len(lst))]
+            if plan.act:
+                day, arrival = act(pushes[dept.code], s.est)
+            else:
+                day = last - int(r() * plan.window)
+                if day < s.est:
+                    day = s.est if s.est <= last else last
+                arrival = other(pushes[dept.code], day)
+            c.A = arrival
             c.D = day
             c.dept = dept
             c.s = s
             c.n = n
             c.party = None
+            c.court = None
             c.fine = 0
             day_text = dates[day - base]
             code = plan.code
@@ -350,7 +439,7 @@ class _Run:
                 u = r()
                 p_severe = plan.p_severe
                 c.severe = u < p_severe
-                return {
+                out = {
                     "provider": dept.code,
                     "item": code,
                     "source_id": f"{code}-{n:09d}",
@@ -361,13 +450,17 @@ class _Run:
                     ),
                     "determined_on": day_text,
                 }
-            return {
-                "provider": dept.code,
-                "item": code,
-                "source_id": f"{code}-{n:09d}",
-                "subject": s.ref.copy(),
-                "fields": plan.fill(c, dept, day_text),
-            }
+            else:
+                out = {
+                    "provider": dept.code,
+                    "item": code,
+                    "source_id": f"{code}-{n:09d}",
+                    "subject": s.ref.copy(),
+                    "fields": plan.fill(c, dept, day_text),
+                }
+            if with_arrivals:
+                out["arrives_on"] = dates[arrival - base]
+            return out
 
         return record
 

@@ -53,6 +53,7 @@ def list_demo_entries(db: Database, ctx: CollectionContext, clock: Clock, *, per
                     Record.item_code.in_(spec.basis_items),
                     Record.standing == Standing.active,
                     (Record.expires_on.is_(None)) | (Record.expires_on > local_date(now)),
+                    Record.received_at <= proposed_at,  # the basis had arrived by then
                     Department.kind == spec.identifying_sector,
                 )
                 .order_by(Record.subject_id, Record.id)

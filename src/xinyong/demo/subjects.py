@@ -3,12 +3,13 @@ kinds) and natural persons, with their names, regions and representatives."""
 
 from __future__ import annotations
 
+import math
 from bisect import bisect
 from collections.abc import Callable, Sequence
 from datetime import date
 
 from xinyong.demo import names as N
-from xinyong.demo.codes import OrgCodes, id_number_of
+from xinyong.demo.codes import OrgCodes, credit_code_with, id_number_of
 from xinyong.demo.departments import cn_number
 from xinyong.demo.fill import Ctx
 from xinyong.demo.tables import Region, Tables
@@ -30,7 +31,18 @@ ORG_KINDS = (
 _ORG_KIND_TABLE = tuple(k for k, share, _sector in ORG_KINDS for _ in range(round(share * 1000)))
 assert len(_ORG_KIND_TABLE) == 1000
 MARKET = ("91", "92", "93")
+# Kinds with a 负责人 (the registration's ``principal``) and no 法定代表人: agencies (机关,
+# 街道办事处 and 镇人民政府 included: their head is 负责人 here, and a natural person is never
+# their legal representative), individual businesses (their 经营者), law firms (律师事务所负责人)
+# and other unincorporated organisations; branches (分公司) likewise.
+PRINCIPAL_ONLY = frozenset(("11", "92", "31", "Y1"))
 _REFORM_ORD = date(2015, 10, 1).toordinal()  # unified credit codes from 1 October 2015
+
+# The showcase organisation every demo has, its first (README's example): a valid credit code of
+# a company registered in Nanjing after the 2015 reform ("MA…" organisation code).
+SHOWCASE_NAME = "南京诚信示范科技有限公司"
+SHOWCASE_CODE = credit_code_with("91", "320100", "MA1XYW12")  # 91320100MA1XYW1240
+SHOWCASE_EST = date(2016, 3, 18)
 
 # Items whose code or name contains one of these words apply to these organisation kinds only.
 KIND_FILTERS = (
@@ -48,12 +60,13 @@ class Subject:
     """A subject as the hot loop uses it; ``key`` is its credit code or ID number."""
 
     __slots__ = (
-        "born", "city4", "est", "is_org", "key", "kind", "name", "origin", "ref", "region",
-        "reps", "sex",
+        "born", "city4", "est", "head", "is_org", "key", "kind", "name", "origin", "ref",
+        "region", "reps", "sex",
     )  # fmt: skip
     born: str  # a person's birth date
     city4: str  # the first 4 characters of its region code
     est: int  # the ordinal of its establishment (a person's 18th birthday): no record before
+    head: tuple[str, str]  # an organisation's 法定代表人, else its 负责人: (id_number, name)
     is_org: bool
     key: str
     kind: str  # the credit code's characters 1–2, or "person"
@@ -167,9 +180,29 @@ class Population:
             self.new_person()
         return self.persons[index]
 
+    def showcase(self) -> Subject:
+        """The showcase organisation (``SHOWCASE_CODE``, ``SHOWCASE_NAME``): a company of
+        Nanjing established in 2016, with a legal representative of the run's persons."""
+        t = self.t
+        s = Subject()
+        s.is_org = True
+        s.kind = "91"
+        s.key = SHOWCASE_CODE
+        s.region = t.regions["320100"]
+        s.city4 = "3201"
+        s.est = min(SHOWCASE_EST.toordinal(), self.today - 30)
+        s.name = SHOWCASE_NAME
+        self._roles(s, self.pick_rep())
+        s.ref = {"credit_code": s.key, "name": s.name}
+        self.recent_orgs.append((s.key, s.name))
+        return s
+
     def org_subject(self) -> Subject:
         r = self.r
         t = self.t
+        if self.org_count == 0:  # the first organisation: the showcase
+            self.org_count += 1
+            return self.showcase()
         if self.org_count < len(ORG_KINDS):  # the first organisations cover every kind
             kind = ORG_KINDS[self.org_count][0]
         else:
@@ -190,14 +223,19 @@ class Population:
             region = t.other_counties[int(r() * len(t.other_counties))]
         reg = t.regions[region]
         u = r()
-        est = self.today - 30 - int((u * u if kind in MARKET else u) * self.est_span)
+        # businesses: more young than old ones, their number falling linearly with the age (as
+        # many founded in each recent month: no crowd of the last weeks); others: uniform
+        age = 1 - math.sqrt(1 - u) if kind in MARKET else u
+        est = self.today - 30 - int(age * self.est_span)
         old = est < _REFORM_ORD or kind == "11"
-        if old:
-            code = self.codes.credit_code(kind, region, old=True, index=self.num_index)
-            self.num_index += 1
-        else:
-            code = self.codes.credit_code(kind, region, old=False, index=self.m_index)
-            self.m_index += 1
+        code = SHOWCASE_CODE
+        while code == SHOWCASE_CODE:  # the showcase's code is taken (never in practice)
+            if old:
+                code = self.codes.credit_code(kind, region, old=True, index=self.num_index)
+                self.num_index += 1
+            else:
+                code = self.codes.credit_code(kind, region, old=False, index=self.m_index)
+                self.m_index += 1
         s = Subject()
         s.is_org = True
         s.kind = kind
@@ -206,12 +244,8 @@ class Population:
         s.city4 = region[:4]
         s.est = est
         rep = self.pick_rep()
-        s.reps["legal_representative"] = rep
-        if r() < 0.3:
-            s.reps["principal"] = rep if r() < 0.3 else self.pick_rep()
-        if kind in ("91", "93") and r() < 0.25:
-            s.reps["actual_controller"] = rep if r() < 0.5 else self.pick_rep()
         s.name = self.org_name(kind, reg, rep)
+        self._roles(s, rep)
         s.ref = {"credit_code": code, "name": s.name}
         recent = self.recent_orgs
         if len(recent) < 1024:
@@ -220,6 +254,20 @@ class Population:
             recent[self.recent_i % 1024] = (code, s.name)
             self.recent_i += 1
         return s
+
+    def _roles(self, s: Subject, rep: tuple[str, str]) -> None:
+        """The persons who answer for ``s`` (``PRINCIPAL_ONLY``: who has a 法定代表人)."""
+        r = self.r
+        if s.kind in PRINCIPAL_ONLY or s.name.endswith("分公司"):
+            s.reps["principal"] = rep
+            s.head = rep
+            return
+        s.reps["legal_representative"] = rep
+        s.head = rep
+        if r() < 0.3:
+            s.reps["principal"] = rep if r() < 0.3 else self.pick_rep()
+        if s.kind in ("91", "93") and r() < 0.25:
+            s.reps["actual_controller"] = rep if r() < 0.5 else self.pick_rep()
 
     def org_name(self, kind: str, reg: Region, rep: tuple[str, str]) -> str:
         r = self.r

@@ -3,8 +3,10 @@ their history) and the parts of names."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 
 from xinyong.demo import names as N
 
@@ -19,6 +21,14 @@ def _parse_regions() -> list[tuple[str, str, int, int]]:
 
 
 _MUNICIPALITIES = ("11", "12", "31", "50")
+# The first resident identity cards (居民身份证) were issued from 1984–1985.
+ISSUE_YEAR = 1985
+# Jiangsu's prefecture-level cities of today (GB/T 2260; core/regions.json "cities").
+JIANGSU_CITIES = frozenset(
+    json.loads(resources.files("xinyong.core").joinpath("regions.json").read_text("utf-8"))[
+        "cities"
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +39,6 @@ class Region:
     city_short: str  # 南京 / 江苏
     province: str
     address_prefix: str  # 江苏省南京市江宁区
-    court: str  # 苏0115 — the court code used in case numbers
 
 
 def _build_regions() -> tuple[dict[str, Region], list[tuple[str, str, int, int]]]:
@@ -54,13 +63,7 @@ def _build_regions() -> tuple[dict[str, Region], list[tuple[str, str, int, int]]
             prefix = province + city
         else:
             prefix = province + city + county
-        if code[:2] != "32" or code == "320000":
-            court = "苏01"
-        elif code.endswith("00"):
-            court = "苏" + code[2:4]
-        else:
-            court = "苏" + code[2:6]
-        regions[code] = Region(code, county, city, short, province, prefix, court)
+        regions[code] = Region(code, county, city, short, province, prefix)
     return regions, rows
 
 
@@ -84,6 +87,47 @@ class Tables:
         self.regions, region_rows = _build_regions()
         self._build_region_pools(region_rows)
         self._build_name_tables()
+        self._build_courts()
+
+    def _build_courts(self) -> None:
+        """The courts of Jiangsu (《人民法院组织法》): the high court, an intermediate court per
+        city, a basic court per county, county-level city and district, each as (name, its code
+        in case numbers: 苏 / 苏01 / 苏0102)."""
+        self.high_court = ("江苏省高级人民法院", "苏")
+        self.intermediate_courts = {
+            code[:4]: (f"{self.regions[code].county}中级人民法院", "苏" + code[2:4])
+            for code in sorted(JIANGSU_CITIES)
+        }
+        self.basic_courts: dict[str, tuple[str, str]] = {}
+        for code in dict.fromkeys(self.js_counties):
+            reg = self.regions[code]
+            name = reg.county if reg.county.endswith(("市", "县")) else reg.city + reg.county
+            self.basic_courts[code] = (f"{name}人民法院", "苏" + code[2:6])
+        self.basic_court_list = tuple(self.basic_courts.values())
+        self.courts = frozenset(
+            name
+            for name, _code in (
+                self.high_court,
+                *self.intermediate_courts.values(),
+                *self.basic_court_list,
+            )
+        )
+
+    def court_for(self, region: Region, u: float) -> tuple[str, str]:
+        """The court of a case about a subject of ``region`` (``u`` uniform in [0, 1)): mostly
+        the basic court of its county, else its city's intermediate court; for a subject
+        registered at province level or elsewhere, a court of Jiangsu (the high court too)."""
+        basic = self.basic_courts.get(region.code)
+        if basic is not None:
+            return basic if u < 0.8 else self.intermediate_courts[region.code[:4]]
+        city = self.intermediate_courts.get(region.code[:4])
+        if city is not None:
+            return city
+        if u < 0.5:
+            return self.intermediate_courts["3201"]
+        if u < 0.85:
+            return self.basic_court_list[int(u * 1_000_003) % len(self.basic_court_list)]
+        return self.high_court
 
     def _build_region_pools(self, rows: list[tuple[str, str, int, int]]) -> None:
         current = [
@@ -102,20 +146,29 @@ class Tables:
         self.other_counties = tuple(
             c for c, _n in current if c[:2] != "32" and not c.endswith("00")
         )
-        # ID-number regions per birth year: codes valid in that year (GB/T 2260 history), and
-        # for the ~1 % "newer than the birth" numbers, current codes created after it.
+        # ID-number regions per birth year. Numbers were first issued in 1984 (居民身份证试行
+        # from 1984, 18 digits from 1999), with the code of the registered residence then: a
+        # code valid in the birth year and still in use at issue (1985 or the birth year, the
+        # later), under a city of today's table (regions.json) — never a prefecture abolished
+        # before 1985 (淮阴地区 3222xx, 扬州地区 3227xx). For the ~1 % "newer than the birth"
+        # numbers: current codes created after it.
         usable = [
             row
             for row in rows
-            if not row[0].endswith("00") and row[1] not in ("市辖区",) and row[0][2:4] != "90"
+            if not row[0].endswith("00")
+            and row[1] not in ("市辖区",)
+            and row[0][2:4] != "90"
+            and row[0][:4] + "00" in self.regions
+            and (row[0][:2] != "32" or row[0][:4] + "00" in JIANGSU_CITIES)
         ]
         self.id_regions: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
         for year in range(1950, 2005):
             js: list[str] = []
             other: list[str] = []
             newer: list[str] = []
+            issued = max(year, ISSUE_YEAR)
             for code, _name, start, end in usable:
-                if start <= year <= end:
+                if start <= year and issued <= end:
                     (js if code[:2] == "32" else other).append(code)
                 elif start > year and end == 9999 and code[:2] == "32":
                     newer.append(code)

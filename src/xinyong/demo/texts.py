@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from xinyong.demo import names as N
 from xinyong.demo.departments import cn_number
-from xinyong.demo.fill import DEPT_NAME, LICENCE, FieldFn, Inline, fine, occurred_before
+from xinyong.demo.fill import DEPT_NAME, LICENCE, Ctx, FieldFn, Inline, fine, occurred_before
 from xinyong.demo.subjects import MARKET, Population
 from xinyong.demo.tables import Tables
 
@@ -20,6 +20,12 @@ _ENTITY_FORMS = {
     "N2": ("农村集体经济组织",), "31": ("律师事务所（普通合伙）",), "Y1": ("其他组织",),
     "person": ("自然人",),
 }  # fmt: skip
+
+
+def charge_of(c: Ctx) -> str:
+    """The record's charge (罪名): the same in every field; 单位行贿罪 only of an organisation."""
+    charge = N.CHARGES[c.n * 7 % len(N.CHARGES)]
+    return charge if c.s.is_org or not charge.startswith("单位") else charge[2:]
 
 
 class TextFields:
@@ -66,19 +72,27 @@ class TextFields:
         if field.get("type") == "text":
             return self.text_fn(item, field, text, has, pick, amount_yuan, year)
         if has("被约谈人姓名", "interviewee_name"):
-            return lambda c: c.s.reps["legal_representative"][1] if c.s.is_org else c.s.name
+            return lambda c: c.s.head[1] if c.s.is_org else c.s.name
         if has("出入境", "护照", "passport"):
             return lambda c: f"E{int(r() * 10**8):08d}"
+        tables = self.t
+
+        def court_of(c) -> tuple[str, str]:
+            """The record's court (name, code in case numbers), drawn once per record."""
+            if c.court is None:
+                c.court = tables.court_for(c.s.region, r())
+            return c.court
+
         if has("案号", "case_number"):
             word = "刑初" if has("刑") or "criminal" in item_text or "刑事" in item_text else "执"
 
             def case_number(c):
                 serial = (c.n * 7919 + spread) % 9973 + 1
-                return f"（{years[c.D - base]}）{c.s.region.court}{word}{serial}号"
+                return f"（{years[c.D - base]}）{court_of(c)[1]}{word}{serial}号"
 
             return case_number
         if has("执行依据文号"):
-            return lambda c: f"（{int(year(c)) - 1}）{c.s.region.court}民初{(c.n * 7) % 9973 + 1}号"
+            return lambda c: f"（{int(year(c)) - 1}）{court_of(c)[1]}民初{(c.n * 7) % 9973 + 1}号"
         if has("文号", "文书号", "decision_number", "document_number", "order_number"):
             word = "决"
             for key, w in (
@@ -97,16 +111,7 @@ class TextFields:
                 spread=spread,
             )
         if has("执行法院", "审判法院", "court", "作出执行依据单位"):
-
-            def court(c):
-                reg = c.s.region
-                if reg.code[:2] != "32" or reg.code.endswith("00"):
-                    return f"{reg.city if reg.code[:2] == '32' else '南京市'}中级人民法院"
-                if reg.county.endswith("区"):
-                    return f"{reg.city}{reg.county}人民法院"
-                return f"{reg.county}人民法院"
-
-            return court
+            return lambda c: court_of(c)[0]
         if has("机关", "部门", "数据来源", "受诺", "征收机构", "授予", "认定单位", "检查单位",
                "约谈单位", "authority", "data_source"):  # fmt: skip
             return DEPT_NAME
@@ -114,7 +119,7 @@ class TextFields:
             return Inline("(x := c.dept.violations)[int(r() * len(x))]", sure=True)
         if has("证照名称"):
             return lambda c: (
-                f"{pick(c.dept.licences)}（{c.s.region.code}{years[c.D - base]}{c.n:06d}）"
+                f"{pick(c.dept.lic[c.s.kind])}（{c.s.region.code}{years[c.D - base]}{c.n:06d}）"
             )
         if has("编号", "号码", "注册号", "number"):
             letters = "".join(part[0] for part in name.split("_")).upper()[:3] or "NO"
@@ -135,7 +140,7 @@ class TextFields:
             def licence(c):
                 if personal and not c.s.is_org:
                     return pick(by_sector.get(c.dept.kind, default))
-                return pick(c.dept.licences)
+                return pick(c.dept.lic[c.s.kind])
 
             return licence
         if has("事故名称", "事件名称"):
@@ -155,7 +160,7 @@ class TextFields:
 
             return accident
         if has("奖励名称", "表彰", "荣誉"):
-            return lambda c: pick(N.REWARDS) if c.s.is_org else pick(N.PERSON_HONOURS)
+            return Inline("(x := dept.honours[c.s.kind])[int(r() * len(x))]", sure=True)
         if has("事项", "征收项目", "matter", "levy_item", "inspection_item"):
             if has("检查"):
                 return Inline('f"{' + LICENCE + '}事中事后监管检查"', sure=True)
@@ -175,9 +180,13 @@ class TextFields:
         if has("评价", "evaluation_name"):
             return lambda c: f"{years[c.D - base]}年度{pick(N.EVALUATIONS)}"
         if has("罪名", "charge"):
-            return lambda c: pick(N.CHARGES)
-        if has("附加刑"):
-            return lambda c: pick(("罚金", "没收财产", "剥夺政治权利一年", "罚金、没收违法所得"))
+            return charge_of
+        if has("附加刑"):  # an organisation is fined, never deprived of political rights
+            return lambda c: pick(
+                ("罚金", "罚金、没收违法所得")
+                if c.s.is_org
+                else ("罚金", "没收财产", "剥夺政治权利一年", "罚金、没收违法所得")
+            )
         if has("类型", "entity_form"):
             forms = _ENTITY_FORMS
 
@@ -324,13 +333,11 @@ class TextFields:
             return compulsion
         if has("判决结果", "sentence"):
 
-            def sentence_text(c):
+            def sentence_text(c):  # the record's charge and fine (罚金金额)
                 if c.s.is_org:
-                    return (
-                        f"被告单位{c.s.name}犯{pick(N.CHARGES)}，判处罚金人民币{amount_yuan()}元。"
-                    )
+                    return f"被告单位{c.s.name}犯{charge_of(c)}，判处罚金人民币{fine(c, r)}元。"
                 years = cn_number(1 + int(r() * 8))
-                return f"被告人{c.s.name}犯{pick(N.CHARGES)}，判处有期徒刑{years}年。"
+                return f"被告人{c.s.name}犯{charge_of(c)}，判处有期徒刑{years}年。"
 
             return sentence_text
         if has("裁决结果"):
@@ -339,7 +346,7 @@ class TextFields:
             word = "给付" if "给付" in text else "补偿"
             return lambda c: f"依法{word}{c.s.name}人民币{amount_yuan()}元"
         if has("确认内容"):
-            return lambda c: f"确认{c.s.name}符合{pick(c.dept.licences)}相关条件"
+            return lambda c: f"确认{c.s.name}符合{pick(c.dept.lic[c.s.kind])}相关条件"
         if has("发现问题", "说明", "findings", "description"):
             return lambda c: pick(c.dept.violations) if r() < 0.5 else "未发现问题"
         if has("要求", "requirement"):
