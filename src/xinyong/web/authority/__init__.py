@@ -15,6 +15,8 @@ them:
   (or the platform's) to take — referral, review decision and correction of an objection, an
   appeal's decision, an objection in a repair's notice, the revocation of a wrongful listing —
   through the services the API calls, and the task queue with its overdue steps.
+- ``/authority/batches``, ``/authority/checks``: the batches and checks behind the
+  dashboard's counts (every count links to its items).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from xinyong.web.authority import (
+    activity,
     appeals,
     calendar,
     catalog,
@@ -51,5 +54,6 @@ for part in (
     appeals,
     repairs,
     entries,
+    activity,
 ):
     router.include_router(part.router)

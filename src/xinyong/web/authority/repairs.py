@@ -29,7 +29,9 @@ from xinyong.subjects.repository import subjects_by_id
 from xinyong.web.authority.common import (
     AUTHORITY,
     PAGE_ROWS,
+    actor_name,
     console_page,
+    department_names,
     procedure_steps,
     take_step,
 )
@@ -117,6 +119,9 @@ def _repair_page(
         in_notice=repair.state is RepairState.notice
         and not notice_over(repair.notice_ends_on, today),
         steps=procedure_steps(session, view.steps),
+        filers={
+            o.filed_by: actor_name(o.filed_by, department_names(session)) for o in view.objections
+        },
         today=today,
         errors=errors or {},
         form=form or {},
