@@ -74,7 +74,11 @@ def test_an_objection_from_filing_to_correction(  # type: ignore[no-untyped-def]
 
     log_in(page, "li.credit")
     page.click("nav a[href='/authority/objections']")
+    assert "罚款金额记载错误" not in page.inner_text("main")  # the statement is on its page
     screenshot(page, "authority-objections")
+    page.click("nav a[href='/authority/tasks']")  # from the queue to the step
+    assert "审核异议申请" in page.inner_text("main")
+    screenshot(page, "authority-tasks")
     page.click(f"a[href='/authority/objections/{objection_id}']")
     assert "罚款金额记载错误" in page.inner_text("main")
     assert "缴款凭证.pdf" in page.inner_text("main")
@@ -232,5 +236,3 @@ def test_a_wrongful_listing_revoked_with_its_remedy(  # type: ignore[no-untyped-
     assert "已撤销：条目已移出名单" in main
     assert "认定有误，予以撤销" in main and "致歉及澄清函" in main and "退出公告" in main
     screenshot(page, "authority-entry-revoked")
-    page.click("nav a[href='/authority/tasks']")
-    screenshot(page, "authority-tasks")
