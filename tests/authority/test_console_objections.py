@@ -10,7 +10,7 @@ from authority_pages import log_in
 from console_steps import assert_all_chinese, post, subject_caller, upload
 
 from fixtures.helpers import penalty
-from fixtures.lists import ACME, World
+from fixtures.lists import ACME, BETA, World, org
 from xinyong.models import Role
 
 
@@ -151,3 +151,39 @@ def test_a_form_without_its_token_changes_nothing(authority, world, filed) -> No
     assert answer.status_code == 403
     body = world.client.get(f"/api/v1/objections/{filed}", headers=world.authority.headers)
     assert body.json()["state"] == "review"
+
+
+def test_an_objection_to_a_listing_ends_it_at_the_decision(client, db, clock, world) -> None:  # type: ignore[no-untyped-def]
+    entry = world.list_entry(world.court, "court_judgment_defaulters", org(BETA, "南京乙公司"), "b")
+    beta = subject_caller(world, BETA)
+    filed = world.client.post(
+        "/api/v1/objections",
+        json={
+            "target": {"list_entry": entry},
+            "ground": "wrong_or_incomplete",
+            "statement": "判决已撤销",
+        },
+        headers=beta.headers,
+    )
+    assert filed.status_code == 201, filed.text
+    log_in(client, db, clock, role=Role.authority, department="cred")
+    page = f"/authority/objections/{filed.json()['id']}"
+    shown = client.get(page)
+    assert f'href="/authority/entries/{entry}"' in shown.text and "照常公示和应用" in shown.text
+    decided = post(client, page, f"{page}/decision", {"outcome": "upheld", "reason": "判决已撤销"})
+    assert decided.status_code == 303
+    after = client.get(page)
+    assert "撤销错误列入的名单" in after.text  # the listing ended at the finding
+    assert 'name="record_id" value=' in after.text and 'type="radio"' in after.text
+    assert_all_chinese(after.text)
+    assert world.check("bidding", BETA).json()["results"][0]["decision"] == "clear"
+    letter = client.get(f"/authority/entries/{entry}")
+    assert "致歉及澄清函" in letter.text and "已退出" in letter.text
+
+    unnamed = post(client, page, f"{page}/correction", {"action": "revoke"})
+    assert unnamed.status_code == 422 and "认定依据记录" in unnamed.text
+    basis = world.client.get(f"/api/v1/list-entries/{entry}", headers=world.authority.headers)
+    record = basis.json()["basis_records"][0]
+    revoked = post(client, page, f"{page}/correction", {"action": "revoke", "record_id": record})
+    assert revoked.status_code == 303
+    assert "已办结" in client.get(page).text

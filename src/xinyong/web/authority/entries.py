@@ -10,6 +10,7 @@ form's values in, the service's answer out)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -98,7 +99,7 @@ def _entry_page(
     letters = [
         d
         for d in documents_of(session, entry.subject_id)
-        if d.procedure_id == entry.id or f"名单条目 {entry.id}" in d.body
+        if d.procedure_id == entry.id or re.search(rf"名单条目 {entry.id}(?!\d)", d.body)
     ]
     return console_page(
         request,

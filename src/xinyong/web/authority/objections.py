@@ -77,10 +77,12 @@ def _due(obj: Objection) -> date | None:
     }.get(obj.state)
 
 
-def _target(session: Session, obj: Objection, today: date) -> dict[str, Any]:
+def _target(
+    session: Session, obj: Objection, today: date, *, records: bool = True
+) -> dict[str, Any]:
     """What the objection is about as the authority reads it: the record (with its fields by
     their labels), or the list entry and the records it rests on — each a record the
-    correction may take."""
+    correction may take (``records``: the page of one objection; a table names it only)."""
     if obj.target_type is TargetType.record:
         row = record_with_item_name(session, obj.subject_id, obj.target_id)
         if row is None:
@@ -88,14 +90,18 @@ def _target(session: Session, obj: Objection, today: date) -> dict[str, Any]:
         record, name = row
         return {
             "label": f"{name}（记录编号 {record.id}）",
-            "records": [_record_view(session, record, name)],
+            "records": [_record_view(session, record, name)] if records else [],
             "entry": None,
         }
     entry = entry_of_subject(session, obj.subject_id, obj.target_id)
     if entry is None:
         return {"label": f"名单条目 {obj.target_id}", "records": [], "entry": None}
     name = list_names(session).get(entry.list_code, "名单")
-    basis = subject_records_by_ids(session, obj.subject_id, [int(r) for r in entry.basis_records])
+    basis = (
+        subject_records_by_ids(session, obj.subject_id, [int(r) for r in entry.basis_records])
+        if records
+        else []
+    )
     return {
         "label": f"{name}（名单条目编号 {entry.id}）",
         "records": [_record_view(session, r, None) for r in basis],
@@ -169,7 +175,7 @@ def objections_page(
                 "objection": obj,
                 "subject": subject_key(who) if who else "",
                 "subject_name": who.name if who else "",
-                "target": _target(session, obj, today)["label"],
+                "target": _target(session, obj, today, records=False)["label"],
                 "due": due,
                 "overdue": due is not None and due < today,
             }
