@@ -6,8 +6,8 @@ refusals a person reads in Chinese."""
 from __future__ import annotations
 
 import pytest
-from authority_pages import log_in
-from console_steps import assert_all_chinese, post, subject_caller, upload
+from authority_pages import csrf_of, log_in
+from console_steps import PDF, assert_all_chinese, post, subject_caller, upload
 
 from fixtures.helpers import penalty
 from fixtures.lists import ACME, BETA, World, org
@@ -187,3 +187,46 @@ def test_an_objection_to_a_listing_ends_it_at_the_decision(client, db, clock, wo
     revoked = post(client, page, f"{page}/correction", {"action": "revoke", "record_id": record})
     assert revoked.status_code == 303
     assert "已办结" in client.get(page).text
+
+
+def test_an_objection_filed_at_the_counter(authority, world: World) -> None:  # type: ignore[no-untyped-def]
+    world.push(world.market, penalty("p-1", ACME, "南京艾克米科技有限公司"))
+    record = world.record_id(ACME, "administrative_penalty")
+    form = authority.get("/authority/objections/new")
+    assert form.status_code == 200 and "代为提出异议" in form.text
+    assert_all_chinese(form.text)
+    token = csrf_of(form.text)
+
+    def file(data: dict, files: list | None = None):  # type: ignore[no-untyped-def]
+        return authority.post(
+            "/authority/objections/new",
+            data={"csrf_token": token, **data},
+            files=files or [("files", ("", b""))],
+            follow_redirects=False,
+        )
+
+    given = {
+        "subject": ACME,
+        "target_kind": "record",
+        "target_id": str(record),
+        "ground": "wrong_or_incomplete",
+        "statement": "窗口登记：罚款金额有误",
+    }
+    nothing = file({**given, "ground": "", "statement": ""})
+    assert nothing.status_code == 422
+    assert "请选择异议理由" in nothing.text and "不能为空" in nothing.text
+    unknown = file({**given, "subject": "91320100MA1XXXXXX1"})
+    assert unknown.status_code == 422 and 'role="alert"' in unknown.text
+    agent = file({**given, "agent_name": "张律师"})
+    assert agent.status_code == 422 and "授权委托书" in agent.text
+    filed = file(given, [("files", ("凭证.pdf", PDF))])
+    assert filed.status_code == 303, filed.text
+    page = authority.get(filed.headers["location"])
+    assert "异议已登记" in page.text and "窗口登记：罚款金额有误" in page.text
+    assert "凭证.pdf" in page.text
+    again = file(given)
+    assert again.status_code == 409 and "已有未办结的异议申请" in again.text
+    body = world.client.get(
+        "/api/v1/objections", params={"subject": ACME}, headers=world.authority.headers
+    ).json()
+    assert [o["filed_by"] for o in body["objections"]] == ["user:authority-person"]

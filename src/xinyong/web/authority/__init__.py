@@ -15,6 +15,7 @@ them:
   (or the platform's) to take — referral, review decision and correction of an objection, an
   appeal's decision, an objection in a repair's notice, the revocation of a wrongful listing —
   through the services the API calls, and the task queue with its overdue steps.
+- ``/authority/objections/new``: an objection filed at the authority's counter for a subject.
 - ``/authority/batches``, ``/authority/checks``: the batches and checks behind the
   dashboard's counts (every count links to its items).
 """
@@ -28,6 +29,7 @@ from xinyong.web.authority import (
     appeals,
     calendar,
     catalog,
+    counter,
     dashboard,
     departments,
     dual_publicity,
@@ -50,6 +52,7 @@ for part in (
     departments,
     dual_publicity,
     tasks,
+    counter,
     objections,
     appeals,
     repairs,

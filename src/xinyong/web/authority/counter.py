@@ -1,0 +1,135 @@
+"""Pages: an objection filed at the credit authority's counter for a subject (Measures art.
+31; objections/rules ``TRANSITIONS["file"]``: the subject or the authority files) — the same
+service as POST /api/v1/objections with ``subject``, the evidence files stored for the subject
+as POST /api/v1/evidence stores them, all or nothing. The multipart form is read as the
+subject console reads its own (web/subject/uploads.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from xinyong.core import labels
+from xinyong.core.api import db_session
+from xinyong.models import Objection
+from xinyong.objections import service as objection_service
+from xinyong.objections.schemas import ObjectionIn
+from xinyong.subjects.service import find_subject
+from xinyong.web import forms
+from xinyong.web.authority.common import AUTHORITY, console_page
+from xinyong.web.subject.uploads import (
+    MAX_FILES,
+    MAX_MB,
+    check_form,
+    checked_form,
+    store,
+    with_form,
+)
+
+router = APIRouter(include_in_schema=False)
+
+# The form's file inputs and the evidence kind of each.
+FILES = {"files": "evidence", "authorisation": "authorisation"}
+# The API's (and the service's) field names as the form names them.
+FIELDS = {
+    "subject": "subject",
+    "key": "subject",
+    "target": "target_id",
+    "ground": "ground",
+    "statement": "statement",
+    "agent_name": "agent_name",
+    "evidence": "files",
+}
+TARGETS = {"record": "信用记录", "list_entry": "名单条目"}
+
+
+def _counter_page(
+    request: Request,
+    session: Session,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    return console_page(
+        request,
+        "authority/objection_new.html",
+        status_code=status_code,
+        section="objections",
+        grounds=labels.OBJECTION_GROUNDS,
+        targets=TARGETS,
+        errors=errors or {},
+        form=form or {},
+        max_files=MAX_FILES,
+        max_mb=MAX_MB,
+    )
+
+
+@router.get("/authority/objections/new", response_class=HTMLResponse, **AUTHORITY)
+def objection_new(
+    request: Request, subject: str = "", record: str = "", session: Session = db_session
+) -> Response:
+    """Audience: authority. The form of an objection filed at the counter for a subject."""
+    form = {"subject": subject[:64], "target_kind": "record", "target_id": record[:20]}
+    return _counter_page(request, session, form=form)
+
+
+@router.post("/authority/objections/new", response_class=HTMLResponse, **AUTHORITY)
+async def objection_file(request: Request, session: Session = db_session) -> Response:
+    """Audience: authority. File the objection for the subject named (multipart: the fields
+    and the evidence files; an agent's needs the letter of authorisation)."""
+    return await with_form(request, session, _file_at_counter)
+
+
+def _values(form: FormData) -> dict[str, str]:
+    return {
+        "subject": forms.form_text(form, "subject", 64).strip(),
+        "target_kind": forms.form_text(form, "target_kind", 20),
+        "target_id": forms.form_text(form, "target_id", 40).strip(),
+        "ground": forms.form_text(form, "ground", 40),
+        "statement": forms.form_text(form, "statement").strip(),
+        "agent_name": forms.form_text(form, "agent_name", 200).strip(),
+    }
+
+
+def _file_at_counter(
+    request: Request, session: Session, form: FormData, problem: forms.Problem | None
+) -> Response:
+    check_form(forms.page_visitor(request), form, problem)
+    values = _values(form) if problem is None else {}
+    errors: dict[str, str] = {}
+    if not values.get("subject"):
+        errors["subject"] = "请填写信息主体的统一社会信用代码或身份证号码"
+    if values.get("target_kind") not in TARGETS or not values.get("target_id"):
+        errors["target_id"] = "请选择异议对象并填写其编号"
+    if values.get("ground") not in labels.OBJECTION_GROUNDS:
+        errors["ground"] = "请选择异议理由"
+    kind = values.get("target_kind") if values.get("target_kind") in TARGETS else "record"
+    data: dict[str, Any] = {
+        "target": {kind: values.get("target_id") or "0"},
+        "ground": values.get("ground", ""),
+        "statement": values.get("statement", ""),
+        "agent_name": values.get("agent_name") or None,
+        "evidence": [],
+    }
+    try:
+        files = checked_form(form, problem, FILES, ObjectionIn, data, FIELDS, errors)
+        step = forms.request_step(request)
+
+        def act() -> Objection:
+            sid = find_subject(session, values["subject"], cipher=request.app.state.db.cipher).id
+            body = ObjectionIn.model_validate(
+                {**data, "evidence": store(session, step, sid, files)}
+            )
+            return objection_service.file_objection(session, step, sid, body)
+
+        obj = forms.attempt(session, act, FIELDS)
+    except forms.Problem as bad:
+        return _counter_page(
+            request, session, status_code=bad.status, errors=bad.errors, form=values
+        )
+    return forms.redirect(f"/authority/objections/{obj.id}", done="filed")
