@@ -5,7 +5,7 @@ for correction."""
 
 from __future__ import annotations
 
-from authority_pages import log_in
+from authority_pages import csrf_of, log_in
 from console_steps import assert_all_chinese, post, subject_caller
 
 from fixtures.helpers import penalty
@@ -87,3 +87,46 @@ def test_another_person_decides_and_the_route_onward_is_named(client, db, clock,
     assert f"/authority/appeals/{aid}" in closed.text and "申诉成立" in closed.text
     assert_all_chinese(closed.text)
     assert f"/authority/appeals/{aid}" not in client.get("/authority/appeals").text
+
+
+def test_an_appeal_filed_at_the_counter(client, db, clock, world) -> None:  # type: ignore[no-untyped-def]
+    log_in(client, db, clock, role=Role.authority, department="cred")
+    world.push(world.market, penalty("p-1", ACME, "南京艾克米科技有限公司"))
+    acme = subject_caller(world, ACME)
+    record = world.record_id(ACME, "administrative_penalty")
+    filed = world.client.post(
+        "/api/v1/objections",
+        json={
+            "target": {"record": str(record)},
+            "ground": "wrong_or_incomplete",
+            "statement": "错",
+        },
+        headers=acme.headers,
+    )
+    oid = filed.json()["id"]
+    page = f"/authority/objections/{oid}"
+    assert post(client, page, f"{page}/decision", {"outcome": "rejected", "reason": "无误"})
+    link = f'href="/authority/appeals/new?subject={ACME}&objection={oid}"'
+    assert link in client.get(page).text.replace("&amp;", "&")
+    form = client.get(f"/authority/appeals/new?subject={ACME}&objection={oid}")
+    assert form.status_code == 200 and f'value="{oid}"' in form.text
+    assert_all_chinese(form.text)
+    token = csrf_of(form.text)
+
+    def file(data: dict):  # type: ignore[no-untyped-def]
+        return client.post(
+            "/authority/appeals/new",
+            data={"csrf_token": token, **data},
+            files=[("files", ("", b""))],
+            follow_redirects=False,
+        )
+
+    given = {"subject": ACME, "procedure": "objection", "procedure_id": oid, "statement": "不服"}
+    empty = file({**given, "statement": ""})
+    assert empty.status_code == 422 and "不能为空" in empty.text
+    filed_at_counter = file(given)
+    assert filed_at_counter.status_code == 303, filed_at_counter.text
+    shown = client.get(filed_at_counter.headers["location"])
+    assert "申诉已登记" in shown.text and "不服" in shown.text
+    twice = file(given)
+    assert twice.status_code == 409 and "已就该处理结果提出过申诉" in twice.text

@@ -1,7 +1,8 @@
-"""Pages: an objection filed at the credit authority's counter for a subject (Measures art.
-31; objections/rules ``TRANSITIONS["file"]``: the subject or the authority files) — the same
-service as POST /api/v1/objections with ``subject``, the evidence files stored for the subject
-as POST /api/v1/evidence stores them, all or nothing. The multipart form is read as the
+"""Pages: an objection (Measures art. 31) or an appeal (art. 33) filed at the credit
+authority's counter for a subject (objections/rules ``TRANSITIONS["file"]``,
+``APPEAL_TRANSITIONS["file"]``: the subject or the authority files) — the same services as
+POST /api/v1/objections and /appeals with ``subject``, the evidence files stored for the
+subject as POST /api/v1/evidence stores them, all or nothing. The multipart form is read as the
 subject console reads its own (web/subject/uploads.py)."""
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from starlette.datastructures import FormData
 
 from xinyong.core import labels
 from xinyong.core.api import db_session
-from xinyong.models import Objection
+from xinyong.models import Appeal, Objection
+from xinyong.objections import appeals as appeal_service
 from xinyong.objections import service as objection_service
-from xinyong.objections.schemas import ObjectionIn
+from xinyong.objections.schemas import AppealIn, ObjectionIn
 from xinyong.subjects.service import find_subject
 from xinyong.web import forms
 from xinyong.web.authority.common import AUTHORITY, console_page
@@ -133,3 +135,98 @@ def _file_at_counter(
             request, session, status_code=bad.status, errors=bad.errors, form=values
         )
     return forms.redirect(f"/authority/objections/{obj.id}", done="filed")
+
+
+# ---- An appeal at the counter
+
+APPEAL_FILES = {"files": "evidence"}
+APPEAL_FIELDS = {
+    "subject": "subject",
+    "key": "subject",
+    "procedure": "procedure",
+    "id": "procedure_id",
+    "statement": "statement",
+    "evidence": "files",
+}
+
+
+def _appeal_page(
+    request: Request,
+    session: Session,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    return console_page(
+        request,
+        "authority/appeal_new.html",
+        status_code=status_code,
+        section="appeals",
+        procedures={"objection": "异议申请", "repair": "信用修复申请"},
+        errors=errors or {},
+        form=form or {},
+        max_files=MAX_FILES,
+        max_mb=MAX_MB,
+    )
+
+
+@router.get("/authority/appeals/new", response_class=HTMLResponse, **AUTHORITY)
+def appeal_new(
+    request: Request, subject: str = "", objection: str = "", session: Session = db_session
+) -> Response:
+    """Audience: authority. The form of an appeal filed at the counter for a subject."""
+    form = {"subject": subject[:64], "procedure": "objection", "procedure_id": objection[:20]}
+    return _appeal_page(request, session, form=form)
+
+
+@router.post("/authority/appeals/new", response_class=HTMLResponse, **AUTHORITY)
+async def appeal_file(request: Request, session: Session = db_session) -> Response:
+    """Audience: authority. File the appeal for the subject named, against an objection found
+    unfounded or a refused repair, within the period to appeal."""
+    return await with_form(request, session, _appeal_at_counter)
+
+
+def _appeal_at_counter(
+    request: Request, session: Session, form: FormData, problem: forms.Problem | None
+) -> Response:
+    check_form(forms.page_visitor(request), form, problem)
+    values = (
+        {
+            "subject": forms.form_text(form, "subject", 64).strip(),
+            "procedure": forms.form_text(form, "procedure", 20),
+            "procedure_id": forms.form_text(form, "procedure_id", 40).strip(),
+            "statement": forms.form_text(form, "statement").strip(),
+        }
+        if problem is None
+        else {}
+    )
+    errors: dict[str, str] = {}
+    if not values.get("subject"):
+        errors["subject"] = "请填写信息主体的统一社会信用代码或身份证号码"
+    if values.get("procedure") not in ("objection", "repair") or not values.get("procedure_id"):
+        errors["procedure_id"] = "请选择申诉对象并填写其编号"
+    data: dict[str, Any] = {
+        "procedure": values.get("procedure") or "objection",
+        "id": values.get("procedure_id") or "0",
+        "statement": values.get("statement", ""),
+        "evidence": [],
+    }
+    try:
+        files = checked_form(form, problem, APPEAL_FILES, AppealIn, data, APPEAL_FIELDS, errors)
+        step = forms.request_step(request)
+
+        def act() -> Appeal:
+            cipher = request.app.state.db.cipher
+            sid = find_subject(session, values["subject"], cipher=cipher).id
+            refs = store(session, step, sid, files)
+            body = AppealIn.model_validate({**data, "evidence": refs})
+            appeal = appeal_service.file_appeal(session, step, sid, body)
+            session.flush()
+            return appeal
+
+        appeal = forms.attempt(session, act, APPEAL_FIELDS)
+    except forms.Problem as bad:
+        status = bad.status
+        return _appeal_page(request, session, status_code=status, errors=bad.errors, form=values)
+    return forms.redirect(f"/authority/appeals/{appeal.id}", done="filed")
