@@ -4,8 +4,8 @@ the tasks behind it."""
 
 from __future__ import annotations
 
-from authority_pages import log_in
-from console_steps import assert_all_chinese, post, subject_caller, upload
+from authority_pages import csrf_of, log_in
+from console_steps import PDF, assert_all_chinese, post, subject_caller, upload
 
 from fixtures.helpers import penalty
 from fixtures.lists import ACME, World, org
@@ -114,3 +114,42 @@ def test_the_queue_marks_overdue_steps_and_the_dashboard_links_to_them(  # type:
     )
     assert f"/authority/objections/{oid}" not in client.get("/authority/tasks").text
     assert f"/authority/objections/{oid}" in client.get("/authority/tasks?state=closed").text
+
+
+def test_a_repair_applied_for_at_the_counter(client, db, clock, world: World) -> None:  # type: ignore[no-untyped-def]
+    world.list_entry(world.court, "court_judgment_defaulters", org(ACME), "c1")
+    record = world.record_id(ACME, "court_judgment_defaulter")
+    log_in(client, db, clock, role=Role.authority, department="cred")
+    form = client.get("/authority/repairs/new")
+    assert form.status_code == 200 and "代为申请信用修复" in form.text
+    assert_all_chinese(form.text)
+    token = csrf_of(form.text)
+    given = {
+        "subject": ACME,
+        "target_kind": "record",
+        "target_id": str(record),
+        "ways": ["commitment", "rectification"],
+        "corrected_on": "2026-05-20",
+        "correction": "已全部履行判决确定的义务。",
+        "commitment": "本单位承诺今后守法诚信经营。",
+        "credit_management": "已建立信用管理制度。",
+    }
+
+    def apply(files: list):  # type: ignore[no-untyped-def]
+        return client.post(
+            "/authority/repairs/new",
+            data={"csrf_token": token, **given},
+            files=files or [("files", ("", b""))],
+            follow_redirects=False,
+        )
+
+    unproven = apply([])
+    assert unproven.status_code == 422 and "须提交对应的证明材料：完成信用整改" in unproven.text
+    applied = apply([("files", ("证明.pdf", PDF)), ("files_rectification", ("整改.pdf", PDF))])
+    assert applied.status_code == 303, applied.text
+    page = client.get(applied.headers["location"])
+    assert "修复申请已登记" in page.text and "待信息提供单位出具意见" in page.text
+    assert "整改.pdf" in page.text
+    assert_all_chinese(page.text)
+    again = apply([("files", ("证明.pdf", PDF)), ("files_rectification", ("整改.pdf", PDF))])
+    assert again.status_code == 409 and "已有正在办理的信用修复申请" in again.text

@@ -1,7 +1,8 @@
-"""Pages: an objection (Measures art. 31) or an appeal (art. 33) filed at the credit
-authority's counter for a subject (objections/rules ``TRANSITIONS["file"]``,
-``APPEAL_TRANSITIONS["file"]``: the subject or the authority files) — the same services as
-POST /api/v1/objections and /appeals with ``subject``, the evidence files stored for the
+"""Pages: an objection (Measures art. 31), an appeal (art. 33) or a repair application (art.
+34) filed at the credit authority's counter for a subject (objections/rules
+``TRANSITIONS["file"]``, ``APPEAL_TRANSITIONS["file"]``, repairs/rules ``TRANSITIONS["apply"]``:
+the subject or the authority files) — the same services as POST /api/v1/objections, /appeals
+and /repairs with ``subject``, the evidence files stored for the
 subject as POST /api/v1/evidence stores them, all or nothing. The multipart form is read as the
 subject console reads its own (web/subject/uploads.py)."""
 
@@ -16,10 +17,12 @@ from starlette.datastructures import FormData
 
 from xinyong.core import labels
 from xinyong.core.api import db_session
-from xinyong.models import Appeal, Objection
+from xinyong.models import Appeal, Objection, Repair
 from xinyong.objections import appeals as appeal_service
 from xinyong.objections import service as objection_service
 from xinyong.objections.schemas import AppealIn, ObjectionIn
+from xinyong.repairs import service as repair_service
+from xinyong.repairs.schemas import WAYS, WAYS_WITH_EVIDENCE, RepairIn
 from xinyong.subjects.service import find_subject
 from xinyong.web import forms
 from xinyong.web.authority.common import AUTHORITY, console_page
@@ -230,3 +233,137 @@ def _appeal_at_counter(
         status = bad.status
         return _appeal_page(request, session, status_code=status, errors=bad.errors, form=values)
     return forms.redirect(f"/authority/appeals/{appeal.id}", done="filed")
+
+
+# ---- A repair application at the counter
+
+REPAIR_FILES = {
+    "files": "evidence",
+    **{f"files_{way}": way for way in WAYS_WITH_EVIDENCE},
+    "files_commitment": "commitment",
+    "authorisation": "authorisation",
+}
+REPAIR_FIELDS = {
+    "subject": "subject",
+    "key": "subject",
+    "target": "target_id",
+    "ways": "ways",
+    "corrected_on": "corrected_on",
+    "correction": "correction",
+    "commitment": "commitment",
+    "credit_management": "credit_management",
+    "agent_name": "agent_name",
+    "evidence": "files",
+    "file": "files",
+}
+
+
+def _repair_page(
+    request: Request,
+    session: Session,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    form: dict[str, Any] | None = None,
+    conditions: list | None = None,
+) -> Response:
+    return console_page(
+        request,
+        "authority/repair_new.html",
+        status_code=status_code,
+        section="repairs",
+        targets=TARGETS,
+        ways=WAYS,
+        ways_with_evidence=WAYS_WITH_EVIDENCE,
+        conditions=conditions or [],
+        condition_names=labels.CONDITIONS,
+        errors=errors or {},
+        form=form or {},
+        max_files=MAX_FILES,
+        max_mb=MAX_MB,
+    )
+
+
+@router.get("/authority/repairs/new", response_class=HTMLResponse, **AUTHORITY)
+def repair_new(request: Request, subject: str = "", session: Session = db_session) -> Response:
+    """Audience: authority. The form of a repair application filed at the counter."""
+    form = {"subject": subject[:64], "target_kind": "record", "ways": ["commitment"]}
+    return _repair_page(request, session, form=form)
+
+
+@router.post("/authority/repairs/new", response_class=HTMLResponse, **AUTHORITY)
+async def repair_apply(request: Request, session: Session = db_session) -> Response:
+    """Audience: authority. Apply for the subject named: eligible, the providing department
+    is asked for its opinion; not, the form comes back with each condition explained."""
+    return await with_form(request, session, _repair_at_counter)
+
+
+def _repair_at_counter(
+    request: Request, session: Session, form: FormData, problem: forms.Problem | None
+) -> Response:
+    check_form(forms.page_visitor(request), form, problem)
+    values: dict[str, Any] = {}
+    if problem is None:
+        values = {
+            "subject": forms.form_text(form, "subject", 64).strip(),
+            "target_kind": forms.form_text(form, "target_kind", 20),
+            "target_id": forms.form_text(form, "target_id", 40).strip(),
+            "ways": [w for w in form.getlist("ways") if isinstance(w, str)][: len(WAYS) + 1],
+            "corrected_on": forms.form_text(form, "corrected_on", 40).strip(),
+            "correction": forms.form_text(form, "correction").strip(),
+            "commitment": forms.form_text(form, "commitment").strip(),
+            "credit_management": forms.form_text(form, "credit_management").strip(),
+            "agent_name": forms.form_text(form, "agent_name", 200).strip(),
+        }
+    errors: dict[str, str] = {}
+    if not values.get("subject"):
+        errors["subject"] = "请填写信息主体的统一社会信用代码或身份证号码"
+    if values.get("target_kind") not in TARGETS or not values.get("target_id"):
+        errors["target_id"] = "请选择修复对象并填写其编号"
+    kind = values.get("target_kind") if values.get("target_kind") in TARGETS else "record"
+    data: dict[str, Any] = {
+        "target": {kind: values.get("target_id") or "0"},
+        **{k: values.get(k, "") for k in ("ways", "correction", "commitment", "credit_management")},
+        "agent_name": values.get("agent_name") or None,
+        "evidence": [],
+    }
+    instead = {}
+    if values.get("corrected_on"):
+        data["corrected_on"] = values["corrected_on"]
+    else:
+        instead["corrected_on"] = "请填写纠正失信行为的日期"
+    try:
+        files = checked_form(
+            form, problem, REPAIR_FILES, RepairIn, data, REPAIR_FIELDS, errors, instead
+        )
+        step = forms.request_step(request)
+
+        def act() -> Repair:
+            cipher = request.app.state.db.cipher
+            sid = find_subject(session, values["subject"], cipher=cipher).id
+            refs = store(session, step, sid, files)
+            repair = repair_service.apply(
+                session, step, sid, RepairIn.model_validate({**data, "evidence": refs})
+            )
+            session.flush()
+            return repair
+
+        try:
+            repair = forms.attempt(session, act, REPAIR_FIELDS)
+        except forms.Problem as refused:
+            missing = refused.detail.get("ways")
+            if refused.errors.get("ways") and missing:
+                refused.errors["ways"] = "以下修复方式须提交对应的证明材料：" + "、".join(
+                    labels.REPAIR_WAYS.get(w, "") for w in missing
+                )
+            raise
+    except forms.Problem as bad:
+        return _repair_page(
+            request,
+            session,
+            status_code=bad.status,
+            errors=bad.errors,
+            form=values,
+            conditions=bad.detail.get("conditions"),
+        )
+    return forms.redirect(f"/authority/repairs/{repair.id}", done="filed")
