@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -48,3 +50,17 @@ def feedback_of_check(session: Session, check_id: int) -> dict[tuple[int, str], 
             select(CheckFeedback).where(CheckFeedback.check_id == check_id)
         ).scalars()
     }
+
+
+def checks_of_department_between(
+    session: Session, department_id: int, start: datetime, end: datetime, *, limit: int
+) -> list[Check]:
+    """A department's checks made in [start, end), newest first."""
+    return list(
+        session.execute(
+            select(Check)
+            .where(Check.department_id == department_id, Check.at >= start, Check.at < end)
+            .order_by(Check.at.desc(), Check.id.desc())
+            .limit(limit)
+        ).scalars()
+    )

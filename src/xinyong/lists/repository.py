@@ -331,3 +331,24 @@ def publication_entries(
             exited = exited.where(ListEntry.exit_reason == ExitReason.repair)
         query = exited.order_by(ListEntry.exited_at.desc(), ListEntry.id.desc())
     return list(session.execute(query.offset(offset).limit(limit)).scalars())
+
+
+def find_entries(
+    session: Session,
+    *,
+    list_id: int | None,
+    state: EntryState | None,
+    before: int | None,
+    limit: int,
+) -> list[tuple[ListEntry, Subject]]:
+    """Entries of every list (or of one), newest first, each with its subject: the credit
+    authority's view of all departments' listings."""
+    query = select(ListEntry, Subject).join(Subject, Subject.id == ListEntry.subject_id)
+    if list_id is not None:
+        query = query.where(ListEntry.list_id == list_id)
+    if state is not None:
+        query = query.where(ListEntry.state == state)
+    if before is not None:
+        query = query.where(ListEntry.id < before)
+    rows = session.execute(query.order_by(ListEntry.id.desc()).limit(limit)).all()
+    return [(entry, subject) for entry, subject in rows]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.core.auth import Principal
-from xinyong.models import Appeal, Objection, ObjectionState, Role, TargetType, Task
+from xinyong.models import Appeal, AppealState, Objection, ObjectionState, Role, TargetType, Task
 
 # The procedure's name in steps, tasks, evidence and documents.
 PROCEDURE = "objection"
@@ -80,3 +80,22 @@ def open_objections_by_target(session: Session, subject_id: int) -> dict[tuple[s
         )
     ).all()
     return {(kind.value, target_id): objection_id for kind, target_id, objection_id in rows}
+
+
+def find_appeals(
+    session: Session, *, state: str | None, limit: int, offset: int
+) -> tuple[list[Appeal], int]:
+    """A page of every appeal (the credit authority's): those in review first, each part
+    soonest due first; and how many there are."""
+    query = select(Appeal)
+    if state is not None:
+        query = query.where(Appeal.state == AppealState(state))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.order_by(
+            case((Appeal.state == AppealState.review, 0), else_=1), Appeal.due_on, Appeal.id.desc()
+        )
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return list(rows), total

@@ -28,7 +28,7 @@ from xinyong.core.auth import Principal
 from xinyong.core.calendar import calendar_for
 from xinyong.core.citations import cite
 from xinyong.core.clock import local_date
-from xinyong.core.labels import DOCUMENT_KINDS, OBJECTION_GROUNDS
+from xinyong.core.labels import DOCUMENT_KINDS, OBJECTION_GROUNDS, OBJECTION_STATES
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.lists.repository import get_entry, live_entries_based_on
 from xinyong.lists.service import collect_one, leave_list, subject_ref
@@ -244,7 +244,7 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
 def _require_step(obj: Objection, name: str, *, code: str = "invalid_state") -> None:
     if not rules.TRANSITIONS[name].follows(obj.state):
         raise Conflict(
-            f"异议申请当前状态为“{obj.state.value}”，不能办理此步骤",
+            f"异议申请当前状态为“{OBJECTION_STATES[obj.state]}”，不能办理此步骤",
             f"the objection is in state {obj.state.value}",
             code=code,
             state=obj.state.value,

@@ -452,3 +452,22 @@ def public_act_records(
     if category_field and category:
         query = query.where(_json_text(dialect, category_field) == category)
     return list(session.execute(query.offset(offset).limit(limit)).all())
+
+
+def batches_received_between(
+    session: Session,
+    provider_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    limit: int,
+    before: int | None = None,
+) -> list[Batch]:
+    """A provider's batches received in [start, end), newest first (the dashboard's counts
+    by department and month, batch by batch)."""
+    query = select(Batch).where(
+        Batch.provider_id == provider_id, Batch.received_at >= start, Batch.received_at < end
+    )
+    if before is not None:
+        query = query.where(Batch.id < before)
+    return list(session.execute(query.order_by(Batch.id.desc()).limit(limit)).scalars())

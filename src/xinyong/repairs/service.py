@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import calendar_for
 from xinyong.core.citations import cite, cite_en
+from xinyong.core.labels import REPAIR_STATES
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.lists.repository import get_entry, live_entries_based_on
 from xinyong.lists.service import leave_list
@@ -357,7 +358,7 @@ def _require_step(repair: Repair, name: str) -> None:
 
 def _invalid_state(repair: Repair) -> Conflict:
     return Conflict(
-        f"信用修复申请处于“{repair.state.value}”状态，不能办理此步骤",
+        f"信用修复申请处于“{REPAIR_STATES[repair.state]}”状态，不能办理此步骤",
         f"the repair is {repair.state.value}: this step is not open",
         code="invalid_state",
         state=repair.state.value,

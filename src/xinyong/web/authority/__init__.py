@@ -10,6 +10,14 @@ them:
   form with the field's message.
 - ``/authority/dual-publicity``: the monthly 双公示 notice (reports/dual_publicity.py), with its
   CSVs and printable page.
+- ``/authority/objections``, ``/authority/appeals``, ``/authority/repairs``,
+  ``/authority/entries``, ``/authority/tasks``: the procedure steps that are the authority's
+  (or the platform's) to take — referral, review decision and correction of an objection, an
+  appeal's decision, an objection in a repair's notice, the revocation of a wrongful listing —
+  through the services the API calls, and the task queue with its overdue steps.
+- ``/authority/objections/new``: an objection filed at the authority's counter for a subject.
+- ``/authority/batches``, ``/authority/checks``: the batches and checks behind the
+  dashboard's counts (every count links to its items).
 """
 
 from __future__ import annotations
@@ -17,17 +25,38 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from xinyong.web.authority import (
+    activity,
+    appeals,
     calendar,
     catalog,
+    counter,
     dashboard,
     departments,
     dual_publicity,
+    entries,
     measures,
+    objections,
+    repairs,
+    tasks,
 )
 from xinyong.web.authority.common import MAX_UPLOAD
 
 __all__ = ["MAX_UPLOAD", "router"]
 
 router = APIRouter(include_in_schema=False)
-for part in (dashboard, catalog, measures, calendar, departments, dual_publicity):
+for part in (
+    dashboard,
+    catalog,
+    measures,
+    calendar,
+    departments,
+    dual_publicity,
+    tasks,
+    counter,
+    objections,
+    appeals,
+    repairs,
+    entries,
+    activity,
+):
     router.include_router(part.router)

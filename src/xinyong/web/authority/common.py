@@ -6,10 +6,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.models import Role
-from xinyong.web.forms import attempt, page_visitor, request_now
+from xinyong.catalog.service import published_catalog
+from xinyong.core import labels
+from xinyong.models import Department, Role
+from xinyong.rights.step import Step
+from xinyong.web.forms import Problem, attempt, page, page_visitor, request_now, request_step
 from xinyong.web.site import audience
 
 AUTHORITY = audience(Role.authority)
@@ -43,3 +48,170 @@ def change(
 
 def refill(text: str) -> str:
     return text if len(text) <= 1_000_000 else ""
+
+
+# ---- The procedure pages (objections, appeals, repairs, list entries, tasks)
+
+# Rows of a table on one page.
+PAGE_ROWS = 50
+
+LABELS = {
+    "task_kinds": labels.TASK_KINDS,
+    "entry_states": labels.ENTRY_STATES,
+    "list_kinds": labels.LIST_KINDS,
+    "exit_reasons": labels.EXIT_REASONS,
+    "step_names": labels.STEP_NAMES,
+    "objection_states": labels.OBJECTION_STATES,
+    "objection_outcomes": labels.OBJECTION_OUTCOMES,
+    "objection_grounds": labels.OBJECTION_GROUNDS,
+    "appeal_states": labels.APPEAL_STATES,
+    "appeal_outcomes": labels.APPEAL_OUTCOMES,
+    "procedure_names": labels.PROCEDURE_NAMES,
+    "procedure_steps": labels.PROCEDURE_STEPS,
+    "appeal_steps": labels.APPEAL_STEPS,
+    "repair_states": labels.REPAIR_STATES,
+    "repair_ways": labels.REPAIR_WAYS,
+    "evidence_kinds": labels.EVIDENCE_KINDS,
+    "document_kinds": labels.DOCUMENT_KINDS,
+    "standings": labels.STANDING_NAMES,
+}
+
+
+def console_page(
+    request: Request, name: str, *, status_code: int = 200, **context: Any
+) -> Response:
+    """A procedure page of the console, with the labels of the codes it shows."""
+    return page(request, name, status_code=status_code, labels=LABELS, **context)
+
+
+def pages_of(total: int) -> int:
+    return max(1, -(-total // PAGE_ROWS))
+
+
+def item_labels(session: Session, item_code: str) -> tuple[str, dict[str, str]]:
+    """A catalog item's name and the Chinese label of each of its fields."""
+    catalog = published_catalog(session)
+    item = catalog.items.get(item_code) if catalog is not None else None
+    if item is None:
+        return "信用记录", {}
+    return item.spec.name, {f.name: f.label for f in item.spec.fields}
+
+
+# What a step's yes / no detail says, by its key (others read 是 / 否).
+_YES_NO = {
+    "found_wrong": ("信息有误", "信息无误"),
+    "upheld": ("成立", "不成立"),
+    "positive": ("同意修复", "不同意修复"),
+    "marked": ("已打上异议标识", ""),
+    "mark_removed": ("已去除异议标识", ""),
+    "still_in_force": ("信息照常公示和使用", ""),
+    "late": ("逾期办理", "按期办理"),
+    "appealable": ("可以申诉", "不可申诉"),
+    "benefits_recall": ("收回联合激励权益", ""),
+}
+_STAGES = {"opinion": "出具意见", "objection": "公示期异议", "effect": "生效前复核"}
+
+
+def department_names(session: Session) -> dict[str, str]:
+    return {d.code: d.name for d in session.execute(select(Department)).scalars()}
+
+
+def _detail_value(key: str, value: Any, departments: dict[str, str]) -> str:
+    """A step's detail value as people read it: codes by their names, never a key."""
+    if isinstance(value, bool):
+        yes, no = _YES_NO.get(key, ("是", "否"))
+        return yes if value else no
+    if key == "ground":
+        return labels.OBJECTION_GROUNDS.get(str(value), "")
+    if key == "ways" and isinstance(value, list):
+        return "、".join(labels.REPAIR_WAYS.get(str(w), "") for w in value)
+    if key == "stage":
+        return _STAGES.get(str(value), "")
+    if key == "against":
+        return labels.PROCEDURE_NAMES.get(str(value), "")
+    if key == "via":
+        return "申诉" if value == "appeal" else ""
+    if key == "reason" and str(value) in labels.EXIT_REASONS:
+        return labels.EXIT_REASONS[str(value)]
+    if key == "department":
+        return departments.get(str(value), str(value))
+    if key == "entries" and isinstance(value, list):
+        return "；".join(
+            f"名单条目 {e.get('entry_id')}"
+            + ("（收回联合激励权益）" if e.get("benefits_recall") else "")
+            for e in value
+            if isinstance(e, dict)
+        )
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value if not isinstance(v, (dict, list)))
+    if isinstance(value, dict):
+        return ""
+    return str(value)
+
+
+def actor_name(actor: str, departments: dict[str, str]) -> str:
+    """Who took a step, as people read it: an account's user name, the platform's jobs, or
+    a role (and department) acting through an API token."""
+    if actor == "system":
+        return "系统（每日任务）"
+    if actor.startswith("user:"):
+        return actor.removeprefix("user:")
+    who, _, token = actor.partition("#t")
+    role, _, dept = who.partition(":")
+    name = labels.ROLE_NAMES.get(role, "")
+    if dept:
+        name = f"{name}（{departments.get(dept, dept)}）"
+    return f"{name}，接口令牌 {token}" if token else name or actor
+
+
+def procedure_steps(session: Session, steps: list) -> list[dict[str, Any]]:
+    """A procedure's steps (an objection's, appeal's, repair's or list entry's) with the
+    details the console names, as people read them."""
+    departments = department_names(session)
+    rows = []
+    for s in steps:
+        detail = []
+        for key, value in (s.detail or {}).items():
+            name = labels.CONSOLE_STEP_DETAILS.get(key)
+            if name is None or value in (None, "", [], {}):
+                continue
+            text = _detail_value(key, value, departments)
+            if text:
+                detail.append((name, text))
+        rows.append(
+            {
+                "step": s.step,
+                "at": s.at,
+                "actor": actor_name(s.actor, departments),
+                "detail": detail,
+            }
+        )
+    return rows
+
+
+# ---- A procedure step taken from a form
+
+# A step of a procedure as the pages take it: (session, step, the procedure's id, the form's
+# values) → the service's answer. Each is a small function of its page module
+# (``_decide_objection`` …), so that a wrapper (two persons: one prepares, one approves)
+# can stand in for it where it is called, here.
+Act = Callable[[Session, Step, int, dict[str, Any]], Any]
+
+
+def take_step(
+    request: Request,
+    session: Session,
+    act: Act,
+    procedure_id: int,
+    values: dict[str, Any],
+    *,
+    again: Callable[[Problem], Response],
+    then: str,
+) -> Response:
+    """Take the step by the visitor, now, in a savepoint: done, 303 to ``then``; refused
+    (bad input, or the service's refusal), ``again`` re-renders the form with the message."""
+    try:
+        attempt(session, lambda: act(session, request_step(request), procedure_id, values))
+    except Problem as problem:
+        return again(problem)
+    return RedirectResponse(then, status_code=303)
