@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from xinyong.core.auth import Principal
-from xinyong.core.labels import ROLE_NAMES
+from xinyong.core.labels import ROLE_NAMES, STAFF_ROLES
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.models import StaffRole
 
@@ -24,11 +24,7 @@ SETUP_LINK_HOURS = 72
 # (``js-trading_center.zhangwei``), not a rule.
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 
-STAFF_ROLE_NAMES = {
-    StaffRole.handler: "经办",
-    StaffRole.reviewer: "审核",
-    StaffRole.admin: "管理员",
-}
+STAFF_ROLE_NAMES = {role: STAFF_ROLES[role.value] for role in StaffRole}
 
 
 def require_username(username: str) -> str:

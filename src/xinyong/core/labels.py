@@ -348,3 +348,15 @@ READ_ACTIONS = {
     "subject.read": "查阅身份信息（完整身份证号码）",
     "evidence.read": "调阅证明材料",
 }
+
+# ---- People of a department (issue 14): staff roles, decisions of two persons
+
+STAFF_ROLES = {"handler": "经办", "reviewer": "审核", "admin": "管理员"}
+DECISION_OUTCOMES = {
+    "": "待审核",
+    "approved": "审核通过",
+    "returned": "已退回",
+    "withdrawn": "已撤回",
+}
+# An API token is a system's interface, not a person (pages, CLI, the actors' names).
+API_TOKEN = "系统接口令牌"

@@ -10,6 +10,8 @@ them:
   form with the field's message.
 - ``/authority/dual-publicity``: the monthly 双公示 notice (reports/dual_publicity.py), with its
   CSVs and printable page.
+- ``/authority/staff``, ``/authority/approvals``: the authority's own people and its 待审核
+  (web/staffing.py, as the department console's).
 """
 
 from __future__ import annotations
@@ -17,17 +19,19 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from xinyong.web.authority import (
+    approvals,
     calendar,
     catalog,
     dashboard,
     departments,
     dual_publicity,
     measures,
+    staff,
 )
 from xinyong.web.authority.common import MAX_UPLOAD
 
 __all__ = ["MAX_UPLOAD", "router"]
 
 router = APIRouter(include_in_schema=False)
-for part in (dashboard, catalog, measures, calendar, departments, dual_publicity):
+for part in (dashboard, catalog, measures, calendar, departments, dual_publicity, staff, approvals):
     router.include_router(part.router)
