@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from xinyong.accounts import repository as accounts_repository
@@ -24,8 +24,9 @@ from xinyong.approvals.kinds import KINDS
 from xinyong.approvals.rules import APPROVERS
 from xinyong.approvals.schemas import ReturnIn
 from xinyong.core import labels
+from xinyong.core.api import BigId, db_session
 from xinyong.departments.repository import department_by_id
-from xinyong.errors import XinyongError
+from xinyong.errors import NotFound, XinyongError
 from xinyong.models import PendingDecision, User
 from xinyong.web.forms import (
     Problem,
@@ -355,3 +356,107 @@ def prepare(
         )
     except Refused as refused:
         raise Problem({"": refused.message}, status=refused.status) from None
+
+
+# ---- The routes, one set per console
+
+
+def staff_routes(console: str, door: dict[str, Any], who: str) -> APIRouter:
+    """The staff pages of a console: ``/{console}/staff`` …, behind the console's audience
+    (``door``); ``who`` names that audience in the pages' descriptions."""
+    router = APIRouter(include_in_schema=False)
+    base = f"/{console}/staff"
+
+    @router.get(base, response_class=HTMLResponse, **door)
+    def staff(request: Request, done: str = "", session: Session = db_session) -> Response:
+        return staff_page(request, session, console, done=done)
+
+    @router.post(base, response_class=HTMLResponse, **door)
+    def add(
+        request: Request,
+        csrf_token: str = Form(default=""),
+        username: str = Form(default=""),
+        display_name: str = Form(default=""),
+        staff_role: str = Form(default=""),
+        session: Session = db_session,
+    ) -> Response:
+        return add_staff(
+            request,
+            session,
+            console,
+            csrf_token=csrf_token,
+            username=username,
+            display_name=display_name,
+            staff_role=staff_role,
+        )
+
+    @router.post(base + "/{user_id}/{what}", response_class=HTMLResponse, **door)
+    def change(
+        user_id: BigId,
+        what: str,
+        request: Request,
+        csrf_token: str = Form(default=""),
+        staff_role: str = Form(default=""),
+        session: Session = db_session,
+    ) -> Response:
+        if what not in ("role", "disable", "link"):
+            raise NotFound("页面不存在", "no such page")
+        return staff_change(
+            request,
+            session,
+            console,
+            user_id,
+            csrf_token=csrf_token,
+            what=what,
+            staff_role=staff_role,
+        )
+
+    staff.__doc__ = (
+        f"Audience: {who} (its administrator; others get 403 `not_staff_admin`). The "
+        "department's people, their staff roles and states, and the form to add a person."
+    )
+    add.__doc__ = (
+        f"Audience: {who} (its administrator). Add a person: the answer shows its one-time "
+        "set-up link, once."
+    )
+    change.__doc__ = (
+        f"Audience: {who} (its administrator). A person's staff role (`role`), disabling its "
+        "account (`disable`) or a new one-time set-up link (`link`; the earlier ones stop "
+        "working)."
+    )
+    return router
+
+
+def approvals_routes(console: str, door: dict[str, Any], who: str) -> APIRouter:
+    """The 待审核 pages of a console: ``/{console}/approvals`` …, behind its audience."""
+    router = APIRouter(include_in_schema=False)
+    base = f"/{console}/approvals"
+
+    @router.get(base, response_class=HTMLResponse, **door)
+    def approvals(request: Request, done: str = "", session: Session = db_session) -> Response:
+        return approvals_page(request, session, console, done=done)
+
+    @router.post(base + "/{decision_id}/{what}", response_class=HTMLResponse, **door)
+    def decision(
+        decision_id: BigId,
+        what: str,
+        request: Request,
+        csrf_token: str = Form(default=""),
+        reason: str = Form(default=""),
+        session: Session = db_session,
+    ) -> Response:
+        if what not in ("approve", "return", "withdraw"):
+            raise NotFound("页面不存在", "no such page")
+        return decide(
+            request, session, console, decision_id, csrf_token=csrf_token, what=what, reason=reason
+        )
+
+    approvals.__doc__ = (
+        f"Audience: {who}. The department's decisions waiting for approval, and what the "
+        "visitor prepared (approved, returned with the reason, withdrawn)."
+    )
+    decision.__doc__ = (
+        f"Audience: {who}. Approve (a 审核 of the department, never the preparer: 403 "
+        "`same_person`), return with the reason (a 审核), or withdraw (the preparer)."
+    )
+    return router
