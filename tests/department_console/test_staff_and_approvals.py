@@ -114,6 +114,7 @@ def test_an_administrator_adds_a_person_who_sets_its_password_once(
         "csrf_token": token, "password": "a new long secret", "password_again": "a new long secret",
     }, follow_redirects=False)  # fmt: skip
     assert done.status_code == 303 and done.headers["location"].startswith("/login")
+    assert "密码已设置" in newcomer.get(done.headers["location"]).text
     again = newcomer.get(link)
     assert again.status_code == 404 and 'data-code="setup_link_used"' in again.text
     reuse = newcomer.post(link, data={
@@ -173,6 +174,10 @@ def test_the_administrator_changes_a_role_and_disables_an_account(
         "staff_role": "reviewer",
     })  # fmt: skip
     assert promoted.status_code == 303
+    unknown = post(admin, "/department/staff", f"/department/staff/{ids['tax.handler']}/role", {
+        "staff_role": "boss",
+    })  # fmt: skip
+    assert unknown.status_code == 422 and 'data-code="invalid_field"' in unknown.text
     itself = post(admin, "/department/staff", f"/department/staff/{ids['tax.admin']}/disable")
     assert itself.status_code == 403 and 'data-code="own_account"' in itself.text
     other = post(admin, "/department/staff", f"/department/staff/{ids['amr.admin']}/disable")
@@ -327,6 +332,9 @@ def test_a_returned_verification_goes_back_to_its_preparer(
     assert returned.status_code == 303
     mine = handler.get("/department/approvals")
     assert "已退回" in mine.text and "请补充核实依据" in mine.text
+    back = handler.get(page).text
+    assert 'id="returned-verification"' in back and "请补充核实依据" in back
+    assert "提交审核" in back  # the form is offered again
     state = world.client.get(f"/api/v1/objections/{referred}", headers=world.authority.headers)
     assert state.json()["state"] == "verification"
 

@@ -29,16 +29,13 @@ def open_decision_ids(session: Session, kind: str, target_id: int) -> list[int]:
     )
 
 
-def open_decision_on(session: Session, kind: str, target_id: int) -> PendingDecision | None:
-    """The decision waiting for approval on a target, if any (a page shows it instead of
-    its form)."""
+def latest_decision_on(session: Session, kind: str, target_id: int) -> PendingDecision | None:
+    """The latest decision prepared on a target, if any: a page shows one waiting instead of
+    its form, and one returned with its reason beside the form."""
     return session.execute(
         select(PendingDecision)
-        .where(
-            PendingDecision.kind == kind,
-            PendingDecision.target_id == target_id,
-            PendingDecision.outcome.is_(None),
-        )
+        .where(PendingDecision.kind == kind, PendingDecision.target_id == target_id)
+        .order_by(PendingDecision.id.desc())
         .limit(1)
     ).scalar_one_or_none()
 

@@ -50,14 +50,17 @@ class Refused(Exception):
     """A service's refusal on one of these pages: its message, status and stable code (the
     page carries the code for the tests and for support)."""
 
-    def __init__(self, exc: XinyongError) -> None:
-        super().__init__(exc.message)
-        self.message, self.status, self.code, self.field = (
-            exc.message,
-            exc.status,
-            exc.code,
-            exc.field or "",
-        )
+    def __init__(self, message: str, status: int, code: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message, self.status, self.code, self.field = message, status, code, field
+
+    @classmethod
+    def of(cls, exc: XinyongError) -> Refused:
+        return cls(exc.message, exc.status, exc.code, exc.field or "")
+
+    @classmethod
+    def of_problem(cls, problem: Problem) -> Refused:
+        return cls("；".join(problem.errors.values()), problem.status, "invalid_field")
 
 
 def _attempt(session: Session, action: Callable[[], T]) -> T:
@@ -66,7 +69,7 @@ def _attempt(session: Session, action: Callable[[], T]) -> T:
         with session.begin_nested():
             return action()
     except XinyongError as exc:
-        raise Refused(exc) from None
+        raise Refused.of(exc) from None
 
 
 def _actor_of(user: User | None) -> str:
@@ -227,7 +230,8 @@ def staff_change(
                 },
             )
     except Problem as problem:
-        return staff_page(request, session, console, status_code=problem.status, done="")
+        refused = Refused.of_problem(problem)
+        return staff_page(request, session, console, status_code=refused.status, refused=refused)
     except Refused as refused:
         return staff_page(request, session, console, status_code=refused.status, refused=refused)
     return redirect(f"/{console}/staff", done=what)

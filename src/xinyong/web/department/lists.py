@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from xinyong.approvals.repository import open_decision_on
+from xinyong.approvals.repository import latest_decision_on
 from xinyong.approvals.rules import needs_approval
 from xinyong.core import labels
 from xinyong.core.api import MAX_BIGINT, BigId, db_session
@@ -282,7 +282,9 @@ def _entry_page(
     )
     today = request_today(request)
     live = entry.state in LIVE_STATES
-    pending = open_decision_on(session, CONFIRM, entry.id)
+    latest = latest_decision_on(session, CONFIRM, entry.id)
+    pending = latest if latest is not None and latest.outcome is None else None
+    returned = latest if latest is not None and latest.outcome == "returned" else None
     return console_page(
         request,
         "department/entry.html",
@@ -306,6 +308,7 @@ def _entry_page(
         forms=forms or {},
         done=done,
         pending_confirm=pending,
+        returned_confirm=returned,
         two_person=needs_approval(v.principal),
     )
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from xinyong.approvals.repository import open_decision_on
+from xinyong.approvals.repository import latest_decision_on
 from xinyong.approvals.rules import needs_approval
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
@@ -132,7 +132,9 @@ def _objection_page(
         raise NotFound("异议申请不存在", "no such objection", code="unknown_objection")
     view = objection_out(session, obj)
     today = request_today(request)
-    pending = open_decision_on(session, VERIFY, obj.id)
+    latest = latest_decision_on(session, VERIFY, obj.id)
+    pending = latest if latest is not None and latest.outcome is None else None
+    returned = latest if latest is not None and latest.outcome == "returned" else None
     return console_page(
         request,
         "department/objection.html",
@@ -145,6 +147,7 @@ def _objection_page(
         and pending is None
         and objection_service.verifying_department(session, obj) == v.principal.department_id,
         pending_verification=pending,
+        returned_verification=returned,
         two_person=needs_approval(v.principal),
         overdue=obj.state is ObjectionState.verification
         and obj.verify_due_on is not None
