@@ -14,11 +14,13 @@ from sqlalchemy import select
 from fixtures.helpers import make_caller
 from fixtures.lists import ACME, GAMMA, World, org
 from xinyong.departments.service import get_department
-from xinyong.models import AuditEntry, Role, StaffRole, Subject, User
+from xinyong.models import AuditEntry, Check, ListEntryStep, Role, StaffRole, Subject, User
 from xinyong.web import accounts
 
 
-def open_account(db, clock, username: str, staff_role: StaffRole, department: str = "tax") -> None:  # type: ignore[no-untyped-def]
+def open_account(  # type: ignore[no-untyped-def]
+    db, clock, username: str, staff_role: StaffRole, department: str = "tax", role=Role.provider
+) -> None:
     with db.transaction() as session:
         accounts.create_user(
             session,
@@ -27,7 +29,7 @@ def open_account(db, clock, username: str, staff_role: StaffRole, department: st
                 staff_role.value, username
             ),
             password=PASSWORD,
-            role=Role.provider,
+            role=role,
             staff_role=staff_role,
             department=get_department(session, department),
             actor="test",
@@ -368,3 +370,40 @@ def test_a_step_that_cannot_be_taken_is_refused_when_prepared(app, db, clock, wo
     early = post(handler, page, f"{page}/confirm")
     assert early.status_code == 409 and "期满后方可确认" in early.text
     assert "待本部门审核" not in handler.get(page).text
+
+
+def test_a_person_s_check_and_steps_carry_its_name(app, db, clock, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Every check, step and read of a person is recorded as ``user:NAME``, not as its
+    department's."""
+    open_account(db, clock, "finance.zhaomin", StaffRole.handler, "finance", Role.user_department)
+    open_account(db, clock, "tax.handler", StaffRole.handler)
+    checker = person(app, "finance.zhaomin")
+    answer = post(checker, "/department/check", "/department/check", {
+        "purpose": "政府采购 2026-001", "scenario": "government_procurement", "subject": ACME,
+    })  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    with db.transaction() as session:
+        assert session.execute(select(Check.actor)).scalar_one() == "user:finance.zhaomin"
+
+    rid = world.basis(world.tax, "major_tax_violation", org(GAMMA, "南京伽马有限公司"), "v-9")
+    handler = person(app, "tax.handler")
+    lookup = handler.get(
+        "/department/lists", params={"list": "major_tax_violators", "subject": GAMMA}
+    )
+    assert f'value="{rid}"' in lookup.text
+    proposed = handler.post(
+        "/department/lists/major_tax_violators/entries",
+        data={
+            "csrf_token": csrf_of(lookup.text),
+            "subject": GAMMA,
+            "basis_text": str(rid),
+            "reason": "虚开增值税专用发票",
+        },
+        follow_redirects=False,
+    )
+    assert proposed.status_code == 303, proposed.text
+    with db.transaction() as session:
+        actors = set(session.execute(select(ListEntryStep.actor)).scalars())
+    assert actors == {"user:tax.handler"}
+    read = [e for e in audit_of(db, "archive.read") if e.actor == "user:tax.handler"]
+    assert read and read[-1].purpose.startswith("名单认定")
