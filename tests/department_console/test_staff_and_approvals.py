@@ -151,10 +151,11 @@ def test_a_set_up_link_expires_and_a_new_one_replaces_it(app, db, clock, world: 
     assert expired.status_code == 404 and 'data-code="setup_link_expired"' in expired.text
 
     admin = person(app, "tax.admin")  # the session ended meanwhile
+    assert "（链接已失效）" in admin.get("/department/staff").text
     with db.transaction() as session:
         uid = session.execute(select(User.id).where(User.username == "tax.liuyang")).scalar_one()
     renewed = post(admin, "/department/staff", f"/department/staff/{uid}/link")
-    assert renewed.status_code == 200
+    assert renewed.status_code == 200 and "（链接已失效）" not in renewed.text
     second = setup_path(renewed.text)
     assert TestClient(app).get(second).status_code == 200
     third = setup_path(post(admin, "/department/staff", f"/department/staff/{uid}/link").text)

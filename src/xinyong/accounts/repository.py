@@ -4,6 +4,7 @@ them; others read them here)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -89,14 +90,18 @@ def open_setup_links(session: Session, user_id: int) -> list[SetupLink]:
     )
 
 
-def users_with_open_links(session: Session, user_ids: Iterable[int]) -> set[int]:
+def users_with_live_links(session: Session, user_ids: Iterable[int], *, now: datetime) -> set[int]:
+    """Which of these people hold a set-up link still usable (not used, replaced or
+    expired)."""
     wanted = set(user_ids)
     if not wanted:
         return set()
     return set(
         session.execute(
             select(SetupLink.user_id).where(
-                SetupLink.user_id.in_(wanted), SetupLink.ended_at.is_(None)
+                SetupLink.user_id.in_(wanted),
+                SetupLink.ended_at.is_(None),
+                SetupLink.expires_at > now,
             )
         ).scalars()
     )

@@ -95,7 +95,9 @@ def staff_page(
     require_staff_manager(v.principal)
     dept = department_by_id(session, v.principal.department_id or 0)
     people = accounts_repository.staff_of_department(session, dept.id)
-    waiting = accounts_repository.users_with_open_links(session, (u.id for u in people))
+    waiting = accounts_repository.users_with_live_links(
+        session, (u.id for u in people), now=request_now(request)
+    )
     return page(
         request,
         "staff/staff.html",
