@@ -11,13 +11,14 @@ from surface import Platform
 from fixtures.helpers import make_caller, penalty
 from fixtures.lists import ACME, make_world
 from xinyong.models import Role, Subject
-from xinyong.web import accounts
 
 
 @pytest.fixture(autouse=True)
 def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 with light parameters (tests/web/test_login.py checks the real ones)."""
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+    monkeypatch.setattr(
+        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
+    )
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from argon2 import PasswordHasher
 from subject_pages import on_record
 
 from fixtures.lists import World, make_world
-from xinyong.web import accounts
 
 
 @pytest.fixture
@@ -23,4 +22,6 @@ def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 with light parameters: each test opens an account and logs in through the form,
     and the production parameters (tests/web/test_login.py checks them) cost most of a test's
     time. Still argon2id, hashed and verified by the real code paths."""
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+    monkeypatch.setattr(
+        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
+    )

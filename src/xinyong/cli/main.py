@@ -320,24 +320,78 @@ def token_create(
     console.print(token, soft_wrap=True)
 
 
+StaffRoleOption = Annotated[
+    Literal["handler", "reviewer", "admin"] | None,
+    typer.Option(
+        "--staff-role",
+        help="a department's person: handler (经办), reviewer (审核) or admin (管理员)",
+    ),
+]
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """The API tokens: system-to-system interfaces (系统接口令牌), never a person's log-in."""
+    from xinyong.core.labels import API_TOKEN, ROLE_NAMES
+    from xinyong.departments.repository import tokens_with_departments
+
+    db = _database()
+    columns = ("#", "用途 name", "角色 role", "部门 department", "前缀", "签发 created", "状态")
+    table = Table(*columns, title=f"{API_TOKEN}（system-to-system API tokens）")
+    with db.transaction() as session:
+        for tok, code, _name in tokens_with_departments(session, limit=10_000):
+            table.add_row(
+                str(tok.id),
+                escape(tok.name),
+                ROLE_NAMES.get(tok.role.value, tok.role.value),
+                code or "",
+                f"{tok.prefix}…",
+                tok.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                "已吊销 revoked" if tok.revoked_at else "有效 live",
+            )
+    console.print(table)
+
+
 @user_app.command("add")
 def user_add(
     username: Annotated[str, typer.Option(help="log-in name")],
     name: Annotated[str, typer.Option(help="the person's name, as shown")],
     role: HolderRole,
-    password: Annotated[
-        str,
-        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="≥ 10 chars"),
-    ],
     department: Annotated[str | None, typer.Option(help="department code")] = None,
     subject: Annotated[
         str | None, typer.Option(help="credit code or ID number (a subject's account)")
     ] = None,
+    staff_role: StaffRoleOption = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+    setup_link: Annotated[
+        bool,
+        typer.Option(
+            "--setup-link", help="no password: print a one-time link for the person to set it"
+        ),
+    ] = False,
 ) -> None:
-    """Open an account for the pages. The password is kept only as its argon2 hash."""
-    from xinyong.web.accounts import create_user
+    """Open an account for the pages. The password is never an argument (it would stay in
+    the shell's history and the process list): it is asked for, without echo and twice; or
+    read from standard input (--password-stdin); or the person sets it by a one-time link
+    (--setup-link). It is kept only as its argon2 hash."""
+    import sys
 
+    from xinyong.accounts.rules import SETUP_LINK_HOURS
+    from xinyong.accounts.service import create_user, issue_setup_link
+    from xinyong.models import StaffRole
+
+    if password_stdin and setup_link:
+        raise typer.BadParameter("--password-stdin 与 --setup-link 只能选一个 (choose one)")
+    password: str | None = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif not setup_link:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     db = _database()
+    now = _clock(db.settings).now()
+    token = None
     with db.transaction() as session:
         dept, subject_id = _department_and_subject(session, db, department, subject)
         user = create_user(
@@ -348,10 +402,21 @@ def user_add(
             role=Role(role),
             department=dept,
             subject_id=subject_id,
+            staff_role=StaffRole(staff_role) if staff_role else None,
             actor=ACTOR,
-            now=_clock(db.settings).now(),
+            now=now,
         )
-        console.print(f"user {user.username} ({role}) created")
+        if setup_link:
+            token = issue_setup_link(session, user, actor=ACTOR, now=now)
+    console.print(f"user {user.username} ({role}) created")
+    if token:
+        base = f"http://{db.settings.host}:{db.settings.port}"
+        console.print(
+            f"一次性设置密码链接（{SETUP_LINK_HOURS} 小时内有效，只能使用一次）"
+            f" / one-time set-up link:\n"
+            f"{base}/setup/{token}",
+            soft_wrap=True,
+        )
 
 
 @audit_app.command("verify")

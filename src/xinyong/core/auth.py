@@ -1,4 +1,6 @@
-"""Who is calling: a principal resolved from a bearer token (hashed at rest)."""
+"""Who is calling: a principal resolved from a bearer token (hashed at rest) — a system's call,
+named by its token — or, for the pages, from a person's session (web/accounts.principal_of),
+named by its user name, with its display name, department and staff role."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core.crypto import token_hash
 from xinyong.errors import NotAuthenticated
-from xinyong.models import ApiToken, Department, Role
+from xinyong.models import ApiToken, Department, Role, StaffRole
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,15 @@ class Principal:
     department_code: str | None = None
     department_kind: str | None = None
     subject_id: int | None = None
-    # Set for the platform's own jobs (SYSTEM).
+    # Set for the platform's own jobs (SYSTEM), and ``user:NAME`` for a person logged in.
     name: str | None = None
+    # A person logged in to the pages: its account, name as shown, and what it does in its
+    # department (a personal account's staff role; None for a shared or a subject's account).
+    user_id: int | None = None
+    username: str | None = None
+    person: str | None = None
+    staff_role: StaffRole | None = None
+    department_name: str | None = None
 
     @property
     def actor(self) -> str:
@@ -33,6 +42,12 @@ class Principal:
         if self.department_code:
             return f"{self.role.value}:{self.department_code}#t{self.token_id}"
         return f"{self.role.value}#t{self.token_id}"
+
+    @property
+    def is_personal(self) -> bool:
+        """A person of a department acting under its own name (a staff role): its decisions
+        take a second person's approval (approvals/)."""
+        return self.user_id is not None and self.staff_role is not None
 
     @property
     def is_department(self) -> bool:
@@ -59,5 +74,6 @@ def principal_for_token(session: Session, token: str) -> Principal:
         department_id=tok.department_id,
         department_code=dept.code if dept else None,
         department_kind=dept.kind if dept else None,
+        department_name=dept.name if dept else None,
         subject_id=tok.subject_id,
     )

@@ -383,3 +383,16 @@ APPEAL_STEPS = {
     "upheld": "申诉成立",
     "dismissed": "申诉不成立",
 }
+
+
+# ---- People of a department (issue 14): staff roles, decisions of two persons
+
+STAFF_ROLES = {"handler": "经办", "reviewer": "审核", "admin": "管理员"}
+DECISION_OUTCOMES = {
+    "": "待审核",
+    "approved": "审核通过",
+    "returned": "已退回",
+    "withdrawn": "已撤回",
+}
+# An API token is a system's interface, not a person (pages, CLI, the actors' names).
+API_TOKEN = "系统接口令牌"

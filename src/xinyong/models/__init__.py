@@ -1,5 +1,6 @@
 """ORM tables only, one module per aggregate. Importing this package registers them all."""
 
+from xinyong.models.approvals import DecisionOutcome, PendingDecision
 from xinyong.models.base import Base
 from xinyong.models.calendar import CalendarDay, CalendarYear
 from xinyong.models.catalog import CatalogItem, CatalogStatus, CatalogVersion, Category, Disclosure
@@ -36,7 +37,7 @@ from xinyong.models.rights import (
     ValidityRule,
 )
 from xinyong.models.subject import LinkRole, Subject, SubjectKind, SubjectLink, SubjectName
-from xinyong.models.web import Authorisation, LoginAttempt, User, WebSession
+from xinyong.models.web import Authorisation, LoginAttempt, SetupLink, StaffRole, User, WebSession
 
 __all__ = [
     "LIVE_STATES",
@@ -62,6 +63,7 @@ __all__ = [
     "CheckFeedback",
     "CheckHit",
     "CreditList",
+    "DecisionOutcome",
     "Delivery",
     "Department",
     "Disclosure",
@@ -81,6 +83,7 @@ __all__ = [
     "ObjectionGround",
     "ObjectionOutcome",
     "ObjectionState",
+    "PendingDecision",
     "ProcedureStep",
     "Record",
     "RecordRevision",
@@ -88,7 +91,9 @@ __all__ = [
     "RepairObjection",
     "RepairState",
     "Role",
+    "SetupLink",
     "Severity",
+    "StaffRole",
     "Standing",
     "Subject",
     "SubjectKind",

@@ -12,17 +12,20 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.rules import MIN_PASSWORD
+from xinyong.accounts.service import create_user, hash_password, needs_rehash, verify_password
 from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.crypto import token_hash
-from xinyong.departments.service import check_binding
-from xinyong.errors import Conflict, InvalidRequest, XinyongError
-from xinyong.models import Department, LoginAttempt, Role, User, WebSession
+from xinyong.errors import XinyongError
+from xinyong.models import Department, LoginAttempt, User, WebSession
+
+# Opening an account and hashing a password are the accounts domain's (accounts/service.py);
+# named here too for the callers that open accounts beside the pages' sessions.
+__all__ = ["MIN_PASSWORD", "create_user", "hash_password"]
 
 SESSION_COOKIE = "xy_session"
 # The CSRF token of forms shown before log-in (double submit: cookie and form field agree).
@@ -31,69 +34,11 @@ ANON_CSRF_COOKIE = "xy_csrf"
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_ADDRESS = 20
-MIN_PASSWORD = 10
-
-_hasher = PasswordHasher()
-# Compared against when the name is unknown, so that a wrong name costs as long as a wrong
-# password and timing does not tell which names exist.
-_DUMMY_HASH = _hasher.hash("xinyong-no-such-user")
 
 
 class TooManyAttempts(XinyongError):
     status = 429
     code = "too_many_attempts"
-
-
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidRequest(
-            f"密码至少 {MIN_PASSWORD} 位",
-            f"a password needs at least {MIN_PASSWORD} characters",
-            field="password",
-            code="weak_password",
-        )
-    return _hasher.hash(password)
-
-
-def create_user(
-    session: Session,
-    *,
-    username: str,
-    display_name: str,
-    password: str,
-    role: Role,
-    department: Department | None = None,
-    subject_id: int | None = None,
-    actor: str,
-    now: datetime,
-) -> User:
-    if session.execute(select(User.id).where(User.username == username)).first():
-        raise Conflict(
-            "用户名已存在", "the user name is taken", field="username", code="user_exists"
-        )
-    check_binding(role, department, subject_id)
-    user = User(
-        username=username,
-        display_name=display_name,
-        password_hash=hash_password(password),
-        role=role,
-        department_id=department.id if department else None,
-        subject_id=subject_id,
-        created_at=now,
-    )
-    session.add(user)
-    session.flush()
-    audit.log(
-        session,
-        actor=actor,
-        action="user.created",
-        at=now,
-        subject_id=subject_id,
-        target_type="user",
-        target_id=user.id,
-        detail={"username": username, "role": role.value},
-    )
-    return user
 
 
 def _failures(session: Session, column: Any, value: str, since: datetime) -> int:
@@ -123,16 +68,12 @@ def authenticate(
     user = session.execute(
         select(User).where(User.username == username, User.disabled_at.is_(None))
     ).scalar_one_or_none()
-    ok = False
-    try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(user)
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = verify_password(user.password_hash if user else None, password) and user is not None
     session.add(LoginAttempt(username=username[:64], address=address[:64], at=now, succeeded=ok))
     if not ok or user is None:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     return user
 
 
@@ -196,14 +137,21 @@ def load_session(
 
 
 def principal_of(session: Session, user: User) -> Principal:
+    """The person as the services see it: its role and department, named ``user:NAME`` in
+    every step, check, upload and read it makes, with its name as shown and its staff role."""
     dept = session.get(Department, user.department_id) if user.department_id else None
     return Principal(
         role=user.role,
         department_id=dept.id if dept else None,
         department_code=dept.code if dept else None,
         department_kind=dept.kind if dept else None,
+        department_name=dept.name if dept else None,
         subject_id=user.subject_id,
         name=f"user:{user.username}",
+        user_id=user.id,
+        username=user.username,
+        person=user.display_name,
+        staff_role=user.staff_role,
     )
 
 

@@ -1,5 +1,6 @@
-"""The pages every visitor shares: home, log-in and log-out. The portal, the consoles and the
-authority's pages have their own modules."""
+"""The pages every visitor shares: home, log-in and log-out, and the one-time link by which a
+new person sets its password (issue 14). The portal, the consoles and the authority's pages
+have their own modules."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts import service as accounts_service
+from xinyong.accounts.rules import MIN_PASSWORD
 from xinyong.core.api import clock, db_session
 from xinyong.core.ratelimit import client_address
+from xinyong.errors import XinyongError
 from xinyong.models import Role
 from xinyong.web import accounts
 from xinyong.web.site import audience, check_csrf, render, visitor
@@ -114,3 +118,61 @@ def logout(
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(accounts.SESSION_COOKIE)
     return response
+
+
+def _setup_page(
+    request: Request, session: Session, token: str, *, status_code: int = 200, **context: object
+) -> Response:
+    v = visitor(request, session)
+    try:
+        person = accounts_service.setup_link_user(session, token, now=clock(request).now())
+    except XinyongError as exc:
+        context = {"refused": exc.message, "refused_code": exc.code}
+        person, status_code = None, exc.status
+    response = render(
+        request,
+        v,
+        "setup.html",
+        status_code=status_code,
+        person=person,
+        token=token,
+        min_password=MIN_PASSWORD,
+        **context,
+    )
+    # The link is a secret: never sent on as a referrer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@router.get("/setup/{token}", response_class=HTMLResponse, **audience(*EVERYONE))
+def setup_form(token: str, request: Request, session: Session = db_session) -> Response:
+    """Audience: everyone (whoever holds the link). The form to set one's password, while the
+    one-time link is usable; else why not (used, replaced, expired)."""
+    return _setup_page(request, session, token[:100])
+
+
+@router.post("/setup/{token}", response_class=HTMLResponse, **audience(*EVERYONE))
+def setup_password(
+    token: str,
+    request: Request,
+    password: str = Form(default=""),
+    password_again: str = Form(default=""),
+    csrf_token: str = Form(default=""),
+    session: Session = db_session,
+) -> Response:
+    """Audience: everyone (whoever holds the link). Set the password; the link is used up,
+    and the person logs in with its user name and the new password."""
+    check_csrf(visitor(request, session), csrf_token)
+    token = token[:100]
+    try:
+        with session.begin_nested():
+            accounts_service.set_password_by_link(
+                session,
+                token,
+                password=password,
+                password_again=password_again,
+                now=clock(request).now(),
+            )
+    except XinyongError as exc:
+        return _setup_page(request, session, token, status_code=exc.status, error=exc.message)
+    return RedirectResponse("/login?setup=done", status_code=303)

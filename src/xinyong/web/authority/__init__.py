@@ -18,6 +18,8 @@ them:
 - ``/authority/objections/new``: an objection filed at the authority's counter for a subject.
 - ``/authority/batches``, ``/authority/checks``: the batches and checks behind the
   dashboard's counts (every count links to its items).
+- ``/authority/staff``, ``/authority/approvals``: the authority's own people and its 待审核
+  (web/staffing.py, as the department console's).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from fastapi import APIRouter
 from xinyong.web.authority import (
     activity,
     appeals,
+    approvals,
     calendar,
     catalog,
     counter,
@@ -37,6 +40,7 @@ from xinyong.web.authority import (
     measures,
     objections,
     repairs,
+    staff,
     tasks,
 )
 from xinyong.web.authority.common import MAX_UPLOAD
@@ -58,5 +62,7 @@ for part in (
     repairs,
     entries,
     activity,
+    staff,
+    approvals,
 ):
     router.include_router(part.router)

@@ -20,6 +20,9 @@ console, as templates/department/ has them:
 - ``/department/objections`` (objections) and ``/department/repairs`` (repairs), provider:
   objections referred to it for verification, repairs awaiting its opinion and objections in a
   repair's notice; the evidence files of those procedures.
+- ``/department/approvals`` (approvals): 待审核 — decisions a person prepared (confirming a list
+  entry, verifying an objection), approved or returned by another, a 审核 (issue 14).
+- ``/department/staff`` (staff): the department's people, managed by its administrator.
 
 Forms POST with the session's CSRF token; bad input re-renders the form with the field's
 message (4xx), never a 500. A full ID number is never shown: subjects appear by credit code or
@@ -30,12 +33,22 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from xinyong.web.department import batches, checks, lists, objections, overview, repairs, tasks
+from xinyong.web.department import (
+    approvals,
+    batches,
+    checks,
+    lists,
+    objections,
+    overview,
+    repairs,
+    staff,
+    tasks,
+)
 from xinyong.web.department.batches import MAX_BATCH_BYTES
 from xinyong.web.department.checks import MAX_KEYS_BYTES
 
 __all__ = ["MAX_BATCH_BYTES", "MAX_KEYS_BYTES", "router"]
 
 router = APIRouter(include_in_schema=False)
-for part in (overview, tasks, batches, lists, checks, objections, repairs):
+for part in (overview, tasks, batches, lists, checks, objections, repairs, approvals, staff):
     router.include_router(part.router)

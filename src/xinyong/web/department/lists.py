@@ -11,6 +11,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.approvals.repository import latest_decision_on
+from xinyong.approvals.rules import needs_approval
 from xinyong.core import labels
 from xinyong.core.api import MAX_BIGINT, BigId, db_session
 from xinyong.core.clock import local_date
@@ -49,6 +51,11 @@ from xinyong.web.forms import (
     validated,
 )
 from xinyong.web.site import Visitor, check_csrf
+from xinyong.web.staffing import prepare
+
+# Confirming an entry is a decision of two persons when a person acts under its own name
+# (approvals/kinds.py).
+CONFIRM = "list_entry.confirm"
 
 router = APIRouter(include_in_schema=False)
 
@@ -275,6 +282,9 @@ def _entry_page(
     )
     today = request_today(request)
     live = entry.state in LIVE_STATES
+    latest = latest_decision_on(session, CONFIRM, entry.id)
+    pending = latest if latest is not None and latest.outcome is None else None
+    returned = latest if latest is not None and latest.outcome == "returned" else None
     return console_page(
         request,
         "department/entry.html",
@@ -287,7 +297,7 @@ def _entry_page(
         today=today,
         can={
             "decide": entry.state == EntryState.notice,
-            "confirm": entry.state in (EntryState.notice, EntryState.candidate),
+            "confirm": entry.state in (EntryState.notice, EntryState.candidate) and pending is None,
             "exit": live,
             "repair_exit": entry.state == EntryState.listed,
             "rectify": entry.state == EntryState.listed
@@ -297,6 +307,9 @@ def _entry_page(
         errors=errors or {},
         forms=forms or {},
         done=done,
+        pending_confirm=pending,
+        returned_confirm=returned,
+        two_person=needs_approval(v.principal),
     )
 
 
@@ -385,14 +398,21 @@ def entry_confirm(
     session: Session = db_session,
 ) -> Response:
     """Audience: provider. Confirm and publish the entry after its notice period, every
-    objection decided (POST /api/v1/list-entries/{id}/confirm)."""
+    objection decided (POST /api/v1/list-entries/{id}/confirm). A person acting under its own
+    name prepares the confirmation; a 审核 of the department approves it (待审核)."""
 
     def act(v: Visitor) -> None:
+        if needs_approval(v.principal):
+            prepare(request, session, CONFIRM, entry_id, {})
+            return
         attempt(
             session, lambda: lists_service.confirm_entry(session, request_step(request), entry_id)
         )
 
-    return _entry_action(request, session, entry_id, csrf_token, "confirm", {}, act)
+    answer = _entry_action(request, session, entry_id, csrf_token, "confirm", {}, act)
+    if answer.status_code == 303 and needs_approval(page_visitor(request).principal):
+        return redirect(f"/department/lists/entries/{entry_id}", done="prepared")
+    return answer
 
 
 @router.post("/department/lists/entries/{entry_id}/exit", response_class=HTMLResponse, **PROVIDERS)

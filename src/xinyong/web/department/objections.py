@@ -10,6 +10,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.approvals.repository import latest_decision_on
+from xinyong.approvals.rules import needs_approval
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
 from xinyong.errors import NotFound
@@ -40,6 +42,11 @@ from xinyong.web.forms import (
     validated,
 )
 from xinyong.web.site import check_csrf
+from xinyong.web.staffing import prepare
+
+# The verification is a decision of two persons when a person acts under its own name
+# (approvals/kinds.py).
+VERIFY = "objection.verify"
 
 router = APIRouter(include_in_schema=False)
 
@@ -125,6 +132,9 @@ def _objection_page(
         raise NotFound("异议申请不存在", "no such objection", code="unknown_objection")
     view = objection_out(session, obj)
     today = request_today(request)
+    latest = latest_decision_on(session, VERIFY, obj.id)
+    pending = latest if latest is not None and latest.outcome is None else None
+    returned = latest if latest is not None and latest.outcome == "returned" else None
     return console_page(
         request,
         "department/objection.html",
@@ -134,7 +144,11 @@ def _objection_page(
         steps=step_rows(view.steps),
         target=_target_label(session, obj),
         verifying=obj.state is ObjectionState.verification
+        and pending is None
         and objection_service.verifying_department(session, obj) == v.principal.department_id,
+        pending_verification=pending,
+        returned_verification=returned,
+        two_person=needs_approval(v.principal),
         overdue=obj.state is ObjectionState.verification
         and obj.verify_due_on is not None
         and obj.verify_due_on < today,
@@ -167,7 +181,8 @@ def objection_verification(
     session: Session = db_session,
 ) -> Response:
     """Audience: provider. The department's verification (核实) of an objection (POST
-    /api/v1/objections/{id}/verification): the information is wrong or right, and why."""
+    /api/v1/objections/{id}/verification): the information is wrong or right, and why. A
+    person acting under its own name prepares it; a 审核 of the department approves it."""
     v = page_visitor(request)
     check_csrf(v, csrf_token)
     form = {"found_wrong": found_wrong, "opinion": opinion}
@@ -177,6 +192,10 @@ def objection_verification(
         body = validated(
             VerificationIn, {"found_wrong": found_wrong == "yes", "opinion": opinion.strip()}
         )
+        if needs_approval(v.principal):
+            payload = {"found_wrong": body.found_wrong, "opinion": body.opinion}
+            prepare(request, session, VERIFY, objection_id, payload)
+            return redirect(f"/department/objections/{objection_id}", done="prepared")
         attempt(
             session,
             lambda: objection_service.verify(
