@@ -51,7 +51,7 @@ def test_a_bank_reads_inside_the_grant_and_the_subject_sees_who_when_why(world: 
     assert granted.status_code == 303, text_of(granted.text)
     page = text_of(world.client.get(granted.headers["location"]).text)
     assert "授权已生效" in page
-    assert f"测试banking bank 慈善捐赠信息 {PURPOSE} 2026-06-15 至 2026-09-30" in page
+    assert f"测试banking 慈善捐赠信息 {PURPOSE} 2026-06-15 至 2026-09-30" in page
     assert "有效" in page
     # The bank reads the item an hour later, with its purpose; the subject sees that read.
     world.clock.advance(hours=1)

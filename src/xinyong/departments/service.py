@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.schemas import SECTORS
-from xinyong.core import audit
+from xinyong.core import audit, labels
 from xinyong.core.crypto import new_token, token_hash
 from xinyong.errors import Conflict, InvalidRequest, NotFound
 from xinyong.feeds.changes import TOKEN, record_change
-from xinyong.models import ApiToken, Department, Role
+from xinyong.models import ApiToken, Department, Role, User
 
 DEPARTMENT_ROLES = (Role.authority, Role.provider, Role.user_department)
 
@@ -78,6 +79,41 @@ def get_department(session: Session, code: str) -> Department:
 
 def list_departments(session: Session) -> list[Department]:
     return list(session.execute(select(Department).order_by(Department.code)).scalars())
+
+
+def department_names(session: Session) -> dict[str, str]:
+    """Each department's name by its code (a step's detail names a department by code)."""
+    return {code: name for code, name in session.execute(select(Department.code, Department.name))}
+
+
+def actor_names(session: Session, actors: Iterable[str]) -> dict[str, str]:
+    """How people read each of ``actors`` (the audit log's names of callers: core/auth
+    Principal.actor) — a person by name and department, a token as 系统接口 with its number
+    and department, the jobs as 系统 (core/labels.actor_label) — in two reads at most."""
+    wanted = {a for a in actors if a}
+    usernames = {a.removeprefix("user:") for a in wanted if a.startswith("user:")}
+    token_ids = set()
+    for a in wanted:
+        _, sep, number = a.rpartition("#t")
+        if sep and number.isdigit() and len(number) < 19:
+            token_ids.add(int(number))
+    users: dict[str, tuple[str, str | None]] = {}
+    if usernames:
+        rows = session.execute(
+            select(User.username, User.display_name, Department.name)
+            .outerjoin(Department, Department.id == User.department_id)
+            .where(User.username.in_(sorted(usernames)))
+        )
+        users = {u: (name, dept) for u, name, dept in rows}
+    tokens: dict[int, str | None] = {}
+    if token_ids:
+        found = session.execute(
+            select(ApiToken.id, Department.name)
+            .outerjoin(Department, Department.id == ApiToken.department_id)
+            .where(ApiToken.id.in_(sorted(token_ids)))
+        )
+        tokens = {tid: dept for tid, dept in found}
+    return {a: labels.actor_label(a, users=users, token_departments=tokens) for a in wanted}
 
 
 def check_binding(role: Role, department: Department | None, subject_id: int | None) -> None:

@@ -122,10 +122,13 @@ def import_path(
                 if on_progress:
                     on_progress(len(pending))
             answer = collector.finish()
+            field_labels = {
+                f.name: f.label for spec in collector.items.values() for f in spec.spec.fields
+            }
         finally:
             collector.close()
     if answer["accepted"] >= ANALYZE_FROM_ROWS:
         db.analyze()
     if errors_path is not None and answer["rejected"]:
-        write_error_file(errors_path, answer["rejected"])
+        write_error_file(errors_path, answer["rejected"], field_labels)
     return answer

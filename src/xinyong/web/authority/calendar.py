@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from xinyong.calendar.schemas import CalendarYearIn
 from xinyong.calendar.service import all_years, load_year
 from xinyong.core.api import db_session
+from xinyong.departments.service import actor_names
 from xinyong.errors import XinyongError
 from xinyong.web.authority.common import AUTHORITY, MAX_UPLOAD, refill
 from xinyong.web.forms import (
@@ -35,12 +36,14 @@ def _calendar_page(
     replace: bool = False,
     loaded: int | None = None,
 ) -> Response:
+    years = all_years(session)
     return page(
         request,
         "authority/calendar.html",
         status_code=status_code,
         section="calendar",
-        years=all_years(session),
+        years=years,
+        actors=actor_names(session, [y.loaded_by for y in years if y.loaded_by]),
         errors=errors or [],
         text=refill(text),
         replace=replace,

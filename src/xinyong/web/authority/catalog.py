@@ -13,6 +13,7 @@ from xinyong.catalog.schemas import CatalogIn, ItemSpec
 from xinyong.catalog.service import draft_version, get_version, list_versions, publish_version
 from xinyong.core import labels
 from xinyong.core.api import Int32Id, db_session
+from xinyong.departments.service import actor_names
 from xinyong.web.authority.common import AUTHORITY, MAX_UPLOAD, change, refill
 from xinyong.web.forms import Problem, json_download, json_input, page, page_visitor, validated_json
 from xinyong.web.site import check_csrf
@@ -37,6 +38,9 @@ def _catalog_page(
         status_code=status_code,
         section="catalog",
         versions=versions,
+        actors=actor_names(
+            session, [a for v in versions for a in (v.created_by, v.published_by) if a]
+        ),
         counts=counts,
         status_labels=labels.CATALOG_STATUSES,
         errors=errors or [],

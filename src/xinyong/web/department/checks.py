@@ -22,6 +22,7 @@ from xinyong.checks.service import give_feedback as give_check_feedback
 from xinyong.checks.service import lookup, prepare, run_check
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
+from xinyong.departments.service import actor_names
 from xinyong.errors import XinyongError
 from xinyong.lists.repository import entries_by_id
 from xinyong.measures.repository import measure_specs_by_code
@@ -266,6 +267,7 @@ def _check_record_page(
         status_code=status_code,
         section="check",
         check=check,
+        actors=actor_names(session, [check.actor]),
         scenario=labels.SCENARIOS.get(check.scenario, check.scenario),
         groups=list(groups.values()),
         hit_count=len(hits),

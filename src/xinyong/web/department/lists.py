@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from xinyong.core import labels
 from xinyong.core.api import MAX_BIGINT, BigId, db_session
 from xinyong.core.clock import local_date
+from xinyong.departments.service import actor_names
 from xinyong.lists import repository as lists_repository
 from xinyong.lists import service as lists_service
 from xinyong.lists.repository import (
@@ -281,7 +282,8 @@ def _entry_page(
         status_code=status_code,
         section="lists",
         entry=view,
-        steps=step_rows(view.steps),
+        steps=step_rows(session, view.steps),
+        actors=actor_names(session, (o.filed_by for o in view.objections)),
         spec=lst.spec,
         basis=[{"record": r, "item_name": n} for r, n in basis],
         today=today,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
+from xinyong.departments.service import actor_names
 from xinyong.models import Repair, RepairState
 from xinyong.repairs import service as repair_service
 from xinyong.repairs.schemas import ObjectionDecisionIn as RepairObjectionDecisionIn
@@ -113,7 +114,8 @@ def _repair_page(
         status_code=status_code,
         section="repairs",
         repair=view,
-        steps=step_rows(view.steps),
+        steps=step_rows(session, view.steps),
+        actors=actor_names(session, (o.filed_by for o in view.objections)),
         overdue=repair.state is RepairState.opinion and repair.opinion_due_on < today,
         today=today,
         errors=errors or {},
