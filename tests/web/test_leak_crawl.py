@@ -404,5 +404,3 @@ def test_the_reader_finds_what_it_must() -> None:
     assert "org_registration" not in text and "target_type" not in text
     clean = [Page("public", "/", read("<p>用户 amr-provider 上传 证明.pdf（12 KB）</p>")[0])]
     assert not offences(clean, SNAKE) + offences(clean, SECTOR) + offences(clean, STATUS)
-
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -188,11 +189,16 @@ def labelled_fields(session: Session, item_code: str, fields: dict) -> list[tupl
     return [(names.get(k, k), v) for k, v in fields.items() if v not in (None, "")]
 
 
-def merged_field_labels(session: Session) -> dict[str, str]:
-    """Every published field's label by its name, across items (a row error names a field
-    without its item; the items that share a field name share its label)."""
-    merged: dict[str, str] = {}
-    for names in field_labels(session).values():
+def merged_field_labels(session: Session, items: Iterable[str] | None = None) -> dict[str, str]:
+    """Each published field's label by its name, across ``items`` (all by default): a row
+    error names a field without its item. Items that label one field name differently give
+    every label, joined by ／."""
+    wanted = None if items is None else set(items)
+    merged: dict[str, list[str]] = {}
+    for code, names in field_labels(session).items():
+        if wanted is not None and code not in wanted:
+            continue
         for name, label in names.items():
-            merged.setdefault(name, label)
-    return merged
+            if label not in merged.setdefault(name, []):
+                merged[name].append(label)
+    return {name: "／".join(found) for name, found in merged.items()}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from xinyong.catalog.service import merged_field_labels
 from xinyong.db import Database
 from xinyong.departments.service import get_department
 from xinyong.models import Channel
@@ -122,9 +123,10 @@ def import_path(
                 if on_progress:
                     on_progress(len(pending))
             answer = collector.finish()
-            field_labels = {
-                f.name: f.label for spec in collector.items.values() for f in spec.spec.fields
-            }
+            # The error file names a field by the label of the department's own items.
+            field_labels = merged_field_labels(
+                session, (c for c, i in collector.items.items() if department.kind in i.sources)
+            )
         finally:
             collector.close()
     if answer["accepted"] >= ANALYZE_FROM_ROWS:
