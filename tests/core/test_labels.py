@@ -64,3 +64,10 @@ def test_an_actor_by_name_department_or_token() -> None:
     assert read("provider:amr#t9") == "系统接口（令牌 9，信息提供单位）"
     assert read("system") == read(None) == "系统"
     assert read("public") == "社会公众"
+
+
+def test_a_reads_purpose_in_words() -> None:
+    assert labels.read_purpose("objection:12") == "办理异议（编号 12）调阅证明材料"
+    assert labels.read_purpose("upload:") == "上传证明材料"
+    assert labels.read_purpose("行政许可 2026-001") == "行政许可 2026-001"
+    assert labels.read_purpose(None) == ""

@@ -58,7 +58,7 @@ def test_a_bank_reads_inside_the_grant_and_the_subject_sees_who_when_why(world: 
     assert [r["disclosure"] for r in donations(world, bank)] == ["authorised"]
     log = text_of(world.client.get("/me/queries").text)
     assert (
-        f"2026-06-15 11:00 测试banking bank 查阅信用档案 经授权查询：慈善捐赠信息 "
+        f"2026-06-15 11:00 测试banking 查阅信用档案 经授权查询：慈善捐赠信息 "
         f"非公开信息 2 条 {PURPOSE}"
     ) in log
     # Revoked, the bank reads it no more; the grant shows as revoked.

@@ -532,3 +532,20 @@ def actor_label(
         whose = department or ROLE_NAMES.get(role, "信息主体")
         return f"系统接口（令牌 {token}，{whose}）"
     return "系统"
+
+
+# The purpose the platform gives its own reads of evidence files (rights/evidence):
+# ``<procedure>:<id>``.
+EVIDENCE_PURPOSES = {**PROCEDURE_NAMES, "appeal": "申诉", "upload": "上传"}
+
+
+def read_purpose(purpose: str | None) -> str:
+    """A read's purpose as people read it: the caller's own words, or, for the platform's
+    reads of evidence, the procedure it serves (异议 123 的证明材料)."""
+    if not purpose:
+        return ""
+    head, sep, number = purpose.partition(":")
+    if sep and head in EVIDENCE_PURPOSES and (number.isdigit() or not number):
+        what = EVIDENCE_PURPOSES[head] + (f"（编号 {number}）" if number else "")
+        return f"办理{what}调阅证明材料" if head != "upload" else "上传证明材料"
+    return purpose

@@ -59,6 +59,7 @@ templates.env.globals["ROLE_NAMES"] = labels.ROLE_NAMES
 # A step's detail as (name, text) pairs; a row error's field by its Chinese name.
 templates.env.globals["detail_rows"] = labels.detail_rows
 templates.env.globals["field_path_name"] = labels.field_path_name
+templates.env.globals["read_purpose"] = labels.read_purpose
 # The tables themselves, for a page that lists codes beside their names (``<code>``).
 templates.env.globals["label_tables"] = labels
 
