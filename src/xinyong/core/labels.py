@@ -437,7 +437,8 @@ def detail_value(key: str, value: object, names: dict[str, str] | None = None) -
     if isinstance(value, list):
         if key == "evidence":
             return f"{len(value)} 份"
-        return "、".join(detail_value(key, v, names) for v in value if v not in (None, ""))
+        joint = "；" if any(isinstance(v, dict) for v in value) else "、"
+        return joint.join(detail_value(key, v, names) for v in value if v not in (None, ""))
     text = str(value)
     table = DETAIL_VALUES.get(key)
     if table and text in table:
