@@ -18,6 +18,7 @@ from xinyong.core import labels
 from xinyong.core.api import clock, db_session
 from xinyong.core.auth import PUBLIC, Principal
 from xinyong.core.clock import SHANGHAI
+from xinyong.core.labels import ROLE_NAMES
 from xinyong.errors import Forbidden, XinyongError
 from xinyong.models import Role, User
 from xinyong.web import accounts
@@ -44,24 +45,23 @@ def _zh(code: Any, table: str) -> str:
     return names.get(value, str(value))
 
 
-templates.env.filters["local"] = _local
-templates.env.filters["zh"] = _zh
-
-
 def _actor(actor: str | None, names: dict[str, str] | None = None) -> str:
     """``{{ x.actor|actor(actors) }}``: who acted, as the page looked them up
     (departments/service.actor_names), else as core/labels reads the name alone."""
     return (names or {}).get(actor or "") or labels.actor_label(actor)
 
 
+templates.env.filters["zh"] = _zh
 templates.env.filters["actor"] = _actor
-templates.env.globals["ROLE_NAMES"] = labels.ROLE_NAMES
 # A step's detail as (name, text) pairs; a row error's field by its Chinese name.
 templates.env.globals["detail_rows"] = labels.detail_rows
 templates.env.globals["field_path_name"] = labels.field_path_name
 templates.env.globals["read_purpose"] = labels.read_purpose
 # The tables themselves, for a page that lists codes beside their names (``<code>``).
 templates.env.globals["label_tables"] = labels
+
+templates.env.filters["local"] = _local
+templates.env.globals["ROLE_NAMES"] = ROLE_NAMES
 
 
 @dataclass
