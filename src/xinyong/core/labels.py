@@ -334,21 +334,6 @@ STEP_DETAILS = {
     "late": "是否逾期",
     "stage": "环节",
 }
-# The documents issued to a subject (rights/documents): each title begins with its kind.
-DOCUMENT_KINDS = {
-    "objection_decision": "异议处理决定书",
-    "apology": "致歉及澄清函",
-    "clarification": "澄清说明",
-    "appeal_decision": "申诉处理决定书",
-    "repair_decision": "信用修复文书",
-}
-# Reads of a subject's non-public information, by their audit action.
-READ_ACTIONS = {
-    "archive.read": "查阅信用档案",
-    "subject.read": "查阅身份信息（完整身份证号码）",
-    "evidence.read": "调阅证明材料",
-}
-
 # ---- Reading a step's detail, a record's fields, an actor (pages, CSV exports, documents)
 
 # What a procedure is about (objections/schemas TargetType).
@@ -550,3 +535,19 @@ def read_purpose(purpose: str | None) -> str:
         what = EVIDENCE_PURPOSES[head] + (f"（编号 {number}）" if number else "")
         return f"办理{what}调阅证明材料" if head != "upload" else "上传证明材料"
     return purpose
+
+
+# The documents issued to a subject (rights/documents): each title begins with its kind.
+DOCUMENT_KINDS = {
+    "objection_decision": "异议处理决定书",
+    "apology": "致歉及澄清函",
+    "clarification": "澄清说明",
+    "appeal_decision": "申诉处理决定书",
+    "repair_decision": "信用修复文书",
+}
+# Reads of a subject's non-public information, by their audit action.
+READ_ACTIONS = {
+    "archive.read": "查阅信用档案",
+    "subject.read": "查阅身份信息（完整身份证号码）",
+    "evidence.read": "调阅证明材料",
+}
