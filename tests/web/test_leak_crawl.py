@@ -41,7 +41,7 @@ ACME_NAME = "南京艾克米科技有限公司"
 
 # Pages per role, and pages per address shape (digits as N): enough to see every kind of page
 # a role reaches, a few of each, without reading every subject of the demo.
-MAX_PAGES = 160
+MAX_PAGES = 200
 PER_SHAPE = 3
 SKIP = ("/logout", "/api/", "/static/", "/docs", "/redoc", "/openapi.json")
 
@@ -104,17 +104,24 @@ def read(html: str) -> tuple[str, list[str]]:
 
 
 def crawl(client: TestClient, role: str, starts: list[str]) -> list[Page]:
-    """Every page reachable from ``starts`` by same-site links, breadth first, bounded."""
+    """Every page reachable from ``starts`` by same-site links, breadth first, bounded: the
+    pages under the first start (the role's console) before any other."""
     seen: set[str] = set()
     shapes: Counter[str] = Counter()
-    queue = deque(starts)
+    home = starts[0] if starts[0] != "/" else None
+    console: deque[str] = deque(starts[:1])
+    others: deque[str] = deque(starts[1:])
     pages: list[Page] = []
-    while queue and len(pages) < MAX_PAGES:
-        url = queue.popleft()
+    while (console or others) and len(pages) < MAX_PAGES:
+        url = console.popleft() if console else others.popleft()
         if url in seen:
             continue
         seen.add(url)
-        shape = re.sub(r"\d+", "N", url)
+        # An address's shape: its path with numbers as N, and the names of its query (a filter
+        # is read a few times, not in every combination of its values).
+        path, _, query = url.partition("?")
+        keys = sorted(k.partition("=")[0] for k in query.split("&") if k)
+        shape = re.sub(r"\d+", "N", path) + "?" + "&".join(keys)
         if shapes[shape] >= PER_SHAPE:
             continue
         shapes[shape] += 1
@@ -134,7 +141,8 @@ def crawl(client: TestClient, role: str, starts: list[str]) -> list[Page]:
                 continue
             if local.endswith((".csv", ".xlsx", ".jsonl", ".pdf", ".json", "/download")):
                 continue
-            queue.append(local)
+            mine = home is not None and (local == home or local.startswith(home + "/"))
+            (console if mine else others).append(local)
     return pages
 
 
