@@ -36,6 +36,6 @@ def test_people_and_tokens_are_named(db, clock) -> None:  # type: ignore[no-unty
             "user:nj-amr.zhangsan": "张三（测试market_regulation·经办）",
             token_actor: f"系统接口（令牌 {token}，测试market_regulation）",
             "system": "系统",
-            "user:nobody": "用户 nobody",
+            "user:nobody": "平台用户",
         }
         assert actor_name(session, "user:nj-amr.zhangsan") == "张三（测试market_regulation·经办）"

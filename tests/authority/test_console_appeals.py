@@ -67,7 +67,7 @@ def test_another_person_decides_and_the_route_onward_is_named(client, db, clock,
     client.cookies.clear()
     log_in(client, db, clock, role=Role.authority, department="cred", username="second-person")
     page = f"/authority/appeals/{aid}"
-    assert "原处理决定由 authority-person 作出" in client.get(page).text
+    assert "原处理决定由 authority 用户（" in client.get(page).text
     nothing = post(client, page, f"{page}/decision", {"reason": "x"})
     assert nothing.status_code == 422 and "请选择申诉处理结论" in nothing.text
     upheld = post(client, page, f"{page}/decision", {"outcome": "upheld", "reason": "金额有误"})

@@ -135,14 +135,19 @@ def test_the_cli_writes_both_csvs_and_the_printable_page(
     departments = (out / "dual-publicity-2026-10-departments.csv").read_bytes()
     assert departments.startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheet programs read UTF-8
     rows = list(csv.reader(io.StringIO(departments.decode("utf-8-sig"))))
-    assert rows[0] == ["部门代码", "部门名称", "报送总数", "按时", "迟报", "无决定日期", "按时率"]
-    assert rows[1][0] == "amr" and rows[1][2:] == ["2", "1", "1", "0", "50.00%"]
-    assert rows[-1][1] == "合计"
+    # Chinese headers; the department's code only in the last column.
+    assert rows[0] == ["部门名称", "报送总数", "按时", "迟报", "无决定日期", "按时率", "部门代码"]
+    assert rows[1][-1] == "amr" and rows[1][1:-1] == ["2", "1", "1", "0", "50.00%"]
+    assert rows[-1][0] == "合计"
     late = list(
         csv.reader(io.StringIO((out / "dual-publicity-2026-10-late.csv").read_text("utf-8-sig")))
     )
     assert len(late) == 2
-    assert late[1][5:] == ["迟报测试有限公司", "2026-09-30", "2026-10-16", "8"]
+    assert late[0] == [
+        *("记录编号", "部门名称", "事项名称", "主体名称", "决定日期", "报送日期", "工作日数"),
+        "事项代码",
+    ]
+    assert late[1][3:] == ["迟报测试有限公司", "2026-09-30", "2026-10-16", "8", PENALTY]
     page = (out / "dual-publicity-2026-10.html").read_text("utf-8")
     assert "2026年10月双公示信息报送及时性通报" in page
     assert "@media print" in page and "迟报测试有限公司" in page

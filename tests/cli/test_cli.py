@@ -148,8 +148,8 @@ class TestImport:
         assert result.exit_code == 1
         assert count(db, Record) == 1
         report = list(csv.DictReader(errors.open(encoding="utf-8-sig")))
-        assert [(r["row"], r["field"], r["code"]) for r in report] == [
-            ("3", "subject.credit_code", "invalid_credit_code")
+        assert [(r["行号"], r["字段"], r["代码"]) for r in report] == [
+            ("3", "统一社会信用代码", "invalid_credit_code")
         ]
 
     def test_excel_file(self, run, db, provider, tmp_path):

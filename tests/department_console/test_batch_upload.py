@@ -77,8 +77,9 @@ def test_a_csv_with_a_good_and_a_bad_row(provider, db) -> None:  # type: ignore[
     errors = provider.get(f"/department/batches/{batch.id}/errors.csv")
     assert errors.status_code == 200
     lines = errors.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "row,field,code,message,message_en"
-    assert lines[1].startswith("3,") and "invalid_credit_code" in lines[1]
+    # Chinese headers; the field by its name; the machine code in its one column, last.
+    assert lines[0] == "行号,字段,错误说明,代码"
+    assert lines[1].startswith("3,统一社会信用代码,") and lines[1].endswith(",invalid_credit_code")
 
     listing = provider.get("/department/batches")
     assert f'href="/department/batches/{batch.id}"' in listing.text

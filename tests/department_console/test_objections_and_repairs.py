@@ -72,6 +72,11 @@ def test_an_objection_referred_to_the_department_is_verified(
     assert page.status_code == 200
     assert "罚款金额应为五千元" in page.text and "提出核实意见" in page.text
     assert "罚款人民币五万元" in page.text  # the record objected to, as stored
+    # Its fields by their catalog labels; the timeline by names, the token by its department.
+    assert "行政处罚决定书文号" in page.text and "decision_number" not in page.text
+    assert "异议对象" in page.text and "target_type" not in page.text
+    assert "信息与事实不符" in page.text and "wrong_or_incomplete" not in page.text
+    assert "系统接口（令牌" in page.text and "authority:cred#t" not in page.text
     assert f'href="/department/evidence/{file_id}"' in page.text
     evidence = client.get(f"/department/evidence/{file_id}")
     assert evidence.status_code == 200 and evidence.content == PDF

@@ -174,7 +174,7 @@ def refused(result, code: str) -> str:  # type: ignore[no-untyped-def]
 def error_file(path: Path) -> list[tuple[str, str, str]]:
     report = path.with_name(path.name + ".errors.csv")
     return [
-        (r["row"], r["field"], r["code"]) for r in csv.DictReader(report.open(encoding="utf-8-sig"))
+        (r["行号"], r["字段"], r["代码"]) for r in csv.DictReader(report.open(encoding="utf-8-sig"))
     ]
 
 
@@ -302,7 +302,7 @@ def test_a_csv_with_a_nul_imports_its_good_rows(cli, db, tmp_path) -> None:  # t
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "accepted 2" in result.output
     assert source_ids(db) == {"r0", "r2"}
-    assert error_file(path) == [("3", "fields.violation_type", "invalid_field")]
+    assert error_file(path) == [("3", "违法行为类型", "invalid_field")]
 
 
 def test_a_console_upload_with_a_nul_and_bad_bytes_keeps_its_good_rows(console, db) -> None:  # type: ignore[no-untyped-def]

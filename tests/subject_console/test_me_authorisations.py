@@ -51,14 +51,14 @@ def test_a_bank_reads_inside_the_grant_and_the_subject_sees_who_when_why(world: 
     assert granted.status_code == 303, text_of(granted.text)
     page = text_of(world.client.get(granted.headers["location"]).text)
     assert "授权已生效" in page
-    assert f"测试banking bank 慈善捐赠信息 {PURPOSE} 2026-06-15 至 2026-09-30" in page
+    assert f"测试banking 慈善捐赠信息 {PURPOSE} 2026-06-15 至 2026-09-30" in page
     assert "有效" in page
     # The bank reads the item an hour later, with its purpose; the subject sees that read.
     world.clock.advance(hours=1)
     assert [r["disclosure"] for r in donations(world, bank)] == ["authorised"]
     log = text_of(world.client.get("/me/queries").text)
     assert (
-        f"2026-06-15 11:00 测试banking bank 查阅信用档案 经授权查询：慈善捐赠信息 "
+        f"2026-06-15 11:00 测试banking 查阅信用档案 经授权查询：慈善捐赠信息 "
         f"非公开信息 2 条 {PURPOSE}"
     ) in log
     # Revoked, the bank reads it no more; the grant shows as revoked.

@@ -194,13 +194,14 @@ def actor_label(
     if username is not None:
         person = (people or {}).get(username)
         if person is None:
-            return f"用户 {username}"
+            return "平台用户"
         if person.subject:
             return f"{person.display_name}（{ROLE_NAMES['subject']}）"
         where = "·".join(
             x
             for x in (
-                person.department,
+                # A shared department account is named as its department: said once.
+                person.department if person.department != person.display_name else None,
                 STAFF_ROLE_NAMES.get(person.staff_role) if person.staff_role else None,
             )
             if x
@@ -211,9 +212,8 @@ def actor_label(
         holder = (tokens or {}).get(number)
         found = TOKEN_ACTOR.fullmatch(actor)
         assert found is not None
-        whose = (holder.department if holder else None) or found["code"]
-        if whose is None and found["role"] == "subject":
-            whose = ROLE_NAMES["subject"]
+        # Never the department's code: its name as looked up, else the role's.
+        whose = (holder.department if holder else None) or ROLE_NAMES.get(found["role"])
         return f"系统接口（令牌 {number}，{whose}）" if whose else f"系统接口（令牌 {number}）"
     if actor == "system":
         return "系统"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -168,3 +170,35 @@ def published_catalog(session: Session) -> PublishedCatalog | None:
             del _cache[stale]
         _cache[key] = compiled
     return compiled
+
+
+def field_labels(session: Session) -> dict[str, dict[str, str]]:
+    """Each published item's field labels by field name, by item code: how a page, a
+    document or a CSV names a record's fields (Measures art. 8: the item states its content)."""
+    catalog = published_catalog(session)
+    if catalog is None:
+        return {}
+    return {
+        code: {f.name: f.label for f in item.spec.fields} for code, item in catalog.items.items()
+    }
+
+
+def labelled_fields(session: Session, item_code: str, fields: dict) -> list[tuple[str, Any]]:
+    """A record's non-empty fields as (label, value), in the stored order."""
+    names = field_labels(session).get(item_code, {})
+    return [(names.get(k, k), v) for k, v in fields.items() if v not in (None, "")]
+
+
+def merged_field_labels(session: Session, items: Iterable[str] | None = None) -> dict[str, str]:
+    """Each published field's label by its name, across ``items`` (all by default): a row
+    error names a field without its item. Items that label one field name differently give
+    every label, joined by ／."""
+    wanted = None if items is None else set(items)
+    merged: dict[str, list[str]] = {}
+    for code, names in field_labels(session).items():
+        if wanted is not None and code not in wanted:
+            continue
+        for name, label in names.items():
+            if label not in merged.setdefault(name, []):
+                merged[name].append(label)
+    return {name: "／".join(found) for name, found in merged.items()}

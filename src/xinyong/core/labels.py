@@ -9,6 +9,8 @@ from the common one.
 
 from __future__ import annotations
 
+from xinyong.core.citations import cite
+
 # ---- Who: roles, subjects, departments
 
 # Measures art. 4–7 name the parties; the glossary's names (docs/domain.md, roles).
@@ -334,6 +336,184 @@ STEP_DETAILS = {
     "late": "是否逾期",
     "stage": "环节",
 }
+# ---- Reading a step's detail, a record's fields, an actor (pages, CSV exports, documents)
+
+# What a procedure is about (objections/schemas TargetType).
+TARGET_TYPES = {"record": "公共信用信息", "list_entry": "名单条目"}
+# The stage of a repair at which it was refused (repairs/service).
+REPAIR_STAGES = {"opinion": "出具意见", "objection": "公示期异议", "effect": "生效前复核"}
+# How a repair's public notice began (repairs/service).
+NOTICE_VIA = {"appeal": "申诉成立后", "opinion": "信息提供单位同意修复后"}
+# Every key of a step's detail that a person reads, by name (the rest are not shown); the
+# subject's table, STEP_DETAILS, words a few of them for the subject itself.
+STEP_DETAIL_NAMES = {
+    **DETAIL_NAMES,
+    **STEP_DETAILS,
+    "reason": "事由",
+    "department": "办理单位",
+    "target_type": "异议对象",
+    "target_id": "对象编号",
+    "target": "对象",
+    "evidence": "证明材料",
+    "appeal_id": "申诉编号",
+    "repair_id": "修复申请编号",
+    "entry_id": "名单条目编号",
+    "new_record_id": "更正后的记录编号",
+    "related_person_records": "相关责任人记录",
+    "entries": "名单条目",
+    "records": "记录编号",
+    "procedure": "程序",
+    "against": "申诉所针对的程序",
+    "against_id": "申诉所针对的编号",
+    "appealable": "可否申诉",
+    "conditions": "修复条件",
+    "condition": "条件",
+    "met": "是否符合",
+    "via": "启动方式",
+    "verify_by": "核实期限",
+    "list": "名单",
+    "name": "姓名",
+    "responsibility": "责任",
+    "type": "类型",
+    "id": "编号",
+    "count": "数量",
+    "as_of": "截至",
+}
+# Coded values, by the key that carries them: a value not in its table is shown as given.
+DETAIL_VALUES: dict[str, dict[str, str]] = {
+    "ground": OBJECTION_GROUNDS,
+    "target_type": TARGET_TYPES,
+    "type": TARGET_TYPES,
+    "procedure": {**PROCEDURE_NAMES, "appeal": "申诉"},
+    "against": {**PROCEDURE_NAMES, "appeal": "申诉"},
+    "ways": REPAIR_WAYS,
+    "kind": EVIDENCE_KINDS,
+    "stage": REPAIR_STAGES,
+    "via": NOTICE_VIA,
+    "reason": EXIT_REASONS,
+    "condition": CONDITIONS,
+    "severity": SEVERITY_NAMES,
+    "standing": STANDING_NAMES,
+    "state": ENTRY_STATES,
+    "responsibility": LINKED_ROLES,
+}
+# Yes / no, in the words of the key (the rest read 是 / 否).
+DETAIL_YES_NO = {
+    "found_wrong": ("信息有误", "信息无误"),
+    "upheld": ("成立", "不成立"),
+    "positive": ("同意修复", "不同意修复"),
+    "marked": ("已打上异议标识", "未打异议标识"),
+    "mark_removed": ("已去除异议标识", "保留异议标识"),
+    # Measures art. 32: a record under objection is marked and still published and used.
+    "still_in_force": (
+        f"处理期间信息照常公示和使用（{cite('Measures art. 32')}）",
+        "处理期间暂停公示和使用",
+    ),
+    "late": ("逾期办理", "按期办理"),
+    "met": ("符合", "不符合"),
+    "appealable": ("可以申诉", "不可申诉"),
+    "benefits_recall": ("收回", "不收回"),
+}
+
+
+def detail_value(key: str, value: object, names: dict[str, str] | None = None) -> str:
+    """A step's detail value as people read it: a coded value by its name, yes / no in the
+    key's words, a list joined, a nested detail by its own names. ``names`` maps other codes
+    the page knows (departments, lists) to their names."""
+    if isinstance(value, bool):
+        yes, no = DETAIL_YES_NO.get(key, ("是", "否"))
+        return yes if value else no
+    if isinstance(value, dict):
+        return "，".join(f"{k_name}：{text}" for k_name, text in detail_rows(value, names))
+    if isinstance(value, list):
+        if key == "evidence":
+            return f"{len(value)} 份"
+        joint = "；" if any(isinstance(v, dict) for v in value) else "、"
+        return joint.join(detail_value(key, v, names) for v in value if v not in (None, ""))
+    text = str(value)
+    table = DETAIL_VALUES.get(key)
+    if table and text in table:
+        return table[text]
+    if names and text in names:
+        return names[text]
+    return text
+
+
+def detail_rows(
+    detail: dict, names: dict[str, str] | None = None, only: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(name, text) of each key of a step's detail that people read, in order; keys of no
+    name (internal ids, English twins ``…_en``) and empty values are left out. ``only``: the
+    table of keys to read instead of STEP_DETAIL_NAMES (a subject's, STEP_DETAILS)."""
+    table = only if only is not None else STEP_DETAIL_NAMES
+    rows = []
+    for key, value in detail.items():
+        if key not in table or value in (None, "", [], {}):
+            continue
+        rows.append((table[key], detail_value(key, value, names)))
+    return rows
+
+
+# The paths of a collected record's parts, as a row error names its field (records/checkers).
+RECORD_PARTS = {
+    "item": "信息项",
+    "source_id": "来源编号",
+    "subject": "信息主体",
+    "subject.name": "主体名称",
+    "subject.credit_code": "统一社会信用代码",
+    "subject.id_number": "身份证号码",
+    "subject.kind": "主体类型",
+    "severity": "失信程度",
+    "determined_on": "认定日期",
+    "expires_on": "有效期至",
+    "fields": "信息项字段",
+    "links": "关联人员",
+    "file": "文件",
+    "channel": "报送渠道",
+    "records": "记录",
+}
+
+
+def field_path_name(path: str | None, field_labels: dict[str, str] | None = None) -> str:
+    """A row error's field as people read it: ``subject.credit_code`` → 统一社会信用代码,
+    ``fields.fine_amount`` → the catalog's label of the field (罚款金额), ``links[0].name``
+    → 关联人员第1项 主体名称."""
+    if not path:
+        return ""
+    if path in RECORD_PARTS:
+        return RECORD_PARTS[path]
+    if path.startswith("fields."):
+        name = path.removeprefix("fields.")
+        return (field_labels or {}).get(name, f"{RECORD_PARTS['fields']}（{name}）")
+    head, dot, rest = path.partition(".")
+    if "[" in head and head.endswith("]"):
+        base, _, index = head[:-1].partition("[")
+        if base in RECORD_PARTS and index.isdigit():
+            inner = field_path_name(f"subject.{rest}") if rest else ""
+            return f"{RECORD_PARTS[base]}第{int(index) + 1}项" + (f" {inner}" if inner else "")
+    return RECORD_PARTS.get(head, path) + (f"（{rest}）" if dot else "")
+
+
+# Who took a step, as the audit log names the caller (core/auth Principal.actor): a person's
+# account ``user:<username>``, an API token ``<role>:<department>#t<id>`` or ``<role>#t<id>``,
+# the platform's jobs ``system``.
+# The purpose the platform gives its own reads of evidence files (rights/evidence):
+# ``<procedure>:<id>``.
+EVIDENCE_PURPOSES = {**PROCEDURE_NAMES, "appeal": "申诉", "upload": "上传"}
+
+
+def read_purpose(purpose: str | None) -> str:
+    """A read's purpose as people read it: the caller's own words, or, for the platform's
+    reads of evidence, the procedure it serves (异议 123 的证明材料)."""
+    if not purpose:
+        return ""
+    head, sep, number = purpose.partition(":")
+    if sep and head in EVIDENCE_PURPOSES and (number.isdigit() or not number):
+        what = EVIDENCE_PURPOSES[head] + (f"（编号 {number}）" if number else "")
+        return f"办理{what}调阅证明材料" if head != "upload" else "上传证明材料"
+    return purpose
+
+
 # The documents issued to a subject (rights/documents): each title begins with its kind.
 DOCUMENT_KINDS = {
     "objection_decision": "异议处理决定书",

@@ -80,6 +80,11 @@ def list_departments(session: Session) -> list[Department]:
     return list(session.execute(select(Department).order_by(Department.code)).scalars())
 
 
+def department_names(session: Session) -> dict[str, str]:
+    """Each department's name by its code (a step's detail names a department by code)."""
+    return {code: name for code, name in session.execute(select(Department.code, Department.name))}
+
+
 def check_binding(role: Role, department: Department | None, subject_id: int | None) -> None:
     """A token or an account acts for a department (its roles) or for one subject; never for
     the public, which needs neither."""

@@ -26,6 +26,7 @@ from xml.parsers import expat
 
 import orjson
 
+from xinyong.core import labels
 from xinyong.core.text import has_unstorable
 from xinyong.errors import XinyongError
 
@@ -707,27 +708,34 @@ def read_rows(path: Path, *, limits: FileLimits, item: str | None = None) -> Ite
     return reader(path, item=item, limits=limits)
 
 
-def error_csv(rejected: list[dict]) -> str:
-    """The per-row error report as CSV: one line per error, row number first."""
+# The columns of the per-row error report: Chinese headers; the machine code in one column.
+ERROR_COLUMNS = ["行号", "字段", "错误说明", "代码"]
+
+
+def error_csv(rejected: list[dict], field_labels: dict[str, str] | None = None) -> str:
+    """The per-row error report as CSV: one line per error, row number first, the field by
+    its Chinese name (core/labels.field_path_name; ``field_labels``: the catalog's labels of
+    the items' fields), the Chinese message, and the error's code."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["row", "field", "code", "message", "message_en"])
+    writer.writerow(ERROR_COLUMNS)
     for rejection in rejected:
         for error in rejection["errors"]:
             writer.writerow(
                 [
                     rejection["index"],
-                    error.get("field") or "",
-                    error["code"],
+                    labels.field_path_name(error.get("field"), field_labels),
                     error["message"],
-                    error["message_en"],
+                    error["code"],
                 ]
             )
     return buffer.getvalue()
 
 
-def write_error_file(path: Path, rejected: list[dict]) -> int:
+def write_error_file(
+    path: Path, rejected: list[dict], field_labels: dict[str, str] | None = None
+) -> int:
     """The per-row error report as a file (UTF-8 with BOM so that Excel opens the Chinese
     correctly); the number of errors in it."""
-    path.write_text(error_csv(rejected), encoding="utf-8-sig")
+    path.write_text(error_csv(rejected, field_labels), encoding="utf-8-sig")
     return sum(len(rejection["errors"]) for rejection in rejected)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from xinyong.catalog.service import merged_field_labels
 from xinyong.db import Database
 from xinyong.departments.service import get_department
 from xinyong.models import Channel
@@ -122,10 +123,14 @@ def import_path(
                 if on_progress:
                     on_progress(len(pending))
             answer = collector.finish()
+            # The error file names a field by the label of the department's own items.
+            field_labels = merged_field_labels(
+                session, (c for c, i in collector.items.items() if department.kind in i.sources)
+            )
         finally:
             collector.close()
     if answer["accepted"] >= ANALYZE_FROM_ROWS:
         db.analyze()
     if errors_path is not None and answer["rejected"]:
-        write_error_file(errors_path, answer["rejected"])
+        write_error_file(errors_path, answer["rejected"], field_labels)
     return answer

@@ -224,7 +224,7 @@ def _corrected(target: Target, body: RepairIn, shown: int, today: date) -> dict:
 def _no_repeat(target: Target, corrected_on: date, found: list[Record], today: date) -> dict:
     # (二) 该失信行为自纠正之日起，1年内未再发生同类失信行为.
     if found:
-        listed = "、".join(f"{r.id}（{r.item_code}，认定于 {r.determined_on}）" for r in found)
+        listed = "、".join(f"记录编号 {r.id}（认定于 {r.determined_on}）" for r in found)
         return _condition(
             "no_repeat_within_year",
             False,
@@ -239,7 +239,7 @@ def _no_repeat(target: Target, corrected_on: date, found: list[Record], today: d
     return _condition(
         "no_repeat_within_year",
         True,
-        f"自纠正之日 {corrected_on} 起至 {upto} 未再记录同类失信信息（{items}）",
+        f"自纠正之日 {corrected_on} 起至 {upto} 未再记录同类失信信息",
         f"no record of the same item ({items}) determined after the correction on "
         f"{corrected_on} up to {upto}",
     )

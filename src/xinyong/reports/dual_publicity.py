@@ -293,17 +293,17 @@ def _late_records(
 
 # ---- The notice as files: two CSVs (UTF-8 with BOM, for spreadsheet programs) and a page.
 
-DEPARTMENT_COLUMNS = ("部门代码", "部门名称", "报送总数", "按时", "迟报", "无决定日期", "按时率")
+# Chinese headers; the one machine code of a row (the department's, the item's) last.
+DEPARTMENT_COLUMNS = ("部门名称", "报送总数", "按时", "迟报", "无决定日期", "按时率", "部门代码")
 LATE_COLUMNS = (
     "记录编号",
-    "部门代码",
     "部门名称",
-    "目录事项",
     "事项名称",
     "主体名称",
     "决定日期",
     "报送日期",
     "工作日数",
+    "事项代码",
 )
 
 
@@ -322,25 +322,25 @@ def _csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
 def departments_csv(report: DualPublicityReport) -> str:
     rows: list[list[Any]] = [
         [
-            r.department,
             r.department_name,
             r.total,
             r.on_time,
             r.late,
             r.undated,
             percent(r.share),
+            r.department,
         ]
         for r in report.departments
     ]
     rows.append(
         [
-            "",
             "合计",
             report.total,
             report.on_time,
             report.late,
             report.undated,
             percent(report.share),
+            "",
         ]
     )
     return _csv(DEPARTMENT_COLUMNS, rows)
@@ -352,14 +352,13 @@ def late_csv(report: DualPublicityReport) -> str:
         (
             [
                 r.record_id,
-                r.department,
                 r.department_name,
-                r.item,
                 r.item_name,
                 r.subject_name,
                 r.decided_on.isoformat(),
                 r.arrived_on.isoformat(),
                 r.working_days,
+                r.item,
             ]
             for r in report.late_records
         ),

@@ -14,6 +14,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.rules import actor_label
+from xinyong.core import labels
 from xinyong.core.api import clock, db_session
 from xinyong.core.auth import PUBLIC, Principal
 from xinyong.core.citations import cite
@@ -34,6 +36,31 @@ def _local(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return value.astimezone(SHANGHAI).strftime(fmt)
     return value.isoformat()
 
+
+def _zh(code: Any, table: str) -> str:
+    """``{{ code|zh("SECTOR_NAMES") }}``: a code's Chinese name from a table of core/labels
+    (an enum member by its value); a code of no name is shown as given."""
+    if code is None:
+        return ""
+    value = getattr(code, "value", code)
+    names: dict[str, str] = getattr(labels, table)
+    return names.get(value, str(value))
+
+
+def _actor(actor: str | None, names: dict[str, str] | None = None) -> str:
+    """``{{ x.actor|actor(actors) }}``: who acted, as the page looked them up
+    (accounts/service.actor_labels), else as accounts/rules reads the name alone."""
+    return (names or {}).get(actor or "") or actor_label(actor)
+
+
+templates.env.filters["zh"] = _zh
+templates.env.filters["actor"] = _actor
+# A step's detail as (name, text) pairs; a row error's field by its Chinese name.
+templates.env.globals["detail_rows"] = labels.detail_rows
+templates.env.globals["field_path_name"] = labels.field_path_name
+templates.env.globals["read_purpose"] = labels.read_purpose
+# The tables themselves, for a page that lists codes beside their names (``<code>``).
+templates.env.globals["label_tables"] = labels
 
 templates.env.filters["local"] = _local
 templates.env.globals["ROLE_NAMES"] = ROLE_NAMES

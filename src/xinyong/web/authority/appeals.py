@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.service import actor_name
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
 from xinyong.models import Appeal, AppealState
@@ -27,9 +28,7 @@ from xinyong.subjects.repository import subjects_by_id
 from xinyong.web.authority.common import (
     AUTHORITY,
     PAGE_ROWS,
-    actor_name,
     console_page,
-    department_names,
     pages_of,
     procedure_steps,
     take_step,
@@ -140,11 +139,7 @@ def _appeal_page(
         against=against,
         # Whoever decided the outcome appealed against may not decide the appeal.
         same_reviewer=against["decided_by"] == me,
-        first_decider=(
-            actor_name(against["decided_by"], department_names(session))
-            if against["decided_by"]
-            else ""
-        ),
+        first_decider=(actor_name(session, against["decided_by"]) if against["decided_by"] else ""),
         steps=procedure_steps(session, view.steps),
         overdue=appeal.state is AppealState.review and appeal.due_on < today,
         outcomes=OUTCOMES,

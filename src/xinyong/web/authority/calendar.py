@@ -6,6 +6,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.service import actor_labels
 from xinyong.calendar.schemas import CalendarYearIn
 from xinyong.calendar.service import all_years, load_year
 from xinyong.core.api import db_session
@@ -35,12 +36,14 @@ def _calendar_page(
     replace: bool = False,
     loaded: int | None = None,
 ) -> Response:
+    years = all_years(session)
     return page(
         request,
         "authority/calendar.html",
         status_code=status_code,
         section="calendar",
-        years=all_years(session),
+        years=years,
+        actors=actor_labels(session, [y.loaded_by for y in years if y.loaded_by]),
         errors=errors or [],
         text=refill(text),
         replace=replace,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.service import actor_labels
 from xinyong.catalog.repository import item_counts_by_version
 from xinyong.catalog.schemas import CatalogIn, ItemSpec
 from xinyong.catalog.service import draft_version, get_version, list_versions, publish_version
@@ -37,6 +38,9 @@ def _catalog_page(
         status_code=status_code,
         section="catalog",
         versions=versions,
+        actors=actor_labels(
+            session, [a for v in versions for a in (v.created_by, v.published_by) if a]
+        ),
         counts=counts,
         status_labels=labels.CATALOG_STATUSES,
         errors=errors or [],

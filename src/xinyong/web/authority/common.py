@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.service import actor_labels
 from xinyong.catalog.service import published_catalog
 from xinyong.core import labels
 from xinyong.models import Department, Role
@@ -149,25 +150,11 @@ def _detail_value(key: str, value: Any, departments: dict[str, str]) -> str:
     return str(value)
 
 
-def actor_name(actor: str, departments: dict[str, str]) -> str:
-    """Who took a step, as people read it: an account's user name, the platform's jobs, or
-    a role (and department) acting through an API token."""
-    if actor == "system":
-        return "系统（每日任务）"
-    if actor.startswith("user:"):
-        return actor.removeprefix("user:")
-    who, _, token = actor.partition("#t")
-    role, _, dept = who.partition(":")
-    name = labels.ROLE_NAMES.get(role, "")
-    if dept:
-        name = f"{name}（{departments.get(dept, dept)}）"
-    return f"{name}，接口令牌 {token}" if token else name or actor
-
-
 def procedure_steps(session: Session, steps: list) -> list[dict[str, Any]]:
     """A procedure's steps (an objection's, appeal's, repair's or list entry's) with the
     details the console names, as people read them."""
     departments = department_names(session)
+    actors = actor_labels(session, (s.actor for s in steps))
     rows = []
     for s in steps:
         detail = []
@@ -182,7 +169,7 @@ def procedure_steps(session: Session, steps: list) -> list[dict[str, Any]]:
             {
                 "step": s.step,
                 "at": s.at,
-                "actor": actor_name(s.actor, departments),
+                "actor": actors.get(s.actor, ""),
                 "detail": detail,
             }
         )

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.service import actor_labels
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
 from xinyong.models import Repair, RepairObjection, RepairState
@@ -29,9 +30,7 @@ from xinyong.subjects.repository import subjects_by_id
 from xinyong.web.authority.common import (
     AUTHORITY,
     PAGE_ROWS,
-    actor_name,
     console_page,
-    department_names,
     procedure_steps,
     take_step,
 )
@@ -119,9 +118,7 @@ def _repair_page(
         in_notice=repair.state is RepairState.notice
         and not notice_over(repair.notice_ends_on, today),
         steps=procedure_steps(session, view.steps),
-        filers={
-            o.filed_by: actor_name(o.filed_by, department_names(session)) for o in view.objections
-        },
+        filers=actor_labels(session, (o.filed_by for o in view.objections)),
         today=today,
         errors=errors or {},
         form=form or {},

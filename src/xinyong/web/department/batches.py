@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from xinyong.catalog.repository import published_items_of_sector
+from xinyong.catalog.service import merged_field_labels
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
 from xinyong.core.text import UNSTORABLE
@@ -228,6 +229,7 @@ def batch_page(
         section="batches",
         batch=batch,
         lines=lines[:ERRORS_ON_PAGE],
+        field_labels=_field_labels(session, v),
         error_count=len(lines),
         shown=min(len(lines), ERRORS_ON_PAGE),
         new=new == "1",
@@ -241,4 +243,13 @@ def batch_errors_csv(batch_id: BigId, request: Request, session: Session = db_se
     department_id = page_visitor(request).principal.department_id or 0
     batch = batch_of_provider(session, department_id, batch_id)
     rejected = (batch.answer or {}).get("rejected", [])
-    return csv_download(error_csv(rejected), f"batch-{batch.id}-errors.csv")
+    return csv_download(
+        error_csv(rejected, _field_labels(session, page_visitor(request))),
+        f"batch-{batch.id}-errors.csv",
+    )
+
+
+def _field_labels(session: Session, v: Visitor) -> dict[str, str]:
+    """The labels of the fields of the items the department provides, by field name."""
+    items = published_items_of_sector(session, own_department(session, v).kind)
+    return merged_field_labels(session, (code for code, _ in items))

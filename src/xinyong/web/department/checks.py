@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.service import actor_labels
 from xinyong.checks.repository import (
     check_of_department,
     feedback_of_check,
@@ -270,6 +271,7 @@ def _check_record_page(
         status_code=status_code,
         section="check",
         check=check,
+        actors=actor_labels(session, [check.actor]),
         scenario=labels.SCENARIOS.get(check.scenario, check.scenario),
         groups=list(groups.values()),
         hit_count=len(hits),

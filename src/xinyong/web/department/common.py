@@ -9,9 +9,11 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.service import actor_labels
 from xinyong.core import labels
 from xinyong.core.identifiers import IdentifierError, mask_id_number
 from xinyong.departments.repository import department_by_id
+from xinyong.departments.service import department_names
 from xinyong.lists import repository as lists_repository
 from xinyong.models import Department, Role, Subject
 from xinyong.web.forms import page
@@ -74,31 +76,18 @@ def masked(given: str) -> str:
         return "（已隐去）"
 
 
-def _detail_text(value: Any) -> str:
-    """A step's detail value as people read it."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dict):
-        return "，".join(
-            f"{labels.DETAIL_NAMES.get(k, k)}：{_detail_text(v)}" for k, v in value.items()
-        )
-    if isinstance(value, list):
-        return "；".join(_detail_text(v) for v in value)
-    return str(value)
-
-
-def step_rows(steps: list) -> list[dict[str, Any]]:
-    """A procedure's steps with their details as people read them (not JSON)."""
+def step_rows(session: Session, steps: list) -> list[dict[str, Any]]:
+    """A procedure's steps as people read them: each step's name, who took it by name
+    (accounts/service.actor_labels) and its detail by Chinese names and values
+    (core/labels.detail_rows) — never the stored keys."""
+    actors = actor_labels(session, (s.actor for s in steps))
+    names = {**department_names(session), **list_names(session)}
     return [
         {
             "step": s.step,
             "at": s.at,
-            "actor": s.actor,
-            "detail": [
-                (labels.DETAIL_NAMES.get(k, k), _detail_text(v))
-                for k, v in s.detail.items()
-                if v not in (None, "", [], {})
-            ],
+            "actor": actors.get(s.actor, "系统"),
+            "detail": labels.detail_rows(s.detail, names),
         }
         for s in steps
     ]

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.service import actor_labels
 from xinyong.approvals.repository import latest_decision_on
 from xinyong.approvals.rules import needs_approval
 from xinyong.core import labels
@@ -291,7 +292,8 @@ def _entry_page(
         status_code=status_code,
         section="lists",
         entry=view,
-        steps=step_rows(view.steps),
+        steps=step_rows(session, view.steps),
+        actors=actor_labels(session, (o.filed_by for o in view.objections)),
         spec=lst.spec,
         basis=[{"record": r, "item_name": n} for r, n in basis],
         today=today,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.approvals.repository import latest_decision_on
 from xinyong.approvals.rules import needs_approval
+from xinyong.catalog.service import labelled_fields
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
 from xinyong.errors import NotFound
@@ -58,7 +59,12 @@ def _target_label(session: Session, obj: Objection) -> dict[str, Any]:
         if row is None:
             return {"label": f"信用记录 {obj.target_id}", "record": None, "link": None}
         record, name = row
-        return {"label": f"{name}（记录编号 {record.id}）", "record": record, "link": None}
+        return {
+            "label": f"{name}（记录编号 {record.id}）",
+            "record": record,
+            "fields": labelled_fields(session, record.item_code, record.fields),
+            "link": None,
+        }
     entry = entry_of_subject(session, obj.subject_id, obj.target_id)
     name = list_names(session).get(entry.list_code, entry.list_code) if entry else "名单条目"
     return {
@@ -141,7 +147,7 @@ def _objection_page(
         status_code=status_code,
         section="objections",
         objection=view,
-        steps=step_rows(view.steps),
+        steps=step_rows(session, view.steps),
         target=_target_label(session, obj),
         verifying=obj.state is ObjectionState.verification
         and pending is None

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.service import actor_labels
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
 from xinyong.models import Repair, RepairState
@@ -113,7 +114,8 @@ def _repair_page(
         status_code=status_code,
         section="repairs",
         repair=view,
-        steps=step_rows(view.steps),
+        steps=step_rows(session, view.steps),
+        actors=actor_labels(session, (o.filed_by for o in view.objections)),
         overdue=repair.state is RepairState.opinion and repair.opinion_due_on < today,
         today=today,
         errors=errors or {},

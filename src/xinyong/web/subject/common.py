@@ -10,9 +10,10 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from xinyong.catalog.service import published_catalog
+from xinyong.catalog.service import field_labels as catalog_field_labels
 from xinyong.core import labels
 from xinyong.core.clock import local_date
+from xinyong.departments.service import department_names
 from xinyong.errors import NotFound, XinyongError
 from xinyong.lists import repository as lists_repository
 from xinyong.lists import rules as lists_rules
@@ -66,13 +67,14 @@ def subject_id_of(v: Visitor) -> int:
 # ---- What a procedure is about: one of the subject's records or list entries
 
 
+def code_names(session: Session) -> dict[str, str]:
+    """Names of the departments and lists a step's detail gives by code."""
+    lists = {x.code: x.spec["name"] for x in lists_repository.all_lists(session)}
+    return {**department_names(session), **lists}
+
+
 def field_labels(session: Session) -> dict[str, dict[str, str]]:
-    catalog = published_catalog(session)
-    if catalog is None:
-        return {}
-    return {
-        code: {f.name: f.label for f in item.spec.fields} for code, item in catalog.items.items()
-    }
+    return catalog_field_labels(session)
 
 
 def target_of(
