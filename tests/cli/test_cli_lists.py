@@ -49,7 +49,7 @@ def test_tick_expires_entries_once(run, client, db, clock) -> None:  # type: ign
     assert w.step(w.court, entry.json()["id"], "confirm").json()["listed_until"] == "2026-09-01"
     first = run("tick")
     assert first.exit_code == 0, first.output
-    assert "list_entries_expired: 1" in first.output
-    assert "list_entries_expired: 0" in run("tick").output
+    assert "期满退出名单的条目：1 条" in first.output
+    assert json.loads(run("tick", "--json").output)["list_entries_expired"] == 0
     body = client.get(f"/api/v1/list-entries/{entry.json()['id']}", headers=w.court.headers)
     assert body.json()["exit_reason"] == "expiry"
