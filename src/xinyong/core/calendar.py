@@ -39,7 +39,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import metadata
 from typing import Literal
 
 import chinese_calendar
@@ -164,9 +163,6 @@ _CHINESE_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
 @cache
 def builtin_years() -> dict[int, YearArrangement]:
     """The years chinesecalendar covers, from its ``holidays`` and ``workdays`` tables."""
-    basis = (
-        f"chinesecalendar {metadata.version('chinesecalendar')}（国务院办公厅部分节假日安排通知）"
-    )
     holidays: dict[int, dict[date, str]] = {}
     working: dict[int, dict[date, str]] = {}
     for table, by_year in (
@@ -179,7 +175,9 @@ def builtin_years() -> dict[int, YearArrangement]:
         year: YearArrangement(
             year=year,
             source="chinesecalendar",
-            basis=basis,
+            # What a person reads: the State Council's notice of the year, as the platform
+            # ships it (``source`` says which package gave it).
+            basis=f"国务院办公厅关于{year}年部分节假日安排的通知（平台内置日历）",
             holidays=holidays[year],
             working_weekends=working.get(year, {}),
         )
