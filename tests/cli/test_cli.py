@@ -276,13 +276,13 @@ class TestImport:
 class TestAuditVerify:
     def test_intact_log_verifies(self, run, provider):
         result = run("audit", "verify")
-        assert result.exit_code == 0 and "intact" in result.output
+        assert result.exit_code == 0 and "审计日志完整" in result.output
 
     def test_an_edited_entry_is_caught(self, run, db, provider):
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE audit_log SET actor = 'someone-else' WHERE id = 1"))
         result = run("audit", "verify")
-        assert result.exit_code == 1 and "at entry 1" in result.output
+        assert result.exit_code == 1 and "审计日志被篡改：第 1 条" in result.output
 
     def test_a_removed_entry_is_caught(self, run, db, provider):
         run(

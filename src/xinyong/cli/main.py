@@ -521,49 +521,37 @@ def audit_verify() -> None:
         result = verify(session)
     directory = db.settings.audit_checkpoints
     for finding in result.findings:
-        where, where_en = (
-            (f"第 {finding.entry_id} 条", f" at entry {finding.entry_id}")
-            if finding.entry_id is not None
-            else ("", "")
-        )
+        where = f"第 {finding.entry_id} 条" if finding.entry_id is not None else ""
         if finding.checkpoint is None:
             console.print(
-                f"[red]审计日志被篡改[/red]：{where}{finding.message}"
-                f"（audit log tampered{where_en}: {finding.problem}）",
-                soft_wrap=True,
+                f"[red]审计日志被篡改[/red]：{where}{escape(finding.message)}", soft_wrap=True
             )
         else:
             console.print(
-                f"[red]检查点不符[/red]：{finding.checkpoint}：{where}{finding.message}"
-                f"（checkpoint {finding.checkpoint}: {finding.problem}）",
+                f"[red]检查点不符[/red]：{escape(finding.checkpoint)}：{where}"
+                f"{escape(finding.message)}",
                 soft_wrap=True,
             )
     if not result.ok:
         raise typer.Exit(code=1)
-    unkeyed = (
-        (f"，其中 {result.unkeyed} 条为加密钥前的链", f", {result.unkeyed} from before the key")
-        if result.unkeyed
-        else ("", "")
-    )
+    unkeyed = f"，其中 {result.unkeyed} 条为启用审计密钥前的链" if result.unkeyed else ""
     console.print(
-        f"[green]审计日志完整[/green]：{result.checked} 条{unkeyed[0]}；{result.checkpoints} 个"
-        f"检查点相符（audit log intact: {result.checked} entries{unkeyed[1]}; "
-        f"{result.checkpoints} checkpoints match）",
+        f"[green]审计日志完整[/green]：共 {result.checked} 条{unkeyed}；"
+        f"{result.checkpoints} 个检查点相符",
         soft_wrap=True,
+        highlight=False,
     )
     if result.checkpoints == 0:
         console.print(
-            f"[yellow]{directory} 中没有检查点[/yellow]：日志若被清空或截掉末尾将无法发现；"
-            f"请运行 xinyong audit checkpoint（no checkpoint in {directory}: a log emptied or "
-            "cut at its end would go unnoticed; run xinyong audit checkpoint）",
+            f"[yellow]{escape(str(directory))} 中没有检查点[/yellow]：日志若被清空或截掉末尾将"
+            "无法发现；请运行 xinyong audit checkpoint",
             soft_wrap=True,
         )
     elif result.anchored < result.head_id:
         console.print(
-            f"最新检查点之后的 {result.head_id - result.anchored} 条尚未锚定（the "
-            f"{result.head_id - result.anchored} entries after the newest checkpoint are not "
-            "yet anchored）",
+            f"最新检查点之后的 {result.head_id - result.anchored} 条尚未锚定",
             soft_wrap=True,
+            highlight=False,
         )
 
 
@@ -588,13 +576,10 @@ def audit_checkpoint() -> None:
         )
         raise typer.Exit(code=1) from None
     console.print(
-        f"检查点已写入（checkpoint written）：{checkpoint.path}，至第 {checkpoint.last_id} 条"
-        f"（up to entry {checkpoint.last_id}）",
+        f"检查点已写入：{escape(str(checkpoint.path))}，至第 {checkpoint.last_id} 条",
         soft_wrap=True,
     )
-    console.print(
-        f"验证公钥（verifying key, Ed25519）：{db.audit_keys.public_key_text()}", soft_wrap=True
-    )
+    console.print(f"验证公钥（Ed25519）：{db.audit_keys.public_key_text()}", soft_wrap=True)
 
 
 @app.command()
