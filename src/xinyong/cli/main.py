@@ -233,7 +233,9 @@ def import_file(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """导入信用信息文件，校验与接口相同：合格的行一次入库，不合格的行写入错误文件。
+    """导入信用信息文件（校验同接口）。
+
+    合格的行一次入库，不合格的行写入错误文件。
 
     Import a file of records through the same validation as the API: good rows land in one
     transaction, bad rows go to the error file (default: FILE.errors.csv)."""
@@ -408,8 +410,9 @@ def token_list(as_json: JsonOption = False) -> None:
             ]
         )
         return
-    columns = ("编号", "用途", "角色", "部门代码", "前缀", "签发时间", "状态")
-    table = Table(*columns, title=API_TOKEN)
+    table = Table(title=API_TOKEN)
+    for name in ("编号", "用途", "角色", "部门代码", "前缀", "签发时间", "状态"):
+        table.add_column(name, no_wrap=name in ("编号", "角色", "签发时间", "状态"))
     for tok, code, _name in tokens:
         table.add_row(
             str(tok.id),
@@ -595,7 +598,9 @@ def tick(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """运行一次定时任务（失效、名单期满退出、修复生效、逾期提醒、推送通知、审计检查点）。
+    """运行一次定时任务。
+
+    失效、名单期满退出、修复生效、逾期提醒、推送通知、审计检查点。
 
     Run the scheduled jobs once: records past their validity expire, list entries past
     their period leave with an exit notice, repairs whose notice ended take effect, overdue
