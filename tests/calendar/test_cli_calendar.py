@@ -45,7 +45,7 @@ def test_load_then_the_deadline_across_the_year_end_works(run, db, client) -> No
 
     result = run("calendar", "load", str(YEAR_2027))
     assert result.exit_code == 0, result.output
-    assert "calendar 2027 loaded: 29 holidays, 4 working weekends" in result.output
+    assert "2027 年工作日历已载入：法定节假日 29 天，调休上班 4 天" in result.output
     assert deadline(db, date(2026, 12, 24), 10) == date(2027, 1, 8)
     assert client.get("/api/v1/calendar/2027").json()["loaded_by"].startswith("cli:")
 
@@ -55,8 +55,11 @@ def test_load_then_the_deadline_across_the_year_end_works(run, db, client) -> No
 
     years = run("calendar", "show")
     assert years.exit_code == 0, years.output
-    assert "2004" in years.output and "chinesecalendar" in years.output
-    assert "authority" in years.output
+    assert "2004" in years.output and "内置节假日数据" in years.output
+    assert "主管部门载入" in years.output and "命令行（操作系统用户" in years.output
+    listed = {y["year"]: y for y in json.loads(run("calendar", "show", "--json").output)}
+    assert (listed[2004]["source"], listed[2027]["source"]) == ("chinesecalendar", "authority")
+    assert listed[2027]["holidays"] == 29 and listed[2027]["loaded_by"].startswith("cli:")
 
 
 def test_a_known_year_needs_replace(run, db) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +76,10 @@ def test_the_2026_make_up_days_are_shown(run) -> None:  # type: ignore[no-untype
     assert shown.exit_code == 0, shown.output
     for day in ("2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20"):
         assert day in shown.output
-    assert "working weekend" in shown.output
+    assert "调休上班" in shown.output and "星期六" in shown.output
+    assert "全年工作日 248 天" in shown.output
+    year = json.loads(run("calendar", "show", "--year", "2026", "--json").output)
+    assert "2026-02-28" in {d["date"] for d in year["working_weekends"]}
 
 
 def test_a_malformed_file_names_the_field(run, db, tmp_path) -> None:  # type: ignore[no-untyped-def]

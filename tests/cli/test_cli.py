@@ -62,7 +62,7 @@ class TestSetUp:
     def test_db_upgrade_is_idempotent(self, run):
         first, second = run("db", "upgrade"), run("db", "upgrade")
         assert first.exit_code == 0 and second.exit_code == 0
-        assert "up to date" in second.output
+        assert "数据库结构已是最新版本" in second.output
 
     def test_department_create_registers_it(self, run, db, provider):
         with db.transaction() as session:
@@ -70,6 +70,19 @@ class TestSetUp:
                 select(Department).where(Department.code == provider)
             ).scalar_one()
         assert dept.kind == "market_regulation" and dept.region_code == "320100"
+
+    def test_department_list_names_the_sector_and_json_keeps_its_code(self, run, provider):
+        shown = run("department", "list")
+        assert shown.exit_code == 0, shown.output
+        assert provider in shown.output and "市场监管" in shown.output
+        assert "market_regulation" not in shown.output
+        (dept,) = json.loads(run("department", "list", "--json").output)
+        assert dept == {
+            "code": provider,
+            "name": "南京市市场监督管理局",
+            "region_code": "320100",
+            "kind": "market_regulation",
+        }
 
     def test_department_with_unknown_kind_is_refused(self, run, db):
         result = run(
@@ -105,6 +118,11 @@ class TestSetUp:
         result = run("catalog", "show")
         assert result.exit_code == 0
         assert "administrative_penalty" in result.output and "org_registration" in result.output
+        assert "第 1 版（已发布）" in result.output and "负面信息" in result.output
+        machine = json.loads(run("catalog", "show", "--json").output)
+        assert (machine["version"], machine["status"]) == (1, "published")
+        penalty_item = next(i for i in machine["items"] if i["code"] == "administrative_penalty")
+        assert penalty_item["category"] == "negative"
 
 
 class TestImport:
@@ -125,7 +143,7 @@ class TestImport:
             "import", str(path), "--provider", provider, "--item", "administrative_penalty"
         )
         assert result.exit_code == 0, result.output
-        assert "accepted 2" in result.output
+        assert "接收 2 条" in result.output
         with db.transaction() as session:
             names = set(session.execute(select(Subject.name)).scalars())
         assert {"南京测试科技有限公司", "苏州某某贸易有限公司"} <= names
@@ -211,8 +229,25 @@ class TestImport:
             "--channel",
             "province_unified",
         )
-        assert "accepted 0, duplicates 1" in again.output
+        assert "接收 0 条，重复 1 条" in again.output
         assert count(db, Record) == 1
+
+    def test_json_gives_the_batch_and_its_figures(self, run, db, provider, tmp_path):
+        path = tmp_path / "penalties.csv"
+        write_penalty_csv(path, [penalty("1", COMPANY), penalty("2", "123")], "utf-8")
+        errors = tmp_path / "errors.csv"
+        result = run(
+            "import", str(path), "--provider", provider, "--item", "administrative_penalty",
+            "--errors", str(errors), "--json",
+        )  # fmt: skip
+        assert result.exit_code == 1
+        answer = json.loads(result.output)
+        assert {k: answer[k] for k in ("accepted", "duplicates", "rejected")} == {
+            "accepted": 1,
+            "duplicates": 0,
+            "rejected": 1,
+        }
+        assert answer["errors_file"] == str(errors) and answer["batch_id"]
 
     def test_parallel_validation_gives_the_same_answer(self, db, provider, tmp_path, clock):
         from xinyong.models import Channel
@@ -241,13 +276,13 @@ class TestImport:
 class TestAuditVerify:
     def test_intact_log_verifies(self, run, provider):
         result = run("audit", "verify")
-        assert result.exit_code == 0 and "intact" in result.output
+        assert result.exit_code == 0 and "审计日志完整" in result.output
 
     def test_an_edited_entry_is_caught(self, run, db, provider):
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE audit_log SET actor = 'someone-else' WHERE id = 1"))
         result = run("audit", "verify")
-        assert result.exit_code == 1 and "at entry 1" in result.output
+        assert result.exit_code == 1 and "审计日志被篡改：第 1 条" in result.output
 
     def test_a_removed_entry_is_caught(self, run, db, provider):
         run(
@@ -281,7 +316,7 @@ class TestDemo:
             ).all()
         catalog = {i["code"] for i in json.loads(CATALOG.read_text(encoding="utf-8"))["items"]}
         assert items == catalog
-        assert "rejected" in result.output and ", 0 rejected" in result.output
+        assert "拒收 0 条" in result.output
         assert first
 
 

@@ -14,6 +14,10 @@ def test_lists_show_names_every_list(run) -> None:  # type: ignore[no-untyped-de
     assert result.exit_code == 0, result.output
     for spec in default_lists().lists:
         assert spec.code in result.output
+    assert "红名单" in result.output and "black" not in result.output
+    machine = {x["code"]: x for x in json.loads(run("lists", "show", "--json").output)}
+    assert machine["court_judgment_defaulters"]["kind"] == "black"
+    assert machine["court_judgment_defaulters"]["identifying_sector"] == "court"
 
 
 def test_lists_load_revises_a_standard(run, client, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -23,7 +27,8 @@ def test_lists_load_revises_a_standard(run, client, tmp_path) -> None:  # type: 
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = run("lists", "load", str(path))
     assert result.exit_code == 0, result.output
-    assert f"lists changed: {data['lists'][0]['code']}" in result.output
+    spec = data["lists"][0]
+    assert f"已发布新增或修订的名单：{spec['code']}（{spec['name']}）" in result.output
     published = {x["code"]: x for x in client.get("/api/v1/lists").json()}
     assert published[data["lists"][0]["code"]]["standard"].endswith("（2027年修订）")
 
@@ -35,7 +40,7 @@ def test_measures_load_retires_what_is_left_out(run, client, tmp_path) -> None: 
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = run("measures", "load", str(path))
     assert result.exit_code == 0, result.output
-    assert f"retired: {dropped}" in result.output
+    assert f"停用的措施：{dropped}" in result.output
     assert dropped not in {m["code"] for m in client.get("/api/v1/measures").json()}
 
 

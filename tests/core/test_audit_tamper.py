@@ -160,7 +160,7 @@ class TestIntact:
         activity(client, callers, clock, "2")
         written = run("audit", "checkpoint")
         assert written.exit_code == 0, written.output
-        assert "checkpoint written" in written.output
+        assert "检查点已写入" in written.output
         activity(client, callers, clock, "3")
 
         result = verify(db)
@@ -170,8 +170,8 @@ class TestIntact:
         assert len(list(checkpoints.iterdir())) == 2
         cli = run("audit", "verify")
         assert cli.exit_code == 0, cli.output
-        assert "intact" in cli.output and "2 checkpoints match" in cli.output
-        assert f"{result.head_id - result.anchored} entries after the newest" in cli.output
+        assert "审计日志完整" in cli.output and "2 个检查点相符" in cli.output
+        assert f"最新检查点之后的 {result.head_id - result.anchored} 条尚未锚定" in cli.output
 
     def test_the_chain_is_keyed_by_a_secret_outside_the_database(self, db, client, clock, callers):
         """The hashes are not the plain SHA-256 of ADR 0003, and the same database read with
@@ -258,7 +258,7 @@ class TestCutTail:
         ]
         cli = run("audit", "verify")
         assert cli.exit_code == 1
-        assert f"checkpoint {taken.path.name}: entries removed" in cli.output
+        assert f"检查点不符：{taken.path.name}：" in cli.output
         assert f"第 {taken.last_id} 条已被删除" in cli.output
 
     def test_entries_after_the_newest_checkpoint_are_the_window(
@@ -270,7 +270,7 @@ class TestCutTail:
         taken = checkpoint(db, clock)
         activity(client, callers, clock, "2")
         cli = run("audit", "verify")
-        assert f"{head_id(db) - taken.last_id} entries after the newest" in cli.output
+        assert f"最新检查点之后的 {head_id(db) - taken.last_id} 条尚未锚定" in cli.output
         cut_tail(db, taken.last_id + 1)
         assert verify(db).ok
 
@@ -292,7 +292,7 @@ class TestEmptiedLog:
             (late.last_id, late.path.name),
         ]
         cli = run("audit", "verify")
-        assert cli.exit_code == 1 and "intact" not in cli.output
+        assert cli.exit_code == 1 and "审计日志完整" not in cli.output
         assert cli.output.count("检查点不符") == 2
 
     def test_without_a_checkpoint_verify_warns_that_it_cannot_tell(
@@ -302,8 +302,8 @@ class TestEmptiedLog:
         cut_tail(db, 0)
         cli = run("audit", "verify")
         assert cli.exit_code == 0
-        assert "intact: 0 entries" in cli.output
-        assert f"no checkpoint in {checkpoints}" in cli.output
+        assert "审计日志完整：共 0 条" in cli.output
+        assert f"{checkpoints} 中没有检查点" in " ".join(cli.output.split())
 
 
 class TestRechained:
@@ -327,7 +327,7 @@ class TestRechained:
         assert problems(verify(db)) == [(target, "entry content altered", None)]
         cli = run("audit", "verify")
         assert cli.exit_code == 1
-        assert f"audit log tampered at entry {target}: entry content altered" in cli.output
+        assert f"审计日志被篡改：第 {target} 条内容或校验码被改动" in cli.output
         assert f"第 {target} 条内容或校验码被改动" in cli.output
 
     def test_recomputed_with_a_wrong_key_is_caught_at_that_entry(

@@ -300,7 +300,7 @@ def test_a_csv_with_a_nul_imports_its_good_rows(cli, db, tmp_path) -> None:  # t
     path = write_csv(tmp_path / "nul.csv", records)
     result = cli(path)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "accepted 2" in result.output
+    assert "接收 2 条" in result.output
     assert source_ids(db) == {"r0", "r2"}
     assert error_file(path) == [("3", "违法行为类型", "invalid_field")]
 
@@ -545,7 +545,7 @@ def test_gb18030_bytes_after_the_first_64_kib_of_a_utf8_file_are_a_row_error(
     path.write_bytes(b"".join(lines))
     result = cli(path)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "accepted 299" in result.output
+    assert "接收 299 条" in result.output
     assert error_file(path) == [("251", "", "invalid_encoding")]
 
 
@@ -560,7 +560,7 @@ def test_utf8_bytes_in_a_gb18030_file_are_a_row_error(cli, db, tmp_path) -> None
     path.write_bytes(b"".join(lines))
     result = cli(path)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "accepted 299" in result.output
+    assert "接收 299 条" in result.output
     assert error_file(path) == [("282", "", "invalid_encoding")]
 
 
@@ -576,7 +576,7 @@ def test_a_gb18030_file_is_judged_by_its_first_chinese_bytes(cli, db, tmp_path) 
     path.write_bytes(header + b"".join(ascii_rows) + b"".join(chinese))
     result = cli(path)
     assert "Traceback" not in result.output
-    assert "accepted 3" in result.output
+    assert "接收 3 条" in result.output
     assert {code for _, _, code in error_file(path)} == {"unknown_item"}
     with db.transaction() as session:
         assert session.execute(select(Subject.name)).scalar_one() == "南京测试科技有限公司"
@@ -588,7 +588,7 @@ def test_invalid_bytes_in_a_row_are_a_row_error(cli, db, tmp_path) -> None:  # t
     path = tmp_path / "bytes.csv"
     path.write_bytes(b"".join(lines))
     result = cli(path)
-    assert result.exit_code == 1 and "accepted 2" in result.output
+    assert result.exit_code == 1 and "接收 2 条" in result.output
     assert error_file(path) == [("3", "", "invalid_encoding")]
 
 

@@ -129,7 +129,7 @@ def test_import_killed_at_random_points_then_completed_stores_each_record_once(
     final = start_import(db, path, provider, tmp_path / "var")
     output = final.communicate(timeout=600)[0].decode()
     assert final.returncode == 0, f"{where}\n{output}"
-    assert "rejected 0" in output, output
+    assert "拒收 0 条" in output, output
 
     stored = stored_keys(db)
     twice = [k for k, n in Counter(stored).items() if n > 1]

@@ -29,16 +29,16 @@ def rules_file(tmp_path):  # type: ignore[no-untyped-def]
 def test_show_lists_the_measures_rule(run) -> None:  # type: ignore[no-untyped-def]
     shown = run("validity", "show")
     assert shown.exit_code == 0, shown.output
-    assert "2018-01-29" in shown.output and "(all)" in shown.output
-    assert "36" in shown.output
+    assert "2018-01-29" in shown.output and "全部信息项" in shown.output
+    assert "严重失信（severe）36 个月" in shown.output
 
 
 def test_load_adds_the_files_rules_and_show_lists_them(run, client, rules_file) -> None:  # type: ignore[no-untyped-def]
     item_rule = {**GRADING, "item_code": "tax_arrears", "months": {"general": 18}}
     result = run("validity", "load", rules_file([GRADING, item_rule]))
     assert result.exit_code == 0, result.output
-    assert "from 2090-01-01 for all items" in result.output
-    assert "from 2090-01-01 for tax_arrears" in result.output
+    assert "自 2090-01-01 起适用于全部信息项" in result.output
+    assert "自 2090-01-01 起适用于信息项 tax_arrears" in result.output
     rules = client.get("/api/v1/validity-rules").json()
     assert [(r["effective_from"], r["item_code"]) for r in rules] == [
         ("2018-01-29", None),
@@ -49,6 +49,12 @@ def test_load_adds_the_files_rules_and_show_lists_them(run, client, rules_file) 
     shown = run("validity", "show")
     assert shown.exit_code == 0, shown.output
     assert "2090-01-01" in shown.output and "tax_arrears" in shown.output
+    machine = json.loads(run("validity", "show", "--json").output)
+    assert [(r["effective_from"], r["item_code"]) for r in machine][-1] == (
+        "2090-01-01",
+        "tax_arrears",
+    )
+    assert machine[-1]["months"] == {"general": 18}
 
 
 def test_a_file_is_loaded_all_or_none(run, client, rules_file) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import select
@@ -22,7 +23,9 @@ def test_a_department_account_is_opened_with_its_password_hashed(run, db, clock)
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert SECRET not in result.output
-    assert "li.admin" in result.output
+    assert (
+        "已开立账号 li.admin：李管理，信用管理部门" in result.output and "管理员" in result.output
+    )
     with db.transaction() as session:
         user = session.execute(select(User)).scalar_one()
     assert (user.role, user.display_name) == (Role.authority, "李管理")
@@ -42,6 +45,7 @@ def test_the_password_is_never_an_argument(run, db, clock) -> None:  # type: ign
         "--department", "amr", input=f"{SECRET}\nanother secret!\n{SECRET}\n{SECRET}\n",
     )  # fmt: skip
     assert differ.exit_code == 0, differ.output  # asked again until both agree
+    assert "两次输入的密码不一致" in differ.output
     piped = run(
         "user", "add", "--username", "c.d", "--name", "乙", "--role", "provider",
         "--department", "amr", "--password-stdin", input=f"{SECRET}\n",
@@ -74,6 +78,9 @@ def test_api_tokens_are_listed_as_system_interfaces(run, db, clock) -> None:  # 
     listed = run("token", "list")
     assert listed.exit_code == 0, listed.output
     assert "系统接口令牌" in listed.output and "amr" in listed.output
+    assert "信息提供单位" in listed.output and "provider" not in listed.output
+    (token,) = json.loads(run("token", "list", "--json").output)
+    assert (token["role"], token["department"], token["revoked_at"]) == ("provider", "amr", None)
 
 
 def test_a_weak_password_or_a_missing_department_is_refused(run, db, clock) -> None:  # type: ignore[no-untyped-def]

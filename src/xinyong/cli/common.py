@@ -4,12 +4,13 @@ never a traceback for a refusal), the consoles, the database and clock of the se
 from __future__ import annotations
 
 import errno
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -32,6 +33,16 @@ console = Console()
 # (a token, a table) can be piped on its own.
 errors_console = Console(stderr=True)
 ACTOR = f"cli:{os.environ.get('USER', 'operator')}"
+# What a person reads is Chinese; where a script reads a command's data (a table, the figures
+# of a run), --json prints it with machine keys and codes instead.
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="以 JSON 输出（机器键名与代码），供脚本读取")
+]
+
+
+def _print_json(data: object) -> None:
+    """One JSON document on standard output: machine keys and codes, never markup."""
+    typer.echo(json.dumps(data, ensure_ascii=False, default=str))
 
 
 def _say_error(code: str, message: str, message_en: str) -> None:

@@ -17,10 +17,12 @@ from typer.core import TyperGroup
 
 from xinyong.cli.common import (
     ACTOR,
+    JsonOption,
     _clock,
     _database,
     _department_and_subject,
     _one_line_errors,
+    _print_json,
     _progress,
     _say_error,
     console,
@@ -54,10 +56,10 @@ app = typer.Typer(
     no_args_is_help=True,
     cls=_Commands,
 )
-db_app = typer.Typer(help="Database schema", no_args_is_help=True)
-department_app = typer.Typer(help="Departments", no_args_is_help=True)
-token_app = typer.Typer(help="API tokens", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit log", no_args_is_help=True)
+db_app = typer.Typer(help="数据库结构（database schema）", no_args_is_help=True)
+department_app = typer.Typer(help="部门（departments）", no_args_is_help=True)
+token_app = typer.Typer(help="系统接口令牌（API tokens）", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志（audit log）", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(department_app, name="department")
 app.add_typer(token_app, name="token")
@@ -66,7 +68,7 @@ app.add_typer(catalog_app, name="catalog")
 app.add_typer(lists_app, name="lists")
 app.add_typer(measures_app, name="measures")
 app.add_typer(calendar_app, name="calendar")
-user_app = typer.Typer(help="People who log in to the pages", no_args_is_help=True)
+user_app = typer.Typer(help="登录页面的人员账号（accounts）", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(validity_app, name="validity")
 app.add_typer(report_app, name="report")
@@ -74,11 +76,16 @@ app.add_typer(report_app, name="report")
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the migrations (the only source of the schema) and publish the default catalog
-    on a new database."""
+    """升级数据库结构；新数据库同时发布默认目录。
+
+    Apply the migrations (the only source of the schema) and publish the default catalog on a
+    new database."""
     settings = Settings()
     upgrade_database(settings)
-    console.print(f"[green]database is up to date[/green] ({_safe_url(settings.database_url)})")
+    console.print(
+        f"[green]数据库结构已是最新版本[/green]（{escape(_safe_url(settings.database_url))}）",
+        soft_wrap=True,
+    )
 
 
 def _safe_url(url: str) -> str:
@@ -94,7 +101,7 @@ def serve(
     host: Annotated[
         str,
         typer.Option(
-            help="address to listen on",
+            help="监听地址",
             envvar="XINYONG_HOST",  # as Settings.host reads it (docs/settings.md)
             show_envvar=True,
         ),
@@ -102,16 +109,16 @@ def serve(
     port: Annotated[
         int,
         typer.Option(
-            help="port to listen on",
+            help="监听端口",
             envvar="XINYONG_PORT",  # as Settings.port reads it (docs/settings.md)
             show_envvar=True,
         ),
     ] = Settings.model_fields["port"].default,
-    demo: Annotated[
-        int, typer.Option(help="load this many demo subjects into an empty database", min=0)
-    ] = 0,
+    demo: Annotated[int, typer.Option(help="空数据库时载入的演示主体个数", min=0)] = 0,
 ) -> None:
-    """Serve the API and the pages, after bringing the schema up to date."""
+    """升级数据库结构后启动接口和页面服务。
+
+    Serve the API and the pages, after bringing the schema up to date."""
     import uvicorn
 
     from xinyong.app import create_app
@@ -123,13 +130,14 @@ def serve(
     if demo:
         _load_demo(settings, subjects=demo, seed=1, only_if_empty=True)
     console.print(
-        f"[bold green]xinyong is serving at http://{host}:{port}/[/bold green]  "
-        f"(API: http://{host}:{port}/api/v1/docs)"
+        f"[bold green]平台已启动：http://{host}:{port}/[/bold green]"
+        f"（接口文档：http://{host}:{port}/api/v1/docs）",
+        soft_wrap=True,
     )
     if settings.fixed_today:
         console.print(
-            f"[yellow]培训演示模式：日期固定为 {settings.fixed_today}[/yellow]（training mode: "
-            f"the date stands at {settings.fixed_today}, XINYONG_FIXED_TODAY）",
+            f"[yellow]培训演示模式：日期固定为 {settings.fixed_today}[/yellow]"
+            "（由 XINYONG_FIXED_TODAY 设定）",
             soft_wrap=True,
         )
     uvicorn.run(
@@ -147,10 +155,12 @@ def serve(
 
 @app.command()
 def demo(
-    subjects: Annotated[int, typer.Option(help="how many subjects", min=1)] = 1000,
-    seed: Annotated[int, typer.Option(help="same seed, same data")] = 1,
+    subjects: Annotated[int, typer.Option(help="演示主体个数", min=1)] = 1000,
+    seed: Annotated[int, typer.Option(help="随机种子：种子相同，数据相同")] = 1,
 ) -> None:
-    """Load deterministic demo data: departments with tokens, subjects, records of every item."""
+    """载入可重复的演示数据：部门及其令牌、主体、各信息项的记录。
+
+    Load deterministic demo data: departments with tokens, subjects, records of every item."""
     settings = Settings()
     upgrade_database(settings)
     _load_demo(settings, subjects=subjects, seed=seed, only_if_empty=False)
@@ -173,7 +183,7 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
     db = _database(settings)
     with db.transaction() as session:
         if only_if_empty and has_records(session):
-            console.print("demo data already loaded")
+            console.print("数据库中已有信用信息，不再载入演示数据")
             return
         _, items = get_version(session, None)
     catalog_items = [
@@ -184,7 +194,7 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
         entry["category"] = entry["category"].value
         entry["disclosure"] = entry["disclosure"].value
     with _progress() as progress:
-        task = progress.add_task("demo records", total=None)
+        task = progress.add_task("载入演示数据", total=None)
         result = load_demo(
             db,
             catalog_items,
@@ -196,30 +206,38 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
     tokens_path = _write_secret(settings.var_dir / "demo-tokens.json", result.tokens)
     users_path = _write_secret(settings.var_dir / "demo-users.json", result.accounts)
     console.print(
-        f"loaded {result.accepted} records ({result.duplicates} duplicates, "
-        f"{result.rejected} rejected) about {subjects} subjects, {result.listed} list "
-        f"entries; demo tokens in {tokens_path}, log-in accounts in {users_path}"
+        f"演示数据已载入：主体 {subjects} 个，信用信息接收 {result.accepted} 条、重复 "
+        f"{result.duplicates} 条、拒收 {result.rejected} 条，名单条目 {result.listed} 条",
+        soft_wrap=True,
     )
+    console.print(f"演示用系统接口令牌：{escape(str(tokens_path))}", soft_wrap=True)
+    console.print(f"演示登录账号：{escape(str(users_path))}", soft_wrap=True)
     db.dispose()
 
 
 @app.command("import")
 def import_file(
     path: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help=".csv, .jsonl or .xlsx")
+        Path, typer.Argument(exists=True, dir_okay=False, help=".csv、.jsonl 或 .xlsx 文件")
     ],
-    provider: Annotated[str, typer.Option(help="the providing department's code")],
+    provider: Annotated[str, typer.Option(help="信息提供单位的部门代码")],
     item: Annotated[
-        str | None, typer.Option(help="catalog item of every row (else an item column)")
+        str | None, typer.Option(help="每行的目录信息项代码（不给则读各行的 item 列）")
     ] = None,
     channel: Annotated[
-        Channel, typer.Option(help="same_level or province_unified")
+        Channel,
+        typer.Option(help="报送渠道：same_level（同级推送）或 province_unified（省统一推送）"),
     ] = Channel.same_level,
     errors: Annotated[
-        Path | None, typer.Option(help="where to write the per-row error file")
+        Path | None, typer.Option(help="逐行错误文件的路径（默认 文件名.errors.csv）")
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Import a file of records through the same validation as the API: good rows land in one
+    """导入信用信息文件（校验同接口）。
+
+    合格的行一次入库，不合格的行写入错误文件。
+
+    Import a file of records through the same validation as the API: good rows land in one
     transaction, bad rows go to the error file (default: FILE.errors.csv)."""
     from xinyong.records.importer import import_path
 
@@ -228,7 +246,7 @@ def import_file(
     # A file refused whole (records/files.py: beyond a limit, not readable as its type) or an
     # unknown provider: one line (_one_line_errors), nothing stored.
     with _progress() as progress:
-        task = progress.add_task(f"importing {escape(path.name)}", total=None)
+        task = progress.add_task(f"导入 {escape(path.name)}", total=None)
         result = import_path(
             db,
             path,
@@ -240,23 +258,38 @@ def import_file(
             errors_path=errors,
             on_progress=lambda n: progress.update(task, advance=n),
         )
-    console.print(
-        f"batch {result['batch_id']}: accepted {result['accepted']}, duplicates "
-        f"{result['duplicates']}, rejected {len(result['rejected'])}"
-    )
-    if result["rejected"]:
-        console.print(f"[yellow]row errors written to {escape(str(errors))}[/yellow]")
+    rejected = len(result["rejected"])
+    if as_json:
+        _print_json(
+            {
+                "batch_id": result["batch_id"],
+                "accepted": result["accepted"],
+                "duplicates": result["duplicates"],
+                "rejected": rejected,
+                "errors_file": str(errors) if rejected else None,
+            }
+        )
+    else:
+        console.print(
+            f"批次 {result['batch_id']}：接收 {result['accepted']} 条，重复 "
+            f"{result['duplicates']} 条，拒收 {rejected} 条",
+            highlight=False,
+        )
+        if rejected:
+            console.print(f"[yellow]逐行错误已写入 {escape(str(errors))}[/yellow]", soft_wrap=True)
+    if rejected:
         raise typer.Exit(code=1)
 
 
 @department_app.command("create")
 def department_create(
-    code: Annotated[str, typer.Option()],
-    name: Annotated[str, typer.Option()],
-    region: Annotated[str, typer.Option(help="GB/T 2260 region code")],
-    kind: Annotated[str, typer.Option(help="sector code, docs/catalog-format.md")],
+    code: Annotated[str, typer.Option(help="部门代码（登记后用于命令和接口）")],
+    name: Annotated[str, typer.Option(help="部门名称")],
+    region: Annotated[str, typer.Option(help="行政区划代码（GB/T 2260）")],
+    kind: Annotated[str, typer.Option(help="行业代码，见 docs/catalog-format.md")],
 ) -> None:
-    """Register a department."""
+    """登记部门。Register a department."""
+    from xinyong.core.labels import SECTOR_NAMES
     from xinyong.departments.service import create_department
 
     db = _database()
@@ -270,18 +303,32 @@ def department_create(
             actor=ACTOR,
             now=_clock(db.settings).now(),
         )
-    console.print(f"department {code} created")
+    console.print(
+        f"已登记部门 {escape(code)}：{escape(name)}（{SECTOR_NAMES.get(kind, kind)}）",
+        soft_wrap=True,
+    )
 
 
 @department_app.command("list")
-def department_list() -> None:
+def department_list(as_json: JsonOption = False) -> None:
+    """已登记的部门。The registered departments."""
+    from xinyong.core.labels import SECTOR_NAMES
     from xinyong.departments.service import list_departments
 
     db = _database()
-    table = Table("code", "name", "region", "kind")
     with db.transaction() as session:
-        for d in list_departments(session):
-            table.add_row(d.code, d.name, d.region_code, d.kind)
+        rows = [(d.code, d.name, d.region_code, d.kind) for d in list_departments(session)]
+    if as_json:
+        keys = ("code", "name", "region_code", "kind")
+        _print_json([dict(zip(keys, row, strict=True)) for row in rows])
+        return
+    table = Table(title="部门")
+    table.add_column("部门代码", no_wrap=True)
+    table.add_column("名称", overflow="fold")
+    table.add_column("行政区划代码", no_wrap=True)
+    table.add_column("行业", no_wrap=True)
+    for code, name, region, kind in rows:
+        table.add_row(escape(code), escape(name), region, SECTOR_NAMES.get(kind, kind))
     console.print(table)
 
 
@@ -289,20 +336,25 @@ def department_list() -> None:
 # (departments/service.py), so it is not offered.
 HolderRole = Annotated[
     Literal["authority", "provider", "user_department", "subject"],
-    typer.Option(help="who acts with it"),
+    typer.Option(
+        help="角色：authority（信用管理部门）、provider（信息提供单位）、"
+        "user_department（信息使用单位）、subject（信息主体）"
+    ),
 ]
 
 
 @token_app.command("create")
 def token_create(
     role: HolderRole,
-    name: Annotated[str, typer.Option(help="what the token is for")],
-    department: Annotated[str | None, typer.Option(help="department code")] = None,
+    name: Annotated[str, typer.Option(help="令牌用途")],
+    department: Annotated[str | None, typer.Option(help="部门代码")] = None,
     subject: Annotated[
-        str | None, typer.Option(help="credit code or ID number (subject tokens)")
+        str | None, typer.Option(help="信息主体的统一社会信用代码或身份证号码（主体的令牌）")
     ] = None,
 ) -> None:
-    """Issue a token. It is printed once; only its hash is kept."""
+    """签发系统接口令牌：只显示这一次，平台只保存其哈希值。
+
+    Issue a token. It is printed once; only its hash is kept."""
     from xinyong.departments.service import create_token
 
     db = _database()
@@ -324,55 +376,78 @@ StaffRoleOption = Annotated[
     Literal["handler", "reviewer", "admin"] | None,
     typer.Option(
         "--staff-role",
-        help="a department's person: handler (经办), reviewer (审核) or admin (管理员)",
+        help="部门人员的岗位：handler（经办）、reviewer（审核）或 admin（管理员）",
     ),
 ]
 
 
 @token_app.command("list")
-def token_list() -> None:
-    """The API tokens: system-to-system interfaces (系统接口令牌), never a person's log-in."""
+def token_list(as_json: JsonOption = False) -> None:
+    """系统接口令牌（系统之间的接口，不是人员的登录账号）。
+
+    The API tokens: system-to-system interfaces, never a person's log-in."""
     from xinyong.core.labels import API_TOKEN, ROLE_NAMES
     from xinyong.departments.repository import tokens_with_departments
 
     db = _database()
-    columns = ("#", "用途 name", "角色 role", "部门 department", "前缀", "签发 created", "状态")
-    table = Table(*columns, title=f"{API_TOKEN}（system-to-system API tokens）")
     with db.transaction() as session:
-        for tok, code, _name in tokens_with_departments(session, limit=10_000):
-            table.add_row(
-                str(tok.id),
-                escape(tok.name),
-                ROLE_NAMES.get(tok.role.value, tok.role.value),
-                code or "",
-                f"{tok.prefix}…",
-                tok.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-                "已吊销 revoked" if tok.revoked_at else "有效 live",
-            )
+        tokens = list(tokens_with_departments(session, limit=10_000))
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": tok.id,
+                    "name": tok.name,
+                    "role": tok.role.value,
+                    "department": code,
+                    "prefix": tok.prefix,
+                    "created_at": tok.created_at.astimezone(SHANGHAI).isoformat(),
+                    "revoked_at": (
+                        tok.revoked_at.astimezone(SHANGHAI).isoformat() if tok.revoked_at else None
+                    ),
+                }
+                for tok, code, _name in tokens
+            ]
+        )
+        return
+    table = Table(title=API_TOKEN)
+    for name in ("编号", "用途", "角色", "部门代码", "前缀", "签发时间", "状态"):
+        table.add_column(name, no_wrap=name in ("编号", "角色", "签发时间", "状态"))
+    for tok, code, _name in tokens:
+        table.add_row(
+            str(tok.id),
+            escape(tok.name),
+            ROLE_NAMES.get(tok.role.value, tok.role.value),
+            escape(code or ""),
+            f"{tok.prefix}…",
+            tok.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+            "已吊销" if tok.revoked_at else "有效",
+        )
     console.print(table)
 
 
 @user_app.command("add")
 def user_add(
-    username: Annotated[str, typer.Option(help="log-in name")],
-    name: Annotated[str, typer.Option(help="the person's name, as shown")],
+    username: Annotated[str, typer.Option(help="登录名")],
+    name: Annotated[str, typer.Option(help="姓名（页面上显示）")],
     role: HolderRole,
-    department: Annotated[str | None, typer.Option(help="department code")] = None,
+    department: Annotated[str | None, typer.Option(help="部门代码")] = None,
     subject: Annotated[
-        str | None, typer.Option(help="credit code or ID number (a subject's account)")
+        str | None, typer.Option(help="信息主体的统一社会信用代码或身份证号码（主体的账号）")
     ] = None,
     staff_role: StaffRoleOption = None,
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="read the password from standard input")
+        bool, typer.Option("--password-stdin", help="从标准输入读取密码")
     ] = False,
     setup_link: Annotated[
         bool,
-        typer.Option(
-            "--setup-link", help="no password: print a one-time link for the person to set it"
-        ),
+        typer.Option("--setup-link", help="不设密码：给出一次性链接，由本人设置密码"),
     ] = False,
 ) -> None:
-    """Open an account for the pages. The password is never an argument (it would stay in
+    """开立页面登录账号：密码不作为参数，而是不回显地输入两次，或从标准输入读取，或由本人通过
+    一次性链接设置；平台只保存其 argon2 哈希值。
+
+    Open an account for the pages. The password is never an argument (it would stay in
     the shell's history and the process list): it is asked for, without echo and twice; or
     read from standard input (--password-stdin); or the person sets it by a one-time link
     (--setup-link). It is kept only as its argon2 hash."""
@@ -380,6 +455,7 @@ def user_add(
 
     from xinyong.accounts.rules import SETUP_LINK_HOURS
     from xinyong.accounts.service import create_user, issue_setup_link
+    from xinyong.core.labels import ROLE_NAMES, STAFF_ROLES
     from xinyong.models import StaffRole
 
     if password_stdin and setup_link:
@@ -388,7 +464,7 @@ def user_add(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif not setup_link:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = _ask_password()
     db = _database()
     now = _clock(db.settings).now()
     token = None
@@ -408,20 +484,37 @@ def user_add(
         )
         if setup_link:
             token = issue_setup_link(session, user, actor=ACTOR, now=now)
-    console.print(f"user {user.username} ({role}) created")
+        where = "·".join(
+            x for x in (dept.name if dept else None, STAFF_ROLES.get(staff_role or "")) if x
+        )
+    console.print(
+        f"已开立账号 {escape(user.username)}：{escape(user.display_name)}，{ROLE_NAMES[role]}"
+        + (f"（{escape(where)}）" if where else ""),
+        soft_wrap=True,
+    )
     if token:
         base = f"http://{db.settings.host}:{db.settings.port}"
         console.print(
-            f"一次性设置密码链接（{SETUP_LINK_HOURS} 小时内有效，只能使用一次）"
-            f" / one-time set-up link:\n"
+            f"一次性设置密码链接（{SETUP_LINK_HOURS} 小时内有效，只能使用一次）：\n"
             f"{base}/setup/{token}",
             soft_wrap=True,
         )
 
 
+def _ask_password() -> str:
+    """The password, typed twice without echo; asked again until both agree."""
+    while True:
+        first = typer.prompt("密码", hide_input=True)
+        if typer.prompt("再次输入密码", hide_input=True) == first:
+            return first
+        console.print("[yellow]两次输入的密码不一致，请重新输入[/yellow]")
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Recompute the audit chain with the audit key and check every checkpoint against it;
+    """用审计密钥核验审计日志链及每个检查点。
+
+    Recompute the audit chain with the audit key and check every checkpoint against it;
     exit 1, with one line per finding, if any entry was edited, removed or reordered, or the
     log was cut or rewritten since a checkpoint (docs/adr/0013)."""
     from xinyong.core.audit import verify
@@ -431,55 +524,45 @@ def audit_verify() -> None:
         result = verify(session)
     directory = db.settings.audit_checkpoints
     for finding in result.findings:
-        where, where_en = (
-            (f"第 {finding.entry_id} 条", f" at entry {finding.entry_id}")
-            if finding.entry_id is not None
-            else ("", "")
-        )
+        where = f"第 {finding.entry_id} 条" if finding.entry_id is not None else ""
         if finding.checkpoint is None:
             console.print(
-                f"[red]审计日志被篡改[/red]：{where}{finding.message}"
-                f"（audit log tampered{where_en}: {finding.problem}）",
-                soft_wrap=True,
+                f"[red]审计日志被篡改[/red]：{where}{escape(finding.message)}", soft_wrap=True
             )
         else:
             console.print(
-                f"[red]检查点不符[/red]：{finding.checkpoint}：{where}{finding.message}"
-                f"（checkpoint {finding.checkpoint}: {finding.problem}）",
+                f"[red]检查点不符[/red]：{escape(finding.checkpoint)}：{where}"
+                f"{escape(finding.message)}",
                 soft_wrap=True,
             )
     if not result.ok:
         raise typer.Exit(code=1)
-    unkeyed = (
-        (f"，其中 {result.unkeyed} 条为加密钥前的链", f", {result.unkeyed} from before the key")
-        if result.unkeyed
-        else ("", "")
-    )
+    unkeyed = f"，其中 {result.unkeyed} 条为启用审计密钥前的链" if result.unkeyed else ""
     console.print(
-        f"[green]审计日志完整[/green]：{result.checked} 条{unkeyed[0]}；{result.checkpoints} 个"
-        f"检查点相符（audit log intact: {result.checked} entries{unkeyed[1]}; "
-        f"{result.checkpoints} checkpoints match）",
+        f"[green]审计日志完整[/green]：共 {result.checked} 条{unkeyed}；"
+        f"{result.checkpoints} 个检查点相符",
         soft_wrap=True,
+        highlight=False,
     )
     if result.checkpoints == 0:
         console.print(
-            f"[yellow]{directory} 中没有检查点[/yellow]：日志若被清空或截掉末尾将无法发现；"
-            f"请运行 xinyong audit checkpoint（no checkpoint in {directory}: a log emptied or "
-            "cut at its end would go unnoticed; run xinyong audit checkpoint）",
+            f"[yellow]{escape(str(directory))} 中没有检查点[/yellow]：日志若被清空或截掉末尾将"
+            "无法发现；请运行 xinyong audit checkpoint",
             soft_wrap=True,
         )
     elif result.anchored < result.head_id:
         console.print(
-            f"最新检查点之后的 {result.head_id - result.anchored} 条尚未锚定（the "
-            f"{result.head_id - result.anchored} entries after the newest checkpoint are not "
-            "yet anchored）",
+            f"最新检查点之后的 {result.head_id - result.anchored} 条尚未锚定",
             soft_wrap=True,
+            highlight=False,
         )
 
 
 @audit_app.command("checkpoint")
 def audit_checkpoint() -> None:
-    """Sign the audit chain's head (last id and hash, entry count, time) and write it as a new
+    """对审计日志链的最新位置签名，写入新的检查点文件。
+
+    Sign the audit chain's head (last id and hash, entry count, time) and write it as a new
     file in XINYONG_AUDIT_CHECKPOINT_DIR; existing files are never touched. The scheduled jobs
     do it every XINYONG_AUDIT_CHECKPOINT_HOURS."""
     from xinyong.core.audit import write_checkpoint
@@ -496,13 +579,10 @@ def audit_checkpoint() -> None:
         )
         raise typer.Exit(code=1) from None
     console.print(
-        f"检查点已写入（checkpoint written）：{checkpoint.path}，至第 {checkpoint.last_id} 条"
-        f"（up to entry {checkpoint.last_id}）",
+        f"检查点已写入：{escape(str(checkpoint.path))}，至第 {checkpoint.last_id} 条",
         soft_wrap=True,
     )
-    console.print(
-        f"验证公钥（verifying key, Ed25519）：{db.audit_keys.public_key_text()}", soft_wrap=True
-    )
+    console.print(f"验证公钥（Ed25519）：{db.audit_keys.public_key_text()}", soft_wrap=True)
 
 
 @app.command()
@@ -510,19 +590,19 @@ def tick(
     at: Annotated[
         str | None,
         typer.Option(
-            help="run the jobs of the rules as of this past day or time, Asia/Shanghai: "
-            "YYYY-MM-DD (the start of that day) or YYYY-MM-DDTHH:MM[:SS][+08:00]; not later "
-            "than now. After downtime, run it for each day missed, oldest first, then without "
-            "--at, so that each expiry, effect and alert is dated on its own day",
+            help="按过去某日或某时（北京时间）运行规则类任务：YYYY-MM-DD（当日零时）或 "
+            "YYYY-MM-DDTHH:MM[:SS][+08:00]，不得晚于现在。停机后按日期从早到晚逐日补跑，"
+            "最后不带 --at 再运行一次，使每项失效、生效和提醒记在其应有的日期",
             metavar="DATE",
         ),
     ] = None,
-    as_json: Annotated[
-        bool,
-        typer.Option("--json", help="print the figures as one JSON object, for scripts"),
-    ] = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Run the scheduled jobs once: records past their validity expire, list entries past
+    """运行一次定时任务。
+
+    失效、名单期满退出、修复生效、逾期提醒、推送通知、审计检查点。
+
+    Run the scheduled jobs once: records past their validity expire, list entries past
     their period leave with an exit notice, repairs whose notice ended take effect, overdue
     steps are alerted, a calendar year that deadlines will soon reach and nobody loaded is
     warned of, due webhook deliveries are sent, the audit chain's head is checkpointed when

@@ -130,6 +130,10 @@ ACT_TYPES = {
 }
 # How a batch reached the platform (省统一推送 / 同级推送).
 CHANNELS = {"same_level": "同级推送", "province_unified": "省统一推送"}
+# Where a year of the working-day calendar comes from (core/calendar Source), and its days.
+CALENDAR_SOURCES = {"chinesecalendar": "内置节假日数据", "authority": "主管部门载入"}
+CALENDAR_DAYS = {"holiday": "法定节假日", "working_weekend": "调休上班"}
+WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 # ---- Lists and their procedure
 
@@ -197,6 +201,8 @@ MEASURE_TYPES = {
     "industry": "行业性措施",
     "social": "社会性措施",
 }
+# What publishing a measures list did to each measure (measures/service publish_measures).
+MEASURE_CHANGES = {"added": "新增", "revised": "修订", "retired": "停用"}
 
 # ---- Objections, appeals, repairs (Measures art. 31–35)
 

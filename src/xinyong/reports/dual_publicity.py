@@ -178,10 +178,10 @@ def dual_publicity(
     calendar = calendar_for(session)
     calendar.year(month.year)  # the month itself must be countable: 409 else, even if empty
 
-    step("grouping the month's records")
+    step("读取当月记录")
     groups = act_decision_groups(session, *month.bounds())
 
-    step("counting working days")
+    step("计算工作日数")
     working: dict[tuple[date, date], int] = {}
     counts: dict[int, list[int]] = {}  # provider -> [total, on_time, late, undated]
     latest_late: dict[date, date] = {}  # arrival day -> the latest decision that is late
@@ -230,7 +230,7 @@ def dual_publicity(
 
     late_records: list[LateRecord] = []
     if latest_late and late_limit != 0:
-        step("listing the late records")
+        step("列出迟报记录")
         late_records = _late_records(
             session,
             month,
