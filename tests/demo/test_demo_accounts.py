@@ -1,5 +1,6 @@
 """The demo's people: each demo department's administrator, two 经办 and one 审核 (the
-authority two) under their own names, who log in to their console; the subjects' own accounts as before."""
+authority two) under their own names, who log in to their console; the subjects' own accounts
+as before."""
 
 from __future__ import annotations
 
