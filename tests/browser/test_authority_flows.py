@@ -17,7 +17,7 @@ from world import PASSWORD, PDF, BrowserWorld, log_in, make_browser_world
 from fixtures.helpers import make_caller
 from fixtures.lists import ACME
 from xinyong.departments.service import get_department
-from xinyong.models import Role, Subject
+from xinyong.models import Role, StaffRole, Subject
 from xinyong.web import accounts
 
 
@@ -236,3 +236,64 @@ def test_a_wrongful_listing_revoked_with_its_remedy(  # type: ignore[no-untyped-
     assert "已撤销：条目已移出名单" in main
     assert "认定有误，予以撤销" in main and "致歉及澄清函" in main and "退出公告" in main
     screenshot(page, "authority-entry-revoked")
+
+
+def _authority_staff(bw: BrowserWorld) -> None:
+    """Two persons of the authority under their own names: a 经办 and a 审核."""
+    with bw.w.db.transaction() as session:
+        for username, name, staff_role in (
+            ("cred.zhangwei", "张伟", StaffRole.handler),
+            ("cred.lina", "李娜", StaffRole.reviewer),
+        ):
+            accounts.create_user(
+                session,
+                username=username,
+                display_name=name,
+                password=PASSWORD,
+                role=Role.authority,
+                staff_role=staff_role,
+                department=get_department(session, "cred"),
+                actor="test",
+                now=bw.w.clock.now(),
+            )
+
+
+def test_an_objection_decision_prepared_by_one_and_approved_by_another(  # type: ignore[no-untyped-def]
+    page, live_server, bw: BrowserWorld, screenshot
+) -> None:
+    _authority_staff(bw)
+    filed = bw.w.client.post(  # the subject's own step
+        "/api/v1/objections",
+        json={
+            "target": {"record": str(bw.penalty)},
+            "ground": "wrong_or_incomplete",
+            "statement": "罚款金额记载错误。",
+        },
+        headers=_acme_token(bw).headers,
+    )
+    objection_id = filed.json()["id"]
+
+    log_in(page, "cred.zhangwei")
+    page.goto(f"/authority/objections/{objection_id}")
+    page.check("input[name=outcome][value=rejected]")
+    page.fill("#decide textarea[name=reason]", "经审核，罚款金额记载无误。")
+    _submit(page, "/decision")
+    main = page.inner_text("main")
+    assert "审核决定已提交，待本部门审核人员审核" in main and "待审核" in main
+    assert page.locator(f"form[action$='/objections/{objection_id}/decision']").count() == 0
+    screenshot(page, "authority-decision-prepared")
+
+    reviewer = _person(page, live_server, "cred.lina")
+    reviewer.click("nav a[href='/authority/approvals']")
+    waiting = reviewer.inner_text("main")
+    assert "异议审核决定" in waiting and "异议不成立" in waiting and "张伟" in waiting
+    screenshot(reviewer, "authority-approvals")
+    reviewer.click("form[action$='/approve'] button[type=submit]")
+    reviewer.wait_for_load_state()
+    reviewer.goto(f"/authority/objections/{objection_id}")
+    main = reviewer.inner_text("main")
+    assert "已办结" in main and "经审核，罚款金额记载无误。" in main
+
+    page.goto("/authority/approvals")
+    assert "审核通过" in page.inner_text("main")
+    reviewer.context.close()

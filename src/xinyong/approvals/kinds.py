@@ -2,23 +2,23 @@
 it is carried out (the service call the single-person form made), which subject it concerns,
 where a page shows its target, and how its form's values read.
 
-Adding a kind (say the authority's appeal decision) is one entry in :data:`KINDS`::
+Adding a kind (say the authority's decision on a repair) is one entry in :data:`KINDS`::
 
-    "appeal.decide": Kind(
-        label="申诉处理决定",
-        execute=lambda session, step, target_id, payload: appeals.decide(
-            session, step, target_id, upheld=payload["upheld"], reason=payload["reason"]
+    "repair.decide": Kind(
+        label="信用修复决定",
+        execute=lambda session, step, target_id, payload: repairs.decide(
+            session, step, target_id, approved=payload["approved"], reason=payload["reason"]
         ),
-        subject_of=lambda session, target_id: appeals.get_appeal(session, target_id).subject_id,
-        link="/authority/appeals/{target_id}",
+        subject_of=lambda session, target_id: repairs.get_repair(session, target_id).subject_id,
+        link="/authority/repairs/{target_id}",
     ),
 
 and, in the page whose form takes the step, ``approvals.service.prepare(session, step,
-"appeal.decide", appeal_id, payload)`` when ``approvals.rules.needs_approval(principal)``
-(see web/department/lists.py, ``entry_confirm``). The payload is JSON: the form's values as
-the service takes them. ``execute`` runs twice — at preparation, as the preparer, inside a
-savepoint that is rolled back (so a step that cannot be taken is refused at once), and at
-approval, as the approver, for real."""
+"repair.decide", repair_id, payload)`` when ``approvals.rules.needs_approval(principal)``
+(see web/department/lists.py, ``entry_confirm``, or web/authority/common.py, ``take_step``).
+The payload is JSON: the form's values as the service takes them. ``execute`` runs twice — at
+preparation, as the preparer, inside a savepoint that is rolled back (so a step that cannot be
+taken is refused at once), and at approval, as the approver, for real."""
 
 from __future__ import annotations
 
@@ -28,8 +28,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from xinyong.approvals import repository
+from xinyong.core import labels
+from xinyong.errors import Conflict
 from xinyong.lists import repository as lists_repository
 from xinyong.lists import service as lists_service
+from xinyong.models import DecisionOutcome
+from xinyong.objections import appeals as appeal_service
 from xinyong.objections import service as objection_service
 from xinyong.rights.step import Step
 
@@ -65,6 +70,78 @@ def _verification_reads(payload: dict[str, Any]) -> list[tuple[str, str]]:
     return [("核实结论", found), ("核实意见", str(payload.get("opinion", "")))]
 
 
+# ---- The authority's decisions (web/authority/: the pages parse the form into the payload)
+
+
+def _decide_objection(session: Session, step: Step, target_id: int, payload: dict[str, Any]) -> Any:
+    return objection_service.decide(
+        session, step, target_id, outcome=str(payload["outcome"]), reason=str(payload["reason"])
+    )
+
+
+def _objection_decision_reads(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("审核结论", labels.OBJECTION_OUTCOMES.get(str(payload.get("outcome")), "")),
+        ("理由", str(payload.get("reason", ""))),
+    ]
+
+
+def decided_the_objection(session: Session, objection_id: int, user_id: int | None) -> bool:
+    """Whether the person prepared or approved the objection's review decision (two persons
+    decided it: the approver is its ``decided_by``, the preparer took part as much)."""
+    if user_id is None:
+        return False
+    decision = repository.latest_decision_on(session, "objection.decide", objection_id)
+    return (
+        decision is not None
+        and decision.outcome == DecisionOutcome.approved
+        and user_id in (decision.prepared_by, decision.decided_by)
+    )
+
+
+def _decide_appeal(session: Session, step: Step, target_id: int, payload: dict[str, Any]) -> Any:
+    """Measures art. 33: an appeal is heard by someone other than who decided the outcome
+    appealed against — the service refuses its ``decided_by``; here also whoever prepared or
+    approved that decision with another (run as the preparer at preparation, as the approver
+    at approval: neither may have taken part)."""
+    appeal = appeal_service.get_appeal(session, target_id)
+    if appeal.procedure == "objection" and decided_the_objection(
+        session, appeal.procedure_id, step.principal.user_id
+    ):
+        raise Conflict(
+            "作出原处理决定的人员不能处理对该决定的申诉",
+            "whoever prepared or approved the decision appealed against may not decide the appeal",
+            code="same_reviewer",
+        )
+    decided = appeal_service.decide_appeal(
+        session, step, target_id, outcome=str(payload["outcome"]), reason=str(payload["reason"])
+    )
+    session.flush()
+    return decided
+
+
+def _appeal_decision_reads(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("申诉处理结论", labels.APPEAL_OUTCOMES.get(str(payload.get("outcome")), "")),
+        ("理由", str(payload.get("reason", ""))),
+    ]
+
+
+def _revoke_entry(session: Session, step: Step, target_id: int, payload: dict[str, Any]) -> Any:
+    entry = lists_service.exit_entry(
+        session, step, target_id, reason="revocation", explanation=str(payload["explanation"])
+    )
+    session.flush()
+    return entry
+
+
+def _revocation_reads(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("退出原因", labels.EXIT_REASONS["revocation"]),
+        ("说明", str(payload.get("explanation", ""))),
+    ]
+
+
 KINDS: dict[str, Kind] = {
     # 003 联合奖惩 §（三）–（六）: confirmation and publication of a list entry.
     "list_entry.confirm": Kind(
@@ -84,5 +161,35 @@ KINDS: dict[str, Kind] = {
         ),
         link="/department/objections/{target_id}",
         describe=_verification_reads,
+    ),
+    # Measures art. 31–32: the platform's review decision on an objection.
+    "objection.decide": Kind(
+        label="异议审核决定",
+        execute=_decide_objection,
+        subject_of=lambda session, target_id: (
+            objection_service.get_objection(session, target_id).subject_id
+        ),
+        link="/authority/objections/{target_id}",
+        describe=_objection_decision_reads,
+    ),
+    # 000 §（十九）, Measures art. 33: the authority's decision on an appeal.
+    "appeal.decide": Kind(
+        label="申诉处理决定",
+        execute=_decide_appeal,
+        subject_of=lambda session, target_id: (
+            appeal_service.get_appeal(session, target_id).subject_id
+        ),
+        link="/authority/appeals/{target_id}",
+        describe=_appeal_decision_reads,
+    ),
+    # 003 联合奖惩 §（二十四）: the revocation of a wrongful listing, with its remedy.
+    "list_entry.revoke": Kind(
+        label="撤销错误列入的名单",
+        execute=_revoke_entry,
+        subject_of=lambda session, target_id: (
+            lists_repository.get_entry(session, target_id).subject_id
+        ),
+        link="/authority/entries/{target_id}",
+        describe=_revocation_reads,
     ),
 }

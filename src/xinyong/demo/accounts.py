@@ -33,6 +33,10 @@ PEOPLE = (
 )  # fmt: skip
 # A department's people, in order: who does what.
 STAFF = (StaffRole.admin, StaffRole.handler, StaffRole.handler, StaffRole.reviewer)
+# The authority has a second 审核: an appeal is heard by others than those who decided the
+# objection appealed against (Measures art. 33) — one 审核 approves the objection's decision,
+# the other the appeal's.
+STAFF_OF_ROLE = {Role.authority: (*STAFF, StaffRole.reviewer)}
 
 
 def create_demo_accounts(session: Session, clock: Clock, roles: dict[str, str]) -> dict:
@@ -78,7 +82,7 @@ def create_demo_accounts(session: Session, clock: Clock, roles: dict[str, str]) 
             continue
         password = secrets.token_urlsafe(12)
         hashed = hash_password(password)
-        for staff_role in STAFF:
+        for staff_role in STAFF_OF_ROLE.get(Role(roles[dept.code]), STAFF):
             name, pinyin = PEOPLE[number % len(PEOPLE)]
             number += 1
             add(

@@ -3,8 +3,10 @@ unfounded or a refused repair: the list, an appeal with the outcome appealed aga
 timeline, and the decision — which names the route onward (行政复议 or 行政诉讼) in its
 document (objections/appeals.decide_appeal).
 
-The decision's POST takes it by one call of ``_decide_appeal`` (the step, the appeal and the
-form's values in, the service's answer out)."""
+The decision's POST takes it by ``_decide_appeal``: the form read into the payload of
+approvals/kinds.py ``appeal.decide``, taken alone by a shared account or a token, prepared by a
+person under its own name and approved by a 审核 (待审核). Whoever decided the outcome appealed
+against — or prepared or approved it with another — neither prepares nor approves."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.service import actor_name
+from xinyong.approvals.kinds import decided_the_objection
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
 from xinyong.models import Appeal, AppealState
@@ -23,11 +26,11 @@ from xinyong.objections import service as objection_service
 from xinyong.objections.repository import find_appeals
 from xinyong.objections.schemas import AppealDecisionIn
 from xinyong.repairs import service as repair_service
-from xinyong.rights.step import Step
 from xinyong.subjects.repository import subjects_by_id
 from xinyong.web.authority.common import (
     AUTHORITY,
     PAGE_ROWS,
+    Decision,
     console_page,
     pages_of,
     procedure_steps,
@@ -128,7 +131,7 @@ def _appeal_page(
     today = request_today(request)
     against = _appealed(session, appeal)
     subject = subjects_by_id(session, [appeal.subject_id]).get(appeal.subject_id)
-    me = page_visitor(request).principal.actor
+    me = page_visitor(request).principal
     return console_page(
         request,
         "authority/appeal.html",
@@ -138,11 +141,16 @@ def _appeal_page(
         subject_name=subject.name if subject else "",
         against=against,
         # Whoever decided the outcome appealed against may not decide the appeal.
-        same_reviewer=against["decided_by"] == me,
+        same_reviewer=against["decided_by"] == me.actor
+        or (
+            appeal.procedure == "objection"
+            and decided_the_objection(session, appeal.procedure_id, me.user_id)
+        ),
         first_decider=(actor_name(session, against["decided_by"]) if against["decided_by"] else ""),
         steps=procedure_steps(session, view.steps),
         overdue=appeal.state is AppealState.review and appeal.due_on < today,
         outcomes=OUTCOMES,
+        decision=_decide_appeal.shown(request, session, appeal.id),
         onward_route=appeal_service.ONWARD_ROUTE,
         errors=errors or {},
         form=form or {},
@@ -159,20 +167,22 @@ def appeal_page(
     return _appeal_page(request, session, appeal_id, done=done)
 
 
-def _decide_appeal(session: Session, step: Step, appeal_id: int, values: dict[str, Any]) -> Appeal:
-    """The appeal's decision (POST /api/v1/appeals/{id}/decision): ``outcome`` upheld or
-    dismissed, ``reason``; either names the route onward in its document."""
+def _appeal_payload(values: dict[str, Any]) -> dict[str, Any]:
+    """The appeal's decision form (POST .../decision): ``outcome`` upheld or dismissed,
+    ``reason`` — as the kind ``appeal.decide`` takes it; either names the route onward in
+    its document."""
     if values.get("outcome") not in OUTCOMES:
         raise Problem({"outcome": "请选择申诉处理结论"})
     body = validated(
         AppealDecisionIn,
         {"outcome": values["outcome"], "reason": str(values.get("reason", "")).strip()},
     )
-    appeal = appeal_service.decide_appeal(
-        session, step, appeal_id, outcome=body.outcome, reason=body.reason
-    )
-    session.flush()
-    return appeal
+    return {"outcome": body.outcome, "reason": body.reason}
+
+
+# The appeal's decision: two persons when a person acts under its own name
+# (approvals/kinds.py); neither may have taken part in the decision appealed against.
+_decide_appeal = Decision("appeal.decide", _appeal_payload)
 
 
 @router.post("/authority/appeals/{appeal_id}/decision", response_class=HTMLResponse, **AUTHORITY)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -11,12 +12,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.service import actor_labels
+from xinyong.approvals.kinds import KINDS
+from xinyong.approvals.repository import latest_decision_on
+from xinyong.approvals.rules import needs_approval
 from xinyong.catalog.service import published_catalog
 from xinyong.core import labels
-from xinyong.models import Department, Role
+from xinyong.models import DecisionOutcome, Department, Role
 from xinyong.rights.step import Step
-from xinyong.web.forms import Problem, attempt, page, page_visitor, request_now, request_step
+from xinyong.web.forms import (
+    Problem,
+    attempt,
+    page,
+    page_visitor,
+    redirect,
+    request_now,
+    request_step,
+)
 from xinyong.web.site import audience
+from xinyong.web.staffing import prepare
 
 AUTHORITY = audience(Role.authority)
 
@@ -180,15 +193,42 @@ def procedure_steps(session: Session, steps: list) -> list[dict[str, Any]]:
 
 # A step of a procedure as the pages take it: (session, step, the procedure's id, the form's
 # values) → the service's answer. Each is a small function of its page module
-# (``_decide_objection`` …), so that a wrapper (two persons: one prepares, one approves)
-# can stand in for it where it is called, here.
+# (``_refer_objection`` …); a decision is a :class:`Decision` (two persons).
 Act = Callable[[Session, Step, int, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision of the authority that takes two persons when a person acts under its own name
+    (approvals/kinds.py): ``parse`` reads the form's values into the kind's payload (a bad
+    value is the form's Problem); the kind's executor takes it — alone (a shared account, a
+    token), or at a 审核's approval."""
+
+    kind: str
+    parse: Callable[[dict[str, Any]], dict[str, Any]]
+
+    def act(self, session: Session, step: Step, target_id: int, values: dict[str, Any]) -> Any:
+        return KINDS[self.kind].execute(session, step, target_id, self.parse(values))
+
+    def shown(self, request: Request, session: Session, target_id: int) -> dict[str, Any]:
+        """What a page says of the decision: one waiting (its form is not offered), one
+        returned (its reason beside the form), and whether the form prepares it."""
+        latest = latest_decision_on(session, self.kind, target_id)
+        return {
+            "pending": latest if latest is not None and latest.outcome is None else None,
+            "returned": (
+                latest
+                if latest is not None and latest.outcome == DecisionOutcome.returned
+                else None
+            ),
+            "two_person": needs_approval(page_visitor(request).principal),
+        }
 
 
 def take_step(
     request: Request,
     session: Session,
-    act: Act,
+    act: Act | Decision,
     procedure_id: int,
     values: dict[str, Any],
     *,
@@ -196,9 +236,15 @@ def take_step(
     then: str,
 ) -> Response:
     """Take the step by the visitor, now, in a savepoint: done, 303 to ``then``; refused
-    (bad input, or the service's refusal), ``again`` re-renders the form with the message."""
+    (bad input, or the service's refusal), ``again`` re-renders the form with the message.
+    A :class:`Decision` by a person under its own name is prepared instead, for a 审核 of the
+    authority (待审核): 303 to ``then``'s page with ``done=prepared``."""
     try:
-        attempt(session, lambda: act(session, request_step(request), procedure_id, values))
+        if isinstance(act, Decision) and needs_approval(page_visitor(request).principal):
+            prepare(request, session, act.kind, procedure_id, act.parse(values))
+            return redirect(then.split("?", 1)[0], done="prepared")
+        step = act.act if isinstance(act, Decision) else act
+        attempt(session, lambda: step(session, request_step(request), procedure_id, values))
     except Problem as problem:
         return again(problem)
     return RedirectResponse(then, status_code=303)

@@ -5,8 +5,9 @@
 benefits are flagged for recall, the related persons' records fall with it, and the subject
 receives the written apology and clarification (Measures art. 33).
 
-The revocation's POST takes it by one call of ``_revoke_entry`` (the step, the entry and the
-form's values in, the service's answer out)."""
+The revocation's POST takes it by ``_revoke_entry``: the form read into the payload of
+approvals/kinds.py ``list_entry.revoke``, taken alone by a shared account or a token, prepared
+by a person under its own name and approved by a 审核 (待审核)."""
 
 from __future__ import annotations
 
@@ -22,12 +23,12 @@ from xinyong.core.api import BigId, db_session
 from xinyong.lists import repository as lists_repository
 from xinyong.lists import service as lists_service
 from xinyong.lists.schemas import ExitIn
-from xinyong.models import LIVE_STATES, EntryState, ListEntry
+from xinyong.models import LIVE_STATES, EntryState
 from xinyong.rights.documents import documents_of
-from xinyong.rights.step import Step
 from xinyong.web.authority.common import (
     AUTHORITY,
     PAGE_ROWS,
+    Decision,
     console_page,
     procedure_steps,
     take_step,
@@ -110,6 +111,7 @@ def _entry_page(
         live=entry.state in LIVE_STATES,
         steps=procedure_steps(session, view.steps),
         documents=letters,
+        decision=_revoke_entry.shown(request, session, entry.id),
         errors=errors or {},
         form=form or {},
         done=done,
@@ -125,18 +127,19 @@ def entry_page(
     return _entry_page(request, session, entry_id, done=done)
 
 
-def _revoke_entry(session: Session, step: Step, entry_id: int, values: dict[str, Any]) -> ListEntry:
-    """Revoke a wrongful listing (POST /api/v1/list-entries/{id}/exit, reason revocation):
-    ``explanation`` is what the exit notice and the letter to the subject say."""
+def _revocation_payload(values: dict[str, Any]) -> dict[str, Any]:
+    """The revocation's form (POST /api/v1/list-entries/{id}/exit, reason revocation):
+    ``explanation`` is what the exit notice and the letter to the subject say — as the kind
+    ``list_entry.revoke`` takes it."""
     body = validated(
         ExitIn,
         {"reason": "revocation", "explanation": str(values.get("explanation", "")).strip()},
     )
-    entry = lists_service.exit_entry(
-        session, step, entry_id, reason=body.reason, explanation=body.explanation
-    )
-    session.flush()
-    return entry
+    return {"explanation": body.explanation}
+
+
+# The revocation: two persons when a person acts under its own name (approvals/kinds.py).
+_revoke_entry = Decision("list_entry.revoke", _revocation_payload)
 
 
 @router.post("/authority/entries/{entry_id}/revocation", response_class=HTMLResponse, **AUTHORITY)

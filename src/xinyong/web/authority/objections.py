@@ -3,9 +3,12 @@
 timeline, and the platform's three steps — the referral to the providing department, the
 review decision, and the correction of what was found wrong.
 
-Each step's POST takes the decision by one call of a small function of this module
-(``_refer_objection``, ``_decide_objection``, ``_correct_objection``): the step, the objection
-and the form's values in, the service's answer out."""
+Each step's POST takes it by one call of a small function of this module (``_refer_objection``,
+``_correct_objection``): the step, the objection and the form's values in, the service's
+answer out. The review decision is a decision of two persons when a person acts under its own
+name (``_decide_objection``: its form read into the payload of approvals/kinds.py
+``objection.decide``, prepared by one, approved by a 审核 on 待审核); a shared account or a
+token takes it alone."""
 
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ from xinyong.web.authority.common import (
     AUTHORITY,
     PAGE_ROWS,
     Act,
+    Decision,
     console_page,
     item_labels,
     pages_of,
@@ -222,6 +226,7 @@ def _objection_page(
         overdue=due is not None and due < today,
         decisions=DECISIONS,
         corrections=CORRECTIONS,
+        decision=_decide_objection.shown(request, session, obj.id),
         errors=errors or {},
         forms=forms or {},
         done=done,
@@ -256,18 +261,19 @@ def _refer_objection(
     return objection_service.refer(session, step, objection_id)
 
 
-def _decide_objection(
-    session: Session, step: Step, objection_id: int, values: dict[str, Any]
-) -> Objection:
-    """The review decision (POST .../decision): ``outcome`` upheld or rejected, ``reason``."""
+def _decision_payload(values: dict[str, Any]) -> dict[str, Any]:
+    """The review decision's form (POST .../decision): ``outcome`` upheld or rejected,
+    ``reason`` — as the kind ``objection.decide`` takes it."""
     if values.get("outcome") not in DECISIONS:
         raise Problem({"outcome": "请选择审核结论"})
     body = validated(
         DecisionIn, {"outcome": values["outcome"], "reason": str(values.get("reason", "")).strip()}
     )
-    return objection_service.decide(
-        session, step, objection_id, outcome=body.outcome, reason=body.reason
-    )
+    return {"outcome": body.outcome, "reason": body.reason}
+
+
+# The review decision: two persons when a person acts under its own name (approvals/kinds.py).
+_decide_objection = Decision("objection.decide", _decision_payload)
 
 
 def _correct_objection(
@@ -293,7 +299,7 @@ def _acted(
     session: Session,
     objection_id: int,
     form: str,
-    act: Act,
+    act: Act | Decision,
     values: dict[str, Any],
     done: str,
     *,
