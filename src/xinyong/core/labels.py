@@ -534,34 +534,6 @@ READ_ACTIONS = {
     "subject.read": "查阅身份信息（完整身份证号码）",
     "evidence.read": "调阅证明材料",
 }
-# The details of a procedure's steps as the credit authority's console shows them: what the
-# subject reads, and the ids and lists the console links or names (the rest stay internal).
-CONSOLE_STEP_DETAILS = {
-    **STEP_DETAILS,
-    "record_id": "记录编号",
-    "new_record_id": "更正后的记录编号",
-    "appeal_id": "申诉编号",
-    "objection_id": "异议编号",
-    "entries": "撤销的名单条目",
-    "related_person_records": "撤销的相关责任人记录",
-    "against": "申诉对象",
-    "record": "修复的记录",
-    "list_entries": "退出名单的条目",
-    "appealable": "可否申诉",
-    "records": "相关记录",
-    "via": "途径",
-    "explanation": "说明",
-    "notice": "公告",
-    "monitoring_until": "重点监测至",
-    "benefits_recall": "收回激励权益",
-    "basis_records": "认定依据",
-    "listed_until": "列入期限至",
-    "rectify_by": "整改期限",
-    "persons": "人员",
-    "interview_type": "约谈类型",
-    "blocking": "阻止列入的条目",
-    "black_entry": "黑名单条目",
-}
 # The steps of an appeal (objections/appeals): its outcome is the appeal's, not the objection's.
 APPEAL_STEPS = {
     **PROCEDURE_STEPS,

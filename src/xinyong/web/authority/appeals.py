@@ -33,10 +33,9 @@ from xinyong.web.authority.common import (
     Decision,
     console_page,
     pages_of,
-    procedure_steps,
     take_step,
 )
-from xinyong.web.department.common import subject_key
+from xinyong.web.department.common import step_rows, subject_key
 from xinyong.web.forms import (
     Problem,
     page_number,
@@ -147,7 +146,7 @@ def _appeal_page(
             and decided_the_objection(session, appeal.procedure_id, me.user_id)
         ),
         first_decider=(actor_name(session, against["decided_by"]) if against["decided_by"] else ""),
-        steps=procedure_steps(session, view.steps),
+        steps=step_rows(session, view.steps),
         overdue=appeal.state is AppealState.review and appeal.due_on < today,
         outcomes=OUTCOMES,
         decision=_decide_appeal.shown(request, session, appeal.id),

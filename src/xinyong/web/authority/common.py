@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.accounts.service import actor_labels
 from xinyong.approvals.kinds import KINDS
 from xinyong.approvals.repository import latest_decision_on
 from xinyong.approvals.rules import needs_approval
@@ -111,82 +110,8 @@ def item_labels(session: Session, item_code: str) -> tuple[str, dict[str, str]]:
     return item.spec.name, {f.name: f.label for f in item.spec.fields}
 
 
-# What a step's yes / no detail says, by its key (others read 是 / 否).
-_YES_NO = {
-    "found_wrong": ("信息有误", "信息无误"),
-    "upheld": ("成立", "不成立"),
-    "positive": ("同意修复", "不同意修复"),
-    "marked": ("已打上异议标识", ""),
-    "mark_removed": ("已去除异议标识", ""),
-    "still_in_force": ("信息照常公示和使用", ""),
-    "late": ("逾期办理", "按期办理"),
-    "appealable": ("可以申诉", "不可申诉"),
-    "benefits_recall": ("收回联合激励权益", ""),
-}
-_STAGES = {"opinion": "出具意见", "objection": "公示期异议", "effect": "生效前复核"}
-
-
 def department_names(session: Session) -> dict[str, str]:
     return {d.code: d.name for d in session.execute(select(Department)).scalars()}
-
-
-def _detail_value(key: str, value: Any, departments: dict[str, str]) -> str:
-    """A step's detail value as people read it: codes by their names, never a key."""
-    if isinstance(value, bool):
-        yes, no = _YES_NO.get(key, ("是", "否"))
-        return yes if value else no
-    if key == "ground":
-        return labels.OBJECTION_GROUNDS.get(str(value), "")
-    if key == "ways" and isinstance(value, list):
-        return "、".join(labels.REPAIR_WAYS.get(str(w), "") for w in value)
-    if key == "stage":
-        return _STAGES.get(str(value), "")
-    if key == "against":
-        return labels.PROCEDURE_NAMES.get(str(value), "")
-    if key == "via":
-        return "申诉" if value == "appeal" else ""
-    if key == "reason" and str(value) in labels.EXIT_REASONS:
-        return labels.EXIT_REASONS[str(value)]
-    if key == "department":
-        return departments.get(str(value), str(value))
-    if key == "entries" and isinstance(value, list):
-        return "；".join(
-            f"名单条目 {e.get('entry_id')}"
-            + ("（收回联合激励权益）" if e.get("benefits_recall") else "")
-            for e in value
-            if isinstance(e, dict)
-        )
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value if not isinstance(v, (dict, list)))
-    if isinstance(value, dict):
-        return ""
-    return str(value)
-
-
-def procedure_steps(session: Session, steps: list) -> list[dict[str, Any]]:
-    """A procedure's steps (an objection's, appeal's, repair's or list entry's) with the
-    details the console names, as people read them."""
-    departments = department_names(session)
-    actors = actor_labels(session, (s.actor for s in steps))
-    rows = []
-    for s in steps:
-        detail = []
-        for key, value in (s.detail or {}).items():
-            name = labels.CONSOLE_STEP_DETAILS.get(key)
-            if name is None or value in (None, "", [], {}):
-                continue
-            text = _detail_value(key, value, departments)
-            if text:
-                detail.append((name, text))
-        rows.append(
-            {
-                "step": s.step,
-                "at": s.at,
-                "actor": actors.get(s.actor, ""),
-                "detail": detail,
-            }
-        )
-    return rows
 
 
 # ---- A procedure step taken from a form

@@ -30,10 +30,9 @@ from xinyong.web.authority.common import (
     PAGE_ROWS,
     Decision,
     console_page,
-    procedure_steps,
     take_step,
 )
-from xinyong.web.department.common import subject_key
+from xinyong.web.department.common import step_rows, subject_key
 from xinyong.web.forms import (
     page_visitor,
     parse_int,
@@ -109,7 +108,7 @@ def _entry_page(
         section="entries",
         entry=view,
         live=entry.state in LIVE_STATES,
-        steps=procedure_steps(session, view.steps),
+        steps=step_rows(session, view.steps),
         documents=letters,
         decision=_revoke_entry.shown(request, session, entry.id),
         errors=errors or {},

@@ -43,10 +43,9 @@ from xinyong.web.authority.common import (
     console_page,
     item_labels,
     pages_of,
-    procedure_steps,
     take_step,
 )
-from xinyong.web.department.common import list_names, subject_key
+from xinyong.web.department.common import list_names, step_rows, subject_key
 from xinyong.web.forms import (
     Problem,
     evidence_download,
@@ -219,7 +218,7 @@ def _objection_page(
         status_code=status_code,
         section="objections",
         objection=view,
-        steps=procedure_steps(session, view.steps),
+        steps=step_rows(session, view.steps),
         target=_target(session, obj, today),
         department=_verifier_name(session, obj),
         due=due,

@@ -31,10 +31,9 @@ from xinyong.web.authority.common import (
     AUTHORITY,
     PAGE_ROWS,
     console_page,
-    procedure_steps,
     take_step,
 )
-from xinyong.web.department.common import subject_key
+from xinyong.web.department.common import step_rows, subject_key
 from xinyong.web.forms import (
     page_visitor,
     parse_int,
@@ -117,7 +116,7 @@ def _repair_page(
         # Art. 35: objections are taken up to and including the notice's last day.
         in_notice=repair.state is RepairState.notice
         and not notice_over(repair.notice_ends_on, today),
-        steps=procedure_steps(session, view.steps),
+        steps=step_rows(session, view.steps),
         filers=actor_labels(session, (o.filed_by for o in view.objections)),
         today=today,
         errors=errors or {},
