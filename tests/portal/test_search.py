@@ -318,17 +318,3 @@ def test_an_id_number_with_a_wrong_check_character_is_said_to_be_invalid(world) 
     # A valid one is refused as before, without a word on its validity.
     valid = world.client.get("/search", params={"q": CITIZEN}).text
     assert "不提供按身份证号码查询" in valid and "不正确" not in valid
-
-
-def test_a_subject_page_for_a_code_that_fails_its_check_says_so(world) -> None:  # type: ignore[no-untyped-def]
-    """Issue 14: /subjects/{key} answered a mistyped code as "未找到"; it is nobody's code, and
-    the page says why, as the search does — still 404, and an ID number never echoed."""
-    answer = world.client.get(f"/subjects/{_wrong_check(HENGDA)}")
-    assert answer.status_code == 404
-    assert "统一社会信用代码校验位不正确" in answer.text
-    person = world.client.get(f"/subjects/{_wrong_check(CITIZEN)}")
-    assert person.status_code == 404 and "身份证号码校验位不正确" in person.text
-    assert _wrong_check(CITIZEN) not in person.text
-    # A valid code nobody holds is answered as before.
-    unknown = world.client.get(f"/subjects/{credit_code('91320100MA1YYYYY9')}")
-    assert unknown.status_code == 404 and "没有找到对应的公开信息" in unknown.text

@@ -9,7 +9,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from xinyong.core import labels
-from xinyong.core.identifiers import INVALID_CREDIT_CODE, IdentifierError
 from xinyong.core.ratelimit import client_address
 from xinyong.models import Role
 from xinyong.web import forms
@@ -46,20 +45,6 @@ def count_look_up(request: Request) -> None:
         request.app.state.lookups.check(client_address(request))
 
 
-def not_found(request: Request, invalid: str = "") -> HTMLResponse:
-    """The same answer for what does not exist and what the public may not see; ``invalid``:
-    why the code in the address cannot be anyone's (its check fails)."""
-    return portal_page(request, "not_found.html", status_code=404, invalid=invalid)
-
-
-def invalid_code_text(problem: IdentifierError | None) -> str:
-    """Why the code typed is not valid (core/identifiers: GB 32100-2015, GB 11643-1999), in
-    the words a visitor reads; the expected check character is not given, for the mistake may
-    be in another character."""
-    if problem is None:
-        return ""
-    what = "统一社会信用代码" if problem.code == INVALID_CREDIT_CODE else "身份证号码"
-    if problem.reason == "check_char":
-        return f"{what}校验位不正确，请核对后重新输入。"
-    detail = problem.message.removeprefix("居民").removeprefix(what)
-    return f"{what}无效：{detail}。请核对后重新输入。"
+def not_found(request: Request) -> HTMLResponse:
+    """The same answer for what does not exist and what the public may not see."""
+    return portal_page(request, "not_found.html", status_code=404)

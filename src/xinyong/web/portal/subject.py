@@ -18,13 +18,7 @@ from xinyong.lists.service import entry_out
 from xinyong.models import Category, CreditList, EntryState, SubjectKind
 from xinyong.subjects import search
 from xinyong.subjects.archive import read_archive
-from xinyong.web.portal.common import (
-    EVERYONE,
-    count_look_up,
-    invalid_code_text,
-    not_found,
-    portal_page,
-)
+from xinyong.web.portal.common import EVERYONE, count_look_up, not_found, portal_page
 from xinyong.web.site import audience
 
 router = APIRouter(include_in_schema=False)
@@ -55,10 +49,6 @@ def subject_page(key: str, request: Request, session: Session = db_session) -> R
     count_look_up(request)
     now = clock(request).now()
     today = local_date(now)
-    query = search.parse_query(key)
-    if query.kind == "invalid":
-        # A code whose check fails is nobody's: say so, as the search does.
-        return not_found(request, invalid=invalid_code_text(query.problem))
     subject = search.find_public_subject(session, key, today=today)
     if subject is None:
         return not_found(request)
