@@ -111,7 +111,7 @@ class TestTransitions:
         user = Principal(role=Role.user_department, department_id=7)
         own = Principal(role=Role.subject, subject_id=1)
         stranger = Principal(role=Role.subject, subject_id=2)
-        authority = Principal(role=Role.authority, department_id=7)
+        authority = Principal(role=Role.authority, department_id=9)
         ids = {"subject_id": 1, "department_id": 7}
         for name in ("accepted", "fulfilled", "breached", "false"):
             assert rules.may_take(name, dept, **ids)

@@ -23,7 +23,9 @@ from xinyong.rights.deadlines import is_over
 from xinyong.rights.transitions import Transition
 
 S = CommitmentState
-DEPARTMENTS = (Role.provider, Role.user_department)
+# The accepting department is a provider or user department of its sector, or the credit
+# authority itself for the items it accepts (主动型, 信用修复型).
+DEPARTMENTS = (Role.provider, Role.user_department, Role.authority)
 
 # The steps of a commitment. The accepting department accepts it and determines its
 # fulfilment (谁受理、谁核查, 002 §（一）: 履约情况记入信用记录); the subject may withdraw its
