@@ -18,6 +18,7 @@ from importlib.resources import files
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import published_catalog
@@ -234,6 +235,16 @@ def _signer(
     return subject, dept, CommitmentChannel.paper
 
 
+def _pending(commitment_id: int | None) -> Conflict:
+    return Conflict(
+        "该事项已有待履约的承诺",
+        "a pending commitment of this item exists for this acceptance",
+        field="reference",
+        code="commitment_pending",
+        commitment_id=str(commitment_id) if commitment_id else None,
+    )
+
+
 def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
     """A commitment signed: every check first, so that a refusal stores nothing."""
     item = repository.item_by_code(session, body.item)
@@ -275,13 +286,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         )
     pending = repository.pending_commitment(session, subject.id, item.code, body.reference)
     if pending is not None:
-        raise Conflict(
-            "该事项已有待履约的承诺",
-            "a pending commitment of this item exists for this acceptance",
-            field="reference",
-            code="commitment_pending",
-            commitment_id=str(pending),
-        )
+        raise _pending(pending)
     file_id = int(body.evidence_file_id) if body.evidence_file_id else None
     if file_id is not None:
         evidence.check_unused(session, subject.id, file_id, "evidence_file_id")
@@ -322,7 +327,16 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         due_on=due,
         state=CommitmentState.pending,
     )
-    session.add(commitment)
+    try:
+        # Two signings of the same acceptance at once (PostgreSQL, READ COMMITTED): the later
+        # waits on uq_commitments_pending and fails there; its savepoint makes it the 409.
+        with session.begin_nested():
+            session.add(commitment)
+            session.flush()
+    except IntegrityError:
+        raise _pending(
+            repository.pending_commitment(session, subject.id, item.code, body.reference)
+        ) from None
     if file_id is not None:
         evidence.take(
             session, PROCEDURE, commitment, [(file_id, "commitment_scan")], field="evidence"
