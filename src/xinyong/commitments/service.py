@@ -224,8 +224,8 @@ def _signer(
             "须指明信息主体", "name the subject", field="subject", code="missing_subject"
         )
     subject = find_subject(session, body.subject, cipher=step.ctx.cipher)
-    dept = session.get_one(Department, principal.department_id)
-    if body.department is not None and body.department != dept.code:
+    dept = session.get(Department, principal.department_id) if principal.department_id else None
+    if dept is None or (body.department is not None and body.department != dept.code):
         raise Forbidden(
             "部门只能记录向本部门作出的承诺",
             "a department records commitments made to itself only",
