@@ -166,3 +166,24 @@ def test_the_authority_publishes_a_new_text_and_old_commitments_keep_theirs(
         assert session.execute(
             select(Change.event).where(Change.topic == "commitment_items")
         ).scalars().all() == ["published", "published"]
+
+
+def test_each_caller_lists_the_commitments_it_may_see(cw: CommitmentWorld) -> None:
+    online = cw.signed()
+    paper = cw.paper(reference="受理-002")
+    mine = cw.signed(cw.citizen, item=NOTICE)
+    assert cw.fulfil(paper["id"], "fulfilled").status_code == 200
+
+    def ids(caller, **params) -> list[str]:  # type: ignore[no-untyped-def]
+        answer = cw.client.get("/api/v1/commitments", params=params, headers=caller.headers)
+        assert answer.status_code == 200, answer.text
+        return [c["id"] for c in answer.json()]
+
+    assert ids(cw.acme) == [online["id"], paper["id"]]
+    assert ids(cw.citizen) == [mine["id"]]
+    assert ids(cw.w.market) == [online["id"], paper["id"], mine["id"]]
+    assert ids(cw.w.tax) == []
+    assert ids(cw.w.authority) == [online["id"], paper["id"], mine["id"]]
+    assert ids(cw.w.market, state="fulfilled") == [paper["id"]]
+    assert ids(cw.w.market, item=NOTICE) == [mine["id"]]
+    assert ids(cw.w.market, after=online["id"], limit=1) == [paper["id"]]

@@ -201,6 +201,7 @@ def test_the_openapi_document_lists_the_endpoints_with_their_callers(client) -> 
         },
         ("/api/v1/commitment-items", "post"): {"authority"},
         ("/api/v1/commitments", "post"): {"subject", "provider", "user_department", "authority"},
+        ("/api/v1/commitments", "get"): {"subject", "provider", "user_department", "authority"},
         ("/api/v1/commitments/{commitment_id}", "get"): {
             "subject",
             "provider",

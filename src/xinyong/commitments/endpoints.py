@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
 from xinyong.commitments import rules, service
@@ -14,7 +16,7 @@ from xinyong.commitments.schemas import (
     FulfilmentIn,
     WithdrawalIn,
 )
-from xinyong.core.api import BigId, clock, current_principal, db_session, endpoint
+from xinyong.core.api import BigId, clock, current_principal, cursor, db_session, endpoint
 from xinyong.core.auth import Principal
 from xinyong.models import Role
 from xinyong.rights.endpoints import request_step
@@ -110,6 +112,29 @@ def post_commitment(
     c = service.sign(session, request_step(request, principal), body)
     session.flush()
     return service.commitment_out(session, c)
+
+
+@router.get(
+    "/commitments",
+    response_model=list[CommitmentOut],
+    **endpoint(*READERS, summary="Commitments: the subject's own, the department's, or all"),
+)
+def get_commitments(
+    state: Literal["pending", "fulfilled", "breached", "false", "withdrawn"] | None = Query(
+        default=None
+    ),
+    item: str | None = Query(default=None, max_length=64),
+    after: int | None = cursor("commitment id to continue after"),
+    limit: int = Query(default=100, ge=1, le=1000),
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> list[CommitmentOut]:
+    """A subject sees its own commitments, a department those made to it, the authority every
+    one; oldest first, `after` the last id of the page before."""
+    rows = service.find_commitments(
+        session, principal, state=state, item=item, after=after, limit=limit
+    )
+    return [service.commitment_out(session, c) for c in rows]
 
 
 @router.get(

@@ -75,3 +75,28 @@ def pending_commitment(
             Commitment.state == CommitmentState.pending,
         )
     ).scalar_one_or_none()
+
+
+def find_commitments(
+    session: Session,
+    *,
+    subject_id: int | None,
+    department_id: int | None,
+    state: str | None,
+    item: str | None,
+    after: int | None,
+    limit: int,
+) -> list[Commitment]:
+    """A page of commitments by id, narrowed to a subject's or a department's when given."""
+    query = select(Commitment)
+    if subject_id is not None:
+        query = query.where(Commitment.subject_id == subject_id)
+    if department_id is not None:
+        query = query.where(Commitment.department_id == department_id)
+    if state is not None:
+        query = query.where(Commitment.state == CommitmentState(state))
+    if item is not None:
+        query = query.where(Commitment.item_code == item)
+    if after is not None:
+        query = query.where(Commitment.id > after)
+    return list(session.execute(query.order_by(Commitment.id).limit(limit)).scalars())

@@ -399,6 +399,34 @@ def get_commitment(
     return c
 
 
+def find_commitments(
+    session: Session,
+    principal: Principal,
+    *,
+    state: str | None,
+    item: str | None,
+    after: int | None,
+    limit: int,
+) -> list[Commitment]:
+    """The commitments the caller may see: a subject its own, a department those made to it,
+    the authority every one; oldest first."""
+    # -1: a token without its subject or department sees nothing, never everything.
+    subject_id = department_id = None
+    if principal.role is Role.subject:
+        subject_id = principal.subject_id or -1
+    elif principal.role in (Role.provider, Role.user_department):
+        department_id = principal.department_id or -1
+    return repository.find_commitments(
+        session,
+        subject_id=subject_id,
+        department_id=department_id,
+        state=state,
+        item=item,
+        after=after,
+        limit=limit,
+    )
+
+
 def _for_step(session: Session, step: Step, commitment_id: int) -> Commitment:
     """The commitment a step is about, locked. A subject finds its own only (404 for any
     other); a department that does not accept it is refused the step (403
