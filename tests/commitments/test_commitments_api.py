@@ -187,3 +187,30 @@ def test_each_caller_lists_the_commitments_it_may_see(cw: CommitmentWorld) -> No
     assert ids(cw.w.market, state="fulfilled") == [paper["id"]]
     assert ids(cw.w.market, item=NOTICE) == [mine["id"]]
     assert ids(cw.w.market, after=online["id"], limit=1) == [paper["id"]]
+
+
+def test_a_breach_leads_to_what_the_item_said_when_it_was_signed(cw: CommitmentWorld) -> None:
+    c = cw.paper(item=NOTICE)
+    assert c["breach"] == {
+        "item": "broken_commitment",
+        "severity": "serious",
+        "watch_list_eligible": True,
+    }
+    items = cw.client.get("/api/v1/commitment-items").json()
+    for item in items:
+        del item["version"], item["template_version"]
+        if item["code"] == NOTICE:
+            item["breach"]["severity"] = "general"
+    answer = cw.client.post(
+        "/api/v1/commitment-items", json={"items": items}, headers=cw.w.authority.headers
+    )
+    assert answer.status_code == 200 and answer.json()["revised"] == [NOTICE]
+    out = cw.fulfil(c["id"], "false").json()
+    assert out["steps"][-1]["detail"]["severity"] == "serious"
+    with cw.w.db.transaction() as session:
+        record = session.execute(
+            select(Record).where(
+                Record.subject_id == cw.acme_id, Record.id == int(out["record_id"])
+            )
+        ).scalar_one()
+    assert record.severity is not None and record.severity.value == "serious"

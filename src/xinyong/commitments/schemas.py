@@ -164,6 +164,7 @@ class CommitmentOut(BaseModel):
     text: str
     text_sha256: str
     obligations: list[str]
+    breach: BreachConsequence
     reference: str
     department: str
     department_name: str

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.service import published_catalog
 from xinyong.commitments import repository, rules
 from xinyong.commitments.schemas import (
+    BreachConsequence,
     CommitmentIn,
     CommitmentItemOut,
     CommitmentItemsIn,
@@ -316,6 +317,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         text=text,
         text_sha256=rules.digest(text),
         obligations=list(spec.obligations),
+        breach=spec.breach.model_dump(mode="json"),
         reference=body.reference,
         department_id=dept.id,
         channel=channel,
@@ -505,15 +507,15 @@ def fulfil(session: Session, step: Step, commitment_id: int, body: FulfilmentIn)
         evidence.check_unused(session, c.subject_id, file_id, "evidence_file_id")
     detail: dict[str, Any] = {"note": body.note}
     if breach:
-        spec = CommitmentItemSpec.model_validate(repository.all_items(session)[c.item_code].spec)
-        record_id = _breach_record(session, step, c, spec, body)
+        consequence = BreachConsequence.model_validate(c.breach)
+        record_id = _breach_record(session, step, c, consequence, body)
         c.record_id = record_id
         detail.update(
             decision_number=body.decision_number,
             record_id=str(record_id),
-            item=spec.breach.item,
-            severity=spec.breach.severity,
-            watch_list_eligible=spec.breach.watch_list_eligible,
+            item=consequence.item,
+            severity=consequence.severity,
+            watch_list_eligible=consequence.watch_list_eligible,
         )
     if file_id is not None:
         evidence.take(session, PROCEDURE, c, [(file_id, "evidence")], field="evidence")
@@ -524,13 +526,17 @@ def fulfil(session: Session, step: Step, commitment_id: int, body: FulfilmentIn)
 
 
 def _breach_record(
-    session: Session, step: Step, c: Commitment, spec: CommitmentItemSpec, body: FulfilmentIn
+    session: Session,
+    step: Step,
+    c: Commitment,
+    consequence: BreachConsequence,
+    body: FulfilmentIn,
 ) -> int:
     subject = session.get_one(Subject, c.subject_id)
     dept = session.get_one(Department, c.department_id)
     fields = rules.breach_fields(
         commitment_id=c.id,
-        item_name=spec.name,
+        item_name=repository.all_items(session)[c.item_code].spec["name"],
         signed_on=local_date(c.signed_at),
         outcome=body.outcome,
         due_on=c.due_on,
@@ -540,11 +546,11 @@ def _breach_record(
         department_name=dept.name,
     )
     raw = {
-        "item": spec.breach.item,
+        "item": consequence.item,
         "source_id": f"commitment:{c.id}",
         "subject": subject_ref(step, subject),
         "fields": fields,
-        "severity": Severity(spec.breach.severity).value,
+        "severity": Severity(consequence.severity).value,
         "determined_on": step.today.isoformat(),
     }
     return collect_one(
@@ -577,6 +583,7 @@ def commitment_out(session: Session, c: Commitment) -> CommitmentOut:
         text=c.text,
         text_sha256=c.text_sha256,
         obligations=list(c.obligations),
+        breach=BreachConsequence.model_validate(c.breach),
         reference=c.reference,
         department=dept.code,
         department_name=dept.name,

@@ -83,6 +83,9 @@ class Commitment(Base):
     text: Mapped[str] = mapped_column(Text)
     text_sha256: Mapped[str] = mapped_column(String(64))
     obligations: Mapped[list] = mapped_column(JSONType)
+    # What a breach leads to, as the item stated when it was signed: {item, severity,
+    # watch_list_eligible} (a later revision of the item does not change it).
+    breach: Mapped[dict] = mapped_column(JSONType)
     # The acceptance or business it belongs to (受理编号), "" for none.
     reference: Mapped[str] = mapped_column(String(100))
     # The accepting department (承诺受理单位).

@@ -76,6 +76,7 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("text_sha256", sa.String(length=64), nullable=False),
         sa.Column("obligations", _json(), nullable=False),
+        sa.Column("breach", _json(), nullable=False),
         sa.Column("reference", sa.String(length=100), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
         sa.Column(
