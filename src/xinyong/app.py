@@ -26,6 +26,7 @@ from xinyong.checks.fast import FastChecks
 from xinyong.checks.log import CheckLog
 from xinyong.checks.service import CheckContext
 from xinyong.checks.snapshot import SnapshotCache
+from xinyong.commitments.endpoints import router as commitments_router
 from xinyong.core import nul
 from xinyong.core.api import TokenCache, complete_openapi
 from xinyong.core.clock import Clock
@@ -293,6 +294,7 @@ def create_app(
         validity_router,
         objections_router,
         repairs_router,
+        commitments_router,
         rights_router,
         tasks_router,
         authorisations_router,

@@ -1,5 +1,5 @@
-"""What a new database starts with: the default catalog, lists, measures list and validity
-rule."""
+"""What a new database starts with: the default catalog, lists, measures list, validity
+rule and commitment item list."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import ensure_default_catalog
+from xinyong.commitments.service import ensure_default_commitment_items
 from xinyong.lists.service import ensure_default_lists, recite_lists
 from xinyong.measures.service import ensure_default_measures, recite_measures
 from xinyong.validity.service import ensure_default_validity_rules
@@ -24,3 +25,4 @@ def ensure_defaults(session: Session, *, now: datetime) -> None:
     ensure_default_measures(session, now=now)
     recite_measures(session, now=now)
     ensure_default_validity_rules(session, now=now)
+    ensure_default_commitment_items(session, now=now)

@@ -154,7 +154,30 @@ def templates(client, platform: Platform, db) -> tuple[Bodies, dict[str, str]]: 
         "credit_management": "设立信用管理岗位",
         "evidence": [{"file_id": "1", "kind": "evidence"}],
     }
+    # A paper commitment the market regulator records for ACME (commitments/).
+    signing = {"item": "enterprise_registration_missing", "template_version": 1}
+    commitment = client.post(
+        "/api/v1/commitments",
+        json={**signing, "subject": ACME},
+        headers=platform.headers(Role.provider),
+    )
+    assert commitment.status_code == 201, commitment.text
+    commitment_item = client.get("/api/v1/commitment-items").json()[0]
+    del commitment_item["version"], commitment_item["template_version"]
     bodies: Bodies = {
+        ("post", "/api/v1/commitment-items"): lambda: {"items": [commitment_item]},
+        ("post", "/api/v1/commitments"): lambda: {
+            **signing,
+            "department": "amr",
+            "reference": "受理-002",
+            "confirmed": True,
+            "evidence_file_id": "1",
+        },
+        ("post", "/api/v1/commitments/{commitment_id}/fulfilment"): lambda: {
+            "outcome": "fulfilled",
+            "note": "已补齐材料",
+            "evidence_file_id": "1",
+        },
         ("post", "/api/v1/lists/{code}/entries"): lambda: {
             "subject": ACME,
             "basis_records": [int(record)],
@@ -189,7 +212,11 @@ def templates(client, platform: Platform, db) -> tuple[Bodies, dict[str, str]]: 
             "basis": "测试规则",
         },
     }
-    return bodies, {"code": "food_drug_watch", "objection_id": filed.json()["id"]}
+    return bodies, {
+        "code": "food_drug_watch",
+        "objection_id": filed.json()["id"],
+        "commitment_id": commitment.json()["id"],
+    }
 
 
 def lowest(schema: dict) -> int:

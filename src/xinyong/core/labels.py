@@ -554,3 +554,33 @@ DECISION_OUTCOMES = {
 }
 # An API token is a system's interface, not a person (pages, CLI, the actors' names).
 API_TOKEN = "系统接口令牌"
+
+
+# ---- Credit commitments (issue 15): the item list's types, a commitment's states and steps
+
+# The five types in practice (002 §（一）; 000 §（一）; 004 §9).
+COMMITMENT_TYPES = {
+    "approval_substitute": "审批替代型（告知承诺）",
+    "missing_documents": "容缺受理型",
+    "self_discipline": "行业自律型",
+    "voluntary": "主动型",
+    "repair": "信用修复型",
+}
+# 承诺履约状态, as the national portal shows it.
+COMMITMENT_STATES = {
+    "pending": "履约中",
+    "fulfilled": "已履约",
+    "breached": "未履约",
+    "false": "虚假承诺",
+    "withdrawn": "已撤回",
+}
+COMMITMENT_CHANNELS = {"online": "在线承诺", "paper": "书面承诺"}
+COMMITMENT_STEPS = {
+    "signed": "作出承诺",
+    "accepted": "承诺受理",
+    "fulfilled": "认定已履约",
+    "breached": "认定未履约",
+    "false": "认定虚假承诺",
+    "withdrawn": "撤回承诺",
+}
+VERIFICATION_DAY_KINDS = {"working": "工作日", "calendar": "自然日"}

@@ -4,6 +4,14 @@ from xinyong.models.approvals import DecisionOutcome, PendingDecision
 from xinyong.models.base import Base
 from xinyong.models.calendar import CalendarDay, CalendarYear
 from xinyong.models.catalog import CatalogItem, CatalogStatus, CatalogVersion, Category, Disclosure
+from xinyong.models.commitments import (
+    Commitment,
+    CommitmentChannel,
+    CommitmentItem,
+    CommitmentState,
+    CommitmentTemplate,
+    CommitmentType,
+)
 from xinyong.models.core import ApiToken, AuditEntry, AuditHead, Department, IdNode, Role
 from xinyong.models.feeds import Change, ChangeHead, Delivery, Subscription
 from xinyong.models.lists import (
@@ -62,6 +70,12 @@ __all__ = [
     "Check",
     "CheckFeedback",
     "CheckHit",
+    "Commitment",
+    "CommitmentChannel",
+    "CommitmentItem",
+    "CommitmentState",
+    "CommitmentTemplate",
+    "CommitmentType",
     "CreditList",
     "DecisionOutcome",
     "Delivery",

@@ -1,0 +1,600 @@
+"""Credit commitments (信用承诺, 002 §（一）, （五）; 000 §（一）, （五）; 004 §3, §9, §12).
+
+The authority publishes the commitment item list (信用承诺事项清单) with each item's standard
+text (格式文本); a new text is a new template version. A subject signs an item online — the
+current text rendered whole is stored with its SHA-256 digest, the account and the time — or
+the accepting department records a paper commitment with its scan. The accepting department
+accepts it and determines its fulfilment: fulfilled, breached or false (虚假承诺); the subject
+may withdraw it before acceptance. Each step is a procedure step with its actor and an audit
+entry, and a change on the feed; a breach or a false commitment writes the negative record the
+item names, with its severity, through the normal collection path (Measures art. 12（六））.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from xinyong.catalog.service import published_catalog
+from xinyong.commitments import repository, rules
+from xinyong.commitments.schemas import (
+    BreachConsequence,
+    CommitmentIn,
+    CommitmentItemOut,
+    CommitmentItemsIn,
+    CommitmentItemSpec,
+    CommitmentOut,
+    FulfilmentIn,
+    WithdrawalIn,
+)
+from xinyong.core import audit
+from xinyong.core.auth import Principal
+from xinyong.core.calendar import calendar_for
+from xinyong.core.clock import local_date
+from xinyong.core.labels import COMMITMENT_STATES
+from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from xinyong.feeds.changes import record_change
+from xinyong.lists.service import collect_one, subject_ref
+from xinyong.models import (
+    Channel,
+    Commitment,
+    CommitmentChannel,
+    CommitmentItem,
+    CommitmentState,
+    CommitmentTemplate,
+    CommitmentType,
+    Department,
+    Role,
+    Severity,
+    Subject,
+)
+from xinyong.rights import evidence
+from xinyong.rights.procedures import subject_key
+from xinyong.rights.step import Step
+from xinyong.rights.steps import add_step, steps_out
+from xinyong.subjects.service import find_subject
+
+PROCEDURE = "commitment"
+# Topics of the change feed: the item list published, and a commitment's steps.
+COMMITMENT_ITEMS = "commitment_items"
+COMMITMENT = "commitment"
+
+
+# --- the item list --------------------------------------------------------------------------
+
+
+@cache
+def default_commitment_items() -> CommitmentItemsIn:
+    text = (
+        files("xinyong.commitments")
+        .joinpath("default_commitments.json")
+        .read_text(encoding="utf-8")
+    )
+    return CommitmentItemsIn.model_validate_json(text)
+
+
+def _check_breach_items(session: Session, body: CommitmentItemsIn) -> None:
+    """Each item's breach consequence names a negative item of the published catalog that the
+    accepting sector may provide (Measures art. 8, 16: collection by catalog only)."""
+    catalog = published_catalog(session)
+    for index, spec in enumerate(body.items):
+        item = catalog.items.get(spec.breach.item) if catalog else None
+        if item is None or not item.negative:
+            raise InvalidRequest(
+                f"承诺事项 {spec.code} 的违诺后果须为目录中的失信信息项：{spec.breach.item}",
+                f"commitment item {spec.code}: {spec.breach.item} is no negative catalog item",
+                field=f"items[{index}].breach.item",
+                code="unknown_breach_item",
+            )
+        if spec.sector not in item.sources:
+            raise InvalidRequest(
+                f"承诺事项 {spec.code} 的受理部门不能提供信息项 {spec.breach.item}",
+                f"commitment item {spec.code}: its sector may not provide {spec.breach.item}",
+                field=f"items[{index}].sector",
+                code="breach_item_not_provided",
+            )
+
+
+def publish_commitment_items(
+    session: Session, body: CommitmentItemsIn, *, actor: str, now: datetime
+) -> dict[str, list[str]]:
+    """Publish the whole list: new and changed items get a new version, a changed standard
+    text a new template version too; items left out are retired (kept for the commitments
+    signed under them)."""
+    _check_breach_items(session, body)
+    existing = repository.all_items(session)
+    templates = repository.current_templates(session)
+    result: dict[str, list[str]] = {"added": [], "revised": [], "retired": [], "texts": []}
+    for spec in body.items:
+        data = spec.model_dump(mode="json")
+        row = existing.pop(spec.code, None)
+        if row is None:
+            session.add(
+                CommitmentItem(code=spec.code, spec=data, version=1, active=True, updated_at=now)
+            )
+            result["added"].append(spec.code)
+        elif row.spec != data or not row.active:
+            row.spec, row.version, row.active, row.updated_at = data, row.version + 1, True, now
+            result["revised"].append(spec.code)
+        current = templates.get(spec.code)
+        if current is None or current.text != spec.template:
+            version = 1 if current is None else current.version + 1
+            session.add(
+                CommitmentTemplate(
+                    item_code=spec.code, version=version, text=spec.template, published_at=now
+                )
+            )
+            result["texts"].append(f"{spec.code}:{version}")
+    for row in existing.values():
+        if row.active:
+            row.active, row.updated_at = False, now
+            result["retired"].append(row.code)
+    if any(result.values()):
+        session.flush()
+        audit.log(
+            session,
+            actor=actor,
+            action="commitment_items.published",
+            at=now,
+            target_type="commitment_items",
+            detail=result,
+        )
+        record_change(session, at=now, topic=COMMITMENT_ITEMS, event="published", detail=result)
+    return result
+
+
+def ensure_default_commitment_items(session: Session, *, now: datetime) -> None:
+    if session.execute(select(CommitmentItem.id).limit(1)).first() is None:
+        publish_commitment_items(session, default_commitment_items(), actor="system", now=now)
+
+
+def items_out(session: Session) -> list[CommitmentItemOut]:
+    templates = repository.current_templates(session)
+    return [
+        CommitmentItemOut.model_validate(
+            {**i.spec, "version": i.version, "template_version": templates[i.code].version}
+        )
+        for i in repository.active_items(session)
+    ]
+
+
+# --- signing ----------------------------------------------------------------------------------
+
+
+def _unknown_item(code: str) -> InvalidRequest:
+    return InvalidRequest(
+        f"承诺事项 {code} 不存在或已停用",
+        f"no active commitment item {code}",
+        field="item",
+        code="unknown_commitment_item",
+    )
+
+
+def _department(session: Session, code: str) -> Department:
+    dept = session.execute(select(Department).where(Department.code == code)).scalar_one_or_none()
+    if dept is None:
+        raise InvalidRequest(
+            f"部门 {code} 不存在",
+            f"no department {code}",
+            field="department",
+            code="unknown_department",
+        )
+    return dept
+
+
+def _signer(
+    session: Session, step: Step, body: CommitmentIn
+) -> tuple[Subject, Department, CommitmentChannel]:
+    """Who commits, to which department, how: a subject online for itself, to the department
+    it names; a department on paper, for the subject it names, to itself."""
+    principal = step.principal
+    if principal.role is Role.subject:
+        subject = session.get_one(Subject, principal.subject_id)
+        if body.subject is not None:
+            other = find_subject(session, body.subject, cipher=step.ctx.cipher)
+            if other.id != subject.id:
+                raise Forbidden(
+                    "只能为本主体作出承诺",
+                    "a subject commits for itself only",
+                    field="subject",
+                    code="not_your_subject",
+                )
+        if body.department is None:
+            raise InvalidRequest(
+                "须指明承诺受理单位",
+                "name the accepting department",
+                field="department",
+                code="missing_department",
+            )
+        if not body.confirmed:
+            raise InvalidRequest(
+                "须阅读承诺书全文并确认",
+                "read the whole text and confirm it",
+                field="confirmed",
+                code="not_confirmed",
+            )
+        return subject, _department(session, body.department), CommitmentChannel.online
+    if body.subject is None:
+        raise InvalidRequest(
+            "须指明信息主体", "name the subject", field="subject", code="missing_subject"
+        )
+    subject = find_subject(session, body.subject, cipher=step.ctx.cipher)
+    dept = session.get(Department, principal.department_id) if principal.department_id else None
+    if dept is None or (body.department is not None and body.department != dept.code):
+        raise Forbidden(
+            "部门只能记录向本部门作出的承诺",
+            "a department records commitments made to itself only",
+            field="department",
+            code="not_accepting_department",
+        )
+    return subject, dept, CommitmentChannel.paper
+
+
+def _pending(commitment_id: int | None) -> Conflict:
+    return Conflict(
+        "该事项已有待履约的承诺",
+        "a pending commitment of this item exists for this acceptance",
+        field="reference",
+        code="commitment_pending",
+        commitment_id=str(commitment_id) if commitment_id else None,
+    )
+
+
+def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
+    """A commitment signed: every check first, so that a refusal stores nothing."""
+    item = repository.item_by_code(session, body.item)
+    if item is None or not item.active:
+        raise _unknown_item(body.item)
+    spec = CommitmentItemSpec.model_validate(item.spec)
+    subject, dept, channel = _signer(session, step, body)
+    if dept.kind != spec.sector:
+        if channel is CommitmentChannel.paper:
+            raise Forbidden(
+                "本部门不是该承诺事项的受理部门",
+                "this department does not accept commitments of this item",
+                field="item",
+                code="not_accepting_department",
+            )
+        raise InvalidRequest(
+            f"{dept.name}不受理该承诺事项",
+            f"department {dept.code} does not accept commitments of this item",
+            field="department",
+            code="department_not_accepting",
+        )
+    if not rules.applies_to(spec, subject.kind.value):
+        raise InvalidRequest(
+            "该承诺事项不适用于本主体类型",
+            f"the item does not apply to a {subject.kind.value}",
+            field="item",
+            code="item_not_applicable",
+            subject_kinds=list(spec.subject_kinds),
+        )
+    template = repository.current_template(session, item.code)
+    assert template is not None  # published with its item
+    if template.version != body.template_version:
+        raise Conflict(
+            f"承诺书格式文本已更新为第{template.version}版，请阅读新版本后再签署",
+            f"template version {body.template_version} is not current ({template.version})",
+            field="template_version",
+            code="template_not_current",
+            current=template.version,
+        )
+    pending = repository.pending_commitment(session, subject.id, item.code, body.reference)
+    if pending is not None:
+        raise _pending(pending)
+    file_id = int(body.evidence_file_id) if body.evidence_file_id else None
+    if file_id is not None:
+        evidence.check_unused(session, subject.id, file_id, "evidence_file_id")
+    # Before any row: a deadline in a year the calendar does not know is a 409.
+    due = rules.due_on(calendar_for(session), step.today, spec.verification)
+    key = subject_key(subject)
+    text = rules.render(
+        template.text,
+        {
+            "subject_name": subject.name,
+            "subject_code": key,
+            "item_name": spec.name,
+            "procedure": spec.procedure,
+            "department_name": dept.name,
+            "reference": body.reference or "—",
+            "signed_on": f"{step.today.year}年{step.today.month}月{step.today.day}日",
+            "due_on": f"{due.year}年{due.month}月{due.day}日" if due else "—",
+        },
+    )
+    commitment = Commitment(
+        subject_id=subject.id,
+        id=step.ctx.ids.next_id(),
+        item_code=item.code,
+        item_version=item.version,
+        type=CommitmentType(spec.type),
+        template_version=template.version,
+        text=text,
+        text_sha256=rules.digest(text),
+        obligations=list(spec.obligations),
+        breach=spec.breach.model_dump(mode="json"),
+        reference=body.reference,
+        department_id=dept.id,
+        channel=channel,
+        signed_by=step.principal.actor,
+        signed_at=step.now,
+        evidence_file_id=file_id,
+        # A paper commitment is recorded by the department that accepts it.
+        accepted_at=step.now if channel is CommitmentChannel.paper else None,
+        due_on=due,
+        state=CommitmentState.pending,
+    )
+    try:
+        # Two signings of the same acceptance at once (PostgreSQL, READ COMMITTED): the later
+        # waits on uq_commitments_pending and fails there; its savepoint makes it the 409.
+        with session.begin_nested():
+            session.add(commitment)
+            session.flush()
+    except IntegrityError:
+        raise _pending(
+            repository.pending_commitment(session, subject.id, item.code, body.reference)
+        ) from None
+    if file_id is not None:
+        evidence.take(
+            session, PROCEDURE, commitment, [(file_id, "commitment_scan")], field="evidence"
+        )
+    _step(
+        session,
+        step,
+        commitment,
+        "signed",
+        item=item.code,
+        template_version=template.version,
+        text_sha256=commitment.text_sha256,
+        channel=channel.value,
+        department=dept.code,
+        due_on=due.isoformat() if due else None,
+    )
+    if commitment.accepted_at is not None:
+        _step(session, step, commitment, "accepted", department=dept.code)
+    return commitment
+
+
+# --- the steps after --------------------------------------------------------------------------
+
+
+def _step(session: Session, step: Step, c: Commitment, name: str, **detail: Any) -> None:
+    """A step: the row the subject is shown, its audit entry, and a feed change."""
+    add_step(session, step, PROCEDURE, c, name, **detail)
+    record_change(
+        session,
+        at=step.now,
+        topic=COMMITMENT,
+        event=name,
+        subject_id=c.subject_id,
+        detail={"commitment": str(c.id), "item": c.item_code, "state": c.state.value},
+    )
+
+
+def unknown_commitment() -> NotFound:
+    return NotFound(
+        "信用承诺不存在", "no such commitment", field="commitment_id", code="unknown_commitment"
+    )
+
+
+def may_see(principal: Principal, c: Commitment) -> bool:
+    """The subject itself, its accepting department, and the authority."""
+    if principal.role is Role.authority:
+        return True
+    if principal.role is Role.subject:
+        return principal.subject_id == c.subject_id
+    return principal.department_id == c.department_id
+
+
+def get_commitment(
+    session: Session, principal: Principal, commitment_id: int, *, for_update: bool = False
+) -> Commitment:
+    """The commitment as ``principal`` may see it; for anyone else 404, never a hint."""
+    c = repository.get_commitment(session, commitment_id, for_update=for_update)
+    if c is None or not may_see(principal, c):
+        raise unknown_commitment()
+    return c
+
+
+def find_commitments(
+    session: Session,
+    principal: Principal,
+    *,
+    state: str | None,
+    item: str | None,
+    after: int | None,
+    limit: int,
+) -> list[Commitment]:
+    """The commitments the caller may see: a subject its own, a department those made to it,
+    the authority every one; oldest first."""
+    # -1: a token without its subject or department sees nothing, never everything.
+    subject_id = department_id = None
+    if principal.role is Role.subject:
+        subject_id = principal.subject_id or -1
+    elif principal.role in (Role.provider, Role.user_department):
+        department_id = principal.department_id or -1
+    return repository.find_commitments(
+        session,
+        subject_id=subject_id,
+        department_id=department_id,
+        state=state,
+        item=item,
+        after=after,
+        limit=limit,
+    )
+
+
+def _for_step(session: Session, step: Step, commitment_id: int) -> Commitment:
+    """The commitment a step is about, locked. A subject finds its own only (404 for any
+    other); a department that does not accept it is refused the step (403
+    ``not_accepting_department``)."""
+    c = repository.get_commitment(session, commitment_id, for_update=True)
+    if c is None or (
+        step.principal.role is Role.subject and step.principal.subject_id != c.subject_id
+    ):
+        raise unknown_commitment()
+    return c
+
+
+def _require(step: Step, c: Commitment, name: str) -> None:
+    if not rules.may_take(
+        name, step.principal, subject_id=c.subject_id, department_id=c.department_id
+    ):
+        if step.principal.role is Role.subject:
+            raise Forbidden(
+                "信息主体不能办理此步骤",
+                "the subject may not take this step",
+                code="not_accepting_department",
+            )
+        raise Forbidden(
+            "只有承诺受理单位可以办理此步骤",
+            "only the accepting department may take this step",
+            code="not_accepting_department",
+        )
+    reason = rules.refusal(
+        name, c.state, accepted=c.accepted_at is not None, due_on=c.due_on, today=step.today
+    )
+    if reason is not None:
+        message, message_en = rules.REFUSALS[reason]
+        raise Conflict(
+            f"承诺处于“{COMMITMENT_STATES[c.state]}”状态：{message}",
+            f"the commitment is {c.state.value}: {message_en}",
+            code="invalid_state",
+            state=c.state.value,
+            reason=reason,
+        )
+
+
+def accept(session: Session, step: Step, commitment_id: int) -> Commitment:
+    """The accepting department accepts a commitment signed online."""
+    c = _for_step(session, step, commitment_id)
+    _require(step, c, "accepted")
+    c.accepted_at = step.now
+    _step(session, step, c, "accepted", department=step.principal.department_code)
+    return c
+
+
+def withdraw(session: Session, step: Step, commitment_id: int, body: WithdrawalIn) -> Commitment:
+    """The subject withdraws its commitment before it is accepted."""
+    c = _for_step(session, step, commitment_id)
+    _require(step, c, "withdrawn")
+    c.state, c.closed_at = CommitmentState.withdrawn, step.now
+    _step(session, step, c, "withdrawn", reason=body.reason)
+    return c
+
+
+def fulfil(session: Session, step: Step, commitment_id: int, body: FulfilmentIn) -> Commitment:
+    """The accepting department's determination: fulfilled, breached or false. A breach or a
+    false commitment writes the negative record the item names, with its severity, in the
+    department's name (Measures art. 12（六）; 002 §（一）: 对不履约的申请人，视情节实施惩戒)."""
+    c = _for_step(session, step, commitment_id)
+    _require(step, c, body.outcome)
+    breach = body.outcome in rules.BREACHES
+    if breach and body.decision_number is None:
+        raise InvalidRequest(
+            "认定违诺须给出认定文书号",
+            "a breach needs the decision's document number",
+            field="decision_number",
+            code="missing_decision_number",
+        )
+    file_id = int(body.evidence_file_id) if body.evidence_file_id else None
+    if file_id is not None:
+        evidence.check_unused(session, c.subject_id, file_id, "evidence_file_id")
+    detail: dict[str, Any] = {"note": body.note}
+    if breach:
+        consequence = BreachConsequence.model_validate(c.breach)
+        record_id = _breach_record(session, step, c, consequence, body)
+        c.record_id = record_id
+        detail.update(
+            decision_number=body.decision_number,
+            record_id=str(record_id),
+            item=consequence.item,
+            severity=consequence.severity,
+            watch_list_eligible=consequence.watch_list_eligible,
+        )
+    if file_id is not None:
+        evidence.take(session, PROCEDURE, c, [(file_id, "evidence")], field="evidence")
+        detail["evidence"] = [str(file_id)]
+    c.state, c.closed_at = CommitmentState(body.outcome), step.now
+    _step(session, step, c, body.outcome, **detail)
+    return c
+
+
+def _breach_record(
+    session: Session,
+    step: Step,
+    c: Commitment,
+    consequence: BreachConsequence,
+    body: FulfilmentIn,
+) -> int:
+    subject = session.get_one(Subject, c.subject_id)
+    dept = session.get_one(Department, c.department_id)
+    fields = rules.breach_fields(
+        commitment_id=c.id,
+        item_name=repository.all_items(session)[c.item_code].spec["name"],
+        signed_on=local_date(c.signed_at),
+        outcome=body.outcome,
+        due_on=c.due_on,
+        facts=body.note,
+        decision_number=body.decision_number or "",
+        today=step.today,
+        department_name=dept.name,
+    )
+    raw = {
+        "item": consequence.item,
+        "source_id": f"commitment:{c.id}",
+        "subject": subject_ref(step, subject),
+        "fields": fields,
+        "severity": Severity(consequence.severity).value,
+        "determined_on": step.today.isoformat(),
+    }
+    return collect_one(
+        session,
+        step,
+        raw,
+        c.subject_id,
+        dept,
+        Channel.same_level,
+        invalid=("违诺信息无效：", "the breach record is invalid: "),
+    )
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def commitment_out(session: Session, c: Commitment) -> CommitmentOut:
+    subject = session.get_one(Subject, c.subject_id)
+    dept = session.get_one(Department, c.department_id)
+    item = repository.all_items(session)[c.item_code]
+    return CommitmentOut(
+        id=str(c.id),
+        subject=subject_key(subject),
+        subject_name=subject.name,
+        item=c.item_code,
+        item_name=item.spec["name"],
+        item_version=c.item_version,
+        type=c.type.value,
+        template_version=c.template_version,
+        text=c.text,
+        text_sha256=c.text_sha256,
+        obligations=list(c.obligations),
+        breach=BreachConsequence.model_validate(c.breach),
+        reference=c.reference,
+        department=dept.code,
+        department_name=dept.name,
+        channel=c.channel.value,
+        signed_by=c.signed_by,
+        signed_at=c.signed_at,
+        evidence_file_id=str(c.evidence_file_id) if c.evidence_file_id else None,
+        accepted_at=c.accepted_at,
+        due_on=c.due_on,
+        state=c.state.value,
+        record_id=str(c.record_id) if c.record_id else None,
+        closed_at=c.closed_at,
+        steps=steps_out(session, c),
+    )
