@@ -142,23 +142,32 @@ def _revocation_reads(payload: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+# Whose procedure a decision concerns, by its target (the 待审核 page and the audit entry).
+def _entry_subject(session: Session, target_id: int) -> int:
+    return lists_repository.get_entry(session, target_id).subject_id
+
+
+def _objection_subject(session: Session, target_id: int) -> int:
+    return objection_service.get_objection(session, target_id).subject_id
+
+
+def _appeal_subject(session: Session, target_id: int) -> int:
+    return appeal_service.get_appeal(session, target_id).subject_id
+
+
 KINDS: dict[str, Kind] = {
     # 003 联合奖惩 §（三）–（六）: confirmation and publication of a list entry.
     "list_entry.confirm": Kind(
         label="确认列入名单并公布",
         execute=_confirm_entry,
-        subject_of=lambda session, target_id: (
-            lists_repository.get_entry(session, target_id).subject_id
-        ),
+        subject_of=_entry_subject,
         link="/department/lists/entries/{target_id}",
     ),
     # Measures art. 32: the provider's verification of an objection.
     "objection.verify": Kind(
         label="异议核实结论",
         execute=_verify_objection,
-        subject_of=lambda session, target_id: (
-            objection_service.get_objection(session, target_id).subject_id
-        ),
+        subject_of=_objection_subject,
         link="/department/objections/{target_id}",
         describe=_verification_reads,
     ),
@@ -166,9 +175,7 @@ KINDS: dict[str, Kind] = {
     "objection.decide": Kind(
         label="异议审核决定",
         execute=_decide_objection,
-        subject_of=lambda session, target_id: (
-            objection_service.get_objection(session, target_id).subject_id
-        ),
+        subject_of=_objection_subject,
         link="/authority/objections/{target_id}",
         describe=_objection_decision_reads,
     ),
@@ -176,9 +183,7 @@ KINDS: dict[str, Kind] = {
     "appeal.decide": Kind(
         label="申诉处理决定",
         execute=_decide_appeal,
-        subject_of=lambda session, target_id: (
-            appeal_service.get_appeal(session, target_id).subject_id
-        ),
+        subject_of=_appeal_subject,
         link="/authority/appeals/{target_id}",
         describe=_appeal_decision_reads,
     ),
@@ -186,9 +191,7 @@ KINDS: dict[str, Kind] = {
     "list_entry.revoke": Kind(
         label="撤销错误列入的名单",
         execute=_revoke_entry,
-        subject_of=lambda session, target_id: (
-            lists_repository.get_entry(session, target_id).subject_id
-        ),
+        subject_of=_entry_subject,
         link="/authority/entries/{target_id}",
         describe=_revocation_reads,
     ),
