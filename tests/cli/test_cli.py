@@ -19,6 +19,24 @@ COMPANY = credit_code("91320100MA1XYW12Q")
 OTHER = credit_code("91320500MA1PQR34N")
 
 
+def import_file(db, path: Path, provider: str, clock, *, item: str | None, workers: int) -> dict:
+    """The CLI's import with a chosen number of validation workers (the command picks them
+    by file size: below 8 MiB, one)."""
+    from xinyong.models import Channel
+    from xinyong.records.importer import import_path
+
+    return import_path(
+        db,
+        path,
+        provider=provider,
+        item=item,
+        channel=Channel.same_level,
+        actor="test",
+        now=clock.now(),
+        workers=workers,
+    )
+
+
 def penalty_labels() -> dict[str, str]:
     items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
     item = next(i for i in items if i["code"] == "administrative_penalty")
@@ -215,6 +233,34 @@ class TestImport:
         assert count(db, Record) == 1
         assert "malformed_json" in errors.read_text(encoding="utf-8-sig")
 
+    @pytest.mark.parametrize("workers", [1, 2])
+    def test_a_line_that_is_an_array_is_a_bad_record(self, db, provider, tmp_path, clock, workers):
+        # An array of error-like objects once passed, in one worker, as the row's own errors.
+        smuggled = [{"field": "x", "code": "smuggled", "message": "m", "message_en": "m"}]
+        path = tmp_path / "records.jsonl"
+        path.write_text(
+            json.dumps(penalty("1", COMPANY), ensure_ascii=False)
+            + "\n"
+            + json.dumps(smuggled)
+            + "\n",
+            encoding="utf-8",
+        )
+        answer = import_file(db, path, provider, clock, item=None, workers=workers)
+        assert answer["accepted"] == 1
+        [rejected] = answer["rejected"]
+        assert rejected["index"] == 2
+        assert [e["code"] for e in rejected["errors"]] == ["invalid_record"]
+
+    def test_a_short_csv_row_keeps_its_reason_in_parallel(self, db, provider, tmp_path, clock):
+        # With workers, a row the reader refused once reached the checks as a "record".
+        path = tmp_path / "penalties.csv"
+        write_penalty_csv(path, [penalty("1", COMPANY)], "utf-8")
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("only,three,columns\n")
+        answer = import_file(db, path, provider, clock, item="administrative_penalty", workers=2)
+        assert answer["accepted"] == 1
+        assert [e["code"] for e in answer["rejected"][0]["errors"]] == ["invalid_row"]
+
     def test_importing_the_same_file_twice_stores_it_once(self, run, db, provider, tmp_path):
         path = tmp_path / "penalties.csv"
         write_penalty_csv(path, [penalty("1", COMPANY)], "utf-8")
@@ -250,24 +296,12 @@ class TestImport:
         assert answer["errors_file"] == str(errors) and answer["batch_id"]
 
     def test_parallel_validation_gives_the_same_answer(self, db, provider, tmp_path, clock):
-        from xinyong.models import Channel
-        from xinyong.records.importer import import_path
-
         rows = [penalty(str(i), COMPANY) for i in range(30)] + [penalty("bad", "123")]
         path = tmp_path / "records.jsonl"
         path.write_text(
             "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
         )
-        answer = import_path(
-            db,
-            path,
-            provider=provider,
-            item=None,
-            channel=Channel.same_level,
-            actor="test",
-            now=clock.now(),
-            workers=2,
-        )
+        answer = import_file(db, path, provider, clock, item=None, workers=2)
         assert answer["accepted"] == 30
         assert [r["index"] for r in answer["rejected"]] == [31]
         assert answer["rejected"][0]["errors"][0]["code"] == "invalid_credit_code"

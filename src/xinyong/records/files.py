@@ -64,7 +64,17 @@ SEVERITY_WORDS = {
     "严重失信": "severe",
 }
 
-Row = tuple[int, dict[str, Any] | list[dict]]  # (row number, record or its read errors)
+
+class ReadError(NamedTuple):
+    """A row the reader could not make a record of, with why. A type of its own, because a
+    record as read may itself be a list (a JSON Lines line that is an array): that is a bad
+    record for the checks to refuse, not an error list to report as it stands."""
+
+    errors: list[dict]
+
+
+# (row number, the record as read — any JSON value for JSON Lines — or its ReadError)
+Row = tuple[int, Any]
 
 MIB = 1024 * 1024
 # Facts of the formats, not settings: Excel's last row; nesting no workbook part needs.
@@ -265,17 +275,19 @@ class _Lines:
         return line
 
 
-def _undecoded_row(number: int, encoding: str) -> list[dict]:
+def _undecoded_row(number: int, encoding: str) -> ReadError:
     shown = "UTF-8" if encoding.startswith("utf-8") else "GB18030"
-    return [
-        {
-            "field": None,
-            "code": "invalid_encoding",
-            "message": f"第 {number} 行含有不是 {shown} 编码的字节（文件按 {shown} 读取）",
-            "message_en": f"row {number} holds bytes that are not {shown} "
-            f"(the file is read as {shown})",
-        }
-    ]
+    return ReadError(
+        [
+            {
+                "field": None,
+                "code": "invalid_encoding",
+                "message": f"第 {number} 行含有不是 {shown} 编码的字节（文件按 {shown} 读取）",
+                "message_en": f"row {number} holds bytes that are not {shown} "
+                f"(the file is read as {shown})",
+            }
+        ]
+    )
 
 
 def read_csv(path: Path, *, item: str | None, limits: FileLimits) -> Iterator[Row]:
@@ -316,14 +328,16 @@ def read_csv(path: Path, *, item: str | None, limits: FileLimits) -> Iterator[Ro
                     raise _too_many_columns(limits, number)
                 yield (
                     number,
-                    [
-                        {
-                            "field": None,
-                            "code": "invalid_row",
-                            "message": f"第 {number} 行的列数与表头不符",
-                            "message_en": f"row {number} has a different number of columns",
-                        }
-                    ],
+                    ReadError(
+                        [
+                            {
+                                "field": None,
+                                "code": "invalid_row",
+                                "message": f"第 {number} 行的列数与表头不符",
+                                "message_en": f"row {number} has a different number of columns",
+                            }
+                        ]
+                    ),
                 )
             else:
                 yield number, _record_from_columns(dict(zip(header, values, strict=True)), item)
@@ -355,14 +369,16 @@ def _jsonl_line(number: int, line: bytes, item: str | None) -> Row:
     except orjson.JSONDecodeError as exc:
         return (
             number,
-            [
-                {
-                    "field": None,
-                    "code": "malformed_json",
-                    "message": f"第 {number} 行不是有效的 JSON：{exc}",
-                    "message_en": f"line {number} is not valid JSON: {exc}",
-                }
-            ],
+            ReadError(
+                [
+                    {
+                        "field": None,
+                        "code": "malformed_json",
+                        "message": f"第 {number} 行不是有效的 JSON：{exc}",
+                        "message_en": f"line {number} is not valid JSON: {exc}",
+                    }
+                ]
+            ),
         )
     if isinstance(record, dict) and item and not record.get("item"):
         record["item"] = item

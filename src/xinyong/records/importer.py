@@ -16,7 +16,14 @@ from xinyong.catalog.service import merged_field_labels
 from xinyong.db import Database
 from xinyong.departments.service import get_department
 from xinyong.models import Channel
-from xinyong.records.files import FileBlocks, FileLimits, Row, read_rows, write_error_file
+from xinyong.records.files import (
+    FileBlocks,
+    FileLimits,
+    ReadError,
+    Row,
+    read_rows,
+    write_error_file,
+)
 from xinyong.records.pipeline import validate_in_workers
 from xinyong.records.service import CollectionContext, Collector
 
@@ -110,8 +117,8 @@ def import_path(
             else:
                 pending: list = []
                 for number, row in read_rows(path, item=item, limits=limits):
-                    if isinstance(row, list):
-                        collector.reject(number, row)
+                    if isinstance(row, ReadError):
+                        collector.reject(number, row.errors)
                         continue
                     pending.append((number, row))
                     if len(pending) >= PROGRESS_EVERY:

@@ -23,7 +23,7 @@ import orjson
 from xinyong.catalog.schemas import ItemSpec
 from xinyong.core.crypto import IdCipher
 from xinyong.records.checkers import CompiledItem, compile_item
-from xinyong.records.files import FileBlock, FileBlocks
+from xinyong.records.files import FileBlock, FileBlocks, ReadError
 from xinyong.records.rules import BatchIdNumbers, ValidityRules, prepare_row
 from xinyong.records.writers import RecordStager, StagerConfig
 
@@ -95,6 +95,9 @@ def _validate(task: list[tuple[int, Any]] | FileBlock) -> tuple[list[tuple], lis
     staged: list[tuple] = []
     rejected: list[Rejection] = []
     for index, raw in rows:
+        if isinstance(raw, ReadError):
+            rejected.append((index, raw.errors))
+            continue
         if isinstance(raw, bytes):
             try:
                 raw = orjson.loads(raw)

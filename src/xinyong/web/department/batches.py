@@ -20,7 +20,14 @@ from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
 from xinyong.core.text import UNSTORABLE
 from xinyong.models import Batch, Channel
-from xinyong.records.files import READERS, FileLimits, FileRefused, error_csv, read_rows
+from xinyong.records.files import (
+    READERS,
+    FileLimits,
+    FileRefused,
+    ReadError,
+    error_csv,
+    read_rows,
+)
 from xinyong.records.repository import batch_of_provider, batches_of_provider
 from xinyong.records.service import Collector
 from xinyong.web.department.common import PAGE_ROWS, PROVIDERS, console_page, own_department
@@ -196,8 +203,8 @@ def _collect(
         )
         good = []
         for number, row in rows:
-            if isinstance(row, list):  # the reader could not even parse it
-                collector.reject(number, row)
+            if isinstance(row, ReadError):
+                collector.reject(number, row.errors)
             else:
                 good.append((number, row))
         collector.feed(good)
