@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.models.base import Base, JSONType, UTCDateTime, str_enum
+from xinyong.models.catalog import Disclosure
 
 
 class DeclarationCategory(enum.StrEnum):
@@ -46,6 +47,9 @@ class Declaration(Base):
     fields: Mapped[dict] = mapped_column(JSONType)
     # The legal representative the subject declares (an organisation's 申报主体信息).
     legal_representative: Mapped[str | None] = mapped_column(String(100))
+    # Who may read it once verified (Measures art. 19), by its category: what a licence or an
+    # honour says is public; figures of operations and contracts are shared among departments.
+    disclosure: Mapped[Disclosure] = mapped_column(str_enum(Disclosure))
     # The truthfulness commitment (信息真实性承诺): its version, the text rendered whole and
     # its digest, as commitments keep theirs.
     commitment_version: Mapped[int]

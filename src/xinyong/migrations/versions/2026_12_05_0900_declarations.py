@@ -46,6 +46,18 @@ def upgrade() -> None:
         ),
         sa.Column("fields", _json(), nullable=False),
         sa.Column("legal_representative", sa.String(length=100), nullable=True),
+        sa.Column(
+            "disclosure",
+            sa.Enum(
+                "public",
+                "government",
+                "authorised",
+                name="disclosure",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
         sa.Column("commitment_version", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("text_sha256", sa.String(length=64), nullable=False),
