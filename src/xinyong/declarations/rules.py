@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from xinyong.commitments import rules as commitment_rules
+from xinyong.core.calendar import Calendar
 from xinyong.declarations.schemas import CATEGORIES, COMMITMENT_TEXT, CategorySpec
 from xinyong.models import DeclarationCategory, DeclarationState, Role
 from xinyong.rights.evidence import SIGNATURES
@@ -308,6 +309,14 @@ def route(
 
     candidates = sorted((d for d in departments if d.kind == spec.default_sector), key=distance)
     return candidates[0] if candidates else None
+
+
+def due_on(calendar: Calendar, declared_on: date, working_days: int) -> date:
+    """The last day of the department's verification: ``working_days`` working days by the
+    official calendar from the day after the declaration (core/calendar). 000 §（五） names no
+    period; the setting's default, 10, is the platform's own review of an objection (Measures
+    art. 32: 10个工作日内完成审核), the nearest check of what a subject brings."""
+    return calendar.add_working_days(declared_on, working_days)
 
 
 # --- the steps --------------------------------------------------------------------------------

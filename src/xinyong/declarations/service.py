@@ -253,8 +253,10 @@ def declare(
     due = (
         None
         if verdict.record is not None
-        else calendar_for(session).add_working_days(
-            step.today, step.ctx.settings.declaration_verification_working_days
+        else rules.due_on(
+            calendar_for(session),
+            step.today,
+            step.ctx.settings.declaration_verification_working_days,
         )
     )
     category = DeclarationCategory(body.category)
