@@ -1,7 +1,7 @@
-"""Self-declaration (自主申报 / 自愿注册, 002 §（五）; 000 §（五）; 001 §（五）; 004 §12): information
-a subject reports about itself — qualifications, operations, contract performance, honours,
-public-interest work — with a commitment that it is true, verified by the platform or by the
-competent department before it counts."""
+"""Self-declaration (自主申报 / 自愿注册, 002 §（五）; 000 §（五）; 001 §（五）; 004 §12):
+information a subject reports about itself — qualifications, operations, contract
+performance, honours, public-interest work — with a commitment that it is true, verified by
+the platform or by the competent department before it counts."""
 
 from __future__ import annotations
 
