@@ -34,6 +34,8 @@ from xinyong.core.dispatch import PrefixDispatch
 from xinyong.core.limits import BodyLimit, BodyTooLarge
 from xinyong.core.ratelimit import RateLimiter
 from xinyong.db import Database
+from xinyong.declarations.endpoints import router as declarations_router
+from xinyong.declarations.rules import MAX_ATTACHMENTS
 from xinyong.departments.endpoints import router as departments_router
 from xinyong.errors import XinyongError
 from xinyong.feeds.endpoints import router as feeds_router
@@ -91,6 +93,8 @@ def body_limits(settings: Settings) -> dict[str, int]:
     return {
         f"{API_PREFIX}/": settings.max_body_bytes,
         f"{API_PREFIX}/evidence": evidence.MAX_BYTES + FRAMING,
+        # a declaration with its attachments (declarations/endpoints.py)
+        f"{API_PREFIX}/declarations": MAX_ATTACHMENTS * evidence.MAX_BYTES + FORM_FIELD + FRAMING,
         "/authority/": MAX_UPLOAD + FORM_FIELD + FRAMING,  # a catalog, measures or year file
         "/department/batches": MAX_BATCH_BYTES + FORM_FIELD,
         "/department/check": MAX_KEYS_BYTES + FORM_FIELD + FRAMING,  # a file of keys
@@ -295,6 +299,7 @@ def create_app(
         objections_router,
         repairs_router,
         commitments_router,
+        declarations_router,
         rights_router,
         tasks_router,
         authorisations_router,

@@ -99,6 +99,14 @@ class Settings(BaseSettings):
         le=60,
         description="Working days the credit authority has to decide an appeal",
     )
+    declaration_verification_working_days: int = Field(
+        default=10,
+        gt=0,
+        le=60,
+        description="Working days the competent department has to verify a subject's "
+        "declaration (000 §（五） names no period; 10 as the platform's review in Measures "
+        "art. 32)",
+    )
     cookie_secure: bool = Field(
         default=False,
         description="Send the pages' session cookie only over HTTPS; set it true behind TLS",

@@ -214,6 +214,7 @@ TASK_KINDS = {
     "repair_opinion": "修复意见",
     "repair_objection": "修复公示异议",
     "list_objection": "名单异议核实",
+    "declaration_verification": "自主申报核验",
 }
 PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 OBJECTION_GROUNDS = {
@@ -584,3 +585,68 @@ COMMITMENT_STEPS = {
     "withdrawn": "撤回承诺",
 }
 VERIFICATION_DAY_KINDS = {"working": "工作日", "calendar": "自然日"}
+
+
+# ---- Self-declaration (issue 15, part 6; 000 §（五）): categories, states, steps, fields
+
+# The five kinds of information 000 §（五） names.
+DECLARATION_CATEGORIES = {
+    "qualification": "资质证照",
+    "operation": "生产经营",
+    "contract": "合同履行",
+    "honour": "表彰奖励",
+    "public_interest": "社会公益",
+}
+DECLARATION_STATES = {
+    "pending": "待核验",
+    "verified": "已核验",
+    "rejected": "核验未通过",
+    "false": "虚假申报",
+}
+DECLARATION_STEPS = {
+    "declared": "自主申报并作出真实性承诺",
+    "referred": "转主管部门核验",
+    "verified": "核验通过",
+    "rejected": "核验未通过",
+    "false": "认定虚假申报",
+}
+DECLARATION_VERIFIERS = {"automatic": "平台自动核验", "department": "主管部门核验"}
+# How a verified declaration is marked wherever it is shown (the archive, reports).
+SELF_DECLARED = "自主申报"
+# Why the platform could not verify a declaration itself (declarations/rules.automatic).
+DECLARATION_FINDINGS = {
+    "not_judged_by_platform": "该类信息须由主管部门核验",
+    "registration_closed": "登记状态为吊销、注销或迁出",
+    "legal_representative_unknown": "登记信息中无法定代表人",
+    "legal_representative_differs": "申报的法定代表人与登记信息不一致",
+    "no_confirming_record": "平台归集的信息中未找到相符的记录",
+}
+# The fields of each category (declarations/schemas.py).
+DECLARATION_FIELDS = {
+    "licence_name": "证照名称",
+    "licence_number": "证照编号",
+    "issuing_authority": "发证机关",
+    "valid_from": "有效期自",
+    "valid_to": "有效期至",
+    "period_from": "经营期间自",
+    "period_to": "经营期间至",
+    "revenue": "营业收入（万元）",
+    "employees": "从业人数",
+    "tax_paid": "纳税额（万元）",
+    "description": "说明",
+    "counterparty": "合同相对方",
+    "counterparty_code": "合同相对方统一社会信用代码",
+    "contract_subject": "合同标的",
+    "amount": "金额（万元）",
+    "signed_on": "签订日期",
+    "performed_on": "履行完毕日期",
+    "title": "表彰奖励名称",
+    "awarding_body": "授予单位",
+    "awarded_on": "授予日期",
+    "level": "级别",
+    "document_number": "文件文号",
+    "activity": "公益活动名称",
+    "held_on": "活动日期",
+    "organiser": "组织单位",
+    "hours": "服务时长（小时）",
+}

@@ -30,6 +30,8 @@ RECORD = "record"
 TASK = "task"
 # A validity rule was added (validity/service.py).
 VALIDITY = "validity"
+# A step of a subject's declaration (declarations/service.py).
+DECLARATION = "declaration"
 # Topics the department feed (GET /feeds/list-changes) carries.
 FEED_TOPICS = (LIST_ENTRY, RECORD)
 

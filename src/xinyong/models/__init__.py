@@ -13,6 +13,7 @@ from xinyong.models.commitments import (
     CommitmentType,
 )
 from xinyong.models.core import ApiToken, AuditEntry, AuditHead, Department, IdNode, Role
+from xinyong.models.declarations import Declaration, DeclarationCategory, DeclarationState
 from xinyong.models.feeds import Change, ChangeHead, Delivery, Subscription
 from xinyong.models.lists import (
     LIVE_STATES,
@@ -78,6 +79,9 @@ __all__ = [
     "CommitmentType",
     "CreditList",
     "DecisionOutcome",
+    "Declaration",
+    "DeclarationCategory",
+    "DeclarationState",
     "Delivery",
     "Department",
     "Disclosure",

@@ -116,9 +116,25 @@ class SubjectOut(BaseModel):
     links: list[LinkOut]
 
 
+class DeclaredOut(BaseModel):
+    """A verified declaration of the subject's own (自主申报, 000 §（五）), marked as such and
+    kept apart from the records collected from departments."""
+
+    id: str
+    source: Literal["self_declared"] = "self_declared"
+    category: str
+    disclosure: str
+    fields: dict[str, Any]
+    verified_by: str | None
+    verified_at: datetime | None
+    declared_at: datetime
+
+
 class ArchiveOut(BaseModel):
     subject: SubjectOut
     as_of: date
     visible_disclosures: list[str]
     categories: dict[str, list[RecordOut]]
     counts: dict[str, int]
+    # Verified self-declarations (declarations/), apart from the categories of records.
+    declarations: list[DeclaredOut] = Field(default_factory=list)

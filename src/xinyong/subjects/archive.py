@@ -14,6 +14,7 @@ from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.core.crypto import IdCipher
 from xinyong.core.identifiers import describe_credit_code
+from xinyong.declarations.repository import verified_of
 from xinyong.errors import InvalidRequest
 from xinyong.models import (
     Category,
@@ -27,7 +28,14 @@ from xinyong.models import (
     TargetType,
 )
 from xinyong.records.repository import archive_records
-from xinyong.records.schemas import ArchiveOut, LinkOut, NameOut, RecordOut, SubjectOut
+from xinyong.records.schemas import (
+    ArchiveOut,
+    DeclaredOut,
+    LinkOut,
+    NameOut,
+    RecordOut,
+    SubjectOut,
+)
 from xinyong.subjects.repository import links_of, names_of
 from xinyong.subjects.rules import (
     effective_standing,
@@ -131,6 +139,8 @@ def read_archive(
         received_before=None if as_of is None else end_of_day(as_of),
     )
     categories, shown_non_public, shown_authorised = _by_category(rows, reader, cipher)
+    declared = declared_section(session, subject.id, disclosures, as_of=as_of)
+    shown_non_public += sum(d.disclosure != Disclosure.public.value for d in declared)
     # Every query of a department is logged with its purpose (004 §14), as is every read of
     # non-public data by anyone (Measures art. 36).
     if shown_non_public or reader.decrypt or principal.is_department:
@@ -151,7 +161,38 @@ def read_archive(
         visible_disclosures=sorted(d.value for d in disclosures),
         categories=categories,
         counts={k: len(v) for k, v in categories.items()},
+        declarations=declared,
     )
+
+
+def declared_section(
+    session: Session,
+    subject_id: int,
+    disclosures: frozenset[Disclosure],
+    *,
+    as_of: date | None = None,
+) -> list[DeclaredOut]:
+    """The subject's verified declarations the reader may see, marked 自主申报 (000 §（五）:
+    经验证的自主申报信息); with ``as_of``, those verified by the end of that day and not found
+    false by then."""
+    rows = verified_of(
+        session,
+        subject_id,
+        disclosures=disclosures,
+        verified_before=None if as_of is None else end_of_day(as_of),
+    )
+    return [
+        DeclaredOut(
+            id=str(d.id),
+            category=d.category.value,
+            disclosure=d.disclosure.value,
+            fields=d.fields,
+            verified_by=d.verified_by,
+            verified_at=d.verified_at,
+            declared_at=d.declared_at,
+        )
+        for d in rows
+    ]
 
 
 def _require_purpose(

@@ -29,6 +29,9 @@ REPAIR_OBJECTION = "repair_objection"  # an objection in the repair's public not
 # An objection or statement (陈述申辩) in a list entry's notice, verified by the identifying
 # department (003 联合奖惩 §（六）: 有异议的，由认定单位核实处理) within art. 32's 10 working days.
 LIST_OBJECTION = "list_objection"
+# A subject's declaration the platform could not verify itself, verified by the competent
+# department (000 §（五）: 相关部门 … 对申报信息予以验证; the period: settings).
+DECLARATION_VERIFICATION = "declaration_verification"
 KINDS = (
     OBJECTION_REVIEW,
     OBJECTION_VERIFICATION,
@@ -37,6 +40,7 @@ KINDS = (
     REPAIR_OPINION,
     REPAIR_OBJECTION,
     LIST_OBJECTION,
+    DECLARATION_VERIFICATION,
 )
 
 
