@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from xinyong.commitments.schemas import ArchiveCommitmentsOut
+
 
 class SubjectRefIn(BaseModel):
     credit_code: str | None = Field(default=None, description="统一社会信用代码 (organisations)")
@@ -122,3 +124,5 @@ class ArchiveOut(BaseModel):
     visible_disclosures: list[str]
     categories: dict[str, list[RecordOut]]
     counts: dict[str, int]
+    # 信用承诺: those signed that the reader may see, and the fulfilled ones (守信).
+    commitments: ArchiveCommitmentsOut = Field(default_factory=ArchiveCommitmentsOut)

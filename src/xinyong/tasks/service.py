@@ -29,6 +29,11 @@ REPAIR_OBJECTION = "repair_objection"  # an objection in the repair's public not
 # An objection or statement (陈述申辩) in a list entry's notice, verified by the identifying
 # department (003 联合奖惩 §（六）: 有异议的，由认定单位核实处理) within art. 32's 10 working days.
 LIST_OBJECTION = "list_objection"
+# 告知承诺 (docs/commitments.md): the accepting department verifies a commitment it granted on,
+# within the item's verification period (核查); a commitment found false or broken, it revokes
+# what it granted (撤销许可, 行政许可法 第六十九条) within 20 working days (commitments/rules).
+COMMITMENT_VERIFICATION = "commitment_verification"
+LICENCE_REVOCATION = "licence_revocation"
 KINDS = (
     OBJECTION_REVIEW,
     OBJECTION_VERIFICATION,
@@ -37,6 +42,8 @@ KINDS = (
     REPAIR_OPINION,
     REPAIR_OBJECTION,
     LIST_OBJECTION,
+    COMMITMENT_VERIFICATION,
+    LICENCE_REVOCATION,
 )
 
 
