@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from commitment_world import NOTICE, PDF, CommitmentWorld
+from commitment_world import NOTICE, CommitmentWorld
 
 from fixtures.helpers import Caller
 from fixtures.lists import ACME
@@ -39,6 +39,12 @@ def kinds(cw: CommitmentWorld, caller: Caller) -> list[str]:
     return [t["kind"] for t in answer.json()["tasks"]]
 
 
+def object_to(cw: CommitmentWorld, rid: str, statement: str) -> dict:
+    """ACME objects to record ``rid`` (Measures art. 31)."""
+    body = {"target": {"record": rid}, "ground": "wrong_or_incomplete", "statement": statement}
+    return post(cw, cw.acme, "objections", body)
+
+
 def post(cw: CommitmentWorld, caller: Caller, path: str, body: dict | None = None) -> dict:
     answer = cw.client.post(f"/api/v1/{path}", json=body, headers=caller.headers)
     assert answer.status_code in (200, 201), answer.text
@@ -53,12 +59,7 @@ def test_an_objection_to_the_breach_record_is_verified_by_the_accepting_departme
     mine = records(cw, cw.acme)[rid]
     assert mine["item"] == "broken_commitment" and mine["provider"] == "amr"
 
-    filed = post(
-        cw,
-        cw.acme,
-        "objections",
-        {"target": {"record": rid}, "ground": "wrong_or_incomplete", "statement": "经营场所属实"},
-    )
+    filed = object_to(cw, rid, "经营场所属实")
     assert (filed["state"], filed["target_id"]) == ("review", rid)
     assert records(cw, cw.acme)[rid]["under_objection"] is True
     referred = post(cw, cw.w.authority, f"objections/{filed['id']}/referral")
@@ -88,12 +89,7 @@ def test_an_objection_to_the_breach_record_is_verified_by_the_accepting_departme
 
 def test_an_objection_found_without_ground_leaves_the_record(cw: CommitmentWorld) -> None:
     _, rid = false_commitment(cw)
-    filed = post(
-        cw,
-        cw.acme,
-        "objections",
-        {"target": {"record": rid}, "ground": "wrong_or_incomplete", "statement": "不服"},
-    )
+    filed = object_to(cw, rid, "不服")
     rejected = post(
         cw,
         cw.w.authority,
@@ -110,13 +106,6 @@ def test_the_breach_record_is_repaired_with_the_accepting_departments_opinion(
     _, rid = false_commitment(cw)
     cw.move_to(date(2026, 6, 22))
 
-    def upload() -> str:
-        answer = cw.client.post(
-            "/api/v1/evidence", files={"file": ("证明.pdf", PDF)}, headers=cw.acme.headers
-        )
-        assert answer.status_code == 201, answer.text
-        return answer.json()["id"]
-
     repair = post(
         cw,
         cw.acme,
@@ -129,8 +118,8 @@ def test_the_breach_record_is_repaired_with_the_accepting_departments_opinion(
             "commitment": "本单位承诺今后如实作出承诺，不再发生失信行为。（盖章）",
             "credit_management": "已建立信用管理制度，由专人负责许可申请材料审核。",
             "evidence": [
-                {"file_id": upload(), "kind": "evidence"},
-                {"file_id": upload(), "kind": "rectification"},
+                {"file_id": cw.upload(cw.acme), "kind": "evidence"},
+                {"file_id": cw.upload(cw.acme), "kind": "rectification"},
             ],
         },
     )

@@ -6,6 +6,8 @@ rules.py (``verification_due_on``, ``prompts_revocation``, ``revocation_due_on``
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from xinyong.commitments import rules
@@ -34,17 +36,8 @@ def open_verification(
         return None
     due = rules.verification_due_on(calendar_for(session), step.today, spec.verification)
     subject = session.get_one(Subject, c.subject_id)
-    return open_task(
-        session,
-        step,
-        subject_id=c.subject_id,
-        kind=COMMITMENT_VERIFICATION,
-        procedure=PROCEDURE,
-        procedure_id=c.id,
-        department_id=c.department_id,
-        title=f"核查告知承诺：{subject.name}，{spec.name}（{spec.verification.method}）",
-        due_on=due,
-    )
+    title = f"核查告知承诺：{subject.name}，{spec.name}（{spec.verification.method}）"
+    return _open(session, step, c, COMMITMENT_VERIFICATION, title, due)
 
 
 def after_determination(session: Session, step: Step, c: Commitment, item_name: str) -> None:
@@ -55,17 +48,24 @@ def after_determination(session: Session, step: Step, c: Commitment, item_name: 
     )
     if not rules.prompts_revocation(c.type.value, c.state.value):
         return
+    due = rules.revocation_due_on(calendar_for(session), step.today)
     subject = session.get_one(Subject, c.subject_id)
-    open_task(
+    title = f"撤销许可：{subject.name}，{item_name}（{GROUNDS[c.state.value]}）"
+    _open(session, step, c, LICENCE_REVOCATION, title, due)
+
+
+def _open(session: Session, step: Step, c: Commitment, kind: str, title: str, due: date) -> Task:
+    """A task of the commitment on its accepting department's queue."""
+    return open_task(
         session,
         step,
         subject_id=c.subject_id,
-        kind=LICENCE_REVOCATION,
+        kind=kind,
         procedure=PROCEDURE,
         procedure_id=c.id,
         department_id=c.department_id,
-        title=f"撤销许可：{subject.name}，{item_name}（{GROUNDS[c.state.value]}）",
-        due_on=rules.revocation_due_on(calendar_for(session), step.today),
+        title=title,
+        due_on=due,
     )
 
 
