@@ -14,6 +14,7 @@ from xinyong.commitments.schemas import (
     CommitmentItemsIn,
     CommitmentOut,
     FulfilmentIn,
+    RevocationIn,
     WithdrawalIn,
 )
 from xinyong.core.api import BigId, clock, current_principal, cursor, db_session, endpoint
@@ -164,7 +165,11 @@ STEP_ERRORS = {
 @router.post(
     "/commitments/{commitment_id}/acceptance",
     response_model=CommitmentOut,
-    **endpoint(*DEPARTMENTS, errors=STEP_ERRORS, summary="Accept a commitment signed online"),
+    **endpoint(
+        *DEPARTMENTS,
+        errors={**STEP_ERRORS, 409: ["invalid_state", "calendar_year_unknown"]},
+        summary="Accept a commitment signed online",
+    ),
 )
 def post_acceptance(
     commitment_id: BigId,
@@ -173,7 +178,9 @@ def post_acceptance(
     session: Session = db_session,
 ) -> CommitmentOut:
     """The accepting department accepts a pending commitment (409 `invalid_state`,
-    `detail.reason` `already_accepted`, if it was)."""
+    `detail.reason` `already_accepted`, if it was). A 告知承诺 (`approval_substitute`) is granted
+    on: its verification (`commitment_verification`) opens on the department's task queue, due
+    at the end of the item's verification period counted from the day after."""
     c = service.accept(session, request_step(request, principal), commitment_id)
     session.flush()
     return service.commitment_out(session, c)
@@ -186,7 +193,7 @@ def post_acceptance(
         *DEPARTMENTS,
         errors={
             **STEP_ERRORS,
-            409: ["invalid_state", "file_in_use"],
+            409: ["invalid_state", "file_in_use", "calendar_year_unknown"],
             422: ["missing_decision_number", "unknown_file"],
         },
         summary="Determine a commitment's fulfilment (履约认定)",
@@ -203,7 +210,9 @@ def post_fulfilment(
     is over: its last day is still in it; else 409 `invalid_state`, `detail.reason`
     `not_yet_due`); or `false` (虚假承诺). A breach or a false commitment needs the decision's
     `decision_number` and writes the negative record the item list names, with its severity
-    (Measures art. 12（六）), linked as `record_id`."""
+    (Measures art. 12（六）), linked as `record_id`. Any outcome closes a 告知承诺's
+    verification task; `false` or `breached` opens its revocation (`licence_revocation`, due in
+    20 working days) on the department's queue."""
     c = service.fulfil(session, request_step(request, principal), commitment_id, body)
     session.flush()
     return service.commitment_out(session, c)
@@ -224,5 +233,30 @@ def post_withdrawal(
     """The subject withdraws its own commitment before the department accepts it (409
     `invalid_state`, `detail.reason` `already_accepted`, after)."""
     c = service.withdraw(session, request_step(request, principal), commitment_id, body)
+    session.flush()
+    return service.commitment_out(session, c)
+
+
+@router.post(
+    "/commitments/{commitment_id}/revocation",
+    response_model=CommitmentOut,
+    **endpoint(
+        *DEPARTMENTS,
+        errors=STEP_ERRORS,
+        summary="Record the revocation of a grant on a commitment (撤销许可)",
+    ),
+)
+def post_revocation(
+    commitment_id: BigId,
+    body: RevocationIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> CommitmentOut:
+    """The accepting department records that it revoked what it granted on a 告知承诺 found
+    false or not kept, with the decision's `decision_number`: a step `revocation_recorded`, and
+    its `licence_revocation` task closed. Once only, and only then (409 `invalid_state`,
+    `detail.reason` `no_revocation_due` or `already_revoked`)."""
+    c = service.record_revocation(session, request_step(request, principal), commitment_id, body)
     session.flush()
     return service.commitment_out(session, c)

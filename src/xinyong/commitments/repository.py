@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from xinyong.models import Commitment, CommitmentItem, CommitmentState, CommitmentTemplate
+from xinyong.models import (
+    Commitment,
+    CommitmentItem,
+    CommitmentState,
+    CommitmentTemplate,
+    Department,
+)
 
 
 def all_items(session: Session) -> dict[str, CommitmentItem]:
@@ -100,3 +108,18 @@ def find_commitments(
     if after is not None:
         query = query.where(Commitment.id > after)
     return list(session.execute(query.order_by(Commitment.id).limit(limit)).scalars())
+
+
+def commitments_of_subject(
+    session: Session, subject_id: int, *, signed_before: datetime | None = None
+) -> list[Row[Commitment, str, str]]:
+    """The subject's commitments, with the accepting department's code and name, oldest first;
+    those signed before ``signed_before`` only, when given (the archive as of a day)."""
+    query = (
+        select(Commitment, Department.code, Department.name)
+        .join(Department, Department.id == Commitment.department_id)
+        .where(Commitment.subject_id == subject_id)
+    )
+    if signed_before is not None:
+        query = query.where(Commitment.signed_at < signed_before)
+    return list(session.execute(query.order_by(Commitment.signed_at, Commitment.id)).all())

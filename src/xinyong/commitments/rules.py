@@ -158,3 +158,93 @@ def breach_fields(
         "determined_on": today.isoformat(),
         "determining_authority": department_name,
     }
+
+
+# --- 告知承诺: verification after the grant, revocation of a grant found false ---------------
+#
+# 审批替代型 (告知承诺): the department grants on the commitment and verifies it after (核查,
+# 002 §（一）: 对申请人承诺的内容 … 加强事中、事后监管; 004 §3), within the item's
+# verification period counted from the grant. Found false (虚假承诺) — or not kept by its
+# deadline — the grant stands on a commitment that did not hold: the department revokes what
+# it granted (《中华人民共和国行政许可法》第六十九条; 国办发〔2020〕42号: 发现承诺不实的，依法
+# 撤销行政决定). No seed sets the period of that decision; it is the period of the decision it
+# undoes, a licensing decision: 20 working days (行政许可法 第四十二条: 二十日内作出行政许可决定;
+# 第八十二条: 以工作日计算，不含法定节假日).
+REVOCATION_WORKING_DAYS = 20
+
+# The steps after a determination: the department records that it revoked the grant.
+REVOCATION = Transition(after=(S.false, S.breached), to=(S.false, S.breached), by=DEPARTMENTS)
+
+RevocationRefusal = Literal["no_revocation_due", "already_revoked"]
+
+REVOCATION_REFUSALS: dict[str, tuple[str, str]] = {
+    "no_revocation_due": (
+        "只有经核查不实或未履约的告知承诺才需撤销许可",
+        "only an approval-by-commitment found false or not kept calls for a revocation",
+    ),
+    "already_revoked": ("已记录撤销许可决定", "the revocation has been recorded already"),
+}
+
+
+def is_granted_on_commitment(commitment_type: str) -> bool:
+    """Whether the department grants on the commitment and verifies it after: 审批替代型."""
+    return commitment_type == "approval_substitute"
+
+
+def verification_due_on(calendar: Calendar, granted_on: date, verification: Verification) -> date:
+    """The last day of the department's verification (核查) of a commitment it granted on: the
+    item's period, counted from the day after the grant as ``due_on`` counts it."""
+    last = due_on(calendar, granted_on, verification)
+    assert last is not None  # a verification gives a deadline
+    return last
+
+
+def prompts_revocation(commitment_type: str, outcome: str) -> bool:
+    """Whether a determination calls on the department to revoke what it granted: a 告知承诺
+    found false or not kept (行政许可法 第六十九条)."""
+    return is_granted_on_commitment(commitment_type) and outcome in BREACHES
+
+
+def revocation_due_on(calendar: Calendar, determined_on: date) -> date:
+    """The last day of the revocation decision: ``REVOCATION_WORKING_DAYS`` working days from
+    the day after the determination."""
+    return calendar.add_working_days(determined_on, REVOCATION_WORKING_DAYS)
+
+
+def revocation_refusal(
+    commitment_type: str, state: CommitmentState, *, revoked: bool
+) -> RevocationRefusal | None:
+    """Why a revocation may not be recorded, or None: only after a 告知承诺 was found false or
+    not kept, and once."""
+    if not REVOCATION.follows(state) or not prompts_revocation(commitment_type, state.value):
+        return "no_revocation_due"
+    if revoked:
+        return "already_revoked"
+    return None
+
+
+# --- the archive: commitments as the portal shows them ----------------------------------------
+
+
+def is_public(published: bool, state: CommitmentState) -> bool:
+    """A commitment society sees (信用承诺专栏, 002 §（一）: 承诺事项 … 向社会公开): of an item
+    whose commitments are published, and not withdrawn."""
+    return published and state is not CommitmentState.withdrawn
+
+
+def shown_in_archive(published: bool, state: CommitmentState, *, sees_own: bool) -> bool:
+    """Whether an archive's reader sees a commitment: a public one everyone; one that is not
+    public only those who see the commitment itself (``sees_own``: the subject, its accepting
+    department, the authority). Withdrawn, it was never made: no one."""
+    return state is not CommitmentState.withdrawn and (published or sees_own)
+
+
+def state_on(state: CommitmentState, closed_before_end: bool) -> CommitmentState:
+    """A commitment's state at the end of a past day: a commitment moves once, from pending to
+    its outcome, so it was pending then unless it was closed by then."""
+    return state if closed_before_end else CommitmentState.pending
+
+
+def may_revoke(principal: Principal, *, department_id: int) -> bool:
+    """The department that granted on the commitment records its revocation, no one else."""
+    return REVOCATION.taken_by(principal.role) and principal.department_id == department_id

@@ -178,3 +178,46 @@ class CommitmentOut(BaseModel):
     record_id: str | None
     closed_at: datetime | None
     steps: list[StepOut]
+
+
+class RevocationIn(BaseModel):
+    """The department revoked what it granted on a commitment found false or not kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # The revocation decision's document number (撤销决定文书号).
+    decision_number: str = Field(min_length=1, max_length=100)
+    note: str = Field(default="", max_length=2000)
+
+
+StateCode = Literal["pending", "fulfilled", "breached", "false", "withdrawn"]
+
+
+class CommitmentFactOut(BaseModel):
+    """A commitment as the archive and the portal show it, with the national portal's fields:
+    承诺类型 (``type_name``), 承诺事由 (``matter``: the procedure it was made for), 做出承诺日期
+    (``signed_on``), 承诺受理单位 (``department_name``), 承诺履约状态 (``state_name``)."""
+
+    id: str
+    item: str
+    item_name: str
+    type: CommitmentTypeCode
+    type_name: str
+    matter: str
+    signed_on: date
+    department: str
+    department_name: str
+    state: StateCode
+    state_name: str
+    # The day its fulfilment was determined: a positive fact (守信) from then on.
+    fulfilled_on: date | None
+    # Whether society sees it (the item's commitments are published).
+    public: bool
+
+
+class ArchiveCommitmentsOut(BaseModel):
+    """The commitments in a subject's archive: every one signed that the reader may see, and
+    those fulfilled (履约), the positive facts among them (守信)."""
+
+    signed: list[CommitmentFactOut] = Field(default_factory=list)
+    fulfilled: list[CommitmentFactOut] = Field(default_factory=list)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import published_catalog
-from xinyong.commitments import repository, rules
+from xinyong.commitments import repository, rules, verification
 from xinyong.commitments.schemas import (
     BreachConsequence,
     CommitmentIn,
@@ -31,6 +31,7 @@ from xinyong.commitments.schemas import (
     CommitmentItemSpec,
     CommitmentOut,
     FulfilmentIn,
+    RevocationIn,
     WithdrawalIn,
 )
 from xinyong.core import audit
@@ -57,7 +58,7 @@ from xinyong.models import (
 from xinyong.rights import evidence
 from xinyong.rights.procedures import subject_key
 from xinyong.rights.step import Step
-from xinyong.rights.steps import add_step, steps_out
+from xinyong.rights.steps import add_step, steps_of, steps_out
 from xinyong.subjects.service import find_subject
 
 PROCEDURE = "commitment"
@@ -357,6 +358,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
     )
     if commitment.accepted_at is not None:
         _step(session, step, commitment, "accepted", department=dept.code)
+        verification.open_verification(session, step, commitment, spec)
     return commitment
 
 
@@ -460,14 +462,19 @@ def _require(step: Step, c: Commitment, name: str) -> None:
         name, c.state, accepted=c.accepted_at is not None, due_on=c.due_on, today=step.today
     )
     if reason is not None:
-        message, message_en = rules.REFUSALS[reason]
-        raise Conflict(
-            f"承诺处于“{COMMITMENT_STATES[c.state]}”状态：{message}",
-            f"the commitment is {c.state.value}: {message_en}",
-            code="invalid_state",
-            state=c.state.value,
-            reason=reason,
-        )
+        raise _refused(c, reason, rules.REFUSALS[reason])
+
+
+def _refused(c: Commitment, reason: str, messages: tuple[str, str]) -> Conflict:
+    """409 ``invalid_state``: the step may not follow now, and why (``detail.reason``)."""
+    message, message_en = messages
+    return Conflict(
+        f"承诺处于“{COMMITMENT_STATES[c.state]}”状态：{message}",
+        f"the commitment is {c.state.value}: {message_en}",
+        code="invalid_state",
+        state=c.state.value,
+        reason=reason,
+    )
 
 
 def accept(session: Session, step: Step, commitment_id: int) -> Commitment:
@@ -476,6 +483,8 @@ def accept(session: Session, step: Step, commitment_id: int) -> Commitment:
     _require(step, c, "accepted")
     c.accepted_at = step.now
     _step(session, step, c, "accepted", department=step.principal.department_code)
+    item = repository.all_items(session)[c.item_code]
+    verification.open_verification(session, step, c, CommitmentItemSpec.model_validate(item.spec))
     return c
 
 
@@ -522,6 +531,37 @@ def fulfil(session: Session, step: Step, commitment_id: int, body: FulfilmentIn)
         detail["evidence"] = [str(file_id)]
     c.state, c.closed_at = CommitmentState(body.outcome), step.now
     _step(session, step, c, body.outcome, **detail)
+    item_name = repository.all_items(session)[c.item_code].spec["name"]
+    verification.after_determination(session, step, c, item_name)
+    return c
+
+
+def record_revocation(
+    session: Session, step: Step, commitment_id: int, body: RevocationIn
+) -> Commitment:
+    """The department that granted on a 告知承诺 found false or not kept records that it
+    revoked the grant (撤销许可, 行政许可法 第六十九条): a step with the decision's number, and
+    the revocation task on its queue closed."""
+    c = _for_step(session, step, commitment_id)
+    if not rules.may_revoke(step.principal, department_id=c.department_id):
+        raise Forbidden(
+            "只有承诺受理单位可以记录撤销许可决定",
+            "only the accepting department may record the revocation",
+            code="not_accepting_department",
+        )
+    revoked = any(s.step == "revocation_recorded" for s in steps_of(session, c.subject_id, c.id))
+    reason = rules.revocation_refusal(c.type.value, c.state, revoked=revoked)
+    if reason is not None:
+        raise _refused(c, reason, rules.REVOCATION_REFUSALS[reason])
+    verification.close_revocation(session, step, c)
+    _step(
+        session,
+        step,
+        c,
+        "revocation_recorded",
+        decision_number=body.decision_number,
+        note=body.note,
+    )
     return c
 
 

@@ -215,6 +215,8 @@ TASK_KINDS = {
     "repair_objection": "修复公示异议",
     "list_objection": "名单异议核实",
     "declaration_verification": "自主申报核验",
+    "commitment_verification": "告知承诺核查",
+    "licence_revocation": "撤销许可",
 }
 PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 OBJECTION_GROUNDS = {
@@ -583,6 +585,7 @@ COMMITMENT_STEPS = {
     "breached": "认定未履约",
     "false": "认定虚假承诺",
     "withdrawn": "撤回承诺",
+    "revocation_recorded": "撤销许可决定",
 }
 VERIFICATION_DAY_KINDS = {"working": "工作日", "calendar": "自然日"}
 

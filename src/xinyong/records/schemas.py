@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from xinyong.commitments.schemas import ArchiveCommitmentsOut
+
 
 class SubjectRefIn(BaseModel):
     credit_code: str | None = Field(default=None, description="统一社会信用代码 (organisations)")
@@ -138,3 +140,5 @@ class ArchiveOut(BaseModel):
     counts: dict[str, int]
     # Verified self-declarations (declarations/), apart from the categories of records.
     declarations: list[DeclaredOut] = Field(default_factory=list)
+    # 信用承诺: those signed that the reader may see, and the fulfilled ones (守信).
+    commitments: ArchiveCommitmentsOut = Field(default_factory=ArchiveCommitmentsOut)

@@ -9,6 +9,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from xinyong.authorisations.service import granted_items
+from xinyong.commitments.public import archive_commitments
 from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
@@ -162,6 +163,7 @@ def read_archive(
         categories=categories,
         counts={k: len(v) for k, v in categories.items()},
         declarations=declared,
+        commitments=archive_commitments(session, subject.id, principal, as_of=as_of),
     )
 
 

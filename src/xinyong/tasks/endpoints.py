@@ -47,8 +47,9 @@ def get_tasks(
     principal: Principal = current_principal,
     session: Session = db_session,
 ) -> TasksOut:
-    """Each open step of an objection, appeal or repair, with the day it is due (working days
-    by the official calendar); `overdue` when today is past that day. Soonest due first."""
+    """Each open step of an objection, appeal, repair or list objection, and a 告知承诺's
+    verification or revocation, with the day it is due (working days by the official
+    calendar); `overdue` when today is past that day. Soonest due first."""
     today = local_date(clock(request).now())
     flt = TaskFilter(kind=kind, overdue=overdue, state=state, limit=limit, offset=offset)
     if principal.role is not Role.authority:

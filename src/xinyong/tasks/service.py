@@ -32,6 +32,11 @@ LIST_OBJECTION = "list_objection"
 # A subject's declaration the platform could not verify itself, verified by the competent
 # department (000 §（五）: 相关部门 … 对申报信息予以验证; the period: settings).
 DECLARATION_VERIFICATION = "declaration_verification"
+# 告知承诺 (docs/commitments.md): the accepting department verifies a commitment it granted on,
+# within the item's verification period (核查); a commitment found false or broken, it revokes
+# what it granted (撤销许可, 行政许可法 第六十九条) within 20 working days (commitments/rules).
+COMMITMENT_VERIFICATION = "commitment_verification"
+LICENCE_REVOCATION = "licence_revocation"
 KINDS = (
     OBJECTION_REVIEW,
     OBJECTION_VERIFICATION,
@@ -41,6 +46,8 @@ KINDS = (
     REPAIR_OBJECTION,
     LIST_OBJECTION,
     DECLARATION_VERIFICATION,
+    COMMITMENT_VERIFICATION,
+    LICENCE_REVOCATION,
 )
 
 
