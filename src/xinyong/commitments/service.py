@@ -199,6 +199,7 @@ def published_items(session: Session) -> dict[str, PublishedItem]:
     database = session.info.get("database")
     cached = _snapshots.get(database) if database is not None else None
     if cached is not None and cached[0] == key:
+        session.info[_SNAPSHOT] = (transaction, cached[1])
         return cached[1]
     # Read after the key: what is kept is never older than its key.
     templates = repository.current_templates(session)
