@@ -15,6 +15,7 @@ from rich.table import Table
 from typer._click.core import Context
 from typer.core import TyperGroup
 
+from xinyong.cli.commitments import commitments_app
 from xinyong.cli.common import (
     ACTOR,
     JsonOption,
@@ -67,6 +68,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(lists_app, name="lists")
 app.add_typer(measures_app, name="measures")
+app.add_typer(commitments_app, name="commitments")
 app.add_typer(calendar_app, name="calendar")
 user_app = typer.Typer(help="登录页面的人员账号（accounts）", no_args_is_help=True)
 app.add_typer(user_app, name="user")

@@ -52,6 +52,17 @@ def current_templates(session: Session) -> dict[str, CommitmentTemplate]:
     return {t.item_code: t for t in rows}
 
 
+def templates_of(session: Session, item_code: str) -> list[CommitmentTemplate]:
+    """Every standard text an item has had, oldest first (the last is current)."""
+    return list(
+        session.execute(
+            select(CommitmentTemplate)
+            .where(CommitmentTemplate.item_code == item_code)
+            .order_by(CommitmentTemplate.version)
+        ).scalars()
+    )
+
+
 def current_template(session: Session, item_code: str) -> CommitmentTemplate | None:
     return session.execute(
         select(CommitmentTemplate)

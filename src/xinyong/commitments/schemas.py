@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from xinyong.catalog.schemas import SECTORS
 from xinyong.core.api import BigIdText
@@ -36,6 +37,15 @@ PLACEHOLDERS = {
     "due_on": "履约期限",
 }
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# The item list's own rules (the validators below): each problem's type, the field it is about,
+# and what a person reads, with the values of the error's context.
+ITEM_PROBLEMS = {
+    "unknown_sector": ("sector", "行业代码 {sector} 不存在"),
+    "unknown_placeholder": ("template", "格式文本中有不认识的占位符：{names}"),
+    "verification_required": ("verification", "告知承诺和容缺受理须写明核查方式和期限"),
+    "due_on_without_deadline": ("template", "没有核查期限，格式文本中不能有 {{due_on}}"),
+    "duplicate_code": ("items", "事项代码重复：{codes}"),
+}
 
 
 class Verification(BaseModel):
@@ -82,15 +92,32 @@ class CommitmentItemSpec(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> CommitmentItemSpec:
+        code = self.code
         if self.sector not in SECTORS:
-            raise ValueError(f"commitment item {self.code}: unknown sector {self.sector}")
+            raise PydanticCustomError(
+                "unknown_sector",
+                "commitment item {code}: unknown sector {sector}",
+                {"code": code, "sector": self.sector},
+            )
         unknown = set(PLACEHOLDER.findall(self.template)) - set(PLACEHOLDERS)
         if unknown:
-            raise ValueError(f"commitment item {self.code}: unknown placeholders {sorted(unknown)}")
+            raise PydanticCustomError(
+                "unknown_placeholder",
+                "commitment item {code}: unknown placeholders {names}",
+                {"code": code, "names": "、".join(sorted(unknown))},
+            )
         if self.type in ("approval_substitute", "missing_documents") and self.verification is None:
-            raise ValueError(f"commitment item {self.code}: this type is verified by a deadline")
+            raise PydanticCustomError(
+                "verification_required",
+                "commitment item {code}: this type is verified by a deadline",
+                {"code": code},
+            )
         if self.verification is None and "{due_on}" in self.template:
-            raise ValueError(f"commitment item {self.code}: no deadline to fill in {{due_on}}")
+            raise PydanticCustomError(
+                "due_on_without_deadline",
+                "commitment item {code}: no deadline to fill in {{due_on}}",
+                {"code": code},
+            )
         return self
 
 
@@ -103,7 +130,12 @@ class CommitmentItemsIn(BaseModel):
     def _unique(self) -> CommitmentItemsIn:
         codes = [i.code for i in self.items]
         if len(set(codes)) != len(codes):
-            raise ValueError("commitment item codes must be unique")
+            twice = sorted({c for c in codes if codes.count(c) > 1})
+            raise PydanticCustomError(
+                "duplicate_code",
+                "commitment item codes must be unique: {codes}",
+                {"codes": "、".join(twice)},
+            )
         return self
 
 

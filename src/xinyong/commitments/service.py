@@ -12,10 +12,13 @@ item names, with its severity, through the normal collection path (Measures art.
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +46,7 @@ from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.feeds.changes import record_change
 from xinyong.lists.service import collect_one, subject_ref
 from xinyong.models import (
+    Change,
     Channel,
     Commitment,
     CommitmentChannel,
@@ -109,6 +113,7 @@ def publish_commitment_items(
     text a new template version too; items left out are retired (kept for the commitments
     signed under them)."""
     _check_breach_items(session, body)
+    session.info.pop(_SNAPSHOT, None)
     existing = repository.all_items(session)
     templates = repository.current_templates(session)
     result: dict[str, list[str]] = {"added": [], "revised": [], "retired": [], "texts": []}
@@ -153,6 +158,68 @@ def publish_commitment_items(
 def ensure_default_commitment_items(session: Session, *, now: datetime) -> None:
     if session.execute(select(CommitmentItem.id).limit(1)).first() is None:
         publish_commitment_items(session, default_commitment_items(), actor="system", now=now)
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    """An item as published now (retired ones too), with its current standard text."""
+
+    code: str
+    version: int
+    active: bool
+    spec: CommitmentItemSpec
+    template_version: int
+    template_text: str
+
+
+# Per database (Database.sessions puts it in session.info), the items as of the latest change
+# of topic COMMITMENT_ITEMS: (that change's seq and time, the items by code).
+_snapshots: WeakKeyDictionary[Any, tuple[tuple, dict[str, PublishedItem]]] = WeakKeyDictionary()
+_snapshots_lock = threading.Lock()
+# The items the session's transaction read (session.info; publishing forgets them).
+_SNAPSHOT = "commitments.published_items"
+
+
+def published_items(session: Session) -> dict[str, PublishedItem]:
+    """Every item ever published, by code, with its current standard text — what signing and
+    reading a commitment need on every request. Process memory keeps it per database; the one
+    cheap query here (the newest change of topic ``commitment_items``, an index look-up) is the
+    invalidation signal, so a list published by any process is used by every other from its
+    next request on; read once per transaction (publishing in it forgets it)."""
+    transaction = session.get_transaction()
+    known = session.info.get(_SNAPSHOT)
+    if known is not None and known[0] is transaction:
+        return known[1]
+    newest = session.execute(
+        select(Change.seq, Change.at)
+        .where(Change.topic == COMMITMENT_ITEMS)
+        .order_by(Change.seq.desc())
+        .limit(1)
+    ).first()
+    key = tuple(newest) if newest is not None else ()
+    database = session.info.get("database")
+    cached = _snapshots.get(database) if database is not None else None
+    if cached is not None and cached[0] == key:
+        session.info[_SNAPSHOT] = (transaction, cached[1])
+        return cached[1]
+    # Read after the key: what is kept is never older than its key.
+    templates = repository.current_templates(session)
+    items = {
+        code: PublishedItem(
+            code=code,
+            version=row.version,
+            active=row.active,
+            spec=CommitmentItemSpec.model_validate(row.spec),
+            template_version=templates[code].version,
+            template_text=templates[code].text,
+        )
+        for code, row in repository.all_items(session).items()
+    }
+    if database is not None and newest is not None:
+        with _snapshots_lock:
+            _snapshots[database] = (key, items)
+    session.info[_SNAPSHOT] = (transaction, items)
+    return items
 
 
 def items_out(session: Session) -> list[CommitmentItemOut]:
@@ -249,11 +316,14 @@ def _pending(commitment_id: int | None) -> Conflict:
 
 def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
     """A commitment signed: every check first, so that a refusal stores nothing."""
-    item = repository.item_by_code(session, body.item)
+    item = published_items(session).get(body.item)
     if item is None or not item.active:
         raise _unknown_item(body.item)
-    spec = CommitmentItemSpec.model_validate(item.spec)
+    spec = item.spec
     subject, dept, channel = _signer(session, step, body)
+    # Held for the request: the identity map keeps rows weakly, and the answer (commitment_out)
+    # would read them again while this transaction holds the audit chain's head.
+    session.info.setdefault("commitments.signers", []).append((subject, dept))
     if dept.kind != spec.sector:
         if channel is CommitmentChannel.paper:
             raise Forbidden(
@@ -276,15 +346,13 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
             code="item_not_applicable",
             subject_kinds=list(spec.subject_kinds),
         )
-    template = repository.current_template(session, item.code)
-    assert template is not None  # published with its item
-    if template.version != body.template_version:
+    if item.template_version != body.template_version:
         raise Conflict(
-            f"承诺书格式文本已更新为第{template.version}版，请阅读新版本后再签署",
-            f"template version {body.template_version} is not current ({template.version})",
+            f"承诺书格式文本已更新为第{item.template_version}版，请阅读新版本后再签署",
+            f"template version {body.template_version} is not current ({item.template_version})",
             field="template_version",
             code="template_not_current",
-            current=template.version,
+            current=item.template_version,
         )
     pending = repository.pending_commitment(session, subject.id, item.code, body.reference)
     if pending is not None:
@@ -296,7 +364,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
     due = rules.due_on(calendar_for(session), step.today, spec.verification)
     key = subject_key(subject)
     text = rules.render(
-        template.text,
+        item.template_text,
         {
             "subject_name": subject.name,
             "subject_code": key,
@@ -314,7 +382,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         item_code=item.code,
         item_version=item.version,
         type=CommitmentType(spec.type),
-        template_version=template.version,
+        template_version=item.template_version,
         text=text,
         text_sha256=rules.digest(text),
         obligations=list(spec.obligations),
@@ -350,7 +418,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         commitment,
         "signed",
         item=item.code,
-        template_version=template.version,
+        template_version=item.template_version,
         text_sha256=commitment.text_sha256,
         channel=channel.value,
         department=dept.code,
@@ -576,7 +644,7 @@ def _breach_record(
     dept = session.get_one(Department, c.department_id)
     fields = rules.breach_fields(
         commitment_id=c.id,
-        item_name=repository.all_items(session)[c.item_code].spec["name"],
+        item_name=published_items(session)[c.item_code].spec.name,
         signed_on=local_date(c.signed_at),
         outcome=body.outcome,
         due_on=c.due_on,
@@ -610,13 +678,13 @@ def _breach_record(
 def commitment_out(session: Session, c: Commitment) -> CommitmentOut:
     subject = session.get_one(Subject, c.subject_id)
     dept = session.get_one(Department, c.department_id)
-    item = repository.all_items(session)[c.item_code]
+    item = published_items(session)[c.item_code]
     return CommitmentOut(
         id=str(c.id),
         subject=subject_key(subject),
         subject_name=subject.name,
         item=c.item_code,
-        item_name=item.spec["name"],
+        item_name=item.spec.name,
         item_version=c.item_version,
         type=c.type.value,
         template_version=c.template_version,

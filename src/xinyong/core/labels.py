@@ -653,3 +653,26 @@ DECLARATION_FIELDS = {
     "organiser": "组织单位",
     "hours": "服务时长（小时）",
 }
+
+# The fields of the commitment item list (信用承诺事项清单), as `xinyong commitments` names them.
+COMMITMENT_ITEM_FIELDS = {
+    "items": "事项清单",
+    "code": "事项代码",
+    "name": "事项",
+    "type": "类型",
+    "procedure": "所属事项",
+    "subject_kinds": "适用对象",
+    "sector": "受理部门",
+    "legal_basis": "依据",
+    "published": "是否公开",
+    "verification": "核查期限",
+    "method": "核查方式",
+    "days": "天数",
+    "day_kind": "日的种类",
+    "breach": "违诺后果",
+    "item": "失信信息项",
+    "severity": "失信程度",
+    "watch_list_eligible": "可否列入重点监管",
+    "obligations": "承诺内容",
+    "template": "格式文本",
+}

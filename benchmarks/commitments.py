@@ -1,0 +1,242 @@
+"""Online signing of credit commitments (POST /api/v1/commitments) through HTTP.
+
+Data: ``--subjects`` legal persons written straight into the tables, each with a subject token
+of its own (a subject signs for itself only), and one accepting department of market
+regulation. Server: uvicorn with ``--workers`` processes (2 on PostgreSQL; SQLite, one writer,
+is measured with 1). Load: wrk (Debian package ``wrk``) on the same machine, each request a
+subject drawn over the whole population signing the 容缺受理 commitment of enterprise
+registration (10 working days) with a reference of its own, so every request is a new
+commitment: a rendered text and its digest, the step, its audit entry, the feed change.
+
+Prints, per backend: commitments/s at saturation (32 connections) and with 8 (latency
+percentiles), beside two baselines measured in the same run: the bare liveness endpoint of the
+same server, and the raw INSERT of the same commitment rows and their steps (one transaction
+per commitment, one connection; then all in one transaction). Every request must answer 201
+and every answered commitment must be stored.
+
+    .venv/bin/python benchmarks/commitments.py
+    .venv/bin/python benchmarks/commitments.py --backends sqlite --workers 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from common import OUT, fresh_settings, machine, provider_with_token, server
+from sqlalchemy import func, insert, select
+
+from checks import credit_code, wrk
+from xinyong.core.crypto import new_token, token_hash
+from xinyong.db import Database
+from xinyong.models import ApiToken, Commitment, ProcedureStep, Role, Subject
+from xinyong.settings import Settings
+
+NOW = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
+# 容缺受理 of enterprise registration: legal persons, market regulation accepts.
+ITEM = "enterprise_registration_missing"
+SECTOR = "market_regulation"
+
+
+def load(settings: Settings, subjects: int) -> tuple[list[str], float]:
+    """The subjects and a subject token each, in bulk: the tokens (shown once, as issued)."""
+    db = Database(settings)
+    started = time.perf_counter()
+    tokens = [new_token() for _ in range(subjects)]
+    chunk = 20_000
+    for start in range(0, subjects, chunk):
+        numbers = range(start, min(subjects, start + chunk))
+        with db.transaction() as session:
+            session.execute(
+                insert(Subject),
+                [
+                    {
+                        "id": n + 1,
+                        "kind": "legal_person",
+                        "credit_code": credit_code(n),
+                        "name": f"基准测试企业{n}有限公司",
+                        "region_code": "320100",
+                        "registering_authority": "9",
+                        "entity_type": "1",
+                        "is_government_agency": False,
+                        "created_at": NOW,
+                    }
+                    for n in numbers
+                ],
+            )
+            session.execute(
+                insert(ApiToken),
+                [
+                    {
+                        "name": "基准测试",
+                        "role": Role.subject,
+                        "subject_id": n + 1,
+                        "token_hash": token_hash(tokens[n]),
+                        "prefix": tokens[n][:10],
+                        "created_at": NOW,
+                    }
+                    for n in numbers
+                ],
+            )
+    db.analyze()
+    db.dispose()
+    return tokens, time.perf_counter() - started
+
+
+def wrk_script(path: Path, tokens: list[str], body: str, run: str) -> None:
+    """Each request a subject of its own token and a reference not used before: wrk's two
+    threads take the even and the odd numbers (``setup`` gives each its ``tid``)."""
+    head, tail = body.split("@REF@")
+    path.write_text(
+        "local tokens = {\n"
+        + ",\n".join(f'"{t}"' for t in tokens)
+        + "\n}\nlocal n = #tokens\nlocal counter = 0\nlocal threads = 0\n"
+        "function setup(thread)\n  thread:set('tid', threads)\n  threads = threads + 1\nend\n"
+        "request = function()\n  counter = counter + 1\n  local k = counter * 2 + tid\n"
+        "  local token = tokens[(k * 7919) % n + 1]\n"
+        f"  local body = [[{head}]] .. '{run}-' .. k .. [[{tail}]]\n"
+        "  return wrk.format('POST', '/api/v1/commitments', {['Authorization'] = 'Bearer ' .. "
+        "token, ['Content-Type'] = 'application/json'}, body)\nend\n"
+        "done = function(summary, latency, requests)\n"
+        "  for _, p in ipairs({50, 90, 99, 99.9}) do\n"
+        "    io.write(string.format('P%g %f\\n', p, latency:percentile(p) / 1000))\n"
+        "  end\n"
+        "  local e = summary.errors\n"
+        "  io.write(string.format('ERRORS %d %d\\n', e.status, e.timeout))\n"
+        "end\n",
+        encoding="utf-8",
+    )
+
+
+def stored(db: Database, run: str) -> int:
+    with db.transaction() as session:
+        return session.execute(
+            select(func.count())
+            .select_from(Commitment)
+            .where(Commitment.reference.like(f"{run}-%"))
+        ).scalar_one()
+
+
+def raw_inserts(db: Database, limit: int) -> dict:
+    """The same rows as the API wrote — a commitment and its step — inserted again with new
+    ids and references, without the platform: one transaction per commitment on one
+    connection, then all of them in one transaction."""
+    with db.transaction() as session:
+        rows = [
+            {c.key: getattr(r, c.key) for c in Commitment.__table__.columns}
+            for r in session.execute(select(Commitment).limit(limit)).scalars()
+        ]
+        steps = {
+            s.procedure_id: {c.key: getattr(s, c.key) for c in ProcedureStep.__table__.columns}
+            for s in session.execute(
+                select(ProcedureStep).where(
+                    ProcedureStep.procedure == "commitment",
+                    ProcedureStep.procedure_id.in_([r["id"] for r in rows]),
+                )
+            ).scalars()
+        }
+    out = {"rows": len(rows)}
+    for mode, offset in (("each", 10**15), ("bulk", 2 * 10**15)):
+        copies = []
+        for r in rows:
+            step = dict(
+                steps[r["id"]], id=steps[r["id"]]["id"] + offset, procedure_id=r["id"] + offset
+            )
+            copies.append((dict(r, id=r["id"] + offset, reference=f"raw-{mode}-{r['id']}"), step))
+        started = time.perf_counter()
+        if mode == "each":
+            for commitment, step in copies:
+                with db.transaction() as session:
+                    session.execute(insert(Commitment), [commitment])
+                    session.execute(insert(ProcedureStep), [step])
+        else:
+            with db.transaction() as session:
+                session.execute(insert(Commitment), [c for c, _ in copies])
+                session.execute(insert(ProcedureStep), [s for _, s in copies])
+        out[mode] = len(copies) / (time.perf_counter() - started)
+    return out
+
+
+def measure(settings: Settings, tokens: list[str], workers: int, seconds: int) -> dict:
+    dept, _ = provider_with_token(settings, SECTOR)
+    db = Database(settings)
+    with server(settings, workers=workers) as base:
+        items = httpx.get(f"{base}/api/v1/commitment-items", timeout=30).json()
+        version = next(i["template_version"] for i in items if i["code"] == ITEM)
+        body = json.dumps(
+            {
+                "item": ITEM,
+                "template_version": version,
+                "department": dept,
+                "confirmed": True,
+                "reference": "@REF@",
+            },
+            ensure_ascii=False,
+        )
+        # Warm every worker (connections, caches) with signings outside the measured runs.
+        for i in range(40):
+            answer = httpx.post(
+                f"{base}/api/v1/commitments",
+                headers={"Authorization": f"Bearer {tokens[i]}"},
+                json=json.loads(body.replace("@REF@", f"warm-{i}")),
+                timeout=30,
+            )
+            assert answer.status_code == 201, answer.text[:300]
+        bare = wrk(f"{base}/api/v1/live", connections=32, seconds=seconds)
+        runs = {}
+        for name, connections in (("c32", 32), ("c8", 8)):
+            script = OUT / f"commitments-{name}.lua"
+            wrk_script(script, tokens, body, f"bench-{name}")
+            result = wrk(base, connections=connections, seconds=seconds, script=script)
+            result["stored"] = stored(db, f"bench-{name}")
+            runs[name] = result
+    raw = raw_inserts(db, 5_000)
+    with db.transaction() as session:
+        total = session.execute(select(func.count()).select_from(Commitment)).scalar_one()
+    db.dispose()
+    return {"bare": bare, **runs, "raw": raw, "commitments": total}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--subjects", type=int, default=20_000)
+    parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="server processes (default 2, SQLite 1)"
+    )
+    parser.add_argument("--seconds", type=int, default=15)
+    args = parser.parse_args()
+    print(f"machine: {machine()}; {args.subjects:,} subjects, each with its own token")
+    rows = []
+    for backend in args.backends.split(","):
+        settings = fresh_settings(backend, "bench_commitments")
+        tokens, seconds = load(settings, args.subjects)
+        print(f"{backend}: subjects and tokens loaded in {seconds:.1f} s")
+        workers = args.workers or (1 if backend == "sqlite" else 2)
+        result = measure(settings, tokens, workers, args.seconds)
+        row = {"backend": backend, "workers": workers, **result}
+        print(json.dumps(row, ensure_ascii=False))
+        rows.append(row)
+    print()
+    print(
+        "| backend | processes | bare `/live` req/s | signed/s (32 conn.) | ratio | signed/s "
+        "(8 conn.) | p50 ms | p99 ms | raw INSERT, one tx each /s | raw INSERT, one tx /s "
+        "| errors | stored |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        c32, c8, raw = r["c32"], r["c8"], r["raw"]
+        print(
+            f"| {r['backend']} | {r['workers']} | {r['bare']['rps']:,.0f} | {c32['rps']:,.0f} "
+            f"| {c32['rps'] / r['bare']['rps']:.2f} | {c8['rps']:,.0f} | {c8.get('p50', 0):.1f} "
+            f"| {c8.get('p99', 0):.1f} | {raw['each']:,.0f} | {raw['bulk']:,.0f} "
+            f"| {c32['errors'] + c8['errors']} | {c32['stored'] + c8['stored']:,} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
