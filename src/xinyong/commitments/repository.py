@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from xinyong.models import Commitment, CommitmentItem, CommitmentState, CommitmentTemplate
+from xinyong.models import (
+    Commitment,
+    CommitmentItem,
+    CommitmentState,
+    CommitmentTemplate,
+    Department,
+    Subject,
+    SubjectKind,
+)
 
 
 def all_items(session: Session) -> dict[str, CommitmentItem]:
@@ -100,3 +111,116 @@ def find_commitments(
     if after is not None:
         query = query.where(Commitment.id > after)
     return list(session.execute(query.order_by(Commitment.id).limit(limit)).scalars())
+
+
+# --- the pages: a page of commitments, the published ones, the statistics ---------------------
+
+
+def templates_of(session: Session, item_code: str) -> list[CommitmentTemplate]:
+    """Every version of an item's standard text, newest first."""
+    return list(
+        session.execute(
+            select(CommitmentTemplate)
+            .where(CommitmentTemplate.item_code == item_code)
+            .order_by(CommitmentTemplate.version.desc())
+        ).scalars()
+    )
+
+
+def commitments_page(
+    session: Session,
+    *,
+    subject_id: int | None,
+    department_id: int | None,
+    state: str | None,
+    item: str | None,
+    offset: int,
+    limit: int,
+) -> list[Commitment]:
+    """A page of commitments, newest first, narrowed to a subject's or a department's when
+    given (the consoles' tables; the API pages by id with :func:`find_commitments`)."""
+    query = select(Commitment)
+    if subject_id is not None:
+        query = query.where(Commitment.subject_id == subject_id)
+    if department_id is not None:
+        query = query.where(Commitment.department_id == department_id)
+    if state is not None:
+        query = query.where(Commitment.state == CommitmentState(state))
+    if item is not None:
+        query = query.where(Commitment.item_code == item)
+    query = query.order_by(Commitment.signed_at.desc(), Commitment.id.desc())
+    return list(session.execute(query.offset(offset).limit(limit)).scalars())
+
+
+def published_commitments(
+    session: Session,
+    *,
+    item_codes: list[str],
+    subject_id: int | None = None,
+    name: str | None = None,
+    credit_code: str | None = None,
+    organisations_only: bool = True,
+    offset: int = 0,
+    limit: int = 20,
+) -> list[tuple[Commitment, Subject, Department]]:
+    """The commitments the public reads (信用承诺专栏): of the items whose commitments are
+    published, accepted by their department (an online one not yet accepted may still be
+    withdrawn), newest first, each with its subject and department. Natural persons are left
+    out unless ``organisations_only`` is off (a listed person's own public page). Named
+    ``published_commitments`` until commitments.service.public_commitments (helper ``verify``)
+    is reconciled with it."""
+    query = (
+        select(Commitment, Subject, Department)
+        .join(Subject, Subject.id == Commitment.subject_id)
+        .join(Department, Department.id == Commitment.department_id)
+        .where(
+            Commitment.item_code.in_(item_codes),
+            Commitment.accepted_at.is_not(None),
+            Commitment.state != CommitmentState.withdrawn,
+        )
+    )
+    if organisations_only:
+        query = query.where(Subject.kind != SubjectKind.natural_person)
+    if subject_id is not None:
+        query = query.where(Commitment.subject_id == subject_id)
+    if credit_code is not None:
+        query = query.where(Subject.credit_code == credit_code)
+    if name:
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Subject.name.like(f"%{escaped}%", escape="\\"))
+    query = query.order_by(Commitment.signed_at.desc(), Commitment.id.desc())
+    rows = session.execute(query.offset(offset).limit(limit)).all()
+    return [(c, s, d) for c, s, d in rows]
+
+
+def state_counts(session: Session, by: str, today: date) -> list[tuple[Any, ...]]:
+    """Commitments counted per ``by`` (``item_code`` or ``department_id``) in one grouped
+    query: (key, signed, withdrawn, pending, fulfilled, breached, false, overdue), overdue
+    being those accepted and still pending after their last day of fulfilment."""
+    key = getattr(Commitment, by)
+
+    def count(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    state = Commitment.state
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(
+                key,
+                func.count(),
+                count(state == CommitmentState.withdrawn),
+                count(state == CommitmentState.pending),
+                count(state == CommitmentState.fulfilled),
+                count(state == CommitmentState.breached),
+                count(state == CommitmentState.false),
+                count(
+                    (state == CommitmentState.pending)
+                    & Commitment.accepted_at.is_not(None)
+                    & (Commitment.due_on < today)
+                ),
+            )
+            .group_by(key)
+            .order_by(key)
+        ).all()
+    ]

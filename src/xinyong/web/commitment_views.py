@@ -1,0 +1,86 @@
+"""What every console's commitment pages show alike (web/subject, web/department,
+web/authority and web/portal commitments.py): the labels of the item list and of a
+commitment, a commitment as people read it with its steps in Chinese, and its files."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from xinyong.accounts.service import actor_labels
+from xinyong.commitments import repository as commitment_repository
+from xinyong.commitments import service as commitment_service
+from xinyong.commitments.schemas import PLACEHOLDER, PLACEHOLDERS
+from xinyong.core import labels
+from xinyong.departments.service import department_names
+from xinyong.models import Commitment, CommitmentState
+from xinyong.rights import evidence
+
+# The tables the commitment templates read as ``labels.…`` (core/labels.py).
+LABELS = {
+    "commitment_types": labels.COMMITMENT_TYPES,
+    "commitment_states": labels.COMMITMENT_STATES,
+    "commitment_channels": labels.COMMITMENT_CHANNELS,
+    "commitment_steps": labels.COMMITMENT_STEPS,
+    "day_kinds": labels.VERIFICATION_DAY_KINDS,
+    "subject_kinds": labels.SUBJECT_KINDS,
+    "severities": labels.SEVERITY_NAMES,
+    "sectors": labels.SECTOR_NAMES,
+    "evidence_kinds": labels.EVIDENCE_KINDS,
+}
+
+
+def shown_template(text: str) -> str:
+    """A standard text as people read it: each placeholder by its Chinese name (〔承诺日期〕)."""
+    return PLACEHOLDER.sub(lambda m: f"〔{PLACEHOLDERS.get(m.group(1), m.group(1))}〕", text)
+
+
+def item_names(session: Session) -> dict[str, str]:
+    """Each item's name by its code, retired items too."""
+    return {code: i.spec["name"] for code, i in commitment_repository.all_items(session).items()}
+
+
+def step_rows(session: Session, steps: list, *, actors: bool) -> list[dict[str, Any]]:
+    """A commitment's steps as people read them: the step's name, when, who (by name, for a
+    department or the authority: ``actors``) and its detail by Chinese names and values."""
+    names = {
+        **department_names(session),
+        **item_names(session),
+        **labels.COMMITMENT_CHANNELS,
+    }
+    who = actor_labels(session, (s.actor for s in steps)) if actors else {}
+    return [
+        {
+            "step": labels.COMMITMENT_STEPS.get(s.step, s.step),
+            "at": s.at,
+            "actor": who.get(s.actor, "系统") if actors else "",
+            "detail": labels.detail_rows(s.detail, names, labels.COMMITMENT_DETAILS),
+        }
+        for s in steps
+    ]
+
+
+def is_overdue(c: Commitment, today: date) -> bool:
+    """Accepted, still pending, and past its last day of fulfilment: its verification is due."""
+    return (
+        c.state is CommitmentState.pending
+        and c.accepted_at is not None
+        and c.due_on is not None
+        and c.due_on < today
+    )
+
+
+def commitment_view(
+    session: Session, c: Commitment, today: date, *, actors: bool
+) -> dict[str, Any]:
+    """A commitment (as the API gives it), its steps and its files."""
+    out = commitment_service.commitment_out(session, c)
+    files = evidence.files_of(session, c.subject_id, c.id)
+    return {
+        "c": out,
+        "steps": step_rows(session, out.steps, actors=actors),
+        "files": [evidence.evidence_out(f) for f in files],
+        "overdue": is_overdue(c, today),
+    }
