@@ -414,3 +414,32 @@ def test_the_portal_column_shows_accepted_commitments_of_organisations(
     assert "没有找到" in cw.client.get("/commitments", params={"q": "无此公司"}).text
     subject = cw.client.get(f"/subjects/{ACME}")
     assert "信用承诺" in subject.text and "容缺受理型" in subject.text
+
+
+def test_a_department_uploads_the_scan_through_the_api_and_reads_it_back(
+    cw: CommitmentWorld,
+) -> None:
+    """POST /api/v1/evidence by a department, for the subject it names: the scan of the paper
+    commitment it records; it reads the file back while the commitment is made to it, another
+    department does not."""
+    market = cw.w.market
+    unnamed = cw.client.post(
+        "/api/v1/evidence", files={"file": ("承诺书.pdf", PDF)}, headers=market.headers
+    )
+    assert unnamed.status_code == 422 and unnamed.json()["error"]["code"] == "missing_subject"
+    uploaded = cw.client.post(
+        "/api/v1/evidence",
+        files={"file": ("承诺书.pdf", PDF)},
+        data={"subject": ACME},
+        headers=market.headers,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    file_id = uploaded.json()["id"]
+    # Not yet attached to anything: the department does not read it.
+    assert cw.client.get(f"/api/v1/evidence/{file_id}", headers=market.headers).status_code == 404
+    c = cw.paper(evidence_file_id=file_id)
+    assert c["evidence_file_id"] == file_id
+    read = cw.client.get(f"/api/v1/evidence/{file_id}", headers=market.headers)
+    assert read.status_code == 200 and read.content == PDF
+    assert cw.client.get(f"/api/v1/evidence/{file_id}", headers=cw.w.tax.headers).status_code == 404
+    assert cw.client.get(f"/api/v1/evidence/{file_id}", headers=cw.acme.headers).status_code == 200

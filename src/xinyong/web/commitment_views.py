@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.service import actor_labels
+from xinyong.catalog.service import published_catalog
 from xinyong.commitments import repository as commitment_repository
 from xinyong.commitments import service as commitment_service
+from xinyong.commitments.rules import BREACHES
 from xinyong.commitments.schemas import PLACEHOLDER, PLACEHOLDERS
 from xinyong.core import labels
 from xinyong.departments.service import department_names
@@ -45,18 +47,26 @@ def item_names(session: Session) -> dict[str, str]:
 def step_rows(session: Session, steps: list, *, actors: bool) -> list[dict[str, Any]]:
     """A commitment's steps as people read them: the step's name, when, who (by name, for a
     department or the authority: ``actors``) and its detail by Chinese names and values."""
+    catalog = published_catalog(session)
     names = {
         **department_names(session),
-        **item_names(session),
         **labels.COMMITMENT_CHANNELS,
+        **item_names(session),
     }
+    # A breach's ``item`` is the catalog item of the negative record it wrote.
+    records = {code: i.spec.name for code, i in (catalog.items.items() if catalog else [])}
+    breach = {**labels.COMMITMENT_DETAILS, "item": "失信信息项"}
     who = actor_labels(session, (s.actor for s in steps)) if actors else {}
     return [
         {
             "step": labels.COMMITMENT_STEPS.get(s.step, s.step),
             "at": s.at,
             "actor": who.get(s.actor, "系统") if actors else "",
-            "detail": labels.detail_rows(s.detail, names, labels.COMMITMENT_DETAILS),
+            "detail": (
+                labels.detail_rows(s.detail, {**names, **records}, breach)
+                if s.step in BREACHES
+                else labels.detail_rows(s.detail, names, labels.COMMITMENT_DETAILS)
+            ),
         }
         for s in steps
     ]
