@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.models import (
@@ -88,6 +88,22 @@ def pending_commitment(
     ).scalar_one_or_none()
 
 
+def _narrowed(
+    subject_id: int | None, department_id: int | None, state: str | None, item: str | None
+) -> Select[Commitment]:
+    """Commitments, narrowed to a subject's, a department's, a state and an item when given."""
+    query = select(Commitment)
+    if subject_id is not None:
+        query = query.where(Commitment.subject_id == subject_id)
+    if department_id is not None:
+        query = query.where(Commitment.department_id == department_id)
+    if state is not None:
+        query = query.where(Commitment.state == CommitmentState(state))
+    if item is not None:
+        query = query.where(Commitment.item_code == item)
+    return query
+
+
 def find_commitments(
     session: Session,
     *,
@@ -99,15 +115,7 @@ def find_commitments(
     limit: int,
 ) -> list[Commitment]:
     """A page of commitments by id, narrowed to a subject's or a department's when given."""
-    query = select(Commitment)
-    if subject_id is not None:
-        query = query.where(Commitment.subject_id == subject_id)
-    if department_id is not None:
-        query = query.where(Commitment.department_id == department_id)
-    if state is not None:
-        query = query.where(Commitment.state == CommitmentState(state))
-    if item is not None:
-        query = query.where(Commitment.item_code == item)
+    query = _narrowed(subject_id, department_id, state, item)
     if after is not None:
         query = query.where(Commitment.id > after)
     return list(session.execute(query.order_by(Commitment.id).limit(limit)).scalars())
@@ -139,16 +147,9 @@ def commitments_page(
 ) -> list[Commitment]:
     """A page of commitments, newest first, narrowed to a subject's or a department's when
     given (the consoles' tables; the API pages by id with :func:`find_commitments`)."""
-    query = select(Commitment)
-    if subject_id is not None:
-        query = query.where(Commitment.subject_id == subject_id)
-    if department_id is not None:
-        query = query.where(Commitment.department_id == department_id)
-    if state is not None:
-        query = query.where(Commitment.state == CommitmentState(state))
-    if item is not None:
-        query = query.where(Commitment.item_code == item)
-    query = query.order_by(Commitment.signed_at.desc(), Commitment.id.desc())
+    query = _narrowed(subject_id, department_id, state, item).order_by(
+        Commitment.signed_at.desc(), Commitment.id.desc()
+    )
     return list(session.execute(query.offset(offset).limit(limit)).scalars())
 
 

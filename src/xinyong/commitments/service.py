@@ -294,20 +294,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         evidence.check_unused(session, subject.id, file_id, "evidence_file_id")
     # Before any row: a deadline in a year the calendar does not know is a 409.
     due = rules.due_on(calendar_for(session), step.today, spec.verification)
-    key = subject_key(subject)
-    text = rules.render(
-        template.text,
-        {
-            "subject_name": subject.name,
-            "subject_code": key,
-            "item_name": spec.name,
-            "procedure": spec.procedure,
-            "department_name": dept.name,
-            "reference": body.reference or "—",
-            "signed_on": f"{step.today.year}年{step.today.month}月{step.today.day}日",
-            "due_on": f"{due.year}年{due.month}月{due.day}日" if due else "—",
-        },
-    )
+    text = rendered_text(template, spec, subject, dept, body.reference, step.today, due)
     commitment = Commitment(
         subject_id=subject.id,
         id=step.ctx.ids.next_id(),
@@ -361,6 +348,32 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
     return commitment
 
 
+def rendered_text(
+    template: CommitmentTemplate,
+    spec: CommitmentItemSpec,
+    subject: Subject,
+    dept: Department,
+    reference: str,
+    signed_on: date,
+    due: date | None,
+) -> str:
+    """The standard text filled in for this subject, department and day (the placeholders of
+    schemas.PLACEHOLDERS): what the subject reads and signs."""
+    return rules.render(
+        template.text,
+        {
+            "subject_name": subject.name,
+            "subject_code": subject_key(subject),
+            "item_name": spec.name,
+            "procedure": spec.procedure,
+            "department_name": dept.name,
+            "reference": reference or "—",
+            "signed_on": f"{signed_on.year}年{signed_on.month}月{signed_on.day}日",
+            "due_on": f"{due.year}年{due.month}月{due.day}日" if due else "—",
+        },
+    )
+
+
 # --- the steps after --------------------------------------------------------------------------
 
 
@@ -402,6 +415,17 @@ def get_commitment(
     return c
 
 
+def visible_scope(principal: Principal) -> tuple[int | None, int | None]:
+    """(subject id, department id) a caller's reads of commitments are narrowed to: a subject
+    its own, a department those made to it, the authority none. -1: a token without its
+    subject or department sees nothing, never everything."""
+    if principal.role is Role.subject:
+        return principal.subject_id or -1, None
+    if principal.role in (Role.provider, Role.user_department):
+        return None, principal.department_id or -1
+    return None, None
+
+
 def find_commitments(
     session: Session,
     principal: Principal,
@@ -413,12 +437,7 @@ def find_commitments(
 ) -> list[Commitment]:
     """The commitments the caller may see: a subject its own, a department those made to it,
     the authority every one; oldest first."""
-    # -1: a token without its subject or department sees nothing, never everything.
-    subject_id = department_id = None
-    if principal.role is Role.subject:
-        subject_id = principal.subject_id or -1
-    elif principal.role in (Role.provider, Role.user_department):
-        department_id = principal.department_id or -1
+    subject_id, department_id = visible_scope(principal)
     return repository.find_commitments(
         session,
         subject_id=subject_id,
@@ -619,9 +638,10 @@ def accepting_departments(session: Session, sector: str) -> list[Department]:
 
 
 def preview(session: Session, step: Step, body: CommitmentIn) -> dict[str, Any]:
-    """What :func:`sign` would store for ``body`` today, without storing anything: the
-    current text rendered whole, its version, digest and deadline — the page shows it to the
-    subject before it confirms. The same refusals as signing (but the confirmation)."""
+    """What :func:`sign` would store for ``body`` today, without storing or locking anything:
+    the current text rendered whole (:func:`rendered_text`, as signing renders it), its
+    version, digest and deadline — the page shows it to the subject before it confirms. The
+    refusals of signing that do not depend on the confirmation."""
     item = repository.item_by_code(session, body.item)
     if item is None or not item.active:
         raise _unknown_item(body.item)
@@ -637,27 +657,13 @@ def preview(session: Session, step: Step, body: CommitmentIn) -> dict[str, Any]:
     template = repository.current_template(session, item.code)
     assert template is not None  # published with its item
     due = rules.due_on(calendar_for(session), step.today, spec.verification)
-    text = rules.render(
-        template.text,
-        {
-            "subject_name": subject.name,
-            "subject_code": subject_key(subject),
-            "item_name": spec.name,
-            "procedure": spec.procedure,
-            "department_name": dept.name,
-            "reference": body.reference or "—",
-            "signed_on": f"{step.today.year}年{step.today.month}月{step.today.day}日",
-            "due_on": f"{due.year}年{due.month}月{due.day}日" if due else "—",
-        },
-    )
+    text = rendered_text(template, spec, subject, dept, body.reference, step.today, due)
     return {
-        "spec": spec,
         "department": dept,
         "template_version": template.version,
         "text": text,
         "text_sha256": rules.digest(text),
         "due_on": due,
-        "applies": rules.applies_to(spec, subject.kind.value),
     }
 
 
@@ -672,11 +678,7 @@ def commitments_page(
 ) -> list[Commitment]:
     """A page of the commitments the caller may see (as :func:`find_commitments`), newest
     first."""
-    subject_id = department_id = None
-    if principal.role is Role.subject:
-        subject_id = principal.subject_id or -1
-    elif principal.role in (Role.provider, Role.user_department):
-        department_id = principal.department_id or -1
+    subject_id, department_id = visible_scope(principal)
     return repository.commitments_page(
         session,
         subject_id=subject_id,

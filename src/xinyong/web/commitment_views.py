@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.service import actor_labels
@@ -16,9 +18,11 @@ from xinyong.commitments import service as commitment_service
 from xinyong.commitments.rules import BREACHES
 from xinyong.commitments.schemas import PLACEHOLDER, PLACEHOLDERS
 from xinyong.core import labels
+from xinyong.core.auth import Principal
 from xinyong.departments.service import department_names
 from xinyong.models import Commitment, CommitmentState
 from xinyong.rights import evidence
+from xinyong.web import forms
 
 # The tables the commitment templates read as ``labels.…`` (core/labels.py).
 LABELS = {
@@ -32,6 +36,21 @@ LABELS = {
     "sectors": labels.SECTOR_NAMES,
     "evidence_kinds": labels.EVIDENCE_KINDS,
 }
+
+
+def commitment_page(
+    request: Request, name: str, *, status_code: int = 200, **context: Any
+) -> Response:
+    """A commitment page of any console, with the labels its codes are read by."""
+    return forms.page(
+        request,
+        name,
+        status_code=status_code,
+        labels=LABELS,
+        section="commitments",
+        shown=shown_template,
+        **context,
+    )
 
 
 def shown_template(text: str) -> str:
@@ -83,9 +102,11 @@ def is_overdue(c: Commitment, today: date) -> bool:
 
 
 def commitment_view(
-    session: Session, c: Commitment, today: date, *, actors: bool
+    session: Session, principal: Principal, commitment_id: int, today: date, *, actors: bool
 ) -> dict[str, Any]:
-    """A commitment (as the API gives it), its steps and its files."""
+    """A commitment as ``principal`` may see it (else 404: commitments/service
+    .get_commitment), as the API gives it, with its steps and its files."""
+    c = commitment_service.get_commitment(session, principal, commitment_id)
     out = commitment_service.commitment_out(session, c)
     files = evidence.files_of(session, c.subject_id, c.id)
     return {

@@ -17,12 +17,11 @@ from xinyong.commitments.schemas import CommitmentItemsIn
 from xinyong.core.api import db_session
 from xinyong.errors import NotFound
 from xinyong.web.authority.common import AUTHORITY, MAX_UPLOAD, change, refill
-from xinyong.web.commitment_views import LABELS, shown_template
+from xinyong.web.commitment_views import commitment_page
 from xinyong.web.forms import (
     Problem,
     json_download,
     json_input,
-    page,
     page_visitor,
     request_today,
     validated_json,
@@ -41,13 +40,10 @@ def _items_page(
     text: str = "",
     notes: dict[str, Any] | None = None,
 ) -> Response:
-    return page(
+    return commitment_page(
         request,
         "commitments/authority_items.html",
         status_code=status_code,
-        section="commitments",
-        labels=LABELS,
-        shown=shown_template,
         items=commitment_service.items_out(session),
         stats=commitment_service.statistics(session, request_today(request)),
         errors=errors or [],
@@ -122,12 +118,9 @@ def item_page(code: str, request: Request, session: Session = db_session) -> Res
             field="code",
             code="unknown_commitment_item",
         )
-    return page(
+    return commitment_page(
         request,
         "commitments/authority_item.html",
-        section="commitments",
-        labels=LABELS,
-        shown=shown_template,
         item=item,
         spec=item.spec,
         templates=commitment_repository.templates_of(session, item.code),

@@ -20,7 +20,11 @@ from xinyong.models import Commitment, Department
 from xinyong.rights import evidence
 from xinyong.subjects.service import find_subject
 from xinyong.web import forms
-from xinyong.web.commitment_views import LABELS, commitment_view, is_overdue, shown_template
+from xinyong.web.commitment_views import (
+    commitment_page,
+    commitment_view,
+    is_overdue,
+)
 from xinyong.web.department.common import DEPARTMENTS, PAGE_ROWS, own_department
 from xinyong.web.site import check_csrf
 
@@ -53,18 +57,6 @@ FORMS = {
 # Whether the commitment body of this branch takes the documents missing (helper ``flow`` adds
 # the field with the 容缺受理 eligibility check).
 TAKES_MISSING_DOCUMENTS = "missing_documents" in CommitmentIn.model_fields
-
-
-def _page(request: Request, name: str, *, status_code: int = 200, **context: Any) -> Response:
-    return forms.page(
-        request,
-        name,
-        status_code=status_code,
-        labels=LABELS,
-        section="commitments",
-        shown=shown_template,
-        **context,
-    )
 
 
 def _own_items(session: Session, dept: Department, kind: str | None) -> list[CommitmentItemOut]:
@@ -102,7 +94,7 @@ def commitments_page(
         offset=(number - 1) * PAGE_ROWS,
         limit=PAGE_ROWS + 1,
     )
-    return _page(
+    return commitment_page(
         request,
         "commitments/department_list.html",
         department=dept,
@@ -146,7 +138,7 @@ def _record_page(
 ) -> Response:
     dept = own_department(session, forms.page_visitor(request))
     title, item_type = FORMS[kind]
-    return _page(
+    return commitment_page(
         request,
         "commitments/department_record.html",
         status_code=status_code,
@@ -325,22 +317,24 @@ def _commitment_page(
     form: dict[str, str] | None = None,
     done: str = "",
 ) -> Response:
-    v = forms.page_visitor(request)
-    c = commitment_service.get_commitment(session, v.principal, commitment_id)
-    return _page(
+    principal = forms.page_visitor(request).principal
+    today = forms.request_today(request)
+    view = commitment_view(session, principal, commitment_id, today, actors=True)
+    due = view["c"].due_on
+    return commitment_page(
         request,
         "commitments/department_commitment.html",
         status_code=status_code,
-        v=commitment_view(session, c, forms.request_today(request), actors=True),
+        v=view,
         errors=errors or {},
         form=form or {},
         done=done,
-        not_yet_due=c.due_on is not None and forms.request_today(request) <= c.due_on,
+        not_yet_due=due is not None and today <= due,
     )
 
 
 @router.get("/department/commitments/{commitment_id}", response_class=HTMLResponse, **DEPARTMENTS)
-def commitment_page(
+def commitment_detail(
     commitment_id: BigId, request: Request, done: str = "", session: Session = db_session
 ) -> Response:
     """Audience: provider, user_department. A commitment made to the department: the text

@@ -5,8 +5,6 @@ Audience: subject (its own commitments only; another's is the 404 page)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
@@ -18,7 +16,7 @@ from xinyong.core.api import BigId, db_session
 from xinyong.errors import NotFound, XinyongError
 from xinyong.models import Commitment, Subject
 from xinyong.web import forms
-from xinyong.web.commitment_views import LABELS, commitment_view
+from xinyong.web.commitment_views import commitment_page, commitment_view
 from xinyong.web.site import check_csrf
 from xinyong.web.subject.common import SUBJECT, subject_id_of
 
@@ -33,12 +31,6 @@ SIGN_FIELDS = {
     "confirmed": "confirmed",
     "template_version": "template_version",
 }
-
-
-def _page(request: Request, name: str, *, status_code: int = 200, **context: Any) -> Response:
-    return forms.page(
-        request, name, status_code=status_code, labels=LABELS, section="commitments", **context
-    )
 
 
 def _subject(session: Session, request: Request) -> Subject:
@@ -64,7 +56,7 @@ def commitments_page(
         limit=PAGE_ROWS + 1,
     )
     subject = _subject(session, request)
-    return _page(
+    return commitment_page(
         request,
         "commitments/subject_list.html",
         commitments=[commitment_service.commitment_out(session, c) for c in rows[:PAGE_ROWS]],
@@ -118,7 +110,7 @@ def _sign_page(
                 preview = commitment_service.preview(session, forms.request_step(request), body)
         except XinyongError as exc:
             errors.setdefault(forms.field_of(exc, SIGN_FIELDS) or "", exc.message)
-    return _page(
+    return commitment_page(
         request,
         "commitments/subject_sign.html",
         status_code=status_code,
@@ -214,13 +206,13 @@ def _commitment_page(
     form: dict[str, str] | None = None,
     done: str = "",
 ) -> Response:
-    v = forms.page_visitor(request)
-    c = commitment_service.get_commitment(session, v.principal, commitment_id)
-    return _page(
+    principal = forms.page_visitor(request).principal
+    today = forms.request_today(request)
+    return commitment_page(
         request,
         "commitments/subject_commitment.html",
         status_code=status_code,
-        v=commitment_view(session, c, forms.request_today(request), actors=False),
+        v=commitment_view(session, principal, commitment_id, today, actors=False),
         errors=errors or {},
         form=form or {},
         done=done,
@@ -228,7 +220,7 @@ def _commitment_page(
 
 
 @router.get("/me/commitments/{commitment_id}", response_class=HTMLResponse, **SUBJECT)
-def commitment_page(
+def commitment_detail(
     commitment_id: BigId, request: Request, done: str = "", session: Session = db_session
 ) -> Response:
     """Audience: subject. One of its commitments (GET /api/v1/commitments/{id}): the text
