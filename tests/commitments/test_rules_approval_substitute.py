@@ -104,16 +104,22 @@ class TestRevocation:
 
 class TestArchive:
     @pytest.mark.parametrize("state", [S.pending, S.fulfilled, S.breached, S.false])
-    def test_published_and_not_withdrawn_is_public(self, state: CommitmentState) -> None:
-        assert rules.is_public(True, state)
-        assert not rules.is_public(False, state)
-        assert rules.shown_in_archive(True, state, sees_own=False)
-        assert not rules.shown_in_archive(False, state, sees_own=False)
-        assert rules.shown_in_archive(False, state, sees_own=True)
+    def test_published_accepted_and_not_withdrawn_is_public(self, state: CommitmentState) -> None:
+        assert rules.is_public(True, state, accepted=True)
+        assert not rules.is_public(False, state, accepted=True)
+        assert rules.shown_in_archive(True, state, accepted=True, sees_own=False)
+        assert not rules.shown_in_archive(False, state, accepted=True, sees_own=False)
+        assert rules.shown_in_archive(False, state, accepted=True, sees_own=True)
+
+    def test_not_yet_accepted_only_its_own_readers_see(self) -> None:
+        # Until its department accepts it, the subject may still withdraw it.
+        assert not rules.is_public(True, S.pending, accepted=False)
+        assert not rules.shown_in_archive(True, S.pending, accepted=False, sees_own=False)
+        assert rules.shown_in_archive(True, S.pending, accepted=False, sees_own=True)
 
     def test_withdrawn_is_shown_to_no_one(self) -> None:
-        assert not rules.is_public(True, S.withdrawn)
-        assert not rules.shown_in_archive(True, S.withdrawn, sees_own=True)
+        assert not rules.is_public(True, S.withdrawn, accepted=True)
+        assert not rules.shown_in_archive(True, S.withdrawn, accepted=True, sees_own=True)
 
     def test_the_state_at_the_end_of_a_past_day(self) -> None:
         assert rules.state_on(S.fulfilled, True) is S.fulfilled

@@ -97,8 +97,14 @@ def test_the_authority_uploads_for_a_named_subject(w: World) -> None:
     assert upload(w, w.authority, PDF, subject=BETA).status_code == 201
 
 
-def test_departments_and_the_public_cannot_upload(w: World) -> None:
-    assert upload(w, w.market, PDF, subject=ACME).status_code == 403
+def test_a_department_uploads_for_a_named_subject_and_the_public_cannot(w: World) -> None:
+    """A department uploads the scan of a paper commitment it records (commitments), for the
+    subject it names; it reads the file only once a commitment made to it holds it
+    (tests/commitments/test_commitment_pages.py)."""
+    missing = upload(w, w.market, PDF)
+    assert missing.status_code == 422
+    assert missing.json()["error"]["code"] == "missing_subject"
+    assert upload(w, w.market, PDF, subject=ACME).status_code == 201
     assert w.client.post("/api/v1/evidence", files={"file": ("a.pdf", PDF)}).status_code == 401
 
 

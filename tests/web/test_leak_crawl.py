@@ -215,6 +215,10 @@ STATUS_WORDS = sorted(
         *labels.DISCLOSURE_NAMES,
         *labels.LIST_KINDS,
         *labels.ACTIONS,
+        *labels.COMMITMENT_STATES,
+        *labels.COMMITMENT_STEPS,
+        *labels.COMMITMENT_CHANNELS,
+        *labels.COMMITMENT_TYPES,
     }
 )
 WORD = r"(?<![\w./@:#]){}(?![\w/@-])"
@@ -324,6 +328,32 @@ def build_test_world(client: TestClient, db: Database, clock: FixedClock):  # ty
     raised = {"statement": "该企业仍在拖欠货款"}
     ok(post(f"/api/v1/repairs/{rid}/objections", json=raised, headers=w.market.headers))
 
+    # Commitments: one signed online and waiting, one accepted and fulfilled, a paper one
+    # found false (its negative record), and a natural person's.
+    def commit(caller: Caller, reference: str, **over: object) -> str:
+        body = {"item": "enterprise_registration_missing", "template_version": 1}
+        body.update(reference=reference, **over)
+        if caller is acme:
+            body.update(department="amr", confirmed=True)
+        return ok(post("/api/v1/commitments", json=body, headers=caller.headers))["id"]
+
+    commit(acme, "受理-1")
+    done = commit(acme, "受理-2")
+    ok(post(f"/api/v1/commitments/{done}/acceptance", headers=w.market.headers))
+    fulfilled = {"outcome": "fulfilled", "note": "已补齐"}
+    ok(post(f"/api/v1/commitments/{done}/fulfilment", json=fulfilled, headers=w.market.headers))
+    scan = ok(
+        post(
+            "/api/v1/evidence",
+            files={"file": ("承诺书.pdf", PDF)},
+            data={"subject": ACME},
+            headers=w.market.headers,
+        )
+    )["id"]
+    false = commit(w.market, "纸质-1", subject=ACME, evidence_file_id=scan)
+    found = {"outcome": "false", "note": "承诺不实", "decision_number": "宁市监认〔2026〕1号"}
+    ok(post(f"/api/v1/commitments/{false}/fulfilment", json=found, headers=w.market.headers))
+
     people = {
         "subject company": (
             "acme",
@@ -356,7 +386,7 @@ def build_test_world(client: TestClient, db: Database, clock: FixedClock):  # ty
                 now=clock.now(),
             )
     logins = {name: (u, PASSWORD, role) for name, (u, role, _, _) in people.items()}
-    return crawl_as(client, logins, [f"/search?q={ACME_NAME}", f"/subjects/{ACME}"])
+    return crawl_as(client, logins, [f"/search?q={ACME_NAME}", f"/subjects/{ACME}", "/commitments"])
 
 
 def build_demo(client: TestClient, db: Database, clock: FixedClock):  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 national portal's fields, and its fulfilled commitments, the positive facts (守信) that the
 archive, the portal, reports and evaluation count. Reads only; nothing here changes state.
 
-- ``public_commitments``: of items whose commitments are published, not withdrawn.
+- ``public_commitments``: of items whose commitments are published, accepted, not withdrawn.
 - ``fulfilled_commitments``: those whose fulfilment was determined (履约), public ones only
   unless ``public_only=False`` (for the authority's reports and evaluation).
 - ``archive_commitments``: the archive's section, as one reader may see it, now or as of the
@@ -31,6 +31,7 @@ def _fact(
     dept_code: str,
     dept_name: str,
     state: CommitmentState,
+    accepted: bool,
 ) -> CommitmentFactOut:
     fulfilled = state is CommitmentState.fulfilled and c.closed_at is not None
     return CommitmentFactOut(
@@ -46,14 +47,14 @@ def _fact(
         state=state.value,
         state_name=COMMITMENT_STATES[state.value],
         fulfilled_on=local_date(c.closed_at) if fulfilled and c.closed_at else None,
-        public=rules.is_public(bool(item.spec["published"]), state),
+        public=rules.is_public(bool(item.spec["published"]), state, accepted=accepted),
     )
 
 
 def _facts(session: Session, subject_id: int) -> list[CommitmentFactOut]:
     items = repository.all_items(session)
     return [
-        _fact(c, items[c.item_code], code, name, c.state)
+        _fact(c, items[c.item_code], code, name, c.state, c.accepted_at is not None)
         for c, code, name in repository.commitments_of_subject(session, subject_id)
     ]
 
@@ -86,11 +87,15 @@ def archive_commitments(
     for c, code, name in repository.commitments_of_subject(session, subject_id, signed_before=end):
         item = items[c.item_code]
         state = c.state
+        accepted = c.accepted_at is not None
         if end is not None:
             state = rules.state_on(c.state, c.closed_at is not None and c.closed_at < end)
+            accepted = accepted and c.accepted_at < end
         published = bool(item.spec["published"])
-        if rules.shown_in_archive(published, state, sees_own=may_see(principal, c)):
-            signed.append(_fact(c, item, code, name, state))
+        if rules.shown_in_archive(
+            published, state, accepted=accepted, sees_own=may_see(principal, c)
+        ):
+            signed.append(_fact(c, item, code, name, state, accepted))
     return ArchiveCommitmentsOut(
         signed=signed,
         fulfilled=[f for f in signed if f.state == CommitmentState.fulfilled.value],

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.models import (
@@ -13,6 +14,8 @@ from xinyong.models import (
     CommitmentState,
     CommitmentTemplate,
     Department,
+    Subject,
+    SubjectKind,
 )
 
 
@@ -96,6 +99,22 @@ def pending_commitment(
     ).scalar_one_or_none()
 
 
+def _narrowed(
+    subject_id: int | None, department_id: int | None, state: str | None, item: str | None
+) -> Select[Commitment]:
+    """Commitments, narrowed to a subject's, a department's, a state and an item when given."""
+    query = select(Commitment)
+    if subject_id is not None:
+        query = query.where(Commitment.subject_id == subject_id)
+    if department_id is not None:
+        query = query.where(Commitment.department_id == department_id)
+    if state is not None:
+        query = query.where(Commitment.state == CommitmentState(state))
+    if item is not None:
+        query = query.where(Commitment.item_code == item)
+    return query
+
+
 def find_commitments(
     session: Session,
     *,
@@ -107,15 +126,7 @@ def find_commitments(
     limit: int,
 ) -> list[Commitment]:
     """A page of commitments by id, narrowed to a subject's or a department's when given."""
-    query = select(Commitment)
-    if subject_id is not None:
-        query = query.where(Commitment.subject_id == subject_id)
-    if department_id is not None:
-        query = query.where(Commitment.department_id == department_id)
-    if state is not None:
-        query = query.where(Commitment.state == CommitmentState(state))
-    if item is not None:
-        query = query.where(Commitment.item_code == item)
+    query = _narrowed(subject_id, department_id, state, item)
     if after is not None:
         query = query.where(Commitment.id > after)
     return list(session.execute(query.order_by(Commitment.id).limit(limit)).scalars())
@@ -134,3 +145,98 @@ def commitments_of_subject(
     if signed_before is not None:
         query = query.where(Commitment.signed_at < signed_before)
     return list(session.execute(query.order_by(Commitment.signed_at, Commitment.id)).all())
+
+
+# --- the pages: a page of commitments, the published ones, the statistics ---------------------
+
+
+def commitments_page(
+    session: Session,
+    *,
+    subject_id: int | None,
+    department_id: int | None,
+    state: str | None,
+    item: str | None,
+    offset: int,
+    limit: int,
+) -> list[Commitment]:
+    """A page of commitments, newest first, narrowed to a subject's or a department's when
+    given (the consoles' tables; the API pages by id with :func:`find_commitments`)."""
+    query = _narrowed(subject_id, department_id, state, item).order_by(
+        Commitment.signed_at.desc(), Commitment.id.desc()
+    )
+    return list(session.execute(query.offset(offset).limit(limit)).scalars())
+
+
+def published_commitments(
+    session: Session,
+    *,
+    item_codes: list[str],
+    subject_id: int | None = None,
+    name: str | None = None,
+    credit_code: str | None = None,
+    organisations_only: bool = True,
+    offset: int = 0,
+    limit: int = 20,
+) -> list[tuple[Commitment, Subject, Department]]:
+    """The commitments the public reads (信用承诺专栏): of the items whose commitments are
+    published, accepted by their department (an online one not yet accepted may still be
+    withdrawn), newest first, each with its subject and department. Natural persons are left
+    out unless ``organisations_only`` is off (a listed person's own public page). Named
+    ``published_commitments`` until commitments.service.public_commitments (helper ``verify``)
+    is reconciled with it."""
+    query = (
+        select(Commitment, Subject, Department)
+        .join(Subject, Subject.id == Commitment.subject_id)
+        .join(Department, Department.id == Commitment.department_id)
+        .where(
+            Commitment.item_code.in_(item_codes),
+            Commitment.accepted_at.is_not(None),
+            Commitment.state != CommitmentState.withdrawn,
+        )
+    )
+    if organisations_only:
+        query = query.where(Subject.kind != SubjectKind.natural_person)
+    if subject_id is not None:
+        query = query.where(Commitment.subject_id == subject_id)
+    if credit_code is not None:
+        query = query.where(Subject.credit_code == credit_code)
+    if name:
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Subject.name.like(f"%{escaped}%", escape="\\"))
+    query = query.order_by(Commitment.signed_at.desc(), Commitment.id.desc())
+    rows = session.execute(query.offset(offset).limit(limit)).all()
+    return [(c, s, d) for c, s, d in rows]
+
+
+def state_counts(session: Session, by: str, today: date) -> list[tuple[Any, ...]]:
+    """Commitments counted per ``by`` (``item_code`` or ``department_id``) in one grouped
+    query: (key, signed, withdrawn, pending, fulfilled, breached, false, overdue), overdue
+    being those accepted and still pending after their last day of fulfilment."""
+    key = getattr(Commitment, by)
+
+    def count(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    state = Commitment.state
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(
+                key,
+                func.count(),
+                count(state == CommitmentState.withdrawn),
+                count(state == CommitmentState.pending),
+                count(state == CommitmentState.fulfilled),
+                count(state == CommitmentState.breached),
+                count(state == CommitmentState.false),
+                count(
+                    (state == CommitmentState.pending)
+                    & Commitment.accepted_at.is_not(None)
+                    & (Commitment.due_on < today)
+                ),
+            )
+            .group_by(key)
+            .order_by(key)
+        ).all()
+    ]

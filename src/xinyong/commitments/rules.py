@@ -226,17 +226,22 @@ def revocation_refusal(
 # --- the archive: commitments as the portal shows them ----------------------------------------
 
 
-def is_public(published: bool, state: CommitmentState) -> bool:
+def is_public(published: bool, state: CommitmentState, *, accepted: bool) -> bool:
     """A commitment society sees (信用承诺专栏, 002 §（一）: 承诺事项 … 向社会公开): of an item
-    whose commitments are published, and not withdrawn."""
-    return published and state is not CommitmentState.withdrawn
+    whose commitments are published, accepted by its department (until then the subject may
+    still withdraw it), and not withdrawn."""
+    return published and accepted and state is not CommitmentState.withdrawn
 
 
-def shown_in_archive(published: bool, state: CommitmentState, *, sees_own: bool) -> bool:
-    """Whether an archive's reader sees a commitment: a public one everyone; one that is not
-    public only those who see the commitment itself (``sees_own``: the subject, its accepting
-    department, the authority). Withdrawn, it was never made: no one."""
-    return state is not CommitmentState.withdrawn and (published or sees_own)
+def shown_in_archive(
+    published: bool, state: CommitmentState, *, accepted: bool, sees_own: bool
+) -> bool:
+    """Whether an archive's reader sees a commitment: a public one (:func:`is_public`)
+    everyone; any other only those who see the commitment itself (``sees_own``: the subject,
+    its accepting department, the authority). Withdrawn, it was never made: no one."""
+    return state is not CommitmentState.withdrawn and (
+        is_public(published, state, accepted=accepted) or sees_own
+    )
 
 
 def state_on(state: CommitmentState, closed_before_end: bool) -> CommitmentState:

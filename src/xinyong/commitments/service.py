@@ -13,8 +13,8 @@ item names, with its severity, through the normal collection path (Measures art.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -362,20 +362,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         evidence.check_unused(session, subject.id, file_id, "evidence_file_id")
     # Before any row: a deadline in a year the calendar does not know is a 409.
     due = rules.due_on(calendar_for(session), step.today, spec.verification)
-    key = subject_key(subject)
-    text = rules.render(
-        item.template_text,
-        {
-            "subject_name": subject.name,
-            "subject_code": key,
-            "item_name": spec.name,
-            "procedure": spec.procedure,
-            "department_name": dept.name,
-            "reference": body.reference or "—",
-            "signed_on": f"{step.today.year}年{step.today.month}月{step.today.day}日",
-            "due_on": f"{due.year}年{due.month}月{due.day}日" if due else "—",
-        },
-    )
+    text = rendered_text(item.template_text, spec, subject, dept, body.reference, step.today, due)
     commitment = Commitment(
         subject_id=subject.id,
         id=step.ctx.ids.next_id(),
@@ -430,6 +417,32 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
     return commitment
 
 
+def rendered_text(
+    template_text: str,
+    spec: CommitmentItemSpec,
+    subject: Subject,
+    dept: Department,
+    reference: str,
+    signed_on: date,
+    due: date | None,
+) -> str:
+    """The standard text filled in for this subject, department and day (the placeholders of
+    schemas.PLACEHOLDERS): what the subject reads and signs."""
+    return rules.render(
+        template_text,
+        {
+            "subject_name": subject.name,
+            "subject_code": subject_key(subject),
+            "item_name": spec.name,
+            "procedure": spec.procedure,
+            "department_name": dept.name,
+            "reference": reference or "—",
+            "signed_on": f"{signed_on.year}年{signed_on.month}月{signed_on.day}日",
+            "due_on": f"{due.year}年{due.month}月{due.day}日" if due else "—",
+        },
+    )
+
+
 # --- the steps after --------------------------------------------------------------------------
 
 
@@ -471,6 +484,17 @@ def get_commitment(
     return c
 
 
+def visible_scope(principal: Principal) -> tuple[int | None, int | None]:
+    """(subject id, department id) a caller's reads of commitments are narrowed to: a subject
+    its own, a department those made to it, the authority none. -1: a token without its
+    subject or department sees nothing, never everything."""
+    if principal.role is Role.subject:
+        return principal.subject_id or -1, None
+    if principal.role in (Role.provider, Role.user_department):
+        return None, principal.department_id or -1
+    return None, None
+
+
 def find_commitments(
     session: Session,
     principal: Principal,
@@ -482,12 +506,7 @@ def find_commitments(
 ) -> list[Commitment]:
     """The commitments the caller may see: a subject its own, a department those made to it,
     the authority every one; oldest first."""
-    # -1: a token without its subject or department sees nothing, never everything.
-    subject_id = department_id = None
-    if principal.role is Role.subject:
-        subject_id = principal.subject_id or -1
-    elif principal.role in (Role.provider, Role.user_department):
-        department_id = principal.department_id or -1
+    subject_id, department_id = visible_scope(principal)
     return repository.find_commitments(
         session,
         subject_id=subject_id,
@@ -706,3 +725,122 @@ def commitment_out(session: Session, c: Commitment) -> CommitmentOut:
         closed_at=c.closed_at,
         steps=steps_out(session, c),
     )
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+def applicable_items(session: Session, subject_kind: str) -> list[CommitmentItemOut]:
+    """The active items a subject of this kind may commit to (004 §3: 适用对象)."""
+    return [i for i in items_out(session) if rules.applies_to(i, subject_kind)]
+
+
+def accepting_departments(session: Session, sector: str) -> list[Department]:
+    """The departments that accept an item's commitments: those of its sector."""
+    return list(
+        session.execute(
+            select(Department).where(Department.kind == sector).order_by(Department.code)
+        ).scalars()
+    )
+
+
+def preview(session: Session, step: Step, body: CommitmentIn) -> dict[str, Any]:
+    """What :func:`sign` would store for ``body`` today, without storing or locking anything:
+    the current text rendered whole (:func:`rendered_text`, as signing renders it), its
+    version, digest and deadline — the page shows it to the subject before it confirms. The
+    refusals of signing that do not depend on the confirmation."""
+    item = published_items(session).get(body.item)
+    if item is None or not item.active:
+        raise _unknown_item(body.item)
+    spec = item.spec
+    subject, dept, _channel = _signer(session, step, body.model_copy(update={"confirmed": True}))
+    if dept.kind != spec.sector:
+        raise InvalidRequest(
+            f"{dept.name}不受理该承诺事项",
+            f"department {dept.code} does not accept commitments of this item",
+            field="department",
+            code="department_not_accepting",
+        )
+    due = rules.due_on(calendar_for(session), step.today, spec.verification)
+    text = rendered_text(item.template_text, spec, subject, dept, body.reference, step.today, due)
+    return {
+        "department": dept,
+        "template_version": item.template_version,
+        "text": text,
+        "text_sha256": rules.digest(text),
+        "due_on": due,
+    }
+
+
+def commitments_page(
+    session: Session,
+    principal: Principal,
+    *,
+    state: str | None,
+    item: str | None,
+    offset: int,
+    limit: int,
+) -> list[Commitment]:
+    """A page of the commitments the caller may see (as :func:`find_commitments`), newest
+    first."""
+    subject_id, department_id = visible_scope(principal)
+    return repository.commitments_page(
+        session,
+        subject_id=subject_id,
+        department_id=department_id,
+        state=state,
+        item=item,
+        offset=offset,
+        limit=limit,
+    )
+
+
+def published_item_codes(session: Session) -> list[str]:
+    """The items, retired ones too, whose commitments are published (the item list's
+    ``published``: 信用承诺专栏)."""
+    return sorted(code for code, i in repository.all_items(session).items() if i.spec["published"])
+
+
+@dataclass(frozen=True)
+class StatisticsRow:
+    key: str
+    name: str
+    signed: int
+    withdrawn: int
+    pending: int
+    fulfilled: int
+    breached: int
+    false: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Fulfilment per item and per accepting department (004 §9: 全过程闭环管理)."""
+
+    by_item: list[StatisticsRow]
+    by_department: list[StatisticsRow]
+    total: StatisticsRow
+
+
+def statistics(session: Session, today: date) -> Statistics:
+    """Commitments signed, withdrawn, pending, fulfilled, breached and false, and the overdue
+    verifications (accepted, pending, past their last day), per item and per department: two
+    grouped queries."""
+    items = repository.all_items(session)
+    departments = {d.id: d for d in session.execute(select(Department)).scalars()}
+    by_item = [
+        StatisticsRow(str(key), items[key].spec["name"], *map(int, counts))
+        for key, *counts in repository.state_counts(session, "item_code", today)
+    ]
+    by_department = [
+        StatisticsRow(
+            departments[key].code if key in departments else str(key),
+            departments[key].name if key in departments else str(key),
+            *map(int, counts),
+        )
+        for key, *counts in repository.state_counts(session, "department_id", today)
+    ]
+    counted = [f.name for f in fields(StatisticsRow)][2:]
+    sums = [sum(getattr(r, name) for r in by_item) for name in counted]
+    return Statistics(by_item, by_department, StatisticsRow("", "合计", *sums))

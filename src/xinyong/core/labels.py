@@ -253,7 +253,12 @@ REPAIR_WAYS = {
     "credit_report": "提交信用报告",
     "public_interest": "参加公益慈善活动",
 }
-EVIDENCE_KINDS = {"evidence": "证明材料", "authorisation": "授权委托书", **REPAIR_WAYS}
+EVIDENCE_KINDS = {
+    "evidence": "证明材料",
+    "authorisation": "授权委托书",
+    **REPAIR_WAYS,
+    "commitment_scan": "承诺书扫描件",
+}
 # The conditions of repair, in the words of Measures art. 34.
 CONDITIONS = {
     "corrected": "（一）已纠正失信行为，取得明显成效，不良社会影响已基本消除",
@@ -675,4 +680,22 @@ COMMITMENT_ITEM_FIELDS = {
     "watch_list_eligible": "可否列入重点监管",
     "obligations": "承诺内容",
     "template": "格式文本",
+}
+
+# What a commitment's step says (commitments/service), by key: the pages read no other key.
+COMMITMENT_DETAILS = {
+    "item": "承诺事项",
+    "template_version": "格式文本版本",
+    "text_sha256": "承诺书摘要（SHA-256）",
+    "channel": "承诺方式",
+    "department": "承诺受理单位",
+    "due_on": "履约期限",
+    "missing_documents": "容缺材料",
+    "note": "核查情况",
+    "decision_number": "认定文书号",
+    "record_id": "失信信息记录编号",
+    "severity": "失信程度",
+    "watch_list_eligible": "可作为列入重点关注对象名单的依据",
+    "evidence": "证明材料",
+    "reason": "撤回理由",
 }

@@ -30,7 +30,8 @@ def acting_subject(
     session: Session, principal: Principal, key: str | None, db: Database, *, field: str
 ) -> int:
     """The subject a caller acts for: a subject's own token acts for itself only (403 for any
-    other); the authority acts for the subject it names (an agent at its counter)."""
+    other); the authority acts for the subject it names (an agent at its counter), and so does
+    a department (the scan of a paper commitment it records)."""
     if principal.role is Role.subject:
         if key is not None:
             other = find_subject(session, key, cipher=db.cipher)
@@ -55,6 +56,8 @@ def acting_subject(
     response_model=EvidenceOut,
     **endpoint(
         Role.subject,
+        Role.provider,
+        Role.user_department,
         Role.authority,
         errors={
             403: ["not_your_subject"],
@@ -70,12 +73,15 @@ async def post_evidence(
     request: Request,
     file: UploadFile = File(description="PDF, JPEG or PNG, at most 20 MB"),
     subject: str | None = Form(
-        default=None, description="credit code or ID number; the authority names the subject"
+        default=None,
+        description="credit code or ID number; the authority or a department names the subject",
     ),
     principal: Principal = current_principal,
     db: Database = Depends(database),
 ) -> EvidenceOut:
-    """Upload one file for a later objection, appeal or repair; refer to it by its `id`. The
+    """Upload one file for a later objection, appeal or repair — or, by a department, the
+    scan of a paper commitment or the evidence of its fulfilment, for the subject it names
+    (`POST /commitments`, `/commitments/{id}/fulfilment`); refer to it by its `id`. The
     type is judged by content (PDF, JPEG, PNG only: 415, an empty file too) and the size is
     capped at 20 MB (413)."""
     chunks: list[bytes] = []

@@ -177,7 +177,7 @@ def read(session: Session, principal: Principal, file_id: int, *, now: datetime)
     uploaded it, the authority, and a department that handles its procedure (Measures art.
     36: every read is traced); for anyone else 404, never a hint that it exists."""
     row = get_file(session, file_id)
-    if not may_see(session, principal, row.subject_id, row.procedure_id):
+    if not may_see(session, principal, row.subject_id, row.procedure_id, row.procedure):
         raise NotFound(
             "证明材料不存在", "no such evidence file", field="file_id", code="unknown_file"
         )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from xinyong.core.auth import Principal
 from xinyong.errors import Forbidden, NotFound
 from xinyong.lists.repository import get_entry
-from xinyong.models import ListEntry, Record, Role, Subject, Task
+from xinyong.models import Commitment, ListEntry, Record, Role, Subject, Task
 from xinyong.records.standing import get_record
 
 
@@ -46,14 +46,29 @@ def get_procedure(
 
 
 def may_see(
-    session: Session, principal: Principal, subject_id: int, procedure_id: int | None
+    session: Session,
+    principal: Principal,
+    subject_id: int,
+    procedure_id: int | None,
+    procedure: str | None = None,
 ) -> bool:
     """The subject itself, the authority, and a department that has (or had) a step of the
-    procedure."""
+    procedure; for a commitment, the department that accepts it (its scan, its evidence)."""
     if principal.role is Role.authority:
         return True
     if principal.role is Role.subject:
         return principal.subject_id == subject_id
+    if procedure == "commitment" and procedure_id is not None:
+        return (
+            session.execute(
+                select(Commitment.id).where(
+                    Commitment.subject_id == subject_id,
+                    Commitment.id == procedure_id,
+                    Commitment.department_id == principal.department_id,
+                )
+            ).first()
+            is not None
+        )
     if principal.role is Role.provider and procedure_id is not None:
         return (
             session.execute(

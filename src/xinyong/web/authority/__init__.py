@@ -8,6 +8,8 @@ them:
   ``/authority/departments``: the same services the API calls (catalog, measures, calendar,
   departments), every change a POST with the session's CSRF token; bad input re-renders the
   form with the field's message.
+- ``/authority/commitments``: the commitment item list with its standard texts and their
+  versions, fulfilment statistics per item and per department, publishing a revised list.
 - ``/authority/dual-publicity``: the monthly 双公示 notice (reports/dual_publicity.py), with its
   CSVs and printable page.
 - ``/authority/objections``, ``/authority/appeals``, ``/authority/repairs``,
@@ -32,6 +34,7 @@ from xinyong.web.authority import (
     approvals,
     calendar,
     catalog,
+    commitments,
     counter,
     dashboard,
     departments,
@@ -52,6 +55,7 @@ for part in (
     dashboard,
     catalog,
     measures,
+    commitments,
     calendar,
     departments,
     dual_publicity,

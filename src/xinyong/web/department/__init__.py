@@ -20,6 +20,9 @@ console, as templates/department/ has them:
 - ``/department/objections`` (objections) and ``/department/repairs`` (repairs), provider:
   objections referred to it for verification, repairs awaiting its opinion and objections in a
   repair's notice; the evidence files of those procedures.
+- ``/department/commitments`` (commitments): the department's items of the commitment item
+  list, the commitments made to it, acceptance and the determination of fulfilment, a paper
+  commitment with its scan and the 容缺受理 acceptance (commitments/service).
 - ``/department/approvals`` (approvals): 待审核 — decisions a person prepared (confirming a list
   entry, verifying an objection), approved or returned by another, a 审核 (issue 14).
 - ``/department/staff`` (staff): the department's people, managed by its administrator.
@@ -37,6 +40,7 @@ from xinyong.web.department import (
     approvals,
     batches,
     checks,
+    commitments,
     lists,
     objections,
     overview,
@@ -50,5 +54,16 @@ from xinyong.web.department.checks import MAX_KEYS_BYTES
 __all__ = ["MAX_BATCH_BYTES", "MAX_KEYS_BYTES", "router"]
 
 router = APIRouter(include_in_schema=False)
-for part in (overview, tasks, batches, lists, checks, objections, repairs, approvals, staff):
+for part in (
+    overview,
+    tasks,
+    batches,
+    lists,
+    checks,
+    objections,
+    repairs,
+    commitments,
+    approvals,
+    staff,
+):
     router.include_router(part.router)

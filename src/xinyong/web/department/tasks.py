@@ -20,6 +20,14 @@ from xinyong.web.forms import page_number, page_visitor, request_today
 
 router = APIRouter(include_in_schema=False)
 
+# The page of each procedure whose task names it by its own id (a task of any kind on it: the
+# 告知承诺 verification of a commitment, ``commitment_verification``, links to the commitment).
+PAGES = {
+    "objection": "/department/objections",
+    "repair": "/department/repairs",
+    "commitment": "/department/commitments",
+}
+
 
 def task_rows(session: Session, tasks: list, today: date) -> list[dict[str, Any]]:
     """Each task with its label, overdue flag and the page of its procedure."""
@@ -33,10 +41,8 @@ def task_rows(session: Session, tasks: list, today: date) -> list[dict[str, Any]
     out = []
     for t in tasks:
         link = None
-        if t.procedure == "objection":
-            link = f"/department/objections/{t.procedure_id}"
-        elif t.procedure == "repair":
-            link = f"/department/repairs/{t.procedure_id}"
+        if t.procedure in PAGES:
+            link = f"{PAGES[t.procedure]}/{t.procedure_id}"
         elif t.procedure == "list_objection" and t.procedure_id in entry_of:
             link = f"/department/lists/entries/{entry_of[t.procedure_id]}"
         elif t.procedure == "repair_objection" and t.procedure_id in repair_of:

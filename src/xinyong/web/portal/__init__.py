@@ -1,5 +1,5 @@
 """The public portal (信用门户, issue 5 §1): search, a subject's public page, the 双公示 columns,
-the lists' publications, the catalog and the measures list. docs/portal.md.
+the lists' publications, the 信用承诺专栏, the catalog and the measures list. docs/portal.md.
 
 Every page here is for everyone, and every page shows what the public sees: the data are read
 as the public principal (``PUBLIC``) even when a logged-in user looks, through the same
@@ -13,10 +13,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from xinyong.web.portal import catalog, dual_publicity, lists, measures, search, subject
+from xinyong.web.portal import (
+    catalog,
+    commitments,
+    dual_publicity,
+    lists,
+    measures,
+    search,
+    subject,
+)
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for module in (search, subject, dual_publicity, lists, catalog, measures):
+for module in (search, subject, dual_publicity, lists, commitments, catalog, measures):
     router.include_router(module.router)

@@ -18,6 +18,8 @@ from xinyong.lists.service import entry_out
 from xinyong.models import Category, CreditList, EntryState, SubjectKind
 from xinyong.subjects import search
 from xinyong.subjects.archive import read_archive
+from xinyong.web.commitment_views import LABELS as COMMITMENT_LABELS
+from xinyong.web.portal.commitments import public_commitments_of
 from xinyong.web.portal.common import EVERYONE, count_look_up, not_found, portal_page
 from xinyong.web.site import audience
 
@@ -43,7 +45,8 @@ SUMMARY_FIELDS = (
 @router.get("/subjects/{key}", response_class=HTMLResponse, **audience(*EVERYONE))
 def subject_page(key: str, request: Request, session: Session = db_session) -> Response:
     """Audience: everyone. What the public may see of one subject: identity, its public and
-    active records by category, its entries on public lists. A natural person only while an
+    active records by category, its entries on public lists, its public commitments (信用承诺
+    专栏, web/portal/commitments.py). A natural person only while an
     entry in force on a public list names them; otherwise, as for anything unknown, 404.
     Limited per address for visitors not logged in."""
     count_look_up(request)
@@ -86,4 +89,6 @@ def subject_page(key: str, request: Request, session: Session = db_session) -> R
         is_person=subject.kind == SubjectKind.natural_person,
         today=today,
         summary_fields=SUMMARY_FIELDS,
+        commitments=public_commitments_of(session, subject),
+        commitment_labels=COMMITMENT_LABELS,
     )

@@ -18,6 +18,9 @@ person's principal (``user:NAME`` in the audit log):
 - ``/me/repairs``, ``/me/repairs/new?record=…|entry=…``, ``/me/repairs/{id}``: apply for
   credit repair (repairs/service.apply), each failed condition of Measures art. 34 explained;
   follow it and appeal a refusal.
+- ``/me/commitments``: the items that apply to it, signing one online (the whole text read
+  and confirmed), its commitments with their state and timeline, withdrawal before acceptance
+  (commitments/service).
 - ``/me/authorisations``: grant and revoke authorised queries (authorisations/service).
 - ``/me/queries``: every read of its non-public information (authorisations/service
   .queries_of): who, when, for what purpose.
@@ -39,6 +42,7 @@ from fastapi import APIRouter
 from xinyong.web.subject import (
     appeals,
     authorisations,
+    commitments,
     documents,
     me,
     objections,
@@ -50,5 +54,14 @@ from xinyong.web.subject.uploads import MAX_FORM_BYTES
 __all__ = ["MAX_FORM_BYTES", "router"]
 
 router = APIRouter(include_in_schema=False)
-for module in (me, documents, objections, repairs, appeals, authorisations, queries):
+for module in (
+    me,
+    documents,
+    objections,
+    repairs,
+    appeals,
+    commitments,
+    authorisations,
+    queries,
+):
     router.include_router(module.router)
