@@ -65,6 +65,20 @@ def describe_jobs(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def breach_overdue_commitments(db: Database, ctx: CollectionContext, now: datetime) -> int:
+    """容缺受理 commitments past their deadline are breached the day after, with their records
+    (commitments/sweep.py): a chunk per transaction, each under the job's lock, so that
+    SQLite's write lock is let go in between. Returns how many."""
+    breached = 0
+    while True:
+        with db.transaction() as session:
+            advisory_xact_lock(session, "job:commitments")
+            count, done = sweep_overdue(session, Step(ctx, SYSTEM, now))
+        breached += count
+        if done:
+            return breached
+
+
 def run_jobs(
     db: Database, clock: Clock, ctx: CollectionContext, *, as_of: datetime | None = None
 ) -> dict[str, Any]:
@@ -89,16 +103,7 @@ def run_jobs(
     with db.transaction() as session:
         advisory_xact_lock(session, "job:alert_overdue")
         alerts = alert_overdue(session, Step(ctx, SYSTEM, rules_now()))
-    # 容缺受理 past its deadline: breached the day after (commitments/sweep.py), a chunk per
-    # transaction so that SQLite's write lock is let go in between.
-    breached = 0
-    while True:
-        with db.transaction() as session:
-            advisory_xact_lock(session, "job:commitments")
-            count, done = sweep_overdue(session, Step(ctx, SYSTEM, rules_now()))
-        breached += count
-        if done:
-            break
+    breached = breach_overdue_commitments(db, ctx, rules_now())
     with db.transaction() as session:
         advisory_xact_lock(session, "job:calendar")
         years = warn_missing_years(session, actor=SYSTEM.actor, now=rules_now())

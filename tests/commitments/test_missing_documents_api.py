@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from commitment_world import DOCUMENTS, MISSING, NOTICE, CommitmentWorld, error
+from commitment_world import DOCUMENTS, NOTICE, CommitmentWorld, error
 from sqlalchemy import func, select
 
 from fixtures.helpers import catalog_record
@@ -227,7 +227,9 @@ def test_red_listed_and_clean_subjects_are_eligible(cw: CommitmentWorld) -> None
     assert "missing_documents_eligibility" not in eligibility(cw, ACME, "government_procurement")
 
 
-def test_a_missing_documents_item_names_its_documents_and_others_may_not(cw: CommitmentWorld) -> None:
+def test_a_missing_documents_item_names_its_documents_and_others_may_not(
+    cw: CommitmentWorld,
+) -> None:
     empty = cw.sign(cw.w.market, subject=ACME, missing_documents=[" "])
     assert empty.status_code == 422 and error(empty)["code"] == "missing_documents_required"
     other = cw.sign(cw.w.market, subject=ACME, item=NOTICE, missing_documents=["x"])

@@ -52,7 +52,6 @@ from xinyong.models import (
     CommitmentType,
     Department,
     Role,
-    Severity,
     Subject,
 )
 from xinyong.rights import evidence
@@ -473,14 +472,18 @@ def _require(step: Step, c: Commitment, name: str) -> None:
         name, c.state, accepted=c.accepted_at is not None, due_on=c.due_on, today=step.today
     )
     if reason is not None:
-        message, message_en = rules.REFUSALS[reason]
-        raise Conflict(
-            f"承诺处于“{COMMITMENT_STATES[c.state]}”状态：{message}",
-            f"the commitment is {c.state.value}: {message_en}",
-            code="invalid_state",
-            state=c.state.value,
-            reason=reason,
-        )
+        raise _invalid_state(c, reason, rules.REFUSALS[reason])
+
+
+def _invalid_state(c: Commitment, reason: str, messages: tuple[str, str]) -> Conflict:
+    """409 ``invalid_state``: the step may not follow, ``reason`` says why."""
+    return Conflict(
+        f"承诺处于“{COMMITMENT_STATES[c.state]}”状态：{messages[0]}",
+        f"the commitment is {c.state.value}: {messages[1]}",
+        code="invalid_state",
+        state=c.state.value,
+        reason=reason,
+    )
 
 
 def accept(session: Session, step: Step, commitment_id: int) -> Commitment:
@@ -552,14 +555,7 @@ DOCUMENT_REFUSALS = {
 
 
 def _refused(c: Commitment, reason: str) -> Conflict:
-    message, message_en = DOCUMENT_REFUSALS[reason]
-    return Conflict(
-        f"承诺处于“{COMMITMENT_STATES[c.state]}”状态：{message}",
-        f"the commitment is {c.state.value}: {message_en}",
-        code="invalid_state",
-        state=c.state.value,
-        reason=reason,
-    )
+    return _invalid_state(c, reason, DOCUMENT_REFUSALS[reason])
 
 
 def withdraw(session: Session, step: Step, commitment_id: int, body: WithdrawalIn) -> Commitment:
@@ -628,14 +624,9 @@ def _breach_record(
         today=step.today,
         department_name=dept.name,
     )
-    raw = {
-        "item": consequence.item,
-        "source_id": f"commitment:{c.id}",
-        "subject": subject_ref(step, subject),
-        "fields": fields,
-        "severity": Severity(consequence.severity).value,
-        "determined_on": step.today.isoformat(),
-    }
+    raw = rules.breach_raw(
+        c.id, consequence, subject_ref(step, subject), fields, determined_on=step.today
+    )
     return collect_one(
         session,
         step,

@@ -22,9 +22,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import insert, select, text
+import orjson
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from xinyong.commitments import repository, rules
@@ -32,7 +34,7 @@ from xinyong.commitments.missing_documents import TYPE
 from xinyong.commitments.schemas import BreachConsequence
 from xinyong.commitments.service import COMMITMENT, PROCEDURE
 from xinyong.core import audit
-from xinyong.core.bulk import timestamp_value
+from xinyong.core.bulk import insert_rows, timestamp_value
 from xinyong.core.clock import local_date
 from xinyong.feeds.changes import record_changes
 from xinyong.lists.service import procedure_collector, subject_ref
@@ -44,7 +46,6 @@ from xinyong.models import (
     Department,
     ProcedureStep,
     Record,
-    Severity,
     Subject,
 )
 from xinyong.rights.step import Step
@@ -127,11 +128,14 @@ def sweep_overdue(session: Session, step: Step, *, chunk: int = CHUNK) -> tuple[
             select(Department).where(Department.id.in_({c.department_id for c in due}))
         ).scalars()
     }
-    subjects = {
-        s.id: s
-        for s in session.execute(
-            select(Subject).where(Subject.id.in_({c.subject_id for c in due}))
-        ).scalars()
+    # What subject_ref reads of each subject (its key and name), not whole rows.
+    subjects: dict[int, Any] = {
+        row.id: row
+        for row in session.execute(
+            select(Subject.id, Subject.credit_code, Subject.id_cipher, Subject.name).where(
+                Subject.id.in_({c.subject_id for c in due})
+            )
+        )
     }
     records: dict[int, int] = {}  # commitment id -> record id
     rejected: dict[int, list[dict]] = {}
@@ -157,8 +161,22 @@ def sweep_overdue(session: Session, step: Step, *, chunk: int = CHUNK) -> tuple[
     return len(due), len(due) < chunk
 
 
-def _raw(step: Step, c: _Due, subject: Subject, item_name: str, dept: Department) -> dict:
-    consequence = BreachConsequence.model_validate(c.breach)
+@lru_cache(maxsize=64)
+def _validated(item: str, severity: str, watch_list_eligible: bool) -> BreachConsequence:
+    return BreachConsequence(
+        item=item,
+        severity=severity,
+        watch_list_eligible=watch_list_eligible,
+    )
+
+
+def _consequence(breach: dict) -> BreachConsequence:
+    """The breach consequence a commitment kept (a few distinct ones among thousands)."""
+    return _validated(breach["item"], breach["severity"], breach["watch_list_eligible"])
+
+
+def _raw(step: Step, c: _Due, subject: Any, item_name: str, dept: Department) -> dict:
+    consequence = _consequence(c.breach)
     outstanding = [d for d in c.missing if d not in c.supplied]
     fields = rules.breach_fields(
         commitment_id=c.id,
@@ -171,14 +189,9 @@ def _raw(step: Step, c: _Due, subject: Subject, item_name: str, dept: Department
         today=step.today,
         department_name=dept.name,
     )
-    return {
-        "item": consequence.item,
-        "source_id": f"commitment:{c.id}",
-        "subject": subject_ref(step, subject),
-        "fields": fields,
-        "severity": Severity(consequence.severity).value,
-        "determined_on": step.today.isoformat(),
-    }
+    return rules.breach_raw(
+        c.id, consequence, subject_ref(step, subject), fields, determined_on=step.today
+    )
 
 
 _UPDATE_PG = """
@@ -238,7 +251,7 @@ def _steps(
     acts: list[audit.Act] = []
     changes: list[dict[str, Any]] = []
     for c, step_id in zip(due, ids, strict=True):
-        consequence = BreachConsequence.model_validate(c.breach)
+        consequence = _consequence(c.breach)
         detail: dict[str, Any] = {
             "note": NOTE,
             "automatic": True,
@@ -287,6 +300,9 @@ def _steps(
                 },
             }
         )
-    session.execute(insert(ProcedureStep), steps)
+    insert_rows(session, ProcedureStep.__tablename__, tuple(steps[0]), [
+        tuple(orjson.dumps(v).decode() if isinstance(v, dict) else v for v in row.values())
+        for row in steps
+    ])  # fmt: skip
     audit.log_many(session, acts)
     record_changes(session, at=now, topic=COMMITMENT, changes=changes)

@@ -28,10 +28,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from cryptography.exceptions import InvalidSignature
 from sqlalchemy import Connection, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from xinyong.core.bulk import insert_rows
 from xinyong.core.crypto import AuditKeys
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.errors import XinyongError
@@ -177,8 +179,8 @@ class Act:
 def log_many(session: Session, acts: list[Act]) -> int:
     """Append many entries at once in the caller's transaction, chained in order exactly as
     :func:`log` would chain them one by one: the head is locked and moved once, the rows go
-    in as one multi-row insert (a daily job's thousands of steps, commitments/sweep.py).
-    Returns how many were appended."""
+    in by COPY or executemany (core/bulk.insert_rows; a daily job's thousands of steps,
+    commitments/sweep.py). Returns how many were appended."""
     if not acts:
         return 0
     keys = _database(session).audit_keys
@@ -196,24 +198,18 @@ def log_many(session: Session, acts: list[Act]) -> int:
         )  # fmt: skip
         digest = keys.chain_mac(_payload(last_hash, entry_id, values))
         rows.append(
-            {
-                "id": entry_id,
-                "at": act.at,
-                "actor": act.actor,
-                "action": act.action,
-                "subject_id": act.subject_id,
-                "target_type": act.target_type,
-                "target_id": target,
-                "purpose": None,
-                "before_ref": None,
-                "after_ref": None,
-                "detail": act.detail,
-                "prev_hash": last_hash,
-                "hash": digest,
-            }
-        )
+            (
+                entry_id, act.at, act.actor, act.action, act.subject_id, act.target_type,
+                target, None if act.detail is None else orjson.dumps(act.detail).decode(),
+                last_hash, digest,
+            )
+        )  # fmt: skip
         last_hash = digest
-    session.execute(insert(AuditEntry), rows)
+    columns = (
+        "id", "at", "actor", "action", "subject_id", "target_type", "target_id", "detail",
+        "prev_hash", "hash",
+    )  # fmt: skip
+    insert_rows(session, AuditEntry.__tablename__, columns, rows)
     head.last_id, head.last_hash = entry_id, last_hash
     session.flush()
     return len(rows)
