@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from commitment_world import DOCUMENTS, NOTICE, CommitmentWorld, error
 from sqlalchemy import func, select
 
-from fixtures.helpers import catalog_record
+from fixtures.helpers import catalog_record, credit_code
 from fixtures.lists import ACME, BETA, GAMMA, org
+from xinyong.core.audit import verify
 from xinyong.jobs import run_jobs
 from xinyong.models import AuditEntry, Change, Commitment, Record
 from xinyong.records.service import CollectionContext
@@ -106,6 +107,9 @@ def test_documents_never_supplied_become_a_breach_the_watch_list_can_rest_on(
     assert record.fields["determining_authority"]
     assert audited == 1
     assert events == ["signed", "accepted", "documents_supplied", "breached"]
+    with cw.w.db.transaction() as session:  # the entries written at once chain as one by one
+        verified = verify(session)
+    assert verified.ok, verified.findings
 
     # The breach record is the basis of a watch-list entry (重点关注对象名单).
     proposed = cw.w.propose(cw.w.market, "food_drug_watch", ACME, [int(out["record_id"])])
@@ -235,3 +239,17 @@ def test_a_missing_documents_item_names_its_documents_and_others_may_not(
     other = cw.sign(cw.w.market, subject=ACME, item=NOTICE, missing_documents=["x"])
     assert other.status_code == 422
     assert error(other)["code"] == "missing_documents_not_applicable"
+
+
+def test_one_check_answers_each_subject_of_a_batch(cw: CommitmentWorld) -> None:
+    cw.w.list_entry(cw.w.tax, "major_tax_violators", org(BETA, "南京乙公司"), "b")
+    penalty(cw, GAMMA, date(2025, 1, 10), "batch")
+    unknown = credit_code("91320100MA1Y9Y9Y9")  # not in the platform
+    answer = cw.w.check(LICENSING, ACME, BETA, GAMMA, unknown)
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    eligible = [r["missing_documents_eligibility"]["eligible"] for r in results]
+    assert eligible == [True, False, False, True]
+    assert [r["found"] for r in results] == [True, True, True, False]
+    assert results[1]["missing_documents_eligibility"]["reasons"][0]["code"] == "black_list"
+    assert "2025-01-10" in results[2]["missing_documents_eligibility"]["reasons"][1]["text"]
