@@ -18,9 +18,9 @@ from commitment_world import MISSING, NOTICE, PDF, CommitmentWorld
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from fixtures.lists import ACME, CITIZEN
+from fixtures.helpers import catalog_record
+from fixtures.lists import ACME, BETA, CITIZEN, org
 from xinyong.commitments import service as commitment_service
-from xinyong.commitments.schemas import CommitmentIn
 from xinyong.core.auth import SYSTEM
 from xinyong.departments.service import get_department
 from xinyong.models import Commitment, EvidenceFile, Role
@@ -304,8 +304,8 @@ def test_the_department_records_a_paper_commitment_with_its_scan(cw: CommitmentW
 
 def test_the_missing_documents_form(cw: CommitmentWorld) -> None:
     """容缺受理: the item of type missing_documents, the subject, the reference and the list of
-    documents missing. The body takes the list when this branch's CommitmentIn has the field
-    (helper ``flow``); either way the form and its bad input work as here."""
+    documents missing; a subject that is not eligible is refused with the reasons and their
+    basis, nothing stored."""
     account(cw, "shichang", Role.provider, dept="amr")
     log_in(cw.client, "shichang")
     form = cw.client.get("/department/commitments/missing-documents")
@@ -322,12 +322,30 @@ def test_the_missing_documents_form(cw: CommitmentWorld) -> None:
     )
     assert done.status_code == 303, done.text
     assert "容缺-1" in cw.client.get(done.headers["location"]).text
-    if "missing_documents" in CommitmentIn.model_fields:
-        stored = cw.client.get(
-            f"/api/v1/commitments/{done.headers['location'].rsplit('/', 1)[1].split('?')[0]}",
-            headers=cw.w.market.headers,
-        ).json()
-        assert stored["missing_documents"] == ["法定代表人身份证明", "住所使用证明"]
+    stored = cw.client.get(
+        f"/api/v1/commitments/{done.headers['location'].rsplit('/', 1)[1].split('?')[0]}",
+        headers=cw.w.market.headers,
+    ).json()
+    assert stored["missing_documents"] == ["法定代表人身份证明", "住所使用证明"]
+    # A general penalty a year ago: not 连续3年无不良信用记录.
+    cw.w.push(
+        cw.w.market,
+        catalog_record(
+            "administrative_penalty",
+            "penalty-page",
+            org(BETA),
+            severity="general",
+            determined_on=(cw.w.clock.today() - timedelta(days=365)).isoformat(),
+        ),
+    )
+    refused = cw.client.post(
+        "/department/commitments/missing-documents",
+        data={**data, "subject": BETA, "missing_documents": "住所使用证明"},
+    )
+    assert refused.status_code == 409
+    page = html.unescape(refused.text)
+    assert 'id="refusal-reasons"' in page and "依据：" in page
+    assert "《" in page  # the basis by its title, never a seed tag
 
 
 def test_the_task_queue_links_a_commitment_task_to_its_page(cw: CommitmentWorld) -> None:

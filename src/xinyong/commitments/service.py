@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import published_catalog
-from xinyong.commitments import repository, rules, verification
+from xinyong.commitments import missing_documents, repository, rules, verification
 from xinyong.commitments.schemas import (
     BreachConsequence,
     CommitmentIn,
@@ -33,6 +33,7 @@ from xinyong.commitments.schemas import (
     CommitmentItemsIn,
     CommitmentItemSpec,
     CommitmentOut,
+    DocumentsIn,
     FulfilmentIn,
     RevocationIn,
     WithdrawalIn,
@@ -56,10 +57,10 @@ from xinyong.models import (
     CommitmentType,
     Department,
     Role,
-    Severity,
     Subject,
 )
 from xinyong.rights import evidence
+from xinyong.rights.deadlines import is_over
 from xinyong.rights.procedures import subject_key
 from xinyong.rights.step import Step
 from xinyong.rights.steps import add_step, steps_of, steps_out
@@ -346,6 +347,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
             code="item_not_applicable",
             subject_kinds=list(spec.subject_kinds),
         )
+    missing = missing_documents.documents_named(spec, body.missing_documents)
     if item.template_version != body.template_version:
         raise Conflict(
             f"承诺书格式文本已更新为第{item.template_version}版，请阅读新版本后再签署",
@@ -357,6 +359,13 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
     pending = repository.pending_commitment(session, subject.id, item.code, body.reference)
     if pending is not None:
         raise _pending(pending)
+    # 容缺受理 only for an eligible subject (003 联合奖惩 §（八））: 409 not_eligible.
+    eligible_by = None
+    if missing is not None:
+        eligible_by = [
+            r.code
+            for r in missing_documents.require_eligible(session, subject.id, step.today).reasons
+        ]
     file_id = int(body.evidence_file_id) if body.evidence_file_id else None
     if file_id is not None:
         evidence.check_unused(session, subject.id, file_id, "evidence_file_id")
@@ -384,6 +393,8 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         accepted_at=step.now if channel is CommitmentChannel.paper else None,
         due_on=due,
         state=CommitmentState.pending,
+        missing_documents=missing,
+        documents_supplied=None if missing is None else [],
     )
     try:
         # Two signings of the same acceptance at once (PostgreSQL, READ COMMITTED): the later
@@ -410,6 +421,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         channel=channel.value,
         department=dept.code,
         due_on=due.isoformat() if due else None,
+        **({} if missing is None else {"missing_documents": missing, "eligible_by": eligible_by}),
     )
     if commitment.accepted_at is not None:
         _step(session, step, commitment, "accepted", department=dept.code)
@@ -568,11 +580,74 @@ def accept(session: Session, step: Step, commitment_id: int) -> Commitment:
     """The accepting department accepts a commitment signed online."""
     c = _for_step(session, step, commitment_id)
     _require(step, c, "accepted")
+    detail: dict[str, Any] = {}
+    if c.missing_documents is not None:
+        # Eligibility counts on the day of acceptance, when the green channel is granted.
+        reasons = missing_documents.require_eligible(session, c.subject_id, step.today).reasons
+        detail["eligible_by"] = [r.code for r in reasons]
     c.accepted_at = step.now
-    _step(session, step, c, "accepted", department=step.principal.department_code)
+    _step(session, step, c, "accepted", department=step.principal.department_code, **detail)
     item = repository.all_items(session)[c.item_code]
     verification.open_verification(session, step, c, CommitmentItemSpec.model_validate(item.spec))
     return c
+
+
+def supply_documents(
+    session: Session, step: Step, commitment_id: int, body: DocumentsIn
+) -> Commitment:
+    """容缺受理: the accepting department records documents supplied within the deadline (its
+    last day still in it); once every missing document is in, the commitment is fulfilled. A
+    name that was not missing is 422 ``unknown_document``; after the deadline 409
+    ``invalid_state`` (``past_due``): the daily sweep writes the breach."""
+    c = _for_step(session, step, commitment_id)
+    _require(step, c, "fulfilled")
+    if c.missing_documents is None or c.due_on is None:
+        raise _documents_refused(c, "not_missing_documents")
+    if is_over(c.due_on, step.today):
+        raise _documents_refused(c, "past_due")
+    unknown = missing_documents.unknown_documents(c.missing_documents, body.documents)
+    if unknown:
+        raise InvalidRequest(
+            f"以下材料不在容缺材料之列：{'、'.join(unknown)}",
+            f"not among the missing documents: {', '.join(unknown)}",
+            field="documents",
+            code="unknown_document",
+            documents=unknown,
+        )
+    file_id = int(body.evidence_file_id) if body.evidence_file_id else None
+    if file_id is not None:
+        evidence.check_unused(session, c.subject_id, file_id, "evidence_file_id")
+        evidence.take(session, PROCEDURE, c, [(file_id, "documents")], field="evidence")
+    supplied = list(dict.fromkeys([*(c.documents_supplied or []), *body.documents]))
+    c.documents_supplied = supplied
+    left = missing_documents.outstanding(c.missing_documents, supplied)
+    detail: dict[str, Any] = {"documents": list(body.documents), "outstanding": left}
+    if body.note:
+        detail["note"] = body.note
+    if file_id is not None:
+        detail["evidence"] = [str(file_id)]
+    _step(session, step, c, "documents_supplied", **detail)
+    if not left:
+        c.state, c.closed_at = CommitmentState.fulfilled, step.now
+        _step(session, step, c, "fulfilled", note="容缺材料已在期限内全部补齐", documents=supplied)
+    return c
+
+
+# Why the documents step may not follow (beside rules.REFUSALS): detail.reason of the 409.
+DOCUMENT_REFUSALS = {
+    "not_missing_documents": (
+        "该承诺不是容缺受理承诺，没有待补齐的材料",
+        "the commitment is no 容缺受理: no documents are missing",
+    ),
+    "past_due": (
+        "补齐材料的期限已届满，逾期未补齐的按违诺处理",
+        "the deadline for the documents is over: the breach is determined by the daily sweep",
+    ),
+}
+
+
+def _documents_refused(c: Commitment, reason: str) -> Conflict:
+    return _refused(c, reason, DOCUMENT_REFUSALS[reason])
 
 
 def withdraw(session: Session, step: Step, commitment_id: int, body: WithdrawalIn) -> Commitment:
@@ -672,14 +747,9 @@ def _breach_record(
         today=step.today,
         department_name=dept.name,
     )
-    raw = {
-        "item": consequence.item,
-        "source_id": f"commitment:{c.id}",
-        "subject": subject_ref(step, subject),
-        "fields": fields,
-        "severity": Severity(consequence.severity).value,
-        "determined_on": step.today.isoformat(),
-    }
+    raw = rules.breach_raw(
+        c.id, consequence, subject_ref(step, subject), fields, determined_on=step.today
+    )
     return collect_one(
         session,
         step,
@@ -723,6 +793,8 @@ def commitment_out(session: Session, c: Commitment) -> CommitmentOut:
         state=c.state.value,
         record_id=str(c.record_id) if c.record_id else None,
         closed_at=c.closed_at,
+        missing_documents=c.missing_documents,
+        documents_supplied=c.documents_supplied,
         steps=steps_out(session, c),
     )
 

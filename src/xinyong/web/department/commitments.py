@@ -54,9 +54,6 @@ FORMS = {
     "paper": ("记录书面承诺", None),
     "missing-documents": ("容缺受理", "missing_documents"),
 }
-# Whether the commitment body of this branch takes the documents missing (helper ``flow`` adds
-# the field with the 容缺受理 eligibility check).
-TAKES_MISSING_DOCUMENTS = "missing_documents" in CommitmentIn.model_fields
 
 
 def _own_items(session: Session, dept: Department, kind: str | None) -> list[CommitmentItemOut]:
@@ -148,7 +145,6 @@ def _record_page(
         errors=errors or {},
         form=form or {},
         reasons=reasons or [],
-        takes_missing=TAKES_MISSING_DOCUMENTS,
     )
 
 
@@ -174,16 +170,12 @@ def _missing_list(text: str) -> list[str]:
 
 
 def _reasons(problem: forms.Problem) -> list[str]:
-    """The reasons a refusal gives (409 ``not_eligible``), as their messages."""
-    out = []
-    for reason in problem.detail.get("reasons") or []:
-        if isinstance(reason, dict):
-            text = reason.get("message") or reason.get("reason") or ""
-        else:
-            text = str(reason)
-        if text:
-            out.append(str(text))
-    return out
+    """The reasons a refusal gives (409 ``not_eligible``: commitments/eligibility.Reason), each
+    with its basis, cited by title and number."""
+    return [
+        f"{r['text']}（依据：{r['basis']}）" if r.get("basis") else r["text"]
+        for r in problem.detail.get("reasons") or []
+    ]
 
 
 async def _record(
@@ -218,8 +210,7 @@ async def _record(
             documents = _missing_list(form["missing"])
             if not documents:
                 raise forms.Problem({"missing_documents": "请逐行填写所缺材料"})
-            if TAKES_MISSING_DOCUMENTS:
-                data["missing_documents"] = documents
+            data["missing_documents"] = documents
         body = forms.validated(CommitmentIn, data, RECORD_FIELDS)
         if body.subject is None:
             raise forms.Problem({"subject": "请填写承诺主体的统一社会信用代码或身份证号码"})
