@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
-from xinyong.commitments import rules, service
+from xinyong.commitments import items, rules, service
 from xinyong.commitments.schemas import (
     CommitmentIn,
     CommitmentItemOut,
@@ -42,7 +42,7 @@ def get_commitment_items(session: Session = db_session) -> list[CommitmentItemOu
     accepting sector, its legal basis, whether its commitments are published, how and by when
     fulfilment is verified, what a breach leads to, and its current standard text with the
     text's version (002 §（一）; 004 §3)."""
-    return service.items_out(session)
+    return items.items_out(session)
 
 
 @router.post(
@@ -61,7 +61,7 @@ def post_commitment_items(
 ) -> dict:
     """The whole list: new and revised items get a new version, a changed standard text a new
     template version (commitments signed before keep theirs); items left out are retired."""
-    return service.publish_commitment_items(
+    return items.publish_commitment_items(
         session, body, actor=principal.actor, now=clock(request).now()
     )
 

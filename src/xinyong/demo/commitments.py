@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.commitments import service
+from xinyong.commitments.items import items_out
 from xinyong.commitments.schemas import (
     CommitmentIn,
     CommitmentItemOut,
@@ -47,7 +48,7 @@ def commit_demo(
     rng = random.Random(seed)
     today = clock.today()
     with db.transaction() as session:
-        items = [i for i in service.items_out(session) if "legal_person" in i.subject_kinds]
+        items = [i for i in items_out(session) if "legal_person" in i.subject_kinds]
         departments = {
             kind: list(rows)
             for kind in {i.sector for i in items}

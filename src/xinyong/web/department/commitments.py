@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.commitments import items as commitment_items
 from xinyong.commitments import service as commitment_service
 from xinyong.commitments.schemas import CommitmentIn, CommitmentItemOut, FulfilmentIn
 from xinyong.core import labels
@@ -24,6 +25,7 @@ from xinyong.web.commitment_views import (
     commitment_page,
     commitment_view,
     is_overdue,
+    missing_list,
 )
 from xinyong.web.department.common import DEPARTMENTS, PAGE_ROWS, own_department
 from xinyong.web.site import check_csrf
@@ -60,9 +62,16 @@ def _own_items(session: Session, dept: Department, kind: str | None) -> list[Com
     """The active items the department accepts (its sector), of one type when asked."""
     return [
         i
-        for i in commitment_service.items_out(session)
+        for i in commitment_items.items_out(session)
         if i.sector == dept.kind and kind in (None, i.type)
     ]
+
+
+def _form_items(session: Session, dept: Department, form: str) -> list[CommitmentItemOut]:
+    """The items a form records: 容缺受理 on its own form (the documents missing, the
+    eligibility check), every other type on the paper form."""
+    wanted = FORMS[form][1]
+    return [i for i in _own_items(session, dept, wanted) if wanted or i.type != "missing_documents"]
 
 
 @router.get("/department/commitments", response_class=HTMLResponse, **DEPARTMENTS)
@@ -134,14 +143,14 @@ def _record_page(
     reasons: list[str] | None = None,
 ) -> Response:
     dept = own_department(session, forms.page_visitor(request))
-    title, item_type = FORMS[kind]
+    title, _type = FORMS[kind]
     return commitment_page(
         request,
         "commitments/department_record.html",
         status_code=status_code,
         kind=kind,
         title=title,
-        items=_own_items(session, dept, item_type),
+        items=_form_items(session, dept, kind),
         errors=errors or {},
         form=form or {},
         reasons=reasons or [],
@@ -163,10 +172,6 @@ def missing_documents_form(request: Request, session: Session = db_session) -> R
     item, the subject, the acceptance's reference and the documents missing; a refusal of the
     eligibility check is shown with its reasons."""
     return _record_page(request, session, "missing-documents")
-
-
-def _missing_list(text: str) -> list[str]:
-    return [line.strip()[:200] for line in text.splitlines() if line.strip()][:50]
 
 
 def _reasons(problem: forms.Problem) -> list[str]:
@@ -193,11 +198,10 @@ async def _record(
     v = forms.page_visitor(request)
     check_csrf(v, csrf_token)
     dept = own_department(session, v)
-    item_type = FORMS[kind][1]
     form = {"item": item[:64], "subject": subject.strip()[:40], "reference": reference[:100]}
     form["missing"] = missing[:10_000]
     try:
-        chosen = next((i for i in _own_items(session, dept, item_type) if i.code == item), None)
+        chosen = next((i for i in _form_items(session, dept, kind) if i.code == item), None)
         if chosen is None:
             raise forms.Problem({"item": "请选择本部门受理的承诺事项"})
         data: dict[str, Any] = {
@@ -207,7 +211,7 @@ async def _record(
             "reference": form["reference"].strip(),
         }
         if kind == "missing-documents":
-            documents = _missing_list(form["missing"])
+            documents = missing_list(form["missing"])
             if not documents:
                 raise forms.Problem({"missing_documents": "请逐行填写所缺材料"})
             data["missing_documents"] = documents
