@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from xinyong.core.auth import Principal
 from xinyong.errors import Forbidden, NotFound
 from xinyong.lists.repository import get_entry
-from xinyong.models import ListEntry, Record, Role, Subject, Task
+from xinyong.models import Declaration, ListEntry, Record, Role, Subject, Task
 from xinyong.records.standing import get_record
 
 
@@ -48,19 +48,33 @@ def get_procedure(
 def may_see(
     session: Session, principal: Principal, subject_id: int, procedure_id: int | None
 ) -> bool:
-    """The subject itself, the authority, and a department that has (or had) a step of the
-    procedure."""
+    """The subject itself, the authority, a department that has (or had) a step of the
+    procedure, and the competent department of a self-declaration (谁主管、谁核验: it verifies
+    it, and may later find it false, even when the platform verified it without a task)."""
     if principal.role is Role.authority:
         return True
     if principal.role is Role.subject:
         return principal.subject_id == subject_id
-    if principal.role is Role.provider and procedure_id is not None:
+    if procedure_id is None or principal.department_id is None:
+        return False
+    if principal.role is Role.provider and (
+        session.execute(
+            select(Task.id).where(
+                Task.subject_id == subject_id,
+                Task.procedure_id == procedure_id,
+                Task.department_id == principal.department_id,
+            )
+        ).first()
+        is not None
+    ):
+        return True
+    if principal.role in (Role.provider, Role.user_department):
         return (
             session.execute(
-                select(Task.id).where(
-                    Task.subject_id == subject_id,
-                    Task.procedure_id == procedure_id,
-                    Task.department_id == principal.department_id,
+                select(Declaration.id).where(
+                    Declaration.subject_id == subject_id,
+                    Declaration.id == procedure_id,
+                    Declaration.department_id == principal.department_id,
                 )
             ).first()
             is not None

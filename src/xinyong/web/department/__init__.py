@@ -20,6 +20,8 @@ console, as templates/department/ has them:
 - ``/department/objections`` (objections) and ``/department/repairs`` (repairs), provider:
   objections referred to it for verification, repairs awaiting its opinion and objections in a
   repair's notice; the evidence files of those procedures.
+- ``/department/declarations`` (declarations): self-declarations routed to the department,
+  each with its attachments, the platform's findings and the verification form.
 - ``/department/approvals`` (approvals): 待审核 — decisions a person prepared (confirming a list
   entry, verifying an objection), approved or returned by another, a 审核 (issue 14).
 - ``/department/staff`` (staff): the department's people, managed by its administrator.
@@ -37,6 +39,7 @@ from xinyong.web.department import (
     approvals,
     batches,
     checks,
+    declarations,
     lists,
     objections,
     overview,
@@ -50,5 +53,16 @@ from xinyong.web.department.checks import MAX_KEYS_BYTES
 __all__ = ["MAX_BATCH_BYTES", "MAX_KEYS_BYTES", "router"]
 
 router = APIRouter(include_in_schema=False)
-for part in (overview, tasks, batches, lists, checks, objections, repairs, approvals, staff):
+for part in (
+    overview,
+    tasks,
+    batches,
+    lists,
+    checks,
+    objections,
+    repairs,
+    declarations,
+    approvals,
+    staff,
+):
     router.include_router(part.router)

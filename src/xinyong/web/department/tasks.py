@@ -37,6 +37,8 @@ def task_rows(session: Session, tasks: list, today: date) -> list[dict[str, Any]
             link = f"/department/objections/{t.procedure_id}"
         elif t.procedure == "repair":
             link = f"/department/repairs/{t.procedure_id}"
+        elif t.procedure == "declaration":
+            link = f"/department/declarations/{t.procedure_id}"
         elif t.procedure == "list_objection" and t.procedure_id in entry_of:
             link = f"/department/lists/entries/{entry_of[t.procedure_id]}"
         elif t.procedure == "repair_objection" and t.procedure_id in repair_of:

@@ -15,9 +15,10 @@ from xinyong.lists import repository as lists_repository
 from xinyong.lists import rules as lists_rules
 from xinyong.lists.rules import publicly_visible
 from xinyong.lists.service import entry_out
-from xinyong.models import Category, CreditList, EntryState, SubjectKind
+from xinyong.models import Category, CreditList, Disclosure, EntryState, SubjectKind
 from xinyong.subjects import search
 from xinyong.subjects.archive import read_archive
+from xinyong.web.declaration_views import declared_rows
 from xinyong.web.portal.common import EVERYONE, count_look_up, not_found, portal_page
 from xinyong.web.site import audience
 
@@ -43,8 +44,10 @@ SUMMARY_FIELDS = (
 @router.get("/subjects/{key}", response_class=HTMLResponse, **audience(*EVERYONE))
 def subject_page(key: str, request: Request, session: Session = db_session) -> Response:
     """Audience: everyone. What the public may see of one subject: identity, its public and
-    active records by category, its entries on public lists. A natural person only while an
-    entry in force on a public list names them; otherwise, as for anything unknown, 404.
+    active records by category, its entries on public lists, and an organisation's verified
+    public self-declarations (自主申报信息), marked as declared by the subject. A natural
+    person only while an entry in force on a public list names them; otherwise, as for
+    anything unknown, 404.
     Limited per address for visitors not logged in."""
     count_look_up(request)
     now = clock(request).now()
@@ -86,4 +89,15 @@ def subject_page(key: str, request: Request, session: Session = db_session) -> R
         is_person=subject.kind == SubjectKind.natural_person,
         today=today,
         summary_fields=SUMMARY_FIELDS,
+        # An organisation's public self-declarations, verified (000 §（五））; a person's are
+        # not published (lists/rules.makes_subject_public publishes only its listing).
+        declared=(
+            []
+            if subject.kind == SubjectKind.natural_person
+            else declared_rows(
+                session,
+                subject.id,
+                [x for x in archive.declarations if x.disclosure == Disclosure.public.value],
+            )
+        ),
     )

@@ -19,6 +19,8 @@ person's principal (``user:NAME`` in the audit log):
   credit repair (repairs/service.apply), each failed condition of Measures art. 34 explained;
   follow it and appeal a refusal.
 - ``/me/authorisations``: grant and revoke authorised queries (authorisations/service).
+- ``/me/declarations``: self-declaration (declarations/service): the category's form with its
+  attachments and the truthfulness commitment, the list, one declaration with its timeline.
 - ``/me/queries``: every read of its non-public information (authorisations/service
   .queries_of): who, when, for what purpose.
 
@@ -39,6 +41,7 @@ from fastapi import APIRouter
 from xinyong.web.subject import (
     appeals,
     authorisations,
+    declarations,
     documents,
     me,
     objections,
@@ -50,5 +53,14 @@ from xinyong.web.subject.uploads import MAX_FORM_BYTES
 __all__ = ["MAX_FORM_BYTES", "router"]
 
 router = APIRouter(include_in_schema=False)
-for module in (me, documents, objections, repairs, appeals, authorisations, queries):
+for module in (
+    me,
+    documents,
+    objections,
+    repairs,
+    appeals,
+    declarations,
+    authorisations,
+    queries,
+):
     router.include_router(module.router)
