@@ -1,8 +1,10 @@
 """Every database test runs twice: on SQLite (the embedded default) and on PostgreSQL.
 
 Each backend gets a fresh database migrated once per test session by Alembic; after every
-test its tables are emptied and the default catalog is published again, so tests see a
-clean platform and exercise the real commits, as production does.
+test its tables are emptied, and each test finds the defaults (the default catalog, lists,
+measures…) as ``ensure_defaults`` published them — for real the first time, then inserted again
+from the rows it left (fixtures/database.py) — so tests see a clean platform and exercise the
+real commits, as production does.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from fixtures.database import empty_database
+from fixtures.database import empty_database, give_defaults
 from fixtures.helpers import TEST_SECRET
 from xinyong.app import create_app
 from xinyong.core.clock import SHANGHAI, FixedClock
 from xinyong.db import Database
-from xinyong.defaults import ensure_defaults
 from xinyong.migrations import upgrade
 from xinyong.settings import Settings
 
@@ -119,8 +120,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def db(settings: Settings, clock: FixedClock) -> Iterator[Database]:
     database = Database(settings)
-    with database.transaction() as session:
-        ensure_defaults(session, now=clock.now())
+    give_defaults(database, clock.now())
     yield database
     empty_database(database)
     database.dispose()
