@@ -155,7 +155,7 @@ def templates(client, platform: Platform, db) -> tuple[Bodies, dict[str, str]]: 
         "evidence": [{"file_id": "1", "kind": "evidence"}],
     }
     # A paper commitment the market regulator records for ACME (commitments/).
-    signing = {"item": "enterprise_registration_missing", "template_version": 1}
+    signing = {"item": "food_business_prepackaged_notice", "template_version": 1}
     commitment = client.post(
         "/api/v1/commitments",
         json={**signing, "subject": ACME},
@@ -176,6 +176,10 @@ def templates(client, platform: Platform, db) -> tuple[Bodies, dict[str, str]]: 
         ("post", "/api/v1/commitments/{commitment_id}/fulfilment"): lambda: {
             "outcome": "fulfilled",
             "note": "已补齐材料",
+            "evidence_file_id": "1",
+        },
+        ("post", "/api/v1/commitments/{commitment_id}/documents"): lambda: {
+            "documents": ["住所使用证明"],
             "evidence_file_id": "1",
         },
         ("post", "/api/v1/lists/{code}/entries"): lambda: {
