@@ -111,12 +111,12 @@ def test_a_minimum_grade_waits_for_credit_evaluation() -> None:
         el.EligibilityRules.model_validate(data)
 
 
-def test_conditions_need_a_qualifying_one_and_known_citations() -> None:
+def test_conditions_need_a_qualifying_one_and_a_basis_people_read() -> None:
     data = RULES.model_dump()
     data["conditions"] = [c for c in data["conditions"] if c["effect"] != "qualifies"]
     with pytest.raises(ValidationError, match="qualifying"):
         el.EligibilityRules.model_validate(data)
     data = RULES.model_dump()
-    data["conditions"][0]["basis"] = ["999 §（一）"]
-    with pytest.raises(ValidationError):
+    data["conditions"][0]["basis"] = ["003 联合奖惩 §（十一）"]  # a seed file's tag
+    with pytest.raises(ValidationError, match="by title and number"):
         el.EligibilityRules.model_validate(data)

@@ -334,7 +334,7 @@ def build_test_world(client: TestClient, db: Database, clock: FixedClock):  # ty
     # Commitments: one signed online and waiting, one accepted and fulfilled, a paper one
     # found false (its negative record), and a natural person's.
     def commit(caller: Caller, reference: str, **over: object) -> str:
-        body = {"item": "enterprise_registration_missing", "template_version": 1}
+        body = {"item": "food_business_prepackaged_notice", "template_version": 1}
         body.update(reference=reference, **over)
         if caller is acme:
             body.update(department="amr", confirmed=True)

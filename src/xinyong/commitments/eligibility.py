@@ -66,7 +66,8 @@ class EligibilityCondition(BaseModel):
     # {lists} (the lists' names), {years}, {latest} (the latest negative record's date), {grade}.
     met: str = Field(min_length=1, max_length=300)
     unmet: str = Field(min_length=1, max_length=300)
-    # Seed tags (core/citations); people read them cited by title and number.
+    # The documents it rests on, by title and number as people read them (like the measures
+    # list's basis): never a seed file's tag.
     basis: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -79,9 +80,18 @@ class EligibilityCondition(BaseModel):
             raise ValueError(f"condition {self.code}: name the grade")
         if self.enabled and self.kind not in EVALUABLE:
             raise ValueError(f"condition {self.code}: {self.kind} cannot be evaluated yet")
-        for tag in self.basis:
-            cite(tag)  # an unknown tag fails here, at load, not in a check
+        if any(_is_tag(b) for b in self.basis):
+            raise ValueError(f"condition {self.code}: cite the basis by title and number")
         return self
+
+
+def _is_tag(text: str) -> bool:
+    """Whether ``text`` is a seed file's tag (``003 联合奖惩 §（八）``), which people never read."""
+    try:
+        cite(text)
+    except ValueError:
+        return False
+    return True
 
 
 class EligibilityRules(BaseModel):
@@ -174,7 +184,7 @@ def _reason(c: EligibilityCondition, facts: Facts, holds: bool) -> Reason:
         "grade": c.grade or "",
     }
     text = (c.met if holds else c.unmet).format(**values)
-    return Reason(c.code, holds, text, "；".join(cite(tag) for tag in c.basis))
+    return Reason(c.code, holds, text, "；".join(c.basis))
 
 
 def evaluate(rules: EligibilityRules, facts: Facts, today: date) -> Eligibility:
