@@ -32,6 +32,7 @@ from cryptography.exceptions import InvalidSignature
 from sqlalchemy import Connection, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from xinyong.core import group_commit
 from xinyong.core.crypto import AuditKeys
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.errors import XinyongError
@@ -123,25 +124,18 @@ def log(
 ) -> AuditEntry:
     """Append one entry in the caller's transaction. The head row is locked until commit.
 
+    In a group's transaction (core/group_commit.py) the entry is queued instead and appended
+    with the group's others as the last statements before its commit; its id and hash are set
+    then. Logged inside a savepoint of the caller's own, it is written here, as always.
+
     ``durable=False`` is for a transaction whose only write is the entry of a read: on
     PostgreSQL its commit then returns without waiting for the WAL to reach the disk
     (``synchronous_commit = off`` for this transaction alone). The entry is as ordered and as
     chained as any other; what a crash of the database server could lose is at most the last
-    few hundred milliseconds of such read entries, never a change of data (docs/adr/0010)."""
-    keys = _database(session).audit_keys
-    if not durable and session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one()
+    few hundred milliseconds of such read entries, never a change of data (docs/adr/0010).
+    Never in a group: its commit is other callers' too."""
     target = None if target_id is None else str(target_id)
-    values = _values(
-        at, actor, action, subject_id, target_type, target, purpose, before_ref, after_ref, detail
-    )
-    entry_id = head.last_id + 1
-    digest = keys.chain_mac(_payload(head.last_hash, entry_id, values))
     entry = AuditEntry(
-        id=entry_id,
         at=at,
         actor=actor,
         action=action,
@@ -152,13 +146,54 @@ def log(
         before_ref=before_ref,
         after_ref=after_ref,
         detail=detail,
-        prev_hash=head.last_hash,
-        hash=digest,
+    )
+    queued = group_commit.queue(session, QUEUE_ORDER, append_queued)
+    if queued is not None:
+        queued.append(entry)
+        return entry
+    if (
+        not durable
+        and not group_commit.in_group(session)
+        and session.get_bind().dialect.name == "postgresql"
+    ):
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one()
+    entry.id = head.last_id + 1
+    entry.prev_hash = head.last_hash
+    entry.hash = _database(session).audit_keys.chain_mac(
+        _payload(head.last_hash, entry.id, _stored_values(entry))
     )
     session.add(entry)
-    head.last_id, head.last_hash = entry_id, digest
+    head.last_id, head.last_hash = entry.id, entry.hash
     session.flush()
     return entry
+
+
+# The audit head is locked before the change head when a group appends both (feeds/changes.py).
+QUEUE_ORDER = 10
+
+
+def append_queued(session: Session, entries: list[AuditEntry]) -> None:
+    """A group's entries, chained after the head in the order they were logged: one read of
+    the head for update, one INSERT of them all, one UPDATE of the head."""
+    if not entries:
+        return
+    keys = _database(session).audit_keys
+    last_id, last_hash = session.execute(
+        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
+    ).one()
+    rows = []
+    for entry in entries:
+        last_id += 1
+        entry.id, entry.prev_hash = last_id, last_hash
+        entry.hash = last_hash = keys.chain_mac(_payload(last_hash, last_id, _stored_values(entry)))
+        rows.append({c.key: getattr(entry, c.key) for c in AuditEntry.__table__.columns})
+    session.execute(insert(AuditEntry), rows)
+    session.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(last_id=last_id, last_hash=last_hash)
+    )
 
 
 def start_keyed_chain(connection: Connection, keys: AuditKeys, *, at: datetime) -> int | None:

@@ -4,7 +4,8 @@ The list-change feed must lose and repeat nothing under concurrent writers (issu
 loop). A plain autoincrement would not do: a writer holding number 7 may commit after one
 holding 8, and a reader that saw 8 would skip 7 for ever. So the number is taken from the
 ``change_head`` row, locked FOR UPDATE until the writer commits: the next writer waits, and
-numbers are visible in order. Writers append their change last, so the lock is held briefly.
+numbers are visible in order. Writers append their change last, so the lock is held briefly;
+a group of writes (core/group_commit.py) appends all of its changes just before its commit.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from xinyong.core import group_commit
 from xinyong.models import Change, ChangeHead, Delivery, Subscription
 
 # Topics of the change feed.
@@ -49,31 +51,38 @@ def record_change(
     kind: str | None = None,
     field: str | None = None,
     detail: dict | None = None,
-) -> int:
+) -> int | None:
     """Append one change in the caller's transaction and return its number. List-entry
     changes are queued at once for every webhook subscribed to their list or field (record
     changes for every webhook), in the same transaction, so a committed change always has
-    its deliveries (feeds/webhooks.py)."""
+    its deliveries (feeds/webhooks.py).
+
+    In a group's transaction (core/group_commit.py) a change without deliveries is queued and
+    numbered with the group's others as the last statements before the commit: the number
+    returned is then None (no caller of a group needs it)."""
+    values = {
+        "at": at,
+        "topic": topic,
+        "event": event,
+        "subject_id": subject_id,
+        "entry_id": entry_id,
+        "list_code": list_code,
+        "kind": kind,
+        "field": field,
+        "detail": detail or {},
+    }
+    if not (topic in FEED_TOPICS and ids is not None):
+        queued = group_commit.queue(session, QUEUE_ORDER, append_queued)
+        if queued is not None:
+            queued.append(values)
+            return None
     seq = session.execute(
         update(ChangeHead)
         .where(ChangeHead.id == 1)
         .values(seq=ChangeHead.seq + 1)
         .returning(ChangeHead.seq)
     ).scalar_one()
-    session.add(
-        Change(
-            seq=seq,
-            at=at,
-            topic=topic,
-            event=event,
-            subject_id=subject_id,
-            entry_id=entry_id,
-            list_code=list_code,
-            kind=kind,
-            field=field,
-            detail=detail or {},
-        )
-    )
+    session.add(Change(seq=seq, **values))
     if topic in FEED_TOPICS and ids is not None:
         if topic == RECORD:
             targets = every_subscriber(session, webhooks_only=True)
@@ -91,6 +100,25 @@ def record_change(
                 )
             )
     return seq
+
+
+# After the audit head (core/audit.QUEUE_ORDER): every group locks them in this order.
+QUEUE_ORDER = 20
+
+
+def append_queued(session: Session, rows: list[dict[str, Any]]) -> None:
+    """A group's changes, numbered after the head in the order they were recorded: one UPDATE
+    of the head by their count, one INSERT of them all."""
+    if not rows:
+        return
+    last = session.execute(
+        update(ChangeHead)
+        .where(ChangeHead.id == 1)
+        .values(seq=ChangeHead.seq + len(rows))
+        .returning(ChangeHead.seq)
+    ).scalar_one()
+    first = last - len(rows) + 1
+    session.execute(insert(Change), [dict(row, seq=first + k) for k, row in enumerate(rows)])
 
 
 def head(session: Session) -> int:
