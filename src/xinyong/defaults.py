@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.service import ensure_default_catalog
-from xinyong.commitments.service import ensure_default_commitment_items
+from xinyong.commitments.items import ensure_default_commitment_items
 from xinyong.lists.service import ensure_default_lists, recite_lists
 from xinyong.measures.service import ensure_default_measures, recite_measures
 from xinyong.validity.service import ensure_default_validity_rules

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from xinyong.calendar.service import warn_missing_years
+from xinyong.commitments.sweep import sweep_overdue
 from xinyong.core.audit import checkpoint_if_due
 from xinyong.core.auth import SYSTEM
 from xinyong.core.clock import Clock
@@ -39,6 +40,7 @@ JOB_LABELS: dict[str, tuple[str, str]] = {
     "list_entries_expired": ("期满退出名单的条目", "条"),
     "repairs_effective": ("公示期满生效的信用修复", "件"),
     "overdue_alerts": ("新发出的逾期提醒", "条"),
+    "commitments_breached": ("逾期未补齐材料而认定违诺的容缺受理承诺", "件"),
     "calendar_years_missing": ("工作日历尚未载入的年度", "年"),
     "calendar_warnings_logged": ("新记入审计日志的工作日历提醒", "条"),
     "search_names_indexed": ("新编入查询索引的主体名称", "个"),
@@ -63,13 +65,28 @@ def describe_jobs(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def breach_overdue_commitments(db: Database, ctx: CollectionContext, now: datetime) -> int:
+    """容缺受理 commitments past their deadline are breached the day after, with their records
+    (commitments/sweep.py): a chunk per transaction, each under the job's lock, so that
+    SQLite's write lock is let go in between. Returns how many."""
+    breached = 0
+    while True:
+        with db.transaction() as session:
+            advisory_xact_lock(session, "job:commitments")
+            count, done = sweep_overdue(session, Step(ctx, SYSTEM, now))
+        breached += count
+        if done:
+            return breached
+
+
 def run_jobs(
     db: Database, clock: Clock, ctx: CollectionContext, *, as_of: datetime | None = None
 ) -> dict[str, Any]:
     """Every job once. ``as_of`` (``xinyong tick --at``) is the time the jobs of the rules —
     expiry, repairs, overdue alerts, the calendar's warning — run as, to catch up a day the
     platform was down; webhook deliveries and the audit checkpoint are done now, on ``clock``:
-    a request is sent now, and a checkpoint must never claim an earlier time than its own."""
+    a request is sent now, and a checkpoint must never claim an earlier time than its own.
+    The breach of 容缺受理 commitments past their deadline runs as ``as_of`` too."""
 
     def rules_now() -> datetime:
         return as_of or clock.now()
@@ -86,6 +103,7 @@ def run_jobs(
     with db.transaction() as session:
         advisory_xact_lock(session, "job:alert_overdue")
         alerts = alert_overdue(session, Step(ctx, SYSTEM, rules_now()))
+    breached = breach_overdue_commitments(db, ctx, rules_now())
     with db.transaction() as session:
         advisory_xact_lock(session, "job:calendar")
         years = warn_missing_years(session, actor=SYSTEM.actor, now=rules_now())
@@ -112,6 +130,7 @@ def run_jobs(
         "list_entries_expired": expired,
         "repairs_effective": repairs,
         "overdue_alerts": alerts,
+        "commitments_breached": breached,
         # The years the dashboard warns of (calendar/service.missing_years), every run until
         # loaded; the audit log's warning is written once, by the first run that finds it.
         "calendar_years_missing": years.missing,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from xinyong.commitments.service import default_commitment_items
+from xinyong.commitments.items import default_commitment_items
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MISSING = "enterprise_registration_missing"

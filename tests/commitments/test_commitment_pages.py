@@ -18,9 +18,9 @@ from commitment_world import MISSING, NOTICE, PDF, CommitmentWorld
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from fixtures.lists import ACME, CITIZEN
+from fixtures.helpers import catalog_record
+from fixtures.lists import ACME, BETA, CITIZEN, org
 from xinyong.commitments import service as commitment_service
-from xinyong.commitments.schemas import CommitmentIn
 from xinyong.core.auth import SYSTEM
 from xinyong.departments.service import get_department
 from xinyong.models import Commitment, EvidenceFile, Role
@@ -129,8 +129,15 @@ def test_the_subject_reads_the_whole_text_confirms_and_signs(cw: CommitmentWorld
     assert stale.status_code == 409 and "承诺书内容已更新" in stale.text
     assert commitment_ids(cw) == []
 
+    # 容缺受理: the documents missing must be named.
+    unnamed = client.post("/me/commitments/new", data={**base, "confirmed": "yes"})
+    assert unnamed.status_code == 422 and "所缺材料" in unnamed.text
+    assert commitment_ids(cw) == []
+
     signed = client.post(
-        "/me/commitments/new", data={**base, "confirmed": "yes"}, follow_redirects=False
+        "/me/commitments/new",
+        data={**base, "confirmed": "yes", "missing": "住所使用证明\n\n法定代表人身份证明"},
+        follow_redirects=False,
     )
     assert signed.status_code == 303, signed.text
     page = client.get(signed.headers["location"])
@@ -273,7 +280,9 @@ def test_the_department_records_a_paper_commitment_with_its_scan(cw: CommitmentW
     log_in(cw.client, "shichang")
     form = cw.client.get("/department/commitments/paper")
     token = csrf_of(form.text)
-    data = {"csrf_token": token, "item": MISSING, "subject": ACME, "reference": "纸质-1"}
+    # 容缺受理 has a form of its own (the documents missing, the eligibility check).
+    assert f'value="{MISSING}"' not in form.text
+    data = {"csrf_token": token, "item": NOTICE, "subject": ACME, "reference": "纸质-1"}
     no_scan = cw.client.post("/department/commitments/paper", data=data)
     assert no_scan.status_code == 422 and "扫描件" in no_scan.text
     unknown = cw.client.post(
@@ -304,8 +313,8 @@ def test_the_department_records_a_paper_commitment_with_its_scan(cw: CommitmentW
 
 def test_the_missing_documents_form(cw: CommitmentWorld) -> None:
     """容缺受理: the item of type missing_documents, the subject, the reference and the list of
-    documents missing. The body takes the list when this branch's CommitmentIn has the field
-    (helper ``flow``); either way the form and its bad input work as here."""
+    documents missing; a subject that is not eligible is refused with the reasons and their
+    basis, nothing stored."""
     account(cw, "shichang", Role.provider, dept="amr")
     log_in(cw.client, "shichang")
     form = cw.client.get("/department/commitments/missing-documents")
@@ -322,12 +331,30 @@ def test_the_missing_documents_form(cw: CommitmentWorld) -> None:
     )
     assert done.status_code == 303, done.text
     assert "容缺-1" in cw.client.get(done.headers["location"]).text
-    if "missing_documents" in CommitmentIn.model_fields:
-        stored = cw.client.get(
-            f"/api/v1/commitments/{done.headers['location'].rsplit('/', 1)[1].split('?')[0]}",
-            headers=cw.w.market.headers,
-        ).json()
-        assert stored["missing_documents"] == ["法定代表人身份证明", "住所使用证明"]
+    stored = cw.client.get(
+        f"/api/v1/commitments/{done.headers['location'].rsplit('/', 1)[1].split('?')[0]}",
+        headers=cw.w.market.headers,
+    ).json()
+    assert stored["missing_documents"] == ["法定代表人身份证明", "住所使用证明"]
+    # A general penalty a year ago: not 连续3年无不良信用记录.
+    cw.w.push(
+        cw.w.market,
+        catalog_record(
+            "administrative_penalty",
+            "penalty-page",
+            org(BETA),
+            severity="general",
+            determined_on=(cw.w.clock.today() - timedelta(days=365)).isoformat(),
+        ),
+    )
+    refused = cw.client.post(
+        "/department/commitments/missing-documents",
+        data={**data, "subject": BETA, "missing_documents": "住所使用证明"},
+    )
+    assert refused.status_code == 409
+    page = html.unescape(refused.text)
+    assert 'id="refusal-reasons"' in page and "依据：" in page
+    assert "《" in page  # the basis by its title, never a seed tag
 
 
 def test_the_task_queue_links_a_commitment_task_to_its_page(cw: CommitmentWorld) -> None:
@@ -357,11 +384,12 @@ def test_the_task_queue_links_a_commitment_task_to_its_page(cw: CommitmentWorld)
 
 def test_the_authority_reads_items_texts_and_statistics(cw: CommitmentWorld) -> None:
     account(cw, "xinyong", Role.authority, dept="cred")
+    # All signed first: once breached, the subject is no longer eligible for 容缺受理.
     breached = cw.paper()
+    cw.paper(reference="受理-3")  # accepted at once: pending, overdue after its deadline
+    cw.signed(reference="受理-4")  # not yet accepted: never overdue
     cw.move_to(_after(breached["due_on"]))
     cw.fulfil(breached["id"], "breached")
-    cw.paper(reference="受理-3")  # accepted today: pending, not overdue
-    cw.signed(reference="受理-4")  # not yet accepted
     log_in(cw.client, "xinyong")
     page = cw.client.get("/authority/commitments")
     assert page.status_code == 200 and "本页仅供信用管理部门使用" in page.text
@@ -369,6 +397,7 @@ def test_the_authority_reads_items_texts_and_statistics(cw: CommitmentWorld) -> 
         stats = commitment_service.statistics(session, cw.today())
     row = next(r for r in stats.by_item if r.key == MISSING)
     assert (row.signed, row.breached, row.pending, row.fulfilled) == (3, 1, 2, 0)
+    assert row.overdue == 1
     (dept,) = [r for r in stats.by_department if r.key == "amr"]
     assert dept.signed == 3 and stats.total.signed == 3
     item = cw.client.get(f"/authority/commitments/items/{MISSING}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from commitment_world import MISSING, CommitmentWorld
+from commitment_world import DOCUMENTS, MISSING, CommitmentWorld
 from sqlalchemy import func, select
 
 from xinyong.commitments.schemas import CommitmentIn
@@ -21,7 +21,12 @@ def test_two_signings_at_once_make_one_commitment(app, cw: CommitmentWorld) -> N
     db = cw.w.db
     principal = Principal(role=Role.subject, subject_id=cw.acme_id, token_id=1)
     body = CommitmentIn(
-        item=MISSING, template_version=1, department="amr", reference="R-1", confirmed=True
+        item=MISSING,
+        template_version=1,
+        department="amr",
+        reference="R-1",
+        confirmed=True,
+        missing_documents=DOCUMENTS,
     )
     first_signed = threading.Event()
     outcome: dict[str, object] = {}

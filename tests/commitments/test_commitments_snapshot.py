@@ -1,4 +1,4 @@
-"""Signing reads the item list from a per-process snapshot (service.published_items): a list
+"""Signing reads the item list from a per-process snapshot (items.published_items): a list
 published after it was taken — through this process's API or by another process on the same
 database — is what the next signing uses."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from commitment_world import MISSING, CommitmentWorld, error
 
+from xinyong.commitments.items import default_commitment_items, publish_commitment_items
 from xinyong.commitments.schemas import CommitmentItemsIn
-from xinyong.commitments.service import default_commitment_items, publish_commitment_items
 from xinyong.db import Database
 
 

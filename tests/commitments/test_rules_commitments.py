@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 
 from xinyong.commitments import rules
+from xinyong.commitments.items import default_commitment_items
 from xinyong.commitments.schemas import PLACEHOLDER, CommitmentItemSpec, Verification
-from xinyong.commitments.service import default_commitment_items
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import Calendar, builtin_years
 from xinyong.models import CommitmentState, Role

@@ -148,3 +148,25 @@ def test_a_closed_step_is_neither_open_nor_alerted(w: World) -> None:
     closed = queue(w, w.authority, state="closed")["tasks"]
     assert closed[0]["closed_at"] is not None and closed[0]["overdue"] is False
     assert run_jobs(w.db, w.clock, CollectionContext(w.db))["overdue_alerts"] == 0
+
+
+def test_a_step_opened_and_closed_in_one_transaction_is_closed(w: World) -> None:
+    # A procedure may take two steps in one transaction (the demo does; so may a batch).
+    with w.db.transaction() as session:
+        subject_id = session.execute(
+            select(Subject.id).where(Subject.credit_code == ACME)
+        ).scalar_one()
+        step = Step(CollectionContext(w.db), SYSTEM, w.clock.now())
+        tasks.open_task(
+            session,
+            step,
+            subject_id=subject_id,
+            kind=tasks.OBJECTION_REVIEW,
+            procedure="objection",
+            procedure_id=8,
+            department_id=None,
+            title="审核异议申请",
+            due_on=DUE,
+        )
+        assert tasks.close_tasks(session, step, subject_id=subject_id, procedure_id=8) == 1
+    assert queue(w, w.authority)["total"] == 0

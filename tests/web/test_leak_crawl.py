@@ -219,6 +219,9 @@ STATUS_WORDS = sorted(
         *labels.COMMITMENT_STEPS,
         *labels.COMMITMENT_CHANNELS,
         *labels.COMMITMENT_TYPES,
+        *labels.DECLARATION_STATES,
+        *labels.DECLARATION_CATEGORIES,
+        *labels.DECLARATION_VERIFIERS,
     }
 )
 WORD = r"(?<![\w./@:#]){}(?![\w/@-])"
@@ -353,6 +356,35 @@ def build_test_world(client: TestClient, db: Database, clock: FixedClock):  # ty
     false = commit(w.market, "纸质-1", subject=ACME, evidence_file_id=scan)
     found = {"outcome": "false", "note": "承诺不实", "decision_number": "宁市监认〔2026〕1号"}
     ok(post(f"/api/v1/commitments/{false}/fulfilment", json=found, headers=w.market.headers))
+
+    # Self-declarations: a licence the platform cannot confirm, on the market regulator's
+    # queue; a contract it rejected; an honour on the authority's own queue, found false;
+    # public-interest work it verified (on the portal).
+    def declare(category: str, fields: dict) -> str:
+        body = {"category": category, "fields": fields, "legal_representative": "王法人"}
+        body.update(commitment_version=1, confirmed=True)
+        answer = post(
+            "/api/v1/declarations",
+            data={"declaration": json.dumps(body, ensure_ascii=False)},
+            files=[("files", ("许可证.pdf", PDF, "application/pdf"))],
+            headers=acme.headers,
+        )
+        return ok(answer)["id"]
+
+    licence = {"licence_name": "食品经营许可证", "licence_number": "JY1", "issuing_authority": "局"}
+    declare("qualification", {**licence, "valid_from": "2025-01-01"})
+    contract = {"counterparty": "南京某公司", "contract_subject": "装修", "amount": "12"}
+    did = declare("contract", {**contract, "performed_on": "2026-02-28"})
+    rejected = {"outcome": "rejected", "reason": "相对方否认"}
+    ok(post(f"/api/v1/declarations/{did}/verification", json=rejected, headers=w.market.headers))
+    honour = {"title": "守合同重信用企业", "awarding_body": "省局", "awarded_on": "2026-01-20"}
+    hid = declare("honour", honour)
+    false = {"outcome": "false", "reason": "伪造", "decision_number": "苏信认〔2026〕1号"}
+    ok(post(f"/api/v1/declarations/{hid}/verification", json=false, headers=w.authority.headers))
+    work = {"activity": "社区志愿服务", "held_on": "2026-05-01", "organiser": "街道", "hours": "8"}
+    pid = declare("public_interest", work)
+    fine = {"outcome": "verified", "reason": "属实"}
+    ok(post(f"/api/v1/declarations/{pid}/verification", json=fine, headers=w.authority.headers))
 
     people = {
         "subject company": (

@@ -4,7 +4,7 @@ The check is on the hot path of every approval in a province (000 §（十六）
 plain endpoint, each call hops to the thread pool and back and its threads contend for the
 interpreter lock; measured on the 2-core CI machine that costs more than the query itself
 (docs/performance.md). So on PostgreSQL the small checks run on the event loop with psycopg's
-async connections: the same statement (checks/service.LOOKUP_SQL), the same decision
+async connections: the same statement (checks/service.lookup_sql), the same decision
 (service.answer), and the log written by group commit on the loop — each request waits for
 the commit that carries its rows, and one commit carries every check that arrived meanwhile.
 Large batch checks, SQLite, and the rare refresh of the snapshot or of a cached token still
@@ -19,7 +19,8 @@ import orjson
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.engine import make_url
 
-from xinyong.checks.service import LOOKUP_SQL, CheckRequest, Lookup, collect, lookup_params
+from xinyong.checks.service import CheckRequest, Lookup, collect, lookup_params, lookup_sql
+from xinyong.core.clock import local_date
 
 # More subjects than this go to a thread: deciding 10,000 subjects takes tens of ms of CPU,
 # which must not stall the other requests on this event loop.
@@ -110,7 +111,8 @@ class FastChecks:
         await self._open()
         async with self.pool.connection() as conn:
             cursor = await conn.execute(
-                LOOKUP_SQL["postgresql"], lookup_params("postgresql", req.keys)
+                lookup_sql("postgresql", req.scenario),
+                lookup_params("postgresql", req.keys, req.scenario, local_date(req.now)),
             )
             return collect(await cursor.fetchall())
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from xinyong.checks import rules
 from xinyong.checks.log import CheckLog
 from xinyong.checks.snapshot import ActiveEntry, Snapshot, SnapshotCache
+from xinyong.commitments import eligibility
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.core.crypto import IdCipher
@@ -92,6 +93,9 @@ class Found:
     # Organisations a person stands for (legal representative, principal, actual controller,
     # responsible person), from live links: (organisation id, role).
     links: list[tuple[int, str]] = field(default_factory=list)
+    # The decision date of its latest negative record within the lookback of 容缺受理's
+    # eligibility; read only in the scenario that answers it (ELIGIBILITY_SCENARIO).
+    latest_negative: date | None = None
 
 
 # The lookup is the one statement on the check's hot path: written out, so no SQL is built
@@ -121,6 +125,30 @@ LOOKUP_SQL = {
     "sqlite": _LOOKUP.format(subjects=_SQLITE_SUBJECTS, on="1 = 1"),
 }
 
+# The scenario whose answer says whether each subject may be accepted with documents missing
+# (容缺受理, 003 联合奖惩 §（八））: licensing is where it is granted.
+ELIGIBILITY_SCENARIO = "administrative_licensing"
+# In that scenario only, the lookup also reads each subject's latest negative record
+# (active or past its validity; commitments/eligibility.py) determined since the lookback's
+# first day: a column of the same statement, so still one round trip, found through the
+# records' primary key (subject_id, id) — the subject's own records, never a scan.
+_LATEST_NEGATIVE = """,
+       (SELECT MAX(r.determined_on) FROM records r
+        WHERE r.subject_id = s.id AND r.category = 'negative'
+          AND r.standing IN ('active', 'expired')
+          AND r.determined_on >= {since} AND r.determined_on <= {today}) AS latest_negative
+FROM change_head h"""
+ELIGIBILITY_LOOKUP_SQL = {
+    "postgresql": LOOKUP_SQL["postgresql"].replace(
+        "\nFROM change_head h",
+        _LATEST_NEGATIVE.format(since="%(since)s::date", today="%(today)s::date"),
+        1,
+    ),
+    "sqlite": LOOKUP_SQL["sqlite"].replace(
+        "\nFROM change_head h", _LATEST_NEGATIVE.format(since=":since", today=":today"), 1
+    ),
+}
+
 
 @dataclass
 class Lookup:
@@ -136,25 +164,55 @@ class Lookup:
         )
 
 
-def lookup_params(dialect: str, keys: list[Key]) -> dict[str, Any]:
+def lookup_sql(dialect: str, scenario: str | None = None) -> str:
+    """The lookup statement: with each subject's latest negative record in the scenario that
+    answers 容缺受理's eligibility, else the plain one."""
+    if scenario == ELIGIBILITY_SCENARIO:
+        return ELIGIBILITY_LOOKUP_SQL[dialect]
+    return LOOKUP_SQL[dialect]
+
+
+def lookup_params(
+    dialect: str, keys: list[Key], scenario: str | None = None, today: date | None = None
+) -> dict[str, Any]:
     codes = sorted({k.credit_code for k in keys if k.credit_code})
     hashes = sorted({k.id_hash for k in keys if k.id_hash})
+    params: dict[str, Any]
     if dialect == "sqlite":
-        return {"codes": orjson.dumps(codes).decode(), "hashes": orjson.dumps(hashes).decode()}
-    return {"codes": codes, "hashes": hashes}
+        params = {"codes": orjson.dumps(codes).decode(), "hashes": orjson.dumps(hashes).decode()}
+    else:
+        params = {"codes": codes, "hashes": hashes}
+    if scenario == ELIGIBILITY_SCENARIO:
+        assert today is not None  # the period is counted back from the check's day
+        years = eligibility.default_eligibility().lookback_years
+        since = eligibility.negative_since(today, years) if years else today
+        # SQLite keeps dates as ISO text; psycopg adapts date objects.
+        as_sql: Callable[[date], Any] = date.isoformat if dialect == "sqlite" else lambda d: d
+        params.update(since=as_sql(since), today=as_sql(today))
+    return params
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def collect(rows: Iterable[tuple]) -> Lookup:
-    """The lookup's rows: one per subject, or per link of a person; the head on every row."""
+    """The lookup's rows: one per subject, or per link of a person; the head on every row
+    (and, in the eligibility scenario, the subject's latest negative record last)."""
     result = Lookup({}, {}, 0)
     found: dict[int, Found] = {}
-    for seq, sid, kind, code, id_hash, masked, name, org, role in rows:
+    for row in rows:
+        seq, sid, kind, code, id_hash, masked, name, org, role = row[:9]
         result.head = seq
         if sid is None:
             continue
         subject = found.get(sid)
         if subject is None:
             subject = found[sid] = Found(sid, SubjectKind(kind), code, id_hash, masked, name)
+            if len(row) > 9:
+                subject.latest_negative = _as_date(row[9])
             if code:
                 result.by_code[code] = subject
             if id_hash:
@@ -164,12 +222,23 @@ def collect(rows: Iterable[tuple]) -> Lookup:
     return result
 
 
-def lookup(conn: Connection | Session, keys: list[Key]) -> Lookup:
+def lookup(
+    conn: Connection | Session,
+    keys: list[Key],
+    *,
+    scenario: str | None = None,
+    today: date | None = None,
+) -> Lookup:
     """The subjects named, the organisations the persons among them stand for, and the change
-    feed's head — one statement, one round trip."""
+    feed's head — one statement, one round trip; in the eligibility scenario with each
+    subject's latest negative record (``today``: the day the period counts back from)."""
     connection = conn.connection() if isinstance(conn, Session) else conn
     dialect = connection.dialect.name
-    return collect(connection.exec_driver_sql(LOOKUP_SQL[dialect], lookup_params(dialect, keys)))
+    return collect(
+        connection.exec_driver_sql(
+            lookup_sql(dialect, scenario), lookup_params(dialect, keys, scenario, today)
+        )
+    )
 
 
 def _entry_out(snap: Snapshot, entry: ActiveEntry) -> dict[str, Any]:
@@ -241,6 +310,11 @@ def decide(
             reached_entries.append({**_entry_out(snap, entry), "via": via})
             reach(entry, role, via)
     decision = rules.decision(m["action"] for m in out_measures)
+    extra: dict[str, Any] = {}
+    if scenario == ELIGIBILITY_SCENARIO:
+        extra["missing_documents_eligibility"] = missing_documents_eligibility(
+            snap, own, subject.latest_negative, today
+        )
     monitoring = [
         {"entry_id": str(m.entry_id), "list": m.list_code, "until": m.until.isoformat()}
         for m in snap.monitored.get(subject.id, ())
@@ -259,8 +333,23 @@ def decide(
         "related_entries": reached_entries,
         "measures": out_measures,
         "monitoring": monitoring,
+        **extra,
     }
     return answer, [(code, action, entry_id) for code, (action, entry_id) in hits.items()]
+
+
+def missing_documents_eligibility(
+    snap: Snapshot, own: Iterable[ActiveEntry], latest_negative: date | None, today: date
+) -> dict[str, Any]:
+    """Whether the subject may be accepted with documents missing (容缺受理), with the reasons
+    and their basis (commitments/eligibility.py): from its own entries in force and its latest
+    negative record."""
+    lists: dict[str, list[str]] = {}
+    for entry in own:
+        info = snap.lists.get(entry.list_code)
+        lists.setdefault(entry.kind, []).append(info.name if info else entry.list_code)
+    facts = eligibility.Facts(lists_in_force=lists, latest_negative=latest_negative)
+    return eligibility.evaluate(eligibility.default_eligibility(), facts, today).out()
 
 
 @dataclass
@@ -310,7 +399,13 @@ def answer(
     for key in req.keys:
         subject = found.find(key)
         if subject is None:
-            results.append({"key": key.given, "found": False, "decision": "clear"})
+            missing: dict[str, Any] = {}
+            if req.scenario == ELIGIBILITY_SCENARIO:
+                # Not in the platform: no entry, no negative record here.
+                missing["missing_documents_eligibility"] = missing_documents_eligibility(
+                    snap, (), None, today
+                )
+            results.append({"key": key.given, "found": False, "decision": "clear", **missing})
             decisions["clear"] += 1
             continue
         found_count += 1
@@ -363,7 +458,7 @@ def run_check(
     from the process's snapshot, and the log entry committed before the answer is returned.
     ``on_head`` sees the head first (the endpoint re-validates a cached token with it).
     checks/fast.py runs the same steps without threads on PostgreSQL."""
-    found = lookup(conn, req.keys)
+    found = lookup(conn, req.keys, scenario=req.scenario, today=local_date(req.now))
     if on_head is not None:
         on_head(found.head)
     snap = ctx.cache.current(found.head, ctx.sessions)

@@ -52,7 +52,7 @@ def commitments_load(
     /api/v1/commitment-items): new and revised items get a new version, a changed standard
     text a new template version, items left out are retired. Bad input is told one line per
     item and field, and nothing is stored."""
-    from xinyong.commitments.service import publish_commitment_items
+    from xinyong.commitments.items import publish_commitment_items
 
     body = _read_items(path)
     db = _database()
@@ -154,7 +154,7 @@ def commitments_show(
         _show_item(code, as_json=as_json)
         return
     from xinyong.catalog.service import published_catalog
-    from xinyong.commitments.service import items_out
+    from xinyong.commitments.items import items_out
 
     db = _database()
     with db.transaction() as session:

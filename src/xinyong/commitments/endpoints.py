@@ -7,12 +7,13 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
-from xinyong.commitments import rules, service
+from xinyong.commitments import items, rules, service
 from xinyong.commitments.schemas import (
     CommitmentIn,
     CommitmentItemOut,
     CommitmentItemsIn,
     CommitmentOut,
+    DocumentsIn,
     FulfilmentIn,
     RevocationIn,
     WithdrawalIn,
@@ -42,7 +43,7 @@ def get_commitment_items(session: Session = db_session) -> list[CommitmentItemOu
     accepting sector, its legal basis, whether its commitments are published, how and by when
     fulfilment is verified, what a breach leads to, and its current standard text with the
     text's version (002 §（一）; 004 §3)."""
-    return service.items_out(session)
+    return items.items_out(session)
 
 
 @router.post(
@@ -61,7 +62,7 @@ def post_commitment_items(
 ) -> dict:
     """The whole list: new and revised items get a new version, a changed standard text a new
     template version (commitments signed before keep theirs); items left out are retired."""
-    return service.publish_commitment_items(
+    return items.publish_commitment_items(
         session, body, actor=principal.actor, now=clock(request).now()
     )
 
@@ -80,6 +81,7 @@ def post_commitment_items(
                 "commitment_pending",
                 "file_in_use",
                 "calendar_year_unknown",
+                "not_eligible",
             ],
             422: [
                 "unknown_commitment_item",
@@ -92,6 +94,8 @@ def post_commitment_items(
                 "invalid_credit_code",
                 "invalid_id_number",
                 "unknown_file",
+                "missing_documents_required",
+                "missing_documents_not_applicable",
             ],
         },
         summary="Sign a commitment (作出信用承诺)",
@@ -107,7 +111,9 @@ def post_commitment(
     for the `subject` it names (with the scan as `evidence_file_id`), accepted at once. The
     deadline of fulfilment follows the item's verification period, in working days by the
     official calendar where its basis says so. One pending commitment per subject, item and
-    `reference` (409 `commitment_pending`)."""
+    `reference` (409 `commitment_pending`). A 容缺受理 item (type `missing_documents`) names
+    the `missing_documents`, and is stored only for a subject eligible for it (409
+    `not_eligible`, `detail.reasons` with their basis; nothing stored)."""
     step = request_step(request, principal)
 
     def signing(session: Session) -> CommitmentOut:
@@ -173,7 +179,7 @@ STEP_ERRORS = {
     response_model=CommitmentOut,
     **endpoint(
         *DEPARTMENTS,
-        errors={**STEP_ERRORS, 409: ["invalid_state", "calendar_year_unknown"]},
+        errors={**STEP_ERRORS, 409: ["invalid_state", "calendar_year_unknown", "not_eligible"]},
         summary="Accept a commitment signed online",
     ),
 )
@@ -186,7 +192,8 @@ def post_acceptance(
     """The accepting department accepts a pending commitment (409 `invalid_state`,
     `detail.reason` `already_accepted`, if it was). A 告知承诺 (`approval_substitute`) is granted
     on: its verification (`commitment_verification`) opens on the department's task queue, due
-    at the end of the item's verification period counted from the day after."""
+    at the end of the item's verification period counted from the day after. A 容缺受理 only
+    while the subject is eligible for it (409 `not_eligible`)."""
     c = service.accept(session, request_step(request, principal), commitment_id)
     session.flush()
     return service.commitment_out(session, c)
@@ -220,6 +227,36 @@ def post_fulfilment(
     verification task; `false` or `breached` opens its revocation (`licence_revocation`, due in
     20 working days) on the department's queue."""
     c = service.fulfil(session, request_step(request, principal), commitment_id, body)
+    session.flush()
+    return service.commitment_out(session, c)
+
+
+@router.post(
+    "/commitments/{commitment_id}/documents",
+    response_model=CommitmentOut,
+    **endpoint(
+        *DEPARTMENTS,
+        errors={
+            **STEP_ERRORS,
+            409: ["invalid_state", "file_in_use"],
+            422: ["unknown_document", "unknown_file"],
+        },
+        summary="Record documents of a 容缺受理 supplied (补齐容缺材料)",
+    ),
+)
+def post_documents(
+    commitment_id: BigId,
+    body: DocumentsIn,
+    request: Request,
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> CommitmentOut:
+    """The accepting department records `documents` (names among the commitment's
+    `missing_documents`; else 422 `unknown_document`) supplied up to the deadline, its last
+    day included; when none is outstanding the commitment is fulfilled. After the deadline
+    409 `invalid_state` (`detail.reason` `past_due`): the daily jobs write the breach the day
+    after it; on a commitment that is no 容缺受理, `not_missing_documents`."""
+    c = service.supply_documents(session, request_step(request, principal), commitment_id, body)
     session.flush()
     return service.commitment_out(session, c)
 

@@ -90,7 +90,7 @@ def archive_commitments(
         accepted = c.accepted_at is not None
         if end is not None:
             state = rules.state_on(c.state, c.closed_at is not None and c.closed_at < end)
-            accepted = accepted and c.accepted_at < end
+            accepted = c.accepted_at is not None and c.accepted_at < end
         published = bool(item.spec["published"])
         if rules.shown_in_archive(
             published, state, accepted=accepted, sees_own=may_see(principal, c)

@@ -15,7 +15,12 @@ import hashlib
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from xinyong.commitments.schemas import PLACEHOLDER, CommitmentItemSpec, Verification
+from xinyong.commitments.schemas import (
+    PLACEHOLDER,
+    BreachConsequence,
+    CommitmentItemSpec,
+    Verification,
+)
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import Calendar
 from xinyong.models import CommitmentState, Role
@@ -253,3 +258,23 @@ def state_on(state: CommitmentState, closed_before_end: bool) -> CommitmentState
 def may_revoke(principal: Principal, *, department_id: int) -> bool:
     """The department that granted on the commitment records its revocation, no one else."""
     return REVOCATION.taken_by(principal.role) and principal.department_id == department_id
+
+
+def breach_raw(
+    commitment_id: int,
+    consequence: BreachConsequence,
+    subject: dict[str, str],
+    fields: dict[str, Any],
+    *,
+    determined_on: date,
+) -> dict[str, Any]:
+    """The breach record as the collector takes it: of the item and severity the commitment
+    kept, source id ``commitment:{id}`` (one record per commitment)."""
+    return {
+        "item": consequence.item,
+        "source_id": f"commitment:{commitment_id}",
+        "subject": subject,
+        "fields": fields,
+        "severity": consequence.severity,
+        "determined_on": determined_on.isoformat(),
+    }

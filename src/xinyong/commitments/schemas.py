@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -146,6 +146,9 @@ class CommitmentItemOut(CommitmentItemSpec):
     template_version: int
 
 
+DocumentName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class CommitmentIn(BaseModel):
     """A commitment signed: online by the subject for itself (``department`` names the
     accepting department, ``confirmed`` says the subject read the whole text), or on paper,
@@ -166,6 +169,10 @@ class CommitmentIn(BaseModel):
     evidence_file_id: BigIdText | None = Field(
         default=None, description="the scan of a paper commitment (POST /evidence)"
     )
+    # 容缺受理: the documents missing at the acceptance, to be supplied by the deadline.
+    missing_documents: list[DocumentName] | None = Field(
+        default=None, max_length=50, description="容缺材料名称（容缺受理事项必填）"
+    )
 
 
 class FulfilmentIn(BaseModel):
@@ -175,6 +182,16 @@ class FulfilmentIn(BaseModel):
     note: str = Field(min_length=1, max_length=2000)
     # The determination's document number (认定文书号): a breach's record names it.
     decision_number: str | None = Field(default=None, min_length=1, max_length=100)
+    evidence_file_id: BigIdText | None = None
+
+
+class DocumentsIn(BaseModel):
+    """Documents of a 容缺受理 supplied to the accepting department (补齐容缺材料)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    documents: list[DocumentName] = Field(min_length=1, max_length=50)
+    note: str | None = Field(default=None, max_length=2000)
     evidence_file_id: BigIdText | None = None
 
 
@@ -209,6 +226,9 @@ class CommitmentOut(BaseModel):
     state: Literal["pending", "fulfilled", "breached", "false", "withdrawn"]
     record_id: str | None
     closed_at: datetime | None
+    # 容缺受理: the documents missing at the acceptance and those supplied since.
+    missing_documents: list[str] | None = None
+    documents_supplied: list[str] | None = None
     steps: list[StepOut]
 
 

@@ -12,32 +12,27 @@ item names, with its severity, through the normal collection path (Measures art.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, fields
-from datetime import date, datetime
-from functools import cache
-from importlib.resources import files
+from datetime import date
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from xinyong.catalog.service import published_catalog
-from xinyong.commitments import repository, rules, verification
+from xinyong.commitments import missing_documents, repository, rules, verification
+from xinyong.commitments.items import items_out, published_items
 from xinyong.commitments.schemas import (
     BreachConsequence,
     CommitmentIn,
     CommitmentItemOut,
-    CommitmentItemsIn,
     CommitmentItemSpec,
     CommitmentOut,
+    DocumentsIn,
     FulfilmentIn,
     RevocationIn,
     WithdrawalIn,
 )
-from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import calendar_for
 from xinyong.core.clock import local_date
@@ -46,190 +41,25 @@ from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.feeds.changes import record_change
 from xinyong.lists.service import collect_one, subject_ref
 from xinyong.models import (
-    Change,
     Channel,
     Commitment,
     CommitmentChannel,
-    CommitmentItem,
     CommitmentState,
-    CommitmentTemplate,
     CommitmentType,
     Department,
     Role,
-    Severity,
     Subject,
 )
 from xinyong.rights import evidence
+from xinyong.rights.deadlines import is_over
 from xinyong.rights.procedures import subject_key
 from xinyong.rights.step import Step
 from xinyong.rights.steps import add_step, steps_of, steps_out
 from xinyong.subjects.service import find_subject
 
 PROCEDURE = "commitment"
-# Topics of the change feed: the item list published, and a commitment's steps.
-COMMITMENT_ITEMS = "commitment_items"
+# Topic of the change feed: a commitment's steps (the item list's: items.COMMITMENT_ITEMS).
 COMMITMENT = "commitment"
-
-
-# --- the item list --------------------------------------------------------------------------
-
-
-@cache
-def default_commitment_items() -> CommitmentItemsIn:
-    text = (
-        files("xinyong.commitments")
-        .joinpath("default_commitments.json")
-        .read_text(encoding="utf-8")
-    )
-    return CommitmentItemsIn.model_validate_json(text)
-
-
-def _check_breach_items(session: Session, body: CommitmentItemsIn) -> None:
-    """Each item's breach consequence names a negative item of the published catalog that the
-    accepting sector may provide (Measures art. 8, 16: collection by catalog only)."""
-    catalog = published_catalog(session)
-    for index, spec in enumerate(body.items):
-        item = catalog.items.get(spec.breach.item) if catalog else None
-        if item is None or not item.negative:
-            raise InvalidRequest(
-                f"承诺事项 {spec.code} 的违诺后果须为目录中的失信信息项：{spec.breach.item}",
-                f"commitment item {spec.code}: {spec.breach.item} is no negative catalog item",
-                field=f"items[{index}].breach.item",
-                code="unknown_breach_item",
-            )
-        if spec.sector not in item.sources:
-            raise InvalidRequest(
-                f"承诺事项 {spec.code} 的受理部门不能提供信息项 {spec.breach.item}",
-                f"commitment item {spec.code}: its sector may not provide {spec.breach.item}",
-                field=f"items[{index}].sector",
-                code="breach_item_not_provided",
-            )
-
-
-def publish_commitment_items(
-    session: Session, body: CommitmentItemsIn, *, actor: str, now: datetime
-) -> dict[str, list[str]]:
-    """Publish the whole list: new and changed items get a new version, a changed standard
-    text a new template version too; items left out are retired (kept for the commitments
-    signed under them)."""
-    _check_breach_items(session, body)
-    session.info.pop(_SNAPSHOT, None)
-    existing = repository.all_items(session)
-    templates = repository.current_templates(session)
-    result: dict[str, list[str]] = {"added": [], "revised": [], "retired": [], "texts": []}
-    for spec in body.items:
-        data = spec.model_dump(mode="json")
-        row = existing.pop(spec.code, None)
-        if row is None:
-            session.add(
-                CommitmentItem(code=spec.code, spec=data, version=1, active=True, updated_at=now)
-            )
-            result["added"].append(spec.code)
-        elif row.spec != data or not row.active:
-            row.spec, row.version, row.active, row.updated_at = data, row.version + 1, True, now
-            result["revised"].append(spec.code)
-        current = templates.get(spec.code)
-        if current is None or current.text != spec.template:
-            version = 1 if current is None else current.version + 1
-            session.add(
-                CommitmentTemplate(
-                    item_code=spec.code, version=version, text=spec.template, published_at=now
-                )
-            )
-            result["texts"].append(f"{spec.code}:{version}")
-    for row in existing.values():
-        if row.active:
-            row.active, row.updated_at = False, now
-            result["retired"].append(row.code)
-    if any(result.values()):
-        session.flush()
-        audit.log(
-            session,
-            actor=actor,
-            action="commitment_items.published",
-            at=now,
-            target_type="commitment_items",
-            detail=result,
-        )
-        record_change(session, at=now, topic=COMMITMENT_ITEMS, event="published", detail=result)
-    return result
-
-
-def ensure_default_commitment_items(session: Session, *, now: datetime) -> None:
-    if session.execute(select(CommitmentItem.id).limit(1)).first() is None:
-        publish_commitment_items(session, default_commitment_items(), actor="system", now=now)
-
-
-@dataclass(frozen=True)
-class PublishedItem:
-    """An item as published now (retired ones too), with its current standard text."""
-
-    code: str
-    version: int
-    active: bool
-    spec: CommitmentItemSpec
-    template_version: int
-    template_text: str
-
-
-# Per database (Database.sessions puts it in session.info), the items as of the latest change
-# of topic COMMITMENT_ITEMS: (that change's seq and time, the items by code).
-_snapshots: WeakKeyDictionary[Any, tuple[tuple, dict[str, PublishedItem]]] = WeakKeyDictionary()
-_snapshots_lock = threading.Lock()
-# The items the session's transaction read (session.info; publishing forgets them).
-_SNAPSHOT = "commitments.published_items"
-
-
-def published_items(session: Session) -> dict[str, PublishedItem]:
-    """Every item ever published, by code, with its current standard text — what signing and
-    reading a commitment need on every request. Process memory keeps it per database; the one
-    cheap query here (the newest change of topic ``commitment_items``, an index look-up) is the
-    invalidation signal, so a list published by any process is used by every other from its
-    next request on; read once per transaction (publishing in it forgets it)."""
-    transaction = session.get_transaction()
-    known = session.info.get(_SNAPSHOT)
-    if known is not None and known[0] is transaction:
-        return known[1]
-    newest = session.execute(
-        select(Change.seq, Change.at)
-        .where(Change.topic == COMMITMENT_ITEMS)
-        .order_by(Change.seq.desc())
-        .limit(1)
-    ).first()
-    key = tuple(newest) if newest is not None else ()
-    database = session.info.get("database")
-    cached = _snapshots.get(database) if database is not None else None
-    if cached is not None and cached[0] == key:
-        session.info[_SNAPSHOT] = (transaction, cached[1])
-        return cached[1]
-    # Read after the key: what is kept is never older than its key.
-    templates = repository.current_templates(session)
-    items = {
-        code: PublishedItem(
-            code=code,
-            version=row.version,
-            active=row.active,
-            spec=CommitmentItemSpec.model_validate(row.spec),
-            template_version=templates[code].version,
-            template_text=templates[code].text,
-        )
-        for code, row in repository.all_items(session).items()
-    }
-    if database is not None and newest is not None:
-        with _snapshots_lock:
-            _snapshots[database] = (key, items)
-    session.info[_SNAPSHOT] = (transaction, items)
-    return items
-
-
-def items_out(session: Session) -> list[CommitmentItemOut]:
-    templates = repository.current_templates(session)
-    return [
-        CommitmentItemOut.model_validate(
-            {**i.spec, "version": i.version, "template_version": templates[i.code].version}
-        )
-        for i in repository.active_items(session)
-    ]
 
 
 # --- signing ----------------------------------------------------------------------------------
@@ -346,6 +176,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
             code="item_not_applicable",
             subject_kinds=list(spec.subject_kinds),
         )
+    missing = missing_documents.documents_named(spec, body.missing_documents)
     if item.template_version != body.template_version:
         raise Conflict(
             f"承诺书格式文本已更新为第{item.template_version}版，请阅读新版本后再签署",
@@ -357,6 +188,13 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
     pending = repository.pending_commitment(session, subject.id, item.code, body.reference)
     if pending is not None:
         raise _pending(pending)
+    # 容缺受理 only for an eligible subject (003 联合奖惩 §（八））: 409 not_eligible.
+    eligible_by = None
+    if missing is not None:
+        eligible_by = [
+            r.code
+            for r in missing_documents.require_eligible(session, subject.id, step.today).reasons
+        ]
     file_id = int(body.evidence_file_id) if body.evidence_file_id else None
     if file_id is not None:
         evidence.check_unused(session, subject.id, file_id, "evidence_file_id")
@@ -384,6 +222,8 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         accepted_at=step.now if channel is CommitmentChannel.paper else None,
         due_on=due,
         state=CommitmentState.pending,
+        missing_documents=missing,
+        documents_supplied=None if missing is None else [],
     )
     try:
         # Two signings of the same acceptance at once (PostgreSQL, READ COMMITTED): the later
@@ -410,6 +250,7 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
         channel=channel.value,
         department=dept.code,
         due_on=due.isoformat() if due else None,
+        **({} if missing is None else {"missing_documents": missing, "eligible_by": eligible_by}),
     )
     if commitment.accepted_at is not None:
         _step(session, step, commitment, "accepted", department=dept.code)
@@ -568,11 +409,74 @@ def accept(session: Session, step: Step, commitment_id: int) -> Commitment:
     """The accepting department accepts a commitment signed online."""
     c = _for_step(session, step, commitment_id)
     _require(step, c, "accepted")
+    detail: dict[str, Any] = {}
+    if c.missing_documents is not None:
+        # Eligibility counts on the day of acceptance, when the green channel is granted.
+        reasons = missing_documents.require_eligible(session, c.subject_id, step.today).reasons
+        detail["eligible_by"] = [r.code for r in reasons]
     c.accepted_at = step.now
-    _step(session, step, c, "accepted", department=step.principal.department_code)
+    _step(session, step, c, "accepted", department=step.principal.department_code, **detail)
     item = repository.all_items(session)[c.item_code]
     verification.open_verification(session, step, c, CommitmentItemSpec.model_validate(item.spec))
     return c
+
+
+def supply_documents(
+    session: Session, step: Step, commitment_id: int, body: DocumentsIn
+) -> Commitment:
+    """容缺受理: the accepting department records documents supplied within the deadline (its
+    last day still in it); once every missing document is in, the commitment is fulfilled. A
+    name that was not missing is 422 ``unknown_document``; after the deadline 409
+    ``invalid_state`` (``past_due``): the daily sweep writes the breach."""
+    c = _for_step(session, step, commitment_id)
+    _require(step, c, "fulfilled")
+    if c.missing_documents is None or c.due_on is None:
+        raise _documents_refused(c, "not_missing_documents")
+    if is_over(c.due_on, step.today):
+        raise _documents_refused(c, "past_due")
+    unknown = missing_documents.unknown_documents(c.missing_documents, body.documents)
+    if unknown:
+        raise InvalidRequest(
+            f"以下材料不在容缺材料之列：{'、'.join(unknown)}",
+            f"not among the missing documents: {', '.join(unknown)}",
+            field="documents",
+            code="unknown_document",
+            documents=unknown,
+        )
+    file_id = int(body.evidence_file_id) if body.evidence_file_id else None
+    if file_id is not None:
+        evidence.check_unused(session, c.subject_id, file_id, "evidence_file_id")
+        evidence.take(session, PROCEDURE, c, [(file_id, "documents")], field="evidence")
+    supplied = list(dict.fromkeys([*(c.documents_supplied or []), *body.documents]))
+    c.documents_supplied = supplied
+    left = missing_documents.outstanding(c.missing_documents, supplied)
+    detail: dict[str, Any] = {"documents": list(body.documents), "outstanding": left}
+    if body.note:
+        detail["note"] = body.note
+    if file_id is not None:
+        detail["evidence"] = [str(file_id)]
+    _step(session, step, c, "documents_supplied", **detail)
+    if not left:
+        c.state, c.closed_at = CommitmentState.fulfilled, step.now
+        _step(session, step, c, "fulfilled", note="容缺材料已在期限内全部补齐", documents=supplied)
+    return c
+
+
+# Why the documents step may not follow (beside rules.REFUSALS): detail.reason of the 409.
+DOCUMENT_REFUSALS = {
+    "not_missing_documents": (
+        "该承诺不是容缺受理承诺，没有待补齐的材料",
+        "the commitment is no 容缺受理: no documents are missing",
+    ),
+    "past_due": (
+        "补齐材料的期限已届满，逾期未补齐的按违诺处理",
+        "the deadline for the documents is over: the breach is determined by the daily sweep",
+    ),
+}
+
+
+def _documents_refused(c: Commitment, reason: str) -> Conflict:
+    return _refused(c, reason, DOCUMENT_REFUSALS[reason])
 
 
 def withdraw(session: Session, step: Step, commitment_id: int, body: WithdrawalIn) -> Commitment:
@@ -672,14 +576,9 @@ def _breach_record(
         today=step.today,
         department_name=dept.name,
     )
-    raw = {
-        "item": consequence.item,
-        "source_id": f"commitment:{c.id}",
-        "subject": subject_ref(step, subject),
-        "fields": fields,
-        "severity": Severity(consequence.severity).value,
-        "determined_on": step.today.isoformat(),
-    }
+    raw = rules.breach_raw(
+        c.id, consequence, subject_ref(step, subject), fields, determined_on=step.today
+    )
     return collect_one(
         session,
         step,
@@ -723,6 +622,8 @@ def commitment_out(session: Session, c: Commitment) -> CommitmentOut:
         state=c.state.value,
         record_id=str(c.record_id) if c.record_id else None,
         closed_at=c.closed_at,
+        missing_documents=c.missing_documents,
+        documents_supplied=c.documents_supplied,
         steps=steps_out(session, c),
     )
 

@@ -23,16 +23,18 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from cryptography.exceptions import InvalidSignature
 from sqlalchemy import Connection, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from xinyong.core import group_commit
+from xinyong.core.bulk import insert_rows
 from xinyong.core.crypto import AuditKeys
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.errors import XinyongError
@@ -125,8 +127,9 @@ def log(
     """Append one entry in the caller's transaction. The head row is locked until commit.
 
     In a group's transaction (core/group_commit.py) the entry is queued instead and appended
-    with the group's others as the last statements before its commit; its id and hash are set
-    then. Logged inside a savepoint of the caller's own, it is written here, as always.
+    with the group's others (:func:`log_many`) as the last statements before its commit: the
+    entry returned has no id nor hash (no caller in a group needs them). Logged inside a
+    savepoint of the caller's own, it is written here, as always.
 
     ``durable=False`` is for a transaction whose only write is the entry of a read: on
     PostgreSQL its commit then returns without waiting for the WAL to reach the disk
@@ -149,8 +152,9 @@ def log(
     )
     queued = group_commit.queue(session, QUEUE_ORDER, append_queued)
     if queued is not None:
-        queued.append(entry)
-        return entry
+        act = Act(actor, action, at, subject_id, target_type, target, detail)
+        queued.append(replace(act, purpose=purpose, before_ref=before_ref, after_ref=after_ref))
+        return entry  # without id nor hash: they are given at the group's commit
     if (
         not durable
         and not group_commit.in_group(session)
@@ -175,25 +179,66 @@ def log(
 QUEUE_ORDER = 10
 
 
-def append_queued(session: Session, entries: list[AuditEntry]) -> None:
-    """A group's entries, chained after the head in the order they were logged: one read of
-    the head for update, one INSERT of them all, one UPDATE of the head."""
-    if not entries:
-        return
+def append_queued(session: Session, acts: list[Act]) -> None:
+    """A group's entries (core/group_commit.py), chained after the head in the order they
+    were logged."""
+    log_many(session, acts)
+
+
+@dataclass(frozen=True)
+class Act:
+    """One entry of :func:`log_many`: the same fields as :func:`log` takes."""
+
+    actor: str
+    action: str
+    at: datetime
+    subject_id: int | None = None
+    target_type: str | None = None
+    target_id: str | int | None = None
+    detail: dict | None = None
+    purpose: str | None = None
+    before_ref: str | None = None
+    after_ref: str | None = None
+
+
+def log_many(session: Session, acts: list[Act]) -> int:
+    """Append many entries at once in the caller's transaction, chained in order exactly as
+    :func:`log` would chain them one by one: the head is locked and moved once, the rows go
+    in by COPY or executemany (core/bulk.insert_rows; a daily job's thousands of steps,
+    commitments/sweep.py). Returns how many were appended."""
+    if not acts:
+        return 0
     keys = _database(session).audit_keys
-    last_id, last_hash = session.execute(
-        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
-    ).one()
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one()
+    entry_id, last_hash = head.last_id, head.last_hash
     rows = []
-    for entry in entries:
-        last_id += 1
-        entry.id, entry.prev_hash = last_id, last_hash
-        entry.hash = last_hash = keys.chain_mac(_payload(last_hash, last_id, _stored_values(entry)))
-        rows.append({c.key: getattr(entry, c.key) for c in AuditEntry.__table__.columns})
-    session.execute(insert(AuditEntry), rows)
-    session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(last_id=last_id, last_hash=last_hash)
-    )
+    for act in acts:
+        entry_id += 1
+        target = None if act.target_id is None else str(act.target_id)
+        values = _values(
+            act.at, act.actor, act.action, act.subject_id, act.target_type, target,
+            act.purpose, act.before_ref, act.after_ref, act.detail,
+        )  # fmt: skip
+        digest = keys.chain_mac(_payload(last_hash, entry_id, values))
+        rows.append(
+            (
+                entry_id, act.at, act.actor, act.action, act.subject_id, act.target_type,
+                target, act.purpose, act.before_ref, act.after_ref,
+                None if act.detail is None else orjson.dumps(act.detail).decode(),
+                last_hash, digest,
+            )
+        )  # fmt: skip
+        last_hash = digest
+    columns = (
+        "id", "at", "actor", "action", "subject_id", "target_type", "target_id", "purpose",
+        "before_ref", "after_ref", "detail", "prev_hash", "hash",
+    )  # fmt: skip
+    insert_rows(session, AuditEntry.__tablename__, columns, rows)
+    head.last_id, head.last_hash = entry_id, last_hash
+    session.flush()
+    return len(rows)
 
 
 def start_keyed_chain(connection: Connection, keys: AuditKeys, *, at: datetime) -> int | None:

@@ -95,6 +95,35 @@ def insert_staged(
         cur.close()
 
 
+def insert_rows(session: Session, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert rows known to be new (numbers just taken, ids just made), as fast as the
+    database takes them: ``COPY`` on PostgreSQL, ``executemany`` on SQLite. Values as the
+    driver takes them: JSON already as text, dates as ISO text; timestamps as aware datetimes
+    (written here as each database stores a UTCDateTime)."""
+    if not rows:
+        return
+    conn = session.connection().connection.driver_connection
+    assert conn is not None  # the session's connection is checked out, so it is live
+    cols = ", ".join(columns)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        payload = "".join(copy_line(r) + "\n" for r in rows).encode()
+        with conn.cursor() as cur:
+            _copy_in(cur, f"COPY {table} ({cols}) FROM STDIN", payload)
+        return
+    stored = [
+        tuple(timestamp_value(dialect, v) if isinstance(v, datetime) else v for v in r)
+        for r in rows
+    ]
+    cur = conn.cursor()
+    try:
+        cur.executemany(
+            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(columns))})", stored
+        )
+    finally:
+        cur.close()
+
+
 def copy_escape(value: str) -> str:
     """A text value escaped for COPY's text format."""
     if "\\" in value or "\t" in value or "\n" in value or "\r" in value:

@@ -49,7 +49,7 @@ T = TypeVar("T")
 # Rows appended at commit, by kind: the function that writes them all (in the transaction,
 # last before COMMIT) and the order in which the kinds are written — the order in which the
 # head rows are locked, the same in every group so that two groups never wait on each other.
-Writer = Callable[[Session, list[Any]], None]
+Writer = Callable[[Session, list[Any]], object]
 
 MAX_GROUP = 64
 BUSY_WAIT_SECONDS = 30.0

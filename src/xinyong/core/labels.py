@@ -591,6 +591,7 @@ COMMITMENT_STEPS = {
     "false": "认定虚假承诺",
     "withdrawn": "撤回承诺",
     "revocation_recorded": "撤销许可决定",
+    "documents_supplied": "补齐容缺材料",
 }
 VERIFICATION_DAY_KINDS = {"working": "工作日", "calendar": "自然日"}
 
@@ -691,6 +692,8 @@ COMMITMENT_DETAILS = {
     "department": "承诺受理单位",
     "due_on": "履约期限",
     "missing_documents": "容缺材料",
+    "documents": "本次补齐的材料",
+    "outstanding": "尚缺材料",
     "note": "核查情况",
     "decision_number": "认定文书号",
     "record_id": "失信信息记录编号",

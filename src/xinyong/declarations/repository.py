@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.models import Declaration, DeclarationCategory, DeclarationState, Disclosure
@@ -68,3 +69,60 @@ def verified_of(
             ),
         )
     return list(session.execute(query.order_by(Declaration.id)).scalars())
+
+
+@dataclass(frozen=True)
+class DeclarationQuery:
+    """A page of declarations as the consoles filter them: a subject's, a department's, those
+    on the credit authority's own queue (no department), by state and category, the overdue
+    ones (pending, due before ``overdue_on``)."""
+
+    subject_id: int | None = None
+    department_id: int | None = None
+    authority_queue: bool = False
+    state: DeclarationState | None = None
+    category: DeclarationCategory | None = None
+    overdue_on: date | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def page_of_declarations(session: Session, q: DeclarationQuery) -> tuple[list[Declaration], int]:
+    """The declarations of the query and how many there are: pending ones soonest due first,
+    the rest newest first."""
+    where = []
+    if q.subject_id is not None:
+        where.append(Declaration.subject_id == q.subject_id)
+    if q.department_id is not None:
+        where.append(Declaration.department_id == q.department_id)
+    elif q.authority_queue:
+        where.append(Declaration.department_id.is_(None))
+    if q.state is not None:
+        where.append(Declaration.state == q.state)
+    if q.category is not None:
+        where.append(Declaration.category == q.category)
+    if q.overdue_on is not None:
+        where += [Declaration.state == DeclarationState.pending, Declaration.due_on < q.overdue_on]
+    total = session.execute(
+        select(func.count()).select_from(Declaration).where(*where)
+    ).scalar_one()
+    order = (
+        (Declaration.due_on, Declaration.id)
+        if q.state is DeclarationState.pending or q.overdue_on is not None
+        else (Declaration.id.desc(),)
+    )
+    rows = session.execute(
+        select(Declaration).where(*where).order_by(*order).offset(q.offset).limit(q.limit)
+    ).scalars()
+    return list(rows), total
+
+
+def declarations_by_ids(
+    session: Session, subject_id: int, ids: Collection[int]
+) -> list[Declaration]:
+    if not ids:
+        return []
+    query = select(Declaration).where(
+        Declaration.subject_id == subject_id, Declaration.id.in_(list(ids))
+    )
+    return list(session.execute(query).scalars())

@@ -14,7 +14,7 @@ collection path (Measures art. 12（六））. Verified declarations count where
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -59,7 +59,7 @@ from xinyong.records.repository import archive_records
 from xinyong.rights import evidence
 from xinyong.rights.procedures import subject_key
 from xinyong.rights.step import Step
-from xinyong.rights.steps import add_step, steps_out
+from xinyong.rights.steps import add_step, steps_of, steps_out
 from xinyong.subjects.repository import linked_persons_in_force
 from xinyong.subjects.rules import effective_standing
 from xinyong.tasks.service import DECLARATION_VERIFICATION, close_tasks, open_task
@@ -413,6 +413,43 @@ def find_declarations(
     )
 
 
+def declaration_page(
+    session: Session, principal: Principal, q: repository.DeclarationQuery
+) -> tuple[list[Declaration], int]:
+    """A page of the declarations the caller may see (the consoles' lists) and their number:
+    a subject its own, a department those routed to it, the authority any, as filtered."""
+    if principal.role is Role.subject:
+        q = replace(q, subject_id=principal.subject_id or -1)
+    elif principal.role is not Role.authority:
+        q = replace(q, department_id=principal.department_id or -1, authority_queue=False)
+    return repository.page_of_declarations(session, q)
+
+
+def on_queue_of(principal: Principal, d: Declaration) -> bool:
+    """Whether the declaration is on the caller's own queue: routed to its department, or,
+    for the credit authority, routed to no department (its own queue)."""
+    if principal.role is Role.authority and d.department_id is None:
+        return True
+    return principal.department_id is not None and principal.department_id == d.department_id
+
+
+def verifier_names(session: Session, subject_id: int, ids: list[int]) -> dict[int, str]:
+    """The name of the department that verified each of the subject's declarations verified
+    by a department (its ``verified`` step names it; else the competent department); none
+    for those the platform verified itself."""
+    names = {d.code: d.name for d in list_departments(session)}
+    by_id = {d.id: d.name for d in list_departments(session)}
+    out = {}
+    for d in repository.declarations_by_ids(session, subject_id, ids):
+        if d.verified_by != "department":
+            continue
+        verified = [s for s in steps_of(session, d.subject_id, d.id) if s.step == "verified"]
+        code = verified[-1].detail.get("department") if verified else None
+        name = names.get(code) if code else by_id.get(d.department_id or 0)
+        out[d.id] = name or "信用管理部门"
+    return out
+
+
 def verify(session: Session, step: Step, declaration_id: int, body: VerificationIn) -> Declaration:
     """The competent department's (or the authority's) verification: verified, rejected, or
     false — also after an earlier verification. A false declaration writes the negative record
@@ -445,6 +482,8 @@ def verify(session: Session, step: Step, declaration_id: int, body: Verification
             code="missing_decision_number",
         )
     detail: dict[str, Any] = {"reason": body.reason}
+    if principal.department_id is not None:  # who verified, as the archive names it
+        detail["department"] = session.get_one(Department, principal.department_id).code
     if body.outcome == "false":
         record_id = _false_record(session, step, d, body)
         d.record_id = record_id

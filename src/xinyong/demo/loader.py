@@ -16,6 +16,7 @@ from sqlalchemy import select
 from xinyong.core.clock import Clock, start_of_day
 from xinyong.db import Database
 from xinyong.demo.accounts import create_demo_accounts
+from xinyong.demo.commitments import commit_demo
 from xinyong.demo.generator import LATE_SHARE, DemoGenerator
 from xinyong.demo.lists import list_demo_entries
 from xinyong.departments.service import create_department, create_token
@@ -31,6 +32,7 @@ class DemoResult:
     duplicates: int = 0
     rejected: int = 0
     listed: int = 0
+    commitments: int = 0
     tokens: dict[str, dict[str, str]] = field(default_factory=dict)
     # Log-in accounts for the pages: username → role, name, password.
     accounts: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -89,6 +91,11 @@ def load_demo(
             _load_week(db, ctx, path, order, clock, result, on_progress)
     # A few entries per list, so the demo's lists, checks and feed have something to show.
     result.listed = list_demo_entries(db, ctx, clock, per_list=max(1, min(subjects // 200, 500)))
+    # Commitments of every item, signed over the months before; after the lists, so that
+    # 容缺受理 is refused to the black- and watch-listed as it would be.
+    result.commitments = commit_demo(
+        db, ctx, clock, per_item=max(2, min(subjects // 100, 200)), seed=seed
+    )
     with db.transaction() as session:
         roles = {d.code: d.role for d in generator.departments()}
         result.accounts = create_demo_accounts(session, clock, roles)

@@ -13,10 +13,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+import orjson
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from xinyong.core import group_commit
+from xinyong.core.bulk import insert_rows
 from xinyong.models import Change, ChangeHead, Delivery, Subscription
 
 # Topics of the change feed.
@@ -106,19 +108,47 @@ def record_change(
 QUEUE_ORDER = 20
 
 
-def append_queued(session: Session, rows: list[dict[str, Any]]) -> None:
-    """A group's changes, numbered after the head in the order they were recorded: one UPDATE
-    of the head by their count, one INSERT of them all."""
-    if not rows:
-        return
+def record_changes(session: Session, *, at: datetime, topic: str, changes: list[dict]) -> int:
+    """Append many changes of one topic at once (a daily job's thousands of steps): the
+    numbers are taken from the head in one statement, the rows go in by COPY or executemany.
+    Each change is a dict of ``event`` and optionally ``subject_id``, ``entry_id``,
+    ``list_code``, ``kind``, ``field``, ``detail``. Only for topics without webhook deliveries
+    (not FEED_TOPICS). Returns the last number taken."""
+    assert topic not in FEED_TOPICS, "changes with deliveries go through record_change"
+    if not changes:
+        return head(session)
+    return _append(session, [dict(c, at=at, topic=topic) for c in changes])
+
+
+def append_queued(session: Session, changes: list[dict[str, Any]]) -> None:
+    """A group's changes (core/group_commit.py), numbered after the head in the order they
+    were recorded."""
+    if changes:
+        _append(session, changes)
+
+
+def _append(session: Session, changes: list[dict[str, Any]]) -> int:
+    """Changes numbered after the head in their order, each a dict of ``at``, ``topic``,
+    ``event`` and optionally the other columns: one UPDATE of the head by their count, one
+    COPY or executemany of the rows. Returns the last number taken."""
     last = session.execute(
         update(ChangeHead)
         .where(ChangeHead.id == 1)
-        .values(seq=ChangeHead.seq + len(rows))
+        .values(seq=ChangeHead.seq + len(changes))
         .returning(ChangeHead.seq)
     ).scalar_one()
-    first = last - len(rows) + 1
-    session.execute(insert(Change), [dict(row, seq=first + k) for k, row in enumerate(rows)])
+    first = last - len(changes) + 1
+    columns = ("seq", "at", "topic", "event", "subject_id", "entry_id", "list_code", "kind")
+    rows = [
+        (
+            first + i, c["at"], c["topic"], c["event"], c.get("subject_id"), c.get("entry_id"),
+            c.get("list_code"), c.get("kind"), c.get("field"),
+            orjson.dumps(c.get("detail") or {}).decode(),
+        )
+        for i, c in enumerate(changes)
+    ]  # fmt: skip
+    insert_rows(session, Change.__tablename__, (*columns, "field", "detail"), rows)
+    return last
 
 
 def head(session: Session) -> int:

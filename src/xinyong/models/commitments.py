@@ -102,6 +102,10 @@ class Commitment(Base):
     # The negative record a breach or a false commitment wrote.
     record_id: Mapped[int | None] = mapped_column(BigInteger)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 容缺受理: the documents missing at the acceptance, and those supplied since (names);
+    # null for the other types (migration 0015).
+    missing_documents: Mapped[list | None] = mapped_column(JSONType)
+    documents_supplied: Mapped[list | None] = mapped_column(JSONType)
 
     __table_args__ = (
         # Found by id alone from the API; sharded tables keep it per shard.

@@ -75,6 +75,33 @@ def records_of_items_determined_within(
     )
 
 
+def latest_negative_determined_on(
+    session: Session, subject_ids: Collection[int], since: date, today: date
+) -> dict[int, date]:
+    """Per subject, the decision date of its latest negative record determined from ``since``
+    up to ``today`` that still stands as a fact — active, or past its validity (expired), but
+    not corrected, revoked or repaired; subjects without one are left out. One statement for
+    the batch, through the primary key (subject_id, id)."""
+    if not subject_ids:
+        return {}
+    rows = session.execute(
+        select(Record.subject_id, func.max(Record.determined_on))
+        .where(
+            Record.subject_id.in_(list(subject_ids)),
+            Record.category == Category.negative,
+            Record.standing.in_([Standing.active, Standing.expired]),
+            Record.determined_on >= since,
+            Record.determined_on <= today,
+        )
+        .group_by(Record.subject_id)
+    ).all()
+    return {
+        sid: latest if isinstance(latest, date) else date.fromisoformat(str(latest))
+        for sid, latest in rows
+        if latest is not None
+    }
+
+
 def source_ids_of_item(
     session: Session, subject_id: int, provider_id: int, item_code: str
 ) -> list[str]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from xinyong.core.auth import Principal
 from xinyong.errors import Forbidden, NotFound
 from xinyong.lists.repository import get_entry
-from xinyong.models import Commitment, ListEntry, Record, Role, Subject, Task
+from xinyong.models import Commitment, Declaration, ListEntry, Record, Role, Subject, Task
 from xinyong.records.standing import get_record
 
 
@@ -45,6 +45,13 @@ def get_procedure(
     return row
 
 
+# Procedures with a department of their own, which reads their files without a task.
+_OWNED_BY_DEPARTMENT: dict[str, type[Commitment] | type[Declaration]] = {
+    "commitment": Commitment,
+    "declaration": Declaration,
+}
+
+
 def may_see(
     session: Session,
     principal: Principal,
@@ -52,24 +59,29 @@ def may_see(
     procedure_id: int | None,
     procedure: str | None = None,
 ) -> bool:
-    """The subject itself, the authority, and a department that has (or had) a step of the
-    procedure; for a commitment, the department that accepts it (its scan, its evidence)."""
+    """The subject itself, the authority, a department that has (or had) a step of the
+    procedure; for a commitment, the department that accepts it (its scan, its evidence); for
+    a self-declaration, its competent department (谁主管、谁核验: it verifies it, and may later
+    find it false, even when the platform verified it without a task)."""
     if principal.role is Role.authority:
         return True
     if principal.role is Role.subject:
         return principal.subject_id == subject_id
-    if procedure == "commitment" and procedure_id is not None:
+    if procedure_id is None or principal.department_id is None:
+        return False
+    owned = _OWNED_BY_DEPARTMENT.get(procedure or "")
+    if owned is not None and principal.role in (Role.provider, Role.user_department):
         return (
             session.execute(
-                select(Commitment.id).where(
-                    Commitment.subject_id == subject_id,
-                    Commitment.id == procedure_id,
-                    Commitment.department_id == principal.department_id,
+                select(owned.id).where(
+                    owned.subject_id == subject_id,
+                    owned.id == procedure_id,
+                    owned.department_id == principal.department_id,
                 )
             ).first()
             is not None
         )
-    if principal.role is Role.provider and procedure_id is not None:
+    if principal.role is Role.provider:
         return (
             session.execute(
                 select(Task.id).where(

@@ -82,6 +82,9 @@ def close_tasks(
     session: Session, step: Step, *, subject_id: int, procedure_id: int, kind: str | None = None
 ) -> int:
     """Close the procedure's open tasks (of one kind, if given); returns how many."""
+    # Sessions do not flush on their own (db.py): a task opened earlier in this transaction
+    # must be in the table for the UPDATE to close it.
+    session.flush()
     query = (
         update(Task)
         .where(

@@ -53,6 +53,11 @@ def commitment_page(
     )
 
 
+def missing_list(text: str) -> list[str]:
+    """容缺受理: the documents missing as a form gives them, one a line, blank lines skipped."""
+    return [line.strip()[:200] for line in text.splitlines() if line.strip()][:50]
+
+
 def shown_template(text: str) -> str:
     """A standard text as people read it: each placeholder by its Chinese name (〔承诺日期〕)."""
     return PLACEHOLDER.sub(lambda m: f"〔{PLACEHOLDERS.get(m.group(1), m.group(1))}〕", text)

@@ -17,6 +17,8 @@ them:
   (or the platform's) to take — referral, review decision and correction of an objection, an
   appeal's decision, an objection in a repair's notice, the revocation of a wrongful listing —
   through the services the API calls, and the task queue with its overdue steps.
+- ``/authority/declarations``: every self-declaration by category, state, department and
+  overdue; the verification of those on the authority's own queue.
 - ``/authority/objections/new``: an objection filed at the authority's counter for a subject.
 - ``/authority/batches``, ``/authority/checks``: the batches and checks behind the
   dashboard's counts (every count links to its items).
@@ -37,6 +39,7 @@ from xinyong.web.authority import (
     commitments,
     counter,
     dashboard,
+    declarations,
     departments,
     dual_publicity,
     entries,
@@ -65,6 +68,7 @@ for part in (
     appeals,
     repairs,
     entries,
+    declarations,
     activity,
     staff,
     approvals,

@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.commitments import items as commitment_items
 from xinyong.commitments import repository as commitment_repository
 from xinyong.commitments import service as commitment_service
 from xinyong.commitments.schemas import CommitmentItemsIn
@@ -44,7 +45,7 @@ def _items_page(
         request,
         "commitments/authority_items.html",
         status_code=status_code,
-        items=commitment_service.items_out(session),
+        items=commitment_items.items_out(session),
         stats=commitment_service.statistics(session, request_today(request)),
         errors=errors or [],
         text=refill(text),
@@ -76,7 +77,7 @@ def items_download(session: Session = db_session) -> Response:
             for k, v in i.model_dump(mode="json").items()
             if k not in ("version", "template_version")
         }
-        for i in commitment_service.items_out(session)
+        for i in commitment_items.items_out(session)
     ]
     return json_download({"items": items}, "commitment-items.json")
 
@@ -97,7 +98,7 @@ def items_publish(
         data = validated_json(
             CommitmentItemsIn, json_input(items_json, items_file, limit=MAX_UPLOAD)
         )
-        result = change(request, session, commitment_service.publish_commitment_items, data)
+        result = change(request, session, commitment_items.publish_commitment_items, data)
     except Problem as problem:
         return _items_page(
             request, session, status_code=problem.status, errors=problem.rows, text=items_json

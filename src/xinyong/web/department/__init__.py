@@ -23,6 +23,8 @@ console, as templates/department/ has them:
 - ``/department/commitments`` (commitments): the department's items of the commitment item
   list, the commitments made to it, acceptance and the determination of fulfilment, a paper
   commitment with its scan and the 容缺受理 acceptance (commitments/service).
+- ``/department/declarations`` (declarations): self-declarations routed to the department,
+  each with its attachments, the platform's findings and the verification form.
 - ``/department/approvals`` (approvals): 待审核 — decisions a person prepared (confirming a list
   entry, verifying an objection), approved or returned by another, a 审核 (issue 14).
 - ``/department/staff`` (staff): the department's people, managed by its administrator.
@@ -41,6 +43,7 @@ from xinyong.web.department import (
     batches,
     checks,
     commitments,
+    declarations,
     lists,
     objections,
     overview,
@@ -63,6 +66,7 @@ for part in (
     objections,
     repairs,
     commitments,
+    declarations,
     approvals,
     staff,
 ):

@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.commitments import items as commitment_items
 from xinyong.commitments import service as commitment_service
 from xinyong.commitments.schemas import CommitmentIn, CommitmentItemOut, FulfilmentIn
 from xinyong.core import labels
@@ -24,6 +25,7 @@ from xinyong.web.commitment_views import (
     commitment_page,
     commitment_view,
     is_overdue,
+    missing_list,
 )
 from xinyong.web.department.common import DEPARTMENTS, PAGE_ROWS, own_department
 from xinyong.web.site import check_csrf
@@ -54,18 +56,22 @@ FORMS = {
     "paper": ("记录书面承诺", None),
     "missing-documents": ("容缺受理", "missing_documents"),
 }
-# Whether the commitment body of this branch takes the documents missing (helper ``flow`` adds
-# the field with the 容缺受理 eligibility check).
-TAKES_MISSING_DOCUMENTS = "missing_documents" in CommitmentIn.model_fields
 
 
 def _own_items(session: Session, dept: Department, kind: str | None) -> list[CommitmentItemOut]:
     """The active items the department accepts (its sector), of one type when asked."""
     return [
         i
-        for i in commitment_service.items_out(session)
+        for i in commitment_items.items_out(session)
         if i.sector == dept.kind and kind in (None, i.type)
     ]
+
+
+def _form_items(session: Session, dept: Department, form: str) -> list[CommitmentItemOut]:
+    """The items a form records: 容缺受理 on its own form (the documents missing, the
+    eligibility check), every other type on the paper form."""
+    wanted = FORMS[form][1]
+    return [i for i in _own_items(session, dept, wanted) if wanted or i.type != "missing_documents"]
 
 
 @router.get("/department/commitments", response_class=HTMLResponse, **DEPARTMENTS)
@@ -137,18 +143,17 @@ def _record_page(
     reasons: list[str] | None = None,
 ) -> Response:
     dept = own_department(session, forms.page_visitor(request))
-    title, item_type = FORMS[kind]
+    title, _type = FORMS[kind]
     return commitment_page(
         request,
         "commitments/department_record.html",
         status_code=status_code,
         kind=kind,
         title=title,
-        items=_own_items(session, dept, item_type),
+        items=_form_items(session, dept, kind),
         errors=errors or {},
         form=form or {},
         reasons=reasons or [],
-        takes_missing=TAKES_MISSING_DOCUMENTS,
     )
 
 
@@ -169,21 +174,13 @@ def missing_documents_form(request: Request, session: Session = db_session) -> R
     return _record_page(request, session, "missing-documents")
 
 
-def _missing_list(text: str) -> list[str]:
-    return [line.strip()[:200] for line in text.splitlines() if line.strip()][:50]
-
-
 def _reasons(problem: forms.Problem) -> list[str]:
-    """The reasons a refusal gives (409 ``not_eligible``), as their messages."""
-    out = []
-    for reason in problem.detail.get("reasons") or []:
-        if isinstance(reason, dict):
-            text = reason.get("message") or reason.get("reason") or ""
-        else:
-            text = str(reason)
-        if text:
-            out.append(str(text))
-    return out
+    """The reasons a refusal gives (409 ``not_eligible``: commitments/eligibility.Reason), each
+    with its basis, cited by title and number."""
+    return [
+        f"{r['text']}（依据：{r['basis']}）" if r.get("basis") else r["text"]
+        for r in problem.detail.get("reasons") or []
+    ]
 
 
 async def _record(
@@ -201,11 +198,10 @@ async def _record(
     v = forms.page_visitor(request)
     check_csrf(v, csrf_token)
     dept = own_department(session, v)
-    item_type = FORMS[kind][1]
     form = {"item": item[:64], "subject": subject.strip()[:40], "reference": reference[:100]}
     form["missing"] = missing[:10_000]
     try:
-        chosen = next((i for i in _own_items(session, dept, item_type) if i.code == item), None)
+        chosen = next((i for i in _form_items(session, dept, kind) if i.code == item), None)
         if chosen is None:
             raise forms.Problem({"item": "请选择本部门受理的承诺事项"})
         data: dict[str, Any] = {
@@ -215,11 +211,10 @@ async def _record(
             "reference": form["reference"].strip(),
         }
         if kind == "missing-documents":
-            documents = _missing_list(form["missing"])
+            documents = missing_list(form["missing"])
             if not documents:
                 raise forms.Problem({"missing_documents": "请逐行填写所缺材料"})
-            if TAKES_MISSING_DOCUMENTS:
-                data["missing_documents"] = documents
+            data["missing_documents"] = documents
         body = forms.validated(CommitmentIn, data, RECORD_FIELDS)
         if body.subject is None:
             raise forms.Problem({"subject": "请填写承诺主体的统一社会信用代码或身份证号码"})

@@ -76,18 +76,25 @@ def masked(given: str) -> str:
         return "（已隐去）"
 
 
-def step_rows(session: Session, steps: list) -> list[dict[str, Any]]:
+def step_rows(
+    session: Session,
+    steps: list,
+    *,
+    table: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """A procedure's steps as people read them: each step's name, who took it by name
     (accounts/service.actor_labels) and its detail by Chinese names and values
-    (core/labels.detail_rows) — never the stored keys."""
+    (core/labels.detail_rows) — never the stored keys. ``table``: the detail keys read, by
+    name, instead of STEP_DETAIL_NAMES; ``names``: the codes the procedure's details carry."""
     actors = actor_labels(session, (s.actor for s in steps))
-    names = {**department_names(session), **list_names(session)}
+    names = names if names is not None else {**department_names(session), **list_names(session)}
     return [
         {
             "step": s.step,
             "at": s.at,
             "actor": actors.get(s.actor, "系统"),
-            "detail": labels.detail_rows(s.detail, names),
+            "detail": labels.detail_rows(s.detail, names, table),
         }
         for s in steps
     ]

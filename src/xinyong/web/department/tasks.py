@@ -26,6 +26,7 @@ PAGES = {
     "objection": "/department/objections",
     "repair": "/department/repairs",
     "commitment": "/department/commitments",
+    "declaration": "/department/declarations",
 }
 
 

@@ -15,10 +15,11 @@ from xinyong.lists import repository as lists_repository
 from xinyong.lists import rules as lists_rules
 from xinyong.lists.rules import publicly_visible
 from xinyong.lists.service import entry_out
-from xinyong.models import Category, CreditList, EntryState, SubjectKind
+from xinyong.models import Category, CreditList, Disclosure, EntryState, SubjectKind
 from xinyong.subjects import search
 from xinyong.subjects.archive import read_archive
 from xinyong.web.commitment_views import LABELS as COMMITMENT_LABELS
+from xinyong.web.declaration_views import declared_rows
 from xinyong.web.portal.commitments import public_commitments_of
 from xinyong.web.portal.common import EVERYONE, count_look_up, not_found, portal_page
 from xinyong.web.site import audience
@@ -46,8 +47,9 @@ SUMMARY_FIELDS = (
 def subject_page(key: str, request: Request, session: Session = db_session) -> Response:
     """Audience: everyone. What the public may see of one subject: identity, its public and
     active records by category, its entries on public lists, its public commitments (信用承诺
-    专栏, web/portal/commitments.py). A natural person only while an
-    entry in force on a public list names them; otherwise, as for anything unknown, 404.
+    专栏, web/portal/commitments.py) and an organisation's verified public self-declarations
+    (自主申报信息), marked as declared by the subject. A natural person only while an entry in
+    force on a public list names them; otherwise, as for anything unknown, 404.
     Limited per address for visitors not logged in."""
     count_look_up(request)
     now = clock(request).now()
@@ -91,4 +93,15 @@ def subject_page(key: str, request: Request, session: Session = db_session) -> R
         summary_fields=SUMMARY_FIELDS,
         commitments=public_commitments_of(session, subject),
         commitment_labels=COMMITMENT_LABELS,
+        # An organisation's public self-declarations, verified (000 §（五））; a person's are
+        # not published (lists/rules.makes_subject_public publishes only its listing).
+        declared=(
+            []
+            if subject.kind == SubjectKind.natural_person
+            else declared_rows(
+                session,
+                subject.id,
+                [x for x in archive.declarations if x.disclosure == Disclosure.public.value],
+            )
+        ),
     )

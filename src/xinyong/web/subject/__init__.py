@@ -22,6 +22,8 @@ person's principal (``user:NAME`` in the audit log):
   and confirmed), its commitments with their state and timeline, withdrawal before acceptance
   (commitments/service).
 - ``/me/authorisations``: grant and revoke authorised queries (authorisations/service).
+- ``/me/declarations``: self-declaration (declarations/service): the category's form with its
+  attachments and the truthfulness commitment, the list, one declaration with its timeline.
 - ``/me/queries``: every read of its non-public information (authorisations/service
   .queries_of): who, when, for what purpose.
 
@@ -43,6 +45,7 @@ from xinyong.web.subject import (
     appeals,
     authorisations,
     commitments,
+    declarations,
     documents,
     me,
     objections,
@@ -61,6 +64,7 @@ for module in (
     repairs,
     appeals,
     commitments,
+    declarations,
     authorisations,
     queries,
 ):

@@ -16,7 +16,7 @@ from xinyong.core.api import BigId, db_session
 from xinyong.errors import NotFound, XinyongError
 from xinyong.models import Commitment, Subject
 from xinyong.web import forms
-from xinyong.web.commitment_views import commitment_page, commitment_view
+from xinyong.web.commitment_views import commitment_page, commitment_view, missing_list
 from xinyong.web.site import check_csrf
 from xinyong.web.subject.common import SUBJECT, subject_id_of
 
@@ -30,6 +30,7 @@ SIGN_FIELDS = {
     "reference": "reference",
     "confirmed": "confirmed",
     "template_version": "template_version",
+    "missing_documents": "missing",
 }
 
 
@@ -73,6 +74,7 @@ def _sign_page(
     item: str,
     department: str,
     reference: str,
+    missing: str = "",
     *,
     status_code: int = 200,
     errors: dict[str, str] | None = None,
@@ -116,7 +118,7 @@ def _sign_page(
         status_code=status_code,
         item=spec,
         departments=departments,
-        form={"department": department, "reference": reference},
+        form={"department": department, "reference": reference, "missing": missing},
         preview=preview,
         errors=errors,
         changed=changed,
@@ -129,13 +131,16 @@ def sign_form(
     item: str = "",
     department: str = "",
     reference: str = "",
+    missing: str = "",
     session: Session = db_session,
 ) -> Response:
     """Audience: subject. Sign an item online: choose the accepting department and give the
     acceptance's reference (受理编号) if there is one; the page then shows the commitment's
     whole text, rendered from the current standard text as it will be stored, to read and
-    confirm."""
-    return _sign_page(request, session, item[:64], department[:64], reference.strip()[:100])
+    confirm. For a 容缺受理 item, the documents missing, one a line."""
+    return _sign_page(
+        request, session, item[:64], department[:64], reference.strip()[:100], missing[:10_000]
+    )
 
 
 @router.post("/me/commitments/new", response_class=HTMLResponse, **SUBJECT)
@@ -145,6 +150,7 @@ def sign(
     item: str = Form(default=""),
     department: str = Form(default=""),
     reference: str = Form(default=""),
+    missing: str = Form(default=""),
     template_version: str = Form(default=""),
     text_sha256: str = Form(default=""),
     confirmed: str = Form(default=""),
@@ -155,6 +161,7 @@ def sign(
     again to be read — and the subject must confirm it."""
     check_csrf(forms.page_visitor(request), csrf_token)
     item, department, reference = item[:64], department[:64], reference.strip()[:100]
+    missing = missing[:10_000]
     step = forms.request_step(request)
     try:
         body = forms.validated(
@@ -165,6 +172,7 @@ def sign(
                 "reference": reference,
                 "template_version": forms.parse_int(template_version, high=2**31 - 1) or 1,
                 "confirmed": confirmed == "yes",
+                "missing_documents": missing_list(missing) or None,
             },
             SIGN_FIELDS,
         )
@@ -176,7 +184,14 @@ def sign(
             or shown["template_version"] != body.template_version
         ):
             return _sign_page(
-                request, session, item, department, reference, status_code=409, changed=True
+                request,
+                session,
+                item,
+                department,
+                reference,
+                missing,
+                status_code=409,
+                changed=True,
             )
         if not body.confirmed:
             raise forms.Problem({"confirmed": "请阅读承诺书全文后勾选确认"})
@@ -190,6 +205,7 @@ def sign(
             item,
             department,
             reference,
+            missing,
             status_code=problem.status,
             errors=problem.errors,
         )

@@ -24,6 +24,7 @@ from xinyong.repairs import repository as repair_repository
 from xinyong.rights.documents import documents_of
 from xinyong.subjects.archive import read_archive
 from xinyong.web import forms
+from xinyong.web.declaration_views import declared_rows
 from xinyong.web.subject.common import SUBJECT, console_page, field_labels, subject_id_of
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +34,8 @@ router = APIRouter(include_in_schema=False)
 def me(request: Request, session: Session = db_session) -> Response:
     """Audience: subject. The subject's identity and whole archive by category — every
     disclosure class, each record with its standing and the mark of an open objection — with
-    the links to object or to apply for repair; its list entries; its documents."""
+    the links to object or to apply for repair; its verified self-declarations (自主申报),
+    apart from the records; its list entries; its documents."""
     v = forms.page_visitor(request)
     sid = subject_id_of(v)
     now = forms.request_now(request)
@@ -82,5 +84,6 @@ def me(request: Request, session: Session = db_session) -> Response:
         open_repairs=open_repairs,
         entries=entries,
         documents=list(reversed(documents_of(session, sid))),
+        declared=declared_rows(session, sid, archive.declarations),
         today=today,
     )
