@@ -174,6 +174,8 @@ def measure(settings: Settings, tokens: list[str], workers: int, seconds: int) -
                 "department": dept,
                 "confirmed": True,
                 "reference": "@REF@",
+                # 容缺受理 names the documents missing at the acceptance.
+                "missing_documents": ["住所使用证明"],
             },
             ensure_ascii=False,
         )

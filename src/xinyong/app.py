@@ -31,6 +31,7 @@ from xinyong.core import nul
 from xinyong.core.api import TokenCache, complete_openapi
 from xinyong.core.clock import Clock
 from xinyong.core.dispatch import PrefixDispatch
+from xinyong.core.group_commit import GroupWriter
 from xinyong.core.limits import BodyLimit, BodyTooLarge
 from xinyong.core.ratelimit import RateLimiter
 from xinyong.db import Database
@@ -170,6 +171,8 @@ def create_app(
         if db.dialect == "postgresql":
             fast = FastChecks(settings.database_url, max(2, settings.db_pool_size // 2))
         app.state.fast_checks = fast
+        # Online signings of commitments, committed in groups (core/group_commit.py).
+        app.state.signings = GroupWriter(db, "signings")
         jobs = None
         if settings.run_jobs:
             jobs = asyncio.create_task(
@@ -179,6 +182,7 @@ def create_app(
         if jobs is not None:
             jobs.cancel()
         check_log.close()
+        app.state.signings.close()
         if fast is not None:
             await fast.close()
 

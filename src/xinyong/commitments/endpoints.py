@@ -20,6 +20,7 @@ from xinyong.commitments.schemas import (
 )
 from xinyong.core.api import BigId, clock, current_principal, cursor, db_session, endpoint
 from xinyong.core.auth import Principal
+from xinyong.core.group_commit import GroupWriter
 from xinyong.models import Role
 from xinyong.rights.endpoints import request_step
 
@@ -101,10 +102,7 @@ def post_commitment_items(
     ),
 )
 def post_commitment(
-    body: CommitmentIn,
-    request: Request,
-    principal: Principal = current_principal,
-    session: Session = db_session,
+    body: CommitmentIn, request: Request, principal: Principal = current_principal
 ) -> CommitmentOut:
     """A subject signs online for itself: it names the accepting `department`, the
     `template_version` it read (409 `template_not_current` if a newer text was published) and
@@ -116,9 +114,17 @@ def post_commitment(
     `reference` (409 `commitment_pending`). A 容缺受理 item (type `missing_documents`) names
     the `missing_documents`, and is stored only for a subject eligible for it (409
     `not_eligible`, `detail.reasons` with their basis; nothing stored)."""
-    c = service.sign(session, request_step(request, principal), body)
-    session.flush()
-    return service.commitment_out(session, c)
+    step = request_step(request, principal)
+
+    def signing(session: Session) -> CommitmentOut:
+        c = service.sign(session, step, body)
+        session.flush()
+        return service.commitment_out(session, c)
+
+    # Committed in a group with the signings that arrive meanwhile, each in a savepoint of its
+    # own (core/group_commit.py): a refused one stores nothing and gets its own error.
+    writer: GroupWriter = request.app.state.signings
+    return writer.run(signing)
 
 
 @router.get(

@@ -23,7 +23,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from cryptography.exceptions import InvalidSignature
 from sqlalchemy import Connection, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from xinyong.core import group_commit
 from xinyong.core.bulk import insert_rows
 from xinyong.core.crypto import AuditKeys
 from xinyong.core.locks import advisory_xact_lock
@@ -125,25 +126,19 @@ def log(
 ) -> AuditEntry:
     """Append one entry in the caller's transaction. The head row is locked until commit.
 
+    In a group's transaction (core/group_commit.py) the entry is queued instead and appended
+    with the group's others (:func:`log_many`) as the last statements before its commit: the
+    entry returned has no id nor hash (no caller in a group needs them). Logged inside a
+    savepoint of the caller's own, it is written here, as always.
+
     ``durable=False`` is for a transaction whose only write is the entry of a read: on
     PostgreSQL its commit then returns without waiting for the WAL to reach the disk
     (``synchronous_commit = off`` for this transaction alone). The entry is as ordered and as
     chained as any other; what a crash of the database server could lose is at most the last
-    few hundred milliseconds of such read entries, never a change of data (docs/adr/0010)."""
-    keys = _database(session).audit_keys
-    if not durable and session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one()
+    few hundred milliseconds of such read entries, never a change of data (docs/adr/0010).
+    Never in a group: its commit is other callers' too."""
     target = None if target_id is None else str(target_id)
-    values = _values(
-        at, actor, action, subject_id, target_type, target, purpose, before_ref, after_ref, detail
-    )
-    entry_id = head.last_id + 1
-    digest = keys.chain_mac(_payload(head.last_hash, entry_id, values))
     entry = AuditEntry(
-        id=entry_id,
         at=at,
         actor=actor,
         action=action,
@@ -154,13 +149,40 @@ def log(
         before_ref=before_ref,
         after_ref=after_ref,
         detail=detail,
-        prev_hash=head.last_hash,
-        hash=digest,
+    )
+    queued = group_commit.queue(session, QUEUE_ORDER, append_queued)
+    if queued is not None:
+        act = Act(actor, action, at, subject_id, target_type, target, detail)
+        queued.append(replace(act, purpose=purpose, before_ref=before_ref, after_ref=after_ref))
+        return entry  # without id nor hash: they are given at the group's commit
+    if (
+        not durable
+        and not group_commit.in_group(session)
+        and session.get_bind().dialect.name == "postgresql"
+    ):
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one()
+    entry.id = head.last_id + 1
+    entry.prev_hash = head.last_hash
+    entry.hash = _database(session).audit_keys.chain_mac(
+        _payload(head.last_hash, entry.id, _stored_values(entry))
     )
     session.add(entry)
-    head.last_id, head.last_hash = entry_id, digest
+    head.last_id, head.last_hash = entry.id, entry.hash
     session.flush()
     return entry
+
+
+# The audit head is locked before the change head when a group appends both (feeds/changes.py).
+QUEUE_ORDER = 10
+
+
+def append_queued(session: Session, acts: list[Act]) -> None:
+    """A group's entries (core/group_commit.py), chained after the head in the order they
+    were logged."""
+    log_many(session, acts)
 
 
 @dataclass(frozen=True)
@@ -174,6 +196,9 @@ class Act:
     target_type: str | None = None
     target_id: str | int | None = None
     detail: dict | None = None
+    purpose: str | None = None
+    before_ref: str | None = None
+    after_ref: str | None = None
 
 
 def log_many(session: Session, acts: list[Act]) -> int:
@@ -194,20 +219,21 @@ def log_many(session: Session, acts: list[Act]) -> int:
         target = None if act.target_id is None else str(act.target_id)
         values = _values(
             act.at, act.actor, act.action, act.subject_id, act.target_type, target,
-            None, None, None, act.detail,
+            act.purpose, act.before_ref, act.after_ref, act.detail,
         )  # fmt: skip
         digest = keys.chain_mac(_payload(last_hash, entry_id, values))
         rows.append(
             (
                 entry_id, act.at, act.actor, act.action, act.subject_id, act.target_type,
-                target, None if act.detail is None else orjson.dumps(act.detail).decode(),
+                target, act.purpose, act.before_ref, act.after_ref,
+                None if act.detail is None else orjson.dumps(act.detail).decode(),
                 last_hash, digest,
             )
         )  # fmt: skip
         last_hash = digest
     columns = (
-        "id", "at", "actor", "action", "subject_id", "target_type", "target_id", "detail",
-        "prev_hash", "hash",
+        "id", "at", "actor", "action", "subject_id", "target_type", "target_id", "purpose",
+        "before_ref", "after_ref", "detail", "prev_hash", "hash",
     )  # fmt: skip
     insert_rows(session, AuditEntry.__tablename__, columns, rows)
     head.last_id, head.last_hash = entry_id, last_hash

@@ -4,7 +4,8 @@ The list-change feed must lose and repeat nothing under concurrent writers (issu
 loop). A plain autoincrement would not do: a writer holding number 7 may commit after one
 holding 8, and a reader that saw 8 would skip 7 for ever. So the number is taken from the
 ``change_head`` row, locked FOR UPDATE until the writer commits: the next writer waits, and
-numbers are visible in order. Writers append their change last, so the lock is held briefly.
+numbers are visible in order. Writers append their change last, so the lock is held briefly;
+a group of writes (core/group_commit.py) appends all of its changes just before its commit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import orjson
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from xinyong.core import group_commit
 from xinyong.core.bulk import insert_rows
 from xinyong.models import Change, ChangeHead, Delivery, Subscription
 
@@ -51,31 +53,38 @@ def record_change(
     kind: str | None = None,
     field: str | None = None,
     detail: dict | None = None,
-) -> int:
+) -> int | None:
     """Append one change in the caller's transaction and return its number. List-entry
     changes are queued at once for every webhook subscribed to their list or field (record
     changes for every webhook), in the same transaction, so a committed change always has
-    its deliveries (feeds/webhooks.py)."""
+    its deliveries (feeds/webhooks.py).
+
+    In a group's transaction (core/group_commit.py) a change without deliveries is queued and
+    numbered with the group's others as the last statements before the commit: the number
+    returned is then None (no caller of a group needs it)."""
+    values = {
+        "at": at,
+        "topic": topic,
+        "event": event,
+        "subject_id": subject_id,
+        "entry_id": entry_id,
+        "list_code": list_code,
+        "kind": kind,
+        "field": field,
+        "detail": detail or {},
+    }
+    if not (topic in FEED_TOPICS and ids is not None):
+        queued = group_commit.queue(session, QUEUE_ORDER, append_queued)
+        if queued is not None:
+            queued.append(values)
+            return None
     seq = session.execute(
         update(ChangeHead)
         .where(ChangeHead.id == 1)
         .values(seq=ChangeHead.seq + 1)
         .returning(ChangeHead.seq)
     ).scalar_one()
-    session.add(
-        Change(
-            seq=seq,
-            at=at,
-            topic=topic,
-            event=event,
-            subject_id=subject_id,
-            entry_id=entry_id,
-            list_code=list_code,
-            kind=kind,
-            field=field,
-            detail=detail or {},
-        )
-    )
+    session.add(Change(seq=seq, **values))
     if topic in FEED_TOPICS and ids is not None:
         if topic == RECORD:
             targets = every_subscriber(session, webhooks_only=True)
@@ -95,6 +104,10 @@ def record_change(
     return seq
 
 
+# After the audit head (core/audit.QUEUE_ORDER): every group locks them in this order.
+QUEUE_ORDER = 20
+
+
 def record_changes(session: Session, *, at: datetime, topic: str, changes: list[dict]) -> int:
     """Append many changes of one topic at once (a daily job's thousands of steps): the
     numbers are taken from the head in one statement, the rows go in by COPY or executemany.
@@ -104,6 +117,20 @@ def record_changes(session: Session, *, at: datetime, topic: str, changes: list[
     assert topic not in FEED_TOPICS, "changes with deliveries go through record_change"
     if not changes:
         return head(session)
+    return _append(session, [dict(c, at=at, topic=topic) for c in changes])
+
+
+def append_queued(session: Session, changes: list[dict[str, Any]]) -> None:
+    """A group's changes (core/group_commit.py), numbered after the head in the order they
+    were recorded."""
+    if changes:
+        _append(session, changes)
+
+
+def _append(session: Session, changes: list[dict[str, Any]]) -> int:
+    """Changes numbered after the head in their order, each a dict of ``at``, ``topic``,
+    ``event`` and optionally the other columns: one UPDATE of the head by their count, one
+    COPY or executemany of the rows. Returns the last number taken."""
     last = session.execute(
         update(ChangeHead)
         .where(ChangeHead.id == 1)
@@ -114,7 +141,7 @@ def record_changes(session: Session, *, at: datetime, topic: str, changes: list[
     columns = ("seq", "at", "topic", "event", "subject_id", "entry_id", "list_code", "kind")
     rows = [
         (
-            first + i, at, topic, c["event"], c.get("subject_id"), c.get("entry_id"),
+            first + i, c["at"], c["topic"], c["event"], c.get("subject_id"), c.get("entry_id"),
             c.get("list_code"), c.get("kind"), c.get("field"),
             orjson.dumps(c.get("detail") or {}).decode(),
         )
