@@ -1,5 +1,6 @@
-"""The demo data carries credit commitments made through the real procedures: every type, in
-the states a year of work leaves them, each determination with what it brings with it."""
+"""The demo data carries credit commitments and self-declarations made through the real
+procedures: every type, in the states a year of work leaves them, each determination with what
+it brings with it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from xinyong.demo.loader import load_demo
-from xinyong.models import Commitment, CommitmentState, Record, Task
+from xinyong.models import Commitment, CommitmentState, Declaration, DeclarationState, Record, Task
 
 CATALOG = Path(__file__).parents[2] / "src" / "xinyong" / "catalog" / "default_catalog.json"
 
@@ -46,6 +47,16 @@ def test_demo_commitments_are_of_every_type_and_coherent(client, db, clock) -> N
     # Tasks left open are those of commitments still waiting: never a closed one's.
     waiting = {c.id for c in commitments if c.state is CommitmentState.pending}
     assert all(t.procedure_id in waiting for t in open_tasks if t.procedure == "commitment")
+    # Declarations: licences the platform verified itself, honours left to departments.
+    with db.transaction() as session:
+        declarations = list(session.execute(select(Declaration)).scalars())
+    assert result.declarations == len(declarations) > 0
+    by_state = Counter((d.category.value, d.state) for d in declarations)
+    assert by_state[("qualification", DeclarationState.verified)]
+    assert (
+        by_state[("honour", DeclarationState.pending)]
+        or by_state[("honour", DeclarationState.verified)]
+    )
     # The 信用承诺专栏 shows them.
     page = client.get("/commitments")
     assert page.status_code == 200 and "承诺履约状态" in page.text

@@ -210,7 +210,7 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
     console.print(
         f"演示数据已载入：主体 {subjects} 个，信用信息接收 {result.accepted} 条、重复 "
         f"{result.duplicates} 条、拒收 {result.rejected} 条，名单条目 {result.listed} 条，"
-        f"信用承诺 {result.commitments} 项",
+        f"信用承诺 {result.commitments} 项，自主申报 {result.declarations} 项",
         soft_wrap=True,
     )
     console.print(f"演示用系统接口令牌：{escape(str(tokens_path))}", soft_wrap=True)

@@ -17,6 +17,7 @@ from xinyong.core.clock import Clock, start_of_day
 from xinyong.db import Database
 from xinyong.demo.accounts import create_demo_accounts
 from xinyong.demo.commitments import commit_demo
+from xinyong.demo.declarations import declare_demo
 from xinyong.demo.generator import LATE_SHARE, DemoGenerator
 from xinyong.demo.lists import list_demo_entries
 from xinyong.departments.service import create_department, create_token
@@ -33,6 +34,7 @@ class DemoResult:
     rejected: int = 0
     listed: int = 0
     commitments: int = 0
+    declarations: int = 0
     tokens: dict[str, dict[str, str]] = field(default_factory=dict)
     # Log-in accounts for the pages: username → role, name, password.
     accounts: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -95,6 +97,9 @@ def load_demo(
     # 容缺受理 is refused to the black- and watch-listed as it would be.
     result.commitments = commit_demo(
         db, ctx, clock, per_item=max(2, min(subjects // 100, 200)), seed=seed
+    )
+    result.declarations = declare_demo(
+        db, ctx, clock, count=max(2, min(subjects // 50, 500)), seed=seed
     )
     with db.transaction() as session:
         roles = {d.code: d.role for d in generator.departments()}
