@@ -1,11 +1,7 @@
 # The two commands of the README, and a few more. Each sets itself up.
-# Python 3.12 where the machine has it (on the PATH or installed by pyenv): coverage then
-# measures `make test` by sys.monitoring, which costs the test processes about a third less CPU
-# than the C tracer of 3.11 (docs/performance.md § The test suite). Else python3 (≥ 3.11).
-ifeq ($(origin PYTHON),undefined)
-PYTHON := $(shell for p in python3.12 "$$(pyenv prefix 3.12 2>/dev/null)/bin/python3.12"; do \
-	"$$p" -c '' 2>/dev/null && { echo "$$p"; exit; }; done; echo python3)
-endif
+# python3 (≥ 3.11). Not 3.12's sys.monitoring for coverage: there a worker of the whole suite
+# grew by about 1 GB a minute (docs/performance.md § The test suite).
+PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
