@@ -341,33 +341,51 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to replace it
 
-    @app.get(f"{API_PREFIX}/docs", include_in_schema=False, **audience(*Role))
-    async def docs() -> HTMLResponse:
-        """The OpenAPI document to browse (Swagger UI, shipped under static/vendor)."""
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "",
-            title=f"{app.title} — API",
-            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/favicon.svg",
-        )
-
-    @app.get(f"{API_PREFIX}/live", tags=["platform"], openapi_extra={"x-callers": ["public"]})
-    async def live() -> dict:
-        """Liveness: the process answers (no database). For load balancers and benchmarks."""
-        return {"status": "ok"}
-
-    @app.get(
-        f"{API_PREFIX}/health",
+    # Module-level endpoints, never closures over this app: FastAPI caches what it learns of
+    # an endpoint by the function (an lru_cache), so a closure would keep every app alive.
+    app.add_api_route(
+        f"{API_PREFIX}/docs", _docs, methods=["GET"], include_in_schema=False, **audience(*Role)
+    )
+    app.add_api_route(
+        f"{API_PREFIX}/live",
+        _live,
+        methods=["GET"],
         tags=["platform"],
         openapi_extra={"x-callers": ["public"]},
     )
-    def health() -> dict:
-        """Liveness and database reachability."""
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-        return {"status": "ok", "database": db.dialect}
+    app.add_api_route(
+        f"{API_PREFIX}/health",
+        _health,
+        methods=["GET"],
+        tags=["platform"],
+        openapi_extra={"x-callers": ["public"]},
+    )
 
     # Last: it groups the routes added above.
     app.state.dispatch = PrefixDispatch.install(app.router, [API_PREFIX])
     return app
+
+
+async def _docs(request: Request) -> HTMLResponse:
+    """The OpenAPI document to browse (Swagger UI, shipped under static/vendor)."""
+    app = request.app
+    return get_swagger_ui_html(
+        openapi_url=app.openapi_url or "",
+        title=f"{app.title} — API",
+        swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+        swagger_favicon_url="/static/favicon.svg",
+    )
+
+
+async def _live() -> dict:
+    """Liveness: the process answers (no database). For load balancers and benchmarks."""
+    return {"status": "ok"}
+
+
+def _health(request: Request) -> dict:
+    """Liveness and database reachability."""
+    db: Database = request.app.state.db
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+    return {"status": "ok", "database": db.dialect}

@@ -70,6 +70,10 @@ class Snapshot:
         return [e for e in entries if rules.in_force(e.listed_until, today)]
 
 
+# From this many subjects with entries the collector's walk over a snapshot is worth avoiding.
+FREEZE_FROM_SUBJECTS = 10_000
+
+
 class SnapshotCache:
     """One per process (app.state). Thread-safe: sync endpoints run in a thread pool."""
 
@@ -101,8 +105,11 @@ class SnapshotCache:
                 # The snapshot's hundred thousand objects live long: keep the cyclic garbage
                 # collector from walking them on every full collection (a pause in the middle
                 # of checks). They hold no cycles, so reference counting frees them when a
-                # newer snapshot replaces this one.
-                gc.freeze()
+                # newer snapshot replaces this one. Only a large one: freezing moves every
+                # object of the process out of the collector's reach for good, cyclic garbage
+                # too, which a process making many apps (the tests) would never get back.
+                if len(snap.entries) + len(snap.monitored) >= FREEZE_FROM_SUBJECTS:
+                    gc.freeze()
             return snap
 
     def _advance(self, session: Session, old: Snapshot) -> Snapshot:
