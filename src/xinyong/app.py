@@ -238,7 +238,10 @@ def create_app(
             status_code=exc.status_code,
             content={
                 "error": {
-                    "code": "not_found" if exc.status_code == 404 else "http_error",
+                    # Starlette's own 400: a form or multipart body it could not parse.
+                    "code": {404: "not_found", 400: "malformed_body"}.get(
+                        exc.status_code, "http_error"
+                    ),
                     "message": PAGE_ERRORS.get(exc.status_code, str(exc.detail)),
                     "message_en": str(exc.detail),
                     "field": None,

@@ -13,6 +13,9 @@ from world import BrowserWorld, log_in, make_browser_world
 from fixtures.lists import ACME
 
 MISSING = "enterprise_registration_missing"
+# 告知承诺 of food business: the company of the browser world has a penalty on record, so it is
+# not eligible for 容缺受理 (commitments/eligibility).
+NOTICE = "food_business_prepackaged_notice"
 
 
 @pytest.fixture
@@ -25,7 +28,7 @@ def test_a_company_signs_online_and_the_accepted_commitment_is_published(  # typ
 ) -> None:
     log_in(page, "acme")
     page.click("nav.me-nav a[href='/me/commitments']")
-    page.click(f"a[href='/me/commitments/new?item={MISSING}']")
+    page.click(f"a[href='/me/commitments/new?item={NOTICE}']")
     page.fill("input[name=reference]", "宁市监受〔2026〕88号")
     page.click("main form[method=get] button[type=submit]")
     page.wait_for_load_state()
@@ -39,15 +42,15 @@ def test_a_company_signs_online_and_the_accepted_commitment_is_published(  # typ
     page.click("main form[method=post][action='/me/commitments/new'] button[type=submit]")
     assert "/me/commitments/new" in page.url
     page.check("input[name=confirmed]")
-    page.click("main form[method=post][action='/me/commitments/new'] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form[method=post][action='/me/commitments/new'] button[type=submit]")
     main = page.inner_text("main")
     assert "承诺已签署" in main and "履约中" in main and "待受理单位受理" in main
     assert page.inner_text("#commitment-text") == text
     commitment_id = urlparse(page.url).path.rsplit("/", 1)[1]
     page.click("nav.me-nav a[href='/me/commitments']")
     row = page.inner_text(f"tr:has(a[href='/me/commitments/{commitment_id}'])")
-    assert "容缺受理" in row and "履约中" in row
+    assert "告知承诺" in row and "履约中" in row
     screenshot(page, "subject-commitments")
 
     # Not yet accepted: not public.
@@ -70,11 +73,11 @@ def test_a_company_signs_online_and_the_accepted_commitment_is_published(  # typ
     page.click("form[role=search] button[type=submit]")
     page.wait_for_load_state()
     row = page.inner_text("table.commitments tbody tr")
-    for shown in ("南京测试科技有限公司", "容缺受理型", "企业", "履约中"):
+    for shown in ("南京测试科技有限公司", "审批替代型", "食品", "履约中"):
         assert shown in row, (shown, row)
     screenshot(page, "portal-commitments")
     page.click(f"table.commitments a[href='/subjects/{ACME}']")
-    assert "容缺受理型" in page.inner_text("section:has(#commitments)")
+    assert "审批替代型" in page.inner_text("section:has(#commitments)")
 
 
 def test_the_authority_reads_the_item_list_and_statistics(  # type: ignore[no-untyped-def]

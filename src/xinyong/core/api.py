@@ -346,6 +346,8 @@ def complete_openapi(schema: dict[str, Any]) -> dict[str, Any]:
                 _document_error(operation, 413, "body_too_large")  # core/limits.py
             if "application/json" in content:
                 _document_error(operation, 400, "malformed_json")  # app.py, json_object
+            if "multipart/form-data" in content:
+                _document_error(operation, 400, "malformed_body")  # app.py, _http_error
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, model in BODY_MODELS.items():
         body = model.model_json_schema(ref_template="#/components/schemas/{model}")
