@@ -14,6 +14,16 @@ from xinyong.models.commitments import (
 )
 from xinyong.models.core import ApiToken, AuditEntry, AuditHead, Department, IdNode, Role
 from xinyong.models.declarations import Declaration, DeclarationCategory, DeclarationState
+from xinyong.models.evaluation import (
+    EvaluationFieldGrade,
+    EvaluationGrade,
+    EvaluationGradeChange,
+    EvaluationModel,
+    EvaluationRun,
+    Grade,
+    ModelStatus,
+    RunState,
+)
 from xinyong.models.feeds import Change, ChangeHead, Delivery, Subscription
 from xinyong.models.lists import (
     LIVE_STATES,
@@ -87,8 +97,14 @@ __all__ = [
     "Disclosure",
     "Document",
     "EntryState",
+    "EvaluationFieldGrade",
+    "EvaluationGrade",
+    "EvaluationGradeChange",
+    "EvaluationModel",
+    "EvaluationRun",
     "EvidenceFile",
     "ExitReason",
+    "Grade",
     "IdNode",
     "LinkRole",
     "ListEntry",
@@ -97,6 +113,7 @@ __all__ = [
     "ListObjection",
     "LoginAttempt",
     "Measure",
+    "ModelStatus",
     "Objection",
     "ObjectionGround",
     "ObjectionOutcome",
@@ -109,6 +126,7 @@ __all__ = [
     "RepairObjection",
     "RepairState",
     "Role",
+    "RunState",
     "SetupLink",
     "Severity",
     "StaffRole",
