@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Match
 
 from fixtures.helpers import TEST_SECRET
 from xinyong.app import API_PREFIX, create_app
-from xinyong.core.dispatch import PrefixDispatch, request_group, route_group
+from xinyong.core.dispatch import PrefixDispatch, path_formats, request_group, route_group
 from xinyong.settings import Settings
 
 PREFIXES = [API_PREFIX]
@@ -120,3 +120,13 @@ def test_every_route_is_in_its_group(app: FastAPI) -> None:
     grouped = {id(r) for branch in dispatch.branches.values() for r in branch.routes}
     assert grouped == {id(r) for r in app.router.routes[1:]}
     assert dispatch.rest.routes == []  # every route of the app starts with its word
+
+
+def test_the_paths_read_without_contexts_are_fastapis(app: FastAPI) -> None:
+    """The groups come from the included routers' prefixes (``path_formats``), not from the
+    contexts FastAPI builds per route: the two must give the same paths, in the same order (a
+    FastAPI upgrade that changed how prefixes combine fails here)."""
+    ours = [p for route in app.router.routes[1:] for p in path_formats(route)]
+    fastapis = [context.path_format for context in iter_route_contexts(app.router.routes[1:])]
+    assert len(ours) > 200
+    assert ours == fastapis

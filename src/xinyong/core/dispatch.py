@@ -13,17 +13,36 @@ A route whose word is not written out (a path parameter in it, or a path that co
 under a prefix) is in every group, so it is tried wherever it was before. The app's own list of
 routes stays as it was, with the dispatch in front of it taking every request: OpenAPI,
 `url_for` and the tests read that list.
+
+The groups are found from each route's path alone. FastAPI 0.163 keeps an included router as
+one route that builds its routes' contexts (dependants, TypeAdapters: about 1 ms each, 0.37 s
+an app) only when asked; asking for them all here made that cost every app's, and a test
+builds an app. The paths are read from the included routers' prefixes instead, and a route's
+context is built at the first request that reaches its group (docs/performance.md § The test
+suite). `tests/core/test_dispatch.py` checks these paths against the contexts FastAPI builds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from fastapi.routing import APIRouter, iter_route_contexts
+from fastapi.routing import APIRouter, _IncludedRouter
 from starlette._utils import get_route_path
 from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
+
+
+def path_formats(route: BaseRoute, prefix: str = "") -> Iterator[str | None]:
+    """The paths a route of the app takes, as FastAPI would give them once it has built the
+    route's contexts, without building them; None for a route without a path."""
+    if isinstance(route, _IncludedRouter):
+        prefix += route.include_context.prefix
+        for child in route.original_router.routes:
+            yield from path_formats(child, prefix)
+        return
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
+    yield None if path is None else prefix + path
 
 
 def request_group(path: str, prefixes: Sequence[str]) -> str:
@@ -65,8 +84,8 @@ class PrefixDispatch(BaseRoute):
         groups: list[set[str] | None] = []  # per route: the groups it can take, None for any
         for route in routes:
             found: set[str] | None = set()
-            for context in iter_route_contexts([route]):
-                group = route_group(context.path_format or "", self.prefixes)
+            for path_format in path_formats(route):
+                group = route_group(path_format or "", self.prefixes)
                 if group is None or found is None:
                     found = None
                 else:
