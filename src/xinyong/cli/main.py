@@ -40,6 +40,7 @@ from xinyong.cli.reference import (
     validity_app,
 )
 from xinyong.core.clock import SHANGHAI
+from xinyong.core.labels import GRADE_NAMES
 from xinyong.models import Channel, Role
 from xinyong.settings import Settings
 
@@ -215,6 +216,9 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
         f"信用承诺 {result.commitments} 项，自主申报 {result.declarations} 项",
         soft_wrap=True,
     )
+    if result.grades:
+        shown = "、".join(f"{GRADE_NAMES[g]} {result.grades.get(g, 0)}" for g in GRADE_NAMES)
+        console.print(f"公共信用综合评价（默认模型）：{shown}", soft_wrap=True)
     console.print(f"演示用系统接口令牌：{escape(str(tokens_path))}", soft_wrap=True)
     console.print(f"演示登录账号：{escape(str(users_path))}", soft_wrap=True)
     db.dispose()
