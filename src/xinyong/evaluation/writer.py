@@ -68,7 +68,7 @@ def _scores_sql(model: ModelIn) -> str:
 
 
 def _batches(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[pa.RecordBatch]:
-    reader = con.execute(sql).fetch_record_batch(BATCH_ROWS)
+    reader = con.execute(sql).to_arrow_reader(BATCH_ROWS)
     yield from reader
 
 
@@ -108,7 +108,7 @@ def write_results(
         grade: count
         for grade, count in session.execute(
             text(f"SELECT grade, count(*) FROM {STAGE} GROUP BY grade")
-        ).tuples()
+        )
     }
     points = "CAST(s.points AS jsonb)" if dialect == "postgresql" else "s.points"
     for target in ("evaluation_grades", "evaluation_field_grades"):
