@@ -5,6 +5,8 @@ subject's explanation."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -34,9 +36,20 @@ from xinyong.core.labels import (
     RUN_STATES,
     SECTOR_NAMES,
 )
+from xinyong.db import Database
 from xinyong.errors import InvalidRequest
 
 evaluate_app = typer.Typer(help="公共信用综合评价（evaluation）", no_args_is_help=True)
+
+
+@contextmanager
+def _platform() -> Iterator[Database]:
+    """The settings' database, its connections and id node let go when the command ends."""
+    db = _database()
+    try:
+        yield db
+    finally:
+        db.dispose()
 
 
 def _grade(grade: str | None) -> str:
@@ -74,9 +87,8 @@ def evaluate_load(
             code="invalid_usage",
         )
     data = default_model() if path is None else _read_json(ModelIn.model_validate_json, path)
-    db = _database()
-    now = _clock(db.settings).now()
-    with db.transaction() as session:
+    with _platform() as db, db.transaction() as session:
+        now = _clock(db.settings).now()
         if path is None:
             model = ensure_default_model(session, ids=db.ids, now=now)
             if model is None:
@@ -131,10 +143,9 @@ def evaluate_run(
     the run's figures, with its drift (PSI) against the previous full run."""
     from xinyong.evaluation.runs import run_evaluation
 
-    db = _database()
-    now = _clock(db.settings).now()
     started = time.monotonic()
-    with _progress() as progress:
+    with _platform() as db, _progress() as progress:
+        now = _clock(db.settings).now()
         task = progress.add_task("公共信用综合评价", total=None)
         runs = run_evaluation(
             db,
@@ -173,9 +184,8 @@ def evaluate_extract(
     from xinyong.core.clock import local_date
     from xinyong.evaluation.runs import write_extract_of
 
-    db = _database()
-    target = folder or db.settings.evaluation_extracts / "extract"
-    with _progress() as progress:
+    with _platform() as db, _progress() as progress:
+        target = folder or db.settings.evaluation_extracts / "extract"
         progress.add_task("写出评价数据", total=None)
         subjects = write_extract_of(db, target, today=local_date(_clock(db.settings).now()))
     console.print(f"已写出 {subjects} 个主体的评价数据：{escape(str(target))}", soft_wrap=True)
@@ -201,9 +211,8 @@ def evaluate_show(
     from xinyong.evaluation.runs import run_out
     from xinyong.evaluation.service import APPLIES_TO, model_in_force
 
-    db = _database()
-    today = local_date(_clock(db.settings).now())
-    with db.transaction() as session:
+    with _platform() as db, db.transaction() as session:
+        today = local_date(_clock(db.settings).now())
         models = {a: model_in_force(session, a, today) for a in APPLIES_TO}
         runs = [run_out(r) for r in repository.recent_runs(session, limit=10)]
         counts = repository.grade_counts(session)
@@ -250,11 +259,11 @@ def _show_subject(key: str, *, as_json: bool) -> None:
     from xinyong.evaluation.explain import explain_subject
     from xinyong.subjects.service import find_subject
 
-    db = _database()
-    with db.transaction() as session:
-        found = find_subject(session, key, cipher=db.cipher)
-        subject_id, name = found.id, found.name
-    explanation = explain_subject(db, subject_id, now=_clock(db.settings).now())
+    with _platform() as db:
+        with db.transaction() as session:
+            found = find_subject(session, key, cipher=db.cipher)
+            subject_id, name = found.id, found.name
+        explanation = explain_subject(db, subject_id, now=_clock(db.settings).now())
     if as_json:
         _print_json(explanation.model_dump(mode="json"))
         return
