@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 STAMP  := $(VENV)/.installed-$(PYVER)
 
-.PHONY: demo test setup browser lint format bench clean
+.PHONY: demo test setup browser java lint format bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -30,6 +30,14 @@ browser:
 		{ apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei; } || \
 		echo "chromium not installed: the browser tests will be skipped"; }
 
+## Java 17 for the Spark engine's test in local mode (tests/evaluation/test_spark.py; pyspark
+## itself comes with `setup`). Without apt the test says it was skipped.
+java:
+	@command -v java >/dev/null 2>&1 || \
+		{ command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get update -q && apt-get install -y -q openjdk-17-jre-headless; } || \
+		echo "Java not installed: the Spark test will be skipped"; }
+
 ## Start the platform on the embedded default (SQLite under ./var/) with demo data.
 demo: setup
 	$(BIN)/xinyong serve --demo 2000
@@ -37,7 +45,7 @@ demo: setup
 ## Lint, format, types (mypy, [tool.mypy]), then the whole test suite on SQLite and PostgreSQL
 ## (PostgreSQL half skipped, and said so, if none runs) with a bounded schemathesis run of the API
 ## per role, measured by coverage: under 90 % of src/ fails ([tool.coverage]; docs/testing.md).
-test: setup browser
+test: setup browser java
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -160,6 +160,31 @@ class Settings(BaseSettings):
         description="Comma-separated networks (CIDR) webhooks may reach although they are "
         "private, loopback or otherwise not public; by default none",
     )
+
+    evaluation_engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Where `xinyong evaluate run` scores: duckdb (in-process, reading the "
+        "database directly) or spark (on a Parquet extract; docs/adr/0016)",
+    )
+    evaluation_spark_master: str = Field(
+        default="local[*]",
+        description="The Spark master the spark engine runs on: local[*] for every core of "
+        "this host, spark://host:7077 or yarn for a cluster",
+    )
+    evaluation_extract_dir: Path | None = Field(
+        default=None,
+        description="Where the spark engine writes the Parquet extract and reads its results "
+        "back (default: var_dir/evaluation); on a cluster, storage every worker reads",
+    )
+    evaluation_memory_limit: str | None = Field(
+        default=None,
+        description="DuckDB's memory limit for an evaluation run, e.g. 4GB (default: 80 % "
+        "of the host's memory); beyond it DuckDB spills under var_dir/duckdb/tmp",
+    )
+
+    @property
+    def evaluation_extracts(self) -> Path:
+        return self.evaluation_extract_dir or self.var_dir / "evaluation"
 
     @field_validator("webhook_allowed_networks", mode="before")
     @classmethod

@@ -30,6 +30,7 @@ from xinyong.cli.common import (
     parse_as_of,
     upgrade_database,
 )
+from xinyong.cli.evaluation import evaluate_app
 from xinyong.cli.reference import (
     calendar_app,
     catalog_app,
@@ -39,6 +40,7 @@ from xinyong.cli.reference import (
     validity_app,
 )
 from xinyong.core.clock import SHANGHAI
+from xinyong.core.labels import GRADE_NAMES
 from xinyong.models import Channel, Role
 from xinyong.settings import Settings
 
@@ -74,6 +76,7 @@ user_app = typer.Typer(help="登录页面的人员账号（accounts）", no_args
 app.add_typer(user_app, name="user")
 app.add_typer(validity_app, name="validity")
 app.add_typer(report_app, name="report")
+app.add_typer(evaluate_app, name="evaluate")
 
 
 @db_app.command("upgrade")
@@ -213,6 +216,9 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
         f"信用承诺 {result.commitments} 项，自主申报 {result.declarations} 项",
         soft_wrap=True,
     )
+    if result.grades:
+        shown = "、".join(f"{GRADE_NAMES[g]} {result.grades.get(g, 0)}" for g in GRADE_NAMES)
+        console.print(f"公共信用综合评价（默认模型）：{shown}", soft_wrap=True)
     console.print(f"演示用系统接口令牌：{escape(str(tokens_path))}", soft_wrap=True)
     console.print(f"演示登录账号：{escape(str(users_path))}", soft_wrap=True)
     db.dispose()

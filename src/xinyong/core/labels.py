@@ -702,3 +702,20 @@ COMMITMENT_DETAILS = {
     "evidence": "证明材料",
     "reason": "撤回理由",
 }
+
+# ---- Evaluation (evaluation/, docs/evaluation.md)
+
+GRADE_NAMES = {"A": "优", "B": "良", "C": "中", "D": "差"}
+# What capped a grade: a list in force of this kind.
+GRADE_CAPS = {"black": "列入严重失信主体名单", "watch": "列入重点关注对象名单"}
+MODEL_STATUSES = {"draft": "草稿", "published": "已发布", "superseded": "已被替代"}
+MODEL_SUBJECTS = {"organisation": "法人和非法人组织", "natural_person": "自然人"}
+RUN_KINDS = {"full": "全量评价", "incremental": "增量评价"}
+RUN_STATES = {"running": "进行中", "done": "已完成", "failed": "失败"}
+EVALUATION_ENGINES = {"duckdb": "DuckDB", "spark": "Apache Spark"}
+EVALUATION_SOURCES = {
+    "record": "信用信息",
+    "list_entry": "名单条目",
+    "commitment": "信用承诺",
+    "declaration": "自主申报",
+}

@@ -21,6 +21,8 @@ from xinyong.demo.declarations import declare_demo
 from xinyong.demo.generator import LATE_SHARE, DemoGenerator
 from xinyong.demo.lists import list_demo_entries
 from xinyong.departments.service import create_department, create_token
+from xinyong.evaluation.runs import run_evaluation
+from xinyong.evaluation.service import ensure_default_model
 from xinyong.models import Channel, Department, Role
 from xinyong.records.service import CollectionContext, Collector
 
@@ -40,6 +42,8 @@ class DemoResult:
     accounts: dict[str, dict[str, str]] = field(default_factory=dict)
     # The showcase organisation every demo holds (README): its credit code and name.
     showcase: tuple[str, str] = ("", "")
+    # The grades the default model's first full run gave (docs/evaluation.md).
+    grades: dict[str, int] = field(default_factory=dict)
 
 
 def load_demo(
@@ -105,7 +109,21 @@ def load_demo(
         roles = {d.code: d.role for d in generator.departments()}
         result.accounts = create_demo_accounts(session, clock, roles)
     db.analyze()
+    result.grades = evaluate_demo(db, clock)
     return result
+
+
+def evaluate_demo(db: Database, clock: Clock) -> dict[str, int]:
+    """The shipped model for organisations published (once) and a full evaluation run, so
+    that the demo's subjects have grades: the distribution, by grade."""
+    with db.transaction() as session:
+        ensure_default_model(session, ids=db.ids, now=clock.now())
+    runs = run_evaluation(db, now=clock.now(), actor="demo")
+    counts: dict[str, int] = {}
+    for run in runs:
+        for grade, count in (run.grade_counts or {}).items():
+            counts[grade] = counts.get(grade, 0) + count
+    return counts
 
 
 def _spool(records: Iterable[dict], folder: Path) -> list[Path]:

@@ -4,11 +4,20 @@ the checks, 容缺受理) come from here."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinyong.models import EvaluationFieldGrade, EvaluationGrade
+from xinyong.models import (
+    EvaluationFieldGrade,
+    EvaluationGrade,
+    EvaluationGradeChange,
+    EvaluationModel,
+    EvaluationRun,
+    ModelStatus,
+    RunState,
+)
 
 
 def grade_of(session: Session, subject_id: int) -> EvaluationGrade | None:
@@ -30,3 +39,97 @@ def grades_of(session: Session, subject_ids: Collection[int]) -> dict[int, Evalu
         select(EvaluationGrade).where(EvaluationGrade.subject_id.in_(list(subject_ids)))
     ).scalars()
     return {row.subject_id: row for row in rows}
+
+
+def grade_counts(session: Session) -> dict[str, int]:
+    """How many subjects hold each grade now."""
+    rows = session.execute(
+        select(EvaluationGrade.grade, func.count()).group_by(EvaluationGrade.grade)
+    ).all()
+    return {grade.value: count for grade, count in rows}
+
+
+def grade_history(session: Session, subject_id: int) -> list[EvaluationGradeChange]:
+    """The subject's grade changes, oldest first."""
+    return list(
+        session.execute(
+            select(EvaluationGradeChange)
+            .where(EvaluationGradeChange.subject_id == subject_id)
+            .order_by(EvaluationGradeChange.at, EvaluationGradeChange.id)
+        ).scalars()
+    )
+
+
+def field_grades_of(session: Session, subject_id: int) -> list[EvaluationFieldGrade]:
+    """The subject's grades per field of supervision, by field."""
+    return list(
+        session.execute(
+            select(EvaluationFieldGrade)
+            .where(EvaluationFieldGrade.subject_id == subject_id)
+            .order_by(EvaluationFieldGrade.field)
+        ).scalars()
+    )
+
+
+def points_of(grade: EvaluationGrade) -> dict[str, Decimal]:
+    """A stored grade's points by indicator, exact (stored as JSON numbers of two decimals)."""
+    return {code: Decimal(str(value)) for code, value in grade.points.items()}
+
+
+def get_model(session: Session, model_id: int) -> EvaluationModel | None:
+    return session.get(EvaluationModel, model_id)
+
+
+def models(session: Session, *, applies_to: str | None = None) -> list[EvaluationModel]:
+    """Every version of every model, oldest first."""
+    query = select(EvaluationModel)
+    if applies_to is not None:
+        query = query.where(EvaluationModel.applies_to == applies_to)
+    return list(session.execute(query.order_by(EvaluationModel.id)).scalars())
+
+
+def published_models(session: Session) -> list[EvaluationModel]:
+    return list(
+        session.execute(
+            select(EvaluationModel)
+            .where(EvaluationModel.status != ModelStatus.draft)
+            .order_by(EvaluationModel.id)
+        ).scalars()
+    )
+
+
+def latest_version(session: Session, code: str) -> int | None:
+    return session.execute(
+        select(func.max(EvaluationModel.version)).where(EvaluationModel.code == code)
+    ).scalar_one()
+
+
+def get_run(session: Session, run_id: int) -> EvaluationRun | None:
+    return session.get(EvaluationRun, run_id)
+
+
+def recent_runs(session: Session, *, limit: int = 20) -> list[EvaluationRun]:
+    """The latest runs, newest first."""
+    return list(
+        session.execute(
+            select(EvaluationRun)
+            .order_by(EvaluationRun.started_at.desc(), EvaluationRun.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def previous_full_run(session: Session, applies_to: str) -> EvaluationRun | None:
+    """The latest full run done with a model for ``applies_to``: the population a new run's
+    drift is measured against."""
+    return session.execute(
+        select(EvaluationRun)
+        .join(EvaluationModel, EvaluationModel.id == EvaluationRun.model_id)
+        .where(
+            EvaluationModel.applies_to == applies_to,
+            EvaluationRun.kind == "full",
+            EvaluationRun.state == RunState.done,
+        )
+        .order_by(EvaluationRun.started_at.desc(), EvaluationRun.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
