@@ -127,6 +127,9 @@ def write_results(
         f"SELECT {', '.join(FIELD_COLUMNS)}, :run_id FROM {FIELD_STAGE}",
         params,
     )
+    if dialect == "sqlite":  # PostgreSQL drops them at the commit
+        for name in (STAGE, FIELD_STAGE):
+            _rows(session, f"DROP TABLE temp.{name}")
     return Written(
         subjects=subjects,
         changed=changed,
