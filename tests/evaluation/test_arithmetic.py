@@ -89,16 +89,16 @@ def fill(con: duckdb.DuckDBPyConnection, records: list[tuple[int, str, str, int,
     con.execute(
         "CREATE OR REPLACE TABLE in_records (subject_id BIGINT, record_id BIGINT, item_code "
         "VARCHAR, severity VARCHAR, standing VARCHAR, determined_on DATE, expires_on DATE, "
-        "received_on DATE, under_objection BOOLEAN)"
+        "received_on DATE, under_objection BOOLEAN, item SMALLINT)"
     )
     rows = []
     for n, (subject, item, severity, determined, validity) in enumerate(records):
         on = TODAY + timedelta(days=determined)
-        rows.append(
-            (subject, n + 1, item, severity, "active", on, on + timedelta(days=validity), on, False)
-        )
+        expires = on + timedelta(days=validity)
+        number = sorted(ITEMS).index(item)  # engine.item_numbers
+        rows.append((subject, n + 1, item, severity, "active", on, expires, on, False, number))
     if rows:
-        con.executemany("INSERT INTO in_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO in_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     con.execute(
         "CREATE OR REPLACE TABLE in_entries (subject_id BIGINT, entry_id BIGINT, list_code "
         "VARCHAR, kind VARCHAR, state VARCHAR, confirmed_on DATE, listed_until DATE, rectified "
@@ -147,21 +147,34 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     connection.close()
 
 
-_compiled: dict[str, str] = {}
+_compiled: dict[str, tuple[str, str]] = {}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def scored(con: duckdb.DuckDBPyConnection, spec: ModelIn) -> dict[int, dict[str, Any]]:
-    """The engine's scores of the tables in ``con`` (compiled once per model: the tables'
-    names and types stay, their rows change)."""
-    sql = _compiled.get(spec.code)
-    if sql is None:
+    """The engine's points and scores of the tables in ``con``: per subject its
+    ``score_cents`` and ``points`` by indicator (compiled once per model: the tables' names
+    and types stay, their rows change)."""
+    compiled = _compiled.get(spec.code)
+    if compiled is None:
         backend = ibis.duckdb.from_connection(con)
         inputs = engine.Inputs(*(backend.table(f"in_{name}") for name in extract.INPUTS))
-        sql = _compiled[spec.code] = str(backend.compile(engine.scores(inputs, spec, TODAY)))
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description or ()]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return {r["subject_id"]: r for r in rows}
+        rows = engine.row_units(inputs, spec, TODAY)
+        points_sql = str(backend.compile(engine.points(rows, spec)))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE points AS {points_sql}")
+        kept = backend.table("points")
+        scores_sql = str(backend.compile(engine.scores(inputs, spec, TODAY, points_table=kept)))
+        compiled = _compiled[spec.code] = (points_sql, scores_sql)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE points AS {compiled[0]}")
+    out = {r["subject_id"]: {**r, "points": {}} for r in _rows(con, compiled[1])}
+    for row in _rows(con, "SELECT * FROM points"):
+        out[row["subject_id"]]["points"][row["indicator"]] = row["cents"]
+    return out
 
 
 AWKWARD = {
@@ -184,7 +197,7 @@ class TestFixedModelManyArchives:
         result = scored(con, FIXED)
         want = expected(FIXED, records)
         for subject, row in result.items():
-            points = {code: Decimal(row[f"p_{code}"]).scaleb(-2) for code in ITEMS}
+            points = {code: Decimal(row["points"].get(code, 0)).scaleb(-2) for code in ITEMS}
             assert points == want[subject]
             assert Decimal(row["score_cents"]).scaleb(-2) == FIXED.base + sum(points.values())
 
@@ -233,4 +246,4 @@ class TestManyModels:
         result = scored(con, spec)
         want = expected(spec, records)
         for subject, row in result.items():
-            assert {c: Decimal(row[f"p_{c}"]).scaleb(-2) for c in ITEMS} == want[subject]
+            assert {c: Decimal(row["points"].get(c, 0)).scaleb(-2) for c in ITEMS} == want[subject]

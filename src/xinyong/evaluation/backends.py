@@ -3,7 +3,8 @@ Apache Spark (``XINYONG_EVALUATION_ENGINE=spark``, ``XINYONG_EVALUATION_SPARK_MA
 a Parquet extract of the inputs. Either way the results end as two tables of the run's DuckDB
 connection, which evaluation/writer.py writes into the database:
 
-    out_scores  subject_id, score_cents, band, grade, capped_by, p_<indicator> …
+    out_points  subject_id, indicator, cents (an indicator without a row: 0)
+    out_scores  subject_id, score_cents, band, grade, capped_by
     out_fields  subject_id, field, industry_label, industry_grade, public_grade,
                 combined_grade, source_record_id
 """
@@ -36,7 +37,10 @@ def run_duckdb(con: duckdb.DuckDBPyConnection, model: ModelIn, today: date) -> N
     """Score the inputs of ``con`` in ``con`` itself."""
     backend = ibis.duckdb.from_connection(con)
     inputs = engine.Inputs(*(backend.table(f"in_{name}") for name in INPUTS))
-    backend.create_table("out_scores", engine.scores(inputs, model, today))
+    rows = engine.row_units(inputs, model, today)
+    points = backend.create_table("out_points", engine.points(rows, model))
+    scores = engine.scores(inputs, model, today, points_table=points)
+    backend.create_table("out_scores", scores)
     fields = engine.field_grades(inputs, model, today, backend.table("out_scores"))
     if fields is None:
         con.execute(OUT_FIELDS)
@@ -105,12 +109,17 @@ def run_spark(
                 for name in INPUTS
             )
         )
-        backend.to_parquet(engine.scores(inputs, model, today), str(folder / "out_scores"))
+        rows = engine.row_units(inputs, model, today)
+        backend.to_parquet(engine.points(rows, model), str(folder / "out_points"))
+        points = backend.read_parquet(str(folder / "out_points"), table_name=f"out_points_{tag}")
+        scores = engine.scores(inputs, model, today, points_table=points)
+        backend.to_parquet(scores, str(folder / "out_scores"))
         public = backend.read_parquet(str(folder / "out_scores"), table_name=f"out_scores_{tag}")
         fields = engine.field_grades(inputs, model, today, public)
         if fields is not None:
             backend.to_parquet(fields, str(folder / "out_fields"))
         _read_back(con, folder / "out_scores", "out_scores")
+        _read_back(con, folder / "out_points", "out_points")
         con.execute(OUT_FIELDS)
         if fields is not None and any((folder / "out_fields").glob("*.parquet")):
             parts = folder / "out_fields" / "*.parquet"

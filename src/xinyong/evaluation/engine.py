@@ -5,13 +5,15 @@ It is a columnar batch job over the input tables (evaluation/extract.py), never 
 subjects:
 
 1. **Rows.** Each row of a source — a record, a list entry, a commitment, a declaration —
-   gets, for every indicator it feeds, its *units*: the indicator's points for it in
-   hundredths (cents) times the percent its decay leaves (0–100), so ten-thousandths of a
-   point, an integer; null where it does not feed that indicator.
-2. **Indicators.** Per subject, the units of each indicator are summed and its rows counted;
+   that feeds an indicator becomes a row (subject, indicator ``k``, *units*): the
+   indicator's points for it in hundredths (cents) times the percent its decay leaves
+   (0–100), so ten-thousandths of a point, an integer. A record finds its indicator by its
+   item in one array look-up (a pass over the records per group of indicators whose items
+   do not overlap), never by testing every indicator.
+2. **Indicators.** Per subject and indicator, the units are summed and the rows counted;
    the rule gives its points in cents: per record, the sum bounded by the indicator's
    ``min_points``/``max_points`` and rounded half away from zero to the cent; per count, the
-   points of the highest step reached.
+   points of the highest step reached. An indicator without rows gives 0.
 3. **Score.** The base plus the indicators' cents, so the points sum *exactly* to the score
    minus the base. The bands give a grade; a list in force caps it (``list_caps``):
    ``capped_by`` names the list kind when the cap lowered it.
@@ -39,7 +41,6 @@ from xinyong.evaluation.rules import GRADE_RANK
 from xinyong.evaluation.schemas import (
     CommitmentsSource,
     DeclarationsSource,
-    Indicator,
     ListEntriesSource,
     ModelIn,
     PerCountRule,
@@ -51,20 +52,8 @@ from xinyong.evaluation.schemas import (
 )
 from xinyong.records.rules import add_years
 
-# The row tables and the id each row is explained by.
-ROW_IDS = {
-    "records": "record_id",
-    "entries": "entry_id",
-    "commitments": "commitment_id",
-    "declarations": "declaration_id",
-}
-# How an explanation names each table's rows (schemas.ContributionOut.source).
-ROW_SOURCES = {
-    "records": "record",
-    "entries": "list_entry",
-    "commitments": "commitment",
-    "declarations": "declaration",
-}
+# The tables whose rows feed indicators.
+ROW_TABLES = ("records", "entries", "commitments", "declarations")
 
 
 @dataclass(frozen=True)
@@ -85,7 +74,7 @@ class Inputs:
         return Inputs(
             *(
                 self.table(name).filter(self.table(name).subject_id.isin(subjects.subject_id))
-                for name in ("subjects", *ROW_IDS)
+                for name in ("subjects", *ROW_TABLES)
             )
         )
 
@@ -98,9 +87,22 @@ def cents(points: Decimal) -> int:
 # --- what a model reads ----------------------------------------------------------------------
 
 
+def item_numbers(model: ModelIn) -> tuple[str, ...]:
+    """The items ``model`` reads, in the order that numbers them (the inputs' ``item``)."""
+    wanted: set[str] = set()
+    for _dimension, indicator in model.indicators():
+        source = indicator.source
+        if isinstance(source, RecordsSource):
+            wanted.update(source.items)
+        elif isinstance(source, RegistrationSource):
+            wanted.add(source.item)
+    if model.industry is not None:
+        wanted.add(model.industry.item)
+    return tuple(sorted(wanted))
+
+
 def needs(model: ModelIn, items: Mapping[str, ItemSpec]) -> Needs:
     """The items and fields ``model`` reads from the archive, typed by the catalog."""
-    wanted_items: set[str] = set()
     wanted: dict[str, set[str]] = {}
 
     def field(item: str, name: str | None) -> None:
@@ -111,14 +113,12 @@ def needs(model: ModelIn, items: Mapping[str, ItemSpec]) -> Needs:
     for _dimension, indicator in model.indicators():
         source, rule = indicator.source, indicator.rule
         if isinstance(source, RecordsSource):
-            wanted_items.update(source.items)
             for item in source.items:
                 field(item, source.where.field if source.where else None)
                 field(item, source.date_field)
                 if isinstance(rule, PerRecordRule):
                     field(item, rule.points.by_field)
         elif isinstance(source, RegistrationSource):
-            wanted_items.add(source.item)
             field(source.item, source.established_field)
             field(source.item, source.where.field if source.where else None)
             if isinstance(rule, RegistrationRule):
@@ -128,7 +128,6 @@ def needs(model: ModelIn, items: Mapping[str, ItemSpec]) -> Needs:
             repaired = repaired or "repaired_records" in source.of
     if model.industry is not None:
         industry = model.industry
-        wanted_items.add(industry.item)
         for wanted_field in (industry.field_field, industry.grade_field, industry.valid_to_field):
             field(industry.item, wanted_field)
     fields = []
@@ -143,7 +142,7 @@ def needs(model: ModelIn, items: Mapping[str, ItemSpec]) -> Needs:
         fields.append(FieldNeed(name=name, items=of, is_date=is_date))
     return Needs(
         applies_to=model.applies_to,
-        items=tuple(sorted(wanted_items)),
+        items=item_numbers(model),
         fields=tuple(fields),
         repaired=repaired,
     )
@@ -162,14 +161,21 @@ def _counted(records: ir.Table, model: ModelIn, today: date) -> ir.BooleanValue:
     """A record counts as its standing says on ``today`` (the model's ``counting``): an
     active record past its validity is expired from that day (subjects/rules.py
     effective_standing, Measures art. 30); one under an open objection counts unless the
-    model excludes it (art. 32)."""
-    expired = (
-        (records.standing == "active")
-        & records.expires_on.notnull()
-        & (records.expires_on <= ibis.literal(today)).fill_null(False)
-    )
-    standing = ibis.ifelse(expired, "expired", records.standing)
-    counted = standing.isin(list(model.counting.standings))
+    model excludes it (art. 32). Written as plain conditions on the stored standing."""
+    standings = set(model.counting.standings)
+    lapsed = (records.expires_on <= ibis.literal(today)).fill_null(False)
+    active = records.standing == "active"
+    parts: list[ir.BooleanValue] = []
+    if "active" in standings:
+        parts.append(active & ~lapsed)
+    if "expired" in standings:
+        parts.append((records.standing == "expired") | (active & lapsed))
+    others = sorted(standings - {"active", "expired"})
+    if others:
+        parts.append(records.standing.isin(others))
+    counted: ir.BooleanValue = ibis.literal(False)
+    for part in parts:
+        counted = counted | part
     if model.counting.under_objection == "exclude":
         counted = counted & ~records.under_objection
     return counted
@@ -218,31 +224,6 @@ def _filtered(table: ir.Table, where: Any) -> ir.BooleanValue:
     return table[f"f_{where.field}"].isin(list(where.values)).fill_null(False)
 
 
-def _record_units(
-    records: ir.Table, indicator: Indicator, model: ModelIn, today: date
-) -> ir.IntegerValue | None:
-    source, rule = indicator.source, indicator.rule
-    counted = _counted(records, model, today)
-    day = ibis.coalesce(records.determined_on, records.received_on)
-    if isinstance(source, RecordsSource):
-        matched = (
-            records.item_code.isin(list(source.items)) & counted & _filtered(records, source.where)
-        )
-        if source.severities is not None:
-            matched = matched & records.severity.isin(list(source.severities)).fill_null(False)
-        if source.date_field is not None:
-            day = ibis.coalesce(records[f"d_{source.date_field}"], day)
-    elif isinstance(source, RegistrationSource):
-        matched = (records.item_code == source.item) & counted & _filtered(records, source.where)
-        assert isinstance(rule, RegistrationRule)  # evaluation/rules.py rule_fits
-        return ibis.ifelse(matched, _registration_units(records, source, rule, today), ibis.null())
-    elif isinstance(source, RectificationSource) and "repaired_records" in source.of:
-        matched = records.standing == "repaired"
-    else:
-        return None
-    return _units(matched, rule, records, day, records.expires_on, today)
-
-
 def _registration_units(
     records: ir.Table, source: RegistrationSource, rule: RegistrationRule, today: date
 ) -> ir.IntegerValue:
@@ -270,81 +251,140 @@ def _registration_units(
     return units.cast("int64")
 
 
-def _units(
-    matched: ir.BooleanValue,
-    rule: Any,
-    table: ir.Table,
-    day: ir.DateValue,
-    expires_on: ir.DateValue | None,
-    today: date,
+def _value(
+    rule: Any, table: ir.Table, day: ir.DateValue, expires_on: ir.DateValue | None, today: date
 ) -> ir.IntegerValue:
+    """A matched row's units under ``rule``: nothing for a count (the count is what counts)."""
     if isinstance(rule, PerCountRule):
-        value: ir.IntegerValue = ibis.literal(0, "int64")
-    else:
-        value = _points(rule, table) * _percent(rule, day, expires_on, today)
-    return ibis.ifelse(matched.fill_null(False), value, ibis.null()).cast("int64")
+        return ibis.literal(0, "int64")
+    return (_points(rule, table) * _percent(rule, day, expires_on, today)).cast("int64")
 
 
-def _entry_units(entries: ir.Table, indicator: Indicator, today: date) -> ir.IntegerValue | None:
-    source = indicator.source
-    day = entries.confirmed_on
-    if isinstance(source, ListEntriesSource):
-        matched = _in_force(entries, today) & entries.kind.isin(list(source.list_kinds))
-        if source.lists is not None:
-            matched = matched & entries.list_code.isin(list(source.lists))
-    elif isinstance(source, RectificationSource) and "rectified_entries" in source.of:
-        matched = entries.rectified
-    else:
-        return None
-    return _units(matched, indicator.rule, entries, day, None, today)
+def _long(table: ir.Table, source: str, id_column: str, k: Any, units: Any) -> ir.Table:
+    return table.select(
+        subject_id=table.subject_id.cast("int64"),
+        source=ibis.literal(source, "string"),
+        row_id=table[id_column].cast("int64"),
+        k=ibis.literal(k, "int64") if isinstance(k, int) else k.cast("int64"),
+        units=units.cast("int64"),
+    )
 
 
-def _commitment_units(
-    commitments: ir.Table, indicator: Indicator, today: date
-) -> ir.IntegerValue | None:
-    source = indicator.source
-    if not isinstance(source, CommitmentsSource):
-        return None
-    matched = commitments.state.isin(list(source.states))
-    if source.types is not None:
-        matched = matched & commitments.type.isin(list(source.types))
-    day = ibis.coalesce(commitments.closed_on, commitments.signed_on)
-    return _units(matched, indicator.rule, commitments, day, None, today)
+def _passes(model: ModelIn) -> list[dict[str, int]]:
+    """The record indicators (by their number k) grouped so that within a group each item
+    feeds one indicator at most: each group is one pass over the records, its indicator
+    looked up by the record's item."""
+    passes: list[dict[str, int]] = []
+    for k, (_dimension, indicator) in enumerate(model.indicators()):
+        source = indicator.source
+        if isinstance(source, RecordsSource):
+            items = list(source.items)
+        elif isinstance(source, RegistrationSource):
+            items = [source.item]
+        else:
+            continue
+        for group in passes:
+            if not set(items) & set(group):
+                group.update(dict.fromkeys(items, k))
+                break
+        else:
+            passes.append(dict.fromkeys(items, k))
+    return passes
 
 
-def _declaration_units(
-    declarations: ir.Table, indicator: Indicator, today: date
-) -> ir.IntegerValue | None:
-    source = indicator.source
-    if not isinstance(source, DeclarationsSource):
-        return None
-    matched = declarations.state == "verified"
-    if source.categories is not None:
-        matched = matched & declarations.category.isin(list(source.categories))
-    return _units(matched, indicator.rule, declarations, declarations.verified_on, None, today)
-
-
-def row_units(inputs: Inputs, model: ModelIn, today: date) -> dict[str, ir.Table]:
-    """Per row table, its rows with ``u_<indicator>`` for every indicator they may feed
-    (null where a row does not feed it): the explanation's rows, and what step 2 sums."""
-    tables: dict[str, ir.Table] = {}
-    for name, id_column in ROW_IDS.items():
-        table = inputs.table(name)
-        columns: dict[str, ir.Value] = {}
-        for _dimension, indicator in model.indicators():
-            if name == "records":
-                units = _record_units(table, indicator, model, today)
-            elif name == "entries":
-                units = _entry_units(table, indicator, today)
-            elif name == "commitments":
-                units = _commitment_units(table, indicator, today)
+def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Table]:
+    """The records' units: a pass per group of indicators (each record's indicator found by
+    its item, in one array look-up), and the repaired records for rectification."""
+    order = {code: n for n, code in enumerate(item_numbers(model))}
+    indicators = [i for _d, i in model.indicators()]
+    out = []
+    for group in _passes(model):
+        lookup = [group.get(code, -1) for code in order]
+        numbers = sorted(order[code] for code in group)
+        keyed = records.filter(records.item.isin(numbers))
+        keyed = keyed.mutate(k=ibis.literal(lookup, "array<int64>")[keyed.item.cast("int64")])
+        rows = keyed.mutate(
+            counted=_counted(keyed, model, today),
+            day=ibis.coalesce(keyed.determined_on, keyed.received_on),
+        )
+        branches = []
+        for k in sorted(set(group.values())):
+            indicator = indicators[k]
+            source, rule = indicator.source, indicator.rule
+            if isinstance(source, RegistrationSource):
+                assert isinstance(rule, RegistrationRule)  # evaluation/rules.py rule_fits
+                matched = rows.counted & _filtered(rows, source.where)
+                value = _registration_units(rows, source, rule, today)
             else:
-                units = _declaration_units(table, indicator, today)
-            if units is not None:
-                columns[f"u_{indicator.code}"] = units
-        if columns:
-            tables[name] = table.select(table.subject_id, table[id_column], **columns)
-    return tables
+                assert isinstance(source, RecordsSource)
+                matched = rows.counted & _filtered(rows, source.where)
+                if source.severities is not None:
+                    severity = rows.severity.isin(list(source.severities))
+                    matched = matched & severity.fill_null(False)
+                day = rows.day
+                if source.date_field is not None:
+                    day = ibis.coalesce(rows[f"d_{source.date_field}"], day)
+                value = _value(rule, rows, day, rows.expires_on, today)
+            branches.append(
+                (rows.k == k, ibis.ifelse(matched.fill_null(False), value, ibis.null("int64")))
+            )
+        units = ibis.cases(*branches, else_=ibis.null("int64"))
+        long = _long(rows, "record", "record_id", rows.k, units)
+        out.append(long.filter(long.units.notnull()))
+    for k, indicator in enumerate(indicators):
+        source = indicator.source
+        if isinstance(source, RectificationSource) and "repaired_records" in source.of:
+            repaired = records.filter(records.standing == "repaired")
+            day = ibis.coalesce(repaired.determined_on, repaired.received_on)
+            value = _value(indicator.rule, repaired, day, None, today)
+            out.append(_long(repaired, "record", "record_id", k, value))
+    return out
+
+
+def _other_rows(inputs: Inputs, model: ModelIn, today: date) -> list[ir.Table]:
+    """List entries, commitments and declarations: small tables, a filter per indicator."""
+    out = []
+    entries, commitments = inputs.entries, inputs.commitments
+    declarations = inputs.declarations
+    for k, (_dimension, indicator) in enumerate(model.indicators()):
+        source, rule = indicator.source, indicator.rule
+        if isinstance(source, ListEntriesSource):
+            matched = _in_force(entries, today) & entries.kind.isin(list(source.list_kinds))
+            if source.lists is not None:
+                matched = matched & entries.list_code.isin(list(source.lists))
+            rows = entries.filter(matched)
+            value = _value(rule, rows, rows.confirmed_on, None, today)
+            out.append(_long(rows, "list_entry", "entry_id", k, value))
+        elif isinstance(source, RectificationSource) and "rectified_entries" in source.of:
+            rows = entries.filter(entries.rectified.fill_null(False))
+            value = _value(rule, rows, rows.confirmed_on, None, today)
+            out.append(_long(rows, "list_entry", "entry_id", k, value))
+        elif isinstance(source, CommitmentsSource):
+            matched = commitments.state.isin(list(source.states))
+            if source.types is not None:
+                matched = matched & commitments.type.isin(list(source.types))
+            rows = commitments.filter(matched)
+            day = ibis.coalesce(rows.closed_on, rows.signed_on)
+            out.append(
+                _long(rows, "commitment", "commitment_id", k, _value(rule, rows, day, None, today))
+            )
+        elif isinstance(source, DeclarationsSource):
+            matched = declarations.state == "verified"
+            if source.categories is not None:
+                matched = matched & declarations.category.isin(list(source.categories))
+            rows = declarations.filter(matched)
+            value = _value(rule, rows, rows.verified_on, None, today)
+            out.append(_long(rows, "declaration", "declaration_id", k, value))
+    return out
+
+
+def row_units(inputs: Inputs, model: ModelIn, today: date) -> ir.Table:
+    """Every row that feeds an indicator, with its units: ``subject_id``, ``source``
+    (record, list_entry, commitment, declaration), ``row_id``, ``k`` (the indicator's
+    number in the model's order) and ``units`` — the explanation's rows, and what step 2
+    sums."""
+    parts = _record_rows(inputs.records, model, today) + _other_rows(inputs, model, today)
+    return ibis.union(*parts)
 
 
 # --- 2. indicators and 3. score --------------------------------------------------------------
@@ -357,54 +397,51 @@ def _round_cents(units: ir.IntegerValue) -> ir.IntegerValue:
     return ibis.ifelse(units >= 0, up, down).cast("int64")
 
 
-def _indicator_cents(
-    indicator: Indicator, units: ir.IntegerValue, count: ir.IntegerValue
-) -> ir.IntegerValue:
-    rule = indicator.rule
-    if isinstance(rule, PerCountRule):
-        branches = [(count >= s.min_count, cents(s.points)) for s in rule.steps]
-        return ibis.cases(*branches, else_=0).cast("int64")
-    bounded = units
-    if indicator.min_points is not None:
-        bounded = ibis.greatest(bounded, cents(indicator.min_points) * 100)
-    if indicator.max_points is not None:
-        bounded = ibis.least(bounded, cents(indicator.max_points) * 100)
-    return _round_cents(bounded)
+def points(rows: ir.Table, model: ModelIn) -> ir.Table:
+    """Per subject and indicator it has rows for: ``subject_id``, ``indicator`` (its code)
+    and ``cents`` — the units summed, bounded and rounded, or the count's step. An
+    indicator without rows gives nothing (0). Each indicator's bounds are looked up by its
+    number, so a group costs the same whatever the model's size."""
+    indicators = [i for _d, i in model.indicators()]
+    sums = rows.group_by(["subject_id", "k"]).aggregate(units=rows.units.sum(), n=rows.count())
+    none = 10**15  # no bound: beyond any sum of units
+    lows = [none * -1 if i.min_points is None else cents(i.min_points) * 100 for i in indicators]
+    highs = [none if i.max_points is None else cents(i.max_points) * 100 for i in indicators]
+    k = sums.k.cast("int64")
+    low = ibis.literal(lows, "array<int64>")[k]
+    high = ibis.literal(highs, "array<int64>")[k]
+    value = _round_cents(ibis.greatest(low, ibis.least(high, sums.units)))
+    counted = [
+        (k == n, _count_cents(i.rule, sums.n))
+        for n, i in enumerate(indicators)
+        if isinstance(i.rule, PerCountRule)
+    ]
+    if counted:
+        value = ibis.cases(*counted, else_=value)
+    code = ibis.literal([i.code for i in indicators], "array<string>")[k]
+    return sums.select("subject_id", indicator=code, cents=value.cast("int64"))
+
+
+def _count_cents(rule: PerCountRule, count: ir.IntegerValue) -> ir.IntegerValue:
+    """The points of the highest step the count reaches."""
+    branches = [(count >= s.min_count, cents(s.points)) for s in rule.steps]
+    return ibis.cases(*branches, else_=0).cast("int64")
 
 
 def scores(
-    inputs: Inputs, model: ModelIn, today: date, *, rows: Mapping[str, ir.Table] | None = None
+    inputs: Inputs, model: ModelIn, today: date, *, points_table: ir.Table | None = None
 ) -> ir.Table:
-    """Per subject of ``inputs.subjects``: ``score_cents``, ``band`` (the grade its score
-    gives), ``grade`` (after the lists' caps), ``capped_by``, and ``p_<indicator>`` (cents).
-    ``rows``: :func:`row_units` of the same inputs, already computed (an explanation keeps
-    them)."""
-    if rows is None:
-        rows = row_units(inputs, model, today)
-    result = inputs.subjects.select("subject_id")
-    indicators = [i for _d, i in model.indicators()]
-    sums: dict[str, list[str]] = {i.code: [] for i in indicators}
-    for name, table in rows.items():
-        codes = [c.removeprefix("u_") for c in table.columns if c.startswith("u_")]
-        metrics: dict[str, ir.Value] = {}
-        for code in codes:
-            metrics[f"{name}_u_{code}"] = table[f"u_{code}"].sum()
-            metrics[f"{name}_n_{code}"] = table[f"u_{code}"].count()
-        agg = table.group_by("subject_id").aggregate(**metrics)
-        result = _left(result, agg)
-        for code in codes:
-            sums[code].append(name)
+    """Per subject of ``inputs.subjects``: ``score_cents`` (the base plus its indicators'
+    cents), ``band`` (the grade the score gives), ``grade`` (after the lists' caps) and
+    ``capped_by``. ``points_table``: :func:`points` of the same inputs, already computed."""
+    if points_table is None:
+        points_table = points(row_units(inputs, model, today), model)
+    totals = points_table.group_by("subject_id").aggregate(total=points_table.cents.sum())
+    result = _left(inputs.subjects.select("subject_id"), totals)
     caps = _list_flags(inputs.entries, model, today)
     if caps is not None:
         result = _left(result, caps)
-    points: dict[str, ir.IntegerValue] = {}
-    for indicator in indicators:
-        code, zero = indicator.code, ibis.literal(0, "int64")
-        units = sum((result[f"{t}_u_{code}"].fill_null(0) for t in sums[code]), zero)
-        count = sum((result[f"{t}_n_{code}"].fill_null(0) for t in sums[code]), zero)
-        points[f"p_{indicator.code}"] = _indicator_cents(indicator, units, count)
-    result = result.select("subject_id", *caps_columns(model), **points)
-    score = sum((result[p] for p in points), ibis.literal(cents(model.base), "int64"))
+    score = result.total.fill_null(0) + cents(model.base)
     result = result.mutate(score_cents=score.cast("int64"))
     band = _band_rank(model, result.score_cents)
     capped, capped_by = _capped(model, result, band)
@@ -414,17 +451,12 @@ def scores(
         band=_grade_of(band),
         grade=_grade_of(capped),
         capped_by=capped_by,
-        **{p: result[p] for p in points},
     )
 
 
 def _left(left: ir.Table, right: ir.Table) -> ir.Table:
     joined = left.left_join(right, "subject_id")
     return joined.select(*(c for c in joined.columns if c != "subject_id_right"))
-
-
-def caps_columns(model: ModelIn) -> list[str]:
-    return [f"on_{kind}" for kind in model.list_caps]
 
 
 def _list_flags(entries: ir.Table, model: ModelIn, today: date) -> ir.Table | None:

@@ -69,18 +69,20 @@ def explain_subject(
 
 @dataclass(frozen=True)
 class _Statements:
-    """The explanation's expression compiled for one model and day: the row tables, the
-    scores over them, the field grades over those (SQL of DuckDB over the tables ``in_*``,
-    ``explained_subject`` and the ``explained_*`` it makes). Compiling costs far more than
-    running it on one subject, and nothing of the subject is in it."""
+    """The explanation's expression compiled for one model and day: its rows, the points
+    summed from them, the score from those, the field grades (SQL of DuckDB over the tables
+    ``in_*``, ``explained_subject`` and the ``explained_*`` it makes). Compiling costs far
+    more than running it on one subject, and nothing of the subject is in it."""
 
-    rows: dict[str, str]
+    rows: str
+    points: str
     scores: str
     fields: str | None
 
 
 _compiled: dict[tuple[int, date], _Statements] = {}
 _compiled_lock = threading.Lock()
+STEPS = ("rows", "points", "scores")
 
 
 def _statements(
@@ -93,17 +95,17 @@ def _statements(
     backend = ibis.duckdb.from_connection(con)
     inputs = engine.Inputs(*(backend.table(f"in_{name}") for name in extract.INPUTS))
     narrowed = inputs.narrowed(backend.table("explained_subject"))
-    rows = {
-        name: str(backend.compile(expr))
-        for name, expr in engine.row_units(narrowed, spec, day).items()
-    }
-    for name, sql in rows.items():
-        con.execute(f"CREATE TEMP TABLE explained_{name} AS {sql}")
-    kept = {name: backend.table(f"explained_{name}") for name in rows}
-    scores = str(backend.compile(engine.scores(narrowed, spec, day, rows=kept)))
+    rows = str(backend.compile(engine.row_units(narrowed, spec, day)))
+    con.execute(f"CREATE TEMP TABLE explained_rows AS {rows}")
+    points = str(backend.compile(engine.points(backend.table("explained_rows"), spec)))
+    con.execute(f"CREATE TEMP TABLE explained_points AS {points}")
+    kept = backend.table("explained_points")
+    scores = str(backend.compile(engine.scores(narrowed, spec, day, points_table=kept)))
     con.execute(f"CREATE TEMP TABLE explained_scores AS {scores}")
     fields = engine.field_grades(narrowed, spec, day, backend.table("explained_scores"))
-    compiled = _Statements(rows, scores, None if fields is None else str(backend.compile(fields)))
+    compiled = _Statements(
+        rows, points, scores, None if fields is None else str(backend.compile(fields))
+    )
     with _compiled_lock:
         if len(_compiled) > 64:
             _compiled.clear()
@@ -125,12 +127,12 @@ def explain_inputs(
     as a table of ``con``, so that the rows shown are those the score was summed from."""
     con.execute("CREATE OR REPLACE TEMP TABLE explained_subject (subject_id BIGINT)")
     con.execute("INSERT INTO explained_subject VALUES (?)", [subject_id])
-    for name in (*engine.ROW_IDS, "scores"):
-        con.execute(f"DROP TABLE IF EXISTS explained_{name}")
+    for step in STEPS:
+        con.execute(f"DROP TABLE IF EXISTS explained_{step}")
     statements = _statements(con, spec, day, model_id)
-    for name, sql in statements.rows.items():
-        con.execute(f"CREATE OR REPLACE TEMP TABLE explained_{name} AS {sql}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE explained_scores AS {statements.scores}")
+    for step in STEPS:
+        sql = getattr(statements, step)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE explained_{step} AS {sql}")
     found = _dicts(con, "SELECT * FROM explained_scores")
     if not found:
         raise NotFound(
@@ -139,29 +141,25 @@ def explain_inputs(
             code="not_evaluated",
         )
     score = found[0]
+    codes = [i.code for _d, i in spec.indicators()]
     contributions: dict[str, list[ContributionOut]] = {}
-    for name in statements.rows:
-        id_column = engine.ROW_IDS[name]
-        for row in _dicts(con, f"SELECT * FROM explained_{name}"):
-            for column, units in row.items():
-                if column.startswith("u_") and units is not None:
-                    contributions.setdefault(column.removeprefix("u_"), []).append(
-                        ContributionOut(
-                            source=engine.ROW_SOURCES[name],
-                            id=str(row[id_column]),
-                            points=Decimal(units).scaleb(-4),
-                        )
-                    )
+    for row in _dicts(con, "SELECT * FROM explained_rows ORDER BY source, row_id"):
+        contributions.setdefault(codes[row["k"]], []).append(
+            ContributionOut(
+                source=row["source"],
+                id=str(row["row_id"]),
+                points=Decimal(row["units"]).scaleb(-4),
+            )
+        )
+    cents = {r["indicator"]: r["cents"] for r in _dicts(con, "SELECT * FROM explained_points")}
     indicators = [
         IndicatorPointsOut(
             code=indicator.code,
             name=indicator.name,
             dimension=dimension.code,
             dimension_name=dimension.name,
-            points=Decimal(score[f"p_{indicator.code}"]).scaleb(-2),
-            contributions=sorted(
-                contributions.get(indicator.code, []), key=lambda c: (c.source, c.id)
-            ),
+            points=Decimal(cents.get(indicator.code, 0)).scaleb(-2),
+            contributions=contributions.get(indicator.code, []),
         )
         for dimension, indicator in spec.indicators()
     ]

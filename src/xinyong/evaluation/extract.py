@@ -11,7 +11,8 @@ The tables, whatever they are read from (the engine's only inputs):
 
     in_subjects      subject_id, kind
     in_records       subject_id, record_id, item_code, severity, standing, determined_on,
-                     expires_on, received_on, under_objection, f_<field> (text), d_<field> (date)
+                     expires_on, received_on, f_<field> (text), item (its number among the
+                     model's items), under_objection, d_<field> (date)
     in_entries       subject_id, entry_id, list_code, kind, state, confirmed_on, listed_until,
                      rectified
     in_commitments   subject_id, commitment_id, type, state, signed_on, closed_on
@@ -237,6 +238,9 @@ def _records(con: duckdb.DuckDBPyConnection, dialect: str, needs: Needs, narrow:
         f"AND state <> 'closed'{narrow}",
     )
     typed = "".join(f", CAST(f_{f.name} AS VARCHAR) AS f_{f.name}" for f in needs.fields)
+    # The item by its number in needs.items (engine.item_numbers): what the engine looks up.
+    number = " ".join(f"WHEN '{code}' THEN {n}" for n, code in enumerate(needs.items))
+    typed += f", CAST(CASE item_code {number} END AS SMALLINT) AS item"
     dates = "".join(
         f", TRY_CAST(f_{f.name} AS DATE) AS d_{f.name}" for f in needs.fields if f.is_date
     )

@@ -15,6 +15,7 @@ loop."""
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -54,16 +55,16 @@ class Written:
 
 
 def _scores_sql(model: ModelIn) -> str:
-    """The staged form of out_scores: the score and each indicator's points in exact
-    decimals (cents times 0.01), the points as one JSON object."""
-    pairs = ", ".join(
-        f"'{i.code}', CAST(p_{i.code} AS DECIMAL(16, 0)) * CAST(0.01 AS DECIMAL(3, 2))"
-        for _d, i in model.indicators()
-    )
+    """The staged form of out_scores: the score in exact decimals (cents times 0.01), the
+    points of every indicator as one JSON object (those without rows 0)."""
+    zeros = json.dumps({i.code: 0 for _d, i in model.indicators()})
     return (
-        "SELECT subject_id, CAST(score_cents AS DECIMAL(16, 0)) * CAST(0.01 AS DECIMAL(3, 2)) "
-        f"AS score, grade, capped_by, CAST(json_object({pairs}) AS VARCHAR) AS points "
-        "FROM out_scores"
+        "SELECT s.subject_id, CAST(s.score_cents AS DECIMAL(16, 0)) * CAST(0.01 AS "
+        "DECIMAL(3, 2)) AS score, s.grade, s.capped_by, CAST(json_merge_patch("
+        f"'{zeros}', coalesce(p.points, '{{}}')) AS VARCHAR) AS points FROM out_scores s "
+        "LEFT JOIN (SELECT subject_id, json_group_object(indicator, CAST(cents AS "
+        "DECIMAL(16, 0)) * CAST(0.01 AS DECIMAL(3, 2))) AS points FROM out_points GROUP BY "
+        "subject_id) p ON p.subject_id = s.subject_id"
     )
 
 
@@ -126,6 +127,9 @@ def write_results(
         f"SELECT {', '.join(FIELD_COLUMNS)}, :run_id FROM {FIELD_STAGE}",
         params,
     )
+    if dialect == "sqlite":  # PostgreSQL drops them at the commit
+        for name in (STAGE, FIELD_STAGE):
+            _rows(session, f"DROP TABLE temp.{name}")
     return Written(
         subjects=subjects,
         changed=changed,
