@@ -410,6 +410,8 @@ class CheckContext:
     cache: SnapshotCache
     log: CheckLog
     sessions: Callable[[], Session]
+    # The graded supervision versions the checks of scenario `inspection` read.
+    supervision: supervision.SupervisionCache = field(default_factory=supervision.SupervisionCache)
 
 
 def validate_request(scenario: Any, subjects: Any, purpose: Any) -> tuple[str, list, str]:
@@ -450,7 +452,7 @@ def supervision_classes(
     (a subject not in the platform: as one without a grade); else None."""
     if req.scenario != SUPERVISION_SCENARIO:
         return None
-    version = supervision.version_by_row(found.supervision_id, ctx.sessions)
+    version = ctx.supervision.get(found.supervision_id, ctx.sessions)
 
     def of(subject: Found | None) -> dict[str, Any]:
         grades = (subject.public_grade, subject.field_grade) if subject else (None, None)

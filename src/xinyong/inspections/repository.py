@@ -355,7 +355,7 @@ def results_of(
             .join(Department, Department.id == InspectionResult.department_id)
             .where(InspectionResult.plan_id == plan_id)
             .order_by(Subject.credit_code, Department.code)
-        ).tuples()
+        ).all()
     ]
 
 

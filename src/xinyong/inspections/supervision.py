@@ -2,9 +2,10 @@
 rules (default_supervision.json) until the authority loads a version of its own, each version
 in force from its day; a subject's class in a field, as the check answers it.
 
-Loaded versions are never edited, so each is cached per process by its row id: the check reads
+Loaded versions are never edited, so the check's cache keeps each by its row id: the check reads
 the id of the version in force in its one statement (inspections/repository
-CHECK_SUPERVISION_COLUMNS) and finds the rules here, reading the row once per process."""
+CHECK_SUPERVISION_COLUMNS) and finds the rules in :class:`SupervisionCache`, reading the row
+once per process."""
 
 from __future__ import annotations
 
@@ -64,10 +65,6 @@ class Version:
         )
 
 
-_versions: dict[int, Version] = {}
-_lock = threading.Lock()
-
-
 def _version_of(row: SupervisionRules) -> Version:
     return Version(
         row.version,
@@ -78,22 +75,36 @@ def _version_of(row: SupervisionRules) -> Version:
     )
 
 
-def version_by_row(row_id: int | None, session: Callable[[], Session] | Session) -> Version:
-    """The rules of a stored version (cached per process: never edited), or the shipped ones
-    for None. ``session``: a session, or a factory of one for a cache miss."""
+def shipped() -> Version:
+    """The rules shipped with the platform: version 0."""
+    return Version(0, None, None, None, default_supervision())
+
+
+def version_by_row(row_id: int | None, session: Session) -> Version:
+    """The rules of a stored version, or the shipped ones for None."""
     if row_id is None:
-        return Version(0, None, None, None, default_supervision())
-    found = _versions.get(row_id)
-    if found is not None:
+        return shipped()
+    return _version_of(repository.supervision_row(session, row_id))
+
+
+class SupervisionCache:
+    """The versions a process's checks have read, by row id: a version is never edited, so
+    it is read once (one per app, as the checks' snapshot is)."""
+
+    def __init__(self) -> None:
+        self._versions: dict[int, Version] = {}
+        self._lock = threading.Lock()
+
+    def get(self, row_id: int | None, sessions: Callable[[], Session]) -> Version:
+        if row_id is None:
+            return shipped()
+        found = self._versions.get(row_id)
+        if found is None:
+            with sessions() as session:
+                found = version_by_row(row_id, session)
+            with self._lock:
+                self._versions[row_id] = found
         return found
-    if isinstance(session, Session):
-        found = _version_of(repository.supervision_row(session, row_id))
-    else:
-        with session() as own:
-            found = _version_of(repository.supervision_row(own, row_id))
-    with _lock:
-        _versions[row_id] = found
-    return found
 
 
 def current(session: Session, today: date) -> Version:
