@@ -163,3 +163,27 @@ class TestInspectors:
             assert again.assignments[department].tolist() == assigned[department].tolist()
         assert set(assigned["amr"][0].tolist()).isdisjoint({1, 2, 3})
         assert set(assigned["tax"][2].tolist()) == {22, 23}
+
+
+class _Keys:
+    """A stand-in generator whose raw outputs are given: to make ties."""
+
+    def __init__(self, keys: list[int]) -> None:
+        self.keys = np.asarray(keys, dtype=np.uint64)
+
+    def random_raw(self, n: int) -> np.ndarray:
+        out, self.keys = self.keys[:n], self.keys[n:]
+        return out
+
+
+class TestTies:
+    def test_equal_keys_go_by_snapshot_order(self) -> None:
+        pop = draw.population(_codes(5), ["ordinary"] * 5)
+        # Keys 5, 1, 1, 1, 7 and 40 % of 5 = 2: the first two of the three 1s.
+        drawn = draw.draw_subjects(pop, {"ordinary": 4000}, _Keys([5, 1, 1, 1, 7]))  # type: ignore[arg-type]
+        assert drawn.positions.tolist() == [1, 2]
+
+    def test_keys_below_the_nth_come_before_ties(self) -> None:
+        pop = draw.population(_codes(5), ["ordinary"] * 5)
+        drawn = draw.draw_subjects(pop, {"ordinary": 6000}, _Keys([3, 3, 9, 3, 0]))  # type: ignore[arg-type]
+        assert drawn.positions.tolist() == [0, 1, 4]

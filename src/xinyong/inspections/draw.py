@@ -149,8 +149,14 @@ def draw_subjects(pop: Population, ratios_bp: Mapping[str, int], bitgen: np.rand
         n = sample_size(len(members), ratios_bp[code])
         strata[code] = (len(members), n)
         if n:
-            order = np.argsort(keys[members], kind="stable")[:n]
-            chosen.append(members[order])
+            # The n smallest keys, ties by snapshot order: all below the n-th smallest key,
+            # then as many of those equal to it as are wanted, in snapshot order. A partition,
+            # not a sort: linear in the stratum.
+            stratum = keys[members]
+            kth = np.partition(stratum, n - 1)[n - 1]
+            below = members[stratum < kth]
+            equal = members[stratum == kth]
+            chosen.append(np.concatenate([below, equal[: n - len(below)]]))
     positions = np.sort(np.concatenate(chosen)) if chosen else np.array([], dtype=np.int64)
     return Drawn(positions, strata)
 
@@ -166,19 +172,51 @@ class Pool:
     excluded: Mapping[int, Sequence[int]]
 
 
-def _pick(raw: np.ndarray, sizes: np.ndarray | int, k: int) -> np.ndarray:
-    """Rows of k distinct positions in [0, size): the j-th is the (r_j mod (size − j))-th
-    position not yet picked (step 4)."""
+# Pads the rows of blocked positions: above any position, so it never moves a rank.
+_PAD = np.iinfo(np.int64).max
+
+
+def _pick(
+    raw: np.ndarray, sizes: np.ndarray | int, k: int, blocked: np.ndarray | None = None
+) -> np.ndarray:
+    """Rows of k distinct positions of the pool: the j-th is the (r_j mod (size − j))-th
+    position neither blocked (excluded for the row; padded with _PAD) nor picked before
+    (step 4); ``sizes``: the eligible of each row. A rank becomes a position by stepping over
+    every taken position at or below it, in ascending order — column by column, for all rows
+    at once."""
     rows = raw.shape[0]
     picks = np.empty((rows, k), dtype=np.int64)
     for j in range(k):
         width = np.asarray(sizes, dtype=np.uint64) - np.uint64(j)
         rank = (raw[:, j] % width).astype(np.int64)
-        if j:
-            for column in np.sort(picks[:, :j], axis=1).T:
-                rank += rank >= column
+        taken = [picks[:, :j]] + ([blocked] if blocked is not None else [])
+        for column in np.sort(np.concatenate(taken, axis=1), axis=1).T:
+            rank += rank >= column
         picks[:, j] = rank
     return picks
+
+
+def _blocked(pool: Pool) -> tuple[np.ndarray, np.ndarray]:
+    """The rows with exclusions (ascending), and for each the positions in the pool of the
+    inspectors excluded (ascending, padded with _PAD); ids not in the pool are ignored."""
+    items = sorted(pool.excluded.items())
+    if not items:
+        return np.array([], dtype=np.int64), np.empty((0, 0), dtype=np.int64)
+    lengths = [len(ids) for _, ids in items]
+    rows = np.repeat(np.asarray([r for r, _ in items], dtype=np.int64), lengths)
+    ids = np.concatenate([np.asarray(ids, dtype=np.int64) for _, ids in items])
+    position = np.searchsorted(pool.inspectors, ids)
+    inside = position < len(pool.inspectors)
+    inside[inside] = pool.inspectors[position[inside]] == ids[inside]
+    pairs = np.unique(np.stack([rows[inside], position[inside]], axis=1), axis=0)
+    which = np.asarray([r for r, _ in items], dtype=np.int64)
+    index = np.searchsorted(which, pairs[:, 0])
+    starts = np.searchsorted(pairs[:, 0], which)
+    column = np.arange(len(pairs)) - starts[index]
+    width = int(column.max()) + 1 if len(pairs) else 0
+    blocked = np.full((len(which), width), _PAD, dtype=np.int64)
+    blocked[index, column] = pairs[:, 1]
+    return which, blocked
 
 
 def assign(
@@ -192,16 +230,20 @@ def assign(
         raw = bitgen.random_raw(drawn * k).reshape(drawn, k)
         size = len(pool.inspectors)
         picks = np.zeros((drawn, k), dtype=np.int64)
+        rows, blocked = _blocked(pool)
         plain = np.ones(drawn, dtype=bool)
-        plain[list(pool.excluded)] = False
-        if size >= k:
-            picks[plain] = pool.inspectors[_pick(raw[plain], size, k)]
-        for row, excluded in pool.excluded.items():
-            eligible = np.setdiff1d(pool.inspectors, np.asarray(excluded, dtype=np.int64))
-            if len(eligible) < k:
-                raise ValueError(f"{pool.department}: row {row} has {len(eligible)} inspectors")
-            picks[row] = eligible[_pick(raw[row : row + 1], len(eligible), k)[0]]
-        out[pool.department] = picks
+        plain[rows] = False
+        if plain.any():
+            if size < k:
+                raise ValueError(f"{pool.department}: {size} inspectors, fewer than {k}")
+            picks[plain] = _pick(raw[plain], size, k)
+        if len(rows):
+            sizes = size - (blocked != _PAD).sum(axis=1)
+            if (sizes < k).any():
+                row = int(rows[np.argmax(sizes < k)])
+                raise ValueError(f"{pool.department}: row {row} has too few inspectors")
+            picks[rows] = _pick(raw[rows], sizes, k, blocked)
+        out[pool.department] = pool.inspectors[picks] if size else picks
     return out
 
 

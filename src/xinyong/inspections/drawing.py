@@ -148,7 +148,7 @@ def draw_plan(
     drawn = draw.draw_subjects(pop, ratios, bitgen)
     chosen = pop.frame[drawn.positions]
     codes = chosen["credit_code"].to_list()
-    assign_pools = [_assignment_pool(pool, chosen) for pool in pools]
+    assign_pools = [assignment_pool(pool, chosen) for pool in pools]
     assignments = draw.assign(len(codes), assign_pools, bitgen, k)
     snapshot = draw.snapshot_bytes(pop)
     pool_doc = draw.pool_document(assign_pools, codes)
@@ -219,7 +219,7 @@ def draw_plan(
     return row
 
 
-def _assignment_pool(pool: DepartmentPool, chosen: pl.DataFrame) -> draw.Pool:
+def assignment_pool(pool: DepartmentPool, chosen: pl.DataFrame) -> draw.Pool:
     """The department's pool for the drawn subjects: their exclusions by row."""
     rows = chosen.select("subject_id").with_row_index("row")
     excluded = (

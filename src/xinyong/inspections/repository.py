@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.errors import NotFound
@@ -49,7 +49,15 @@ CHECK_SUPERVISION_COLUMNS = """,
 FROM change_head h"""
 
 
-def population_with_grades(
+POPULATION_SCHEMA = {
+    "subject_id": pl.Int64,
+    "credit_code": pl.String,
+    "public_grade": pl.String,
+    "field_grade": pl.String,
+}
+
+
+def _population_query(
     session: Session,
     *,
     field: str,
@@ -58,14 +66,7 @@ def population_with_grades(
     registering_authorities: Iterable[str] = (),
     fields: Iterable[str] = (),
     grades: Iterable[str] = (),
-) -> pl.DataFrame:
-    """The organisations a plan's filter names, ordered by credit code in byte order, with
-    columns ``subject_id``, ``credit_code``, ``public_grade`` (their current public grade, or
-    null) and ``field_grade`` (their grade for ``field`` where an industry evaluation was
-    combined with it, or null). ``fields``: only subjects with a grade for one of these fields
-    (under that field's industry evaluation); ``grades``: only subjects whose grade for
-    ``field`` (the field's, else the public one: inspections/rules.supervision_grade) is one of
-    these, ``ungraded`` naming those without any. Read in bulk: COPY on PostgreSQL."""
+) -> Select:
     kinds = [SubjectKind(k) for k in subject_kinds]
     conditions: list[ColumnElement[bool]] = [
         Subject.credit_code.is_not(None),
@@ -97,7 +98,7 @@ def population_with_grades(
         )
     dialect = session.get_bind().dialect
     code = Subject.credit_code.collate("C") if dialect.name == "postgresql" else Subject.credit_code
-    query = (
+    return (
         select(
             Subject.id.label("subject_id"),
             Subject.credit_code.label("credit_code"),
@@ -115,28 +116,51 @@ def population_with_grades(
         .where(*conditions)
         .order_by(code)
     )
-    schema = {
-        "subject_id": pl.Int64,
-        "credit_code": pl.String,
-        "public_grade": pl.String,
-        "field_grade": pl.String,
-    }
+
+
+def population_with_grades(session: Session, *, field: str, **filters: Any) -> pl.DataFrame:
+    """The organisations a plan's filter names (inspections/schemas.PopulationIn: regions,
+    subject_kinds, registering_authorities, fields, grades), ordered by credit code in byte
+    order, with columns ``subject_id``, ``credit_code``, ``public_grade`` (their current public
+    grade, or null) and ``field_grade`` (their grade for ``field`` where an industry evaluation
+    was combined with it, or null). ``fields``: only subjects with a grade for one of these
+    fields (under that field's industry evaluation); ``grades``: only subjects whose grade for
+    ``field`` (the field's, else the public one: inspections/rules.supervision_grade) is one
+    of these, ``ungraded`` naming those without any.
+
+    Read in bulk, past the ORM's row handling: COPY to CSV on PostgreSQL, the driver's cursor
+    on SQLite. Every value the statement binds is checked before (kinds, digits, one
+    character, sector codes), so it is rendered inline."""
+    query = _population_query(session, field=field, **filters)
+    dialect = session.get_bind().dialect
+    sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    conn = session.connection().connection.driver_connection
+    assert conn is not None  # a connection in use has its driver's
     if dialect.name == "postgresql":
-        # Every value bound is checked before (kinds, digits, one character, sector codes).
-        sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        conn = session.connection().connection.driver_connection
-        assert conn is not None  # a connection in use has its driver's
         buffer = io.BytesIO()
         with conn.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
             for block in copy:
                 buffer.write(block)
         if not buffer.tell():
-            return pl.DataFrame(schema=schema)
+            return pl.DataFrame(schema=POPULATION_SCHEMA)
         return pl.read_csv(
-            buffer.getvalue(), has_header=False, new_columns=list(schema), schema=schema
+            buffer.getvalue(),
+            has_header=False,
+            new_columns=list(POPULATION_SCHEMA),
+            schema=POPULATION_SCHEMA,
         )
-    rows = session.execute(query).all()
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    cur = conn.cursor()
+    try:
+        rows = cur.execute(sql).fetchall()
+    finally:
+        cur.close()
+    return pl.DataFrame(rows, schema=POPULATION_SCHEMA, orient="row")
+
+
+def population_size(session: Session, *, field: str, **filters: Any) -> int:
+    """How many subjects :func:`population_with_grades` would read."""
+    query = _population_query(session, field=field, **filters).order_by(None).subquery()
+    return session.execute(select(func.count()).select_from(query)).scalar_one()
 
 
 # --- graded supervision rules -----------------------------------------------------------------

@@ -178,7 +178,7 @@ def create_plan(
 
 
 def population_count(session: Session, field: str, population: dict[str, Any]) -> int:
-    return repository.population_with_grades(session, field=field, **population).height
+    return repository.population_size(session, field=field, **population)
 
 
 def empty_population() -> InvalidRequest:
