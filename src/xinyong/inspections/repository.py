@@ -96,8 +96,6 @@ def _population_query(
                 used.is_(None) if "ungraded" in wanted else false(),
             )
         )
-    dialect = session.get_bind().dialect
-    code = Subject.credit_code.collate("C") if dialect.name == "postgresql" else Subject.credit_code
     return (
         select(
             Subject.id.label("subject_id"),
@@ -114,7 +112,6 @@ def _population_query(
             ),
         )
         .where(*conditions)
-        .order_by(code)
     )
 
 
@@ -129,8 +126,10 @@ def population_with_grades(session: Session, *, field: str, **filters: Any) -> p
     of these, ``ungraded`` naming those without any.
 
     Read in bulk, past the ORM's row handling: COPY to CSV on PostgreSQL, the driver's cursor
-    on SQLite. Every value the statement binds is checked before (kinds, digits, one
-    character, sector codes), so it is rendered inline."""
+    on SQLite; unordered (on SQLite an ordered read walks the credit code index to every row,
+    three times slower) and sorted here, in byte order whatever the database's collation.
+    Every value the statement binds is checked before (kinds, digits, one character, sector
+    codes), so it is rendered inline."""
     query = _population_query(session, field=field, **filters)
     dialect = session.get_bind().dialect
     sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
@@ -143,23 +142,25 @@ def population_with_grades(session: Session, *, field: str, **filters: Any) -> p
                 buffer.write(block)
         if not buffer.tell():
             return pl.DataFrame(schema=POPULATION_SCHEMA)
-        return pl.read_csv(
+        frame = pl.read_csv(
             buffer.getvalue(),
             has_header=False,
             new_columns=list(POPULATION_SCHEMA),
             schema=POPULATION_SCHEMA,
         )
-    cur = conn.cursor()
-    try:
-        rows = cur.execute(sql).fetchall()
-    finally:
-        cur.close()
-    return pl.DataFrame(rows, schema=POPULATION_SCHEMA, orient="row")
+    else:
+        cur = conn.cursor()
+        try:
+            rows = cur.execute(sql).fetchall()
+        finally:
+            cur.close()
+        frame = pl.DataFrame(rows, schema=POPULATION_SCHEMA, orient="row")
+    return frame.sort("credit_code")
 
 
 def population_size(session: Session, *, field: str, **filters: Any) -> int:
     """How many subjects :func:`population_with_grades` would read."""
-    query = _population_query(session, field=field, **filters).order_by(None).subquery()
+    query = _population_query(session, field=field, **filters).subquery()
     return session.execute(select(func.count()).select_from(query)).scalar_one()
 
 
