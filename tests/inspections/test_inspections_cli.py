@@ -8,7 +8,6 @@ from pathlib import Path
 
 from inspection_world import NANJING, InspectionWorld
 
-
 # The platform's day in these runs (the tests' clock's).
 TODAY = {"XINYONG_FIXED_TODAY": "2026-06-15"}
 
