@@ -9,6 +9,9 @@ from pathlib import Path
 
 from inspection_world import NANJING, InspectionWorld
 
+# The plan's ratios as the command line takes them (the same as the plan's below).
+RATIOS = ("--ratio", "high=40", "--ratio", "low=10", "--ratio", "ordinary=20")
+
 
 def _draw_of_a_graded_population(iw: InspectionWorld) -> tuple[str, dict]:
     codes = iw.subjects(NANJING, 60)
@@ -61,12 +64,7 @@ class TestReproduce:
             published["seed"],
             "--sha256",
             published["snapshot_sha256"],
-            "--ratio",
-            "high=40",
-            "--ratio",
-            "low=10",
-            "--ratio",
-            "ordinary=20",
+            *RATIOS,
             "--json",
         )
         assert result.exit_code == 0, result.output
@@ -105,12 +103,7 @@ class TestReproduce:
             str(pool),
             "--seed",
             draw["seed"],
-            "--ratio",
-            "high=40",
-            "--ratio",
-            "low=10",
-            "--ratio",
-            "ordinary=20",
+            *RATIOS,
             "--json",
         )
         assert result.exit_code == 0, result.output

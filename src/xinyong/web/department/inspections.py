@@ -6,6 +6,8 @@ department that is not published is 404, as in the API."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
+from xinyong.core.auth import Principal
 from xinyong.inspections import drawing, pool, service, supervision, views
 from xinyong.inspections.schemas import INSPECTION_RESULTS, PlanIn, PoolIn, ResultsIn
 from xinyong.web.department.common import DEPARTMENTS, console_page, own_department
@@ -283,6 +286,32 @@ def plan_page(
     return _plan_page(request, session, plan_id, page=page_number(page), done=done)
 
 
+def _lead_step(
+    request: Request,
+    session: Session,
+    plan_id: int,
+    csrf_token: str,
+    step: Callable[[Principal, int, datetime], Any],
+    done: str,
+) -> Response:
+    """A step of the lead on its plan (publication, the draw): in a savepoint, a refusal shown
+    on the plan's page — a pool too small with the subjects it names (up to 10 a department)."""
+    v = page_visitor(request)
+    check_csrf(v, csrf_token)
+    views.visible_plan(session, v.principal, plan_id)
+    try:
+        attempt(session, lambda: step(v.principal, plan_id, request_now(request)))
+    except Problem as problem:
+        errors = dict(problem.errors)
+        for short in (problem.detail or {}).get("departments", []):
+            named = "、".join(f"{s['name']}（{s['credit_code']}）" for s in short["subjects"][:10])
+            errors[f"pool:{short['department']}"] = (
+                f"{short['department']}：共 {short['lacking']} 户缺少无须回避的检查人员，如 {named}"
+            )
+        return _plan_page(request, session, plan_id, status_code=problem.status, errors=errors)
+    return redirect(f"/department/inspections/{plan_id}", done=done)
+
+
 @router.post(
     "/department/inspections/{plan_id}/publication", response_class=HTMLResponse, **DEPARTMENTS
 )
@@ -294,19 +323,11 @@ def plan_publish(
 ) -> Response:
     """Audience: provider, user_department. The lead publishes its plan (POST
     /api/v1/inspections/plans/{id}/publication)."""
-    v = page_visitor(request)
-    check_csrf(v, csrf_token)
-    views.visible_plan(session, v.principal, plan_id)
-    try:
-        attempt(
-            session,
-            lambda: service.publish_plan(session, v.principal, plan_id, now=request_now(request)),
-        )
-    except Problem as problem:
-        return _plan_page(
-            request, session, plan_id, status_code=problem.status, errors=problem.errors
-        )
-    return redirect(f"/department/inspections/{plan_id}", done="published")
+
+    def publish(principal: Principal, plan: int, now: datetime) -> Any:
+        return service.publish_plan(session, principal, plan, now=now)
+
+    return _lead_step(request, session, plan_id, csrf_token, publish, "published")
 
 
 @router.post("/department/inspections/{plan_id}/draw", response_class=HTMLResponse, **DEPARTMENTS)
@@ -319,23 +340,11 @@ def plan_draw(
     """Audience: provider, user_department. The lead draws its published plan (POST
     /api/v1/inspections/plans/{id}/draw); a pool too small names the subjects that lack
     inspectors."""
-    v = page_visitor(request)
-    check_csrf(v, csrf_token)
-    views.visible_plan(session, v.principal, plan_id)
-    try:
-        attempt(
-            session,
-            lambda: drawing.draw_plan(session, v.principal, plan_id, now=request_now(request)),
-        )
-    except Problem as problem:
-        errors = dict(problem.errors)
-        for short in (problem.detail or {}).get("departments", []):
-            named = "、".join(f"{s['name']}（{s['credit_code']}）" for s in short["subjects"][:10])
-            errors[f"pool:{short['department']}"] = (
-                f"{short['department']}：共 {short['lacking']} 户缺少无须回避的检查人员，如 {named}"
-            )
-        return _plan_page(request, session, plan_id, status_code=problem.status, errors=errors)
-    return redirect(f"/department/inspections/{plan_id}", done="drawn")
+
+    def draw(principal: Principal, plan: int, now: datetime) -> Any:
+        return drawing.draw_plan(session, principal, plan, now=now)
+
+    return _lead_step(request, session, plan_id, csrf_token, draw, "drawn")
 
 
 @router.post(
