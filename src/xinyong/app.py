@@ -40,6 +40,7 @@ from xinyong.declarations.rules import MAX_ATTACHMENTS
 from xinyong.departments.endpoints import router as departments_router
 from xinyong.errors import XinyongError
 from xinyong.feeds.endpoints import router as feeds_router
+from xinyong.inspections.endpoints import router as inspections_router
 from xinyong.jobs import run_forever
 from xinyong.lists.endpoints import router as lists_router
 from xinyong.measures.endpoints import router as measures_router
@@ -307,6 +308,7 @@ def create_app(
         repairs_router,
         commitments_router,
         declarations_router,
+        inspections_router,
         rights_router,
         tasks_router,
         authorisations_router,

@@ -83,6 +83,11 @@ async def post_check(
     directly, or through an organisation a person represents (`via`) — and one `decision`:
     intercept over prompt over facilitate over clear. A subject not in the platform is
     `found: false` with decision `clear`. Expired, revoked and repaired entries never count.
+    In scenario `inspection` each result also has `supervision`: the subject's supervision
+    class in the checking department's field (分级分类监管) — from its grade for the field
+    where an industry evaluation was combined, else its public grade, else the field's class
+    for the ungraded (`grade_source` `field`, `public` or `none`) — with the inspection
+    `ratio_percent`, the `frequency` and the rules' `basis` and `version`.
     The check is logged with department and purpose before the answer is sent; its
     `check_id` takes the feedback."""
     body = json_object(raw)
@@ -93,6 +98,7 @@ async def post_check(
         subjects=body.get("subjects"),
         purpose=body.get("purpose"),
         now=clock(request).now(),
+        field=principal.department_kind,
     )
     fast: FastChecks | None = request.app.state.fast_checks
     if fast is not None and fast.takes(req):

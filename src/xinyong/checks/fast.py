@@ -112,9 +112,9 @@ class FastChecks:
         async with self.pool.connection() as conn:
             cursor = await conn.execute(
                 lookup_sql("postgresql", req.scenario),
-                lookup_params("postgresql", req.keys, req.scenario, local_date(req.now)),
+                lookup_params("postgresql", req.keys, req.scenario, local_date(req.now), req.field),
             )
-            return collect(await cursor.fetchall())
+            return collect(await cursor.fetchall(), req.scenario)
 
     async def log(self, check_row: dict[str, Any], hit_rows: list[dict[str, Any]]) -> None:
         """Returns once the rows are committed; raises what the commit raised."""

@@ -34,6 +34,8 @@ from xinyong.core.identifiers import (
 from xinyong.core.ids import IdGenerator
 from xinyong.core.labels import LINKED_ROLES
 from xinyong.errors import InvalidRequest, NotFound
+from xinyong.inspections import supervision
+from xinyong.inspections.repository import CHECK_SUPERVISION_COLUMNS
 from xinyong.measures.schemas import SCENARIOS
 from xinyong.models import (
     Check,
@@ -96,6 +98,10 @@ class Found:
     # The decision date of its latest negative record within the lookback of 容缺受理's
     # eligibility; read only in the scenario that answers it (ELIGIBILITY_SCENARIO).
     latest_negative: date | None = None
+    # Its public grade and its grade for the checking department's field; read only in the
+    # scenario that answers the supervision class (SUPERVISION_SCENARIO).
+    public_grade: str | None = None
+    field_grade: str | None = None
 
 
 # The lookup is the one statement on the check's hot path: written out, so no SQL is built
@@ -150,6 +156,23 @@ ELIGIBILITY_LOOKUP_SQL = {
 }
 
 
+# The scenario whose answer gives each subject's supervision class in the checking
+# department's field, with its inspection ratio and frequency (分级分类监管, 002 §（七））: the
+# lookup also reads the subject's grades and the graded supervision rules in force, three
+# columns of the same statement (inspections/repository.CHECK_SUPERVISION_COLUMNS).
+SUPERVISION_SCENARIO = "inspection"
+SUPERVISION_LOOKUP_SQL = {
+    "postgresql": LOOKUP_SQL["postgresql"].replace(
+        "\nFROM change_head h",
+        CHECK_SUPERVISION_COLUMNS.format(field="%(field)s", today="%(today)s::date"),
+        1,
+    ),
+    "sqlite": LOOKUP_SQL["sqlite"].replace(
+        "\nFROM change_head h", CHECK_SUPERVISION_COLUMNS.format(field=":field", today=":today"), 1
+    ),
+}
+
+
 @dataclass
 class Lookup:
     by_code: dict[str, Found]
@@ -157,6 +180,9 @@ class Lookup:
     # The change feed's head, read in the same statement as the subjects: the snapshot used
     # to decide is at least as new as the subjects read (checks/snapshot.py).
     head: int
+    # In the supervision scenario: the row of the graded supervision rules in force (None:
+    # the shipped rules).
+    supervision_id: int | None = None
 
     def find(self, key: Key) -> Found | None:
         return (self.by_code.get(key.credit_code) if key.credit_code else None) or (
@@ -169,11 +195,17 @@ def lookup_sql(dialect: str, scenario: str | None = None) -> str:
     answers 容缺受理's eligibility, else the plain one."""
     if scenario == ELIGIBILITY_SCENARIO:
         return ELIGIBILITY_LOOKUP_SQL[dialect]
+    if scenario == SUPERVISION_SCENARIO:
+        return SUPERVISION_LOOKUP_SQL[dialect]
     return LOOKUP_SQL[dialect]
 
 
 def lookup_params(
-    dialect: str, keys: list[Key], scenario: str | None = None, today: date | None = None
+    dialect: str,
+    keys: list[Key],
+    scenario: str | None = None,
+    today: date | None = None,
+    field: str | None = None,
 ) -> dict[str, Any]:
     codes = sorted({k.credit_code for k in keys if k.credit_code})
     hashes = sorted({k.id_hash for k in keys if k.id_hash})
@@ -182,13 +214,16 @@ def lookup_params(
         params = {"codes": orjson.dumps(codes).decode(), "hashes": orjson.dumps(hashes).decode()}
     else:
         params = {"codes": codes, "hashes": hashes}
+    # SQLite keeps dates as ISO text; psycopg adapts date objects.
+    as_sql: Callable[[date], Any] = date.isoformat if dialect == "sqlite" else lambda d: d
     if scenario == ELIGIBILITY_SCENARIO:
         assert today is not None  # the period is counted back from the check's day
         years = eligibility.default_eligibility().lookback_years
         since = eligibility.negative_since(today, years) if years else today
-        # SQLite keeps dates as ISO text; psycopg adapts date objects.
-        as_sql: Callable[[date], Any] = date.isoformat if dialect == "sqlite" else lambda d: d
         params.update(since=as_sql(since), today=as_sql(today))
+    elif scenario == SUPERVISION_SCENARIO:
+        assert today is not None  # the rules in force on the check's day
+        params.update(field=field or "", today=as_sql(today))
     return params
 
 
@@ -198,21 +233,26 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def collect(rows: Iterable[tuple]) -> Lookup:
+def collect(rows: Iterable[tuple], scenario: str | None = None) -> Lookup:
     """The lookup's rows: one per subject, or per link of a person; the head on every row
-    (and, in the eligibility scenario, the subject's latest negative record last)."""
+    (and, in the eligibility scenario, the subject's latest negative record last; in the
+    supervision scenario its grades and the rules' row)."""
     result = Lookup({}, {}, 0)
     found: dict[int, Found] = {}
     for row in rows:
         seq, sid, kind, code, id_hash, masked, name, org, role = row[:9]
         result.head = seq
+        if scenario == SUPERVISION_SCENARIO:
+            result.supervision_id = row[11]
         if sid is None:
             continue
         subject = found.get(sid)
         if subject is None:
             subject = found[sid] = Found(sid, SubjectKind(kind), code, id_hash, masked, name)
-            if len(row) > 9:
+            if scenario == ELIGIBILITY_SCENARIO:
                 subject.latest_negative = _as_date(row[9])
+            elif scenario == SUPERVISION_SCENARIO:
+                subject.public_grade, subject.field_grade = row[9], row[10]
             if code:
                 result.by_code[code] = subject
             if id_hash:
@@ -228,16 +268,19 @@ def lookup(
     *,
     scenario: str | None = None,
     today: date | None = None,
+    field: str | None = None,
 ) -> Lookup:
     """The subjects named, the organisations the persons among them stand for, and the change
     feed's head — one statement, one round trip; in the eligibility scenario with each
-    subject's latest negative record (``today``: the day the period counts back from)."""
+    subject's latest negative record (``today``: the day the period counts back from); in the
+    supervision scenario with its grades (``field``: the checking department's)."""
     connection = conn.connection() if isinstance(conn, Session) else conn
     dialect = connection.dialect.name
     return collect(
         connection.exec_driver_sql(
-            lookup_sql(dialect, scenario), lookup_params(dialect, keys, scenario, today)
-        )
+            lookup_sql(dialect, scenario), lookup_params(dialect, keys, scenario, today, field)
+        ),
+        scenario,
     )
 
 
@@ -254,7 +297,11 @@ def _entry_out(snap: Snapshot, entry: ActiveEntry) -> dict[str, Any]:
 
 
 def decide(
-    snap: Snapshot, scenario: str, subject: Found, today: date
+    snap: Snapshot,
+    scenario: str,
+    subject: Found,
+    today: date,
+    classes: Callable[[Found | None], dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], list[tuple[str, str, int]]]:
     """One subject's answer, and its hits (measure, action, entry) for the log."""
     measures = snap.by_scenario.get(scenario, ())
@@ -315,6 +362,8 @@ def decide(
         extra["missing_documents_eligibility"] = missing_documents_eligibility(
             snap, own, subject.latest_negative, today
         )
+    if classes is not None:
+        extra["supervision"] = classes(subject)
     monitoring = [
         {"entry_id": str(m.entry_id), "list": m.list_code, "until": m.until.isoformat()}
         for m in snap.monitored.get(subject.id, ())
@@ -361,6 +410,8 @@ class CheckContext:
     cache: SnapshotCache
     log: CheckLog
     sessions: Callable[[], Session]
+    # The graded supervision versions the checks of scenario `inspection` read.
+    supervision: supervision.SupervisionCache = field(default_factory=supervision.SupervisionCache)
 
 
 def validate_request(scenario: Any, subjects: Any, purpose: Any) -> tuple[str, list, str]:
@@ -376,13 +427,38 @@ class CheckRequest:
     keys: list[Key]
     purpose: str
     now: datetime
+    # The checking department's sector: the field whose supervision class is answered.
+    field: str | None = None
 
 
 def prepare(
-    ctx: CheckContext, *, scenario: Any, subjects: Any, purpose: Any, now: datetime
+    ctx: CheckContext,
+    *,
+    scenario: Any,
+    subjects: Any,
+    purpose: Any,
+    now: datetime,
+    field: str | None = None,
 ) -> CheckRequest:
     scenario, subjects, purpose = validate_request(scenario, subjects, purpose)
-    return CheckRequest(scenario, parse_keys(subjects, ctx.cipher, local_date(now)), purpose, now)
+    keys = parse_keys(subjects, ctx.cipher, local_date(now))
+    return CheckRequest(scenario, keys, purpose, now, field)
+
+
+def supervision_classes(
+    ctx: CheckContext, req: CheckRequest, found: Lookup
+) -> Callable[[Found | None], dict[str, Any]] | None:
+    """In the supervision scenario, each subject's class in the checking department's field
+    (a subject not in the platform: as one without a grade); else None."""
+    if req.scenario != SUPERVISION_SCENARIO:
+        return None
+    version = ctx.supervision.get(found.supervision_id, ctx.sessions)
+
+    def of(subject: Found | None) -> dict[str, Any]:
+        grades = (subject.public_grade, subject.field_grade) if subject else (None, None)
+        return supervision.class_out(version, req.field, *grades).model_dump(mode="json")
+
+    return of
 
 
 def answer(
@@ -396,6 +472,7 @@ def answer(
     decisions: Counter[str] = Counter()
     seen: set[int] = set()
     found_count = 0
+    classes = supervision_classes(ctx, req, found)
     for key in req.keys:
         subject = found.find(key)
         if subject is None:
@@ -405,11 +482,13 @@ def answer(
                 missing["missing_documents_eligibility"] = missing_documents_eligibility(
                     snap, (), None, today
                 )
+            if classes is not None:
+                missing["supervision"] = classes(None)
             results.append({"key": key.given, "found": False, "decision": "clear", **missing})
             decisions["clear"] += 1
             continue
         found_count += 1
-        one, hits = decide(snap, req.scenario, subject, today)
+        one, hits = decide(snap, req.scenario, subject, today, classes)
         results.append({"key": key.given, **one})
         decisions[one["decision"]] += 1
         if subject.id not in seen:
@@ -458,7 +537,9 @@ def run_check(
     from the process's snapshot, and the log entry committed before the answer is returned.
     ``on_head`` sees the head first (the endpoint re-validates a cached token with it).
     checks/fast.py runs the same steps without threads on PostgreSQL."""
-    found = lookup(conn, req.keys, scenario=req.scenario, today=local_date(req.now))
+    found = lookup(
+        conn, req.keys, scenario=req.scenario, today=local_date(req.now), field=req.field
+    )
     if on_head is not None:
         on_head(found.head)
     snap = ctx.cache.current(found.head, ctx.sessions)

@@ -719,3 +719,43 @@ EVALUATION_SOURCES = {
     "commitment": "信用承诺",
     "declaration": "自主申报",
 }
+
+# ---- Graded supervision and 双随机、一公开 (issue 16; inspections/)
+
+# A plan's states (models/inspections.PlanState).
+PLAN_STATES = {"draft": "草稿", "published": "已公开", "drawn": "已抽取"}
+# A supervision class's frequency: at most / at least so many inspections a year.
+SUPERVISION_FREQUENCY = {"at_most": "每年不超过{n}次", "at_least": "每年不少于{n}次"}
+# Where a subject's grade for a field came from (inspections/rules.supervision_grade).
+GRADE_SOURCES = {
+    "field": "行业信用评价与公共信用综合评价结合",
+    "public": "公共信用综合评价",
+    "none": "未评价",
+}
+# Kinds of organisation a plan's population names (credit code's registering authority, GB
+# 32100-2015 表1: the first character).
+REGISTERING_AUTHORITIES = {
+    "1": "机构编制",
+    "2": "外交",
+    "3": "司法行政",
+    "4": "文化",
+    "5": "民政",
+    "6": "旅游",
+    "7": "宗教",
+    "8": "工会",
+    "9": "市场监管（工商）",
+    "A": "中央军委改革和编制办公室",
+    "N": "农业",
+    "Y": "其他",
+}
+# Results overdue for the department and the authority (inspections/service.overdue).
+OVERDUE_STATES = {"missing": "逾期未公示", "late": "超期公示"}
+# The draw's parts as a page shows them.
+DRAW_FIELDS = {
+    "algorithm": "抽取算法",
+    "seed": "随机种子",
+    "snapshot_sha256": "对象名录快照 SHA-256",
+    "pool_sha256": "检查人员名录 SHA-256",
+    "population": "对象总数",
+    "drawn": "抽取户数",
+}

@@ -25,6 +25,9 @@ console, as templates/department/ has them:
   commitment with its scan and the 容缺受理 acceptance (commitments/service).
 - ``/department/declarations`` (declarations): self-declarations routed to the department,
   each with its attachments, the platform's findings and the verification form.
+- ``/department/inspections`` (inspections): 双随机、一公开 — the department's plans and its
+  results overdue, a new plan, one plan with its publication, draw and results entry, and the
+  inspector pool (``/department/inspections/pool``).
 - ``/department/approvals`` (approvals): 待审核 — decisions a person prepared (confirming a list
   entry, verifying an objection), approved or returned by another, a 审核 (issue 14).
 - ``/department/staff`` (staff): the department's people, managed by its administrator.
@@ -44,6 +47,7 @@ from xinyong.web.department import (
     checks,
     commitments,
     declarations,
+    inspections,
     lists,
     objections,
     overview,
@@ -67,6 +71,7 @@ for part in (
     repairs,
     commitments,
     declarations,
+    inspections,
     approvals,
     staff,
 ):

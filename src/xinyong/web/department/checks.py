@@ -146,7 +146,12 @@ def check_run(
             raise Problem({"subjects": "请填写或上传至少一个统一社会信用代码或身份证号码"})
         try:
             req = prepare(
-                ctx, scenario=scenario, subjects=keys, purpose=purpose, now=request_now(request)
+                ctx,
+                scenario=scenario,
+                subjects=keys,
+                purpose=purpose,
+                now=request_now(request),
+                field=v.principal.department_kind,
             )
         except XinyongError as exc:
             raise refusal(exc, CHECK_FIELDS) from None

@@ -1,0 +1,11 @@
+"""The `iw` fixture: the inspection world (inspection_world.py)."""
+
+from __future__ import annotations
+
+import pytest
+from inspection_world import InspectionWorld, make_inspection_world
+
+
+@pytest.fixture
+def iw(client, db, clock) -> InspectionWorld:  # type: ignore[no-untyped-def]
+    return make_inspection_world(client, db, clock)
