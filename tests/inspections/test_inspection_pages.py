@@ -191,3 +191,23 @@ class TestWords:
         assert all(p.text for p in pages)
         for pattern in (SNAKE, SECTOR, STATUS, TAGS):
             assert offences(pages, pattern) == []
+
+
+class TestCheckPage:
+    def test_the_check_page_shows_the_class_in_scenario_inspection(
+        self, iw: InspectionWorld
+    ) -> None:
+        code = iw.subjects(NANJING, 1)[0]
+        iw.grade(code, "C")
+        log_in(iw.client, iw.w.db, iw.w.clock, role=Role.provider, department="amr")
+        answer = _post(
+            iw,
+            "/department/check",
+            "/department/check",
+            {"scenario": "inspection", "subject": code, "purpose": "日常监督检查"},
+        )
+        assert answer.status_code == 200, answer.text
+        assert (
+            "分级分类监管：信用风险较高（C类），抽查比例 10%（公共信用综合评价 C 级）"
+            in answer.text
+        )

@@ -314,8 +314,11 @@ def draw_of(session: Session, plan_id: int) -> InspectionDraw | None:
     return session.get(InspectionDraw, plan_id)
 
 
-def drawn_subjects(session: Session, plan_id: int) -> list[tuple[int, str | None, str, str]]:
-    """(subject id, credit code, name, class) of a plan's drawn subjects, by credit code."""
+def drawn_subjects(
+    session: Session, plan_id: int, *, offset: int = 0, limit: int | None = None
+) -> list[tuple[int, str | None, str, str]]:
+    """(subject id, credit code, name, class) of a plan's drawn subjects, by credit code; a
+    page of them from ``offset``."""
     return [
         (sid, code, name, cls)
         for sid, code, name, cls in session.execute(
@@ -323,6 +326,8 @@ def drawn_subjects(session: Session, plan_id: int) -> list[tuple[int, str | None
             .join(InspectionDrawSubject, InspectionDrawSubject.subject_id == Subject.id)
             .where(InspectionDrawSubject.plan_id == plan_id)
             .order_by(Subject.credit_code)
+            .offset(offset)
+            .limit(limit)
         ).all()
     ]
 
@@ -339,8 +344,11 @@ def drawn_subject_ids(session: Session, plan_id: int, subject_ids: Iterable[int]
     )
 
 
-def assignments_of(session: Session, plan_id: int) -> dict[int, list[tuple[str, str, str]]]:
-    """subject id → (department code, badge number, inspector name) assigned, by department."""
+def assignments_of(
+    session: Session, plan_id: int, subject_ids: Iterable[int]
+) -> dict[int, list[tuple[str, str, str]]]:
+    """subject id → (department code, badge number, inspector name) assigned, by department,
+    for these drawn subjects of the plan."""
     out: dict[int, list[tuple[str, str, str]]] = {}
     for sid, dept, badge, name in session.execute(
         select(
@@ -348,7 +356,10 @@ def assignments_of(session: Session, plan_id: int) -> dict[int, list[tuple[str, 
         )
         .join(Inspector, Inspector.id == InspectionAssignment.inspector_id)
         .join(Department, Department.id == InspectionAssignment.department_id)
-        .where(InspectionAssignment.plan_id == plan_id)
+        .where(
+            InspectionAssignment.plan_id == plan_id,
+            InspectionAssignment.subject_id.in_(list(subject_ids)),
+        )
         .order_by(InspectionAssignment.subject_id, Department.code, Inspector.badge_number)
     ):
         out.setdefault(sid, []).append((dept, badge, name))

@@ -62,8 +62,10 @@ def draw_out(
     member = Viewer(principal).member(session, plan)
     names = {c["code"]: c["name"] for c in plan.classes["classes"]}
     departments = [d.code for d in repository.plan_departments(session, plan.id)]
-    subjects = repository.drawn_subjects(session, plan.id)[offset : offset + limit]
-    assigned = repository.assignments_of(session, plan.id) if member else {}
+    subjects = repository.drawn_subjects(session, plan.id, offset=offset, limit=limit)
+    assigned = (
+        repository.assignments_of(session, plan.id, [s[0] for s in subjects]) if member else {}
+    )
     return DrawOut(
         plan_id=str(plan.id),
         algorithm=row.algorithm,
