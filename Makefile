@@ -30,6 +30,19 @@ browser:
 		{ apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei; } || \
 		echo "chromium not installed: the browser tests will be skipped"; }
 
+## What credit reports need from Debian (docs/reports.md): Pango and HarfBuzz's subsetter for
+## WeasyPrint, the CJK fonts the PDF embeds (Noto Serif/Sans CJK SC: never fetched at run time),
+## and poppler-utils (pdftoppm) for the tests that render a report's pages to read its QR codes.
+## Without apt (not Debian) the tests that need them say they were skipped.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+.PHONY: pdf
+pdf:
+	@{ command -v pdftoppm >/dev/null 2>&1 && fc-list | grep -q "Noto Serif CJK" && \
+		ldconfig -p | grep -q libharfbuzz-subset ; } || \
+		{ command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get update -q && apt-get install -y -q $(PDF_PACKAGES); } || \
+		echo "PDF packages not installed: the credit report tests will be skipped"; }
+
 ## Start the platform on the embedded default (SQLite under ./var/) with demo data.
 demo: setup
 	$(BIN)/xinyong serve --demo 2000
@@ -37,7 +50,7 @@ demo: setup
 ## Lint, format, types (mypy, [tool.mypy]), then the whole test suite on SQLite and PostgreSQL
 ## (PostgreSQL half skipped, and said so, if none runs) with a bounded schemathesis run of the API
 ## per role, measured by coverage: under 90 % of src/ fails ([tool.coverage]; docs/testing.md).
-test: setup browser
+test: setup browser pdf
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
@@ -47,7 +60,7 @@ test: setup browser
 ## documented ones (docs/testing.md). SQLite only: one set, and no PostgreSQL needed.
 SCREENSHOT_DIR := docs/screenshots
 .PHONY: screenshots
-screenshots: setup browser
+screenshots: setup browser pdf
 	XINYONG_SCREENSHOT_DIR=$(SCREENSHOT_DIR) $(BIN)/pytest -p no:cacheprovider -n 0 tests/browser -k "not postgresql"
 
 lint: setup

@@ -30,6 +30,7 @@ from xinyong.cli.common import (
     parse_as_of,
     upgrade_database,
 )
+from xinyong.cli.credit_reports import keys_app as report_keys_app
 from xinyong.cli.reference import (
     calendar_app,
     catalog_app,
@@ -74,6 +75,7 @@ user_app = typer.Typer(help="登录页面的人员账号（accounts）", no_args
 app.add_typer(user_app, name="user")
 app.add_typer(validity_app, name="validity")
 app.add_typer(report_app, name="report")
+report_app.add_typer(report_keys_app, name="keys")
 
 
 @db_app.command("upgrade")

@@ -13,6 +13,7 @@ from xinyong.models.commitments import (
     CommitmentType,
 )
 from xinyong.models.core import ApiToken, AuditEntry, AuditHead, Department, IdNode, Role
+from xinyong.models.credit_reports import CreditReport, ReportBasis
 from xinyong.models.declarations import Declaration, DeclarationCategory, DeclarationState
 from xinyong.models.evaluation import (
     EvaluationFieldGrade,
@@ -88,6 +89,7 @@ __all__ = [
     "CommitmentTemplate",
     "CommitmentType",
     "CreditList",
+    "CreditReport",
     "DecisionOutcome",
     "Declaration",
     "DeclarationCategory",
@@ -125,6 +127,7 @@ __all__ = [
     "Repair",
     "RepairObjection",
     "RepairState",
+    "ReportBasis",
     "Role",
     "RunState",
     "SetupLink",
