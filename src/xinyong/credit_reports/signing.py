@@ -306,7 +306,7 @@ def _reserve(keys: Keys) -> int:
     certs = sum(
         len(c.public_bytes(serialization.Encoding.DER)) for c in (keys.certificate, *keys.chain)
     )
-    return 2048 + certs
+    return 2048 + certs + certs % 2  # pyHanko wants an even count
 
 
 def _scheme(key: Any) -> tuple[str, Any]:
