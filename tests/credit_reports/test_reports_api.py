@@ -188,7 +188,7 @@ class TestAsOf:
 
         rw.pass_days(1)
         rw.push(rw.market, penalty("p-today", ACME, ACME_NAME, severity="severe"))
-        yesterday = (rw.clock.now().date().fromordinal(rw.clock.now().date().toordinal() - 1))
+        yesterday = rw.clock.now().date().fromordinal(rw.clock.now().date().toordinal() - 1)
         [then] = rw.issued(rw.user, ACME, as_of=yesterday.isoformat())
         [now] = rw.issued(rw.user, ACME)
         assert then["counts"]["administrative"] == 1
@@ -238,9 +238,7 @@ class TestBatches:
         )
         manifest = zip_member(zipped.content, "manifest.csv").decode("utf-8-sig")
         assert "报告编号" in manifest and ACME_NAME in manifest
-        other = rw.client.get(
-            f"/api/v1/reports/batches/{body['batch']}", headers=rw.market.headers
-        )
+        other = rw.client.get(f"/api/v1/reports/batches/{body['batch']}", headers=rw.market.headers)
         assert other.status_code == 403
 
 
