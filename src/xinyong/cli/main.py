@@ -217,7 +217,28 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
     )
     console.print(f"演示用系统接口令牌：{escape(str(tokens_path))}", soft_wrap=True)
     console.print(f"演示登录账号：{escape(str(users_path))}", soft_wrap=True)
+    _demo_report_keys(settings)
     db.dispose()
+
+
+def _demo_report_keys(settings: Settings) -> None:
+    """A demo issues credit reports out of the box: a signing key of its own, if it has none
+    (production generates or installs one deliberately: docs/reports.md § Keys)."""
+    from xinyong.credit_reports import signing
+
+    if (settings.report_keys / signing.CERT_FILE).exists():
+        return
+    keys = signing.generate(
+        settings.report_keys,
+        settings.master_key,
+        issuer=settings.report_issuer,
+        now=_clock(settings).now(),
+    )
+    console.print(
+        f"信用报告签名证书（演示自签名）：{escape(str(settings.report_keys / signing.CERT_FILE))}"
+        f"，指纹 {keys.fingerprint}",
+        soft_wrap=True,
+    )
 
 
 @app.command("import")

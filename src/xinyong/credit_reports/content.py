@@ -44,6 +44,12 @@ from xinyong.repairs.repository import open_repairs_by_target
 from xinyong.subjects.archive import read_archive
 
 
+# The items that register a subject: the first entries of 基础信息.
+REGISTRATIONS = ("org_registration", "person_basic")
+# The disclosure classes in the order the report names them (Measures art. 19).
+DISCLOSURE_ORDER = ("public", "government", "authorised")
+
+
 @dataclass(frozen=True)
 class Order:
     """One report to compose: whose, for whom and why, as of when, under which number."""
@@ -93,6 +99,8 @@ def compose(session: Session, order: Order, cipher: IdCipher) -> dict[str, Any]:
     )
     today = local_date(order.as_of)
     records = [r for rs in archive.categories.values() for r in rs if r.standing == "active"]
+    # Newest first (the archive's order), the registration ahead of everything else.
+    records.sort(key=lambda r: r.item not in REGISTRATIONS)
     entries = [
         e
         for e in lists_repository.entries_of_subject(session, subject.id)
@@ -150,7 +158,9 @@ def _subject_part(subject: Subject, key: str, records: list[RecordOut]) -> dict[
 
 def _scope(archive: ArchiveOut, order: Order) -> list[str]:
     """The report's statements: what it holds, and on what rules (cited by title)."""
-    shown = [labels.DISCLOSURE_NAMES[d] for d in archive.visible_disclosures]
+    shown = [
+        labels.DISCLOSURE_NAMES[d] for d in DISCLOSURE_ORDER if d in archive.visible_disclosures
+    ]
     if order.basis is ReportBasis.authorised and Disclosure.authorised.value not in (
         archive.visible_disclosures
     ):
@@ -348,6 +358,34 @@ def _suggestions(
             },
         )
         return
+    yield (
+        "suggestions",
+        {
+            "kind": "suggestion",
+            "id": "",
+            "title": "信用修复的条件和程序",
+            "source": "",
+            "date": "",
+            "marks": [],
+            "fields": [
+                [
+                    "条件",
+                    "已纠正失信行为、消除不良影响，自纠正之日起1年内未再发生同类失信行为，并作出"
+                    f"不再失信的信用承诺的，可以申请信用修复（{cite('Measures art. 34')}）",
+                ],
+                [
+                    "程序",
+                    "向信息提供单位（名单的认定部门）提出书面申请，信息提供单位出具意见并公示"
+                    f"5个工作日；公示无异议的，修复生效（{cite('Measures art. 35')}）",
+                ],
+                [
+                    "使用期限",
+                    "失信信息超过使用期限（一般失信1年、严重失信3年，法律另有规定的从其规定）"
+                    f"不再公示和使用（{cite('Measures art. 30')}）",
+                ],
+            ],
+        },
+    )
     open_repairs = open_repairs_by_target(session, subject_id)
     stored = {
         r.id: r for r in subject_records_by_ids(session, subject_id, [int(r.id) for r in negative])
@@ -384,12 +422,7 @@ def _advice(open_repair: int | None, refusal: str | None) -> str:
         return f"已申请信用修复（申请编号 {open_repair}），正在办理"
     if refusal is not None:
         return repair_rules.NOT_ALLOWED[refusal][0]
-    return (
-        "可以申请信用修复：已纠正失信行为、消除不良影响，自纠正之日起1年内未再发生同类失信"
-        "行为，并作出不再失信的信用承诺的，可向信息提供单位提出申请"
-        f"（{cite('Measures art. 34')}），信息提供单位出具意见并公示5个工作日"
-        f"（{cite('Measures art. 35')}）"
-    )
+    return "可以申请信用修复（条件和程序见本章第一条）"
 
 
 def _suggestion(title: str, advice: str, until: str) -> dict[str, Any]:
@@ -402,6 +435,6 @@ def _suggestion(title: str, advice: str, until: str) -> dict[str, Any]:
         "marks": [],
         "fields": _rows(
             ("建议", advice),
-            ("使用期限", f"{until}（{cite('Measures art. 30')}）" if until else ""),
+            ("使用期限", until),
         ),
     }
