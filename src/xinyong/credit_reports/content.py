@@ -43,7 +43,6 @@ from xinyong.repairs import rules as repair_rules
 from xinyong.repairs.repository import open_repairs_by_target
 from xinyong.subjects.archive import read_archive
 
-
 # The items that register a subject: the first entries of 基础信息.
 REGISTRATIONS = ("org_registration", "person_basic")
 # The disclosure classes in the order the report names them (Measures art. 19).
