@@ -56,12 +56,13 @@ test: setup browser pdf
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -p no:cacheprovider --cov --cov-report=term:skip-covered
 
-## The browser tests write their screenshots under var/screenshots/; this refreshes the
-## documented ones (docs/testing.md). SQLite only: one set, and no PostgreSQL needed.
+## The browser tests write their screenshots under var/screenshots/, as does the test that
+## renders a demo credit report's pages; this refreshes the documented ones (docs/testing.md). SQLite only: one set, and no PostgreSQL needed.
 SCREENSHOT_DIR := docs/screenshots
 .PHONY: screenshots
 screenshots: setup browser pdf
-	XINYONG_SCREENSHOT_DIR=$(SCREENSHOT_DIR) $(BIN)/pytest -p no:cacheprovider -n 0 tests/browser -k "not postgresql"
+	XINYONG_SCREENSHOT_DIR=$(SCREENSHOT_DIR) $(BIN)/pytest -p no:cacheprovider -n 0 tests/browser \
+		tests/credit_reports/test_demo_report.py -k "not postgresql"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
