@@ -95,25 +95,24 @@ class TestBatchSize:
 
 
 class TestAsOf:
-    def _end(self, day: date) -> datetime:
-        return datetime.combine(day + timedelta(days=1), datetime.min.time(), SHANGHAI)
-
     def test_no_day_is_the_moment_of_issue(self) -> None:
-        assert rules.as_of_moment(None, NOW, None) == NOW
+        assert rules.as_of_moment(None, NOW) == NOW
 
     def test_yesterday_is_its_end(self) -> None:
-        day = date(2026, 6, 14)
-        assert rules.as_of_moment(day, NOW, self._end(day)) == self._end(day)
+        end = datetime(2026, 6, 15, 0, 0, tzinfo=SHANGHAI)
+        assert rules.as_of_moment(date(2026, 6, 14), NOW) == end
 
     def test_today_is_now_not_tonight(self) -> None:
-        day = date(2026, 6, 15)
-        assert rules.as_of_moment(day, NOW, self._end(day)) == NOW
+        assert rules.as_of_moment(date(2026, 6, 15), NOW) == NOW
 
     def test_tomorrow_is_refused(self) -> None:
-        day = date(2026, 6, 16)
         with pytest.raises(InvalidRequest) as refused:
-            rules.as_of_moment(day, NOW, self._end(day))
+            rules.as_of_moment(date(2026, 6, 16), NOW)
         assert refused.value.code == "as_of_in_future"
+
+    def test_the_last_day_there_is_is_refused_not_overflowed(self) -> None:
+        with pytest.raises(InvalidRequest):
+            rules.as_of_moment(date.max, NOW)
 
 
 def _entry(**over: object) -> ListEntry:

@@ -188,6 +188,7 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
     with db.transaction() as session:
         if only_if_empty and has_records(session):
             console.print("数据库中已有信用信息，不再载入演示数据")
+            _demo_report_keys(settings)
             return
         _, items = get_version(session, None)
     catalog_items = [

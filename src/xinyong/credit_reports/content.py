@@ -389,51 +389,60 @@ def _suggestions(
     stored = {
         r.id: r for r in subject_records_by_ids(session, subject_id, [int(r.id) for r in negative])
     }
+    groups: dict[str, list[list[str]]] = {title: [] for title in ADVICE_GROUPS.values()}
     for r in negative:
         record = stored.get(int(r.id))
         if record is None:
             continue
-        advice = _advice(
+        group, said = _advice(
             open_repairs.get((TargetType.record.value, record.id)),
             repair_rules.not_repairable(repair_rules.record_target(record), today),
         )
-        until = f"该信息至 {_day(r.expires_on)} 起不再公示和使用" if r.expires_on else ""
-        yield (
-            "suggestions",
-            _suggestion(f"{r.item_name}（记录编号 {r.id}）", advice, until),
-        )
+        until = f"至 {_day(r.expires_on)} 起不再公示和使用" if r.expires_on else ""
+        label = f"{r.item_name}（记录编号 {r.id}）"
+        groups[group].append([label, "，".join(x for x in (said, until) if x)])
     for e in targets:
-        advice = _advice(
+        group, said = _advice(
             open_repairs.get((TargetType.list_entry.value, e.id)),
             repair_rules.not_repairable(repair_rules.entry_target(e, []), today),
         )
         if e.rectify_by and e.rectified_at is None and e.state is EntryState.listed:
-            advice += f"；请于 {_day(e.rectify_by)} 前完成整改（{cite('002 §（九）')}）"
-        until = f"名单至 {_day(e.listed_until)} 起期满移出" if e.listed_until else ""
-        yield (
-            "suggestions",
-            _suggestion(f"{labels.LIST_KINDS[e.kind.value]}条目（编号 {e.id}）", advice, until),
-        )
+            said = "，".join(
+                x
+                for x in (said, f"请于 {_day(e.rectify_by)} 前完成整改（{cite('002 §（九）')}）")
+                if x
+            )
+        until = f"至 {_day(e.listed_until)} 起期满移出名单" if e.listed_until else ""
+        label = f"{labels.LIST_KINDS[e.kind.value]}条目（编号 {e.id}）"
+        groups[group].append([label, "，".join(x for x in (said, until) if x)])
+    for title, fields in groups.items():
+        if fields:
+            yield (
+                "suggestions",
+                {
+                    "kind": "suggestion",
+                    "id": "",
+                    "title": f"{title}（{len(fields)} 条）",
+                    "source": "",
+                    "date": "",
+                    "marks": [],
+                    "fields": fields,
+                },
+            )
 
 
-def _advice(open_repair: int | None, refusal: str | None) -> str:
+# The groups of the advice, in the order the report gives them.
+ADVICE_GROUPS = {
+    "now": "可以申请信用修复的信息（条件和程序见上）",
+    "open": "信用修复正在办理的信息",
+    "not": "暂不能申请信用修复的信息",
+}
+
+
+def _advice(open_repair: int | None, refusal: str | None) -> tuple[str, str]:
+    """(the group's title, what is said of the one target)."""
     if open_repair is not None:
-        return f"已申请信用修复（申请编号 {open_repair}），正在办理"
+        return ADVICE_GROUPS["open"], f"修复申请编号 {open_repair}"
     if refusal is not None:
-        return repair_rules.NOT_ALLOWED[refusal][0]
-    return "可以申请信用修复（条件和程序见本章第一条）"
-
-
-def _suggestion(title: str, advice: str, until: str) -> dict[str, Any]:
-    return {
-        "kind": "suggestion",
-        "id": "",
-        "title": title,
-        "source": "",
-        "date": "",
-        "marks": [],
-        "fields": _rows(
-            ("建议", advice),
-            ("使用期限", until),
-        ),
-    }
+        return ADVICE_GROUPS["not"], repair_rules.NOT_ALLOWED[refusal][0]
+    return ADVICE_GROUPS["now"], ""

@@ -29,6 +29,7 @@ router = APIRouter(tags=["credit reports"])
 REQUESTERS = (Role.subject, Role.provider, Role.user_department, Role.authority)
 NUMBER = Path(max_length=64, description="the report's number, XY-YYYYMMDD-XXXX-XXXX-XXXX")
 KEY_MISSING = {409: ["signing_key_missing"]}
+BINARY = {"type": "string", "format": "binary"}
 
 
 def _with_content(spec: dict, media: dict[str, dict]) -> dict:
@@ -101,13 +102,14 @@ def post_reports(
 
 @router.get(
     "/reports/batches/{batch}",
+    response_class=StreamingResponse,
     **_with_content(
         endpoint(
             *REQUESTERS,
             errors={403: ["report_not_permitted"], 404: ["report_not_found"], **KEY_MISSING},
             summary="A list's credit reports as one zip",
         ),
-        {"application/zip": {}},
+        {"application/zip": {"schema": BINARY}},
     ),
 )
 def get_batch(
@@ -149,7 +151,7 @@ def get_batch(
             errors={403: ["report_not_permitted"], 404: ["report_not_found"], **KEY_MISSING},
             summary="A credit report as signed JSON or PDF",
         ),
-        {"application/json": {}, "application/pdf": {}},
+        {"application/json": {}, "application/pdf": {"schema": BINARY}},
     ),
 )
 def get_report(

@@ -44,8 +44,6 @@ def _templates() -> Environment:
     return env
 
 
-
-
 def qr_data_uri(url: str) -> str:
     """The QR code of ``url`` as a PNG data URL (segno; error correction M)."""
     return segno.make(url, error="m", micro=False).png_data_uri(scale=QR_SCALE, border=2)

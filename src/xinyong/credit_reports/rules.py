@@ -32,6 +32,7 @@ from xinyong.models import (
     Role,
     SubjectKind,
 )
+from xinyong.validity.rules import end_of_day
 
 FORMAT = "xinyong-credit-report/1"
 # A department asks for at most this many reports at once (信用审查 of a procurement's bidders).
@@ -203,9 +204,10 @@ def not_readable() -> Forbidden:
 # --- the moment -----------------------------------------------------------------------------------
 
 
-def as_of_moment(day: date | None, now: datetime, end_of_day: datetime | None) -> datetime:
-    """The moment a report is as of: the end of a past day asked for (``end_of_day``: the start
-    of the next, exclusive), else the moment it is issued. A day after today is refused."""
+def as_of_moment(day: date | None, now: datetime) -> datetime:
+    """The moment a report is as of: the end of a past day asked for (the start of the next,
+    exclusive: validity/rules.end_of_day), else the moment it is issued; today's end is now. A
+    day after today is refused."""
     if day is None:
         return now
     if day > local_date(now):
@@ -215,8 +217,7 @@ def as_of_moment(day: date | None, now: datetime, end_of_day: datetime | None) -
             field="as_of",
             code="as_of_in_future",
         )
-    assert end_of_day is not None  # given with the day
-    return min(end_of_day, now)
+    return min(end_of_day(day), now)
 
 
 def entry_in_force_at(entry: ListEntry, at: datetime) -> bool:

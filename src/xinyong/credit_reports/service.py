@@ -31,7 +31,6 @@ from xinyong.errors import XinyongError
 from xinyong.models import CreditReport, ReportBasis, Subject
 from xinyong.subjects.repository import subjects_by_id
 from xinyong.subjects.service import find_visible_subject
-from xinyong.validity.rules import end_of_day
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def issue(
     list, and nothing is issued."""
     unique = list(dict.fromkeys(k.strip() for k in keys))
     rules.require_batch_size(len(unique))
-    moment = rules.as_of_moment(as_of, now, end_of_day(as_of) if as_of else None)
+    moment = rules.as_of_moment(as_of, now)
     batch = secrets.token_hex(8) if len(unique) > 1 else None
     reports = []
     for index, key in enumerate(unique):
@@ -118,7 +117,7 @@ def issue_own(
     subject = subjects_by_id(session, [principal.subject_id or 0]).get(principal.subject_id or 0)
     if subject is None:
         raise rules.not_readable()
-    moment = rules.as_of_moment(as_of, now, end_of_day(as_of) if as_of else None)
+    moment = rules.as_of_moment(as_of, now)
     return _issue_one(
         session,
         principal,
