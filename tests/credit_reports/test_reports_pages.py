@@ -42,7 +42,7 @@ def test_the_subject_issues_its_own_report_on_its_console_and_downloads_it(
     assert data.status_code == 200 and verify_file(data.content, cert).genuine
     # Its issue is in its query log, as its own.
     queries = text_of(rw.client.get("/me/queries?mine=1").text)
-    assert "出具信用报告" in queries
+    assert f"出具信用报告 报告编号 {number}" in queries
 
 
 def test_a_date_ahead_is_refused_on_the_form(rw: ReportWorld) -> None:
