@@ -1,6 +1,7 @@
-"""A credit report's content as a PDF that reads like an official document: A4, 宋体 body and 黑体
-headings (Noto Serif/Sans CJK SC, installed by the set-up: `make pdf`), the issuer and the
-number on every page, and on every page a QR code of the verification address. The content's
+"""A credit report's content as a PDF that reads like an official document: A4, in one 宋体-like
+face (Noto Serif CJK SC, installed by the set-up: `make pdf`) — each face embedded adds some
+200 KB, for WeasyPrint's subsets keep the glyph ids —, the issuer and the number on every page,
+and on every page a QR code of the verification address. The content's
 JSON travels inside the PDF as an attachment (``report.json``), so that an offline verifier
 checks the digest against the very content the signature covers (credit_reports/signing.py).
 
