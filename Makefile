@@ -37,6 +37,18 @@ java:
 		{ command -v apt-get >/dev/null 2>&1 && \
 		{ apt-get update -q && apt-get install -y -q openjdk-17-jre-headless; } || \
 		echo "Java not installed: the Spark test will be skipped"; }
+## What credit reports need from Debian (docs/reports.md): Pango and HarfBuzz's subsetter for
+## WeasyPrint, the CJK fonts the PDF embeds (Noto Serif/Sans CJK SC: never fetched at run time),
+## and poppler-utils (pdftoppm) for the tests that render a report's pages to read its QR codes.
+## Without apt (not Debian) the tests that need them say they were skipped.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+.PHONY: pdf
+pdf:
+	@{ command -v pdftoppm >/dev/null 2>&1 && fc-list | grep -q "Noto Serif CJK" && \
+		ldconfig -p | grep -q libharfbuzz-subset ; } || \
+		{ command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get update -q && apt-get install -y -q $(PDF_PACKAGES); } || \
+		echo "PDF packages not installed: the credit report tests will be skipped"; }
 
 ## Start the platform on the embedded default (SQLite under ./var/) with demo data.
 demo: setup
@@ -45,18 +57,19 @@ demo: setup
 ## Lint, format, types (mypy, [tool.mypy]), then the whole test suite on SQLite and PostgreSQL
 ## (PostgreSQL half skipped, and said so, if none runs) with a bounded schemathesis run of the API
 ## per role, measured by coverage: under 90 % of src/ fails ([tool.coverage]; docs/testing.md).
-test: setup browser java
+test: setup browser java pdf
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -p no:cacheprovider --cov --cov-report=term:skip-covered
 
-## The browser tests write their screenshots under var/screenshots/; this refreshes the
-## documented ones (docs/testing.md). SQLite only: one set, and no PostgreSQL needed.
+## The browser tests write their screenshots under var/screenshots/, as does the test that
+## renders a demo credit report's pages; this refreshes the documented ones (docs/testing.md). SQLite only: one set, and no PostgreSQL needed.
 SCREENSHOT_DIR := docs/screenshots
 .PHONY: screenshots
-screenshots: setup browser
-	XINYONG_SCREENSHOT_DIR=$(SCREENSHOT_DIR) $(BIN)/pytest -p no:cacheprovider -n 0 tests/browser -k "not postgresql"
+screenshots: setup browser pdf
+	XINYONG_SCREENSHOT_DIR=$(SCREENSHOT_DIR) $(BIN)/pytest -p no:cacheprovider -n 0 tests/browser \
+		tests/credit_reports/test_demo_report.py -k "not postgresql"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

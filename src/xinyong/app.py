@@ -34,6 +34,7 @@ from xinyong.core.dispatch import PrefixDispatch
 from xinyong.core.group_commit import GroupWriter
 from xinyong.core.limits import BodyLimit, BodyTooLarge
 from xinyong.core.ratelimit import RateLimiter
+from xinyong.credit_reports.endpoints import router as credit_reports_router
 from xinyong.db import Database
 from xinyong.declarations.endpoints import router as declarations_router
 from xinyong.declarations.rules import MAX_ATTACHMENTS
@@ -313,6 +314,8 @@ def create_app(
         tasks_router,
         authorisations_router,
         reports_router,
+        # After reports_router: /reports/dual-publicity before /reports/{number}.
+        credit_reports_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=[nul.refuse_nul])
     # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.

@@ -186,6 +186,33 @@ class Settings(BaseSettings):
     def evaluation_extracts(self) -> Path:
         return self.evaluation_extract_dir or self.var_dir / "evaluation"
 
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The platform's address as people reach it: credit reports print "
+        "PUBLIC_URL/verify/{number} in their QR code (docs/reports.md)",
+    )
+    report_issuer: str = Field(
+        default="公共信用信息平台",
+        max_length=100,
+        description="The issuer named on every credit report, e.g. 江苏省公共信用信息中心",
+    )
+    report_key_dir: Path | None = Field(
+        default=None,
+        description="Where the key and certificate that sign credit reports are kept (default: "
+        "var_dir/report-signing); `xinyong report keys generate|install` writes them",
+    )
+    report_workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Processes that render and sign the PDFs of a list of reports from the "
+        "CLI; 0 = one per core",
+    )
+
+    @property
+    def report_keys(self) -> Path:
+        return self.report_key_dir or self.var_dir / "report-signing"
+
     @field_validator("webhook_allowed_networks", mode="before")
     @classmethod
     def _networks(cls, value: Any) -> Any:

@@ -30,6 +30,7 @@ from xinyong.cli.common import (
     parse_as_of,
     upgrade_database,
 )
+from xinyong.cli.credit_reports import keys_app as report_keys_app
 from xinyong.cli.evaluation import evaluate_app
 from xinyong.cli.inspections import inspections_app
 from xinyong.cli.reference import (
@@ -79,6 +80,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(validity_app, name="validity")
 app.add_typer(report_app, name="report")
 app.add_typer(evaluate_app, name="evaluate")
+report_app.add_typer(report_keys_app, name="keys")
 
 
 @db_app.command("upgrade")
@@ -191,6 +193,7 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
     with db.transaction() as session:
         if only_if_empty and has_records(session):
             console.print("数据库中已有信用信息，不再载入演示数据")
+            _demo_report_keys(settings)
             return
         _, items = get_version(session, None)
     catalog_items = [
@@ -223,7 +226,28 @@ def _load_demo(settings: Settings, *, subjects: int, seed: int, only_if_empty: b
         console.print(f"公共信用综合评价（默认模型）：{shown}", soft_wrap=True)
     console.print(f"演示用系统接口令牌：{escape(str(tokens_path))}", soft_wrap=True)
     console.print(f"演示登录账号：{escape(str(users_path))}", soft_wrap=True)
+    _demo_report_keys(settings)
     db.dispose()
+
+
+def _demo_report_keys(settings: Settings) -> None:
+    """A demo issues credit reports out of the box: a signing key of its own, if it has none
+    (production generates or installs one deliberately: docs/reports.md § Keys)."""
+    from xinyong.credit_reports import signing
+
+    if (settings.report_keys / signing.CERT_FILE).exists():
+        return
+    keys = signing.generate(
+        settings.report_keys,
+        settings.master_key,
+        issuer=settings.report_issuer,
+        now=_clock(settings).now(),
+    )
+    console.print(
+        f"信用报告签名证书（演示自签名）：{escape(str(settings.report_keys / signing.CERT_FILE))}"
+        f"，指纹 {keys.fingerprint}",
+        soft_wrap=True,
+    )
 
 
 @app.command("import")

@@ -3,7 +3,8 @@
 Keys are derived from the one master secret (settings.secret_key) with HKDF, so the
 encryption key and the lookup-hash key are independent. Tokens are random and long, so
 a plain SHA-256 is the right hash for them at rest. The audit log's keys (``AuditKeys``) are
-derived from the same secret under labels of their own.
+derived from the same secret under labels of their own, as is the passphrase of the credit
+reports' signing key (``report_key_passphrase``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 def _derive(master: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
+
+
+def report_key_passphrase(master_key: bytes) -> bytes:
+    """The passphrase that encrypts the credit reports' signing key at rest
+    (credit_reports/signing.py): derived from the master secret like every other key, so the
+    key file alone, copied off the host, signs nothing."""
+    return base64.b64encode(_derive(master_key, b"xinyong report signing key v1"))
 
 
 class IdCipher:

@@ -541,6 +541,7 @@ READ_ACTIONS = {
     "archive.read": "查阅信用档案",
     "subject.read": "查阅身份信息（完整身份证号码）",
     "evidence.read": "调阅证明材料",
+    "report.issued": "出具信用报告",
 }
 # The steps of an appeal (objections/appeals): its outcome is the appeal's, not the objection's.
 APPEAL_STEPS = {
@@ -759,3 +760,14 @@ DRAW_FIELDS = {
     "population": "对象总数",
     "drawn": "抽取户数",
 }
+
+# ---- Credit reports (issue 17 part 1, docs/reports.md)
+
+# Why a report was issued to its reader (models/credit_reports.ReportBasis).
+REPORT_BASES = {
+    "own": "信息主体本人查询",
+    "review": "信用审查",
+    "authorised": "经信息主体授权查询",
+}
+# The four bands of the public credit evaluation (models/evaluation.Grade).
+GRADE_NAMES = {"A": "A（优）", "B": "B（良）", "C": "C（中）", "D": "D（差）"}

@@ -13,6 +13,7 @@ from xinyong.models.commitments import (
     CommitmentType,
 )
 from xinyong.models.core import ApiToken, AuditEntry, AuditHead, Department, IdNode, Role
+from xinyong.models.credit_reports import CreditReport, ReportBasis
 from xinyong.models.declarations import Declaration, DeclarationCategory, DeclarationState
 from xinyong.models.evaluation import (
     EvaluationFieldGrade,
@@ -100,6 +101,7 @@ __all__ = [
     "CommitmentTemplate",
     "CommitmentType",
     "CreditList",
+    "CreditReport",
     "DecisionOutcome",
     "Declaration",
     "DeclarationCategory",
@@ -146,6 +148,7 @@ __all__ = [
     "Repair",
     "RepairObjection",
     "RepairState",
+    "ReportBasis",
     "Role",
     "RunState",
     "SetupLink",

@@ -48,14 +48,20 @@ from xinyong.validity.service import end_of_day, standings_as_of
 
 
 def subject_out(
-    session: Session, subject: Subject, principal: Principal, cipher: IdCipher
+    session: Session,
+    subject: Subject,
+    principal: Principal,
+    cipher: IdCipher,
+    *,
+    masked: bool = False,
 ) -> SubjectOut:
+    """The subject as ``principal`` reads it; ``masked``: ID numbers masked whoever reads."""
     info = describe_credit_code(subject.credit_code) if subject.credit_code else None
     id_number = None
     if subject.id_cipher:
         id_number = (
             cipher.decrypt(subject.id_cipher)
-            if sees_full_id_number(principal, subject.id)
+            if sees_full_id_number(principal, subject.id) and not masked
             else subject.id_masked
         )
     links = []
@@ -113,9 +119,15 @@ def read_archive(
     purpose: str | None,
     category: Category | None = None,
     as_of: date | None = None,
+    log_read: bool = True,
+    mask_id_numbers: bool = False,
 ) -> ArchiveOut:
     """The archive as it stands today or, with ``as_of``, as it stood at the end of that day
-    (docs/workflows/validity.md): records received by then, with their standing then."""
+    (docs/workflows/validity.md): records received by then, with their standing then.
+
+    ``log_read=False``: the caller logs the read itself, as a credit report does (its own
+    entry in the query log, credit_reports/service.py); ``mask_id_numbers``: ID numbers masked
+    even for the person itself (a report is a document that leaves the platform)."""
     disclosures = visible_disclosures(principal, subject.id)
     _require_purpose(principal, subject.id, disclosures, purpose)
     granted = _granted_items(session, principal, subject.id, now)
@@ -126,7 +138,7 @@ def read_archive(
         today=today,
         then=then,
         history=sees_history(principal),
-        decrypt=sees_full_id_number(principal, subject.id),
+        decrypt=sees_full_id_number(principal, subject.id) and not mask_id_numbers,
         granted=granted,
         # What is under objection now: a view as of a past day does not carry the mark.
         under_objection=set() if as_of is not None else _under_objection(session, subject.id),
@@ -144,7 +156,7 @@ def read_archive(
     shown_non_public += sum(d.disclosure != Disclosure.public.value for d in declared)
     # Every query of a department is logged with its purpose (004 §14), as is every read of
     # non-public data by anyone (Measures art. 36).
-    if shown_non_public or reader.decrypt or principal.is_department:
+    if log_read and (shown_non_public or reader.decrypt or principal.is_department):
         _log_read(
             session,
             principal,
@@ -157,7 +169,7 @@ def read_archive(
             authorised_items=shown_authorised,
         )
     return ArchiveOut(
-        subject=subject_out(session, subject, principal, cipher),
+        subject=subject_out(session, subject, principal, cipher, masked=mask_id_numbers),
         as_of=today,
         visible_disclosures=sorted(d.value for d in disclosures),
         categories=categories,

@@ -1,6 +1,6 @@
 """The public portal (信用门户, issue 5 §1): search, a subject's public page, the 双公示 columns,
-the lists' publications, the 信用承诺专栏, 双随机、一公开 (plans, draws, results), the catalog
-and the measures list. docs/portal.md.
+the lists' publications, the 信用承诺专栏, 双随机、一公开 (plans, draws, results), the catalog,
+the measures list and the verification of credit reports (/verify). docs/portal.md.
 
 Every page here is for everyone, and every page shows what the public sees: the data are read
 as the public principal (``PUBLIC``) even when a logged-in user looks, through the same
@@ -23,6 +23,7 @@ from xinyong.web.portal import (
     measures,
     search,
     subject,
+    verify,
 )
 
 __all__ = ["router"]
@@ -37,5 +38,6 @@ for module in (
     inspections,
     catalog,
     measures,
+    verify,
 ):
     router.include_router(module.router)

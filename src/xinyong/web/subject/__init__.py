@@ -24,6 +24,8 @@ person's principal (``user:NAME`` in the audit log):
 - ``/me/authorisations``: grant and revoke authorised queries (authorisations/service).
 - ``/me/declarations``: self-declaration (declarations/service): the category's form with its
   attachments and the truthfulness commitment, the list, one declaration with its timeline.
+- ``/me/reports``: its own credit reports (credit_reports/service.issue_own, free: Measures
+  art. 7), issued as of now or a past day, downloaded signed as PDF or JSON.
 - ``/me/queries``: every read of its non-public information (authorisations/service
   .queries_of): who, when, for what purpose.
 
@@ -51,6 +53,7 @@ from xinyong.web.subject import (
     objections,
     queries,
     repairs,
+    reports,
 )
 from xinyong.web.subject.uploads import MAX_FORM_BYTES
 
@@ -66,6 +69,7 @@ for module in (
     commitments,
     declarations,
     authorisations,
+    reports,
     queries,
 ):
     router.include_router(module.router)
