@@ -769,5 +769,5 @@ REPORT_BASES = {
     "review": "信用审查",
     "authorised": "经信息主体授权查询",
 }
-# The four bands of the public credit evaluation (models/evaluation.Grade).
-GRADE_NAMES = {"A": "A（优）", "B": "B（良）", "C": "C（中）", "D": "D（差）"}
+# A band with its letter, as a report prints it: A（优）.
+GRADE_TITLES = {grade: f"{grade}（{name}）" for grade, name in GRADE_NAMES.items()}

@@ -294,7 +294,7 @@ def _grade_entries(session: Session, subject_id: int, at: datetime) -> Iterator[
             "date": _day(grade.as_of),
             "marks": [],
             "fields": _rows(
-                ("信用等级", labels.GRADE_NAMES.get(grade.grade.value, grade.grade.value)),
+                ("信用等级", labels.GRADE_TITLES.get(grade.grade.value, grade.grade.value)),
                 ("评价得分", f"{grade.score:.2f}"),
                 ("评价时点", _day(grade.as_of)),
                 (

@@ -19,8 +19,6 @@ from typing import Any
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from xinyong.core import labels
-
 TEMPLATES = Path(__file__).parent / "templates"
 ATTACHMENT = "report.json"
 # The QR code: a PNG of 8 pixels a module, shown at 4 pixels a CSS pixel (image-resolution in
@@ -41,7 +39,6 @@ def _templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals["grade_names"] = labels.GRADE_NAMES
     return env
 
 

@@ -302,7 +302,8 @@ def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Tabl
         lookup = [group.get(code, -1) for code in order]
         numbers = sorted(order[code] for code in group)
         keyed = records.filter(records.item.isin(numbers))
-        keyed = keyed.mutate(k=ibis.literal(lookup, "array<int64>")[keyed.item.cast("int64")])
+        # Array indexes are int32: Spark's element_at takes no other.
+        keyed = keyed.mutate(k=ibis.literal(lookup, "array<int64>")[keyed.item.cast("int32")])
         rows = keyed.mutate(
             counted=_counted(keyed, model, today),
             day=ibis.coalesce(keyed.determined_on, keyed.received_on),
@@ -407,7 +408,7 @@ def points(rows: ir.Table, model: ModelIn) -> ir.Table:
     none = 10**15  # no bound: beyond any sum of units
     lows = [none * -1 if i.min_points is None else cents(i.min_points) * 100 for i in indicators]
     highs = [none if i.max_points is None else cents(i.max_points) * 100 for i in indicators]
-    k = sums.k.cast("int64")
+    k = sums.k.cast("int32")  # an array index: int32 for Spark's element_at
     low = ibis.literal(lows, "array<int64>")[k]
     high = ibis.literal(highs, "array<int64>")[k]
     value = _round_cents(ibis.greatest(low, ibis.least(high, sums.units)))
