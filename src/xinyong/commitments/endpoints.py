@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
-from xinyong.commitments import items, rules, service
+from xinyong.commitments import grouped, items, rules, service
 from xinyong.commitments.schemas import (
     CommitmentIn,
     CommitmentItemOut,
@@ -31,6 +33,8 @@ SIGNERS = rules.TRANSITIONS["signed"].by
 DEPARTMENTS = rules.DEPARTMENTS
 READERS = (Role.subject, Role.provider, Role.user_department, Role.authority)
 NOT_FOUND = {404: ["unknown_commitment"]}
+# How long a signing waits for its group's commit (core/group_commit.GroupWriter.run).
+SIGNING_TIMEOUT = 60.0
 
 
 @router.get(
@@ -101,7 +105,7 @@ def post_commitment_items(
         summary="Sign a commitment (作出信用承诺)",
     ),
 )
-def post_commitment(
+async def post_commitment(
     body: CommitmentIn, request: Request, principal: Principal = current_principal
 ) -> CommitmentOut:
     """A subject signs online for itself: it names the accepting `department`, the
@@ -115,16 +119,18 @@ def post_commitment(
     the `missing_documents`, and is stored only for a subject eligible for it (409
     `not_eligible`, `detail.reasons` with their basis; nothing stored)."""
     step = request_step(request, principal)
-
-    def signing(session: Session) -> CommitmentOut:
-        c = service.sign(session, step, body)
-        session.flush()
-        return service.commitment_out(session, c)
-
     # Committed in a group with the signings that arrive meanwhile, each in a savepoint of its
-    # own (core/group_commit.py): a refused one stores nothing and gets its own error.
+    # own (core/group_commit.py): a refused one stores nothing and gets its own error. The
+    # group reads what its online signings need once for all (grouped.prepare_signings);
+    # the request waits for it on the event loop, not in a thread.
     writer: GroupWriter = request.app.state.signings
-    return writer.run(signing)
+    hint = grouped.signing_hint(step, body)
+    done = writer.submit(
+        partial(service.sign_answered, step=step, body=body),
+        prepare=grouped.prepare_signings if hint is not None else None,
+        hint=hint,
+    )
+    return await asyncio.wait_for(asyncio.wrap_future(done), SIGNING_TIMEOUT)
 
 
 @router.get(
