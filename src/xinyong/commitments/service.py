@@ -13,7 +13,7 @@ item names, with its severity, through the normal collection path (Measures art.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -619,6 +619,12 @@ def commitment_out(session: Session, c: Commitment) -> CommitmentOut:
     return _out(c, subject, dept, item_name, steps_out(session, c))
 
 
+def _utc(at: datetime | None) -> datetime | None:
+    """A time as a read of it shows it: the database gives it back in UTC, a time just set is
+    in the clock's zone (the same instant)."""
+    return at.astimezone(UTC) if at is not None else None
+
+
 def _step_out(row: ProcedureStep) -> StepOut:
     """A step just taken as a read shows it (timestamps come back from the database in UTC)."""
     return StepOut(step=row.step, at=row.at.astimezone(UTC), actor=row.actor, detail=row.detail)
@@ -645,13 +651,13 @@ def _out(
         department_name=dept.name,
         channel=c.channel.value,
         signed_by=c.signed_by,
-        signed_at=c.signed_at,
+        signed_at=_utc(c.signed_at),
         evidence_file_id=str(c.evidence_file_id) if c.evidence_file_id else None,
-        accepted_at=c.accepted_at,
+        accepted_at=_utc(c.accepted_at),
         due_on=c.due_on,
         state=c.state.value,
         record_id=str(c.record_id) if c.record_id else None,
-        closed_at=c.closed_at,
+        closed_at=_utc(c.closed_at),
         missing_documents=c.missing_documents,
         documents_supplied=c.documents_supplied,
         steps=steps,
