@@ -14,9 +14,20 @@ from commitment_world import CommitmentWorld, error
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
+from fixtures.helpers import Caller, make_caller
 from xinyong.core import audit
+from xinyong.core.crypto import token_hash
 from xinyong.core.group_commit import GroupWriter
-from xinyong.models import AuditEntry, Change, ChangeHead, Commitment, ProcedureStep
+from xinyong.departments.service import revoke_token
+from xinyong.models import (
+    ApiToken,
+    AuditEntry,
+    Change,
+    ChangeHead,
+    Commitment,
+    ProcedureStep,
+    Role,
+)
 
 
 def _sign_at_once(cw: CommitmentWorld, bodies: list[dict]) -> list:  # type: ignore[type-arg]
@@ -201,3 +212,61 @@ def test_a_pending_commitment_stored_meanwhile_elsewhere_is_the_409(cw: Commitme
     # The two signed, the one signed before and its copy; steps, entries and changes of the
     # three signed through the API only.
     assert _whole(cw) == (4, 3, 3, 3)
+
+
+def _revoke(cw: CommitmentWorld, token: str) -> None:
+    with cw.w.db.transaction() as session:
+        row = session.execute(
+            select(ApiToken).where(ApiToken.token_hash == token_hash(token))
+        ).scalar_one()
+        revoke_token(session, row.id, actor="test", now=cw.w.clock.now())
+
+
+def test_a_revoked_or_unknown_token_signs_nothing_in_a_group(cw: CommitmentWorld) -> None:
+    """The door leaves the token of a valid signing to its group, which reads the tokens of
+    all its signings at once: a revoked token and an unknown one are 401 there, nothing of
+    theirs stored, and the others of the group sign."""
+    revoked = make_caller(cw.w.db, cw.w.clock, role=Role.subject, subject_id=cw.acme_id)
+    _revoke(cw, revoked.token)
+    writer: GroupWriter = cw.client.app.state.signings
+    started, release = threading.Event(), threading.Event()
+
+    def hold(session: Session) -> None:
+        started.set()
+        assert release.wait(30)
+
+    callers = [cw.acme, revoked, Caller("xy_" + "0" * 40, None), cw.acme]
+    with ThreadPoolExecutor(len(callers) + 1) as pool:
+        held = pool.submit(writer.run, hold)
+        assert started.wait(10)
+        answers = [pool.submit(cw.sign, c, reference=f"令牌-{k}") for k, c in enumerate(callers)]
+        for _ in range(3000):
+            if writer._queue.qsize() == len(callers):
+                break
+            time.sleep(0.01)
+        release.set()
+        held.result(30)
+        answers = [a.result(60) for a in answers]
+    assert [a.status_code for a in answers] == [201, 401, 401, 201], [a.text for a in answers]
+    assert {error(a)["code"] for a in answers[1:3]} == {"not_authenticated"}
+    assert _whole(cw) == (2, 2, 2, 2)
+
+
+def test_the_door_still_answers_before_the_body(cw: CommitmentWorld) -> None:
+    """A signing whose body is not valid has its caller checked at the door, as at every
+    endpoint: no token or a revoked one is 401, not the body's 422; a good caller gets the
+    422."""
+    revoked = make_caller(cw.w.db, cw.w.clock, role=Role.subject, subject_id=cw.acme_id)
+    _revoke(cw, revoked.token)
+    bad = {"item": "enterprise_registration_missing"}  # no template_version, no reference
+    for headers in ({}, revoked.headers):
+        answer = cw.client.post("/api/v1/commitments", json=bad, headers=headers)
+        assert answer.status_code == 401 and error(answer)["code"] == "not_authenticated"
+    answer = cw.client.post("/api/v1/commitments", json=bad, headers=cw.acme.headers)
+    assert answer.status_code == 422 and error(answer)["code"] == "invalid_request"
+    # A valid body without a token never reaches the group.
+    answer = cw.client.post(
+        "/api/v1/commitments",
+        json={"item": "x", "template_version": 1, "reference": "r"},
+    )
+    assert answer.status_code == 401

@@ -1,11 +1,12 @@
 """Online signings committed in groups (core/group_commit.py; issue 15 § Benchmarks): what a
 group reads once for all its signings, and a signing's commitment row appended with the group's.
 
-- :func:`prepare_signings`, the group's ``prepare``: the item list, the official calendar, the
-  departments named, the signers' subjects, their pending commitments and, for 容缺受理, their
-  eligibility facts — one statement each for the whole group instead of one each per signing.
-  They are read at the start of the group's transaction, as one signing's own reads would be
-  at the start of its own.
+- :func:`prepare_signings`, the group's ``prepare``: the callers' tokens (the endpoint's door
+  leaves them to the write: core/api.py ``caller_in_write``), the item list, the official
+  calendar, the departments named, the signers' subjects, their pending commitments and, for
+  容缺受理, their eligibility facts — one statement each for the whole group instead of one
+  each per signing. They are read at the start of the group's transaction, as one signing's
+  own reads would be at the start of its own.
 - A signing in a group that defers (``group_commit.defers``) does not insert its commitment: the
   row is appended with the group's others in one statement, before the steps, audit entries and
   changes. Such a signing runs no statement of its own, so its savepoint is never opened. A
@@ -38,11 +39,17 @@ from xinyong.commitments.eligibility import Facts
 from xinyong.commitments.items import published_items
 from xinyong.commitments.schemas import CommitmentIn
 from xinyong.core import group_commit
+from xinyong.core.auth import (
+    Principal,
+    principal_for_token,
+    principals_for_hashes,
+    unknown_token,
+)
 from xinyong.core.bulk import insert_rows
 from xinyong.core.calendar import Calendar, calendar_for
+from xinyong.core.crypto import token_hash
 from xinyong.errors import InvalidRequest
 from xinyong.models import Commitment, Department, Role, Subject
-from xinyong.rights.step import Step
 
 
 def of_transaction(session: Session, key: str) -> dict[Any, Any]:
@@ -92,10 +99,10 @@ def calendar(session: Session) -> Calendar:
 
 @dataclass(frozen=True)
 class SigningHint:
-    """What an online signing will read: its subject, the item, acceptance and department it
-    names, and its day."""
+    """What a signing will read: its caller's token (by its hash), the item, acceptance and
+    department it names, and its day."""
 
-    subject_id: int
+    token_hash: str
     item: str
     reference: str
     department: str | None
@@ -106,8 +113,11 @@ class SigningHint:
 class _Prepared:
     """What :func:`prepare_signings` read for a group's signings."""
 
-    # The subjects hinted; those found are held (the identity map keeps rows weakly), and the
-    # signings find them there.
+    # The callers by their token's hash: each hash asked for, None for a token unknown or
+    # revoked.
+    principals: dict[str, Principal | None]
+    # The subjects signing online for themselves; those found are held (the identity map keeps
+    # rows weakly), and the signings find them there.
     subject_ids: set[int]
     subjects: list[Subject]
     # The pending commitments of these subjects, by (subject, item, reference).
@@ -116,17 +126,21 @@ class _Prepared:
     facts: dict[tuple[int, date], Facts]
 
 
-def signing_hint(step: Step, body: CommitmentIn) -> SigningHint | None:
-    """The hint of a subject signing online for itself; none for a department's paper."""
-    subject_id = step.principal.subject_id
-    if step.principal.role is not Role.subject or subject_id is None:
-        return None
-    return SigningHint(subject_id, body.item, body.reference, body.department, step.today)
+def signing_hint(token: str, body: CommitmentIn, today: date) -> SigningHint:
+    return SigningHint(token_hash(token), body.item, body.reference, body.department, today)
 
 
 def prepare_signings(session: Session, hints: list[SigningHint]) -> None:
-    """A group's ``prepare`` (core/group_commit.py): what its online signings would each read,
-    read once for all."""
+    """A group's ``prepare`` (core/group_commit.py): what its signings would each read, read
+    once for all — the callers' tokens, and for the subjects signing online for themselves
+    what their signings read."""
+    found = principals_for_hashes(session, {h.token_hash for h in hints})
+    principals: dict[str, Principal | None] = {h.token_hash: found.get(h.token_hash) for h in hints}
+    signers = {
+        h: p.subject_id
+        for h, p in principals.items()
+        if p is not None and p.role is Role.subject and p.subject_id is not None
+    }
     items = published_items(session)
     calendar(session)
     codes = sorted({h.department for h in hints if h.department is not None})
@@ -134,19 +148,33 @@ def prepare_signings(session: Session, hints: list[SigningHint]) -> None:
         known = of_transaction(session, _DEPARTMENTS)
         for dept in session.execute(_DEPARTMENTS_BY_CODE, {"codes": codes}).scalars():
             known[dept.code] = dept
-    ids = sorted({h.subject_id for h in hints})
-    subjects = list(session.execute(_SUBJECTS, {"ids": ids}).scalars())
-    pending = repository.pending_of_subjects(session, ids)
+    ids = sorted(set(signers.values()))
+    subjects = list(session.execute(_SUBJECTS, {"ids": ids}).scalars()) if ids else []
+    pending = repository.pending_of_subjects(session, ids) if ids else {}
     days: dict[date, set[int]] = {}
     for h in hints:
         item = items.get(h.item)
-        if item is not None and item.spec.type == missing_documents.TYPE:
-            days.setdefault(h.today, set()).add(h.subject_id)
+        sid = signers.get(h.token_hash)
+        if sid is not None and item is not None and item.spec.type == missing_documents.TYPE:
+            days.setdefault(h.today, set()).add(sid)
     facts: dict[tuple[int, date], Facts] = {}
     for today, of_day in days.items():
         for sid, f in missing_documents.eligibility_facts(session, sorted(of_day), today).items():
             facts[sid, today] = f
-    of_transaction(session, _PREPARED)["of"] = _Prepared(set(ids), subjects, pending, facts)
+    prepared = _Prepared(principals, set(ids), subjects, pending, facts)
+    of_transaction(session, _PREPARED)["of"] = prepared
+
+
+def caller(session: Session, token: str) -> Principal:
+    """The caller of a token, as the group read it or read now (401 if unknown or revoked)."""
+    prepared = _prepared(session)
+    hashed = token_hash(token)
+    if prepared is None or hashed not in prepared.principals:
+        return principal_for_token(session, token)
+    principal = prepared.principals[hashed]
+    if principal is None:
+        raise unknown_token()
+    return principal
 
 
 def _prepared(session: Session) -> _Prepared | None:
