@@ -14,6 +14,13 @@ same server, and the raw INSERT of the same commitment rows and their steps (one
 per commitment, one connection; then all in one transaction). Every request must answer 201
 and every answered commitment must be stored.
 
+And what each signing cost in CPU, which a busy machine changes far less than the rate: the
+CPU time (user + system, /proc) of the server's processes and, on PostgreSQL, of the database's
+backends serving it, over each run, divided by the commitments stored; the machine's own CPU
+time over the run says how much of it the rest of the machine took (the load it was under).
+On PostgreSQL also the transactions committed per signing (pg_stat_database): one for the
+token's read, and one per group of signings.
+
     .venv/bin/python benchmarks/commitments.py
     .venv/bin/python benchmarks/commitments.py --backends sqlite --workers 1
 """
@@ -22,12 +29,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from common import OUT, fresh_settings, machine, provider_with_token, server
+import psycopg
+from common import OUT, PG_ADMIN, fresh_settings, machine, provider_with_token, server_process
 from sqlalchemy import func, insert, select
 
 from checks import credit_code, wrk
@@ -161,10 +170,99 @@ def raw_inserts(db: Database, limit: int) -> dict:
     return out
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def tree(root: int) -> list[int]:
+    """The process and its descendants (uvicorn's workers)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
+
+
+def machine_cpu() -> float:
+    """CPU seconds every core of the machine spent busy (/proc/stat, all but idle and iowait)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / TICK
+
+
+class CpuMeter:
+    """CPU seconds of the server's processes and of the database's backends over a run."""
+
+    def __init__(self, settings: Settings, server_pid: int) -> None:
+        self.server_pid = server_pid
+        url = settings.database_url
+        self.database = None if url.startswith("sqlite") else url.rsplit("/", 1)[1]
+
+    def _backends(self) -> tuple[list[int], int]:
+        if self.database is None:
+            return [], 0
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            pids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.database,)
+                )
+            ]
+            commits = conn.execute(
+                "SELECT xact_commit FROM pg_stat_database WHERE datname = %s", (self.database,)
+            ).fetchone()
+        return pids, int(commits[0]) if commits else 0
+
+    def snapshot(self) -> dict:
+        pids, commits = self._backends()
+        return {
+            "server": {p: cpu_of(p) for p in tree(self.server_pid)},
+            "database": {p: cpu_of(p) for p in pids},
+            "commits": commits,
+            "machine": machine_cpu(),
+            "wall": time.perf_counter(),
+            "load": os.getloadavg()[0],
+        }
+
+    @staticmethod
+    def used(before: dict, after: dict, signed: int) -> dict:
+        def spent(kind: str) -> float:
+            return sum(v - before[kind].get(p, 0.0) for p, v in after[kind].items())
+
+        server, database = spent("server"), spent("database")
+        wall = after["wall"] - before["wall"]
+        n = max(signed, 1)
+        return {
+            "server_cpu_ms": 1000 * server / n,
+            "db_cpu_ms": 1000 * database / n,
+            "commits_per_signing": (after["commits"] - before["commits"]) / n,
+            # The cores the rest of the machine kept busy meanwhile (wrk included).
+            "other_cores": max(0.0, after["machine"] - before["machine"] - server - database)
+            / wall,
+            "load": (before["load"], after["load"]),
+        }
+
+
 def measure(settings: Settings, tokens: list[str], workers: int, seconds: int) -> dict:
     dept, _ = provider_with_token(settings, SECTOR)
     db = Database(settings)
-    with server(settings, workers=workers) as base:
+    with server_process(settings, workers=workers) as (base, proc):
+        meter = CpuMeter(settings, proc.pid)
         items = httpx.get(f"{base}/api/v1/commitment-items", timeout=30).json()
         version = next(i["template_version"] for i in items if i["code"] == ITEM)
         body = json.dumps(
@@ -193,8 +291,12 @@ def measure(settings: Settings, tokens: list[str], workers: int, seconds: int) -
         for name, connections in (("c32", 32), ("c8", 8)):
             script = OUT / f"commitments-{name}.lua"
             wrk_script(script, tokens, body, f"bench-{name}")
+            before = meter.snapshot()
             result = wrk(base, connections=connections, seconds=seconds, script=script)
+            time.sleep(1.0)  # the backends' statistics reach pg_stat_database within a second
+            after = meter.snapshot()
             result["stored"] = stored(db, f"bench-{name}")
+            result["cpu"] = CpuMeter.used(before, after, result["stored"])
             runs[name] = result
     raw = raw_inserts(db, 5_000)
     with db.transaction() as session:
@@ -238,6 +340,20 @@ def main() -> None:
             f"| {c8.get('p99', 0):.1f} | {raw['each']:,.0f} | {raw['bulk']:,.0f} "
             f"| {c32['errors'] + c8['errors']} | {c32['stored'] + c8['stored']:,} |"
         )
+    print()
+    print(
+        "| backend | connections | signed/s | server CPU ms/signing | database CPU ms/signing "
+        "| commits/signing | other work, cores | load avg (start, end) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for r in rows:
+        for name in ("c32", "c8"):
+            run, cpu = r[name], r[name]["cpu"]
+            print(
+                f"| {r['backend']} | {name[1:]} | {run['rps']:,.0f} | {cpu['server_cpu_ms']:.2f} "
+                f"| {cpu['db_cpu_ms']:.2f} | {cpu['commits_per_signing']:.2f} "
+                f"| {cpu['other_cores']:.2f} | {cpu['load'][0]:.1f}, {cpu['load'][1]:.1f} |"
+            )
 
 
 if __name__ == "__main__":

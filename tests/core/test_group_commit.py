@@ -16,7 +16,7 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from xinyong.core import audit
-from xinyong.core.group_commit import GroupWriter, in_group, queue
+from xinyong.core.group_commit import GroupWriter, RunAgain, defers, in_group, queue, queued
 from xinyong.db import Database
 from xinyong.errors import InvalidRequest
 from xinyong.feeds.changes import record_change
@@ -177,3 +177,131 @@ def test_outside_a_group_entries_and_changes_are_written_at_once(db, clock) -> N
         seq = record_change(session, at=clock.now(), topic="test", event="now")
         assert entry.id is not None and seq is not None
         assert session.get(AuditEntry, entry.id) is entry
+
+
+def test_prepare_reads_once_for_the_whole_group_before_its_writes(db, clock, writer) -> None:  # type: ignore[no-untyped-def]
+    now = clock.now()
+    calls: list[list[Any]] = []
+
+    def prepare(session: Session, hints: list[Any]) -> None:
+        calls.append(list(hints))
+        session.info["test.prepared"] = {h: f"read {h}" for h in hints}
+
+    def reads(hint: str) -> Callable[[Session], str]:
+        def write(session: Session) -> str:
+            _logs(hint, now)(session)
+            return session.info["test.prepared"][hint]
+
+        return write
+
+    release, started = threading.Event(), threading.Event()
+
+    def hold(session: Session) -> str:
+        started.set()
+        assert release.wait(10)
+        return "hold"
+
+    with ThreadPoolExecutor(5) as pool:
+        held = pool.submit(writer.run, hold)
+        assert started.wait(10)
+        futures = [pool.submit(writer.run, reads(h), prepare=prepare, hint=h) for h in ("a", "b")]
+        futures.append(pool.submit(writer.run, _logs("c", now)))  # one that names none
+        while writer._queue.qsize() < 3:
+            threading.Event().wait(0.01)
+        release.set()
+        assert held.result(10) == "hold"
+        assert [f.result(10) for f in futures] == ["read a", "read b", "c"]
+    assert sorted(calls[0]) == ["a", "b"] and len(calls) == 1
+    _chain_and_feed_whole(db)
+
+
+def test_rows_that_clash_at_the_append_run_the_group_again_without_deferring(  # type: ignore[no-untyped-def]
+    db, clock, writer
+) -> None:
+    """A write defers its rows; their append meets what another transaction stored and raises
+    RunAgain: nothing of the first run is stored, and the group runs again with nothing
+    deferred — each write writes its rows itself."""
+    now = clock.now()
+    appended: list[list[str]] = []
+
+    def append(session: Session, rows: list[str]) -> None:
+        appended.append(rows)
+        raise RunAgain
+
+    def deferring(name: str) -> Callable[[Session], str]:
+        def write(session: Session) -> str:
+            _logs(name, now)(session)
+            if defers(session):
+                rows = queue(session, 1, append)
+                assert rows is not None
+                rows.append(name)
+                # What the group will append so far: the writes before, and this one.
+                return ",".join(queued(session, 1))
+            return "at once"
+
+        return write
+
+    outcomes = _grouped(writer, [deferring("a"), _refused("bad", now), deferring("c")])
+    assert appended == [["a", "c"]]  # the refused write's rows were not among them
+    assert outcomes[0] == "at once" and outcomes[2] == "at once"
+    assert isinstance(outcomes[1], InvalidRequest)
+    actions, changes = _stored(db)
+    assert actions == ["test.a", "test.c"]  # once each: the first run left nothing
+    assert [event for _, event in changes] == ["a", "c"]
+    _chain_and_feed_whole(db)
+
+
+def test_what_the_writes_before_queued_is_seen_and_a_refused_ones_is_not(  # type: ignore[no-untyped-def]
+    db, clock, writer
+) -> None:
+    now = clock.now()
+
+    def keep(session: Session, rows: list[str]) -> None:
+        return None
+
+    def queues(name: str, *, refuse: bool = False) -> Callable[[Session], str]:
+        def write(session: Session) -> str:
+            _logs(name, now)(session)
+            rows = queue(session, 1, keep)
+            assert rows is not None and defers(session)
+            rows.append(name)
+            if refuse:
+                raise InvalidRequest("不行", "refused", field="x", code="refused")
+            return ",".join(queued(session, 1))
+
+        return write
+
+    outcomes = _grouped(writer, [queues("a"), queues("b", refuse=True), queues("c")])
+    assert outcomes[0] == "a" and outcomes[2] == "a,c"
+    assert not defers_outside(db)
+
+
+def defers_outside(db: Database) -> bool:
+    with db.transaction() as session:
+        return defers(session) or queued(session, 1) != []
+
+
+def test_a_call_cancelled_while_it_waits_is_not_run(db, clock, writer) -> None:  # type: ignore[no-untyped-def]
+    now = clock.now()
+    release, started = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def hold(session: Session) -> str:
+        started.set()
+        assert release.wait(10)
+        return "hold"
+
+    def never(session: Session) -> str:
+        ran.append("never")
+        return "never"
+
+    with ThreadPoolExecutor(2) as pool:
+        held = pool.submit(writer.run, hold)
+        assert started.wait(10)
+        cancelled = writer.submit(never)
+        assert cancelled.cancel()
+        kept = writer.submit(_logs("kept", now))
+        release.set()
+        assert held.result(10) == "hold"
+        assert kept.result(10) == "kept"
+    assert ran == [] and _stored(db)[0] == ["test.kept"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
-from xinyong.commitments import items, rules, service
+from xinyong.commitments import grouped, items, rules, service
 from xinyong.commitments.schemas import (
     CommitmentIn,
     CommitmentItemOut,
@@ -18,11 +19,23 @@ from xinyong.commitments.schemas import (
     RevocationIn,
     WithdrawalIn,
 )
-from xinyong.core.api import BigId, clock, current_principal, cursor, db_session, endpoint
+from xinyong.core.api import (
+    BigId,
+    caller_token,
+    check_caller,
+    clock,
+    current_principal,
+    cursor,
+    db_session,
+    endpoint,
+)
 from xinyong.core.auth import Principal
+from xinyong.core.clock import local_date
 from xinyong.core.group_commit import GroupWriter
 from xinyong.models import Role
+from xinyong.records.service import CollectionContext
 from xinyong.rights.endpoints import request_step
+from xinyong.rights.step import Step
 
 router = APIRouter(tags=["commitments"])
 
@@ -31,6 +44,8 @@ SIGNERS = rules.TRANSITIONS["signed"].by
 DEPARTMENTS = rules.DEPARTMENTS
 READERS = (Role.subject, Role.provider, Role.user_department, Role.authority)
 NOT_FOUND = {404: ["unknown_commitment"]}
+# How long a signing waits for its group's commit (core/group_commit.GroupWriter.run).
+SIGNING_TIMEOUT = 60.0
 
 
 @router.get(
@@ -73,6 +88,7 @@ def post_commitment_items(
     response_model=CommitmentOut,
     **endpoint(
         *SIGNERS,
+        caller_in_write=CommitmentIn,
         errors={
             403: ["not_your_subject", "not_accepting_department"],
             404: ["subject_not_found"],
@@ -101,9 +117,7 @@ def post_commitment_items(
         summary="Sign a commitment (作出信用承诺)",
     ),
 )
-def post_commitment(
-    body: CommitmentIn, request: Request, principal: Principal = current_principal
-) -> CommitmentOut:
+async def post_commitment(body: CommitmentIn, request: Request) -> CommitmentOut:
     """A subject signs online for itself: it names the accepting `department`, the
     `template_version` it read (409 `template_not_current` if a newer text was published) and
     `confirmed: true`; the rendered text is stored whole with its SHA-256, the account and the
@@ -114,17 +128,26 @@ def post_commitment(
     `reference` (409 `commitment_pending`). A 容缺受理 item (type `missing_documents`) names
     the `missing_documents`, and is stored only for a subject eligible for it (409
     `not_eligible`, `detail.reasons` with their basis; nothing stored)."""
-    step = request_step(request, principal)
+    token, now = caller_token(request), clock(request).now()
+    ctx: CollectionContext = request.app.state.collection
 
     def signing(session: Session) -> CommitmentOut:
-        c = service.sign(session, step, body)
-        session.flush()
-        return service.commitment_out(session, c)
+        # The caller first: its token, read with the group's, and its role (the door let a
+        # valid body through unread: core/api.py caller_in_write).
+        principal = check_caller(SIGNERS, grouped.caller(session, token))
+        return service.sign_answered(session, Step(ctx, principal, now), body)
 
     # Committed in a group with the signings that arrive meanwhile, each in a savepoint of its
-    # own (core/group_commit.py): a refused one stores nothing and gets its own error.
+    # own (core/group_commit.py): a refused one stores nothing and gets its own error. The
+    # group reads what its signings need once for all (grouped.prepare_signings); the request
+    # waits for it on the event loop, not in a thread.
     writer: GroupWriter = request.app.state.signings
-    return writer.run(signing)
+    done = writer.submit(
+        signing,
+        prepare=grouped.prepare_signings,
+        hint=grouped.signing_hint(token, body, local_date(now)),
+    )
+    return await asyncio.wait_for(asyncio.wrap_future(done), SIGNING_TIMEOUT)
 
 
 @router.get(

@@ -142,6 +142,16 @@ _snapshots_lock = threading.Lock()
 _SNAPSHOT = "commitments.published_items"
 
 
+# The newest change of the item list: built once, of the table's columns.
+_changes = Change.__table__.c
+_NEWEST_PUBLISHED = (
+    select(_changes.seq, _changes.at)
+    .where(_changes.topic == COMMITMENT_ITEMS)
+    .order_by(_changes.seq.desc())
+    .limit(1)
+)
+
+
 def published_items(session: Session) -> dict[str, PublishedItem]:
     """Every item ever published, by code, with its current standard text — what signing and
     reading a commitment need on every request. Process memory keeps it per database; the one
@@ -152,12 +162,7 @@ def published_items(session: Session) -> dict[str, PublishedItem]:
     known = session.info.get(_SNAPSHOT)
     if known is not None and known[0] is transaction:
         return known[1]
-    newest = session.execute(
-        select(Change.seq, Change.at)
-        .where(Change.topic == COMMITMENT_ITEMS)
-        .order_by(Change.seq.desc())
-        .limit(1)
-    ).first()
+    newest = session.execute(_NEWEST_PUBLISHED).first()
     key = tuple(newest) if newest is not None else ()
     database = session.info.get("database")
     cached = _snapshots.get(database) if database is not None else None

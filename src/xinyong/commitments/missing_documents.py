@@ -11,6 +11,7 @@ them is a breach, written by the daily sweep (commitments/sweep.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -25,26 +26,41 @@ from xinyong.records.repository import latest_negative_determined_on
 TYPE = "missing_documents"
 
 
-def subject_eligibility(session: Session, subject_id: int, today: date) -> eligibility.Eligibility:
-    """The subject's eligibility today: its own list entries in force and its latest negative
-    record within the lookback (two indexed reads)."""
+def eligibility_facts(
+    session: Session, subject_ids: Collection[int], today: date
+) -> dict[int, eligibility.Facts]:
+    """What eligibility looks at today, for each of these subjects: its own list entries in
+    force and its latest negative record within the lookback (two indexed reads for all)."""
     rules = eligibility.default_eligibility()
-    lists: dict[str, list[str]] = {}
-    for entry, lst in listed_entries_with_lists(session, [subject_id]):
+    lists: dict[int, dict[str, list[str]]] = {sid: {} for sid in subject_ids}
+    for entry, lst in listed_entries_with_lists(session, subject_ids):
         if is_in_force(entry, today):
-            lists.setdefault(entry.kind.value, []).append(lst.spec["name"])
-    latest = None
+            lists[entry.subject_id].setdefault(entry.kind.value, []).append(lst.spec["name"])
+    latest: dict[int, date] = {}
     if rules.lookback_years:
         since = eligibility.negative_since(today, rules.lookback_years)
-        latest = latest_negative_determined_on(session, [subject_id], since, today).get(subject_id)
-    facts = eligibility.Facts(lists_in_force=lists, latest_negative=latest)
-    return eligibility.evaluate(rules, facts, today)
+        latest = latest_negative_determined_on(session, subject_ids, since, today)
+    return {
+        sid: eligibility.Facts(lists_in_force=lists[sid], latest_negative=latest.get(sid))
+        for sid in subject_ids
+    }
 
 
-def require_eligible(session: Session, subject_id: int, today: date) -> eligibility.Eligibility:
+def subject_eligibility(
+    session: Session, subject_id: int, today: date, facts: eligibility.Facts | None = None
+) -> eligibility.Eligibility:
+    """The subject's eligibility today, from its ``facts`` if they were read already."""
+    if facts is None:
+        facts = eligibility_facts(session, [subject_id], today)[subject_id]
+    return eligibility.evaluate(eligibility.default_eligibility(), facts, today)
+
+
+def require_eligible(
+    session: Session, subject_id: int, today: date, facts: eligibility.Facts | None = None
+) -> eligibility.Eligibility:
     """The eligibility of a subject to be accepted with documents missing; 409 ``not_eligible``
     with the reasons (Chinese, with their basis) if it is not."""
-    result = subject_eligibility(session, subject_id, today)
+    result = subject_eligibility(session, subject_id, today, facts)
     if not result.eligible:
         texts = "；".join(r.text for r in result.reasons)
         raise Conflict(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, case, func, select
+from sqlalchemy import Row, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.models import (
@@ -84,19 +85,44 @@ def get_commitment(
     return session.execute(query).scalar_one_or_none()
 
 
+# Built once (statements are compiled once and their cache key kept): columns of the table,
+# not of the entity, so that executing them takes no ORM step.
+_commitments = Commitment.__table__.c
+_PENDING = select(_commitments.id).where(
+    _commitments.subject_id == bindparam("subject_id"),
+    _commitments.item_code == bindparam("item_code"),
+    _commitments.reference == bindparam("reference"),
+    _commitments.state == CommitmentState.pending,
+)
+_PENDING_OF_SUBJECTS = select(
+    _commitments.subject_id, _commitments.item_code, _commitments.reference, _commitments.id
+).where(
+    _commitments.subject_id.in_(bindparam("subject_ids", expanding=True)),
+    _commitments.state == CommitmentState.pending,
+)
+
+
 def pending_commitment(
     session: Session, subject_id: int, item_code: str, reference: str
 ) -> int | None:
     """The subject's pending commitment of this item for this acceptance, if any
     (uq_commitments_pending)."""
     return session.execute(
-        select(Commitment.id).where(
-            Commitment.subject_id == subject_id,
-            Commitment.item_code == item_code,
-            Commitment.reference == reference,
-            Commitment.state == CommitmentState.pending,
-        )
+        _PENDING, {"subject_id": subject_id, "item_code": item_code, "reference": reference}
     ).scalar_one_or_none()
+
+
+def pending_of_subjects(
+    session: Session, subject_ids: Collection[int]
+) -> dict[tuple[int, str, str], int]:
+    """The pending commitments of these subjects, by (subject, item, reference): one
+    statement, through uq_commitments_pending."""
+    return {
+        (sid, item, ref): cid
+        for sid, item, ref, cid in session.execute(
+            _PENDING_OF_SUBJECTS, {"subject_ids": list(subject_ids)}
+        )
+    }
 
 
 def _narrowed(

@@ -13,14 +13,13 @@ item names, with its severity, through the normal collection path (Measures art.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from xinyong.commitments import missing_documents, repository, rules, verification
+from xinyong.commitments import grouped, missing_documents, repository, rules, verification
 from xinyong.commitments.items import items_out, published_items
 from xinyong.commitments.schemas import (
     BreachConsequence,
@@ -47,12 +46,14 @@ from xinyong.models import (
     CommitmentState,
     CommitmentType,
     Department,
+    ProcedureStep,
     Role,
     Subject,
 )
 from xinyong.rights import evidence
 from xinyong.rights.deadlines import is_over
 from xinyong.rights.procedures import subject_key
+from xinyong.rights.schemas import StepOut
 from xinyong.rights.step import Step
 from xinyong.rights.steps import add_step, steps_of, steps_out
 from xinyong.subjects.service import find_subject
@@ -72,18 +73,6 @@ def _unknown_item(code: str) -> InvalidRequest:
         field="item",
         code="unknown_commitment_item",
     )
-
-
-def _department(session: Session, code: str) -> Department:
-    dept = session.execute(select(Department).where(Department.code == code)).scalar_one_or_none()
-    if dept is None:
-        raise InvalidRequest(
-            f"部门 {code} 不存在",
-            f"no department {code}",
-            field="department",
-            code="unknown_department",
-        )
-    return dept
 
 
 def _signer(
@@ -117,7 +106,7 @@ def _signer(
                 field="confirmed",
                 code="not_confirmed",
             )
-        return subject, _department(session, body.department), CommitmentChannel.online
+        return subject, grouped.department(session, body.department), CommitmentChannel.online
     if body.subject is None:
         raise InvalidRequest(
             "须指明信息主体", "name the subject", field="subject", code="missing_subject"
@@ -146,14 +135,36 @@ def _pending(commitment_id: int | None) -> Conflict:
 
 def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
     """A commitment signed: every check first, so that a refusal stores nothing."""
+    return _sign(session, step, body).commitment
+
+
+def sign_answered(session: Session, step: Step, body: CommitmentIn) -> CommitmentOut:
+    """:func:`sign`, answered from what it wrote, without reading it back."""
+    signed = _sign(session, step, body)
+    return _out(
+        signed.commitment,
+        signed.subject,
+        signed.department,
+        signed.item_name,
+        [_step_out(r) for r in signed.steps],
+    )
+
+
+@dataclass(frozen=True)
+class _Signed:
+    commitment: Commitment
+    subject: Subject
+    department: Department
+    item_name: str
+    steps: list[ProcedureStep]
+
+
+def _sign(session: Session, step: Step, body: CommitmentIn) -> _Signed:
     item = published_items(session).get(body.item)
     if item is None or not item.active:
         raise _unknown_item(body.item)
     spec = item.spec
     subject, dept, channel = _signer(session, step, body)
-    # Held for the request: the identity map keeps rows weakly, and the answer (commitment_out)
-    # would read them again while this transaction holds the audit chain's head.
-    session.info.setdefault("commitments.signers", []).append((subject, dept))
     if dept.kind != spec.sector:
         if channel is CommitmentChannel.paper:
             raise Forbidden(
@@ -185,77 +196,84 @@ def sign(session: Session, step: Step, body: CommitmentIn) -> Commitment:
             code="template_not_current",
             current=item.template_version,
         )
-    pending = repository.pending_commitment(session, subject.id, item.code, body.reference)
+    file_id = int(body.evidence_file_id) if body.evidence_file_id else None
+    # An online signing in a group appends its row with the group's (commitments/grouped.py).
+    defer = channel is CommitmentChannel.online and file_id is None
+    pending = grouped.pending_id(session, subject.id, item.code, body.reference, defer=defer)
     if pending is not None:
         raise _pending(pending)
     # 容缺受理 only for an eligible subject (003 联合奖惩 §（八））: 409 not_eligible.
     eligible_by = None
     if missing is not None:
-        eligible_by = [
-            r.code
-            for r in missing_documents.require_eligible(session, subject.id, step.today).reasons
-        ]
-    file_id = int(body.evidence_file_id) if body.evidence_file_id else None
+        facts = grouped.facts(session, subject.id, step.today)
+        eligible = missing_documents.require_eligible(session, subject.id, step.today, facts)
+        eligible_by = [r.code for r in eligible.reasons]
     if file_id is not None:
         evidence.check_unused(session, subject.id, file_id, "evidence_file_id")
     # Before any row: a deadline in a year the calendar does not know is a 409.
-    due = rules.due_on(calendar_for(session), step.today, spec.verification)
+    due = rules.due_on(grouped.calendar(session), step.today, spec.verification)
     text = rendered_text(item.template_text, spec, subject, dept, body.reference, step.today, due)
-    commitment = Commitment(
-        subject_id=subject.id,
-        id=step.ctx.ids.next_id(),
-        item_code=item.code,
-        item_version=item.version,
-        type=CommitmentType(spec.type),
-        template_version=item.template_version,
-        text=text,
-        text_sha256=rules.digest(text),
-        obligations=list(spec.obligations),
-        breach=spec.breach.model_dump(mode="json"),
-        reference=body.reference,
-        department_id=dept.id,
-        channel=channel,
-        signed_by=step.principal.actor,
-        signed_at=step.now,
-        evidence_file_id=file_id,
+    values: dict[str, Any] = {
+        "subject_id": subject.id,
+        "id": step.ctx.ids.next_id(),
+        "item_code": item.code,
+        "item_version": item.version,
+        "type": CommitmentType(spec.type),
+        "template_version": item.template_version,
+        "text": text,
+        "text_sha256": rules.digest(text),
+        "obligations": list(spec.obligations),
+        "breach": spec.breach.model_dump(mode="json"),
+        "reference": body.reference,
+        "department_id": dept.id,
+        "channel": channel,
+        "signed_by": step.principal.actor,
+        "signed_at": step.now,
+        "evidence_file_id": file_id,
         # A paper commitment is recorded by the department that accepts it.
-        accepted_at=step.now if channel is CommitmentChannel.paper else None,
-        due_on=due,
-        state=CommitmentState.pending,
-        missing_documents=missing,
-        documents_supplied=None if missing is None else [],
-    )
-    try:
-        # Two signings of the same acceptance at once (PostgreSQL, READ COMMITTED): the later
-        # waits on uq_commitments_pending and fails there; its savepoint makes it the 409.
-        with session.begin_nested():
-            session.add(commitment)
-            session.flush()
-    except IntegrityError:
+        "accepted_at": step.now if channel is CommitmentChannel.paper else None,
+        "due_on": due,
+        "state": CommitmentState.pending,
+        "missing_documents": missing,
+        "documents_supplied": None if missing is None else [],
+        "record_id": None,
+        "closed_at": None,
+    }
+    # Two signings of the same acceptance at once (PostgreSQL, READ COMMITTED): the later
+    # waits on uq_commitments_pending and inserts nothing; it is the 409.
+    if not grouped.store(session, values, defer=defer):
         raise _pending(
             repository.pending_commitment(session, subject.id, item.code, body.reference)
-        ) from None
+        )
+    # Stored (or to be, with its group): the row as it is, not one for the session to insert.
+    commitment = Commitment(**values)
     if file_id is not None:
         evidence.take(
             session, PROCEDURE, commitment, [(file_id, "commitment_scan")], field="evidence"
         )
-    _step(
-        session,
-        step,
-        commitment,
-        "signed",
-        item=item.code,
-        template_version=item.template_version,
-        text_sha256=commitment.text_sha256,
-        channel=channel.value,
-        department=dept.code,
-        due_on=due.isoformat() if due else None,
-        **({} if missing is None else {"missing_documents": missing, "eligible_by": eligible_by}),
-    )
+    steps = [
+        _step(
+            session,
+            step,
+            commitment,
+            "signed",
+            item=item.code,
+            template_version=item.template_version,
+            text_sha256=commitment.text_sha256,
+            channel=channel.value,
+            department=dept.code,
+            due_on=due.isoformat() if due else None,
+            **(
+                {}
+                if missing is None
+                else {"missing_documents": missing, "eligible_by": eligible_by}
+            ),
+        )
+    ]
     if commitment.accepted_at is not None:
-        _step(session, step, commitment, "accepted", department=dept.code)
+        steps.append(_step(session, step, commitment, "accepted", department=dept.code))
         verification.open_verification(session, step, commitment, spec)
-    return commitment
+    return _Signed(commitment, subject, dept, spec.name, steps)
 
 
 def rendered_text(
@@ -287,9 +305,9 @@ def rendered_text(
 # --- the steps after --------------------------------------------------------------------------
 
 
-def _step(session: Session, step: Step, c: Commitment, name: str, **detail: Any) -> None:
+def _step(session: Session, step: Step, c: Commitment, name: str, **detail: Any) -> ProcedureStep:
     """A step: the row the subject is shown, its audit entry, and a feed change."""
-    add_step(session, step, PROCEDURE, c, name, **detail)
+    row = add_step(session, step, PROCEDURE, c, name, **detail)
     record_change(
         session,
         at=step.now,
@@ -298,6 +316,7 @@ def _step(session: Session, step: Step, c: Commitment, name: str, **detail: Any)
         subject_id=c.subject_id,
         detail={"commitment": str(c.id), "item": c.item_code, "state": c.state.value},
     )
+    return row
 
 
 def unknown_commitment() -> NotFound:
@@ -596,13 +615,30 @@ def _breach_record(
 def commitment_out(session: Session, c: Commitment) -> CommitmentOut:
     subject = session.get_one(Subject, c.subject_id)
     dept = session.get_one(Department, c.department_id)
-    item = published_items(session)[c.item_code]
+    item_name = published_items(session)[c.item_code].spec.name
+    return _out(c, subject, dept, item_name, steps_out(session, c))
+
+
+def _utc(at: datetime | None) -> datetime | None:
+    """A time as a read of it shows it: the database gives it back in UTC, a time just set is
+    in the clock's zone (the same instant)."""
+    return at.astimezone(UTC) if at is not None else None
+
+
+def _step_out(row: ProcedureStep) -> StepOut:
+    """A step just taken as a read shows it (timestamps come back from the database in UTC)."""
+    return StepOut(step=row.step, at=row.at.astimezone(UTC), actor=row.actor, detail=row.detail)
+
+
+def _out(
+    c: Commitment, subject: Subject, dept: Department, item_name: str, steps: list[StepOut]
+) -> CommitmentOut:
     return CommitmentOut(
         id=str(c.id),
         subject=subject_key(subject),
         subject_name=subject.name,
         item=c.item_code,
-        item_name=item.spec.name,
+        item_name=item_name,
         item_version=c.item_version,
         type=c.type.value,
         template_version=c.template_version,
@@ -615,16 +651,16 @@ def commitment_out(session: Session, c: Commitment) -> CommitmentOut:
         department_name=dept.name,
         channel=c.channel.value,
         signed_by=c.signed_by,
-        signed_at=c.signed_at,
+        signed_at=_utc(c.signed_at),
         evidence_file_id=str(c.evidence_file_id) if c.evidence_file_id else None,
-        accepted_at=c.accepted_at,
+        accepted_at=_utc(c.accepted_at),
         due_on=c.due_on,
         state=c.state.value,
         record_id=str(c.record_id) if c.record_id else None,
-        closed_at=c.closed_at,
+        closed_at=_utc(c.closed_at),
         missing_documents=c.missing_documents,
         documents_supplied=c.documents_supplied,
-        steps=steps_out(session, c),
+        steps=steps,
     )
 
 

@@ -25,7 +25,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-import orjson
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -34,7 +33,7 @@ from xinyong.commitments.missing_documents import TYPE
 from xinyong.commitments.schemas import BreachConsequence
 from xinyong.commitments.service import COMMITMENT, PROCEDURE
 from xinyong.core import audit
-from xinyong.core.bulk import insert_rows, timestamp_value
+from xinyong.core.bulk import timestamp_value
 from xinyong.core.clock import local_date
 from xinyong.feeds.changes import record_changes
 from xinyong.lists.service import procedure_collector, subject_ref
@@ -44,11 +43,12 @@ from xinyong.models import (
     CommitmentState,
     CommitmentType,
     Department,
-    ProcedureStep,
     Record,
     Subject,
 )
 from xinyong.rights.step import Step
+from xinyong.rights.steps import COLUMNS as STEP_COLUMNS
+from xinyong.rights.steps import insert_steps
 
 CHUNK = 10_000
 # What the breach record and the step say of a breach the platform determined by itself.
@@ -300,9 +300,6 @@ def _steps(
                 },
             }
         )
-    insert_rows(session, ProcedureStep.__tablename__, tuple(steps[0]), [
-        tuple(orjson.dumps(v).decode() if isinstance(v, dict) else v for v in row.values())
-        for row in steps
-    ])  # fmt: skip
+    insert_steps(session, [tuple(row[c] for c in STEP_COLUMNS) for row in steps])
     audit.log_many(session, acts)
     record_changes(session, at=now, topic=COMMITMENT, changes=changes)

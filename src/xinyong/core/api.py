@@ -3,6 +3,7 @@ the caller, and a declaration of who may call it that is enforced and published 
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -250,19 +251,67 @@ ERROR_SCHEMA = {
 }
 
 
+def check_caller(roles: tuple[Role, ...], principal: Principal) -> Principal:
+    """The door: 401 without a token, 403 for a role the endpoint does not admit."""
+    if principal.role not in roles:
+        if principal.role is Role.public:
+            raise NotAuthenticated("需要令牌", "a bearer token is required")
+        raise Forbidden("无权调用此接口", f"role {principal.role.value} may not call this endpoint")
+    return principal
+
+
 def _allow(roles: tuple[Role, ...], source: Any) -> Callable[..., Any]:
     # async: it only compares, and a sync dependency would cost every request a hop to the
     # thread pool and back.
     async def check(principal: Principal = source) -> Principal:
-        if principal.role not in roles:
-            if principal.role is Role.public:
-                raise NotAuthenticated("需要令牌", "a bearer token is required")
-            raise Forbidden(
-                "无权调用此接口", f"role {principal.role.value} may not call this endpoint"
-            )
-        return principal
+        return check_caller(roles, principal)
 
     return check
+
+
+def _read_caller(request: Request, token: str) -> Principal:
+    db: Database = request.app.state.db
+    with db.sessions() as session:
+        return principal_for_token(session, token)
+
+
+def _allow_in_write(roles: tuple[Role, ...], body: type[BaseModel]) -> Callable[..., Any]:
+    """The door of an endpoint whose write reads its caller's token itself (``endpoint``'s
+    ``caller_in_write``): a request without a bearer token is the public's; one whose body is
+    valid goes on with its token unread (:func:`caller_token`), the write reading it with
+    others' and answering 401 or 403 (:func:`check_caller`) before it does anything; one whose
+    body is not valid has its caller checked here, so that the door still answers before the
+    body's errors, as at every endpoint."""
+
+    async def check(request: Request) -> None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            check_caller(roles, PUBLIC)
+            return
+        if not await _valid_body(request, body):  # FastAPI answers it after the door
+            check_caller(roles, await anyio.to_thread.run_sync(_read_caller, request, token))
+        request.state.caller_token = token
+
+    return check
+
+
+async def _valid_body(request: Request, model: type[BaseModel]) -> bool:
+    """Whether FastAPI will take the body for ``model``: JSON by its content type (none, or
+    application/json or …+json), parsed as it parses it, and valid."""
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind and kind != "application/json" and not re.fullmatch(r"application/\S+\+json", kind):
+        return False
+    try:
+        model.model_validate(json.loads(await request.body()))
+    except (ValueError, RecursionError):  # JSON's and pydantic's errors alike
+        return False
+    return True
+
+
+def caller_token(request: Request) -> str:
+    """The bearer token the door of a ``caller_in_write`` endpoint let through unread."""
+    token: str = request.state.caller_token
+    return token
 
 
 BODY_MODELS: dict[str, type[BaseModel]] = {}
@@ -274,14 +323,18 @@ def endpoint(
     summary: str | None = None,
     body: type[BaseModel] | None = None,
     cached_token: bool = False,
+    caller_in_write: type[BaseModel] | None = None,
 ) -> dict[str, Any]:
     """Route keyword arguments: the callers check, and the callers and error codes in OpenAPI.
 
     ``body`` documents a JSON body that the endpoint reads itself (to report errors per row
     rather than reject the whole request). ``cached_token`` resolves the caller from the
-    process's token cache (hot paths; the endpoint must call ``revalidate_token``). The
-    OpenAPI document puts the callers first in each operation's description, before the
-    endpoint's docstring (app.py)."""
+    process's token cache (hot paths; the endpoint must call ``revalidate_token``).
+    ``caller_in_write`` (the endpoint's body model) leaves the token of a request with a valid
+    body unread at the door: the endpoint's write must read it (``caller_token``) and check it
+    (``check_caller``) before anything else — a grouped write reads its group's tokens in one
+    statement (commitments/grouped.py). The OpenAPI document puts the callers first in each
+    operation's description, before the endpoint's docstring (app.py)."""
     errors = {status: list(codes) for status, codes in (errors or {}).items()}
     if body is not None:  # read by json_object
         errors.setdefault(400, []).extend(["malformed_json", "invalid_body"])
@@ -291,7 +344,7 @@ def endpoint(
         errors.setdefault(403, []).append("forbidden")
     errors.setdefault(422, []).append("invalid_request")
     extra: dict[str, Any] = {"x-callers": [r.value for r in callers]}
-    if cached_token:
+    if cached_token or caller_in_write is not None:
         extra["security"] = [{"HTTPBearer": []}]
     if body is not None:
         BODY_MODELS[body.__name__] = body
@@ -303,7 +356,11 @@ def endpoint(
         }
     return {
         "dependencies": [
-            Depends(_allow(callers, cached_principal if cached_token else current_principal))
+            Depends(
+                _allow_in_write(callers, caller_in_write)
+                if caller_in_write is not None
+                else _allow(callers, cached_principal if cached_token else current_principal)
+            )
         ],
         "openapi_extra": extra,
         "summary": summary,

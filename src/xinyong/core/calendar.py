@@ -189,12 +189,15 @@ _cache: dict[tuple[str, frozenset[tuple[int, str]]], Calendar] = {}
 _cache_lock = threading.Lock()
 
 
+# Read by every use of the calendar: built once, of the table's columns.
+_years = CalendarYear.__table__.c
+_LOADED_YEARS = select(_years.year, _years.revision, _years.basis)
+
+
 def calendar_for(session: Session) -> Calendar:
     """The calendar of this database: chinesecalendar's years, replaced or extended by the
     years the authority loaded. Cached per process, keyed by the loaded years' revisions."""
-    loaded = session.execute(
-        select(CalendarYear.year, CalendarYear.revision, CalendarYear.basis)
-    ).all()
+    loaded = session.execute(_LOADED_YEARS).all()
     url = str(session.get_bind().engine.url)
     key = (url, frozenset((row.year, row.revision) for row in loaded))
     cached = _cache.get(key)

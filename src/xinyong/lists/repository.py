@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.errors import NotFound
@@ -184,13 +184,20 @@ def listed_entries_with_lists(
     return [
         (entry, lst)
         for entry, lst in session.execute(
-            select(ListEntry, CreditList)
-            .join(CreditList, CreditList.id == ListEntry.list_id)
-            .where(
-                ListEntry.subject_id.in_(list(subject_ids)), ListEntry.state == EntryState.listed
-            )
+            _LISTED_WITH_LISTS, {"subject_ids": list(subject_ids)}
         ).all()
     ]
+
+
+# Built once: a hot read (each signing of a 容缺受理, commitments/).
+_LISTED_WITH_LISTS = (
+    select(ListEntry, CreditList)
+    .join(CreditList, CreditList.id == ListEntry.list_id)
+    .where(
+        ListEntry.subject_id.in_(bindparam("subject_ids", expanding=True)),
+        ListEntry.state == EntryState.listed,
+    )
+)
 
 
 def entries_of_subjects(
