@@ -163,6 +163,7 @@ def templates(client, platform: Platform, db) -> tuple[Bodies, dict[str, str]]: 
     )
     assert commitment.status_code == 201, commitment.text
     commitment_item = client.get("/api/v1/commitment-items").json()[0]
+    supervision = client.get("/api/v1/inspections/supervision").json()
     del commitment_item["version"], commitment_item["template_version"]
     bodies: Bodies = {
         ("post", "/api/v1/commitment-items"): lambda: {"items": [commitment_item]},
@@ -210,6 +211,7 @@ def templates(client, platform: Platform, db) -> tuple[Bodies, dict[str, str]]: 
             "basis": "国办发明电〔2030〕7号",
             "holidays": [{"date": "2031-01-01", "name": "元旦"}],
         },
+        ("post", "/api/v1/inspections/supervision"): lambda: {"fields": supervision["fields"]},
         ("post", "/api/v1/validity-rules"): lambda: {
             "effective_from": "2027-01-01",
             "months": {"general": 12},
