@@ -17,15 +17,18 @@ Nothing here reads the database; docs/reports.md § Keys."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -279,6 +282,21 @@ def certificate_fingerprint(directory: Path) -> str | None:
 
 # --- signatures ---------------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
+def outside_event_loop(call: Callable[[], T]) -> T:
+    """``call()``, on a thread of its own when this one runs an event loop. pyHanko's blocking
+    functions run their coroutines with ``asyncio.run``, which refuses such a thread: an
+    ``async`` caller's, or one driven by Playwright's synchronous API (the browser tests'
+    main thread; the CI run of 2026-12-05 failed on it)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyhanko") as pool:
+        return pool.submit(call).result()
+
 
 def sign_pdf(pdf: bytes, keys: Keys, *, number: str, issuer: str) -> bytes:
     """The PDF signed PAdES B-B in an invisible signature field covering the whole file."""
@@ -295,7 +313,9 @@ def sign_pdf(pdf: bytes, keys: Keys, *, number: str, issuer: str) -> bytes:
         location=issuer,
         name=issuer,
     )
-    out = signers.sign_pdf(writer, meta, signer=keys.signer(), bytes_reserved=_reserve(keys))
+    out = outside_event_loop(
+        lambda: signers.sign_pdf(writer, meta, signer=keys.signer(), bytes_reserved=_reserve(keys))
+    )
     return out.getvalue()
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from xinyong.credit_reports import rules
+from xinyong.credit_reports import rules, signing
 from xinyong.credit_reports.render import ATTACHMENT
 from xinyong.credit_reports.signing import verify_bytes
 
@@ -137,7 +137,9 @@ def verify_pdf(data: bytes, trusted: x509.Certificate) -> Verdict:
         trust_roots=[translate_pyca_cryptography_cert_to_asn1(trusted)], allow_fetching=False
     )
     try:
-        status = validate_pdf_signature(signatures[0], context, skip_diff=True)
+        status = signing.outside_event_loop(
+            lambda: validate_pdf_signature(signatures[0], context, skip_diff=True)
+        )
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
         verdict.problem("bad_signature", f"签名无法核验：{exc}", f"cannot validate: {exc}")
         return verdict

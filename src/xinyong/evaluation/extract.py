@@ -23,6 +23,8 @@ Only what the model needs is read: records of the items it names, with the field
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,20 +117,62 @@ def read_database(
     subject_ids: Collection[int] | None = None,
 ) -> None:
     """Make the input tables from the platform's database (read only), narrowed to
-    ``subject_ids`` when given (an explanation reads one subject)."""
+    ``subject_ids`` when given (an explanation reads one subject).
+
+    PostgreSQL is read through DuckDB's postgres extension. SQLite never is: that extension
+    carries a second copy of the SQLite library, and two copies in one process drop each
+    other's POSIX locks when either closes the file (https://sqlite.org/howtocorrupt.html
+    §2.2.1), so a WAL database shared with the server's own connections and other processes
+    can be corrupted. The queries run instead on Python's own SQLite, in one read
+    transaction, into a snapshot file of their rows only, which DuckDB then reads."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        load_extension(con, "sqlite")
-        con.execute(f"ATTACH '{url.database}' AS src (TYPE sqlite, READ_ONLY)")
-        dialect = "sqlite"
-    else:
-        load_extension(con, "postgres")
-        con.execute(f"ATTACH '{_libpq(database_url)}' AS src (TYPE postgres, READ_ONLY)")
-        dialect = "postgresql"
+        queries = _queries("sqlite", needs, _ids(subject_ids))
+        with tempfile.TemporaryDirectory(dir=_temp_directory(con)) as folder:
+            snapshot = Path(folder) / "inputs.db"
+            _snapshot_sqlite(str(url.database), snapshot, queries)
+            load_extension(con, "sqlite")
+            # The snapshot's columns have only the affinities CREATE TABLE … AS gives them:
+            # read as text, typed by _tables.
+            con.execute("SET sqlite_all_varchar = true")
+            con.execute(f"ATTACH '{snapshot}' AS src (TYPE sqlite, READ_ONLY)")
+            try:
+                source = {name: _native("sqlite", f"SELECT * FROM {name}") for name in queries}
+                _tables(con, needs, source)
+            finally:
+                con.execute("DETACH src")
+        return
+    load_extension(con, "postgres")
+    con.execute(f"ATTACH '{_libpq(database_url)}' AS src (TYPE postgres, READ_ONLY)")
     try:
-        _tables(con, dialect, needs, _ids(subject_ids))
+        queries = _queries("postgresql", needs, _ids(subject_ids))
+        _tables(con, needs, {name: _native("postgresql", q) for name, q in queries.items()})
     finally:
         con.execute("DETACH src")
+
+
+def _temp_directory(con: duckdb.DuckDBPyConnection) -> str:
+    folder = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]  # type: ignore[index]
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
+def _snapshot_sqlite(database: str, snapshot: Path, queries: dict[str, str]) -> None:
+    """Each query's rows as a table of ``snapshot``, read in one transaction of Python's
+    SQLite (a consistent moment of the archive, beside the server's writer in WAL mode)."""
+    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True, isolation_level=None)
+    try:
+        source.execute(f"ATTACH DATABASE '{snapshot}' AS snap")
+        # A scratch file read once and deleted: no journal, no syncing.
+        source.execute("PRAGMA snap.journal_mode=OFF")
+        source.execute("PRAGMA snap.synchronous=OFF")
+        source.execute("BEGIN")
+        for name, query in queries.items():
+            source.execute(f"CREATE TABLE snap.{name} AS {query}")
+        source.execute("COMMIT")
+        source.execute("DETACH DATABASE snap")
+    finally:
+        source.close()
 
 
 def _libpq(database_url: str) -> str:
@@ -166,59 +210,13 @@ def _native(dialect: str, query: str) -> str:
     return f"{function}('src', '{query.replace(chr(39), chr(39) * 2)}')"
 
 
-def _tables(con: duckdb.DuckDBPyConnection, dialect: str, needs: Needs, narrow: str) -> None:
-    """The inputs, typed here: SQLite's query results come as text."""
+def _queries(dialect: str, needs: Needs, narrow: str) -> dict[str, str]:
+    """The inputs' queries in the database's own SQL, by name: the subjects the model applies
+    to; the records of its items with the fields it reads, each taken out of the JSON by the
+    database for those items only; the open objections on records; entries, commitments and
+    declarations."""
     kinds = _quoted(KINDS[needs.applies_to])
     agency = " AND NOT is_government_agency" if needs.applies_to == "organisation" else ""
-    by_id = narrow.replace("subject_id", "id")
-    subjects = _native(
-        dialect, f"SELECT id, kind FROM subjects WHERE kind IN ({kinds}){agency}{by_id}"
-    )
-    con.execute(
-        "CREATE OR REPLACE TABLE in_subjects AS SELECT CAST(id AS BIGINT) AS subject_id, "
-        f"CAST(kind AS VARCHAR) AS kind FROM {subjects}"
-    )
-    _records(con, dialect, needs, narrow)
-    entries = _native(
-        dialect,
-        "SELECT subject_id, id, list_code, kind, state, "
-        f"{_local_day('confirmed_at', dialect)} AS confirmed_on, listed_until, "
-        f"rectified_at IS NOT NULL AS rectified FROM list_entries WHERE true{narrow}",
-    )
-    con.execute(
-        "CREATE OR REPLACE TABLE in_entries AS SELECT CAST(subject_id AS BIGINT) AS subject_id, "
-        "CAST(id AS BIGINT) AS entry_id, CAST(list_code AS VARCHAR) AS list_code, "
-        "CAST(kind AS VARCHAR) AS kind, CAST(state AS VARCHAR) AS state, "
-        "CAST(confirmed_on AS DATE) AS confirmed_on, CAST(listed_until AS DATE) AS "
-        f"listed_until, CAST(CAST(rectified AS INTEGER) AS BOOLEAN) AS rectified FROM {entries}"
-    )
-    commitments = _native(
-        dialect,
-        f"SELECT subject_id, id, type, state, {_local_day('signed_at', dialect)} AS signed_on, "
-        f"{_local_day('closed_at', dialect)} AS closed_on FROM commitments WHERE true{narrow}",
-    )
-    con.execute(
-        "CREATE OR REPLACE TABLE in_commitments AS SELECT CAST(subject_id AS BIGINT) AS "
-        "subject_id, CAST(id AS BIGINT) AS commitment_id, CAST(type AS VARCHAR) AS type, "
-        "CAST(state AS VARCHAR) AS state, CAST(signed_on AS DATE) AS signed_on, "
-        f"CAST(closed_on AS DATE) AS closed_on FROM {commitments}"
-    )
-    declarations = _native(
-        dialect,
-        f"SELECT subject_id, id, category, state, {_local_day('verified_at', dialect)} AS "
-        f"verified_on FROM declarations WHERE true{narrow}",
-    )
-    con.execute(
-        "CREATE OR REPLACE TABLE in_declarations AS SELECT CAST(subject_id AS BIGINT) AS "
-        "subject_id, CAST(id AS BIGINT) AS declaration_id, CAST(category AS VARCHAR) AS "
-        "category, CAST(state AS VARCHAR) AS state, CAST(verified_on AS DATE) AS verified_on "
-        f"FROM {declarations}"
-    )
-
-
-def _records(con: duckdb.DuckDBPyConnection, dialect: str, needs: Needs, narrow: str) -> None:
-    """The records of the model's items with the fields it reads, each taken out of the JSON
-    by the database for those items only; and whether each is under an open objection."""
     items = f"(item_code IN ({_quoted(needs.items)})"
     items += " OR standing = 'repaired')" if needs.repaired else ")"
     fields = "".join(
@@ -226,16 +224,32 @@ def _records(con: duckdb.DuckDBPyConnection, dialect: str, needs: Needs, narrow:
         f"END AS f_{f.name}"
         for f in needs.fields
     )
-    records = _native(
-        dialect,
-        "SELECT subject_id, id, item_code, severity, standing, determined_on, expires_on, "
-        f"{_local_day('received_at', dialect)} AS received_on{fields} FROM records "
-        f"WHERE {items}{narrow}",
-    )
-    objections = _native(
-        dialect,
-        "SELECT DISTINCT subject_id, target_id FROM objections WHERE target_type = 'record' "
-        f"AND state <> 'closed'{narrow}",
+    return {
+        "subjects": "SELECT id, kind FROM subjects WHERE kind IN "
+        f"({kinds}){agency}{narrow.replace('subject_id', 'id')}",
+        "records": "SELECT subject_id, id, item_code, severity, standing, determined_on, "
+        f"expires_on, {_local_day('received_at', dialect)} AS received_on{fields} "
+        f"FROM records WHERE {items}{narrow}",
+        "objections": "SELECT DISTINCT subject_id, target_id FROM objections "
+        f"WHERE target_type = 'record' AND state <> 'closed'{narrow}",
+        "entries": "SELECT subject_id, id, list_code, kind, state, "
+        f"{_local_day('confirmed_at', dialect)} AS confirmed_on, listed_until, "
+        f"rectified_at IS NOT NULL AS rectified FROM list_entries WHERE true{narrow}",
+        "commitments": "SELECT subject_id, id, type, state, "
+        f"{_local_day('signed_at', dialect)} AS signed_on, "
+        f"{_local_day('closed_at', dialect)} AS closed_on FROM commitments WHERE true{narrow}",
+        "declarations": "SELECT subject_id, id, category, state, "
+        f"{_local_day('verified_at', dialect)} AS verified_on FROM declarations "
+        f"WHERE true{narrow}",
+    }
+
+
+def _tables(con: duckdb.DuckDBPyConnection, needs: Needs, source: dict[str, str]) -> None:
+    """The input tables from each query's rows (``source``: name → what DuckDB reads them
+    from), typed here: SQLite's query results come as text."""
+    con.execute(
+        "CREATE OR REPLACE TABLE in_subjects AS SELECT CAST(id AS BIGINT) AS subject_id, "
+        f"CAST(kind AS VARCHAR) AS kind FROM {source['subjects']}"
     )
     typed = "".join(f", CAST(f_{f.name} AS VARCHAR) AS f_{f.name}" for f in needs.fields)
     # The item by its number in needs.items (engine.item_numbers): what the engine looks up.
@@ -250,9 +264,30 @@ def _records(con: duckdb.DuckDBPyConnection, dialect: str, needs: Needs, narrow:
         "item_code, CAST(severity AS VARCHAR) AS severity, CAST(standing AS VARCHAR) AS "
         "standing, CAST(determined_on AS DATE) AS determined_on, CAST(expires_on AS DATE) AS "
         f"expires_on, CAST(received_on AS DATE) AS received_on{typed}, o.target_id IS NOT NULL "
-        f"AS under_objection{dates} FROM {records} r LEFT JOIN {objections} o "
+        f"AS under_objection{dates} FROM {source['records']} r "
+        f"LEFT JOIN {source['objections']} o "
         "ON CAST(o.subject_id AS BIGINT) = CAST(r.subject_id AS BIGINT) "
         "AND CAST(o.target_id AS BIGINT) = CAST(r.id AS BIGINT)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE in_entries AS SELECT CAST(subject_id AS BIGINT) AS subject_id, "
+        "CAST(id AS BIGINT) AS entry_id, CAST(list_code AS VARCHAR) AS list_code, "
+        "CAST(kind AS VARCHAR) AS kind, CAST(state AS VARCHAR) AS state, "
+        "CAST(confirmed_on AS DATE) AS confirmed_on, CAST(listed_until AS DATE) AS "
+        "listed_until, CAST(CAST(rectified AS INTEGER) AS BOOLEAN) AS rectified "
+        f"FROM {source['entries']}"
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE in_commitments AS SELECT CAST(subject_id AS BIGINT) AS "
+        "subject_id, CAST(id AS BIGINT) AS commitment_id, CAST(type AS VARCHAR) AS type, "
+        "CAST(state AS VARCHAR) AS state, CAST(signed_on AS DATE) AS signed_on, "
+        f"CAST(closed_on AS DATE) AS closed_on FROM {source['commitments']}"
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE in_declarations AS SELECT CAST(subject_id AS BIGINT) AS "
+        "subject_id, CAST(id AS BIGINT) AS declaration_id, CAST(category AS VARCHAR) AS "
+        "category, CAST(state AS VARCHAR) AS state, CAST(verified_on AS DATE) AS verified_on "
+        f"FROM {source['declarations']}"
     )
 
 
