@@ -49,6 +49,7 @@ from xinyong.models import Role
 from xinyong.objections.endpoints import router as objections_router
 from xinyong.records.endpoints import router as records_router
 from xinyong.records.service import CollectionContext
+from xinyong.relations.endpoints import router as relations_router
 from xinyong.repairs.endpoints import router as repairs_router
 from xinyong.reports.endpoints import router as reports_router
 from xinyong.rights import evidence
@@ -316,6 +317,7 @@ def create_app(
         reports_router,
         # After reports_router: /reports/dual-publicity before /reports/{number}.
         credit_reports_router,
+        relations_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=[nul.refuse_nul])
     # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.

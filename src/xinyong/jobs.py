@@ -22,6 +22,7 @@ from xinyong.feeds.webhooks import deliver_due
 from xinyong.lists.service import expire_entries
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
+from xinyong.relations.scan import daily_scan
 from xinyong.repairs.service import take_effect_due
 from xinyong.rights.step import Step
 from xinyong.subjects.search import refresh_index, vacuum_queue
@@ -41,6 +42,7 @@ JOB_LABELS: dict[str, tuple[str, str]] = {
     "repairs_effective": ("公示期满生效的信用修复", "件"),
     "overdue_alerts": ("新发出的逾期提醒", "条"),
     "commitments_breached": ("逾期未补齐材料而认定违诺的容缺受理承诺", "件"),
+    "related_party_scans": ("关联关系扫描（每日一次）", "次"),
     "calendar_years_missing": ("工作日历尚未载入的年度", "年"),
     "calendar_warnings_logged": ("新记入审计日志的工作日历提醒", "条"),
     "search_names_indexed": ("新编入查询索引的主体名称", "个"),
@@ -104,6 +106,8 @@ def run_jobs(
         advisory_xact_lock(session, "job:alert_overdue")
         alerts = alert_overdue(session, Step(ctx, SYSTEM, rules_now()))
     breached = breach_overdue_commitments(db, ctx, rules_now())
+    # Organisations near a black-listed subject, flagged for supervision (relations/scan.py).
+    scans = daily_scan(db, now=rules_now(), actor=SYSTEM.actor)
     with db.transaction() as session:
         advisory_xact_lock(session, "job:calendar")
         years = warn_missing_years(session, actor=SYSTEM.actor, now=rules_now())
@@ -131,6 +135,7 @@ def run_jobs(
         "repairs_effective": repairs,
         "overdue_alerts": alerts,
         "commitments_breached": breached,
+        "related_party_scans": scans,
         # The years the dashboard warns of (calendar/service.missing_years), every run until
         # loaded; the audit log's warning is written once, by the first run that finds it.
         "calendar_years_missing": years.missing,

@@ -152,7 +152,9 @@ def read_database(
 
 
 def _temp_directory(con: duckdb.DuckDBPyConnection) -> str:
-    folder = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]  # type: ignore[index]
+    setting = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    assert setting is not None  # a setting's one row
+    folder = setting[0]
     Path(folder).mkdir(parents=True, exist_ok=True)
     return str(folder)
 

@@ -50,6 +50,7 @@ from xinyong.models.lists import (
 )
 from xinyong.models.measures import Check, CheckFeedback, CheckHit, Measure
 from xinyong.models.record import Batch, Channel, Record, RecordRevision, Severity, Standing
+from xinyong.models.relations import RelatedPartyFlag, RelatedPartyScan
 from xinyong.models.rights import (
     Appeal,
     AppealOutcome,
@@ -145,6 +146,8 @@ __all__ = [
     "ProcedureStep",
     "Record",
     "RecordRevision",
+    "RelatedPartyFlag",
+    "RelatedPartyScan",
     "Repair",
     "RepairObjection",
     "RepairState",
