@@ -12,48 +12,17 @@ import json
 import pytest
 from sqlalchemy import select
 
-from fixtures.helpers import catalog_record, make_caller, org
-from fixtures.lists import ACME, BETA, GAMMA, LEGAL_REP, World, make_world
+from fixtures.helpers import make_caller
+from fixtures.lists import ACME, BETA, LEGAL_REP, World, make_world
+from fixtures.relations import ACME_NAME, BETA_NAME, FLAG_PATH, GAMMA_NAME, relate
 from xinyong.jobs import run_jobs
 from xinyong.models import AuditEntry, RelatedPartyFlag, Role, Subject
 from xinyong.records.service import CollectionContext
 
-ACME_NAME, BETA_NAME, GAMMA_NAME = (
-    "南京艾克米科技有限公司",
-    "南京贝塔贸易有限公司",
-    "南京伽马物流有限公司",
-)
-FLAG_PATH = f"李法人是{ACME_NAME}（黑名单）的法定代表人，也是{BETA_NAME}的法定代表人"
-
-
-def registration(code: str, name: str, source_id: str) -> dict:
-    record = catalog_record("org_registration", source_id, org(code, name))
-    record["fields"].update(
-        {"legal_representative_name": "李法人", "legal_representative_id_number": LEGAL_REP}
-    )
-    return record
-
 
 @pytest.fixture
 def w(client, db, clock) -> World:  # type: ignore[no-untyped-def]
-    world = make_world(client, db, clock)
-    shareholding = catalog_record("org_shareholding", "sh-1", org(GAMMA, GAMMA_NAME))
-    shareholding["fields"].update(
-        {
-            "shareholder_name": BETA_NAME,
-            "shareholder_type": "企业法人",
-            "shareholder_credit_code": BETA,
-        }
-    )
-    world.push(
-        world.market,
-        registration(ACME, ACME_NAME, "reg-a"),
-        registration(BETA, BETA_NAME, "reg-b"),
-        catalog_record("org_registration", "reg-g", org(GAMMA, GAMMA_NAME)),
-        shareholding,
-    )
-    world.list_entry(world.court, "court_judgment_defaulters", org(ACME, ACME_NAME), "c1")
-    return world
+    return relate(make_world(client, db, clock))
 
 
 def related(w: World, key: str, caller=None, **params):  # type: ignore[no-untyped-def]

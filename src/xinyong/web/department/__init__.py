@@ -28,6 +28,9 @@ console, as templates/department/ has them:
 - ``/department/inspections`` (inspections): 双随机、一公开 — the department's plans and its
   results overdue, a new plan, one plan with its publication, draw and results entry, and the
   inspector pool (``/department/inspections/pool``).
+- ``/department/relations`` (relations): related parties — the organisations flagged within
+  two links of a black-listed subject, with the path, and one subject's related parties
+  looked up with a purpose.
 - ``/department/approvals`` (approvals): 待审核 — decisions a person prepared (confirming a list
   entry, verifying an objection), approved or returned by another, a 审核 (issue 14).
 - ``/department/staff`` (staff): the department's people, managed by its administrator.
@@ -51,6 +54,7 @@ from xinyong.web.department import (
     lists,
     objections,
     overview,
+    relations,
     repairs,
     staff,
     tasks,
@@ -72,6 +76,7 @@ for part in (
     commitments,
     declarations,
     inspections,
+    relations,
     approvals,
     staff,
 ):
