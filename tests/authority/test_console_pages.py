@@ -32,6 +32,8 @@ PAGES = [
     "/authority/dual-publicity/notice?month=2026-06",
     "/authority/catalog/1/download",
     "/authority/measures/download",
+    "/authority/governance",
+    "/authority/governance.csv",
 ]
 
 

@@ -138,6 +138,31 @@ WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五"
 # ---- Lists and their procedure
 
 LIST_KINDS = {"red": "红名单", "black": "黑名单", "watch": "重点关注对象名单"}
+# The sections (门类) of 国民经济行业分类 (GB/T 4754—2017), by the letter an industry code begins
+# with: how 专项治理 statistics group failing subjects (reports/governance.py).
+INDUSTRY_SECTIONS = {
+    "A": "农、林、牧、渔业",
+    "B": "采矿业",
+    "C": "制造业",
+    "D": "电力、热力、燃气及水生产和供应业",
+    "E": "建筑业",
+    "F": "批发和零售业",
+    "G": "交通运输、仓储和邮政业",
+    "H": "住宿和餐饮业",
+    "I": "信息传输、软件和信息技术服务业",
+    "J": "金融业",
+    "K": "房地产业",
+    "L": "租赁和商务服务业",
+    "M": "科学研究和技术服务业",
+    "N": "水利、环境和公共设施管理业",
+    "O": "居民服务、修理和其他服务业",
+    "P": "教育",
+    "Q": "卫生和社会工作",
+    "R": "文化、体育和娱乐业",
+    "S": "公共管理、社会保障和社会组织",
+    "T": "国际组织",
+    "": "未登记行业",
+}
 ENTRY_STATES = {
     "notice": "公示（告知）中",
     "candidate": "待确认",

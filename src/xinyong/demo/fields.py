@@ -8,6 +8,7 @@ from __future__ import annotations
 from bisect import bisect
 from collections.abc import Callable
 
+from xinyong.demo import names as N
 from xinyong.demo.fill import (
     DECISION_DAY,
     DEPT_CODE,
@@ -148,6 +149,9 @@ class FieldMaker:
             # 法定代表人 only: none for an organisation that has a 负责人 instead
             expr = "(x[1] if c.s.is_org and (x := c.s.reps.get('legal_representative')) else None)"
             return Inline(expr), 1.0
+
+        if name == "industry_code":  # the business its name says it is in
+            return (lambda c: N.industry_code(c.s.name) if c.s.is_org else None), 1.0
 
         party = self._party_group(item, field)
 

@@ -12,6 +12,8 @@ them:
   versions, fulfilment statistics per item and per department, publishing a revised list.
 - ``/authority/dual-publicity``: the monthly 双公示 notice (reports/dual_publicity.py), with its
   CSVs and printable page.
+- ``/authority/governance``: 专项治理 statistics (reports/governance.py) — failing organisations
+  per month by industry section, a section's cities, a city's subjects, each as CSV.
 - ``/authority/objections``, ``/authority/appeals``, ``/authority/repairs``,
   ``/authority/entries``, ``/authority/tasks``: the procedure steps that are the authority's
   (or the platform's) to take — referral, review decision and correction of an objection, an
@@ -43,6 +45,7 @@ from xinyong.web.authority import (
     departments,
     dual_publicity,
     entries,
+    governance,
     measures,
     objections,
     repairs,
@@ -62,6 +65,7 @@ for part in (
     calendar,
     departments,
     dual_publicity,
+    governance,
     tasks,
     counter,
     objections,
