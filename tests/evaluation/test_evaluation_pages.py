@@ -1,0 +1,84 @@
+"""The evaluation on the consoles, as their users read it: the subject's grade with every point
+traced (/me/evaluation), the authority's models, runs, distribution and ratios
+(/authority/evaluation, and the card on its dashboard), a department's look-up inside a
+procedure, purpose required and logged (/department/evaluation). A real run of the small model
+(evaluation_world.py) on subjects pushed through the API."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from argon2 import PasswordHasher
+from evaluation_world import grade_of, load, run, small
+
+from authority.authority_pages import log_in as log_in_staff
+from fixtures.lists import ACME, BETA, World, make_world
+from subject_console.subject_pages import log_in_subject, on_record
+from xinyong.models import Role
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Light argon2 parameters: each test logs in through the form."""
+    monkeypatch.setattr(
+        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
+    )
+
+
+@pytest.fixture
+def world(client, db, clock) -> World:  # type: ignore[no-untyped-def]
+    w = make_world(client, db, clock)
+    on_record(w)
+    return w
+
+
+@pytest.fixture
+def evaluated(world: World) -> World:
+    load(world.db, world.clock, small())
+    run(world.db, world.clock)
+    return world
+
+
+def _cells(html: str, row_id: str) -> list[str]:
+    found = re.search(rf'<tr id="{row_id}">(.*?)</tr>', html, re.S)
+    assert found, f"no row {row_id}"
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", found.group(1), re.S)]
+
+
+class TestSubjectConsole:
+    def test_not_evaluated_yet_is_said(self, world: World) -> None:
+        log_in_subject(world)
+        page = world.client.get("/me/evaluation")
+        assert page.status_code == 200
+        assert "您尚未参加公共信用综合评价" in page.text
+        assert 'href="/me/evaluation"' in world.client.get("/me").text
+
+    def test_grade_points_rows_and_history(self, evaluated: World) -> None:
+        w = evaluated
+        stored = grade_of(w.db, ACME)
+        log_in_subject(w)
+        page = w.client.get("/me/evaluation")
+        assert page.status_code == 200, page.text
+        text = page.text
+        assert f"{stored.grade.value}（" in text and f"{stored.score:.2f}" in text
+        assert "测试模型（small 第 1 版）" in text
+        # The penalty gave the points of 行政处罚, and it is linked to where /me shows it.
+        penalty_id = w.record_id(ACME, "administrative_penalty")
+        assert f'href="/me#r{penalty_id}"' in text
+        assert f"行政处罚信息（记录编号 {penalty_id}" in text
+        cells = _cells(text, "i-penalties")
+        points = Decimal(cells[-2].replace("−", "-").replace("+", ""))
+        assert points < 0
+        # Base plus the indicators' points is the score, shown.
+        assert stored.score == Decimal(1000) + points
+        assert f"<strong>{stored.score:.2f}</strong>" in text
+        assert "（首次评价）" in text
+        assert 'href="/me/objections/new?evaluation=current"' in text
+        # Another subject's rows are never on it.
+        assert str(w.record_id(BETA, "administrative_penalty")) not in text
+
+    def test_other_roles_are_refused(self, evaluated: World) -> None:
+        log_in_staff(evaluated.client, evaluated.db, evaluated.clock, role=Role.authority, department="cred")
+        assert evaluated.client.get("/me/evaluation").status_code == 403
