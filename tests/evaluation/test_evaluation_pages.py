@@ -82,3 +82,52 @@ class TestSubjectConsole:
     def test_other_roles_are_refused(self, evaluated: World) -> None:
         log_in_staff(evaluated.client, evaluated.db, evaluated.clock, role=Role.authority, department="cred")
         assert evaluated.client.get("/me/evaluation").status_code == 403
+
+
+class TestAuthority:
+    def test_dashboard_card_and_the_distribution_over_runs(self, evaluated: World) -> None:
+        w = evaluated
+        run(w.db, w.clock)  # a second full run: its drift against the first is nil
+        log_in_staff(w.client, w.db, w.clock, role=Role.authority, department="cred")
+        counts = {g: 0 for g in "ABCD"}
+        for key in (ACME, BETA):
+            counts[grade_of(w.db, key).grade.value] += 1
+        dashboard = w.client.get("/authority")
+        assert dashboard.status_code == 200
+        assert "公共信用综合评价等级分布" in dashboard.text
+        assert f"已评价 {sum(counts.values())} 户" in dashboard.text
+        assert f"B（良） {counts['B']} 户" in dashboard.text
+        page = w.client.get("/authority/evaluation")
+        assert page.status_code == 200, page.text
+        current = re.search(r'<table id="current-distribution">.*?</table>', page.text, re.S)
+        assert current and f"<td class=\"num\">{counts['B']}</td>" in current.group(0)
+        history = re.search(r'<table id="distribution-history">.*?</table>', page.text, re.S)
+        assert history
+        assert "首次评价，无可比" in history.group(0)
+        assert "0.0000" in history.group(0) and "稳定" in history.group(0)
+        assert 'id="chart-data-distribution"' in page.text
+        assert "测试模型（small 第 1 版）" in page.text and "全量评价" in page.text
+        # Graded supervision: the shipped rules, A → 3 %, D → 20 %.
+        default = re.search(r'<tr id="sup-default">.*?</tr>', page.text, re.S)
+        assert default and "3%" in default.group(0) and "20%" in default.group(0)
+
+    def test_a_models_page(self, evaluated: World) -> None:
+        w = evaluated
+        log_in_staff(w.client, w.db, w.clock, role=Role.authority, department="cred")
+        listing = w.client.get("/authority/evaluation").text
+        href = re.search(r'href="(/authority/evaluation/models/\d+)"', listing)
+        assert href
+        page = w.client.get(href.group(1))
+        assert page.status_code == 200, page.text
+        assert "行政处罚信息（一般失信" not in page.text  # severities are not a filter here
+        row = re.search(r'<tr id="i-penalties">.*?</tr>', page.text, re.S)
+        assert row and "一般失信 −10" in row.group(0) and "严重失信 −40" in row.group(0)
+        assert "不低于 −100 分" in row.group(0)
+        assert "1010 至 +∞" in page.text and "−∞ 至 950" in page.text
+        assert "列入严重失信主体名单的，等级不高于 D（差）" in page.text
+        assert "现行" in page.text
+        assert w.client.get("/authority/evaluation/models/999").status_code == 404
+
+    def test_departments_and_subjects_are_refused(self, evaluated: World) -> None:
+        log_in_subject(evaluated)
+        assert evaluated.client.get("/authority/evaluation").status_code == 403

@@ -715,6 +715,8 @@ MODEL_SUBJECTS = {"organisation": "法人和非法人组织", "natural_person": 
 RUN_KINDS = {"full": "全量评价", "incremental": "增量评价"}
 RUN_STATES = {"running": "进行中", "done": "已完成", "failed": "失败"}
 EVALUATION_ENGINES = {"duckdb": "DuckDB", "spark": "Apache Spark"}
+# How a run's drift against the previous full run reads (evaluation/rules.psi_reading).
+PSI_READINGS = {"stable": "稳定", "watch": "值得关注", "shifted": "显著变化"}
 EVALUATION_SOURCES = {
     "record": "信用信息",
     "list_entry": "名单条目",

@@ -37,6 +37,7 @@ LABELS = {
     "list_kinds": labels.LIST_KINDS,
     "commitment_types": labels.COMMITMENT_TYPES,
     "declaration_categories": labels.DECLARATION_CATEGORIES,
+    "standings": labels.STANDING_NAMES,
 }
 
 GRADES = ("A", "B", "C", "D")
@@ -188,3 +189,77 @@ def signed(value: Decimal) -> str:
     if value < 0:
         return f"−{-value:.2f}"
     return f"{Decimal(0):.2f}"
+
+
+# ---- A model as the authority reads it
+
+
+def _points(value: Decimal) -> str:
+    return signed(Decimal(value)).replace("+0.00", "0").removesuffix(".00")
+
+
+def source_text(source: Any, item_names: dict[str, str]) -> str:
+    """Where an indicator's rows come from, in words."""
+    kind = source.kind
+    if kind == "records":
+        text = "、".join(item_names.get(i, i) for i in source.items)
+        if source.severities:
+            text += "（" + "、".join(labels.SEVERITY_NAMES[s] for s in source.severities) + "）"
+        if source.where:
+            text += f"，{source.where.field} 为 " + "、".join(source.where.values)
+        return text
+    if kind == "registration":
+        return f"{item_names.get(source.item, source.item)}（成立日期 {source.established_field}）"
+    if kind == "list_entries":
+        return "列入期间的" + "、".join(labels.LIST_KINDS[k] for k in source.list_kinds)
+    if kind == "commitments":
+        return "信用承诺（" + "、".join(labels.COMMITMENT_STATES[s] for s in source.states) + "）"
+    if kind == "declarations":
+        return "经验证的自主申报信息"
+    parts = {"repaired_records": "信用修复生效的信息", "rectified_entries": "已整改的名单条目"}
+    return "、".join(parts[o] for o in source.of)
+
+
+def rule_text(indicator: Any) -> str:
+    """How an indicator's rows become points, in words, with its bounds."""
+    rule = indicator.rule
+    if rule.kind == "per_record":
+        p = rule.points
+        if p.each is not None:
+            text = f"每条 {_points(p.each)} 分"
+        elif p.by_severity is not None:
+            text = "每条按失信程度：" + "、".join(
+                f"{labels.SEVERITY_NAMES[k]} {_points(v)}" for k, v in p.by_severity.items()
+            )
+        else:
+            values = p.values or {}
+            text = f"每条按 {p.by_field}：" + "、".join(
+                f"{k} {_points(v)}" for k, v in values.items()
+            )
+            text += f"，其他 {_points(p.other)}"
+        decay = rule.decay
+        if decay.kind == "validity":
+            text += "，按剩余有效期比例计" + (
+                f"（不低于 {decay.floor_percent}%）" if decay.floor_percent else ""
+            )
+        elif decay.kind == "recency":
+            text += "，" + "、".join(f"{s.within_days} 天内 {s.percent}%" for s in decay.steps)
+            text += "，更早的不计"
+    elif rule.kind == "per_count":
+        text = "、".join(f"达 {s.min_count} 条 {_points(s.points)} 分" for s in rule.steps)
+    else:
+        text = "、".join(f"存续满 {s.min_years} 年 {_points(s.points)} 分" for s in rule.age_steps)
+        if rule.complete_fields:
+            text += f"；登记信息完整 {_points(rule.complete_points)} 分（按已填项比例）"
+    bounds = []
+    if indicator.min_points is not None:
+        bounds.append(f"不低于 {_points(indicator.min_points)} 分")
+    if indicator.max_points is not None:
+        bounds.append(f"不高于 {_points(indicator.max_points)} 分")
+    return text + ("；" + "，".join(bounds) if bounds else "")
+
+
+def band_text(band: Any) -> str:
+    low = "−∞" if band.min is None else f"{band.min}"
+    high = "+∞" if band.max is None else f"{band.max}"
+    return f"{low} 至 {high}（含下限，不含上限）"
