@@ -15,6 +15,7 @@ from evaluation_world import grade_of, load, run, small
 
 from authority.authority_pages import log_in as log_in_staff
 from fixtures.lists import ACME, BETA, World, make_world
+from department_console.department_pages import log_in as log_in_department
 from subject_console.subject_pages import log_in_subject, on_record
 from xinyong.models import Role
 
@@ -131,3 +132,32 @@ class TestAuthority:
     def test_departments_and_subjects_are_refused(self, evaluated: World) -> None:
         log_in_subject(evaluated)
         assert evaluated.client.get("/authority/evaluation").status_code == 403
+
+
+class TestDepartment:
+    def test_purpose_required_and_the_read_logged(self, evaluated: World) -> None:
+        w = evaluated
+        log_in_department(w.client, w.db, w.clock, role=Role.user_department, department="finance")
+        form = w.client.get("/department/evaluation")
+        assert form.status_code == 200 and 'name="purpose"' in form.text
+        refused = w.client.get("/department/evaluation", params={"subject": ACME})
+        assert refused.status_code == 422
+        assert "请说明用途" in refused.text and "合计（基础分加各项得分）" not in refused.text
+        unknown = w.client.get(
+            "/department/evaluation",
+            params={"subject": "91320100MA1ZZZZZZZ", "purpose": "行政许可 2026-009"},
+        )
+        assert unknown.status_code in (404, 422) and "合计（基础分加各项得分）" not in unknown.text
+        page = w.client.get(
+            "/department/evaluation", params={"subject": ACME, "purpose": "行政许可 2026-009"}
+        )
+        assert page.status_code == 200, page.text
+        stored = grade_of(w.db, ACME)
+        assert f"{stored.score:.2f}" in page.text and "合计（基础分加各项得分）" in page.text
+        assert "行政处罚信息（记录编号" in page.text
+        assert 'id="own-field"' in page.text
+        # The subject sees who read its evaluation, and why.
+        w.client.cookies.clear()
+        log_in_subject(w)
+        queries = w.client.get("/me/queries").text
+        assert "查阅信用评价" in queries and "行政许可 2026-009" in queries

@@ -543,6 +543,7 @@ READ_ACTIONS = {
     "evidence.read": "调阅证明材料",
     "report.issued": "出具信用报告",
     "subject.related_read": "查阅关联关系",
+    "evaluation.read": "查阅信用评价",
 }
 # The steps of an appeal (objections/appeals): its outcome is the appeal's, not the objection's.
 APPEAL_STEPS = {
