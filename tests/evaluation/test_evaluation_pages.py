@@ -14,8 +14,8 @@ from argon2 import PasswordHasher
 from evaluation_world import grade_of, load, run, small
 
 from authority.authority_pages import log_in as log_in_staff
-from fixtures.lists import ACME, BETA, World, make_world
 from department_console.department_pages import log_in as log_in_department
+from fixtures.lists import ACME, BETA, World, make_world
 from subject_console.subject_pages import log_in_subject, on_record
 from xinyong.models import Role
 
@@ -45,7 +45,10 @@ def evaluated(world: World) -> World:
 def _cells(html: str, row_id: str) -> list[str]:
     found = re.search(rf'<tr id="{row_id}">(.*?)</tr>', html, re.S)
     assert found, f"no row {row_id}"
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", found.group(1), re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", found.group(1), re.S)
+    ]
 
 
 class TestSubjectConsole:
@@ -81,7 +84,9 @@ class TestSubjectConsole:
         assert str(w.record_id(BETA, "administrative_penalty")) not in text
 
     def test_other_roles_are_refused(self, evaluated: World) -> None:
-        log_in_staff(evaluated.client, evaluated.db, evaluated.clock, role=Role.authority, department="cred")
+        log_in_staff(
+            evaluated.client, evaluated.db, evaluated.clock, role=Role.authority, department="cred"
+        )
         assert evaluated.client.get("/me/evaluation").status_code == 403
 
 
@@ -101,7 +106,7 @@ class TestAuthority:
         page = w.client.get("/authority/evaluation")
         assert page.status_code == 200, page.text
         current = re.search(r'<table id="current-distribution">.*?</table>', page.text, re.S)
-        assert current and f"<td class=\"num\">{counts['B']}</td>" in current.group(0)
+        assert current and f'<td class="num">{counts["B"]}</td>' in current.group(0)
         history = re.search(r'<table id="distribution-history">.*?</table>', page.text, re.S)
         assert history
         assert "首次评价，无可比" in history.group(0)

@@ -170,9 +170,7 @@ def model_in_force(session: Session, applies_to: str, today: date) -> Evaluation
     return in_force(repository.published_models(session), applies_to, today)
 
 
-def log_read(
-    session: Session, *, actor: str, subject_id: int, purpose: str, now: datetime
-) -> None:
+def log_read(session: Session, *, actor: str, subject_id: int, purpose: str, now: datetime) -> None:
     """A department's read of a subject's evaluation (grade and explanation), logged with its
     purpose as every department's read of a subject's information is (004 §14; Measures
     art. 36): ``evaluation.read`` in the audit log, shown to the subject in its query log. 422

@@ -102,7 +102,9 @@ def row_labels(
         session, subject_id, sorted(wanted.get("record", ()))
     ):
         day = record.determined_on.isoformat() if record.determined_on else ""
-        found[("record", str(record.id))] = f"{item_name}（记录编号 {record.id}{'，' + day if day else ''}）"
+        found[("record", str(record.id))] = (
+            f"{item_name}（记录编号 {record.id}{'，' + day if day else ''}）"
+        )
     for entry_id in sorted(wanted.get("list_entry", ())):
         entry = lists_repository.entry_of_subject(session, subject_id, entry_id)
         if entry is not None:

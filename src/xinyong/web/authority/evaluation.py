@@ -104,7 +104,9 @@ def supervision_rows(session: Session, today: Any) -> dict[str, Any]:
         fields.append(
             {
                 "field": rule.field,
-                "name": "其他领域（默认）" if rule.field == "*" else labels.SECTOR_NAMES.get(rule.field, rule.field),
+                "name": "其他领域（默认）"
+                if rule.field == "*"
+                else labels.SECTOR_NAMES.get(rule.field, rule.field),
                 "grades": [(g, classes[rule.grades[g]]) for g in GRADES if g in rule.grades],
                 "ungraded": classes[rule.ungraded],
                 "basis": rule.basis,
@@ -143,9 +145,7 @@ def evaluation_page(request: Request, session: Session = db_session) -> Response
     )
 
 
-@router.get(
-    "/authority/evaluation/models/{model_id}", response_class=HTMLResponse, **AUTHORITY
-)
+@router.get("/authority/evaluation/models/{model_id}", response_class=HTMLResponse, **AUTHORITY)
 def model_page(model_id: BigId, request: Request, session: Session = db_session) -> Response:
     """Audience: authority. One version of a model: its dimensions and indicators (source,
     points, bounds, basis), bands and caps, counting, industry mapping and sources; and every

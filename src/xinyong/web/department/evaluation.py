@@ -62,9 +62,7 @@ def evaluation_page(
             errors=errors,
             **context,
         )
-    ev = evaluation_of(
-        request.app.state.db, session, found.id, now=request_now(request), links={}
-    )
+    ev = evaluation_of(request.app.state.db, session, found.id, now=request_now(request), links={})
     field = v.principal.department_kind
     form["subject"] = subject_key(found)  # a full ID number is never shown back
     return console_page(
