@@ -172,3 +172,21 @@ def field_grade_counts(session: Session) -> dict[str, dict[str, int]]:
     for field, grade, count in rows:
         counts.setdefault(field, {})[grade.value] = count
     return counts
+
+
+def combined_grades_of(session: Session, subject_ids: Collection[int]) -> dict[int, dict[str, str]]:
+    """Combined grades by field of supervision, by subject, for those of ``subject_ids`` that
+    have any."""
+    if not subject_ids:
+        return {}
+    rows = session.execute(
+        select(
+            EvaluationFieldGrade.subject_id,
+            EvaluationFieldGrade.field,
+            EvaluationFieldGrade.combined_grade,
+        ).where(EvaluationFieldGrade.subject_id.in_(list(subject_ids)))
+    ).all()
+    found: dict[int, dict[str, str]] = {}
+    for sid, field, grade in rows:
+        found.setdefault(sid, {})[field] = grade.value
+    return found
