@@ -67,7 +67,7 @@ class TestSubjectConsole:
         assert page.status_code == 200, page.text
         text = page.text
         assert f"{stored.grade.value}（" in text and f"{stored.score:.2f}" in text
-        assert "测试模型（small 第 1 版）" in text
+        assert "测试模型（第 1 版）" in text
         # The penalty gave the points of 行政处罚, and it is linked to where /me shows it.
         penalty_id = w.record_id(ACME, "administrative_penalty")
         assert f'href="/me#r{penalty_id}"' in text
@@ -112,7 +112,7 @@ class TestAuthority:
         assert "首次评价，无可比" in history.group(0)
         assert "0.0000" in history.group(0) and "稳定" in history.group(0)
         assert 'id="chart-data-distribution"' in page.text
-        assert "测试模型（small 第 1 版）" in page.text and "全量评价" in page.text
+        assert "测试模型（第 1 版）" in page.text and "全量评价" in page.text
         # Graded supervision: the shipped rules, A → 3 %, D → 20 %.
         default = re.search(r'<tr id="sup-default">.*?</tr>', page.text, re.S)
         assert default and "3%" in default.group(0) and "20%" in default.group(0)
@@ -166,3 +166,32 @@ class TestDepartment:
         log_in_subject(w)
         queries = w.client.get("/me/queries").text
         assert "查阅信用评价" in queries and "行政许可 2026-009" in queries
+
+
+def test_the_demo_is_evaluated_into_a_plausible_distribution_on_the_dashboard(
+    client, db, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """Acceptance (issue 16): the default model evaluates the demo data into a plausible
+    distribution — most organisations good, some excellent, few poor — shown on the authority's
+    dashboard."""
+    import json
+    from pathlib import Path
+
+    from xinyong.demo.loader import load_demo
+
+    catalog = Path(__file__).parents[2] / "src/xinyong/catalog/default_catalog.json"
+    items = json.loads(catalog.read_text(encoding="utf-8"))["items"]
+    result = load_demo(db, items, subjects=300, seed=1, clock=clock)
+    log_in_staff(client, db, clock, role=Role.authority, department="js-credit_authority")
+    card = re.search(
+        r'<section class="panel" aria-labelledby="h-grades">.*?</section>',
+        client.get("/authority").text,
+        re.S,
+    )
+    assert card, "no grade card on the dashboard"
+    shown = {g: int(n) for g, n in re.findall(r"([ABCD])（[优良中差]） (\d+) 户", card.group(0))}
+    assert shown == {g: result.grades.get(g, 0) for g in "ABCD"}
+    total = sum(shown.values())
+    assert total > 200
+    assert shown["B"] > shown["A"] > 0 and shown["B"] > shown["C"] > shown["D"] > 0
+    assert 0.35 < shown["B"] / total < 0.75 and shown["D"] / total < 0.15

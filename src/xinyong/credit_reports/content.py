@@ -286,6 +286,7 @@ def _grade_entries(session: Session, subject_id: int, at: datetime) -> Iterator[
     report's (only the current ones are kept)."""
     current = evaluation_repository.grade_of(session, subject_id)
     fields: list[tuple[str, str]] = []
+    model_id: int | None
     if current is not None and current.evaluated_at <= at:
         grade, score, capped_by = current.grade.value, current.score, current.capped_by
         run_id, model_id, day = current.run_id, current.model_id, current.as_of

@@ -111,9 +111,9 @@ def row_labels(
             name = session.get_one(CreditList, entry.list_id).spec["name"]
             found[("list_entry", str(entry_id))] = f"{name}（名单条目编号 {entry_id}）"
     for commitment_id in sorted(wanted.get("commitment", ())):
-        c = session.get(Commitment, (subject_id, commitment_id))
-        if c is not None:
-            kind = labels.COMMITMENT_TYPES.get(c.type.value, c.type.value)
+        commitment = session.get(Commitment, (subject_id, commitment_id))
+        if commitment is not None:
+            kind = labels.COMMITMENT_TYPES.get(commitment.type.value, commitment.type.value)
             found[("commitment", str(commitment_id))] = f"{kind}（承诺编号 {commitment_id}）"
     for declaration_id in sorted(wanted.get("declaration", ())):
         d = session.get(Declaration, (subject_id, declaration_id))
@@ -176,7 +176,7 @@ def evaluation_of(
         history=list(reversed(repository.grade_history(session, subject_id))),
         field_grades=repository.field_grades_of(session, subject_id),
         model_name=(
-            f"{model.definition.get('name', model.code)}（{model.code} 第 {model.version} 版）"
+            f"{model.definition.get('name', model.code)}（第 {model.version} 版）"
             if model is not None
             else ""
         ),
@@ -200,18 +200,28 @@ def _points(value: Decimal) -> str:
     return signed(Decimal(value)).replace("+0.00", "0").removesuffix(".00")
 
 
-def source_text(source: Any, item_names: dict[str, str]) -> str:
-    """Where an indicator's rows come from, in words."""
+def _field_name(field_names: dict[str, dict[str, str]], items: list[str], name: str) -> str:
+    """A catalog field by its label in the first of ``items`` that has it."""
+    return next((field_names[i][name] for i in items if name in field_names.get(i, {})), "字段")
+
+
+def source_text(
+    source: Any, item_names: dict[str, str], field_names: dict[str, dict[str, str]]
+) -> str:
+    """Where an indicator's rows come from, in words (catalog items and fields by their
+    names, never their codes)."""
     kind = source.kind
     if kind == "records":
-        text = "、".join(item_names.get(i, i) for i in source.items)
+        text = "、".join(item_names.get(i, "（未知信息项）") for i in source.items)
         if source.severities:
             text += "（" + "、".join(labels.SEVERITY_NAMES[s] for s in source.severities) + "）"
         if source.where:
-            text += f"，{source.where.field} 为 " + "、".join(source.where.values)
+            field = _field_name(field_names, source.items, source.where.field)
+            text += f"，{field}为" + "、".join(source.where.values)
         return text
     if kind == "registration":
-        return f"{item_names.get(source.item, source.item)}（成立日期 {source.established_field}）"
+        established = _field_name(field_names, [source.item], source.established_field)
+        return f"{item_names.get(source.item, '登记信息')}（按{established}计存续年限）"
     if kind == "list_entries":
         return "列入期间的" + "、".join(labels.LIST_KINDS[k] for k in source.list_kinds)
     if kind == "commitments":
@@ -222,9 +232,10 @@ def source_text(source: Any, item_names: dict[str, str]) -> str:
     return "、".join(parts[o] for o in source.of)
 
 
-def rule_text(indicator: Any) -> str:
+def rule_text(indicator: Any, field_names: dict[str, dict[str, str]]) -> str:
     """How an indicator's rows become points, in words, with its bounds."""
     rule = indicator.rule
+    items = list(getattr(indicator.source, "items", ()))
     if rule.kind == "per_record":
         p = rule.points
         if p.each is not None:
@@ -235,9 +246,8 @@ def rule_text(indicator: Any) -> str:
             )
         else:
             values = p.values or {}
-            text = f"每条按 {p.by_field}：" + "、".join(
-                f"{k} {_points(v)}" for k, v in values.items()
-            )
+            by = _field_name(field_names, items, p.by_field or "")
+            text = f"每条按{by}：" + "、".join(f"{k} {_points(v)}" for k, v in values.items())
             text += f"，其他 {_points(p.other)}"
         decay = rule.decay
         if decay.kind == "validity":

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.catalog.service import field_labels
 from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
 from xinyong.errors import NotFound
@@ -78,7 +79,7 @@ def distribution_chart(runs: list[EvaluationRun]) -> dict[str, Any]:
 def model_title(model: EvaluationModel | None) -> str:
     if model is None:
         return ""
-    return f"{model.definition.get('name', model.code)}（{model.code} 第 {model.version} 版）"
+    return f"{model.definition.get('name', model.code)}（第 {model.version} 版）"
 
 
 def run_rows(runs: list[EvaluationRun], models: dict[int, EvaluationModel]) -> list[dict]:
@@ -155,6 +156,7 @@ def model_page(model_id: BigId, request: Request, session: Session = db_session)
         raise NotFound("没有该评价模型", "no such evaluation model", code="unknown_model")
     spec = spec_of(model)
     items = {code: item.name for code, item in catalog_items(session).items()}
+    names = field_labels(session)
     today = request_today(request)
     current = model_in_force(session, model.applies_to, today)
     return page(
@@ -174,8 +176,8 @@ def model_page(model_id: BigId, request: Request, session: Session = db_session)
                 "indicators": [
                     {
                         "i": i,
-                        "source": source_text(i.source, items),
-                        "rule": rule_text(i),
+                        "source": source_text(i.source, items, names),
+                        "rule": rule_text(i, names),
                     }
                     for i in d.indicators
                 ],

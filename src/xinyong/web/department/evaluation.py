@@ -6,6 +6,8 @@ art. 36), so the subject sees it among the reads of its information."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
@@ -33,7 +35,12 @@ def evaluation_page(
     A missing purpose or an unknown subject is the form again with its message (422, 404)."""
     v = page_visitor(request)
     form = {"subject": subject.strip()[:40], "purpose": purpose.strip()[:200]}
-    context = {"section": "evaluation", "form": form, "grade_labels": LABELS, "signed": signed}
+    context: dict[str, Any] = {
+        "section": "evaluation",
+        "form": form,
+        "grade_labels": LABELS,
+        "signed": signed,
+    }
     if not form["subject"]:
         return console_page(request, "department/evaluation.html", ev=None, errors={}, **context)
     errors: dict[str, str] = {}
