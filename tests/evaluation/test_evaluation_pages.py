@@ -80,6 +80,10 @@ class TestSubjectConsole:
         assert f"<strong>{stored.score:.2f}</strong>" in text
         assert "（首次评价）" in text
         assert 'href="/me/objections/new?evaluation=current"' in text
+        home = w.client.get("/me").text
+        assert re.search(
+            rf'<dd id="me-grade"><a href="/me/evaluation">{stored.grade.value}（', home
+        )
         # Another subject's rows are never on it.
         assert str(w.record_id(BETA, "administrative_penalty")) not in text
 
