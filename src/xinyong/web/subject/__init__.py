@@ -11,8 +11,8 @@ person's principal (``user:NAME`` in the audit log):
   class, full ID numbers of its own), each record with its standing and the mark of an open
   objection (异议处理中), with links to object or apply for repair; its list entries; the
   documents issued to it (rights/documents), each readable at ``/me/documents/{id}``.
-- ``/me/evaluation``: its public credit evaluation (evaluation/explain.explain_subject): grade,
-  score, model, day, field grades, every point traced to the rows that gave it (linked to where
+- ``/me/evaluation`` (its grade also on ``/me``): its public credit evaluation
+  (evaluation/explain.explain_subject): grade, score, model, day, field grades, every point traced to the rows that gave it (linked to where
   the console shows them), its grade history, and the way to object to the result.
 - ``/me/objections``, ``/me/objections/new?record=…|entry=…``, ``/me/objections/{id}``: file
   an objection with its evidence files (rights/evidence.store, then objections/service
