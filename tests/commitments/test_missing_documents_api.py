@@ -253,3 +253,49 @@ def test_one_check_answers_each_subject_of_a_batch(cw: CommitmentWorld) -> None:
     assert [r["found"] for r in results] == [True, True, True, False]
     assert results[1]["missing_documents_eligibility"]["reasons"][0]["code"] == "black_list"
     assert "2025-01-10" in results[2]["missing_documents_eligibility"]["reasons"][1]["text"]
+
+
+def _evaluate(cw: CommitmentWorld, bands: list[dict] | None = None) -> None:
+    """A real run of the small evaluation model (tests/evaluation/evaluation_world.py): a
+    subject with nothing on record scores its base, 1,000 — B by its bands, or as ``bands``
+    say."""
+    from evaluation.evaluation_world import load, run, small
+
+    load(cw.w.db, cw.w.clock, small(**({"bands": bands} if bands else {})))
+    run(cw.w.db, cw.w.clock)
+
+
+def test_a_grade_below_the_minimum_is_refused_with_the_reason(cw: CommitmentWorld) -> None:
+    _evaluate(
+        cw,
+        [
+            {"grade": "A", "min": 1100},
+            {"grade": "B", "min": 1050, "max": 1100},
+            {"grade": "C", "min": 950, "max": 1050},
+            {"grade": "D", "max": 950},
+        ],
+    )
+    result = eligibility(cw, ACME)["missing_documents_eligibility"]
+    assert result["eligible"] is False
+    assert [r["code"] for r in result["reasons"]] == ["min_grade", "red_list"]
+    grade = result["reasons"][0]
+    assert grade["holds"] is False
+    assert grade["text"] == (
+        "该主体信用等级为C（中）（公共信用综合评价），低于B（良），不属于信用状况较好的申请人"
+    )
+    assert "国办发〔2019〕35号" in grade["basis"]
+    before = stored_commitments(cw)
+    refused = cw.sign(cw.w.market, subject=ACME)
+    assert refused.status_code == 409 and error(refused)["code"] == "not_eligible"
+    assert "低于B（良）" in error(refused)["message"]
+    assert stored_commitments(cw) == before
+
+
+def test_a_grade_at_the_minimum_is_eligible_and_said_so(cw: CommitmentWorld) -> None:
+    _evaluate(cw)
+    result = eligibility(cw, ACME)["missing_documents_eligibility"]
+    assert result["eligible"] is True
+    assert [r["code"] for r in result["reasons"]] == ["clean_record", "min_grade"]
+    assert "信用等级为B（良）（公共信用综合评价），不低于B（良）" in result["reasons"][1]["text"]
+    c = cw.paper()
+    assert c["steps"][0]["detail"]["eligible_by"] == ["clean_record", "min_grade"]

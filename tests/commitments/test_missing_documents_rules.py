@@ -102,12 +102,16 @@ def test_a_black_or_watch_entry_in_force_excludes_even_a_red_listed_subject(
     assert "“某名单”" in result.reasons[0].text and article in result.reasons[0].basis
 
 
-def test_a_minimum_grade_waits_for_credit_evaluation() -> None:
+def test_a_minimum_grade_is_enabled_and_needs_its_grade_and_texts() -> None:
     data = RULES.model_dump()
-    assert [c["code"] for c in data["conditions"] if not c["enabled"]] == ["min_grade"]
-    for c in data["conditions"]:
-        c["enabled"] = True
-    with pytest.raises(ValidationError, match="min_grade cannot be evaluated yet"):
+    assert [c["code"] for c in data["conditions"] if not c["enabled"]] == []
+    grade = next(c for c in data["conditions"] if c["code"] == "min_grade")
+    assert grade["grade"] == "B" and grade["effect"] == "requires"
+    grade["ungraded"] = None
+    with pytest.raises(ValidationError, match="name the grade and the ungraded text"):
+        el.EligibilityRules.model_validate(data)
+    grade["ungraded"], grade["grade"] = "x", "E"
+    with pytest.raises(ValidationError):
         el.EligibilityRules.model_validate(data)
 
 
@@ -120,3 +124,59 @@ def test_conditions_need_a_qualifying_one_and_a_basis_people_read() -> None:
     data["conditions"][0]["basis"] = ["003 联合奖惩 §（十一）"]  # a seed file's tag
     with pytest.raises(ValidationError, match="by title and number"):
         el.EligibilityRules.model_validate(data)
+
+
+# ---- min_grade: 申请人信用状况较好 (002 §（一）), B（良） or better by default
+
+
+@pytest.mark.parametrize(
+    ("grade", "eligible"),
+    [("A", True), ("B", True), ("C", False), ("D", False)],
+    ids=["a grade above", "the threshold", "a grade below", "the lowest"],
+)
+def test_the_public_grade_on_both_sides_of_the_threshold(grade: str, eligible: bool) -> None:
+    result = el.evaluate(RULES, el.Facts(public_grade=grade), TODAY)
+    assert result.eligible is eligible
+    reason = next(r for r in result.reasons if r.code == "min_grade")
+    assert reason.holds is eligible
+    assert f"信用等级为{grade}（" in reason.text and "（公共信用综合评价）" in reason.text
+    assert ("不低于B（良）" if eligible else "低于B（良）") in reason.text
+    assert "国办发〔2019〕35号" in reason.basis
+
+
+def test_the_combined_grade_of_the_departments_field_comes_first() -> None:
+    facts = el.Facts(public_grade="A", field_grades={"tax": "C", "ecology": "A"})
+    by_tax = el.evaluate(RULES, facts, TODAY, "tax")
+    assert not by_tax.eligible and _codes(by_tax) == ["min_grade", "red_list"]
+    assert "C（中）（行业信用评价与公共信用综合评价结合）" in by_tax.reasons[0].text
+    # Another department's field has no industry evaluation: the public grade.
+    by_market = el.evaluate(RULES, facts, TODAY, "market_regulation")
+    assert by_market.eligible and _codes(by_market) == ["clean_record", "min_grade"]
+    assert "（公共信用综合评价）" in by_market.reasons[1].text
+
+
+def test_no_grade_is_no_condition_by_default_and_can_be_made_one() -> None:
+    ungraded = el.evaluate(RULES, el.Facts(), TODAY)
+    assert ungraded.eligible and _codes(ungraded) == ["clean_record"]
+    strict = el.EligibilityRules.model_validate(
+        {
+            "conditions": [
+                c.model_dump()
+                | (
+                    {"if_ungraded": "fails", "ungraded": "该主体尚无信用评价等级，不予容缺受理"}
+                    if c.code == "min_grade"
+                    else {}
+                )
+                for c in RULES.conditions
+            ]
+        }
+    )
+    refused = el.evaluate(strict, el.Facts(), TODAY)
+    assert not refused.eligible and _codes(refused) == ["min_grade", "red_list"]
+    assert refused.reasons[0].text == "该主体尚无信用评价等级，不予容缺受理"
+
+
+def test_a_black_listed_subject_is_excluded_whatever_its_grade() -> None:
+    facts = el.Facts(lists_in_force={"black": ["失信被执行人名单"]}, public_grade="A")
+    result = el.evaluate(RULES, facts, TODAY)
+    assert not result.eligible and _codes(result) == ["black_list"]

@@ -290,3 +290,31 @@ class TestEvaluation:
         [after] = rw.issued(rw.user, ACME)
         [grade] = entries(rw.document(rw.user, after["number"])["content"], "evaluation")
         assert grade["fields"][:2] == [["信用等级", "B（良）"], ["评价得分", "812.50"]]
+
+    def test_the_grade_held_at_the_reports_moment(self, rw: ReportWorld) -> None:
+        """A real run of the small model (tests/evaluation/evaluation_world.py): the report as
+        of the day of the first run gives that run's grade, though a later run lowered it."""
+        from evaluation.evaluation_world import load, run, small
+        from fixtures.helpers import org
+
+        load(rw.db, rw.clock, small())
+        run(rw.db, rw.clock)
+        first_day = rw.clock.now().date()
+        [first] = entries(
+            rw.document(rw.user, rw.issued(rw.user, ACME)[0]["number"])["content"], "evaluation"
+        )
+        assert first["fields"][0] == ["信用等级", "B（良）"]
+        assert ["评价模型", "测试模型（第 1 版）"] in first["fields"]
+        assert ["评价时点", first_day.isoformat()] in first["fields"]
+        rw.list_entry(rw.court, "court_judgment_defaulters", org(ACME), "black")
+        rw.pass_days(1)
+        run(rw.db, rw.clock)
+        [now] = entries(
+            rw.document(rw.user, rw.issued(rw.user, ACME)[0]["number"])["content"], "evaluation"
+        )
+        assert now["fields"][0] == ["信用等级", "D（差）"]
+        [then_report] = rw.issued(rw.user, ACME, as_of=first_day.isoformat())
+        [then] = entries(rw.document(rw.user, then_report["number"])["content"], "evaluation")
+        assert then["fields"][0] == ["信用等级", "B（良）"]
+        assert ["评价时点", first_day.isoformat()] in then["fields"]
+        assert then["fields"][1] == first["fields"][1]  # the score of that run

@@ -118,3 +118,16 @@ def test_the_pdf_reads_as_the_report(rw: ReportWorld, tmp_path: Path) -> None:
         assert words in text, words
     # The digest printed on the cover, in its two halves.
     assert issued["sha256"][:32] in text and issued["sha256"][32:] in text
+
+
+def test_the_pdf_gives_the_grade_with_its_model(rw: ReportWorld, tmp_path: Path) -> None:
+    """信用评价 in the PDF: grade on the cover and in its section, with score, day and model."""
+    from evaluation.evaluation_world import load, run, small
+
+    load(rw.db, rw.clock, small())
+    run(rw.db, rw.clock)
+    _issued, pdf = _issued_pdf(rw)
+    text = pdf_text(pdf, tmp_path)
+    assert "暂无评价" not in text
+    for words in ("B（良）", "991.00", "测试模型（第 1 版）", "公共信用综合评价"):
+        assert words in text, words

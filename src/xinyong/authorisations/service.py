@@ -29,6 +29,7 @@ READ_ACTIONS = (
     "evidence.read",
     "report.issued",
     "subject.related_read",
+    "evaluation.read",
 )
 
 

@@ -99,7 +99,8 @@ class Found:
     # eligibility; read only in the scenario that answers it (ELIGIBILITY_SCENARIO).
     latest_negative: date | None = None
     # Its public grade and its grade for the checking department's field; read only in the
-    # scenario that answers the supervision class (SUPERVISION_SCENARIO).
+    # scenarios that answer the supervision class (SUPERVISION_SCENARIO) and the minimum
+    # grade of 容缺受理 (ELIGIBILITY_SCENARIO).
     public_grade: str | None = None
     field_grade: str | None = None
 
@@ -136,22 +137,30 @@ LOOKUP_SQL = {
 ELIGIBILITY_SCENARIO = "administrative_licensing"
 # In that scenario only, the lookup also reads each subject's latest negative record
 # (active or past its validity; commitments/eligibility.py) determined since the lookback's
-# first day: a column of the same statement, so still one round trip, found through the
-# records' primary key (subject_id, id) — the subject's own records, never a scan.
+# first day, its public grade and its combined grade for the checking department's field
+# (the minimum grade): columns of the same statement, so still one round trip, found through
+# primary keys — the records' (subject_id, id), the grades' — never a scan.
 _LATEST_NEGATIVE = """,
        (SELECT MAX(r.determined_on) FROM records r
         WHERE r.subject_id = s.id AND r.category = 'negative'
           AND r.standing IN ('active', 'expired')
-          AND r.determined_on >= {since} AND r.determined_on <= {today}) AS latest_negative
+          AND r.determined_on >= {since} AND r.determined_on <= {today}) AS latest_negative,
+       (SELECT g.grade FROM evaluation_grades g WHERE g.subject_id = s.id) AS public_grade,
+       (SELECT f.combined_grade FROM evaluation_field_grades f
+        WHERE f.subject_id = s.id AND f.field = {field}) AS field_grade
 FROM change_head h"""
 ELIGIBILITY_LOOKUP_SQL = {
     "postgresql": LOOKUP_SQL["postgresql"].replace(
         "\nFROM change_head h",
-        _LATEST_NEGATIVE.format(since="%(since)s::date", today="%(today)s::date"),
+        _LATEST_NEGATIVE.format(
+            since="%(since)s::date", today="%(today)s::date", field="%(field)s"
+        ),
         1,
     ),
     "sqlite": LOOKUP_SQL["sqlite"].replace(
-        "\nFROM change_head h", _LATEST_NEGATIVE.format(since=":since", today=":today"), 1
+        "\nFROM change_head h",
+        _LATEST_NEGATIVE.format(since=":since", today=":today", field=":field"),
+        1,
     ),
 }
 
@@ -220,7 +229,7 @@ def lookup_params(
         assert today is not None  # the period is counted back from the check's day
         years = eligibility.default_eligibility().lookback_years
         since = eligibility.negative_since(today, years) if years else today
-        params.update(since=as_sql(since), today=as_sql(today))
+        params.update(since=as_sql(since), today=as_sql(today), field=field or "")
     elif scenario == SUPERVISION_SCENARIO:
         assert today is not None  # the rules in force on the check's day
         params.update(field=field or "", today=as_sql(today))
@@ -251,6 +260,7 @@ def collect(rows: Iterable[tuple], scenario: str | None = None) -> Lookup:
             subject = found[sid] = Found(sid, SubjectKind(kind), code, id_hash, masked, name)
             if scenario == ELIGIBILITY_SCENARIO:
                 subject.latest_negative = _as_date(row[9])
+                subject.public_grade, subject.field_grade = row[10], row[11]
             elif scenario == SUPERVISION_SCENARIO:
                 subject.public_grade, subject.field_grade = row[9], row[10]
             if code:
@@ -302,8 +312,10 @@ def decide(
     subject: Found,
     today: date,
     classes: Callable[[Found | None], dict[str, Any]] | None = None,
+    field: str | None = None,
 ) -> tuple[dict[str, Any], list[tuple[str, str, int]]]:
-    """One subject's answer, and its hits (measure, action, entry) for the log."""
+    """One subject's answer, and its hits (measure, action, entry) for the log; ``field``:
+    the checking department's field of supervision (its kind)."""
     measures = snap.by_scenario.get(scenario, ())
     own = snap.entries_in_force(subject.id, today)
     out_measures: list[dict[str, Any]] = []
@@ -360,7 +372,7 @@ def decide(
     extra: dict[str, Any] = {}
     if scenario == ELIGIBILITY_SCENARIO:
         extra["missing_documents_eligibility"] = missing_documents_eligibility(
-            snap, own, subject.latest_negative, today
+            snap, own, subject, today, field
         )
     if classes is not None:
         extra["supervision"] = classes(subject)
@@ -388,17 +400,28 @@ def decide(
 
 
 def missing_documents_eligibility(
-    snap: Snapshot, own: Iterable[ActiveEntry], latest_negative: date | None, today: date
+    snap: Snapshot,
+    own: Iterable[ActiveEntry],
+    subject: Found | None,
+    today: date,
+    field: str | None,
 ) -> dict[str, Any]:
     """Whether the subject may be accepted with documents missing (容缺受理), with the reasons
-    and their basis (commitments/eligibility.py): from its own entries in force and its latest
-    negative record."""
+    and their basis (commitments/eligibility.py): from its own entries in force, its latest
+    negative record and its grade (for the checking department's ``field`` where combined)."""
     lists: dict[str, list[str]] = {}
     for entry in own:
         info = snap.lists.get(entry.list_code)
         lists.setdefault(entry.kind, []).append(info.name if info else entry.list_code)
-    facts = eligibility.Facts(lists_in_force=lists, latest_negative=latest_negative)
-    return eligibility.evaluate(eligibility.default_eligibility(), facts, today).out()
+    facts = eligibility.Facts(lists_in_force=lists)
+    if subject is not None:  # else not in the platform: no entry, record nor grade here
+        facts = eligibility.Facts(
+            lists_in_force=lists,
+            latest_negative=subject.latest_negative,
+            public_grade=subject.public_grade,
+            field_grades={field: subject.field_grade} if field and subject.field_grade else {},
+        )
+    return eligibility.evaluate(eligibility.default_eligibility(), facts, today, field).out()
 
 
 @dataclass
@@ -480,7 +503,7 @@ def answer(
             if req.scenario == ELIGIBILITY_SCENARIO:
                 # Not in the platform: no entry, no negative record here.
                 missing["missing_documents_eligibility"] = missing_documents_eligibility(
-                    snap, (), None, today
+                    snap, (), None, today, req.field
                 )
             if classes is not None:
                 missing["supervision"] = classes(None)
@@ -488,7 +511,7 @@ def answer(
             decisions["clear"] += 1
             continue
         found_count += 1
-        one, hits = decide(snap, req.scenario, subject, today, classes)
+        one, hits = decide(snap, req.scenario, subject, today, classes, req.field)
         results.append({"key": key.given, **one})
         decisions[one["decision"]] += 1
         if subject.id not in seen:

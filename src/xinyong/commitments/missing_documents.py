@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from xinyong.commitments import eligibility
 from xinyong.commitments.schemas import CommitmentItemSpec
 from xinyong.errors import Conflict, InvalidRequest
+from xinyong.evaluation import repository as evaluation_repository
 from xinyong.lists.repository import listed_entries_with_lists
 from xinyong.lists.rules import is_in_force
 from xinyong.records.repository import latest_negative_determined_on
@@ -30,7 +31,8 @@ def eligibility_facts(
     session: Session, subject_ids: Collection[int], today: date
 ) -> dict[int, eligibility.Facts]:
     """What eligibility looks at today, for each of these subjects: its own list entries in
-    force and its latest negative record within the lookback (two indexed reads for all)."""
+    force, its latest negative record within the lookback, its public grade and its combined
+    grades per field (indexed reads for all)."""
     rules = eligibility.default_eligibility()
     lists: dict[int, dict[str, list[str]]] = {sid: {} for sid in subject_ids}
     for entry, lst in listed_entries_with_lists(session, subject_ids):
@@ -40,27 +42,44 @@ def eligibility_facts(
     if rules.lookback_years:
         since = eligibility.negative_since(today, rules.lookback_years)
         latest = latest_negative_determined_on(session, subject_ids, since, today)
+    public = evaluation_repository.grades_of(session, subject_ids)
+    combined = evaluation_repository.combined_grades_of(session, subject_ids)
     return {
-        sid: eligibility.Facts(lists_in_force=lists[sid], latest_negative=latest.get(sid))
+        sid: eligibility.Facts(
+            lists_in_force=lists[sid],
+            latest_negative=latest.get(sid),
+            public_grade=public[sid].grade.value if sid in public else None,
+            field_grades=combined.get(sid, {}),
+        )
         for sid in subject_ids
     }
 
 
 def subject_eligibility(
-    session: Session, subject_id: int, today: date, facts: eligibility.Facts | None = None
+    session: Session,
+    subject_id: int,
+    today: date,
+    facts: eligibility.Facts | None = None,
+    field: str | None = None,
 ) -> eligibility.Eligibility:
-    """The subject's eligibility today, from its ``facts`` if they were read already."""
+    """The subject's eligibility today, from its ``facts`` if they were read already;
+    ``field``: the accepting department's field of supervision (its kind), whose combined
+    grade the minimum grade reads where there is one."""
     if facts is None:
         facts = eligibility_facts(session, [subject_id], today)[subject_id]
-    return eligibility.evaluate(eligibility.default_eligibility(), facts, today)
+    return eligibility.evaluate(eligibility.default_eligibility(), facts, today, field)
 
 
 def require_eligible(
-    session: Session, subject_id: int, today: date, facts: eligibility.Facts | None = None
+    session: Session,
+    subject_id: int,
+    today: date,
+    facts: eligibility.Facts | None = None,
+    field: str | None = None,
 ) -> eligibility.Eligibility:
     """The eligibility of a subject to be accepted with documents missing; 409 ``not_eligible``
     with the reasons (Chinese, with their basis) if it is not."""
-    result = subject_eligibility(session, subject_id, today, facts)
+    result = subject_eligibility(session, subject_id, today, facts, field)
     if not result.eligible:
         texts = "；".join(r.text for r in result.reasons)
         raise Conflict(

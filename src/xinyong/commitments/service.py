@@ -206,7 +206,9 @@ def _sign(session: Session, step: Step, body: CommitmentIn) -> _Signed:
     eligible_by = None
     if missing is not None:
         facts = grouped.facts(session, subject.id, step.today)
-        eligible = missing_documents.require_eligible(session, subject.id, step.today, facts)
+        eligible = missing_documents.require_eligible(
+            session, subject.id, step.today, facts, dept.kind
+        )
         eligible_by = [r.code for r in eligible.reasons]
     if file_id is not None:
         evidence.check_unused(session, subject.id, file_id, "evidence_file_id")
@@ -431,7 +433,9 @@ def accept(session: Session, step: Step, commitment_id: int) -> Commitment:
     detail: dict[str, Any] = {}
     if c.missing_documents is not None:
         # Eligibility counts on the day of acceptance, when the green channel is granted.
-        reasons = missing_documents.require_eligible(session, c.subject_id, step.today).reasons
+        reasons = missing_documents.require_eligible(
+            session, c.subject_id, step.today, field=step.principal.department_kind
+        ).reasons
         detail["eligible_by"] = [r.code for r in reasons]
     c.accepted_at = step.now
     _step(session, step, c, "accepted", department=step.principal.department_code, **detail)

@@ -568,6 +568,7 @@ READ_ACTIONS = {
     "evidence.read": "调阅证明材料",
     "report.issued": "出具信用报告",
     "subject.related_read": "查阅关联关系",
+    "evaluation.read": "查阅信用评价",
 }
 # The steps of an appeal (objections/appeals): its outcome is the appeal's, not the objection's.
 APPEAL_STEPS = {
@@ -740,6 +741,8 @@ MODEL_SUBJECTS = {"organisation": "法人和非法人组织", "natural_person": 
 RUN_KINDS = {"full": "全量评价", "incremental": "增量评价"}
 RUN_STATES = {"running": "进行中", "done": "已完成", "failed": "失败"}
 EVALUATION_ENGINES = {"duckdb": "DuckDB", "spark": "Apache Spark"}
+# How a run's drift against the previous full run reads (evaluation/rules.psi_reading).
+PSI_READINGS = {"stable": "稳定", "watch": "值得关注", "shifted": "显著变化"}
 EVALUATION_SOURCES = {
     "record": "信用信息",
     "list_entry": "名单条目",

@@ -26,7 +26,7 @@ from xinyong.core.crypto import IdCipher
 from xinyong.core.identifiers import region_name
 from xinyong.credit_reports import rules
 from xinyong.departments.repository import department_by_id
-from xinyong.evaluation.repository import grade_of
+from xinyong.evaluation import repository as evaluation_repository
 from xinyong.lists import repository as lists_repository
 from xinyong.models import (
     Disclosure,
@@ -279,30 +279,57 @@ def _commitment_entries(archive: ArchiveOut) -> Iterator[tuple[str, dict]]:
 
 
 def _grade_entries(session: Session, subject_id: int, at: datetime) -> Iterator[tuple[str, dict]]:
-    """The public credit evaluation's grade (002 §（六）), if the subject had one at the moment:
-    a grade given after it is not the report's."""
-    grade = grade_of(session, subject_id)
-    if grade is None or grade.evaluated_at > at:
-        return
+    """The public credit evaluation's grade (002 §（六）) the subject held at the report's
+    moment: its current grade if given by then, else the grade of its latest change by then
+    (evaluation_grade_changes; a grade given after the moment is not the report's) — with
+    score, model, day, and the grades per field of supervision where the current grade is the
+    report's (only the current ones are kept)."""
+    current = evaluation_repository.grade_of(session, subject_id)
+    fields: list[tuple[str, str]] = []
+    model_id: int | None
+    if current is not None and current.evaluated_at <= at:
+        grade, score, capped_by = current.grade.value, current.score, current.capped_by
+        run_id, model_id, day = current.run_id, current.model_id, current.as_of
+        fields = [
+            (
+                f"{labels.SECTOR_NAMES.get(f.field, f.field)}领域等级",
+                f"{labels.GRADE_TITLES[f.combined_grade.value]}（行业信用评价 {f.industry_label}）",
+            )
+            for f in evaluation_repository.field_grades_of(session, subject_id)
+        ]
+    else:
+        change = evaluation_repository.grade_change_as_of(session, subject_id, at)
+        if change is None:
+            return
+        run = evaluation_repository.get_run(session, change.run_id)
+        grade, score, capped_by, run_id = change.grade.value, change.score, None, change.run_id
+        model_id = run.model_id if run is not None else None
+        day = run.as_of if run is not None else local_date(change.at)
+    model = evaluation_repository.get_model(session, model_id) if model_id else None
     yield (
         "evaluation",
         {
             "kind": "grade",
-            "id": str(grade.run_id),
+            "id": str(run_id),
             "title": "公共信用综合评价",
             "source": "公共信用信息平台",
-            "date": _day(grade.as_of),
+            "date": _day(day),
             "marks": [],
             "fields": _rows(
-                ("信用等级", labels.GRADE_TITLES.get(grade.grade.value, grade.grade.value)),
-                ("评价得分", f"{grade.score:.2f}"),
-                ("评价时点", _day(grade.as_of)),
+                ("信用等级", labels.GRADE_TITLES.get(grade, grade)),
+                ("评价得分", f"{score:.2f}"),
+                ("评价时点", _day(day)),
                 (
-                    "等级限制",
-                    f"因列入{labels.LIST_KINDS.get(grade.capped_by, '')}限制等级"
-                    if grade.capped_by
+                    "评价模型",
+                    f"{model.definition.get('name', model.code)}（第 {model.version} 版）"
+                    if model is not None
                     else "",
                 ),
+                (
+                    "等级限制",
+                    f"因列入{labels.LIST_KINDS.get(capped_by, '')}限制等级" if capped_by else "",
+                ),
+                *fields,
             ),
         },
     )

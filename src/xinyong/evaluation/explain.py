@@ -7,6 +7,7 @@ sum exactly to the score minus the base."""
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +15,7 @@ from typing import Any
 
 import duckdb
 import ibis
+from sqlalchemy.orm import Session
 
 from xinyong.core.clock import local_date
 from xinyong.db import Database
@@ -31,12 +33,18 @@ from xinyong.models import EvaluationModel, Grade, Subject
 
 
 def explain_subject(
-    db: Database, subject_id: int, *, now: datetime, as_of: date | None = None
+    db: Database,
+    subject_id: int,
+    *,
+    now: datetime,
+    as_of: date | None = None,
+    session: Session | None = None,
 ) -> ExplanationOut:
     """The subject's evaluation explained: by the model and as of the day of its stored
     grade; a subject not evaluated yet, by the model in force today (``as_of`` overrides the
-    day)."""
-    with db.transaction() as session:
+    day). ``session``: the caller's (a page's request session, which on SQLite holds the
+    write lock a transaction of its own would wait for); else one of its own."""
+    with nullcontext(session) if session is not None else db.transaction() as session:
         subject = session.get(Subject, subject_id)
         if subject is None:
             raise NotFound("没有该主体", "no such subject", code="unknown_subject")

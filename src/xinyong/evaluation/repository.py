@@ -4,6 +4,7 @@ the checks, 容缺受理) come from here."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -133,3 +134,59 @@ def previous_full_run(session: Session, applies_to: str) -> EvaluationRun | None
         .order_by(EvaluationRun.started_at.desc(), EvaluationRun.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def full_runs(session: Session, *, limit: int = 24) -> list[EvaluationRun]:
+    """The latest full runs that finished, oldest first: the grade distribution over time (each
+    keeps its grade counts and drift)."""
+    rows = session.execute(
+        select(EvaluationRun)
+        .where(EvaluationRun.kind == "full", EvaluationRun.state == RunState.done)
+        .order_by(EvaluationRun.started_at.desc(), EvaluationRun.id.desc())
+        .limit(limit)
+    ).scalars()
+    return list(reversed(list(rows)))
+
+
+def grade_change_as_of(
+    session: Session, subject_id: int, at: datetime
+) -> EvaluationGradeChange | None:
+    """The subject's latest grade change at or before ``at``: the grade it held then (None:
+    it had not been graded yet)."""
+    return session.execute(
+        select(EvaluationGradeChange)
+        .where(EvaluationGradeChange.subject_id == subject_id, EvaluationGradeChange.at <= at)
+        .order_by(EvaluationGradeChange.at.desc(), EvaluationGradeChange.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def field_grade_counts(session: Session) -> dict[str, dict[str, int]]:
+    """How many subjects hold each combined grade, per field of supervision."""
+    rows = session.execute(
+        select(
+            EvaluationFieldGrade.field, EvaluationFieldGrade.combined_grade, func.count()
+        ).group_by(EvaluationFieldGrade.field, EvaluationFieldGrade.combined_grade)
+    ).all()
+    counts: dict[str, dict[str, int]] = {}
+    for field, grade, count in rows:
+        counts.setdefault(field, {})[grade.value] = count
+    return counts
+
+
+def combined_grades_of(session: Session, subject_ids: Collection[int]) -> dict[int, dict[str, str]]:
+    """Combined grades by field of supervision, by subject, for those of ``subject_ids`` that
+    have any."""
+    if not subject_ids:
+        return {}
+    rows = session.execute(
+        select(
+            EvaluationFieldGrade.subject_id,
+            EvaluationFieldGrade.field,
+            EvaluationFieldGrade.combined_grade,
+        ).where(EvaluationFieldGrade.subject_id.in_(list(subject_ids)))
+    ).all()
+    found: dict[int, dict[str, str]] = {}
+    for sid, field, grade in rows:
+        found.setdefault(sid, {})[field] = grade.value
+    return found

@@ -410,3 +410,20 @@ def psi(previous: Mapping[str, int], current: Mapping[str, int]) -> float | None
         c = max(current.get(grade.value, 0) / total_c, PSI_FLOOR)
         index += (c - p) * math.log(c / p)
     return index
+
+
+# The readings of the index: under 0.1 stable, from 0.1 up to 0.25 a shift worth a look,
+# from 0.25 a changed population (the thresholds of credit-scoring practice).
+PSI_WATCH = 0.1
+PSI_SHIFT = 0.25
+
+
+def psi_reading(index: float | None) -> str | None:
+    """How a run's drift reads: ``stable``, ``watch`` or ``shifted``; None without one."""
+    if index is None:
+        return None
+    if index < PSI_WATCH:
+        return "stable"
+    if index <= PSI_SHIFT:
+        return "watch"
+    return "shifted"

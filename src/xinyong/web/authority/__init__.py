@@ -22,6 +22,9 @@ them:
 - ``/authority/declarations``: every self-declaration by category, state, department and
   overdue; the verification of those on the authority's own queue.
 - ``/authority/objections/new``: an objection filed at the authority's counter for a subject.
+- ``/authority/evaluation``, ``/authority/evaluation/models/{id}``: the public credit
+  evaluation — the grade distribution now and over the full runs (with its card on the
+  dashboard), the runs with their drift, the models, the graded supervision ratios in force.
 - ``/authority/batches``, ``/authority/checks``: the batches and checks behind the
   dashboard's counts (every count links to its items).
 - ``/authority/staff``, ``/authority/approvals``: the authority's own people and its 待审核
@@ -45,6 +48,7 @@ from xinyong.web.authority import (
     departments,
     dual_publicity,
     entries,
+    evaluation,
     governance,
     measures,
     objections,
@@ -73,6 +77,7 @@ for part in (
     repairs,
     entries,
     declarations,
+    evaluation,
     activity,
     staff,
     approvals,

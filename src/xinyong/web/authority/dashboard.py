@@ -1,5 +1,6 @@
 """Pages: the credit authority's dashboard (records collected per department and month,
-rejection rates, overdue procedures, checks and feedback, this month's 双公示 timeliness), each
+rejection rates, overdue procedures, checks and feedback, this month's 双公示 timeliness, the
+current grade distribution of the public credit evaluation), each
 chart also a table; charts are ECharts from /static/vendor, their data embedded with ``|tojson``."""
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from sqlalchemy.orm import Session
 
 from xinyong.calendar import service as calendar_service
 from xinyong.checks.service import feedback_rates
+from xinyong.core import labels as core_labels
 from xinyong.core.api import db_session
 from xinyong.core.calendar import UnknownCalendarYear
+from xinyong.evaluation import repository as evaluation_repository
 from xinyong.reports import dashboard
 from xinyong.reports.dual_publicity import DualPublicityReport, Month, dual_publicity
 from xinyong.tasks.service import overdue_counts
 from xinyong.web.authority.common import AUTHORITY
+from xinyong.web.authority.evaluation import shares
 from xinyong.web.forms import page, request_now, request_today
 
 router = APIRouter(include_in_schema=False)
@@ -139,4 +143,6 @@ def dashboard_page(request: Request, session: Session = db_session) -> Response:
         current=current,
         charts=charts,
         period=f"{months[0].title}至{months[-1].title}",
+        grades=shares(evaluation_repository.grade_counts(session)),
+        grade_titles=core_labels.GRADE_TITLES,
     )

@@ -17,6 +17,8 @@ console, as templates/department/ has them:
   department's list entries and each entry's workflow.
 - ``/department/check`` and ``/department/checks/{id}`` (checks): the check of one subject, a
   pasted list or a CSV of keys, and the feedback form per measure.
+- ``/department/evaluation`` (evaluation): a subject's grade, its grade for the department's
+  field and every point traced, looked up inside a procedure: the purpose required and logged.
 - ``/department/objections`` (objections) and ``/department/repairs`` (repairs), provider:
   objections referred to it for verification, repairs awaiting its opinion and objections in a
   repair's notice; the evidence files of those procedures.
@@ -50,6 +52,7 @@ from xinyong.web.department import (
     checks,
     commitments,
     declarations,
+    evaluation,
     inspections,
     lists,
     objections,
@@ -71,6 +74,7 @@ for part in (
     batches,
     lists,
     checks,
+    evaluation,
     objections,
     repairs,
     commitments,

@@ -11,6 +11,10 @@ person's principal (``user:NAME`` in the audit log):
   class, full ID numbers of its own), each record with its standing and the mark of an open
   objection (异议处理中), with links to object or apply for repair; its list entries; the
   documents issued to it (rights/documents), each readable at ``/me/documents/{id}``.
+- ``/me/evaluation`` (its grade also on ``/me``): its public credit evaluation
+  (evaluation/explain.explain_subject): grade, score, model, day, field grades, every point
+  traced to the rows that gave it (linked to where the console shows them), its grade
+  history, and the way to object to the result.
 - ``/me/objections``, ``/me/objections/new?record=…|entry=…``, ``/me/objections/{id}``: file
   an objection with its evidence files (rights/evidence.store, then objections/service
   .file_objection with their ids, as POST /api/v1/objections); follow it (state, due dates,
@@ -49,6 +53,7 @@ from xinyong.web.subject import (
     commitments,
     declarations,
     documents,
+    evaluation,
     me,
     objections,
     queries,
@@ -62,6 +67,7 @@ __all__ = ["MAX_FORM_BYTES", "router"]
 router = APIRouter(include_in_schema=False)
 for module in (
     me,
+    evaluation,
     documents,
     objections,
     repairs,

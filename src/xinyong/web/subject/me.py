@@ -6,9 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.core import labels
 from xinyong.core.api import db_session
 from xinyong.core.clock import local_date
 from xinyong.departments.service import list_departments
+from xinyong.evaluation import repository as evaluation_repository
 from xinyong.lists import repository as lists_repository
 from xinyong.lists import rules as lists_rules
 from xinyong.models import (
@@ -34,7 +36,8 @@ router = APIRouter(include_in_schema=False)
 def me(request: Request, session: Session = db_session) -> Response:
     """Audience: subject. The subject's identity and whole archive by category — every
     disclosure class, each record with its standing and the mark of an open objection — with
-    the links to object or to apply for repair; its verified self-declarations (自主申报),
+    the links to object or to apply for repair; its credit grade, linking to /me/evaluation;
+    its verified self-declarations (自主申报),
     apart from the records; its list entries; its documents."""
     v = forms.page_visitor(request)
     sid = subject_id_of(v)
@@ -86,4 +89,6 @@ def me(request: Request, session: Session = db_session) -> Response:
         documents=list(reversed(documents_of(session, sid))),
         declared=declared_rows(session, sid, archive.declarations),
         today=today,
+        grade=evaluation_repository.grade_of(session, sid),
+        grade_titles=labels.GRADE_TITLES,
     )
