@@ -4,10 +4,13 @@ fixed (issue 13). A real server process, on the test's database."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from fixtures.helpers import credit_code, make_caller, penalty
 from fixtures.server import serving
+from xinyong.core.clock import SHANGHAI
 from xinyong.models import Role
 
 COMPANY = credit_code("91320100MA1XYW12Q")
@@ -32,7 +35,9 @@ def test_the_server_answers_as_of_the_fixed_day(db, clock, tmp_path) -> None:  #
         home = server.get("/")
     assert archive["as_of"] == FIXED
     (stored,) = [r for records in archive["categories"].values() for r in records]
-    assert stored["received_at"].startswith(FIXED) and stored["standing"] == "active"
+    # Stored in UTC: the fixed day is Asia/Shanghai's (before 08:00 there, UTC's day before).
+    received = datetime.fromisoformat(stored["received_at"]).astimezone(SHANGHAI)
+    assert received.date().isoformat() == FIXED and stored["standing"] == "active"
     assert BANNER in home.text
 
 
