@@ -41,6 +41,7 @@ from xinyong.cli.reference import (
     report_app,
     validity_app,
 )
+from xinyong.cli.risk import risk_app
 from xinyong.core.clock import SHANGHAI
 from xinyong.core.labels import GRADE_NAMES
 from xinyong.models import Channel, Role
@@ -80,6 +81,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(validity_app, name="validity")
 app.add_typer(report_app, name="report")
 app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(risk_app, name="risk")
 report_app.add_typer(report_keys_app, name="keys")
 
 

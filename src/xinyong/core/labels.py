@@ -217,6 +217,7 @@ TASK_KINDS = {
     "declaration_verification": "自主申报核验",
     "commitment_verification": "告知承诺核查",
     "licence_revocation": "撤销许可",
+    "risk_warning": "风险预警核查",
 }
 PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 OBJECTION_GROUNDS = {
@@ -771,3 +772,18 @@ REPORT_BASES = {
 }
 # A band with its letter, as a report prints it: A（优）.
 GRADE_TITLES = {grade: f"{grade}（{name}）" for grade, name in GRADE_NAMES.items()}
+
+# ---- Risk warnings (风险预警, issue 17 part 2; docs/risk.md)
+
+WARNING_SEVERITIES = {"notice": "提示", "warning": "预警", "serious": "严重预警"}
+WARNING_AUDIENCES = {"subject": "信用主体", "department": "监管部门", "authority": "信用主管部门"}
+WARNING_CONDITIONS = {
+    "date_due": "日期临近或已过",
+    "count_within": "期间内累计次数",
+    "amount_over": "金额超过限额",
+    "grade_drop": "评价等级下降",
+    "linked_black_list": "关联严重失信主体",
+}
+WARNING_PHASES = {"due": "即将届满", "overdue": "已逾期"}
+MESSAGE_STATES = {"pending": "待发送", "sent": "已发送", "failed": "发送失败"}
+MESSAGE_CHANNELS = {"email": "电子邮件", "sms": "短信"}

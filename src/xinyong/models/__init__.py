@@ -68,6 +68,15 @@ from xinyong.models.rights import (
     Task,
     ValidityRule,
 )
+from xinyong.models.risk import (
+    Audience,
+    OutboxMessage,
+    RiskSweep,
+    RiskWarning,
+    WarningContact,
+    WarningRule,
+    WarningSeverity,
+)
 from xinyong.models.subject import LinkRole, Subject, SubjectKind, SubjectLink, SubjectName
 from xinyong.models.web import Authorisation, LoginAttempt, SetupLink, StaffRole, User, WebSession
 
@@ -77,6 +86,7 @@ __all__ = [
     "Appeal",
     "AppealOutcome",
     "AppealState",
+    "Audience",
     "AuditEntry",
     "AuditHead",
     "Authorisation",
@@ -140,6 +150,7 @@ __all__ = [
     "ObjectionGround",
     "ObjectionOutcome",
     "ObjectionState",
+    "OutboxMessage",
     "PendingDecision",
     "PlanState",
     "ProcedureStep",
@@ -149,6 +160,8 @@ __all__ = [
     "RepairObjection",
     "RepairState",
     "ReportBasis",
+    "RiskSweep",
+    "RiskWarning",
     "Role",
     "RunState",
     "SetupLink",
@@ -165,5 +178,8 @@ __all__ = [
     "Task",
     "User",
     "ValidityRule",
+    "WarningContact",
+    "WarningRule",
+    "WarningSeverity",
     "WebSession",
 ]
