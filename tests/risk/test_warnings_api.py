@@ -3,9 +3,9 @@ by providers, each warning once, to its audience, with why; the rules as data; b
 
 from __future__ import annotations
 
+from risk_world import RiskWorld
 from sqlalchemy import func, select
 
-from conftest import RiskWorld
 from fixtures.lists import ACME, BETA, GAMMA, LEGAL_REP, org
 from xinyong.models import Change, OutboxMessage, RiskWarning, Task
 
