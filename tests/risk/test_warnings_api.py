@@ -315,3 +315,27 @@ def test_a_rule_over_an_unknown_item_or_field_is_refused(rw: RiskWorld) -> None:
     assert answer.status_code == 422 and answer.json()["error"]["code"] == "unknown_field"
     with rw.db.transaction() as session:
         assert session.execute(select(func.count()).select_from(RiskWarning)).scalar_one() == 0
+
+
+def test_a_grade_falling_by_two_bands_warns_the_authority(rw: RiskWorld) -> None:
+    from evaluation.evaluation_world import load, run, small
+
+    for key in (ACME, BETA):
+        _licence(rw, key, f"lic-{key}", "2027-06-30")
+    load(rw.db, rw.clock, small())
+    run(rw.db, rw.clock)  # both B
+    rw.list_entry(rw.court, "court_judgment_defaulters", org(ACME), "black")
+    run(rw.db, rw.clock)  # ACME B → D (capped by the black list)
+    assert rw.sweep().by_rule["grade_drop"] == 1  # type: ignore[union-attr]
+    [warning] = [w for w in rw.warnings(rw.authority) if w["rule"] == "grade_drop"]
+    assert warning["subject"] == ACME and warning["audience"] == "authority"
+    assert "公共信用综合评价等级由 B（良） 降为 D（差）" in warning["reason"]["text"]
+    assert warning["reason"]["grades"] == {"from": "B", "to": "D"}
+    tasks = rw.client.get(
+        "/api/v1/tasks",
+        params={"kind": "risk_warning", "department": "platform"},
+        headers=rw.authority.headers,
+    )
+    assert [t["kind"] for t in tasks.json()["tasks"]] == ["risk_warning"]
+    # The departments do not read the authority's warnings.
+    assert [w for w in rw.warnings(rw.market) if w["rule"] == "grade_drop"] == []

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from xinyong.cli.common import (
     ACTOR,
@@ -82,20 +81,16 @@ def risk_rules(as_json: JsonOption = False) -> None:
     if as_json:
         _print_json([r.model_dump(mode="json") for r in rules])
         return
-    table = Table(title="风险预警规则")
-    for column in ("代码", "版本", "名称", "条件", "对象", "级别", "依据"):
-        table.add_column(column)
     for r in rules:
-        table.add_row(
-            escape(r.code),
-            str(r.version),
-            escape(r.title),
-            WARNING_CONDITIONS[r.condition.kind],
-            WARNING_AUDIENCES[r.audience.value],
-            WARNING_SEVERITIES[r.severity.value],
-            escape(basis_text(r.basis.title, r.basis.number, r.basis.article)),
+        console.print(
+            f"{escape(r.code)}（第 {r.version} 版）{escape(r.title)}\n"
+            f"  条件：{WARNING_CONDITIONS[r.condition.kind]}；"
+            f"预警对象：{WARNING_AUDIENCES[r.audience.value]}；"
+            f"级别：{WARNING_SEVERITIES[r.severity.value]}\n"
+            f"  依据：{escape(basis_text(r.basis.title, r.basis.number, r.basis.article))}",
+            highlight=False,
+            soft_wrap=True,
         )
-    console.print(table)
 
 
 @risk_app.command("load")
