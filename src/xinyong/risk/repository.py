@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     Date,
@@ -202,7 +203,7 @@ def _as_date(expr: ColumnElement, dialect: str) -> ColumnElement:
     return cast(expr, Date) if dialect == "postgresql" else expr
 
 
-def _fact(prefix: str, key: ColumnElement, suffix: ColumnElement | str = "") -> ColumnElement:
+def _fact(prefix: str, key: Any, suffix: ColumnElement | str = "") -> ColumnElement:
     expr = literal(prefix) + cast(key, String)
     if isinstance(suffix, str):
         return expr + literal(suffix) if suffix else expr
@@ -298,7 +299,7 @@ def amount_over_candidates(
     )
 
 
-def _rank(column: ColumnElement) -> ColumnElement[int]:
+def _rank(column: Any) -> ColumnElement[int]:
     return case(*((column == grade, index) for grade, index in GRADE_ORDER.items()))
 
 

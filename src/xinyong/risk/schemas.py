@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from xinyong.models import Audience, LinkRole, WarningSeverity
 
@@ -83,6 +83,42 @@ Condition = Annotated[
     DateDue | CountWithin | AmountOver | GradeDrop | LinkedToBlackList,
     Field(discriminator="kind"),
 ]
+CONDITION: TypeAdapter[Condition] = TypeAdapter(Condition)
+Kind = Literal["date_due", "count_within", "amount_over", "grade_drop", "linked_black_list"]
+
+
+class ConditionIn(_Condition):
+    """A condition as the API and rule files write it: its ``kind`` and that kind's
+    parameters (above), flat, so that a parameter out of its bounds is named as it is
+    written (``condition.within``). A parameter of another kind is refused."""
+
+    kind: Kind
+    item: ItemCode | None = None
+    field: FieldName | None = None
+    within: int | None = Field(default=None, ge=0, le=366)
+    unit: Literal["days", "working_days"] | None = None
+    overdue_days: int | None = Field(default=None, ge=0, le=366)
+    done: dict[FieldName, list[str]] | None = Field(default=None, max_length=4)
+    count: int | None = Field(default=None, ge=2, le=100)
+    months: int | None = Field(default=None, ge=1, le=120)
+    threshold: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    within_days: int | None = Field(default=None, ge=1, le=3660)
+    bands: int | None = Field(default=None, ge=1, le=3)
+    roles: list[LinkRole] | None = Field(default=None, min_length=1, max_length=4)
+
+    @model_validator(mode="after")
+    def _of_its_kind(self) -> ConditionIn:
+        try:
+            self.typed()
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+            )
+            raise ValueError(f"not a {self.kind} condition ({problems})") from None
+        return self
+
+    def typed(self) -> Condition:
+        return CONDITION.validate_python(self.model_dump(exclude_none=True))
 
 
 class Basis(BaseModel):
@@ -102,7 +138,7 @@ class WarningRuleIn(BaseModel):
 
     code: Code
     title: str = Field(min_length=1, max_length=200)
-    condition: Condition
+    condition: ConditionIn
     audience: Audience
     severity: WarningSeverity
     basis: Basis

@@ -86,7 +86,7 @@ def check_condition(session: Session, data: WarningRuleIn) -> None:
     """A condition over the archive names an item of the published catalog and, where it
     reads one, a field of that item of the right type: 422 ``unknown_item`` /
     ``unknown_field`` otherwise."""
-    cond = data.condition
+    cond = data.condition.typed()
     if not isinstance(cond, DateDue | CountWithin | AmountOver):
         return
     catalog = published_catalog(session)
@@ -125,7 +125,7 @@ def add_rule(session: Session, data: WarningRuleIn, *, actor: str, now: datetime
         code=data.code,
         version=repository.latest_version(session, data.code) + 1,
         title=data.title,
-        condition=data.condition.model_dump(mode="json"),
+        condition=data.condition.typed().model_dump(mode="json"),
         audience=data.audience,
         severity=data.severity,
         basis_title=data.basis.title,
@@ -291,7 +291,7 @@ def add_contact(
 def contact_out(contact: WarningContact) -> ContactOut:
     return ContactOut(
         id=contact.id,
-        channel=contact.channel,  # type: ignore[arg-type]  # stored from a ContactIn
+        channel=contact.channel,
         address=contact.address,
         created_at=contact.created_at,
     )

@@ -16,8 +16,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import TypeAdapter
-from sqlalchemy import BigInteger, Date, Integer, Select, cast, insert, literal, select, true
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
+    Select,
+    Table,
+    cast,
+    insert,
+    literal,
+    select,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -43,8 +53,8 @@ from xinyong.records.repository import subject_records_by_ids
 from xinyong.rights.step import Step
 from xinyong.risk import repository, rules
 from xinyong.risk.schemas import (
+    CONDITION,
     AmountOver,
-    Condition,
     CountWithin,
     DateDue,
     GradeDrop,
@@ -54,7 +64,6 @@ from xinyong.risk.service import basis_text
 from xinyong.subjects.repository import keys_and_names
 from xinyong.tasks.service import RISK_WARNING, open_task
 
-CONDITION: TypeAdapter[Any] = TypeAdapter(Condition)
 # Working days a department or the authority has to look into a warning on its queue.
 TASK_WORKING_DAYS = 5
 # Warnings delivered per read of the undelivered ones.
@@ -158,6 +167,7 @@ def _insert(
         "created_at",
     ]
     table = RiskWarning.__table__
+    assert isinstance(table, Table)
     if dialect == "postgresql":
         stmt: Any = postgresql.insert(table).from_select(columns, rows)
     elif dialect == "sqlite":
