@@ -48,11 +48,21 @@ def default_rules() -> list[WarningRuleIn]:
 
 
 def ensure_default_risk_rules(session: Session, *, now: datetime) -> None:
-    """The default set (docs/risk.md), on a database without any warning rule."""
+    """The default set (docs/risk.md), on a database without any warning rule: one audit
+    entry and one change for the set, as the other defaults are published."""
     if repository.any_rule(session):
         return
-    for data in default_rules():
-        add_rule(session, data, actor="system", now=now)
+    rules = [_insert(session, data, actor="system", now=now) for data in default_rules()]
+    detail = {"codes": [r.code for r in rules]}
+    audit.log(
+        session,
+        actor="system",
+        action="warning_rules.defaults_added",
+        at=now,
+        target_type="warning_rule",
+        detail=detail,
+    )
+    record_change(session, at=now, topic=RISK, event="rules_added", detail=detail)
 
 
 def rule_out(rule: WarningRule) -> WarningRuleOut:
@@ -120,6 +130,22 @@ def add_rule(session: Session, data: WarningRuleIn, *, actor: str, now: datetime
     """A new version of a rule (the first, or the next of its code), in the caller's
     transaction: audited and announced on the change feed (topic ``risk``)."""
     advisory_xact_lock(session, "warning_rules")
+    rule = _insert(session, data, actor=actor, now=now)
+    detail = {"code": rule.code, "version": rule.version, "enabled": rule.enabled}
+    audit.log(
+        session,
+        actor=actor,
+        action="warning_rule.added",
+        at=now,
+        target_type="warning_rule",
+        target_id=rule.id,
+        detail={**detail, "condition": rule.condition, "audience": rule.audience.value},
+    )
+    record_change(session, at=now, topic=RISK, event="rule_added", detail={"id": rule.id, **detail})
+    return rule
+
+
+def _insert(session: Session, data: WarningRuleIn, *, actor: str, now: datetime) -> WarningRule:
     check_condition(session, data)
     rule = WarningRule(
         code=data.code,
@@ -137,17 +163,6 @@ def add_rule(session: Session, data: WarningRuleIn, *, actor: str, now: datetime
     )
     session.add(rule)
     session.flush()
-    detail = {"code": rule.code, "version": rule.version, "enabled": rule.enabled}
-    audit.log(
-        session,
-        actor=actor,
-        action="warning_rule.added",
-        at=now,
-        target_type="warning_rule",
-        target_id=rule.id,
-        detail={**detail, "condition": rule.condition, "audience": rule.audience.value},
-    )
-    record_change(session, at=now, topic=RISK, event="rule_added", detail={"id": rule.id, **detail})
     return rule
 
 
