@@ -44,3 +44,12 @@ class RiskWorld(World):
         answer = self.client.get("/api/v1/warnings", headers=caller.headers)
         assert answer.status_code == 200, answer.text
         return answer.json()["warnings"]
+
+    def add_contact(self, key: str, channel: str, address: str) -> None:
+        """The subject's address for its warnings, as it gives it through the API."""
+        answer = self.client.post(
+            "/api/v1/risk/contacts",
+            json={"channel": channel, "address": address},
+            headers=self.subject_caller(key).headers,
+        )
+        assert answer.status_code == 201, answer.text

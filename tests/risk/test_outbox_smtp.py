@@ -60,13 +60,7 @@ def _warnings_for_acme(rw: RiskWorld, count: int) -> None:
         body_fields = {"valid_to": f"2026-07-{n + 1:02d}", "licence_number": f"苏许{n}"}
         rw.record(rw.market, "administrative_licensing", {"credit_code": ACME,
                   "name": "南京测试科技有限公司"}, f"lic-{n}", **body_fields)  # fmt: skip
-    acme = rw.subject_caller(ACME)
-    added = rw.client.post(
-        "/api/v1/risk/contacts",
-        json={"channel": "email", "address": "acme@example.org"},
-        headers=acme.headers,
-    )
-    assert added.status_code == 201, added.text
+    rw.add_contact(ACME, "email", "acme@example.org")
 
 
 def _server(rw: RiskWorld, tmp_path: Path, smtp_port: int) -> subprocess.Popen:
@@ -152,13 +146,7 @@ def test_an_unreachable_server_is_retried_with_back_off_and_the_failure_kept(
 
 def test_sms_goes_to_the_logging_sender(rw: RiskWorld, caplog: pytest.LogCaptureFixture) -> None:
     _warnings_for_acme(rw, 1)  # and its e-mail address
-    acme = rw.subject_caller(ACME)
-    answer = rw.client.post(
-        "/api/v1/risk/contacts",
-        json={"channel": "sms", "address": "13800000000"},
-        headers=acme.headers,
-    )
-    assert answer.status_code == 201, answer.text
+    rw.add_contact(ACME, "sms", "13800000000")
     rw.sweep()
     with caplog.at_level(logging.INFO, logger="xinyong.risk.outbox"):
         counts = drain_outbox(rw.db, rw.clock)

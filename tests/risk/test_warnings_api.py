@@ -228,13 +228,7 @@ def test_a_new_negative_record_of_an_organisation_linked_to_a_black_listed_one_n
 
 def test_the_subjects_address_gets_a_message_in_the_outbox_once(rw: RiskWorld) -> None:
     _licence(rw, ACME, "lic", "2026-07-01")
-    acme = rw.subject_caller(ACME)
-    added = rw.client.post(
-        "/api/v1/risk/contacts",
-        json={"channel": "email", "address": "acme@example.org"},
-        headers=acme.headers,
-    )
-    assert added.status_code == 201, added.text
+    rw.add_contact(ACME, "email", "acme@example.org")
     rw.sweep()
     rw.sweep()
     with rw.db.transaction() as session:
@@ -339,3 +333,21 @@ def test_a_grade_falling_by_two_bands_warns_the_authority(rw: RiskWorld) -> None
     assert [t["kind"] for t in tasks.json()["tasks"]] == ["risk_warning"]
     # The departments do not read the authority's warnings.
     assert [w for w in rw.warnings(rw.market) if w["rule"] == "grade_drop"] == []
+
+
+def test_a_contact_must_be_an_address_of_its_channel(rw: RiskWorld) -> None:
+    _licence(rw, ACME, "lic", "2027-01-01")
+    acme = rw.subject_caller(ACME)
+    for channel, address in (("email", "not-an-address"), ("sms", "138-0000")):
+        answer = rw.client.post(
+            "/api/v1/risk/contacts",
+            json={"channel": channel, "address": address},
+            headers=acme.headers,
+        )
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"]["code"] == "invalid_request"
+    # The public has no warnings and no address for them.
+    answer = rw.client.post(
+        "/api/v1/risk/contacts", json={"channel": "sms", "address": "13800000000"}
+    )
+    assert answer.status_code == 401

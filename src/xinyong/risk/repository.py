@@ -318,58 +318,12 @@ def grade_drop_candidates(*, bands: int, since: datetime) -> Select:
     )
 
 
-def linked_black_list_candidates(*, roles: list[LinkRole], since: datetime, today: date) -> Select:
-    """New active negative records of organisations one of whose persons in ``roles`` holds
-    such a role in another organisation on a black list now (a plain join over the
-    registration links: subject_links; list_entries in state listed)."""
+def _linked_to_black_list(roles: list[LinkRole]) -> tuple[Any, Any, Select]:
+    """The registration links (own: of the warned organisation) whose person holds one of
+    ``roles`` in another organisation (other) with a black-list entry in state listed: the
+    select of those three joined, for the caller to pick columns and its organisation."""
     own, other = aliased(SubjectLink), aliased(SubjectLink)
-    linked = (
-        select(literal(1))
-        .select_from(own)
-        .join(
-            other,
-            and_(
-                other.person_id == own.person_id,
-                other.subject_id != own.subject_id,
-                other.role.in_(roles),
-                other.ended_at.is_(None),
-            ),
-        )
-        .join(
-            ListEntry,
-            and_(
-                ListEntry.subject_id == other.subject_id,
-                ListEntry.kind == ListKind.black,
-                ListEntry.state == EntryState.listed,
-            ),
-        )
-        .where(
-            own.subject_id == Record.subject_id,
-            own.role.in_(roles),
-            own.ended_at.is_(None),
-        )
-    )
-    return select(
-        Record.subject_id,
-        _fact("record:", Record.id).label("fact"),
-        Record.id.label("record_id"),
-        literal(None).label("due_on"),
-        Record.provider_id.label("department_id"),
-    ).where(
-        Record.category == Category.negative,
-        _counting(today),
-        Record.received_at >= since,
-        exists(linked),
-    )
-
-
-def black_list_paths(
-    session: Session, subject_id: int, roles: list[LinkRole]
-) -> list[tuple[int, LinkRole, int, LinkRole, str]]:
-    """For one warned organisation: (person, its role here, the other organisation, its role
-    there, the black list's code) — the path a related-party warning names."""
-    own, other = aliased(SubjectLink), aliased(SubjectLink)
-    rows = session.execute(
+    joined = (
         select(own.person_id, own.role, other.subject_id, other.role, ListEntry.list_code)
         .select_from(own)
         .join(
@@ -389,10 +343,39 @@ def black_list_paths(
                 ListEntry.state == EntryState.listed,
             ),
         )
-        .where(own.subject_id == subject_id, own.role.in_(roles), own.ended_at.is_(None))
-        .distinct()
-    ).all()
-    return [tuple(r) for r in rows]  # type: ignore[misc]  # rows of five columns
+        .where(own.role.in_(roles), own.ended_at.is_(None))
+    )
+    return own, other, joined
+
+
+def linked_black_list_candidates(*, roles: list[LinkRole], since: datetime, today: date) -> Select:
+    """New active negative records of organisations one of whose persons in ``roles`` holds
+    such a role in another organisation on a black list now (a plain join over the
+    registration links: subject_links; list_entries in state listed)."""
+    own, _, joined = _linked_to_black_list(roles)
+    linked = joined.where(own.subject_id == Record.subject_id)
+    return select(
+        Record.subject_id,
+        _fact("record:", Record.id).label("fact"),
+        Record.id.label("record_id"),
+        literal(None).label("due_on"),
+        Record.provider_id.label("department_id"),
+    ).where(
+        Record.category == Category.negative,
+        _counting(today),
+        Record.received_at >= since,
+        exists(linked),
+    )
+
+
+def black_list_paths(
+    session: Session, subject_id: int, roles: list[LinkRole]
+) -> list[tuple[int, LinkRole, int, LinkRole, str]]:
+    """For one warned organisation: (person, its role here, the other organisation, its role
+    there, the black list's code) — the path a related-party warning names."""
+    own, _, joined = _linked_to_black_list(roles)
+    rows = session.execute(joined.where(own.subject_id == subject_id).distinct()).all()
+    return [tuple(r) for r in rows]
 
 
 def records_in_window(

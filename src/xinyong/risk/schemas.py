@@ -6,6 +6,7 @@ parameters; what each kind means, day by day, is in risk/rules.py."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -180,6 +181,18 @@ class ContactIn(BaseModel):
 
     channel: Literal["email", "sms"]
     address: str = Field(min_length=3, max_length=200)
+
+    @model_validator(mode="after")
+    def _address_of_its_channel(self) -> ContactIn:
+        address = self.address.strip()
+        if self.channel == "email":
+            local, at, domain = address.rpartition("@")
+            if not (at and local and "." in domain) or any(c.isspace() for c in address):
+                raise ValueError("not an e-mail address")
+        elif not re.fullmatch(r"\+?[0-9]{5,20}", address):
+            raise ValueError("not a mobile number (digits, optionally after +)")
+        self.address = address
+        return self
 
 
 class ContactOut(ContactIn):

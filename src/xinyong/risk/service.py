@@ -19,7 +19,7 @@ from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.departments.repository import department_by_id
-from xinyong.errors import Forbidden, InvalidRequest, NotFound, XinyongError
+from xinyong.errors import Forbidden, InvalidRequest, NotFound, each_or_none
 from xinyong.feeds.changes import RISK, record_change
 from xinyong.models import Audience, RiskWarning, Role, WarningContact, WarningRule
 from xinyong.risk import repository
@@ -170,14 +170,7 @@ def load_rules(
     session: Session, rules: list[WarningRuleIn], *, actor: str, now: datetime
 ) -> list[WarningRule]:
     """A file's rules, all or none (one transaction); an error names the rule's index."""
-    added = []
-    for index, data in enumerate(rules):
-        try:
-            added.append(add_rule(session, data, actor=actor, now=now))
-        except XinyongError as exc:
-            exc.field = f"{index}.{exc.field}" if exc.field else str(index)
-            raise
-    return added
+    return each_or_none(rules, lambda data: add_rule(session, data, actor=actor, now=now))
 
 
 # ---- warnings as their audiences read them
