@@ -147,6 +147,14 @@ def test_a_third_penalty_in_12_months_goes_to_the_supervising_department_as_a_ta
     assert [w["id"] for w in rw.warnings(rw.authority)] == [warning["id"]]
     one = rw.client.get(f"/api/v1/warnings/{warning['id']}", headers=rw.market.headers)
     assert one.status_code == 200 and one.json()["reason"] == warning["reason"]
+    # Each read of a department's or the authority's is in the subject's query log, newest
+    # first, with its purpose: amr's of the one, the authority's and amr's of the list.
+    log = rw.client.get(
+        f"/api/v1/subjects/{ACME}/queries", headers=rw.subject_caller(ACME).headers
+    ).json()
+    reads = [(r["department"], r["purpose"]) for r in log if r["action"] == "warning.read"]
+    assert [d for d, _ in reads] == ["amr", "cred", "amr"]
+    assert {p for _, p in reads} == {"风险预警核查处置"}
     tasks = rw.client.get(
         "/api/v1/tasks", params={"kind": "risk_warning"}, headers=rw.market.headers
     )

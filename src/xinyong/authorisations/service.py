@@ -23,7 +23,13 @@ from xinyong.rights.step import Step
 # A grant runs at most this long; a longer need is a new grant (the subject decides again).
 MAX_GRANT = timedelta(days=3 * 366)
 # The audit actions that read a subject's non-public information.
-READ_ACTIONS = ("archive.read", "subject.read", "evidence.read", "report.issued")
+READ_ACTIONS = (
+    "archive.read",
+    "subject.read",
+    "evidence.read",
+    "report.issued",
+    "warning.read",  # a department's or the authority's read of a risk warning (risk/)
+)
 
 
 def is_live(grant: Authorisation, today: date) -> bool:

@@ -543,6 +543,7 @@ READ_ACTIONS = {
     "subject.read": "查阅身份信息（完整身份证号码）",
     "evidence.read": "调阅证明材料",
     "report.issued": "出具信用报告",
+    "warning.read": "查阅风险预警",
 }
 # The steps of an appeal (objections/appeals): its outcome is the appeal's, not the objection's.
 APPEAL_STEPS = {

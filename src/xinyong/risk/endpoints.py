@@ -39,6 +39,7 @@ READERS = (Role.subject, Role.provider, Role.user_department, Role.authority)
     **endpoint(*READERS, summary="Risk warnings (风险预警) addressed to the caller"),
 )
 def list_warnings(
+    request: Request,
     limit: int = Query(default=100, ge=1, le=1000),
     offset: int = page_offset(),
     principal: Principal = current_principal,
@@ -46,8 +47,11 @@ def list_warnings(
 ) -> WarningsOut:
     """Newest first. A subject reads the warnings addressed to it; a department those
     addressed to it as the supervising department; the authority every warning. Each comes
-    with its reason: the rule and its basis, the records and dates it rests on."""
-    rows, total = warnings_for(session, principal, limit=limit, offset=offset)
+    with its reason: the rule and its basis, the records and dates it rests on. A
+    department's or the authority's read is logged with its purpose."""
+    rows, total = warnings_for(
+        session, principal, limit=limit, offset=offset, now=clock(request).now()
+    )
     return WarningsOut(warnings=rows, total=total)
 
 

@@ -38,6 +38,8 @@ from xinyong.subjects.repository import keys_and_names
 RULE_FILE = TypeAdapter(list[WarningRuleIn])
 # The catalog field types each condition reads.
 DATE_TYPES = ("date",)
+# Why a department or the authority reads warnings (the audit log's purpose of its reads).
+READ_PURPOSE = "风险预警核查处置"
 AMOUNT_TYPES = ("decimal", "integer")
 
 
@@ -197,9 +199,13 @@ def may_read(principal: Principal, warning: RiskWarning) -> bool:
 
 
 def warnings_for(
-    session: Session, principal: Principal, *, limit: int, offset: int
+    session: Session, principal: Principal, *, limit: int, offset: int, now: datetime
 ) -> tuple[list[WarningOut], int]:
+    """A page of the caller's warnings, newest first, with the total. A department's or the
+    authority's read of each is logged in its subject's query log."""
     rows, total = repository.find_warnings(session, **_scope(principal), limit=limit, offset=offset)
+    if principal.role is not Role.subject:
+        _log_reads(session, principal, rows, now)
     return warnings_out(session, rows), total
 
 
@@ -218,17 +224,29 @@ def warning_for(
             code="unknown_warning",
         )
     if principal.role is not Role.subject:
-        audit.log(
-            session,
-            actor=principal.actor,
-            action="warning.read",
-            at=now,
-            subject_id=warning.subject_id,
-            target_type="warning",
-            target_id=warning.id,
-            purpose="风险预警核查处置",
-        )
+        _log_reads(session, principal, [warning], now)
     return warnings_out(session, [warning])[0]
+
+
+def _log_reads(
+    session: Session, principal: Principal, rows: list[RiskWarning], now: datetime
+) -> None:
+    """One entry per warning read, in its subject's query log (authorisations/service)."""
+    audit.log_many(
+        session,
+        [
+            audit.Act(
+                actor=principal.actor,
+                action="warning.read",
+                at=now,
+                subject_id=w.subject_id,
+                target_type="warning",
+                target_id=w.id,
+                purpose=READ_PURPOSE,
+            )
+            for w in rows
+        ],
+    )
 
 
 def warnings_out(session: Session, rows: list[RiskWarning]) -> list[WarningOut]:

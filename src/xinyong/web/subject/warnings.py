@@ -24,7 +24,9 @@ def warnings_page(request: Request, session: Session = db_session) -> Response:
     """Audience: subject. The warnings addressed to the logged-in subject, newest first, each
     with its reason (GET /api/v1/warnings as the subject)."""
     principal = forms.page_visitor(request).principal
-    rows, total = warnings_for(session, principal, limit=WARNING_ROWS, offset=0)
+    rows, total = warnings_for(
+        session, principal, limit=WARNING_ROWS, offset=0, now=forms.request_now(request)
+    )
     return console_page(
         request,
         "subject/warnings.html",
