@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import clock, current_principal, db_session, endpoint, page_offset
+from xinyong.core.api import BigId, clock, current_principal, db_session, endpoint, page_offset
 from xinyong.core.auth import Principal
 from xinyong.models import Role
 from xinyong.risk import repository
@@ -61,7 +61,7 @@ def list_warnings(
     **endpoint(*READERS, errors={404: ["unknown_warning"]}, summary="One risk warning, with why"),
 )
 def get_warning(
-    warning_id: int,
+    warning_id: BigId,
     request: Request,
     principal: Principal = current_principal,
     session: Session = db_session,
