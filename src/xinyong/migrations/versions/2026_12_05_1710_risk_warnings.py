@@ -7,7 +7,7 @@ when they are merged.
 
 Revision ID: 0020
 Revises: 0018
-Create Date: 2026-12-05 17:00:00
+Create Date: 2026-12-05 17:10:00
 """
 
 from collections.abc import Sequence
