@@ -54,6 +54,7 @@ from xinyong.repairs.endpoints import router as repairs_router
 from xinyong.reports.endpoints import router as reports_router
 from xinyong.rights import evidence
 from xinyong.rights.endpoints import router as rights_router
+from xinyong.risk.endpoints import router as risk_router
 from xinyong.settings import Settings
 from xinyong.subjects.endpoints import router as subjects_router
 from xinyong.tasks.endpoints import router as tasks_router
@@ -313,6 +314,7 @@ def create_app(
         inspections_router,
         rights_router,
         tasks_router,
+        risk_router,
         authorisations_router,
         reports_router,
         # After reports_router: /reports/dual-publicity before /reports/{number}.

@@ -6,7 +6,11 @@ Codes are part of the API contract (docs/api.md): clients branch on ``code``, pe
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class XinyongError(Exception):
@@ -73,3 +77,16 @@ class PayloadTooLarge(XinyongError):
 class InvalidRequest(XinyongError):
     status = 422
     code = "invalid_request"
+
+
+def each_or_none(items: Iterable[T], add: Callable[[T], R]) -> list[R]:
+    """``add`` each of a file's entries, in the caller's transaction (all or none): an error
+    names the entry's index before its field (``2.condition.item``)."""
+    added = []
+    for index, item in enumerate(items):
+        try:
+            added.append(add(item))
+        except XinyongError as exc:
+            exc.field = f"{index}.{exc.field}" if exc.field else str(index)
+            raise
+    return added

@@ -25,6 +25,8 @@ from xinyong.records.service import CollectionContext
 from xinyong.relations.scan import daily_scan
 from xinyong.repairs.service import take_effect_due
 from xinyong.rights.step import Step
+from xinyong.risk.outbox import drain_outbox
+from xinyong.risk.sweep import sweep
 from xinyong.subjects.search import refresh_index, vacuum_queue
 from xinyong.tasks.service import alert_overdue
 
@@ -50,6 +52,10 @@ JOB_LABELS: dict[str, tuple[str, str]] = {
     "webhooks_retried": ("待重试的推送通知（Webhook）", "次"),
     "webhooks_failed": ("放弃重试的推送通知（Webhook）", "次"),
     "audit_checkpoints": ("新建的审计日志检查点", "个"),
+    "risk_warnings": ("新发出的风险预警", "条"),
+    "risk_messages_sent": ("发送的风险预警消息（电子邮件、短信）", "条"),
+    "risk_messages_retried": ("待重试的风险预警消息", "条"),
+    "risk_messages_failed": ("放弃重试的风险预警消息", "条"),
 }
 
 
@@ -126,7 +132,12 @@ def run_jobs(
         time.sleep(SEARCH_PAUSE_S)
     if db.dialect == "postgresql":
         vacuum_queue(db.engine)
+    # The daily warning sweep (risk/sweep.py): once a day, as of the rules' day.
+    with db.transaction() as session:
+        advisory_xact_lock(session, "job:risk_sweep")
+        swept = sweep(session, Step(ctx, SYSTEM, rules_now()))
     deliveries = deliver_due(db, clock)
+    messages = drain_outbox(db, clock)
     # Last, so that it anchors what the jobs above logged (GB/T 22239; ADR 0013).
     checkpoint = checkpoint_if_due(db, actor=SYSTEM.actor, now=clock.now())
     return {
@@ -143,6 +154,8 @@ def run_jobs(
         "search_names_indexed": indexed,
         **{f"webhooks_{k}": v for k, v in deliveries.items()},
         "audit_checkpoints": 0 if checkpoint is None else 1,
+        "risk_warnings": 0 if swept is None else swept.found,
+        **{f"risk_messages_{k}": v for k, v in messages.items()},
     }
 
 

@@ -213,6 +213,33 @@ class Settings(BaseSettings):
     def report_keys(self) -> Path:
         return self.report_key_dir or self.var_dir / "report-signing"
 
+    smtp_host: str | None = Field(
+        default=None,
+        description="The SMTP server risk warnings are e-mailed through (docs/risk.md); unset: "
+        "no e-mail is sent and e-mail messages wait in the outbox",
+    )
+    smtp_port: int = Field(default=25, gt=0, lt=65536, description="The SMTP server's port")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        default="starttls",
+        description="none (plain, a local relay only), starttls (upgrade after connecting) or "
+        "tls (implicit TLS, usually port 465)",
+    )
+    smtp_username: str | None = Field(default=None, description="SMTP log-in, if required")
+    smtp_password: str | None = Field(default=None, description="SMTP password, if required")
+    smtp_from: str = Field(
+        default="xinyong@localhost",
+        max_length=200,
+        description="The From address of warning e-mails",
+    )
+    smtp_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=300, description="How long one SMTP conversation may take"
+    )
+    sms_sender: Literal["log", "off"] = Field(
+        default="log",
+        description="SMS of risk warnings: log (written to the log, the interface's only "
+        "sender until a gateway is wired in) or off (SMS messages wait in the outbox)",
+    )
+
     @field_validator("webhook_allowed_networks", mode="before")
     @classmethod
     def _networks(cls, value: Any) -> Any:

@@ -212,6 +212,20 @@ def templates(client, platform: Platform, db) -> tuple[Bodies, dict[str, str]]: 
             "holidays": [{"date": "2031-01-01", "name": "元旦"}],
         },
         ("post", "/api/v1/inspections/supervision"): lambda: {"fields": supervision["fields"]},
+        ("post", "/api/v1/risk/rules"): lambda: {
+            "code": "licence_expiring",
+            "title": "行政许可将在30日内到期",
+            "condition": {
+                "kind": "date_due",
+                "item": "administrative_licensing",
+                "field": "valid_to",
+                "within": 30,
+                "overdue_days": 0,
+            },
+            "audience": "subject",
+            "severity": "notice",
+            "basis": {"title": "测试", "number": "测试〔2026〕1号"},
+        },
         ("post", "/api/v1/validity-rules"): lambda: {
             "effective_from": "2027-01-01",
             "months": {"general": 12},

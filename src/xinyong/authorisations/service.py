@@ -30,6 +30,7 @@ READ_ACTIONS = (
     "report.issued",
     "subject.related_read",
     "evaluation.read",
+    "warning.read",  # a department's or the authority's read of a risk warning (risk/)
 )
 
 

@@ -42,6 +42,7 @@ from xinyong.cli.reference import (
     validity_app,
 )
 from xinyong.cli.relations import relations_app
+from xinyong.cli.risk import risk_app
 from xinyong.core.clock import SHANGHAI
 from xinyong.core.labels import GRADE_NAMES
 from xinyong.models import Channel, Role
@@ -82,6 +83,7 @@ app.add_typer(validity_app, name="validity")
 app.add_typer(report_app, name="report")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(relations_app, name="relations")
+app.add_typer(risk_app, name="risk")
 report_app.add_typer(report_keys_app, name="keys")
 
 

@@ -221,6 +221,7 @@ TASK_KINDS = {
     "declaration_verification": "自主申报核验",
     "commitment_verification": "告知承诺核查",
     "licence_revocation": "撤销许可",
+    "risk_warning": "风险预警核查",
 }
 PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 OBJECTION_GROUNDS = {
@@ -548,6 +549,7 @@ READ_ACTIONS = {
     "report.issued": "出具信用报告",
     "subject.related_read": "查阅关联关系",
     "evaluation.read": "查阅信用评价",
+    "warning.read": "查阅风险预警",
 }
 # The steps of an appeal (objections/appeals): its outcome is the appeal's, not the objection's.
 APPEAL_STEPS = {

@@ -1,6 +1,6 @@
 """The Chinese labels of supervision during the fact — evaluation, graded supervision and
-双随机、一公开, credit reports, 专项治理 — split from core/labels.py (which re-exports them) to keep
-each module short."""
+双随机、一公开, credit reports, 专项治理, risk warnings — split from core/labels.py (which
+re-exports them) to keep each module short."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ __all__ = [
     "GRADE_SOURCES",
     "GRADE_TITLES",
     "INDUSTRY_SECTIONS",
+    "MESSAGE_CHANNELS",
+    "MESSAGE_STATES",
     "MODEL_STATUSES",
     "MODEL_SUBJECTS",
     "OVERDUE_STATES",
@@ -23,6 +25,10 @@ __all__ = [
     "RUN_KINDS",
     "RUN_STATES",
     "SUPERVISION_FREQUENCY",
+    "WARNING_AUDIENCES",
+    "WARNING_CONDITIONS",
+    "WARNING_PHASES",
+    "WARNING_SEVERITIES",
 ]
 
 # ---- Evaluation (evaluation/, docs/evaluation.md)
@@ -122,3 +128,18 @@ INDUSTRY_SECTIONS = {
     "T": "国际组织",
     "": "未登记行业",
 }
+
+# ---- Risk warnings (风险预警, issue 17 part 2; docs/risk.md)
+
+WARNING_SEVERITIES = {"notice": "提示", "warning": "预警", "serious": "严重预警"}
+WARNING_AUDIENCES = {"subject": "信用主体", "department": "监管部门", "authority": "信用主管部门"}
+WARNING_CONDITIONS = {
+    "date_due": "日期临近或已过",
+    "count_within": "期间内累计次数",
+    "amount_over": "金额超过限额",
+    "grade_drop": "评价等级下降",
+    "linked_black_list": "关联严重失信主体",
+}
+WARNING_PHASES = {"due": "即将届满", "overdue": "已逾期"}
+MESSAGE_STATES = {"pending": "待发送", "sent": "已发送", "failed": "发送失败"}
+MESSAGE_CHANNELS = {"email": "电子邮件", "sms": "短信"}

@@ -15,6 +15,13 @@ def department_by_id(session: Session, department_id: int) -> Department:
     return session.get_one(Department, department_id)
 
 
+def authority_department_ids(session: Session) -> list[int]:
+    """The credit authority's departments (kind ``credit_authority``): where the warnings
+    addressed to the authority are sent (risk/sweep.py)."""
+    query = select(Department.id).where(Department.kind == "credit_authority")
+    return list(session.execute(query).scalars())
+
+
 def tokens_with_departments(session: Session, *, limit: int) -> list[Any]:
     """API tokens, live ones first, newest first, each with its department's code and name."""
     return list(

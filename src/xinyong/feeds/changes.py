@@ -38,6 +38,9 @@ VALIDITY = "validity"
 DECLARATION = "declaration"
 # A subject's grade changed in an evaluation run, or a model was published (evaluation/).
 EVALUATION = "evaluation"
+# A risk warning (risk/sweep.py): on the feed, and to the webhooks of the department it is
+# addressed to (deliver_to_department).
+RISK = "risk"
 # Topics the department feed (GET /feeds/list-changes) carries.
 FEED_TOPICS = (LIST_ENTRY, RECORD)
 
@@ -186,6 +189,34 @@ def _append(session: Session, changes: list[dict[str, Any]]) -> int:
     ]  # fmt: skip
     insert_rows(session, Change.__tablename__, (*columns, "field", "detail"), rows)
     return last
+
+
+def deliver_to_department(
+    session: Session, *, seq: int, department_id: int, at: datetime, ids: Any
+) -> int:
+    """Queue change ``seq`` for every live webhook of one department, in the caller's
+    transaction (a risk warning addressed to it); returns how many."""
+    targets = session.execute(
+        select(Subscription.id).where(
+            Subscription.department_id == department_id,
+            Subscription.ended_at.is_(None),
+            Subscription.webhook_url.is_not(None),
+        )
+    ).scalars()
+    count = 0
+    for sub_id in targets:
+        session.add(
+            Delivery(
+                id=ids.next_id(),
+                subscription_id=sub_id,
+                seq=seq,
+                status="pending",
+                attempts=0,
+                next_attempt_at=at,
+            )
+        )
+        count += 1
+    return count
 
 
 def head(session: Session) -> int:

@@ -69,6 +69,15 @@ from xinyong.models.rights import (
     Task,
     ValidityRule,
 )
+from xinyong.models.risk import (
+    Audience,
+    OutboxMessage,
+    RiskSweep,
+    RiskWarning,
+    WarningContact,
+    WarningRule,
+    WarningSeverity,
+)
 from xinyong.models.subject import LinkRole, Subject, SubjectKind, SubjectLink, SubjectName
 from xinyong.models.web import Authorisation, LoginAttempt, SetupLink, StaffRole, User, WebSession
 
@@ -78,6 +87,7 @@ __all__ = [
     "Appeal",
     "AppealOutcome",
     "AppealState",
+    "Audience",
     "AuditEntry",
     "AuditHead",
     "Authorisation",
@@ -141,6 +151,7 @@ __all__ = [
     "ObjectionGround",
     "ObjectionOutcome",
     "ObjectionState",
+    "OutboxMessage",
     "PendingDecision",
     "PlanState",
     "ProcedureStep",
@@ -152,6 +163,8 @@ __all__ = [
     "RepairObjection",
     "RepairState",
     "ReportBasis",
+    "RiskSweep",
+    "RiskWarning",
     "Role",
     "RunState",
     "SetupLink",
@@ -168,5 +181,8 @@ __all__ = [
     "Task",
     "User",
     "ValidityRule",
+    "WarningContact",
+    "WarningRule",
+    "WarningSeverity",
     "WebSession",
 ]

@@ -37,6 +37,8 @@ DECLARATION_VERIFICATION = "declaration_verification"
 # what it granted (撤销许可, 行政许可法 第六十九条) within 20 working days (commitments/rules).
 COMMITMENT_VERIFICATION = "commitment_verification"
 LICENCE_REVOCATION = "licence_revocation"
+# A risk warning for a department or the authority to look into (risk/sweep.py; 002 §（十六）).
+RISK_WARNING = "risk_warning"
 KINDS = (
     OBJECTION_REVIEW,
     OBJECTION_VERIFICATION,
@@ -48,6 +50,7 @@ KINDS = (
     DECLARATION_VERIFICATION,
     COMMITMENT_VERIFICATION,
     LICENCE_REVOCATION,
+    RISK_WARNING,
 )
 
 

@@ -21,7 +21,7 @@ from xinyong.catalog.service import published_catalog
 from xinyong.core import audit
 from xinyong.core.clock import local_date
 from xinyong.core.locks import advisory_xact_lock
-from xinyong.errors import Conflict, InvalidRequest, XinyongError
+from xinyong.errors import Conflict, InvalidRequest, each_or_none
 from xinyong.feeds.changes import VALIDITY, record_change
 from xinyong.models import Standing, ValidityRule
 from xinyong.records.repository import standing_changes_until
@@ -137,14 +137,7 @@ def load_rules(
     session: Session, rules: list[ValidityRuleIn], *, actor: str, now: datetime
 ) -> list[ValidityRule]:
     """Add a file's rules, all or none (one transaction); an error names the rule's index."""
-    added = []
-    for index, data in enumerate(rules):
-        try:
-            added.append(add_rule(session, data, actor=actor, now=now))
-        except XinyongError as exc:
-            exc.field = f"{index}.{exc.field}" if exc.field else str(index)
-            raise
-    return added
+    return each_or_none(rules, lambda data: add_rule(session, data, actor=actor, now=now))
 
 
 def _insert(session: Session, data: ValidityRuleIn, *, actor: str, now: datetime) -> ValidityRule:

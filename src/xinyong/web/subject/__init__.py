@@ -30,6 +30,7 @@ person's principal (``user:NAME`` in the audit log):
   attachments and the truthfulness commitment, the list, one declaration with its timeline.
 - ``/me/reports``: its own credit reports (credit_reports/service.issue_own, free: Measures
   art. 7), issued as of now or a past day, downloaded signed as PDF or JSON.
+- ``/me/warnings``: the risk warnings addressed to it, each with why (risk/service).
 - ``/me/queries``: every read of its non-public information (authorisations/service
   .queries_of): who, when, for what purpose.
 
@@ -59,6 +60,7 @@ from xinyong.web.subject import (
     queries,
     repairs,
     reports,
+    warnings,
 )
 from xinyong.web.subject.uploads import MAX_FORM_BYTES
 
@@ -76,6 +78,7 @@ for module in (
     declarations,
     authorisations,
     reports,
+    warnings,
     queries,
 ):
     router.include_router(module.router)

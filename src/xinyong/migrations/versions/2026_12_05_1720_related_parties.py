@@ -2,8 +2,8 @@
 the organisations found within two links of a black-listed subject, with the path.
 
 Revision ID: 0022
-Revises: 0018
-Create Date: 2026-12-05 17:00:00
+Revises: 0020
+Create Date: 2026-12-05 17:20:00
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0022"
-down_revision: str | None = "0018"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

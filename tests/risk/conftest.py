@@ -1,0 +1,14 @@
+"""Fixtures of the risk warning tests (risk_world.py)."""
+
+from __future__ import annotations
+
+import pytest
+from risk_world import RiskWorld
+
+from fixtures.lists import make_world
+
+
+@pytest.fixture
+def rw(client, db, clock) -> RiskWorld:  # type: ignore[no-untyped-def]
+    world = make_world(client, db, clock)
+    return RiskWorld(**world.__dict__)
