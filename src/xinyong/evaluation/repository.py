@@ -133,3 +133,31 @@ def previous_full_run(session: Session, applies_to: str) -> EvaluationRun | None
         .order_by(EvaluationRun.started_at.desc(), EvaluationRun.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def full_runs(session: Session, *, limit: int = 100) -> list[EvaluationRun]:
+    """The latest full runs done, oldest first: the grade distribution over time."""
+    rows = session.execute(
+        select(EvaluationRun)
+        .where(EvaluationRun.kind == "full", EvaluationRun.state == RunState.done)
+        .order_by(EvaluationRun.started_at.desc(), EvaluationRun.id.desc())
+        .limit(limit)
+    ).scalars()
+    return list(reversed(list(rows)))
+
+
+def running_runs(session: Session) -> list[EvaluationRun]:
+    """Runs marked running: under way, or cut off by a process that died."""
+    return list(
+        session.execute(
+            select(EvaluationRun).where(EvaluationRun.state == RunState.running)
+        ).scalars()
+    )
+
+
+def model_of_version(session: Session, code: str, version: int) -> EvaluationModel | None:
+    return session.execute(
+        select(EvaluationModel).where(
+            EvaluationModel.code == code, EvaluationModel.version == version
+        )
+    ).scalar_one_or_none()

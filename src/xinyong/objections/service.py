@@ -49,7 +49,7 @@ from xinyong.models import (
     Subject,
     TargetType,
 )
-from xinyong.objections import rules
+from xinyong.objections import evaluation, rules
 from xinyong.objections.repository import PROCEDURE, open_objection
 from xinyong.objections.repository import find_objections as find_objections
 from xinyong.objections.schemas import CorrectionIn, ObjectionIn
@@ -173,15 +173,21 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
         )
     ground = ObjectionGround(body.ground)
     today = step.today
-    try:
-        row = own_target(session, subject_id, body.target, _not_yours)
-    except NotFound as exc:  # no such list entry
-        exc.field = "target.list_entry"
-        raise
-    if isinstance(row, Record):
-        target = _record_target(row, ground, today)
+    result = None
+    if body.target.evaluation is not None:
+        # The current result, as it stands now, is kept in the filed step.
+        result = evaluation.current_result(session, subject_id)
+        target = Target(TargetType.evaluation, int(result["run_id"]))
     else:
-        target = _entry_target(row, ground, today)
+        try:
+            row = own_target(session, subject_id, body.target, _not_yours)
+        except NotFound as exc:  # no such list entry
+            exc.field = "target.list_entry"
+            raise
+        if isinstance(row, Record):
+            target = _record_target(row, ground, today)
+        else:
+            target = _entry_target(row, ground, today)
     existing = open_objection(session, subject_id, target.type, target.id)
     if existing is not None:
         raise objection_open(existing)
@@ -234,6 +240,7 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
         # What the subject is told: the mark, and that publication and measures go on.
         marked=True,
         still_in_force=True,
+        **({"result": result} if result is not None else {}),
     )
     return obj
 
@@ -256,6 +263,8 @@ def verifying_department(session: Session, obj: Objection) -> int:
     department (谁认定、谁负责, 003 联合奖惩 §（五））."""
     if obj.target_type is TargetType.record:
         return get_record(session, obj.subject_id, obj.target_id).provider_id
+    if obj.target_type is TargetType.evaluation:
+        raise evaluation.no_provider()
     return get_entry(session, obj.target_id).department_id
 
 
@@ -329,6 +338,8 @@ def verify(
 
 
 def _describe_target(session: Session, obj: Objection) -> str:
+    if obj.target_type is TargetType.evaluation:
+        return evaluation.describe(session, obj)
     if obj.target_type is TargetType.record:
         record = get_record(session, obj.subject_id, obj.target_id)
         name = session.get_one(CatalogItem, record.catalog_item_id).name
@@ -456,6 +467,7 @@ def uphold(
     obj.state = rules.state_after_decision(obj.outcome)
     obj.closed_at = None
     obj.correction_due_on = rules.correction_due_on(calendar_for(session), step.today)
+    re_evaluate = obj.target_type is TargetType.evaluation
     open_task(
         session,
         step,
@@ -464,7 +476,7 @@ def uphold(
         procedure=PROCEDURE,
         procedure_id=obj.id,
         department_id=None,
-        title=f"更正或撤销异议信息 {obj.id}",
+        title=f"{'重新评价' if re_evaluate else '更正或撤销'}异议信息 {obj.id}",
         due_on=obj.correction_due_on,
     )
     add_step(
@@ -477,6 +489,9 @@ def uphold(
         correction_due_on=obj.correction_due_on.isoformat(),
         appeal_id=str(appeal_id) if appeal_id is not None else None,
     )
+    if re_evaluate:
+        evaluation.upheld(session, step, obj)
+        return
     _end_wrongful_listings(session, step, obj, reason)
 
 
@@ -606,6 +621,8 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
     revision, which goes on the feed with the new record's id."""
     obj = get_objection(session, objection_id, for_update=True)
     _require_step(obj, "correct")
+    if obj.target_type is TargetType.evaluation:
+        raise evaluation.no_correction()
     if body.action == "correct" and not body.fields:
         raise InvalidRequest(
             "更正须给出更正后的字段值",
