@@ -184,9 +184,9 @@ def post_run(
     evaluated now, one run per model in force, answered when done (`xinyong evaluate run` is
     the same; a province's scheduler runs that). 409 `run_in_progress` while another run
     holds the job's lock. A run that fails is answered with `state` `failed` and its error."""
-    with db.transaction() as session:
-        reading.require_no_run(session)
-    return run_evaluation(db, now=clock(request).now(), actor=principal.actor, engine=body.engine)
+    now = clock(request).now()
+    reading.require_no_run(db, now=now)
+    return run_evaluation(db, now=now, actor=principal.actor, engine=body.engine)
 
 
 @router.get(

@@ -4,7 +4,7 @@ purpose (004 §14; Measures art. 36), the distribution over time with its drift.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,7 @@ from xinyong.core.auth import Principal
 from xinyong.core.crypto import IdCipher
 from xinyong.core.ids import IdGenerator
 from xinyong.core.locks import try_advisory_xact_lock
+from xinyong.db import Database
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.evaluation import repository, rules
 from xinyong.evaluation.runs import LOCK
@@ -30,6 +31,9 @@ from xinyong.evaluation.schemas import (
 from xinyong.evaluation.service import APPLIES_TO, load_model, model_in_force, spec_of
 from xinyong.models import EvaluationModel, Subject, SubjectKind
 from xinyong.subjects.service import find_visible_subject
+
+# A run marked running for longer was cut off (a full run of a million takes a minute).
+STALE_RUN = timedelta(hours=6)
 
 # --- models ----------------------------------------------------------------------------------
 
@@ -87,14 +91,18 @@ def load_once(
 # --- runs ------------------------------------------------------------------------------------
 
 
-def require_no_run(session: Session) -> None:
-    """409 ``run_in_progress`` while a run holds the job's lock (core/locks: on PostgreSQL
-    the advisory lock is tried; on SQLite, whose one writer a run holds, a run marked
-    running is taken for one)."""
-    if session.get_bind().dialect.name == "postgresql":
-        busy = not try_advisory_xact_lock(session, LOCK)
+def require_no_run(db: Database, *, now: datetime) -> None:
+    """409 ``run_in_progress`` while a run holds the job's lock (runs.LOCK). On PostgreSQL the
+    advisory lock is tried. On SQLite a run holds the one writer's lock for its whole
+    transaction, which a request would wait behind: there a run marked running, read without
+    a transaction, is taken for one — unless it started more than ``STALE_RUN`` ago (a
+    process killed mid-run leaves its row running)."""
+    if db.dialect == "postgresql":
+        with db.transaction() as session:
+            busy = not try_advisory_xact_lock(session, LOCK)
     else:
-        busy = bool(repository.running_runs(session))
+        with db.reading() as conn:
+            busy = repository.running_since(conn, now - STALE_RUN)
     if busy:
         raise Conflict(
             "评价任务正在运行，请待其结束后再试",

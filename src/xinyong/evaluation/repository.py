@@ -4,9 +4,10 @@ the checks, 容缺受理) come from here."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.models import (
@@ -146,13 +147,15 @@ def full_runs(session: Session, *, limit: int = 100) -> list[EvaluationRun]:
     return list(reversed(list(rows)))
 
 
-def running_runs(session: Session) -> list[EvaluationRun]:
-    """Runs marked running: under way, or cut off by a process that died."""
-    return list(
-        session.execute(
-            select(EvaluationRun).where(EvaluationRun.state == RunState.running)
-        ).scalars()
-    )
+def running_since(conn: Connection, since: datetime) -> bool:
+    """Whether a run marked running started after ``since`` (read on a connection outside
+    any transaction, evaluation/reading.require_no_run)."""
+    found = conn.execute(
+        select(EvaluationRun.id)
+        .where(EvaluationRun.state == RunState.running, EvaluationRun.started_at > since)
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def model_of_version(session: Session, code: str, version: int) -> EvaluationModel | None:

@@ -24,8 +24,14 @@ from xinyong.core.labels import DOCUMENT_KINDS, GRADE_TITLES, OBJECTION_GROUNDS
 from xinyong.errors import Conflict
 from xinyong.evaluation import repository as grades
 from xinyong.feeds.changes import EVALUATION, record_change
-from xinyong.models import EvaluationGrade, Objection, ObjectionState, Subject
-from xinyong.objections.repository import PROCEDURE, awaiting_re_evaluation, filed_step
+from xinyong.models import EvaluationGrade, Objection, ObjectionState, Subject, TargetType
+from xinyong.objections.repository import (
+    PROCEDURE,
+    awaiting_re_evaluation,
+    filed_step,
+    latest_objection_to,
+    open_evaluation_objection,
+)
 from xinyong.rights import documents
 from xinyong.rights.deadlines import is_over
 from xinyong.rights.step import Step
@@ -71,6 +77,24 @@ def objected_result(session: Session, obj: Objection) -> dict[str, Any] | None:
         return None
     result = step.detail.get("result")
     return result if isinstance(result, dict) else None
+
+
+def result_about(session: Session, subject_id: int, run_id: int) -> dict[str, Any] | None:
+    """The result made by run ``run_id`` that the subject objects (or objected) to, for a
+    page: as its latest objection's ``filed`` step keeps it, or the current result when it
+    is that run's; None when neither is there."""
+    obj = latest_objection_to(session, subject_id, TargetType.evaluation, run_id)
+    if obj is not None:
+        return objected_result(session, obj)
+    grade = grades.grade_of(session, subject_id)
+    if grade is not None and grade.run_id == run_id:
+        return result_of(session, grade)
+    return None
+
+
+def open_objection_id(session: Session, subject_id: int) -> int | None:
+    """The subject's open objection to an evaluation result, if any (the form links to it)."""
+    return open_evaluation_objection(session, subject_id)
 
 
 def describe(session: Session, obj: Objection) -> str:

@@ -140,3 +140,33 @@ def filed_step(session: Session, obj: Objection) -> ProcedureStep | None:
             ProcedureStep.step == "filed",
         )
     ).scalar_one_or_none()
+
+
+def open_evaluation_objection(session: Session, subject_id: int) -> int | None:
+    """The subject's open objection to an evaluation result, whichever run made it: one at
+    a time, as a result is made again by every run."""
+    return session.execute(
+        select(Objection.id)
+        .where(
+            Objection.subject_id == subject_id,
+            Objection.target_type == TargetType.evaluation,
+            Objection.state != ObjectionState.closed,
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def latest_objection_to(
+    session: Session, subject_id: int, target_type: TargetType, target_id: int
+) -> Objection | None:
+    """The subject's latest objection to a target."""
+    return session.execute(
+        select(Objection)
+        .where(
+            Objection.subject_id == subject_id,
+            Objection.target_type == target_type,
+            Objection.target_id == target_id,
+        )
+        .order_by(Objection.filed_at.desc(), Objection.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

@@ -50,7 +50,7 @@ from xinyong.models import (
     TargetType,
 )
 from xinyong.objections import evaluation, rules
-from xinyong.objections.repository import PROCEDURE, open_objection
+from xinyong.objections.repository import PROCEDURE, open_evaluation_objection, open_objection
 from xinyong.objections.repository import find_objections as find_objections
 from xinyong.objections.schemas import CorrectionIn, ObjectionIn
 from xinyong.records.repository import source_ids_of_item
@@ -188,7 +188,10 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
             target = _record_target(row, ground, today)
         else:
             target = _entry_target(row, ground, today)
-    existing = open_objection(session, subject_id, target.type, target.id)
+    if target.type is TargetType.evaluation:
+        existing = open_evaluation_objection(session, subject_id)
+    else:
+        existing = open_objection(session, subject_id, target.type, target.id)
     if existing is not None:
         raise objection_open(existing)
     obj = Objection(
