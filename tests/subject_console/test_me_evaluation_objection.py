@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
-from authority.authority_pages import log_in
-from evaluation.evaluation_world import load, small
 from subject_pages import log_in_subject, post_page_form, text_of
 
+from authority.authority_pages import log_in
+from evaluation.evaluation_world import load, small
 from fixtures.lists import ACME, World
 from xinyong.models import Role
 

@@ -199,7 +199,7 @@ def result_out(session: Session, subject: Subject, view: rules.View) -> ResultOu
         **base,
         as_of=grade.as_of,
         score=grade.score,
-        capped_by=grade.capped_by,  # type: ignore[arg-type]  # "black" | "watch" | None, stored
+        capped_by=grade.capped_by,
         model_id=str(grade.model_id),
         model_code=model.code if model else None,
         model_version=model.version if model else None,

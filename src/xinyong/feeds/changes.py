@@ -236,15 +236,14 @@ def changed_subjects(
     of ``topics`` or whose event is one of ``events`` (the incremental evaluation pass)."""
     if upto <= after:
         return set()
-    return set(
-        session.execute(
-            select(Change.subject_id)
-            .where(
-                Change.seq > after,
-                Change.seq <= upto,
-                Change.subject_id.is_not(None),
-                or_(Change.topic.in_(topics), Change.event.in_(events)),
-            )
-            .distinct()
-        ).scalars()
-    )
+    rows = session.execute(
+        select(Change.subject_id)
+        .where(
+            Change.seq > after,
+            Change.seq <= upto,
+            Change.subject_id.is_not(None),
+            or_(Change.topic.in_(topics), Change.event.in_(events)),
+        )
+        .distinct()
+    ).scalars()
+    return {subject_id for subject_id in rows if subject_id is not None}
