@@ -3,6 +3,7 @@ runs, a subject's result with its explanation and history, the grade distributio
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -23,6 +24,7 @@ from xinyong.core.ratelimit import RATE_LIMITED, anonymous_lookup
 from xinyong.db import Database
 from xinyong.evaluation import reading, repository
 from xinyong.evaluation.explain import explain_subject
+from xinyong.evaluation.rules import View
 from xinyong.evaluation.runs import run_evaluation, run_out
 from xinyong.evaluation.schemas import (
     DistributionOut,
@@ -36,7 +38,7 @@ from xinyong.evaluation.schemas import (
     RunOut,
 )
 from xinyong.evaluation.service import load_model
-from xinyong.models import Role
+from xinyong.models import Role, Subject
 
 router = APIRouter(tags=["evaluation"])
 
@@ -70,6 +72,29 @@ PURPOSE = Query(
     description="why you read it; required of departments (every read of a result not "
     "published is logged with its purpose, 004 §14)",
 )
+
+
+def _reader(
+    session: Session,
+    db: Database,
+    principal: Principal,
+    key: str,
+    *,
+    now: datetime,
+    purpose: str | None,
+    full: bool = False,
+) -> tuple[Subject, View]:
+    """The subject and what of its result the caller reads (evaluation/reading.py)."""
+    return reading.readable_subject(
+        session,
+        principal,
+        key,
+        cipher=db.cipher,
+        today=local_date(now),
+        purpose=purpose,
+        public_grades=db.settings.evaluation_public_grades,
+        full=full,
+    )
 
 
 @router.get(
@@ -210,15 +235,7 @@ def get_result(
     (setting `XINYONG_EVALUATION_PUBLIC_GRADES`, 002 §（六） 依照有关规定向社会公开), otherwise
     403 `result_not_public`; a natural person's never. 404 `not_evaluated` before a run."""
     now = clock(request).now()
-    subject, view = reading.readable_subject(
-        session,
-        principal,
-        key,
-        cipher=db.cipher,
-        today=local_date(now),
-        purpose=purpose,
-        public_grades=db.settings.evaluation_public_grades,
-    )
+    subject, view = _reader(session, db, principal, key, now=now, purpose=purpose)
     out = reading.result_out(session, subject, view)
     if view == "full":
         reading.log_read(session, principal, subject.id, now=now, purpose=purpose, what="result")
@@ -248,16 +265,7 @@ def get_explanation(
     # Its own transactions: the explanation reads the database through DuckDB, which on
     # SQLite must not wait behind this request's write lock.
     with db.transaction() as session:
-        subject, _view = reading.readable_subject(
-            session,
-            principal,
-            key,
-            cipher=db.cipher,
-            today=local_date(now),
-            purpose=purpose,
-            public_grades=db.settings.evaluation_public_grades,
-            full=True,
-        )
+        subject, _view = _reader(session, db, principal, key, now=now, purpose=purpose, full=True)
         if repository.grade_of(session, subject.id) is None:
             raise reading.not_evaluated()
         subject_id = subject.id
@@ -285,16 +293,7 @@ def get_history(
     """Every change of the subject's grade, oldest first, with the run and score. Who may:
     as for the result, never the public."""
     now = clock(request).now()
-    subject, _view = reading.readable_subject(
-        session,
-        principal,
-        key,
-        cipher=db.cipher,
-        today=local_date(now),
-        purpose=purpose,
-        public_grades=db.settings.evaluation_public_grades,
-        full=True,
-    )
+    subject, _view = _reader(session, db, principal, key, now=now, purpose=purpose, full=True)
     reading.log_read(session, principal, subject.id, now=now, purpose=purpose, what="history")
     return reading.history_out(session, subject)
 

@@ -19,12 +19,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from xinyong.core.citations import cite
-from xinyong.core.clock import local_date
-from xinyong.core.labels import DOCUMENT_KINDS, GRADE_TITLES, OBJECTION_GROUNDS
+from xinyong.core.labels import GRADE_TITLES
 from xinyong.errors import Conflict
 from xinyong.evaluation import repository as grades
 from xinyong.feeds.changes import EVALUATION, record_change
-from xinyong.models import EvaluationGrade, Objection, ObjectionState, Subject, TargetType
+from xinyong.models import EvaluationGrade, Objection, ObjectionState, TargetType
+from xinyong.objections.decision import issue_decision
 from xinyong.objections.repository import (
     PROCEDURE,
     awaiting_re_evaluation,
@@ -32,7 +32,6 @@ from xinyong.objections.repository import (
     latest_objection_to,
     open_evaluation_objection,
 )
-from xinyong.rights import documents
 from xinyong.rights.deadlines import is_over
 from xinyong.rights.step import Step
 from xinyong.rights.steps import add_step
@@ -167,24 +166,16 @@ def close_re_evaluated(session: Session, step: Step, subject_ids: Collection[int
             grade_changed=before.get("grade") != after["grade"],
             late=due is not None and is_over(due, step.today),
         )
-        subject = session.get_one(Subject, obj.subject_id)
-        documents.issue(
+        issue_decision(
             session,
             step,
-            PROCEDURE,
             obj,
-            kind="objection_decision",
-            title=f"{DOCUMENT_KINDS['objection_decision']}（异议 {obj.id}）",
-            body=(
-                f"{subject.name}：\n"
-                f"你（单位）于 {local_date(obj.filed_at).isoformat()} 对{describe(session, obj)}"
-                f"提出的异议申请（理由：{OBJECTION_GROUNDS[obj.ground]}），"
-                f"经审核成立：{obj.decision_reason}\n"
-                f"决定：按现有信用档案重新评价，评价日 {after['evaluated_on']}，信用等级 "
-                f"{GRADE_TITLES[after['grade']]}，得分 {after['score']}"
-                f"（{cite('Measures art. 32')}）。\n"
-                "如对重新评价的结果仍有异议，可另行提出异议。"
-            ),
+            describe(session, obj),
+            f"经审核成立：{obj.decision_reason}\n"
+            f"决定：按现有信用档案重新评价，评价日 {after['evaluated_on']}，信用等级 "
+            f"{GRADE_TITLES[after['grade']]}，得分 {after['score']}"
+            f"（{cite('Measures art. 32')}）。\n"
+            "如对重新评价的结果仍有异议，可另行提出异议。",
         )
         closed += 1
     return closed

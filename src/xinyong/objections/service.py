@@ -27,8 +27,7 @@ from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import calendar_for
 from xinyong.core.citations import cite
-from xinyong.core.clock import local_date
-from xinyong.core.labels import DOCUMENT_KINDS, OBJECTION_GROUNDS, OBJECTION_STATES
+from xinyong.core.labels import OBJECTION_GROUNDS, OBJECTION_STATES
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.lists.repository import get_entry, live_entries_based_on
 from xinyong.lists.service import collect_one, leave_list, subject_ref
@@ -50,12 +49,13 @@ from xinyong.models import (
     TargetType,
 )
 from xinyong.objections import evaluation, rules
+from xinyong.objections.decision import issue_decision
 from xinyong.objections.repository import PROCEDURE, open_evaluation_objection, open_objection
 from xinyong.objections.repository import find_objections as find_objections
 from xinyong.objections.schemas import CorrectionIn, ObjectionIn
 from xinyong.records.repository import source_ids_of_item
 from xinyong.records.standing import change_standing, get_record
-from xinyong.rights import documents, evidence, procedures
+from xinyong.rights import evidence, procedures
 from xinyong.rights.deadlines import is_over
 from xinyong.rights.procedures import get_procedure, own_target
 from xinyong.rights.remedy import Finding, remedy
@@ -440,24 +440,7 @@ def _purge_fields(session: Session, step: Step, record: Record, obj: Objection) 
 
 
 def _issue_decision(session: Session, step: Step, obj: Objection, finding: str) -> None:
-    """The objection's decision document (异议处理决定书): what was objected to and on what
-    ground, then the ``finding`` and what follows from it."""
-    subject = session.get_one(Subject, obj.subject_id)
-    documents.issue(
-        session,
-        step,
-        PROCEDURE,
-        obj,
-        kind="objection_decision",
-        title=f"{DOCUMENT_KINDS['objection_decision']}（异议 {obj.id}）",
-        body=(
-            f"{subject.name}：\n"
-            f"你（单位）于 {local_date(obj.filed_at).isoformat()} "
-            f"对{_describe_target(session, obj)}提出的异议申请"
-            f"（理由：{OBJECTION_GROUNDS[obj.ground]}），"
-            f"{finding}"
-        ),
-    )
+    issue_decision(session, step, obj, _describe_target(session, obj), finding)
 
 
 def uphold(
