@@ -1,6 +1,6 @@
 """The incremental evaluation pass's cursor (issue 16 § 3): how far it has read the change
 feed and the records collected, so that the daily jobs re-evaluate every subject whose
-archive changed since (evaluation/incremental.py).
+archive changed since (evaluation/incremental.py); batches found by the time received.
 
 Revision ID: 0019
 Revises: 0018
@@ -32,7 +32,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_evaluation_cursors")),
     )
+    op.create_index(op.f("ix_batches_received_at"), "batches", ["received_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_batches_received_at"), table_name="batches")
     op.drop_table("evaluation_cursors")
