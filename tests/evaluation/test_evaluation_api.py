@@ -230,6 +230,41 @@ class TestIncrementalPass:
         assert tick(w, run)["subjects_re_evaluated"] == 1
         assert float(result(w, BETA).json()["score"]) < float(before)
 
+    def test_a_record_revoked_on_objection_is_re_evaluated(self, w: World, run) -> None:  # type: ignore[no-untyped-def]
+        full_run(w)
+        before = float(result(w, BETA).json()["score"])
+        record = w.record_id(BETA, "administrative_penalty")
+        filed = w.client.post(
+            "/api/v1/objections",
+            json={"target": {"record": str(record)}, "ground": "wrong_or_incomplete",
+                  "statement": "处罚已被撤销", "subject": BETA},
+            headers=w.authority.headers,
+        )  # fmt: skip
+        assert filed.status_code == 201, filed.text
+        oid = filed.json()["id"]
+        decided = w.client.post(
+            f"/api/v1/objections/{oid}/decision",
+            json={"outcome": "upheld", "reason": "处罚决定已被撤销"},
+            headers=w.authority.headers,
+        )
+        assert decided.status_code == 200, decided.text
+        revoked = w.client.post(
+            f"/api/v1/objections/{oid}/correction",
+            json={"action": "revoke"},
+            headers=w.authority.headers,
+        )
+        assert revoked.status_code == 200, revoked.text
+        assert tick(w, run)["subjects_re_evaluated"] == 1
+        after = result(w, BETA).json()
+        assert float(after["score"]) > before and float(after["points"]["penalties"]) == 0
+
+    def test_without_a_full_run_the_first_pass_starts_from_now(self, w: World, run) -> None:  # type: ignore[no-untyped-def]
+        first = tick(w, run)
+        assert first["subjects_re_evaluated"] == 0
+        w.push(w.market, penalty("p4", BETA, "南京乙公司"))
+        assert tick(w, run)["subjects_re_evaluated"] == 1
+        assert result(w, BETA).json()["grade"] in ("A", "B", "C", "D")
+
 
 class TestObjection:
     def test_an_objection_upheld_re_evaluates_and_closes_with_the_new_result(

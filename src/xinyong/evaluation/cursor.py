@@ -40,12 +40,11 @@ def pending(session: Session, *, read_at: datetime, full: bool = False) -> Pendi
     only where the cursor moves to)."""
     cursor = session.get(EvaluationCursor, CURSOR)
     upto = head(session)
-    if full:
+    if full or cursor is None:
+        # A full run read everything; the first pass starts from now (what came before is a
+        # full run's to grade): both only mark what they read as read.
         recent = batches_received_since(session, read_at - OVERLAP)
         return Pending(set(), upto, read_at, [batch_id for batch_id, _ in recent])
-    if cursor is None:
-        # The first pass starts from now: what came before is the full run's.
-        return Pending(set(), upto, read_at, [])
     subjects = changed_subjects(session, after=cursor.seq, upto=upto, topics=TOPICS, events=EVENTS)
     seen = {int(b) for b in cursor.batches}
     recent = batches_received_since(session, cursor.read_at - OVERLAP)
