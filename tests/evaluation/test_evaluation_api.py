@@ -11,7 +11,7 @@ import pytest
 from evaluation_world import load, small, subject_id
 from sqlalchemy import select
 
-from fixtures.helpers import Caller, make_caller, org, penalty
+from fixtures.helpers import Caller, catalog_record, make_caller, org, penalty
 from fixtures.lists import ACME, BETA, World, make_world
 from xinyong.core.clock import SHANGHAI
 from xinyong.evaluation.runs import run_evaluation
@@ -257,6 +257,18 @@ class TestIncrementalPass:
         assert tick(w, run)["subjects_re_evaluated"] == 1
         after = result(w, BETA).json()
         assert float(after["score"]) > before and float(after["points"]["penalties"]) == 0
+
+    def test_a_result_that_did_not_move_is_not_rewritten(self, w: World, run) -> None:  # type: ignore[no-untyped-def]
+        full_run(w)
+        before = result(w, BETA).json()
+        civil = make_caller(w.db, w.clock, role=Role.provider, kind="civil_affairs", code="civil")
+        # A record of an item the model does not read: BETA is read again, its result is not.
+        w.push(civil, catalog_record("charitable_donation", "d-9", org(BETA, "南京乙公司")))
+        assert tick(w, run)["subjects_re_evaluated"] == 1
+        runs = w.client.get(f"{E}/runs", headers=w.user.headers).json()
+        assert [r["subjects"] for r in runs if r["kind"] == "incremental"] == [1]
+        after = result(w, BETA).json()
+        assert after["run_id"] == before["run_id"] and after["score"] == before["score"]
 
     def test_without_a_full_run_the_first_pass_starts_from_now(self, w: World, run) -> None:  # type: ignore[no-untyped-def]
         first = tick(w, run)
