@@ -195,7 +195,7 @@ def get_run(run_id: BigId, session: Session = db_session) -> RunOut:
     response_model=list[RunOut],
     **endpoint(
         Role.authority,
-        errors={409: ["run_in_progress"], 422: ["no_model_in_force", "unknown_engine"]},
+        errors={409: ["run_in_progress"], 422: ["no_model_in_force"]},
         summary="Run a full evaluation now",
     ),
 )
@@ -206,12 +206,13 @@ def post_run(
     db: Database = Depends(database),
 ) -> list[RunOut]:
     """Every organisation — and every natural person where a model for persons is in force —
-    evaluated now, one run per model in force, answered when done (`xinyong evaluate run` is
-    the same; a province's scheduler runs that). 409 `run_in_progress` while another run
+    evaluated now on the configured engine, one run per model in force, answered when done
+    (`xinyong evaluate run` is the same, and may name another engine; a province's scheduler
+    runs that). The body is `{}`. 409 `run_in_progress` while another run
     holds the job's lock. A run that fails is answered with `state` `failed` and its error."""
     now = clock(request).now()
     reading.require_no_run(db, now=now)
-    return run_evaluation(db, now=now, actor=principal.actor, engine=body.engine)
+    return run_evaluation(db, now=now, actor=principal.actor)
 
 
 @router.get(

@@ -404,13 +404,11 @@ class RunOut(BaseModel):
 
 
 class RunIn(BaseModel):
-    """POST /evaluation/runs: a full run now."""
+    """POST /evaluation/runs: a full run now, on the configured engine
+    (XINYONG_EVALUATION_ENGINE). A run on another engine is the operator's, from the shell
+    (`xinyong evaluate run --engine`): a Spark session is no work for a request's thread."""
 
     model_config = ConfigDict(extra="forbid")
-
-    engine: Literal["duckdb", "spark"] | None = Field(
-        default=None, description="default: the setting XINYONG_EVALUATION_ENGINE"
-    )
 
 
 class ModelSummaryOut(BaseModel):
