@@ -40,6 +40,7 @@ from xinyong.declarations.endpoints import router as declarations_router
 from xinyong.declarations.rules import MAX_ATTACHMENTS
 from xinyong.departments.endpoints import router as departments_router
 from xinyong.errors import XinyongError
+from xinyong.evaluation.endpoints import router as evaluation_router
 from xinyong.feeds.endpoints import router as feeds_router
 from xinyong.inspections.endpoints import router as inspections_router
 from xinyong.jobs import run_forever
@@ -312,6 +313,7 @@ def create_app(
         commitments_router,
         declarations_router,
         inspections_router,
+        evaluation_router,
         rights_router,
         tasks_router,
         risk_router,

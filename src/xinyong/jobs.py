@@ -18,8 +18,10 @@ from xinyong.core.auth import SYSTEM
 from xinyong.core.clock import Clock
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.db import Database
+from xinyong.evaluation.incremental import run_pass
 from xinyong.feeds.webhooks import deliver_due
 from xinyong.lists.service import expire_entries
+from xinyong.objections.evaluation import close_re_evaluated
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
 from xinyong.relations.scan import daily_scan
@@ -45,6 +47,9 @@ JOB_LABELS: dict[str, tuple[str, str]] = {
     "overdue_alerts": ("新发出的逾期提醒", "条"),
     "commitments_breached": ("逾期未补齐材料而认定违诺的容缺受理承诺", "件"),
     "related_party_scans": ("关联关系扫描（每日一次）", "次"),
+    "subjects_re_evaluated": ("信用档案变化后重新评价的主体", "个"),
+    "grades_changed": ("重新评价后信用等级变化的主体", "个"),
+    "evaluation_objections_closed": ("异议成立后重新评价并办结的评价结果异议", "件"),
     "calendar_years_missing": ("工作日历尚未载入的年度", "年"),
     "calendar_warnings_logged": ("新记入审计日志的工作日历提醒", "条"),
     "search_names_indexed": ("新编入查询索引的主体名称", "个"),
@@ -87,6 +92,25 @@ def breach_overdue_commitments(db: Database, ctx: CollectionContext, now: dateti
             return breached
 
 
+def re_evaluate_changed(
+    db: Database, ctx: CollectionContext, now: datetime, read_at: datetime
+) -> dict[str, int]:
+    """The incremental evaluation pass (evaluation/incremental.py): every subject whose
+    records, list entries, commitments or declarations changed since the last pass graded
+    again, after the jobs above changed what they change; then the objections to an
+    evaluation result found right are closed with the new result (Measures art. 32)."""
+    done = run_pass(db, now=now, read_at=read_at, actor=SYSTEM.actor)
+    closed = 0
+    if done.re_evaluated:
+        with db.transaction() as session:
+            closed = close_re_evaluated(session, Step(ctx, SYSTEM, now), done.re_evaluated)
+    return {
+        "subjects_re_evaluated": done.subjects,
+        "grades_changed": done.changed,
+        "evaluation_objections_closed": closed,
+    }
+
+
 def run_jobs(
     db: Database, clock: Clock, ctx: CollectionContext, *, as_of: datetime | None = None
 ) -> dict[str, Any]:
@@ -114,6 +138,7 @@ def run_jobs(
     breached = breach_overdue_commitments(db, ctx, rules_now())
     # Organisations near a black-listed subject, flagged for supervision (relations/scan.py).
     scans = daily_scan(db, now=rules_now(), actor=SYSTEM.actor)
+    evaluated = re_evaluate_changed(db, ctx, rules_now(), clock.now())
     with db.transaction() as session:
         advisory_xact_lock(session, "job:calendar")
         years = warn_missing_years(session, actor=SYSTEM.actor, now=rules_now())
@@ -147,6 +172,7 @@ def run_jobs(
         "overdue_alerts": alerts,
         "commitments_breached": breached,
         "related_party_scans": scans,
+        **evaluated,
         # The years the dashboard warns of (calendar/service.missing_years), every run until
         # loaded; the audit log's warning is written once, by the first run that finds it.
         "calendar_years_missing": years.missing,

@@ -182,6 +182,13 @@ class Settings(BaseSettings):
         "of the host's memory); beyond it DuckDB spills under var_dir/duckdb/tmp",
     )
 
+    evaluation_public_grades: bool = Field(
+        default=False,
+        description="Publish organisations' evaluation grades (the letter and its day, never "
+        "the score or points) to the public: only where a provincial rule says so "
+        "(002 §（六） 依照有关规定向社会公开; docs/evaluation.md § API)",
+    )
+
     @property
     def evaluation_extracts(self) -> Path:
         return self.evaluation_extract_dir or self.var_dir / "evaluation"

@@ -121,6 +121,11 @@ def _list_spec(client) -> dict:  # type: ignore[no-untyped-def]
 
 Bodies = dict[tuple[str, str], Callable[[], dict]]
 
+# Bodies without ids, whose numbers are bounded by their own schema and tested with it: an
+# evaluation model file (points, percents, days, counts; evaluation/schemas.py, tests/evaluation)
+# — its rules and sources are unions, and one template cannot hold every variant's fields.
+NO_IDS = {("post", "/api/v1/evaluation/models")}
+
 
 def templates(client, platform: Platform, db) -> tuple[Bodies, dict[str, str]]:  # type: ignore[no-untyped-def]
     """A valid body of each operation with numbers in its body — only the field under test is
@@ -273,7 +278,7 @@ def test_no_number_in_a_body_is_a_500(app, doc: dict, platform: Platform, db) ->
     # A 500 is an answer to count here, not an exception to stop at.
     client = TestClient(app, raise_server_exceptions=False)
     bodies, filled = templates(client, platform, db)
-    fields = body_fields(doc)
+    fields = [f for f in body_fields(doc) if (f[0], f[1]) not in NO_IDS]
     assert {(m, p) for m, p, *_ in fields} == set(bodies)
     failures = []
     for method, path, op, at, schema in fields:

@@ -17,7 +17,6 @@ from xinyong.evaluation.rules import (
     in_force,
     model_problems,
     psi,
-    psi_reading,
     require_next_version,
     require_not_retroactive,
     require_valid_model,
@@ -307,20 +306,3 @@ class TestDrift:
 
     def test_no_previous_population(self) -> None:
         assert psi({}, {"A": 1}) is None
-
-
-class TestDriftReading:
-    @pytest.mark.parametrize(
-        ("index", "reading"),
-        [
-            (0.0, "stable"),
-            (0.0999, "stable"),
-            (0.1, "watch"),
-            (0.25, "watch"),
-            (0.2501, "shifted"),
-            (1.5, "shifted"),
-            (None, None),
-        ],
-    )
-    def test_thresholds(self, index: float | None, reading: str | None) -> None:
-        assert psi_reading(index) == reading

@@ -282,6 +282,7 @@ PROCEDURE_STEPS = {
     "corrected": "更正信息",
     "revoked": "撤销信息",
     "expiry_confirmed": "确认已过有效期",
+    "re_evaluated": "重新评价",
     "appealed": "提出申诉",
     "applied": "提出修复申请",
     "eligible": "符合修复条件",
@@ -358,7 +359,11 @@ STEP_DETAILS = {
 # ---- Reading a step's detail, a record's fields, an actor (pages, CSV exports, documents)
 
 # What a procedure is about (objections/schemas TargetType).
-TARGET_TYPES = {"record": "公共信用信息", "list_entry": "名单条目"}
+TARGET_TYPES = {
+    "record": "公共信用信息",
+    "list_entry": "名单条目",
+    "evaluation": "公共信用综合评价结果",
+}
 # The stage of a repair at which it was refused (repairs/service).
 REPAIR_STAGES = {"opinion": "出具意见", "objection": "公示期异议", "effect": "生效前复核"}
 # How a repair's public notice began (repairs/service).
@@ -397,6 +402,13 @@ STEP_DETAIL_NAMES = {
     "id": "编号",
     "count": "数量",
     "as_of": "截至",
+    "grade": "信用等级",
+    "previous_grade": "原信用等级",
+    "score": "得分",
+    "previous_score": "原得分",
+    "model": "评价模型",
+    "evaluated_on": "评价日",
+    "grade_changed": "等级是否变化",
 }
 # Coded values, by the key that carries them: a value not in its table is shown as given.
 DETAIL_VALUES: dict[str, dict[str, str]] = {
@@ -423,6 +435,7 @@ DETAIL_YES_NO = {
     "positive": ("同意修复", "不同意修复"),
     "marked": ("已打上异议标识", "未打异议标识"),
     "mark_removed": ("已去除异议标识", "保留异议标识"),
+    "grade_changed": ("等级已变化", "等级未变化"),
     # Measures art. 32: a record under objection is marked and still published and used.
     "still_in_force": (
         f"处理期间信息照常公示和使用（{cite('Measures art. 32')}）",

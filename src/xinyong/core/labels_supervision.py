@@ -6,6 +6,7 @@ from __future__ import annotations
 
 __all__ = [
     "DRAW_FIELDS",
+    "DRIFT_NAMES",
     "EVALUATION_ENGINES",
     "EVALUATION_SOURCES",
     "GRADE_CAPS",
@@ -19,7 +20,6 @@ __all__ = [
     "MODEL_SUBJECTS",
     "OVERDUE_STATES",
     "PLAN_STATES",
-    "PSI_READINGS",
     "REGISTERING_AUTHORITIES",
     "REPORT_BASES",
     "RUN_KINDS",
@@ -41,8 +41,8 @@ MODEL_SUBJECTS = {"organisation": "法人和非法人组织", "natural_person": 
 RUN_KINDS = {"full": "全量评价", "incremental": "增量评价"}
 RUN_STATES = {"running": "进行中", "done": "已完成", "failed": "失败"}
 EVALUATION_ENGINES = {"duckdb": "DuckDB", "spark": "Apache Spark"}
-# How a run's drift against the previous full run reads (evaluation/rules.psi_reading).
-PSI_READINGS = {"stable": "稳定", "watch": "值得关注", "shifted": "显著变化"}
+# The population stability index of a full run against the one before (evaluation/rules.drift).
+DRIFT_NAMES = {"stable": "稳定", "shift": "值得关注", "changed": "显著变化"}
 EVALUATION_SOURCES = {
     "record": "信用信息",
     "list_entry": "名单条目",

@@ -11,3 +11,16 @@ def advisory_xact_lock(session: Session, name: str) -> None:
     at a time already, which the embedded default relies on (docs/architecture.md)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:n, 0))"), {"n": name})
+
+
+def try_advisory_xact_lock(session: Session, name: str) -> bool:
+    """Take the lock if it is free, without waiting; False if another transaction holds it.
+    On SQLite always True: there the one writer's lock is what a holder has (callers that
+    must answer "busy" look at their own rows there)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(
+        session.execute(
+            text("SELECT pg_try_advisory_xact_lock(hashtextextended(:n, 0))"), {"n": name}
+        ).scalar_one()
+    )

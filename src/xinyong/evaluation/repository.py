@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.models import (
@@ -190,3 +190,22 @@ def combined_grades_of(session: Session, subject_ids: Collection[int]) -> dict[i
     for sid, field, grade in rows:
         found.setdefault(sid, {})[field] = grade.value
     return found
+
+
+def running_since(conn: Connection, since: datetime) -> bool:
+    """Whether a run marked running started after ``since`` (read on a connection outside
+    any transaction, evaluation/reading.require_no_run)."""
+    found = conn.execute(
+        select(EvaluationRun.id)
+        .where(EvaluationRun.state == RunState.running, EvaluationRun.started_at > since)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def model_of_version(session: Session, code: str, version: int) -> EvaluationModel | None:
+    return session.execute(
+        select(EvaluationModel).where(
+            EvaluationModel.code == code, EvaluationModel.version == version
+        )
+    ).scalar_one_or_none()

@@ -30,9 +30,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from xinyong.catalog.schemas import SECTORS, ItemSpec
+from xinyong.core.auth import Principal
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.evaluation.schemas import (
     Band,
@@ -43,7 +44,7 @@ from xinyong.evaluation.schemas import (
     RegistrationRule,
     RegistrationSource,
 )
-from xinyong.models import Grade
+from xinyong.models import Grade, Role
 
 # Grades as ranks, better higher: caps take the lower rank, blends average ranks.
 GRADE_RANK = {Grade.A: 4, Grade.B: 3, Grade.C: 2, Grade.D: 1}
@@ -412,18 +413,40 @@ def psi(previous: Mapping[str, int], current: Mapping[str, int]) -> float | None
     return index
 
 
-# The readings of the index: under 0.1 stable, from 0.1 up to 0.25 a shift worth a look,
-# from 0.25 a changed population (the thresholds of credit-scoring practice).
-PSI_WATCH = 0.1
-PSI_SHIFT = 0.25
-
-
-def psi_reading(index: float | None) -> str | None:
-    """How a run's drift reads: ``stable``, ``watch`` or ``shifted``; None without one."""
-    if index is None:
+def drift(value: float | None) -> Literal["stable", "shift", "changed"] | None:
+    """How a full run's PSI against the previous full run reads (docs/evaluation.md)."""
+    if value is None:
         return None
-    if index < PSI_WATCH:
+    if value < 0.1:
         return "stable"
-    if index <= PSI_SHIFT:
-        return "watch"
-    return "shifted"
+    return "shift" if value <= 0.25 else "changed"
+
+
+# --- who reads a result (002 §（六）; Measures art. 19–22; 004 §14) ---------------------------
+
+View = Literal["full", "grade"]
+
+
+def result_view(
+    principal: Principal, subject_id: int, *, organisation: bool, public_grades: bool
+) -> View | None:
+    """What of a subject's evaluation result the caller reads, or None.
+
+    002 §（六） and 000 §（六）: results go to the departments (推送至相关政府部门) and are
+    published to society only 依照有关规定 — where a rule of the province says so, which the
+    setting ``evaluation_public_grades`` records. So: the authority, the departments (for
+    their duties, with a purpose, Measures art. 20) and the subject itself read everything —
+    score, points, explanation, history; the public, and another subject, read an
+    organisation's grade and its day only where the setting publishes grades, and a natural
+    person's never (Measures art. 36; 000 §（十八））."""
+    if principal.is_department:
+        return "full"
+    if principal.role is Role.subject and principal.subject_id == subject_id:
+        return "full"
+    return "grade" if public_grades and organisation else None
+
+
+def needs_purpose(principal: Principal, subject_id: int) -> bool:
+    """A department's read of a result not published is logged with its purpose and must
+    give one (004 §14); the subject reading its own needs none."""
+    return principal.is_department

@@ -27,7 +27,7 @@ from xinyong.core.clock import local_date
 from xinyong.core.locks import advisory_xact_lock
 from xinyong.db import Database
 from xinyong.errors import InvalidRequest
-from xinyong.evaluation import backends, extract, repository
+from xinyong.evaluation import backends, cursor, extract, repository
 from xinyong.evaluation.engine import needs
 from xinyong.evaluation.rules import psi
 from xinyong.evaluation.schemas import ModelIn, RunOut
@@ -119,6 +119,12 @@ def _run_one(
         with db.transaction() as session:
             advisory_xact_lock(session, LOCK)
             previous = repository.previous_full_run(session, spec.applies_to)
+            # What a full run reads from the database needs no incremental pass after it.
+            mark = (
+                cursor.pending(session, read_at=now, full=True)
+                if kind == "full" and extract_from is None
+                else None
+            )
             con = extract.connect(
                 db.settings.var_dir, memory_limit=db.settings.evaluation_memory_limit
             )
@@ -139,6 +145,8 @@ def _run_one(
                 )
             finally:
                 con.close()
+            if mark is not None:
+                cursor.advance(session, mark)
             run = session.get(EvaluationRun, run_id)
             assert run is not None  # committed above
             run.state = RunState.done

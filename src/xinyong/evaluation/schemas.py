@@ -401,3 +401,88 @@ class RunOut(BaseModel):
     psi: float | None
     previous_run_id: str | None
     error: str | None = None
+
+
+class RunIn(BaseModel):
+    """POST /evaluation/runs: a full run now, on the configured engine
+    (XINYONG_EVALUATION_ENGINE). A run on another engine is the operator's, from the shell
+    (`xinyong evaluate run --engine`): a Spark session is no work for a request's thread."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ModelSummaryOut(BaseModel):
+    id: str
+    code: str
+    version: int
+    name: str
+    applies_to: Literal["organisation", "natural_person"]
+    effective_from: dt.date
+    status: Literal["draft", "published", "superseded"]
+    in_force: bool = Field(description="the version in force today for its subjects")
+    published_at: dt.datetime | None
+
+
+class ModelOut(ModelSummaryOut):
+    definition: ModelIn = Field(description="the model file as loaded (docs/evaluation.md)")
+
+
+class SubjectFieldGradeOut(BaseModel):
+    field: str = Field(description="a field of supervision (sector code)")
+    industry_label: str
+    industry_grade: Grade
+    public_grade: Grade
+    combined_grade: Grade
+
+
+class ResultOut(BaseModel):
+    """A subject's current evaluation result. Read by the public (where the setting publishes
+    grades), only ``grade``, ``as_of`` and the subject are given; the rest is null."""
+
+    subject: str = Field(description="credit code, or masked ID number")
+    subject_name: str
+    grade: Grade
+    as_of: dt.date = Field(description="the day it is evaluated as of")
+    score: Decimal | None
+    capped_by: Literal["black", "watch"] | None = Field(
+        description="the list kind whose entry in force lowered the grade the score gave"
+    )
+    model_id: str | None
+    model_code: str | None
+    model_version: int | None
+    model_name: str | None
+    run_id: str | None
+    evaluated_at: dt.datetime | None
+    points: dict[str, Decimal] | None = Field(description="each indicator's points")
+    field_grades: list[SubjectFieldGradeOut] | None
+
+
+class GradeChangeOut(BaseModel):
+    run_id: str
+    previous_grade: Grade | None
+    grade: Grade
+    score: Decimal
+    at: dt.datetime
+
+
+class HistoryOut(BaseModel):
+    subject: str
+    changes: list[GradeChangeOut] = Field(description="every change of grade, oldest first")
+
+
+class RunPointOut(BaseModel):
+    run_id: str
+    model_id: str
+    as_of: dt.date
+    finished_at: dt.datetime | None
+    grade_counts: dict[str, int]
+    psi: float | None = Field(description="against the full run before (null for the first)")
+    drift: Literal["stable", "shift", "changed"] | None = Field(
+        description="PSI under 0.1 stable, 0.1–0.25 a shift worth a look, over 0.25 changed"
+    )
+
+
+class DistributionOut(BaseModel):
+    now: dict[str, int] = Field(description="subjects holding each grade now")
+    total: int
+    runs: list[RunPointOut] = Field(description="each full run done, oldest first")

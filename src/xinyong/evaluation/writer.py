@@ -7,7 +7,10 @@
 2. the database compares them with the grades it holds: one ``INSERT … SELECT`` writes
    ``evaluation_grade_changes`` for every subject whose grade changed (or that had none), one
    more puts those changes on the change feed (feeds/changes.append_selected);
-3. the subjects' grades and field grades are replaced by the staged ones.
+3. the subjects' grades and field grades are replaced by the staged ones — except where the
+   result is the one already held, for the same model and day, and no field grade is
+   involved: those rows are left as they are (an incremental pass that re-reads a subject
+   whose change did not move its result writes nothing for it).
 
 Nothing here loops over subjects in Python but the SQLite executemany, which is the driver's
 loop."""
@@ -111,10 +114,12 @@ def write_results(
             text(f"SELECT grade, count(*) FROM {STAGE} GROUP BY grade")
         )
     }
+    subjects = sum(counts.values())
     points = "CAST(s.points AS jsonb)" if dialect == "postgresql" else "s.points"
+    _drop_unchanged(session, points, params)
     for target in ("evaluation_grades", "evaluation_field_grades"):
         _rows(session, f"DELETE FROM {target} WHERE subject_id IN (SELECT subject_id FROM {STAGE})")
-    subjects = _rows(
+    _rows(
         session,
         "INSERT INTO evaluation_grades (subject_id, model_id, run_id, score, grade, "
         "capped_by, points, as_of, evaluated_at) SELECT s.subject_id, :model_id, :run_id, "
@@ -135,6 +140,24 @@ def write_results(
         changed=changed,
         grade_counts={g: counts[g] for g in sorted(counts)},
         field_grades=fields,
+    )
+
+
+def _drop_unchanged(session: Session, points: str, params: dict[str, Any]) -> int:
+    """Take out of the stage the subjects whose stored result is the staged one — same model,
+    day, grade, score, cap and points — and that have no field grade, staged or stored:
+    their rows stay as they are. Returns how many."""
+    return _rows(
+        session,
+        f"DELETE FROM {STAGE} WHERE subject_id IN (SELECT s.subject_id FROM {STAGE} s "
+        "JOIN evaluation_grades g ON g.subject_id = s.subject_id "
+        "WHERE g.model_id = :model_id AND g.as_of = :as_of AND g.grade = s.grade "
+        "AND g.score = s.score AND coalesce(g.capped_by, '') = coalesce(s.capped_by, '') "
+        f"AND g.points = {points} "
+        f"AND NOT EXISTS (SELECT 1 FROM {FIELD_STAGE} f WHERE f.subject_id = s.subject_id) "
+        "AND NOT EXISTS (SELECT 1 FROM evaluation_field_grades e "
+        "WHERE e.subject_id = s.subject_id))",
+        params,
     )
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, insert, literal, select, update
+from sqlalchemy import Select, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.core import group_commit
@@ -258,3 +258,23 @@ def changes_since(session: Session, since: int, *, topic: str, limit: int) -> li
             .limit(limit)
         ).scalars()
     )
+
+
+def changed_subjects(
+    session: Session, *, after: int, upto: int, topics: tuple[str, ...], events: tuple[str, ...]
+) -> set[int]:
+    """The subjects of the changes numbered after ``after`` up to ``upto`` whose topic is one
+    of ``topics`` or whose event is one of ``events`` (the incremental evaluation pass)."""
+    if upto <= after:
+        return set()
+    rows = session.execute(
+        select(Change.subject_id)
+        .where(
+            Change.seq > after,
+            Change.seq <= upto,
+            Change.subject_id.is_not(None),
+            or_(Change.topic.in_(topics), Change.event.in_(events)),
+        )
+        .distinct()
+    ).scalars()
+    return {subject_id for subject_id in rows if subject_id is not None}

@@ -16,6 +16,7 @@ from xinyong.models.core import ApiToken, AuditEntry, AuditHead, Department, IdN
 from xinyong.models.credit_reports import CreditReport, ReportBasis
 from xinyong.models.declarations import Declaration, DeclarationCategory, DeclarationState
 from xinyong.models.evaluation import (
+    EvaluationCursor,
     EvaluationFieldGrade,
     EvaluationGrade,
     EvaluationGradeChange,
@@ -122,6 +123,7 @@ __all__ = [
     "Disclosure",
     "Document",
     "EntryState",
+    "EvaluationCursor",
     "EvaluationFieldGrade",
     "EvaluationGrade",
     "EvaluationGradeChange",

@@ -136,3 +136,17 @@ class EvaluationFieldGrade(Base):
     run_id: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (Index(None, "field", "combined_grade"),)
+
+
+class EvaluationCursor(Base):
+    """How far the incremental pass (evaluation/incremental.py) has read: the change feed's
+    number, and the time and the recent batches of the records collected since, so that a
+    subject whose archive changed is re-evaluated once, by the next daily jobs."""
+
+    __tablename__ = "evaluation_cursors"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Batches received within the overlap before ``read_at`` that were read already.
+    batches: Mapped[list] = mapped_column(JSONType)

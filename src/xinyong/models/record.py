@@ -54,7 +54,12 @@ class Batch(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     answer: Mapped[dict | None] = mapped_column(JSONType)
 
-    __table_args__ = (UniqueConstraint("provider_id", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("provider_id", "idempotency_key"),
+        # The incremental evaluation pass reads the batches received since it last read
+        # (evaluation/cursor.py), every few seconds in a serving process.
+        Index(None, "received_at"),
+    )
 
 
 class Record(Base):

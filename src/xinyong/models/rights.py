@@ -19,6 +19,8 @@ class TargetType(enum.StrEnum):
 
     record = "record"
     list_entry = "list_entry"
+    # An objection only: the subject's evaluation result (Measures art. 31), by its run's id.
+    evaluation = "evaluation"
 
 
 class ObjectionGround(enum.StrEnum):

@@ -56,10 +56,18 @@ def _visible_objection(session: Session, principal: Principal, objection_id: int
         errors={
             403: ["not_your_subject"],
             404: ["subject_not_found", "unknown_entry"],
-            409: ["target_not_active", "target_expired", "objection_open", "file_in_use", CALENDAR],
+            409: [
+                "target_not_active",
+                "target_expired",
+                "objection_open",
+                "not_evaluated",
+                "file_in_use",
+                CALENDAR,
+            ],
             422: ["missing_subject", "missing_authorisation", "unknown_file", *KEY_422],
         },
-        summary="File an objection (异议申请) against a record or a list entry",
+        summary="File an objection (异议申请) against a record, a list entry or the evaluation "
+        "result",
     ),
 )
 def post_objection(
@@ -75,7 +83,13 @@ def post_objection(
     incomplete, forbidden data, past validity (the only ground left for an expired target).
     One open objection per target (409 `objection_open`). The platform reviews within 10
     working days (`review_due_on`); meanwhile the target is marked `under_objection` in the
-    archive but **stays published and in force** (art. 32)."""
+    archive but **stays published and in force** (art. 32).
+
+    `target.evaluation: "current"` objects to the subject's current evaluation result
+    (公共信用综合评价结果; 409 `not_evaluated` without one): `target_id` is the id of the run that
+    made it, and the `filed` step keeps its grade, score, model and day. Upheld, the subject
+    is evaluated again by the next daily jobs, which close the objection with the new result
+    (step `re_evaluated`)."""
     subject_id = acting_subject(session, principal, body.subject, db, field="subject")
     obj = service.file_objection(session, request_step(request, principal), subject_id, body)
     return objection_out(session, obj)
@@ -141,7 +155,7 @@ def get_objection(
     response_model=ObjectionOut,
     **endpoint(
         *rules.TRANSITIONS["refer"].by,
-        errors={**OBJECTION_404, 409: ["invalid_state", CALENDAR]},
+        errors={**OBJECTION_404, 409: ["invalid_state", "not_referable", CALENDAR]},
         summary="Refer an objection to the provider for verification",
     ),
 )
@@ -152,7 +166,8 @@ def post_referral(
     session: Session = db_session,
 ) -> ObjectionOut:
     """In review only. The record's provider (for a list entry, its identifying department)
-    verifies within 5 working days (art. 32); the task lands on its queue."""
+    verifies within 5 working days (art. 32); the task lands on its queue. An evaluation
+    result has no provider: 409 `not_referable`."""
     obj = service.refer(session, request_step(request, principal), objection_id)
     return objection_out(session, obj)
 
@@ -227,7 +242,7 @@ def post_decision(
         *rules.TRANSITIONS["correct"].by,
         errors={
             404: ["unknown_objection", "unknown_record"],
-            409: ["invalid_state", "record_not_active"],
+            409: ["invalid_state", "record_not_active", "re_evaluation_pending"],
             422: ["invalid_record", "missing_record", "missing_fields", *FIELD_ERRORS],
         },
         summary="Correct or revoke the information found wrong",
@@ -243,7 +258,9 @@ def post_correction(
     """`revoke`: the record stops being published and used. `correct`: the original becomes
     `corrected` and a new record with the corrected fields is collected in its place, published
     where the original was. Either way the change goes on the list-change feed (topic
-    `record`). Still accepted after `correction_due_on` (the task is then overdue)."""
+    `record`). Still accepted after `correction_due_on` (the task is then overdue). An
+    objection to an evaluation result is closed by its re-evaluation instead: 409
+    `re_evaluation_pending`."""
     obj = service.correct(session, request_step(request, principal), objection_id, body)
     return objection_out(session, obj)
 

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.core.auth import Principal
-from xinyong.models import Appeal, AppealState, Objection, ObjectionState, Role, TargetType, Task
+from xinyong.models import (
+    Appeal,
+    AppealState,
+    Objection,
+    ObjectionState,
+    ProcedureStep,
+    Role,
+    TargetType,
+    Task,
+)
 
 # The procedure's name in steps, tasks, evidence and documents.
 PROCEDURE = "objection"
@@ -99,3 +110,63 @@ def find_appeals(
         .offset(offset)
     ).scalars()
     return list(rows), total
+
+
+def awaiting_re_evaluation(session: Session, subject_ids: Collection[int]) -> list[Objection]:
+    """Objections to an evaluation result found right and not yet closed by the new result
+    (objections/evaluation.py), of these subjects, locked."""
+    if not subject_ids:
+        return []
+    return list(
+        session.execute(
+            select(Objection)
+            .where(
+                Objection.subject_id.in_(list(subject_ids)),
+                Objection.target_type == TargetType.evaluation,
+                Objection.state == ObjectionState.correction,
+            )
+            .order_by(Objection.id)
+            .with_for_update()
+        ).scalars()
+    )
+
+
+def filed_step(session: Session, obj: Objection) -> ProcedureStep | None:
+    """The objection's first step, ``filed``: what it was filed against, as it stood."""
+    return session.execute(
+        select(ProcedureStep).where(
+            ProcedureStep.subject_id == obj.subject_id,
+            ProcedureStep.procedure_id == obj.id,
+            ProcedureStep.step == "filed",
+        )
+    ).scalar_one_or_none()
+
+
+def open_evaluation_objection(session: Session, subject_id: int) -> int | None:
+    """The subject's open objection to an evaluation result, whichever run made it: one at
+    a time, as a result is made again by every run."""
+    return session.execute(
+        select(Objection.id)
+        .where(
+            Objection.subject_id == subject_id,
+            Objection.target_type == TargetType.evaluation,
+            Objection.state != ObjectionState.closed,
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def latest_objection_to(
+    session: Session, subject_id: int, target_type: TargetType, target_id: int
+) -> Objection | None:
+    """The subject's latest objection to a target."""
+    return session.execute(
+        select(Objection)
+        .where(
+            Objection.subject_id == subject_id,
+            Objection.target_type == target_type,
+            Objection.target_id == target_id,
+        )
+        .order_by(Objection.filed_at.desc(), Objection.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

@@ -12,17 +12,23 @@ from xinyong.rights.schemas import EvidenceOut, EvidenceRef, StepOut
 
 
 class TargetIn(BaseModel):
-    """Exactly one of a record and a list entry of the subject."""
+    """Exactly one of a record, a list entry and the evaluation result of the subject."""
 
     model_config = ConfigDict(extra="forbid")
 
     record: BigIdText | None = Field(default=None, description="a record's id")
     list_entry: BigIdText | None = Field(default=None, description="a list entry's id")
+    evaluation: Literal["current"] | None = Field(
+        default=None,
+        description="the subject's current public credit evaluation result (公共信用综合评价"
+        "结果: grade, score, model, day; Measures art. 31)",
+    )
 
     @model_validator(mode="after")
     def _one(self) -> TargetIn:
-        if (self.record is None) == (self.list_entry is None):
-            raise ValueError("give exactly one of record and list_entry")
+        given = [self.record, self.list_entry, self.evaluation]
+        if sum(v is not None for v in given) != 1:
+            raise ValueError("give exactly one of record, list_entry and evaluation")
         return self
 
 
@@ -126,8 +132,11 @@ class ObjectionSummaryOut(BaseModel):
     id: str
     subject: str = Field(description="credit code, or masked ID number")
     subject_name: str
-    target_type: Literal["record", "list_entry"]
-    target_id: str
+    target_type: Literal["record", "list_entry", "evaluation"]
+    target_id: str = Field(
+        description="a record's, a list entry's, or for an evaluation "
+        "result the id of the run that made it"
+    )
     ground: str
     state: Literal["review", "verification", "correction", "closed"]
     statement: str

@@ -27,8 +27,7 @@ from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import calendar_for
 from xinyong.core.citations import cite
-from xinyong.core.clock import local_date
-from xinyong.core.labels import DOCUMENT_KINDS, OBJECTION_GROUNDS, OBJECTION_STATES
+from xinyong.core.labels import OBJECTION_GROUNDS, OBJECTION_STATES
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.lists.repository import get_entry, live_entries_based_on
 from xinyong.lists.service import collect_one, leave_list, subject_ref
@@ -49,13 +48,14 @@ from xinyong.models import (
     Subject,
     TargetType,
 )
-from xinyong.objections import rules
-from xinyong.objections.repository import PROCEDURE, open_objection
+from xinyong.objections import evaluation, rules
+from xinyong.objections.decision import issue_decision
+from xinyong.objections.repository import PROCEDURE, open_evaluation_objection, open_objection
 from xinyong.objections.repository import find_objections as find_objections
 from xinyong.objections.schemas import CorrectionIn, ObjectionIn
 from xinyong.records.repository import source_ids_of_item
 from xinyong.records.standing import change_standing, get_record
-from xinyong.rights import documents, evidence, procedures
+from xinyong.rights import evidence, procedures
 from xinyong.rights.deadlines import is_over
 from xinyong.rights.procedures import get_procedure, own_target
 from xinyong.rights.remedy import Finding, remedy
@@ -173,16 +173,25 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
         )
     ground = ObjectionGround(body.ground)
     today = step.today
-    try:
-        row = own_target(session, subject_id, body.target, _not_yours)
-    except NotFound as exc:  # no such list entry
-        exc.field = "target.list_entry"
-        raise
-    if isinstance(row, Record):
-        target = _record_target(row, ground, today)
+    result = None
+    if body.target.evaluation is not None:
+        # The current result, as it stands now, is kept in the filed step.
+        result = evaluation.current_result(session, subject_id)
+        target = Target(TargetType.evaluation, int(result["run_id"]))
     else:
-        target = _entry_target(row, ground, today)
-    existing = open_objection(session, subject_id, target.type, target.id)
+        try:
+            row = own_target(session, subject_id, body.target, _not_yours)
+        except NotFound as exc:  # no such list entry
+            exc.field = "target.list_entry"
+            raise
+        if isinstance(row, Record):
+            target = _record_target(row, ground, today)
+        else:
+            target = _entry_target(row, ground, today)
+    if target.type is TargetType.evaluation:
+        existing = open_evaluation_objection(session, subject_id)
+    else:
+        existing = open_objection(session, subject_id, target.type, target.id)
     if existing is not None:
         raise objection_open(existing)
     obj = Objection(
@@ -234,6 +243,7 @@ def file_objection(session: Session, step: Step, subject_id: int, body: Objectio
         # What the subject is told: the mark, and that publication and measures go on.
         marked=True,
         still_in_force=True,
+        **({"result": result} if result is not None else {}),
     )
     return obj
 
@@ -256,6 +266,8 @@ def verifying_department(session: Session, obj: Objection) -> int:
     department (谁认定、谁负责, 003 联合奖惩 §（五））."""
     if obj.target_type is TargetType.record:
         return get_record(session, obj.subject_id, obj.target_id).provider_id
+    if obj.target_type is TargetType.evaluation:
+        raise evaluation.no_provider()
     return get_entry(session, obj.target_id).department_id
 
 
@@ -329,6 +341,8 @@ def verify(
 
 
 def _describe_target(session: Session, obj: Objection) -> str:
+    if obj.target_type is TargetType.evaluation:
+        return evaluation.describe(session, obj)
     if obj.target_type is TargetType.record:
         record = get_record(session, obj.subject_id, obj.target_id)
         name = session.get_one(CatalogItem, record.catalog_item_id).name
@@ -426,24 +440,7 @@ def _purge_fields(session: Session, step: Step, record: Record, obj: Objection) 
 
 
 def _issue_decision(session: Session, step: Step, obj: Objection, finding: str) -> None:
-    """The objection's decision document (异议处理决定书): what was objected to and on what
-    ground, then the ``finding`` and what follows from it."""
-    subject = session.get_one(Subject, obj.subject_id)
-    documents.issue(
-        session,
-        step,
-        PROCEDURE,
-        obj,
-        kind="objection_decision",
-        title=f"{DOCUMENT_KINDS['objection_decision']}（异议 {obj.id}）",
-        body=(
-            f"{subject.name}：\n"
-            f"你（单位）于 {local_date(obj.filed_at).isoformat()} "
-            f"对{_describe_target(session, obj)}提出的异议申请"
-            f"（理由：{OBJECTION_GROUNDS[obj.ground]}），"
-            f"{finding}"
-        ),
-    )
+    issue_decision(session, step, obj, _describe_target(session, obj), finding)
 
 
 def uphold(
@@ -456,6 +453,7 @@ def uphold(
     obj.state = rules.state_after_decision(obj.outcome)
     obj.closed_at = None
     obj.correction_due_on = rules.correction_due_on(calendar_for(session), step.today)
+    re_evaluate = obj.target_type is TargetType.evaluation
     open_task(
         session,
         step,
@@ -464,7 +462,7 @@ def uphold(
         procedure=PROCEDURE,
         procedure_id=obj.id,
         department_id=None,
-        title=f"更正或撤销异议信息 {obj.id}",
+        title=f"{'重新评价' if re_evaluate else '更正或撤销'}异议信息 {obj.id}",
         due_on=obj.correction_due_on,
     )
     add_step(
@@ -477,6 +475,9 @@ def uphold(
         correction_due_on=obj.correction_due_on.isoformat(),
         appeal_id=str(appeal_id) if appeal_id is not None else None,
     )
+    if re_evaluate:
+        evaluation.upheld(session, step, obj)
+        return
     _end_wrongful_listings(session, step, obj, reason)
 
 
@@ -606,6 +607,8 @@ def correct(session: Session, step: Step, objection_id: int, body: CorrectionIn)
     revision, which goes on the feed with the new record's id."""
     obj = get_objection(session, objection_id, for_update=True)
     _require_step(obj, "correct")
+    if obj.target_type is TargetType.evaluation:
+        raise evaluation.no_correction()
     if body.action == "correct" and not body.fields:
         raise InvalidRequest(
             "更正须给出更正后的字段值",

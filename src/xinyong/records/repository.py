@@ -506,3 +506,23 @@ def batches_received_between(
     if before is not None:
         query = query.where(Batch.id < before)
     return list(session.execute(query.order_by(Batch.id.desc()).limit(limit)).scalars())
+
+
+def batches_received_since(session: Session, since: datetime) -> list[tuple[int, datetime]]:
+    """(id, time received) of every batch received after ``since`` (the incremental
+    evaluation pass: batches are few, one per push of up to 10,000 records)."""
+    rows = session.execute(
+        select(Batch.id, Batch.received_at).where(Batch.received_at > since)
+    ).all()
+    return [(batch_id, at) for batch_id, at in rows]
+
+
+def subjects_in_batches(session: Session, batch_ids: Collection[int]) -> set[int]:
+    """The subjects of the records collected in these batches (index on batch_id)."""
+    if not batch_ids:
+        return set()
+    return set(
+        session.execute(
+            select(Record.subject_id).where(Record.batch_id.in_(list(batch_ids))).distinct()
+        ).scalars()
+    )

@@ -1,7 +1,7 @@
 """Pages: the public credit evaluation as the credit authority oversees it (issue 16 § 8) —
 the models (every version with its effective day; one model's dimensions, indicators,
 bands, caps and sources), the runs with their grade counts and drift (PSI, read as
-evaluation/rules.psi_reading reads it), the grade distribution over the full runs (an ECharts
+evaluation/rules.drift reads it), the grade distribution over the full runs (an ECharts
 chart from /static/vendor, its figures also a table) and the graded supervision ratios in force
 (inspections/supervision: per field, grade → class → ratio and frequency)."""
 
@@ -18,7 +18,7 @@ from xinyong.core import labels
 from xinyong.core.api import BigId, db_session
 from xinyong.errors import NotFound
 from xinyong.evaluation import repository
-from xinyong.evaluation.rules import psi_reading
+from xinyong.evaluation.rules import drift
 from xinyong.evaluation.service import catalog_items, model_in_force, spec_of
 from xinyong.inspections import supervision
 from xinyong.models import EvaluationModel, EvaluationRun
@@ -89,7 +89,7 @@ def run_rows(runs: list[EvaluationRun], models: dict[int, EvaluationModel]) -> l
             "model": models.get(r.model_id),
             "model_title": model_title(models.get(r.model_id)),
             "shares": shares(r.grade_counts),
-            "reading": psi_reading(r.psi),
+            "reading": drift(r.psi),
         }
         for r in runs
     ]
@@ -141,7 +141,7 @@ def evaluation_page(request: Request, session: Session = db_session) -> Response
         in_force={k: v.id for k, v in in_force.items() if v is not None},
         field_counts=repository.field_grade_counts(session),
         supervision=supervision_rows(session, today),
-        psi_readings=labels.PSI_READINGS,
+        psi_readings=labels.DRIFT_NAMES,
         model_title=model_title,
     )
 

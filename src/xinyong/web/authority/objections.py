@@ -30,6 +30,7 @@ from xinyong.lists.rules import is_in_force
 from xinyong.models import Objection, ObjectionState, TargetType
 from xinyong.objections import service as objection_service
 from xinyong.objections.appeals import objection_out
+from xinyong.objections.evaluation import objected_result
 from xinyong.objections.schemas import CorrectionIn, DecisionIn
 from xinyong.records.repository import record_with_item_name, subject_records_by_ids
 from xinyong.rights.step import Step
@@ -85,7 +86,18 @@ def _target(
 ) -> dict[str, Any]:
     """What the objection is about as the authority reads it: the record (with its fields by
     their labels), or the list entry and the records it rests on — each a record the
-    correction may take (``records``: the page of one objection; a table names it only)."""
+    correction may take (``records``: the page of one objection; a table names it only). An
+    evaluation result: as it stood when the objection was filed."""
+    if obj.target_type is TargetType.evaluation:
+        result = objected_result(session, obj) or {}
+        grade = labels.GRADE_TITLES.get(result.get("grade", ""), "")
+        return {
+            "label": f"公共信用综合评价结果（评价日 {result.get('evaluated_on', '')}，信用等级 "
+            f"{grade}，得分 {result.get('score', '')}，{result.get('model', '')}）",
+            "records": [],
+            "entry": None,
+            "evaluation": True,
+        }
     if obj.target_type is TargetType.record:
         row = record_with_item_name(session, obj.subject_id, obj.target_id)
         if row is None:

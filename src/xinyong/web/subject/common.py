@@ -18,6 +18,7 @@ from xinyong.errors import NotFound, XinyongError
 from xinyong.lists import repository as lists_repository
 from xinyong.lists import rules as lists_rules
 from xinyong.models import Category, CreditList, Department, Role, TargetType
+from xinyong.objections import evaluation as objection_evaluation
 from xinyong.objections import service as objection_service
 from xinyong.records import repository as records
 from xinyong.rights.documents import documents_of
@@ -80,8 +81,12 @@ def field_labels(session: Session) -> dict[str, dict[str, str]]:
 def target_of(
     session: Session, subject_id: int, kind: str, target_id: int, today: date
 ) -> dict[str, Any] | None:
-    """The subject's record or list entry as the console shows it, or None when it is not
-    the subject's (never telling whether it exists)."""
+    """The subject's record, list entry or evaluation result (by the run that made it) as
+    the console shows it, or None when it is not the subject's (never telling whether it
+    exists)."""
+    if kind == TargetType.evaluation.value:
+        result = objection_evaluation.result_about(session, subject_id, target_id)
+        return None if result is None else evaluation_target(result)
     if kind == TargetType.record.value:
         row = records.record_with_item_and_provider(session, subject_id, target_id)
         if row is None:
@@ -128,10 +133,40 @@ def target_of(
     }
 
 
+def evaluation_target(result: dict[str, Any]) -> dict[str, Any]:
+    """An evaluation result (objections/evaluation.result_of) as a procedure's target."""
+    grade = labels.GRADE_TITLES.get(result["grade"], result["grade"])
+    return {
+        "type": "evaluation",
+        "id": int(result["run_id"]),
+        "query": "evaluation=current",
+        "label": f"公共信用综合评价结果（评价日 {result['evaluated_on']}，信用等级 {grade}）",
+        "grade": grade,
+        "score": result["score"],
+        "model": result["model"],
+        "evaluated_on": result["evaluated_on"],
+    }
+
+
 def asked_target(
-    session: Session, v: Visitor, record: str, entry: str, today: date
+    session: Session, v: Visitor, record: str, entry: str, today: date, evaluation: str = ""
 ) -> dict[str, Any]:
-    """The target named in the address (?record=… or ?entry=…), the subject's own, or 404."""
+    """The target named in the address (?record=…, ?entry=… or ?evaluation=current), the
+    subject's own, or 404."""
+    if evaluation:
+        grade_error = NotFound(
+            "你（单位）尚无公共信用综合评价结果",
+            "you have no evaluation result",
+            code="not_evaluated",
+        )
+        if evaluation != "current" or record or entry:
+            raise grade_error
+        try:
+            with session.begin_nested():
+                result = objection_evaluation.current_result(session, subject_id_of(v))
+        except XinyongError:
+            raise grade_error from None
+        return evaluation_target(result)
     record_id, entry_id = forms.parse_int(record), forms.parse_int(entry)
     found = None
     if record_id is not None and entry_id is None:
@@ -148,6 +183,8 @@ def asked_target(
 
 
 def target_ref(target: dict[str, Any]) -> dict[str, str]:
+    if target["type"] == "evaluation":
+        return {"evaluation": "current"}
     key = "record" if target["type"] == "record" else "list_entry"
     return {key: str(target["id"])}
 

@@ -16,6 +16,7 @@ from xinyong.errors import NotFound
 from xinyong.models import Objection, ObjectionOutcome, ObjectionState, TargetType
 from xinyong.objections import service as objection_service
 from xinyong.objections.appeals import objection_out
+from xinyong.objections.evaluation import open_objection_id
 from xinyong.objections.schemas import ObjectionIn
 from xinyong.web import forms
 from xinyong.web.site import Visitor
@@ -115,9 +116,12 @@ def _objection_form(
     form: dict[str, str] | None = None,
 ) -> Response:
     sid = subject_id_of(forms.page_visitor(request))
-    open_id = objection_service.open_objection(
-        session, sid, TargetType(target["type"]), target["id"]
-    )
+    if target["type"] == TargetType.evaluation.value:
+        open_id = open_objection_id(session, sid)
+    else:
+        open_id = objection_service.open_objection(
+            session, sid, TargetType(target["type"]), target["id"]
+        )
     return console_page(
         request,
         "subject/objection_new.html",
@@ -134,12 +138,22 @@ def _objection_form(
 
 @router.get("/me/objections/new", response_class=HTMLResponse, **SUBJECT)
 def objection_new(
-    request: Request, record: str = "", entry: str = "", session: Session = db_session
+    request: Request,
+    record: str = "",
+    entry: str = "",
+    evaluation: str = "",
+    session: Session = db_session,
 ) -> Response:
     """Audience: subject. The objection form for one of the subject's records or list
-    entries: ground (Measures art. 31), statement and evidence files."""
+    entries, or (``?evaluation=current``) its current evaluation result: ground (Measures
+    art. 31), statement and evidence files."""
     target = asked_target(
-        session, forms.page_visitor(request), record, entry, forms.request_today(request)
+        session,
+        forms.page_visitor(request),
+        record,
+        entry,
+        forms.request_today(request),
+        evaluation,
     )
     form = {"ground": "past_validity"} if target.get("standing") == "expired" else {}
     return _objection_form(request, session, target, form=form)
@@ -147,12 +161,16 @@ def objection_new(
 
 @router.post("/me/objections/new", response_class=HTMLResponse, **SUBJECT)
 async def objection_file(
-    request: Request, record: str = "", entry: str = "", session: Session = db_session
+    request: Request,
+    record: str = "",
+    entry: str = "",
+    evaluation: str = "",
+    session: Session = db_session,
 ) -> Response:
     """Audience: subject. File the objection (multipart: the fields and the evidence files):
     each file is stored as POST /api/v1/evidence stores it, then the objection is filed with
     their ids as POST /api/v1/objections files it — all or nothing."""
-    return await with_form(request, session, _file_objection, record, entry)
+    return await with_form(request, session, _file_objection, record, entry, evaluation)
 
 
 def _file_objection(
@@ -162,11 +180,12 @@ def _file_objection(
     problem: forms.Problem | None,
     record: str,
     entry: str,
+    evaluation: str,
 ) -> Response:
     v = forms.page_visitor(request)
     check_form(v, form, problem)
     sid = subject_id_of(v)
-    target = asked_target(session, v, record, entry, forms.request_today(request))
+    target = asked_target(session, v, record, entry, forms.request_today(request), evaluation)
     values = {
         "ground": forms.form_text(form, "ground", 40),
         "statement": forms.form_text(form, "statement").strip(),
