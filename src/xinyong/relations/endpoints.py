@@ -7,7 +7,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from xinyong.checks.rules import require_purpose
-from xinyong.core.api import clock, current_principal, database, db_session, endpoint
+from xinyong.core.api import (
+    clock,
+    current_principal,
+    database,
+    db_session,
+    endpoint,
+    page_offset,
+)
 from xinyong.core.auth import Principal
 from xinyong.core.clock import local_date
 from xinyong.db import Database
@@ -74,7 +81,7 @@ def get_flags(
     request: Request,
     purpose: str | None = PURPOSE,
     limit: int = Query(default=100, ge=1, le=1000),
-    offset: int = Query(default=0, ge=0),
+    offset: int = page_offset("the first flag to list"),
     principal: Principal = current_principal,
     session: Session = db_session,
 ) -> FlagsOut:
