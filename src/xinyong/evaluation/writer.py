@@ -96,6 +96,9 @@ def write_results(
         FIELD_COLUMNS,
         _batches(con, f"SELECT {', '.join(FIELD_COLUMNS)} FROM out_fields"),
     )
+    # The field grades are looked up by subject (_drop_unchanged's anti-join: without an index
+    # PostgreSQL, misjudging the join before it, scanned the whole stage for every subject).
+    _rows(session, f"CREATE INDEX {FIELD_STAGE}_subject ON {FIELD_STAGE} (subject_id)")
     if dialect == "postgresql":  # a temporary table has no statistics until analysed
         for name in (STAGE, FIELD_STAGE):
             _rows(session, f"ANALYZE {name}")
