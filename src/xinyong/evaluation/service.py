@@ -21,7 +21,7 @@ from xinyong.core import audit
 from xinyong.core.clock import local_date
 from xinyong.core.ids import IdGenerator
 from xinyong.core.locks import advisory_xact_lock
-from xinyong.errors import Conflict, InvalidRequest, NotFound
+from xinyong.errors import Conflict, NotFound
 from xinyong.evaluation import repository
 from xinyong.evaluation.rules import (
     in_force,
@@ -168,29 +168,3 @@ def ensure_default_model(
 def model_in_force(session: Session, applies_to: str, today: date) -> EvaluationModel | None:
     """The published model for ``applies_to`` in force on ``today``."""
     return in_force(repository.published_models(session), applies_to, today)
-
-
-def log_read(session: Session, *, actor: str, subject_id: int, purpose: str, now: datetime) -> None:
-    """A department's read of a subject's evaluation (grade and explanation), logged with its
-    purpose as every department's read of a subject's information is (004 §14; Measures
-    art. 36): ``evaluation.read`` in the audit log, shown to the subject in its query log. 422
-    ``missing_purpose`` without one."""
-    purpose = (purpose or "").strip()
-    if not purpose:
-        raise InvalidRequest(
-            "查询信用评价须说明用途（purpose）",
-            "reading an evaluation needs a purpose",
-            field="purpose",
-            code="missing_purpose",
-        )
-    audit.log(
-        session,
-        actor=actor,
-        action="evaluation.read",
-        at=now,
-        subject_id=subject_id,
-        target_type="subject",
-        target_id=subject_id,
-        purpose=purpose[:200],
-        durable=False,
-    )

@@ -1,7 +1,7 @@
 """Page: a subject's public credit evaluation as a department looks it up inside a procedure
 (a licence, an inspection, a subsidy): the grade, its grade for the department's field, and
 every point traced. The purpose — the procedure it serves — is required, and the read is
-logged with it (evaluation/service.log_read, as the archive's reads are: 004 §14; Measures
+logged with it (evaluation/reading.log_read, as the archive's reads are: 004 §14; Measures
 art. 36), so the subject sees it among the reads of its information."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.checks.rules import require_purpose
 from xinyong.core.api import db_session
 from xinyong.errors import XinyongError
-from xinyong.evaluation.service import log_read
+from xinyong.evaluation.reading import log_read
 from xinyong.subjects.service import find_subject
 from xinyong.web.department.common import DEPARTMENTS, console_page, subject_key
 from xinyong.web.evaluation_views import LABELS, evaluation_of, signed
@@ -53,10 +54,11 @@ def evaluation_page(
         try:
             log_read(
                 session,
-                actor=v.principal.actor,
-                subject_id=found.id,
-                purpose=form["purpose"],
+                v.principal,
+                found.id,
                 now=request_now(request),
+                purpose=require_purpose(form["purpose"]),
+                what="result",
             )
         except XinyongError as exc:
             errors["purpose"], status = PURPOSE_NEEDED, exc.status
