@@ -42,6 +42,7 @@ from xinyong.departments.endpoints import router as departments_router
 from xinyong.errors import XinyongError
 from xinyong.evaluation.endpoints import router as evaluation_router
 from xinyong.feeds.endpoints import router as feeds_router
+from xinyong.government.endpoints import router as government_router
 from xinyong.inspections.endpoints import router as inspections_router
 from xinyong.jobs import run_forever
 from xinyong.lists.endpoints import router as lists_router
@@ -322,6 +323,7 @@ def create_app(
         # After reports_router: /reports/dual-publicity before /reports/{number}.
         credit_reports_router,
         relations_router,
+        government_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=[nul.refuse_nul])
     # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.

@@ -20,6 +20,7 @@ from xinyong.core.locks import advisory_xact_lock
 from xinyong.db import Database
 from xinyong.evaluation.incremental import run_pass
 from xinyong.feeds.webhooks import deliver_due
+from xinyong.government.service import sync_cases
 from xinyong.lists.service import expire_entries
 from xinyong.objections.evaluation import close_re_evaluated
 from xinyong.records.expiry import expire_records
@@ -61,6 +62,7 @@ JOB_LABELS: dict[str, tuple[str, str]] = {
     "risk_messages_sent": ("发送的风险预警消息（电子邮件、短信）", "条"),
     "risk_messages_retried": ("待重试的风险预警消息", "条"),
     "risk_messages_failed": ("放弃重试的风险预警消息", "条"),
+    "government_cases_opened": ("新立案跟踪的政务失信记录", "件"),
 }
 
 
@@ -136,6 +138,11 @@ def run_jobs(
         advisory_xact_lock(session, "job:alert_overdue")
         alerts = alert_overdue(session, Step(ctx, SYSTEM, rules_now()))
     breached = breach_overdue_commitments(db, ctx, rules_now())
+    # Each new 政务失信 record gets its case (government/service.py): its deadlines, tasks,
+    # and the checks' refusal of honours while it is not cleared.
+    with db.transaction() as session:
+        advisory_xact_lock(session, "job:government_cases")
+        opened = sync_cases(session, Step(ctx, SYSTEM, rules_now()))
     # Organisations near a black-listed subject, flagged for supervision (relations/scan.py).
     scans = daily_scan(db, now=rules_now(), actor=SYSTEM.actor)
     evaluated = re_evaluate_changed(db, ctx, rules_now(), clock.now())
@@ -171,6 +178,7 @@ def run_jobs(
         "repairs_effective": repairs,
         "overdue_alerts": alerts,
         "commitments_breached": breached,
+        "government_cases_opened": opened,
         "related_party_scans": scans,
         **evaluated,
         # The years the dashboard warns of (calendar/service.missing_years), every run until

@@ -118,7 +118,8 @@ def test_a_later_decision_never_has_an_earlier_appeal_deadline(a: date, b: date,
 @pytest.mark.parametrize("standing", list(Standing))
 def test_which_records_an_objection_may_target(standing: Standing, ground: ObjectionGround) -> None:
     refusal = rules.record_refusal(standing, ground)
-    if standing in (Standing.corrected, Standing.revoked, Standing.repaired):
+    # Excluded by 容错纠错 (003 政务诚信 §二（三）), a record left the archive's use too.
+    if standing in (Standing.corrected, Standing.revoked, Standing.repaired, Standing.excluded):
         assert refusal == "target_not_active"
     elif standing is Standing.expired and ground is not ObjectionGround.past_validity:
         assert refusal == "target_expired"

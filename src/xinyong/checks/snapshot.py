@@ -20,7 +20,9 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from xinyong.checks import rules
-from xinyong.feeds.changes import LIST_ENTRY, LISTS, MEASURES, head
+from xinyong.feeds.changes import GOVERNMENT, LIST_ENTRY, LISTS, MEASURES, head
+from xinyong.government.repository import uncleared_failures
+from xinyong.government.rules import FAILURES_KIND, FAILURES_LIST, FAILURES_LIST_NAME
 from xinyong.measures.schemas import MeasureSpec
 from xinyong.models import Change, CreditList, EntryState, ListEntry, Measure, Subject
 
@@ -125,18 +127,23 @@ class SnapshotCache:
         )
         if any(topic in RELOAD_TOPICS for topic, _, _ in changes) or len(changes) > 5_000:
             return _load(session, target)
-        changes = [c for c in changes if c[0] == LIST_ENTRY]
         entries = dict(old.entries)
         monitored = dict(old.monitored)
         names = dict(old.names)
-        keys = {(sid, eid) for _, sid, eid in changes if sid is not None and eid is not None}
-        for sid, _ in keys:
+        # Re-read whole subjects: a change of one entry (or of a 政务失信 case) rewrites that
+        # subject's lines.
+        subjects = {
+            sid
+            for topic, sid, eid in changes
+            if sid is not None
+            and ((topic == LIST_ENTRY and eid is not None) or topic == GOVERNMENT)
+        }
+        for sid in subjects:
             entries.pop(sid, None)
             monitored.pop(sid, None)
-        # Re-read whole subjects: a change of one entry rewrites that subject's lines.
-        subjects = {sid for sid, _ in keys}
         if subjects:
             _fill(session, entries, monitored, names, ListEntry.subject_id.in_(subjects))
+            _fill_government(session, entries, names, subjects)
         return Snapshot(
             seq=target,
             entries=entries,
@@ -186,6 +193,24 @@ def _fill(
     monitored.update(watched)
 
 
+def _fill_government(
+    session: Session,
+    entries: dict[int, list[ActiveEntry]],
+    names: dict[int, tuple[str | None, str]],
+    subjects: set[int] | None,
+) -> None:
+    """The 政务失信 cases not yet cleared, as entries of the platform's own list of them
+    (government/rules.FAILURES_LIST): the measures list names it like any list, so that a
+    check in ``honours`` refuses a failing body (003 政务诚信 二（五）: 依规取消相关政府部门参加
+    各类荣誉评选资格)."""
+    for sid, case_id, provider, _decided, credit_code, name in uncleared_failures(
+        session, subjects
+    ):
+        names[sid] = (credit_code, name)
+        line = entries.setdefault(sid, [])
+        line.append(ActiveEntry(case_id, sid, FAILURES_LIST, FAILURES_KIND, None, provider))
+
+
 def _load(session: Session, seq: int) -> Snapshot:
     entries: dict[int, list[ActiveEntry]] = {}
     monitored: dict[int, list[Monitored]] = {}
@@ -197,10 +222,12 @@ def _load(session: Session, seq: int) -> Snapshot:
         names,
         ListEntry.state.in_([EntryState.listed, EntryState.exited]),
     )
+    _fill_government(session, entries, names, None)
     lists = {
         row.code: ListInfo(row.code, row.spec["name"], row.kind.value, row.field)
         for row in session.execute(select(CreditList)).scalars()
     }
+    lists[FAILURES_LIST] = ListInfo(FAILURES_LIST, FAILURES_LIST_NAME, FAILURES_KIND, "government")
     by_scenario: dict[str, list[MeasureSpec]] = defaultdict(list)
     for row in session.execute(
         select(Measure).where(Measure.active).order_by(Measure.id)

@@ -23,6 +23,7 @@ and the tests compare it against stdnum's ``calc_check_digit``.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -30,6 +31,8 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 from zoneinfo import ZoneInfo
+
+from stdnum import numdb
 
 __all__ = [
     "CREDIT_CODE_ALPHABET",
@@ -41,6 +44,7 @@ __all__ = [
     "credit_code_check_char",
     "describe_credit_code",
     "describe_id_number",
+    "division_name",
     "id_number_check_char",
     "is_valid_credit_code",
     "is_valid_id_number",
@@ -612,3 +616,39 @@ def region_name(region_code: str) -> str | None:
         return None
     city = cities.get(region_code[:4] + "00")
     return province + city if city else province
+
+
+_YEARS = re.compile(r"^\[(\d*)-(\d*)\]")
+
+
+def division_name(region_code: str) -> str | None:
+    """The name of a GB/T 2260 division in use today — a province, a city or a county — as
+    python-stdnum's table of them knows it (``"320115"`` → ``"江苏省南京市江宁区"``), else None:
+    an unknown code, or one abolished (``"320103"``, 白下区 until 2013). For a region a
+    department loads figures about (the debt indicators, 003 政务诚信 三（五））."""
+    if not isinstance(region_code, str) or len(region_code) != 6 or not region_code.isdigit():
+        return None
+
+    def current(code: str) -> str | None:
+        info = numdb.get("cn/loc").info(code)
+        name = info[-1][1].get("county") if len(info) > 1 else None
+        if not name:
+            return None
+        years = _YEARS.match(name)
+        if years and years.group(2):
+            return None  # abolished
+        return name[years.end() :] if years else name
+
+    province = _regions()[0].get(region_code[:2])
+    if province is None:
+        return None
+    if region_code.endswith("0000"):
+        return province
+    own = current(region_code)
+    if own is None:
+        return None
+    if region_code.endswith("00"):
+        return province + own
+    city = current(region_code[:4] + "00") or ""
+    # A municipality's 市辖区 / 县 are groupings, not names (110101: 北京市东城区).
+    return province + ("" if city in ("市辖区", "县") else city) + own

@@ -13,6 +13,7 @@ from xinyong.core.citations import cite
 
 # Evaluation, graded supervision, credit reports and 专项治理 live in labels_supervision.py (module
 # length); re-exported here, where every label is looked up.
+from xinyong.core.labels_government import *  # noqa: F403
 from xinyong.core.labels_supervision import *  # noqa: F403
 
 # ---- Who: roles, subjects, departments
@@ -73,6 +74,9 @@ SECTOR_NAMES = {
     "banking": "金融监管",
     "intellectual_property": "知识产权",
     "audit": "审计",
+    # 003 政务诚信 二（三）, 二（五）: discipline records and the personnel side of civil servants.
+    "discipline_inspection": "纪检监察",
+    "organisation_personnel": "组织人事",
     "other": "其他",
 }
 
@@ -99,6 +103,7 @@ STANDING_NAMES = {
     "corrected": "已更正",
     "revoked": "已撤销",
     "repaired": "已修复",
+    "excluded": "容错免予记录",
 }
 CATALOG_STATUSES = {"draft": "草稿", "published": "已发布", "superseded": "已被替代"}
 UPDATE_CYCLES = {
@@ -142,6 +147,9 @@ WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五"
 # ---- Lists and their procedure
 
 LIST_KINDS = {"red": "红名单", "black": "黑名单", "watch": "重点关注对象名单"}
+# What a check answers a subject is in: the lists' kinds and the platform's own list of
+# uncleared 政务失信 (government/rules.FAILURES_KIND).
+CHECK_ENTRY_KINDS = {**LIST_KINDS, "government_failure": "政务失信"}
 ENTRY_STATES = {
     "notice": "公示（告知）中",
     "candidate": "待确认",
@@ -189,6 +197,8 @@ SCENARIOS = {
     "securities_issuance": "股票、债券发行",
     "public_employment": "招录聘用、任职",
     "inspection": "监督检查",
+    # 003 政务诚信 二（四）–（五）: 选拔任用、评优评先、职务晋升中查询政务领域信用档案.
+    "government_honours_and_promotion": "公务员评优评先、职务晋升",
 }
 # A measure's action, and a check's decision (the strongest action reached, or none):
 # 自动比对、自动提示、自动拦截 (002 §（十）).
@@ -222,6 +232,8 @@ TASK_KINDS = {
     "commitment_verification": "告知承诺核查",
     "licence_revocation": "撤销许可",
     "risk_warning": "风险预警核查",
+    "government_explanation": "政务失信书面说明",
+    "government_rectification": "政务失信限期整改",
 }
 PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 OBJECTION_GROUNDS = {

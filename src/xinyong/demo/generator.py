@@ -59,6 +59,7 @@ from xinyong.demo.codes import OrgCodes
 from xinyong.demo.departments import DemoDepartment, Dept, build_departments
 from xinyong.demo.fields import FieldMaker
 from xinyong.demo.fill import Ctx, FieldPlan, compile_fill
+from xinyong.demo.government import government_departments, is_government_item
 from xinyong.demo.subjects import (
     KIND_FILTERS,
     ORG_KINDS,
@@ -125,7 +126,9 @@ class DemoGenerator:
         months: int = ARRIVAL_MONTHS,
         late_share: float = LATE_SHARE,
     ) -> None:
-        self.items = [dict(item) for item in items]
+        # Government integrity's items are the demo's government module's (demo/government.py):
+        # its records of bodies and civil servants are made coherent there, not drawn here.
+        self.items = [dict(item) for item in items if not is_government_item(item)]
         self.seed = seed
         self.today = today
         self.records_per_subject = float(records_per_subject)
@@ -134,6 +137,11 @@ class DemoGenerator:
         rng = random.Random(seed * 7919 + 17)
         self.codes = OrgCodes(rng)
         self.depts = build_departments(self.items, self.codes, rng)
+        # The subjects' organisation codes start after the departments' (Population): counted
+        # before government integrity's departments join, so that they join without moving
+        # any subject's code.
+        self.first_org_index = len(self.depts)
+        self.depts += government_departments(items, self.depts, self.codes, seed)
         self.dept_by_code = {d.code: d for d, _r, _role in self.depts}
 
     # -- public API -------------------------------------------------------------------------
@@ -182,7 +190,7 @@ class _Run:
         self.rng = random.Random(gen.seed)
         self.r = self.rng.random
         tables = gen.tables
-        self.people = Population(tables, gen.codes, self.r, first_org_index=len(gen.depts))
+        self.people = Population(tables, gen.codes, self.r, first_org_index=gen.first_org_index)
         self.fields = FieldMaker(tables, self.people, self.r)
         self.ctx = Ctx()
         self.dates = tables.dates

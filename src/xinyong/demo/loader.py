@@ -79,6 +79,7 @@ def load_demo(
                 kind=dept.kind,
                 actor="demo",
                 now=min(opened, clock.now()),
+                credit_code=dept.credit_code or None,
             )
             _, token = create_token(
                 session,

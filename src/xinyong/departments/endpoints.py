@@ -39,7 +39,10 @@ def list_all_departments(session: Session = db_session) -> list[DepartmentOut]:
     status_code=201,
     **endpoint(
         Role.authority,
-        errors={409: ["department_exists"], 422: ["invalid_kind", "invalid_region_code"]},
+        errors={
+            409: ["department_exists"],
+            422: ["invalid_kind", "invalid_region_code", "invalid_credit_code"],
+        },
         summary="Register a department",
     ),
 )

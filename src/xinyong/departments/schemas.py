@@ -14,6 +14,9 @@ class DepartmentIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     region_code: str = Field(description="GB/T 2260, 6 digits")
     kind: str = Field(description="sector code (docs/catalog-format.md)")
+    credit_code: str | None = Field(
+        default=None, description="the department's own 统一社会信用代码 (a government body's)"
+    )
 
 
 class DepartmentOut(BaseModel):
@@ -22,6 +25,7 @@ class DepartmentOut(BaseModel):
     region_code: str
     kind: str
     created_at: datetime
+    credit_code: str | None = None
 
 
 class TokenIn(BaseModel):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.schemas import SECTORS
 from xinyong.core import audit
 from xinyong.core.crypto import new_token, token_hash
+from xinyong.core.identifiers import IdentifierError, validate_credit_code
 from xinyong.errors import Conflict, InvalidRequest, NotFound
 from xinyong.feeds.changes import TOKEN, record_change
 from xinyong.models import ApiToken, Department, Role
@@ -26,6 +27,7 @@ def create_department(
     kind: str,
     actor: str,
     now: datetime,
+    credit_code: str | None = None,
 ) -> Department:
     if kind not in SECTORS:
         raise InvalidRequest(
@@ -48,7 +50,16 @@ def create_department(
             field="code",
             code="department_exists",
         )
-    dept = Department(code=code, name=name, region_code=region_code, kind=kind, created_at=now)
+    if credit_code is not None:
+        credit_code = _own_credit_code(session, credit_code)
+    dept = Department(
+        code=code,
+        name=name,
+        region_code=region_code,
+        kind=kind,
+        created_at=now,
+        credit_code=credit_code,
+    )
     session.add(dept)
     session.flush()
     audit.log(
@@ -62,6 +73,23 @@ def create_department(
         detail={"name": name, "kind": kind, "region_code": region_code},
     )
     return dept
+
+
+def _own_credit_code(session: Session, credit_code: str) -> str:
+    try:
+        code = validate_credit_code(credit_code)
+    except IdentifierError as exc:
+        raise InvalidRequest(
+            exc.message, exc.message_en, field="credit_code", code=exc.code
+        ) from None
+    if session.execute(select(Department.id).where(Department.credit_code == code)).first():
+        raise Conflict(
+            f"统一社会信用代码 {code} 已属于另一个部门",
+            f"another department has credit code {code}",
+            field="credit_code",
+            code="department_exists",
+        )
+    return code
 
 
 def get_department(session: Session, code: str) -> Department:

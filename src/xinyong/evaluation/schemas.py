@@ -272,7 +272,9 @@ class Counting(_Strict):
     under an open objection counts unless ``under_objection`` is ``exclude`` (art. 32: it is
     marked, still published and used)."""
 
-    standings: list[Literal["active", "expired", "corrected", "revoked", "repaired"]] = ["active"]
+    standings: list[
+        Literal["active", "expired", "corrected", "revoked", "repaired", "excluded"]
+    ] = ["active"]
     under_objection: Literal["count", "exclude"] = "count"
     basis: Basis
 

@@ -41,6 +41,9 @@ EVALUATION = "evaluation"
 # A risk warning (risk/sweep.py): on the feed, and to the webhooks of the department it is
 # addressed to (deliver_to_department).
 RISK = "risk"
+# A step of a 政务失信 case (government/service.py): the checks' snapshot re-reads the body's
+# failures in force (honours are refused while one is not cleared).
+GOVERNMENT = "government"
 # Topics the department feed (GET /feeds/list-changes) carries.
 FEED_TOPICS = (LIST_ENTRY, RECORD)
 

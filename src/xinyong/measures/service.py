@@ -14,6 +14,7 @@ from xinyong.core import audit
 from xinyong.core.citations import cite_tags_in_values
 from xinyong.errors import InvalidRequest
 from xinyong.feeds.changes import MEASURES, record_change
+from xinyong.government.rules import FAILURES_LIST
 from xinyong.lists.repository import all_lists
 from xinyong.measures.schemas import MeasuresIn
 from xinyong.models import Measure
@@ -30,7 +31,8 @@ def publish_measures(
 ) -> dict[str, list[str]]:
     """Publish the whole measures list: new and changed measures get a new version, measures
     left out are retired (kept for the history of the checks that named them)."""
-    lists = {lst.code for lst in all_lists(session)}
+    # The lists the platform keeps itself count as known: the 政务失信 cases not yet cleared.
+    lists = {lst.code for lst in all_lists(session)} | {FAILURES_LIST}
     for index, spec in enumerate(measures.measures):
         unknown = [code for code in spec.trigger_lists if code not in lists]
         if unknown:

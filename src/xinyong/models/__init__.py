@@ -27,6 +27,14 @@ from xinyong.models.evaluation import (
     RunState,
 )
 from xinyong.models.feeds import Change, ChangeHead, Delivery, Subscription
+from xinyong.models.government import (
+    ArrearsPayment,
+    CaseState,
+    DebtIndicator,
+    GovernmentFailureCase,
+    GovernmentPolicy,
+    RegionalEvaluation,
+)
 from xinyong.models.inspections import (
     InspectionAssignment,
     InspectionDraw,
@@ -88,6 +96,7 @@ __all__ = [
     "Appeal",
     "AppealOutcome",
     "AppealState",
+    "ArrearsPayment",
     "Audience",
     "AuditEntry",
     "AuditHead",
@@ -96,6 +105,7 @@ __all__ = [
     "Batch",
     "CalendarDay",
     "CalendarYear",
+    "CaseState",
     "CatalogItem",
     "CatalogStatus",
     "CatalogVersion",
@@ -114,6 +124,7 @@ __all__ = [
     "CommitmentType",
     "CreditList",
     "CreditReport",
+    "DebtIndicator",
     "DecisionOutcome",
     "Declaration",
     "DeclarationCategory",
@@ -131,6 +142,8 @@ __all__ = [
     "EvaluationRun",
     "EvidenceFile",
     "ExitReason",
+    "GovernmentFailureCase",
+    "GovernmentPolicy",
     "Grade",
     "IdNode",
     "InspectionAssignment",
@@ -159,6 +172,7 @@ __all__ = [
     "ProcedureStep",
     "Record",
     "RecordRevision",
+    "RegionalEvaluation",
     "RelatedPartyFlag",
     "RelatedPartyScan",
     "Repair",

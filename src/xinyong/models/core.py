@@ -52,6 +52,9 @@ class Department(Base):
     # only if its sector is one of the item's sources (Measures art. 8, 16).
     kind: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The department's own 统一社会信用代码, where given: a government body's notices go to
+    # the department that is its superior (003 政务诚信; government/quarterly.py).
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
 
 
 class ApiToken(Base):

@@ -36,6 +36,9 @@ class Standing(enum.StrEnum):
     corrected = "corrected"
     revoked = "revoked"
     repaired = "repaired"
+    # 容错纠错 (003 政务诚信 二（三）: 经认定符合容错纠错情形和条件的，可不纳入政务失信记录):
+    # kept with its decision, never counted nor published.
+    excluded = "excluded"
 
 
 class Batch(Base):
@@ -101,6 +104,15 @@ class Record(Base):
             "expires_on",
             postgresql_where=text("standing = 'active' AND expires_on IS NOT NULL"),
             sqlite_where=text("standing = 'active' AND expires_on IS NOT NULL"),
+        ),
+        # The 政务失信 records (government/service.sync_cases reads them every few seconds for
+        # the ones without a case): a few thousand among millions, so a partial index.
+        Index(
+            "ix_records_government_failure",
+            "subject_id",
+            "id",
+            postgresql_where=text("item_code = 'government_failure'"),
+            sqlite_where=text("item_code = 'government_failure'"),
         ),
     )
 

@@ -39,7 +39,7 @@ GROUNDS = {
 }
 # A record in one of these standings left the archive's use through a procedure already
 # (Measures art. 32, 35): there is nothing left to object to.
-CLOSED_STANDINGS = (Standing.corrected, Standing.revoked, Standing.repaired)
+CLOSED_STANDINGS = (Standing.corrected, Standing.revoked, Standing.repaired, Standing.excluded)
 
 # Why a target cannot be objected to: the error code the subject is answered with.
 Refusal = Literal["target_not_active", "target_expired"]

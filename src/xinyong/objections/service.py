@@ -27,7 +27,7 @@ from xinyong.core import audit
 from xinyong.core.auth import Principal
 from xinyong.core.calendar import calendar_for
 from xinyong.core.citations import cite
-from xinyong.core.labels import OBJECTION_GROUNDS, OBJECTION_STATES
+from xinyong.core.labels import OBJECTION_GROUNDS, OBJECTION_STATES, STANDING_NAMES
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from xinyong.lists.repository import get_entry, live_entries_based_on
 from xinyong.lists.service import collect_one, leave_list, subject_ref
@@ -112,7 +112,7 @@ def _record_target(record: Record, ground: ObjectionGround, today: date) -> Targ
     refusal = rules.record_refusal(standing, ground)
     if refusal == "target_not_active":
         raise Conflict(
-            f"该记录已{'更正' if standing is Standing.corrected else '撤销或修复'}，不能再提出异议",
+            f"该记录状态为“{STANDING_NAMES[standing.value]}”，不能再提出异议",
             f"the record is {standing.value} already",
             field="target.record",
             code=refusal,

@@ -65,7 +65,7 @@ class RecordOut(BaseModel):
     item_name: str
     category: str
     disclosure: str
-    standing: Literal["active", "expired", "corrected", "revoked", "repaired"]
+    standing: Literal["active", "expired", "corrected", "revoked", "repaired", "excluded"]
     provider: str
     provider_name: str
     channel: str

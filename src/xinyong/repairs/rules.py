@@ -122,7 +122,8 @@ def not_repairable(target: Target, today: date) -> NotAllowed | None:
         standing = effective_standing(record.standing, record.expires_on, today)
         if standing is Standing.repaired:
             return "already_repaired"
-        if standing is Standing.revoked:
+        if standing in (Standing.revoked, Standing.excluded):
+            # Excluded by 容错纠错 (003 政务诚信 二（三））, it no longer counts: as revoked.
             return "revoked"
         if standing is Standing.corrected:
             return "corrected"

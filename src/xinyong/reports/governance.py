@@ -83,7 +83,7 @@ def _sql(dialect: str) -> str:
     return f"""
 WITH failing AS (
     SELECT r.subject_id, {record_month} AS month FROM records r
-    WHERE r.severity IS NOT NULL AND r.standing NOT IN ('revoked', 'corrected')
+    WHERE r.severity IS NOT NULL AND r.standing NOT IN ('revoked', 'corrected', 'excluded')
       AND r.determined_on >= :first AND r.determined_on < :after
     UNION
     SELECT e.subject_id, {entry_month} AS month FROM list_entries e

@@ -39,6 +39,11 @@ COMMITMENT_VERIFICATION = "commitment_verification"
 LICENCE_REVOCATION = "licence_revocation"
 # A risk warning for a department or the authority to look into (risk/sweep.py; 002 §（十六）).
 RISK_WARNING = "risk_warning"
+# A 政务失信 case (government/service.py): the failing body's written explanation and its
+# rectification, each by its last day (003 政务诚信 二（五）: 书面说明原因并限期加以整改), on the
+# credit authority's queue, which interviews the body when it is missed.
+GOVERNMENT_EXPLANATION = "government_explanation"
+GOVERNMENT_RECTIFICATION = "government_rectification"
 KINDS = (
     OBJECTION_REVIEW,
     OBJECTION_VERIFICATION,
@@ -51,6 +56,8 @@ KINDS = (
     COMMITMENT_VERIFICATION,
     LICENCE_REVOCATION,
     RISK_WARNING,
+    GOVERNMENT_EXPLANATION,
+    GOVERNMENT_RECTIFICATION,
 )
 
 

@@ -30,7 +30,8 @@ PAGE_ROWS = 50
 LABELS = {
     "task_kinds": labels.TASK_KINDS,
     "entry_states": labels.ENTRY_STATES,
-    "list_kinds": labels.LIST_KINDS,
+    # Lists' kinds, and what a check's answer also names (政务失信).
+    "list_kinds": labels.CHECK_ENTRY_KINDS,
     "exit_reasons": labels.EXIT_REASONS,
     "step_names": labels.STEP_NAMES,
     "channels": labels.CHANNELS,

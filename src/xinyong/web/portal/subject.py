@@ -11,6 +11,7 @@ from xinyong.core.api import clock, db_session
 from xinyong.core.auth import PUBLIC
 from xinyong.core.clock import local_date
 from xinyong.core.identifiers import describe_credit_code, region_name
+from xinyong.government.service import public_cases_of
 from xinyong.lists import repository as lists_repository
 from xinyong.lists import rules as lists_rules
 from xinyong.lists.rules import publicly_visible
@@ -92,6 +93,7 @@ def subject_page(key: str, request: Request, session: Session = db_session) -> R
         today=today,
         summary_fields=SUMMARY_FIELDS,
         commitments=public_commitments_of(session, subject),
+        government_cases=public_cases_of(session, subject.id),
         commitment_labels=COMMITMENT_LABELS,
         # An organisation's public self-declarations, verified (000 §（五））; a person's are
         # not published (lists/rules.makes_subject_public publishes only its listing).

@@ -1,0 +1,11 @@
+"""Fixtures of the government-integrity tests (government_world.py)."""
+
+from __future__ import annotations
+
+import pytest
+from government_world import GovernmentWorld, make_government_world
+
+
+@pytest.fixture
+def gw(client, db, clock) -> GovernmentWorld:  # type: ignore[no-untyped-def]
+    return make_government_world(client, db, clock)
