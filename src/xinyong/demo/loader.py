@@ -19,6 +19,7 @@ from xinyong.demo.accounts import create_demo_accounts
 from xinyong.demo.commitments import commit_demo
 from xinyong.demo.declarations import declare_demo
 from xinyong.demo.generator import LATE_SHARE, DemoGenerator
+from xinyong.demo.government import GovernmentDemo, government_demo
 from xinyong.demo.lists import list_demo_entries
 from xinyong.departments.service import create_department, create_token
 from xinyong.evaluation.runs import run_evaluation
@@ -44,6 +45,7 @@ class DemoResult:
     showcase: tuple[str, str] = ("", "")
     # The grades the default model's first full run gave (docs/evaluation.md).
     grades: dict[str, int] = field(default_factory=dict)
+    government: GovernmentDemo = field(default_factory=GovernmentDemo)
 
 
 def load_demo(
@@ -106,6 +108,9 @@ def load_demo(
     result.declarations = declare_demo(
         db, ctx, clock, count=max(2, min(subjects // 50, 500)), seed=seed
     )
+    # Government integrity: bodies' profiles and staff, 政务失信 with their cases, debt
+    # indicators, the regional evaluation (demo/government.py).
+    result.government = government_demo(db, ctx, clock, seed=seed)
     with db.transaction() as session:
         roles = {d.code: d.role for d in generator.departments()}
         result.accounts = create_demo_accounts(session, clock, roles)
