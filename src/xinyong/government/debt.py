@@ -132,3 +132,8 @@ def warnings(session: Session, step: Step, year: int) -> DebtWarningsOut:
         detail={"year": year},
     )
     return DebtWarningsOut(year=year, basis=debt.basis, regions=regions)
+
+
+def years(session: Session) -> list[int]:
+    """The years with indicators loaded, newest first."""
+    return repository.debt_years(session)

@@ -53,6 +53,7 @@ from xinyong.web.department import (
     commitments,
     declarations,
     evaluation,
+    government,
     inspections,
     lists,
     objections,
@@ -81,6 +82,7 @@ for part in (
     declarations,
     inspections,
     relations,
+    government,
     approvals,
     staff,
 ):

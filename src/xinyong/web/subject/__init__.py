@@ -30,6 +30,8 @@ person's principal (``user:NAME`` in the audit log):
   attachments and the truthfulness commitment, the list, one declaration with its timeline.
 - ``/me/reports``: its own credit reports (credit_reports/service.issue_own, free: Measures
   art. 7), issued as of now or a past day, downloaded signed as PDF or JSON.
+- ``/me/government``: a government body's own 政务失信 cases (government/service): its
+  written explanation, its rectification report, the payments of an unpaid bill.
 - ``/me/warnings``: the risk warnings addressed to it, each with why (risk/service).
 - ``/me/queries``: every read of its non-public information (authorisations/service
   .queries_of): who, when, for what purpose.
@@ -55,6 +57,7 @@ from xinyong.web.subject import (
     declarations,
     documents,
     evaluation,
+    government,
     me,
     objections,
     queries,
@@ -78,6 +81,7 @@ for module in (
     declarations,
     authorisations,
     reports,
+    government,
     warnings,
     queries,
 ):
