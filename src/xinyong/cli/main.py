@@ -32,6 +32,7 @@ from xinyong.cli.common import (
 )
 from xinyong.cli.credit_reports import keys_app as report_keys_app
 from xinyong.cli.evaluation import evaluate_app
+from xinyong.cli.government import government_app
 from xinyong.cli.inspections import inspections_app
 from xinyong.cli.reference import (
     calendar_app,
@@ -76,6 +77,7 @@ app.add_typer(lists_app, name="lists")
 app.add_typer(measures_app, name="measures")
 app.add_typer(commitments_app, name="commitments")
 app.add_typer(inspections_app, name="inspections")
+app.add_typer(government_app, name="government")
 app.add_typer(calendar_app, name="calendar")
 user_app = typer.Typer(help="登录页面的人员账号（accounts）", no_args_is_help=True)
 app.add_typer(user_app, name="user")
