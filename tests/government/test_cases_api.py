@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from government_world import BUREAU, DISTRICT, HOSPITAL, GovernmentWorld
+from government_world import BUREAU, DISTRICT, HOSPITAL, OFFICIAL, GovernmentWorld
 from sqlalchemy import select
 
-from fixtures.helpers import catalog_record, org
+from fixtures.helpers import catalog_record, org, person
 from xinyong.models import AuditEntry
 
 PDF = b"%PDF-1.4\n%decision\n"
@@ -228,6 +228,48 @@ def _profile(code: str, name: str) -> dict:
             "region_code": "320115",
             "superior_name": "南京市江宁区人民政府",
             "superior_credit_code": DISTRICT,
+        }
+    )
+    return record
+
+
+def test_a_civil_servant_with_a_failure_is_refused_promotion(gw: GovernmentWorld) -> None:
+    gw.push(
+        gw.personnel,
+        _staff(OFFICIAL, "王公务", BUREAU, "南京市江宁区住房和城乡建设局"),
+    )
+    gw.failure(
+        gw.discipline,
+        person(OFFICIAL, "王公务"),
+        "cs-1",
+        kind="其他失信",
+        basis_kind="纪律处分",
+        body_name="南京市江宁区住房和城乡建设局",
+        body_credit_code=BUREAU,
+    )
+    gw.sync()
+    [case] = gw.cases()
+    assert case["region_code"] == "320115"  # the body's, by the code the record names
+    answer = gw.check("government_honours_and_promotion", OFFICIAL).json()["results"][0]
+    assert answer["decision"] == "intercept"
+    assert answer["subject"]["id_number"] != OFFICIAL  # masked, as checks always answer
+    listed = gw.client.get(
+        "/api/v1/government/quarterly-list",
+        params={"quarter": "2026-Q2"},
+        headers=gw.authority.headers,
+    ).json()
+    assert listed["bodies"] == [] and [p["name"] for p in listed["persons"]] == ["王公务"]
+
+
+def _staff(number: str, name: str, body: str, body_name: str) -> dict:
+    record = catalog_record("civil_servant_staff", f"s-{number}", person(number, name))
+    record["fields"].update(
+        {
+            "body_name": body_name,
+            "body_credit_code": body,
+            "position": "科长",
+            "appointed_on": "2020-01-01",
+            "status": "在职",
         }
     )
     return record

@@ -198,7 +198,8 @@ def sync_cases(session: Session, step: Step) -> int:
     for subject_id, record_id, provider_id, fields, determined_on, region, provider_region in rows:
         fields = fields if isinstance(fields, dict) else json.loads(fields)
         body_code = str(fields.get("body_credit_code") or "")
-        region = region or (body_code[2:8] if len(body_code) == 18 else None) or provider_region
+        # A civil servant's case is of the region of the body its record names.
+        region = (body_code[2:8] if len(body_code) == 18 else None) or region or provider_region
         kind = str(fields.get("failure_kind") or "其他失信")
         case = GovernmentFailureCase(
             subject_id=subject_id,
