@@ -119,7 +119,7 @@ def test_the_finance_department_loads_debt_indicators_on_its_page(gw: Government
         gw.client,
         "/department/government",
         "/department/government/debt",
-        {"rows": "320115,2025,debt_ratio,105.5\n320583,2025,debt_ratio,60"},
+        {"rows": "320115,2025,债务率,105.5\n320583,2025,debt_ratio,60"},
     )
     assert good.status_code == 303, good.text
     text = text_of(gw.client.get("/department/government?year=2025").text)

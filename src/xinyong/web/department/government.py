@@ -7,7 +7,7 @@ cases of the records it provided, with 容错纠错 of one by its decision; the 
 - ``POST /department/government/cases/{id}/exclusion``: 容错纠错 with the decision's number
   and document.
 - ``POST /department/government/debt``: the finance department's indicators, as CSV lines
-  ``region_code,year,indicator,value``.
+  ``region_code,year,indicator,value`` (the indicator by its name, 债务率, or its code).
 """
 
 from __future__ import annotations
@@ -133,7 +133,14 @@ def debt_load(
     lines = [r for r in csv.reader(io.StringIO(rows.strip())) if r and any(c.strip() for c in r)]
     if lines and tuple(c.strip() for c in lines[0]) == DEBT_HEADER:
         lines = lines[1:]
+    # People write an indicator by its name (债务率); the service takes its code.
+    codes = {
+        i.name: i.code
+        for i in service.policy_in_force(session, request_today(request)).spec.debt.indicators
+    }
     data = [dict(zip(DEBT_HEADER, (c.strip() for c in line), strict=False)) for line in lines]
+    for row in data:
+        row["indicator"] = codes.get(row.get("indicator", ""), row.get("indicator", ""))
     try:
         body = validated(DebtRowsIn, {"rows": data}, {"rows": "rows"})
         attempt(session, lambda: debt.load(session, request_step(request), body), {"rows": "rows"})

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.core import labels
 from xinyong.core.api import db_session
+from xinyong.government.rules import FAILURES_LIST, FAILURES_LIST_NAME
 from xinyong.lists import repository as lists_repository
 from xinyong.measures.schemas import SCENARIOS
 from xinyong.measures.service import active_measures
@@ -23,6 +24,9 @@ def measures_page(request: Request, session: Session = db_session) -> Response:
     lists that trigger each measure, whom it reaches, its action in each scenario, the
     initiating and implementing sectors, how information is shared and its legal basis."""
     list_names = {lst.code: lst.spec["name"] for lst in lists_repository.all_lists(session)}
+    published = set(list_names)
+    # The platform's own list of uncleared 政务失信 cases (docs/government.md): named, no page.
+    list_names[FAILURES_LIST] = FAILURES_LIST_NAME
     measures = [m.spec for m in active_measures(session)]
     measures.sort(key=lambda m: (m["kind"] != "punishment", m["code"]))
     return portal_page(
@@ -30,6 +34,7 @@ def measures_page(request: Request, session: Session = db_session) -> Response:
         "measures.html",
         measures=measures,
         list_names=list_names,
+        published=published,
         scenarios=SCENARIOS,
         actions=labels.ACTIONS,
         measure_kinds=labels.MEASURE_KINDS,
