@@ -12,7 +12,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from xinyong.core.auth import SYSTEM, Principal
-from xinyong.core.clock import Clock, local_date
+from xinyong.core.calendar import UnknownCalendarYear
+from xinyong.core.clock import Clock, local_date, start_of_day
 from xinyong.core.identifiers import division_name, id_number_check_char
 from xinyong.db import Database
 from xinyong.demo import names as N
@@ -68,6 +69,7 @@ FAILING_SHARE = 0.12
 # policy (100), one over it, one over the red (120) — the acceptance wants a yellow warning.
 OVER_YELLOW = "108.5"
 OVER_RED = "126.0"
+LAWFUL_ADMINISTRATION = ("行政复议被纠错", "行政诉讼败诉", "行政机关负责人出庭应诉")
 _FAILURE_DECISIONS = {
     "拖欠企业账款": ("问责处理", "finance", "清欠工作领导小组办公室"),
     "拒不执行法院生效判决": ("司法判决", "court", "人民法院"),
@@ -136,6 +138,7 @@ def government_demo(
     if not bodies:
         return out
     pushes: dict[str, list[dict]] = defaultdict(list)
+    failures: dict[date, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     out.bodies = len(bodies)
     failing = max(6, round(len(bodies) * FAILING_SHARE))
     for index, (code, name, region) in enumerate(bodies):
@@ -169,10 +172,49 @@ def government_demo(
                     fulfilment="已履行" if kept else "未履行",
                 )
             )
+        if index < 30:  # the bodies' 依法行政, 政务公开 and 满意度 of last year
+            last_year = today.year - 1
+            pushes["judicial_administration"].append(
+                _record(
+                    "government_lawful_administration",
+                    f"gla-{code}",
+                    subject,
+                    today,
+                    indicator=rng.choice(
+                        ("行政复议被纠错", "行政诉讼败诉", "行政机关负责人出庭应诉")
+                    ),
+                    period=f"{last_year}年",
+                    count=rng.randrange(0, 4),
+                )
+            )
+            pushes["credit_authority"].append(
+                _record(
+                    "government_transparency",
+                    f"gtr-{code}",
+                    subject,
+                    today,
+                    period=f"{last_year}年",
+                    disclosed_count=rng.randrange(40, 400),
+                    requests_answered=rng.randrange(0, 30),
+                    requests_overdue=0 if rng.random() > 0.2 else 1,
+                    assessment=rng.choice(("优秀", "良好", "良好", "合格")),
+                )
+            )
+            pushes["credit_authority"].append(
+                _record(
+                    "government_satisfaction",
+                    f"gsa-{code}",
+                    subject,
+                    today,
+                    year=last_year,
+                    survey=rng.choice(("第三方测评", "政务服务“好差评”")),
+                    score=f"{rng.uniform(82, 99):.1f}",
+                )
+            )
         if index < failing:
             kind = ("拖欠企业账款", "拒不执行法院生效判决", "违约毁约")[index % 3]
             basis, sector, decider = _FAILURE_DECISIONS[kind]
-            decided = today - timedelta(days=rng.randrange(20, 200))
+            decided = today - timedelta(days=rng.randrange(20, 300))
             extra = {}
             if kind == "拖欠企业账款":
                 extra = {
@@ -180,7 +222,8 @@ def government_demo(
                     "amount_owed": str(rng.randrange(20, 400)),
                     "payment_due_on": (decided - timedelta(days=180)).isoformat(),
                 }
-            pushes[sector].append(
+            arrival = min(today, decided + timedelta(days=3))
+            failures[arrival][sector].append(
                 _record(
                     "government_failure",
                     f"gf-{code}",
@@ -228,6 +271,42 @@ def government_demo(
                         else rng.choice(("优秀", "称职", "称职")),
                     )
                 )
+                pushes["organisation_personnel"].append(
+                    _record(
+                        "civil_servant_performance",
+                        f"cp-{number}",
+                        person,
+                        today,
+                        matter="依法履职、规范服务",
+                        period=f"{today.year - 1}年",
+                        evaluation=rng.choice(("好", "较好", "较好", "一般")),
+                        body_name=name,
+                    )
+                )
+                pushes["discipline_inspection"].append(
+                    _record(
+                        "civil_servant_integrity",
+                        f"ci-{number}",
+                        person,
+                        today,
+                        period=f"{today.year - 1}年",
+                        conclusion="无不良记录",
+                        issued_on=(today - timedelta(days=30)).isoformat(),
+                    )
+                )
+                if n == 0 and index % 5 == 0:
+                    pushes["organisation_personnel"].append(
+                        _record(
+                            "civil_servant_honour",
+                            f"ch-{number}",
+                            person,
+                            today,
+                            honour_name="优秀公务员",
+                            conferring_authority="江苏省人力资源和社会保障厅",
+                            conferred_on=(today - timedelta(days=200)).isoformat(),
+                            body_name=name,
+                        )
+                    )
                 out.civil_servants += 1
                 if n == 2 and index == 1:  # one sanctioned civil servant
                     decided = today - timedelta(days=60)
@@ -248,24 +327,19 @@ def government_demo(
                         )
                     )
     for sector, records in pushes.items():
-        dept = departments.get(sector)
-        if dept is None:
-            continue
+        _push(db, ctx, departments.get(sector), records, now)
+    # The failures arrive as they were decided, a few days after, and the daily job opens
+    # their cases on the day they arrive: the older ones are overdue by now.
+    for arrival in sorted(failures):
+        at = min(now, start_of_day(arrival) + timedelta(hours=10))
+        for sector, records in failures[arrival].items():
+            _push(db, ctx, departments.get(sector), records, at)
         with db.transaction() as session:
-            collector = Collector(
-                session,
-                ctx,
-                provider=dept,
-                channel=Channel.same_level,
-                via="api",
-                actor="demo",
-                now=now,
-            )
-            collector.feed(enumerate(records))
-            collector.finish()
-    system = Step(ctx, SYSTEM, now)
-    with db.transaction() as session:
-        out.cases = service.sync_cases(session, system)
+            try:
+                with session.begin_nested():
+                    out.cases += service.sync_cases(session, Step(ctx, SYSTEM, at))
+            except UnknownCalendarYear:
+                pass  # as the job does: the case waits for the calendar
     _work_the_cases(db, ctx, now)
     out.debt_rows = _debt(
         db, ctx, now, sorted({r or "320000" for _c, _n, r in bodies}), rng, departments
@@ -274,6 +348,20 @@ def government_demo(
         row = regional.run(session, Step(ctx, SYSTEM, now), today.year)
         out.regions_ranked = len(row.results["cities"]) + len(row.results["counties"])
     return out
+
+
+def _push(
+    db: Database, ctx: CollectionContext, dept: Department | None, records: list[dict], at: datetime
+) -> None:
+    """The records as their department's push at ``at``."""
+    if dept is None or not records:
+        return
+    with db.transaction() as session:
+        collector = Collector(
+            session, ctx, provider=dept, channel=Channel.same_level, via="api", actor="demo", now=at
+        )
+        collector.feed(enumerate(records))
+        collector.finish()
 
 
 def _record(
