@@ -59,3 +59,19 @@ def test_the_policy_is_shown_and_published(gw: GovernmentWorld, run, tmp_path: P
     assert published.exit_code == 0, published.output
     assert "已发布第 1 版，2026-06-15 起施行" in published.output
     assert "书面说明 15 个工作日" in run("government", "policy", **TODAY).output
+
+
+def test_a_case_waits_for_the_calendar_and_the_other_jobs_go_on(gw: GovernmentWorld, run) -> None:  # type: ignore[no-untyped-def]
+    # From 1 December 2026, 60 working days fall in 2027, a year the calendar does not know.
+    gw.failure(gw.court, org(BUREAU, "南京市江宁区住房和城乡建设局"), "cal-1")
+    late = {"XINYONG_FIXED_TODAY": "2026-12-01"}
+    ticked = run("tick", "--json", **late)
+    assert ticked.exit_code == 0, ticked.output
+    figures = json.loads(ticked.output)
+    assert figures["government_cases_opened"] == 0
+    assert 2027 in figures["calendar_years_missing"]
+    # Asked for at once, the sync says why.
+    refused = run("government", "sync", **late)
+    assert refused.exit_code != 0 and "calendar_year_unknown" in refused.output
+    # On a day whose deadlines the calendar can count, the case opens.
+    assert json.loads(run("tick", "--json", **TODAY).output)["government_cases_opened"] == 1
