@@ -41,6 +41,8 @@ EVALUATION = "evaluation"
 # A risk warning (risk/sweep.py): on the feed, and to the webhooks of the department it is
 # addressed to (deliver_to_department).
 RISK = "risk"
+# A step of a complaint (complaints/service.py): never the informant, nor the subject's id.
+COMPLAINT = "complaint"
 # Topics the department feed (GET /feeds/list-changes) carries.
 FEED_TOPICS = (LIST_ENTRY, RECORD)
 

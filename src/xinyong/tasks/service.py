@@ -39,6 +39,9 @@ COMMITMENT_VERIFICATION = "commitment_verification"
 LICENCE_REVOCATION = "licence_revocation"
 # A risk warning for a department or the authority to look into (risk/sweep.py; 002 §（十六）).
 RISK_WARNING = "risk_warning"
+# A complaint (失信举报) on the competent department's queue: its acceptance, then its handling
+# (complaints/rules.py; the periods: complaints/default_periods.json).
+COMPLAINT_HANDLING = "complaint_handling"
 KINDS = (
     OBJECTION_REVIEW,
     OBJECTION_VERIFICATION,
@@ -51,6 +54,7 @@ KINDS = (
     COMMITMENT_VERIFICATION,
     LICENCE_REVOCATION,
     RISK_WARNING,
+    COMPLAINT_HANDLING,
 )
 
 
