@@ -63,7 +63,11 @@ def load_periods(path: Path | None = None) -> PeriodsFileIn:
         raw = resources.files("xinyong.complaints").joinpath(PERIODS_FILE).read_text("utf-8")
         where = PERIODS_FILE
     else:
-        raw, where = path.read_text("utf-8"), str(path)
+        where = str(path)
+        try:
+            raw = path.read_text("utf-8")
+        except OSError as exc:
+            raise ValueError(f"{where}: cannot read the complaint periods file: {exc}") from None
     try:
         return PeriodsFileIn.model_validate(json.loads(raw))
     except (ValidationError, json.JSONDecodeError) as exc:
