@@ -8,7 +8,6 @@ from typing import Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from xinyong.complaints import reading, repository, service
@@ -25,11 +24,18 @@ from xinyong.complaints.schemas import (
     ReceiptIn,
     ReceiptOut,
 )
-from xinyong.core.api import BigId, clock, current_principal, db_session, endpoint, page_offset
+from xinyong.core.api import (
+    BigId,
+    clock,
+    current_principal,
+    db_session,
+    endpoint,
+    json_part,
+    page_offset,
+)
 from xinyong.core.auth import PUBLIC, Principal
 from xinyong.core.clock import local_date
 from xinyong.core.ratelimit import RATE_LIMITED, anonymous_lookup, client_address
-from xinyong.errors import InvalidRequest, XinyongError
 from xinyong.models import Role
 from xinyong.rights import evidence
 from xinyong.rights.endpoints import request_step
@@ -61,29 +67,6 @@ def get_complaint_options(request: Request, session: Session = db_session) -> Co
     handling periods with their basis (acceptance, then handling from acceptance), the
     attachments' limits."""
     return reading.options(session, request.app.state.db.settings)
-
-
-def _body(raw: str) -> ComplaintIn:
-    """The ``complaint`` part, read as JSON like every body (400 ``malformed_json``, 422
-    ``invalid_request`` with the field at fault)."""
-    try:
-        return ComplaintIn.model_validate_json(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        if first["type"] == "json_invalid":
-            raise XinyongError(
-                "举报内容不是有效的 JSON",
-                "the complaint is not valid JSON",
-                field="complaint",
-                code="malformed_json",
-                status=400,
-            ) from None
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidRequest(
-            f"请求参数无效：{where or 'complaint'}：{first['msg']}",
-            f"invalid request: {where or 'complaint'}: {first['msg']}",
-            field=where or "complaint",
-        ) from None
 
 
 def _read(file: UploadFile) -> service.Attachment:
@@ -153,7 +136,7 @@ def post_complaint(
     acceptance deadline (`accept_due_on`). The answer holds the `receipt_code`, shown this
     once: with it the informant follows the complaint (`POST /complaints/receipt`). Each
     client address may file `XINYONG_COMPLAINTS_PER_HOUR` an hour (429 `rate_limited`)."""
-    body = _body(complaint)
+    body = json_part(ComplaintIn, complaint, "complaint", "举报内容")
     attachments = [_read(f) for f in files]
     limiter = request.app.state.complaints
     address = client_address(request)

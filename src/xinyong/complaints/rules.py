@@ -31,6 +31,7 @@ from xinyong.core.identifiers import (
     describe_id_number,
     mask_id_number,
 )
+from xinyong.declarations.rules import DepartmentFacts, nearest
 from xinyong.models import ComplaintState, Role
 from xinyong.rights.transitions import Transition
 
@@ -175,14 +176,6 @@ def check_happened_on(happened_on: date, today: date) -> Problem | None:
 # --- where it goes ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DepartmentFacts:
-    id: int
-    code: str
-    kind: str
-    region_code: str
-
-
 def route(
     named: DepartmentFacts | None,
     departments: Iterable[DepartmentFacts],
@@ -195,14 +188,7 @@ def route(
     own queue (None), which refers it on."""
     if named is not None:
         return named
-    prefix = region or ""
-
-    def nearness(d: DepartmentFacts) -> tuple[int, int]:
-        level = next((n for n in (6, 4, 2) if prefix[:n] and d.region_code[:n] == prefix[:n]), 0)
-        return (-level, d.id)
-
-    same_sector = [d for d in departments if d.kind == sector]
-    return min(same_sector, key=nearness) if same_sector else None
+    return nearest(departments, sector, region)
 
 
 def may_handle(

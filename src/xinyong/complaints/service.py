@@ -34,8 +34,7 @@ from xinyong.core.auth import PUBLIC, Principal
 from xinyong.core.calendar import calendar_for
 from xinyong.core.labels import SECTOR_NAMES
 from xinyong.core.ratelimit import RateLimited, RateLimiter
-from xinyong.declarations.rules import attachment_type
-from xinyong.declarations.service import Attachment
+from xinyong.declarations.service import Attachment, checked_attachments
 from xinyong.departments.service import list_departments
 from xinyong.errors import Conflict, Forbidden, InvalidRequest, NotFound, XinyongError
 from xinyong.feeds.changes import COMPLAINT, record_change
@@ -140,27 +139,6 @@ def department_by_code(session: Session, code: str, field: str = "department") -
     )
 
 
-def _checked_attachments(attachments: list[Attachment]) -> list[str]:
-    """Each attachment's type by its content (PDF, JPEG or PNG, at most 20 MB, as evidence
-    files: rights/evidence), before anything is stored."""
-    if len(attachments) > rules.MAX_ATTACHMENTS:
-        raise InvalidRequest(
-            f"附件最多 {rules.MAX_ATTACHMENTS} 个",
-            f"at most {rules.MAX_ATTACHMENTS} attachments",
-            field="files",
-            code="too_many_attachments",
-        )
-    types = []
-    for a in attachments:
-        if len(a.data) > evidence.MAX_BYTES:
-            raise evidence.too_large()
-        found = attachment_type(a.filename, a.claimed, a.data[:16])
-        if not isinstance(found, str):
-            raise InvalidRequest(found.message, found.message_en, field="files", code=found.code)
-        types.append(found)
-    return types
-
-
 def platform_subject(session: Session, step: Step, c: Complaint | rules.SubjectNamed) -> int | None:
     """The platform's subject of the key the complaint names, if it holds one."""
     if c.credit_code:
@@ -217,7 +195,7 @@ def file_complaint(
         body.sector,
         region,
     )
-    types = _checked_attachments(attachments)
+    types = checked_attachments(attachments, rules.MAX_ATTACHMENTS)
     periods = periods_for(
         periods_spec(step.ctx.settings.complaint_periods_file),
         routed.kind if routed else body.sector,

@@ -45,7 +45,6 @@ COMPLAINT_DETAILS = {
     "note": "转交说明",
     "record_id": "失信信息记录编号",
     "source_id": "来源编号",
-    "attachments": "附件",
 }
 COMPLAINT_SUBJECT_KINDS = {
     "legal_person": "单位",

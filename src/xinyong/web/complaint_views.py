@@ -160,7 +160,7 @@ def detail_context(
     handles = rules.may_handle(p.role, p.department_id, c.department_id)
     items = record_items(session, p.department_kind) if handles else []
     item = item if item in dict(items) else (items[0][0] if items else "")
-    names = department_names(session)
+    names = {**labels.SECTOR_NAMES, **department_names(session)}
     return {
         "c": view,
         "steps": step_rows(
@@ -316,15 +316,7 @@ def posted_step(
             raise problem
         done = take_step(request, session, complaint_id, form)
     except forms.Problem as bad:
-        return detail_page(
-            request,
-            session,
-            complaint_id,
-            console,
-            status_code=bad.status,
-            errors=bad.errors,
-            form=shown,
-        )
+        return refused(request, session, complaint_id, console, bad, shown)
     return forms.redirect(f"/{console}/complaints/{complaint_id}", done=done)
 
 
@@ -336,17 +328,30 @@ def informant_page(
     csrf_token: str,
     purpose: str,
 ) -> Response:
+    """The informant's contact on the page, read with its purpose; a refusal beside it."""
     check_csrf(forms.page_visitor(request), csrf_token)
     try:
         found = read_informant(request, session, complaint_id, purpose)
     except forms.Problem as bad:
-        return detail_page(
-            request,
-            session,
-            complaint_id,
-            console,
-            status_code=bad.status,
-            errors=bad.errors,
-            form={"purpose": purpose},
-        )
+        return refused(request, session, complaint_id, console, bad, {"purpose": purpose})
     return detail_page(request, session, complaint_id, console, informant=found)
+
+
+def refused(
+    request: Request,
+    session: Session,
+    complaint_id: int,
+    console: str,
+    bad: forms.Problem,
+    form: dict[str, str],
+) -> Response:
+    """The page again, the refusal beside its input and what was typed kept."""
+    return detail_page(
+        request,
+        session,
+        complaint_id,
+        console,
+        status_code=bad.status,
+        errors=bad.errors,
+        form=form,
+    )
