@@ -20,7 +20,9 @@ from sqlalchemy import select
 
 from fixtures.lists import ACME, org
 from xinyong.core.audit import verify
+from xinyong.jobs import run_jobs
 from xinyong.models import AuditEntry, Complaint, Record, Subject, Task
+from xinyong.records.service import CollectionContext
 
 
 def test_a_complaint_goes_to_the_competent_department_with_its_deadline(cw: ComplaintWorld) -> None:
@@ -232,6 +234,15 @@ def test_overdue_complaints_on_the_queue_and_the_authoritys_counts(cw: Complaint
         }
     ]
     assert fresh != late
+    # The daily job alerts it as every overdue task, once.
+    ctx = CollectionContext(cw.w.db)
+    assert run_jobs(cw.w.db, cw.w.clock, ctx)["overdue_alerts"] == 1
+    assert run_jobs(cw.w.db, cw.w.clock, ctx)["overdue_alerts"] == 0
+    with cw.w.db.transaction() as session:
+        alert = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "task.overdue")
+        ).scalar_one()
+        assert alert.detail["procedure"] == "complaint" and alert.subject_id == 0
 
 
 def test_who_sees_complaints(cw: ComplaintWorld) -> None:

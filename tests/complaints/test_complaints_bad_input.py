@@ -208,3 +208,21 @@ def test_the_portal_form_comes_back_with_its_message(cw: ComplaintWorld) -> None
     assert unknown.status_code == 404 and 'id="err-receipt_code"' in unknown.text
     api = cw.receipt("short")
     assert api.status_code == 404 and error(api)["code"] == "unknown_receipt"
+
+
+def test_a_control_character_is_refused_before_anything_is_stored(cw: ComplaintWorld) -> None:
+    """PostgreSQL stores no NUL: escaped in the JSON part (no NUL in the form's bytes), it
+    would reach the database."""
+    before = cw.stored()
+    facts = json.dumps(complaint_body(facts="过期QQ食品"), ensure_ascii=False)
+    named = json.dumps(
+        complaint_body(informant={"name": "李QQ四", "phone": "13912345678"}), ensure_ascii=False
+    )
+    for raw, escape, code, field in (
+        (facts, "\\u0000", "invalid_request", "facts"),  # core/nul: NUL, as in any body
+        (named, "\\u0007", "unstorable_text", "informant.name"),
+    ):
+        answer = cw.file(raw=raw.replace("QQ", escape))
+        assert answer.status_code == 422, answer.text
+        assert (error(answer)["code"], error(answer)["field"]) == (code, field)
+    assert cw.stored() == before

@@ -31,6 +31,7 @@ from xinyong.core.identifiers import (
     describe_id_number,
     mask_id_number,
 )
+from xinyong.core.text import has_unstorable
 from xinyong.declarations.rules import DepartmentFacts, nearest
 from xinyong.models import ComplaintState, Role
 from xinyong.rights.transitions import Transition
@@ -159,6 +160,20 @@ def check_informant(name: str | None, phone: str | None, email: str | None) -> P
             "实名举报请至少留下电话或电子邮箱中的一项，以便办理部门联系核实",
             "a named complaint gives a phone number or an e-mail address",
         )
+    return None
+
+
+def check_storable(values: Mapping[str, str | None]) -> Problem | None:
+    """The first of the texts (by field) holding a character no stored text may hold
+    (core/text.py: NUL and other controls; PostgreSQL stores no NUL)."""
+    for field, value in values.items():
+        if value and has_unstorable(value):
+            return Problem(
+                "unstorable_text",
+                field,
+                "含有无法保存的控制字符，请删除后重试",
+                f"{field} holds a control character that cannot be stored",
+            )
     return None
 
 

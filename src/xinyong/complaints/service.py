@@ -171,8 +171,18 @@ def file_complaint(
     )
     if isinstance(named, rules.Problem):
         raise refuse(named)
-    problem = rules.check_happened_on(body.happened_on, step.today)
     informant = body.informant
+    problem = rules.check_storable(
+        {
+            "subject.name": named.name,
+            "facts": body.facts,
+            "place": body.place,
+            **{
+                f"informant.{k}": v
+                for k, v in (informant.model_dump() if informant else {}).items()
+            },
+        }
+    ) or rules.check_happened_on(body.happened_on, step.today)
     if problem is None and informant is not None:
         problem = rules.check_informant(informant.name, informant.phone, informant.email)
     if problem is not None:
@@ -364,6 +374,10 @@ def take_step(session: Session, step: Step, complaint_id: int, body: ComplaintSt
     if not allowed(p.role, p.department_id, c.department_id):
         raise not_competent()
     problem = rules.refusal(body.step, c.state)
+    if problem is None:
+        problem = rules.check_storable({"text": body.text})
+        if problem is not None:
+            raise refuse(problem)
     if problem is not None:
         raise Conflict(
             problem.message,

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.core import labels
+from xinyong.core import labels, nul
 from xinyong.core.auth import PUBLIC, Principal, principal_for_token
 from xinyong.core.clock import Clock
 from xinyong.core.crypto import token_hash
@@ -226,9 +226,9 @@ def json_object(raw: bytes) -> dict[str, Any]:
 def json_part(model: type[M], raw: str, part: str, name: str) -> M:
     """A multipart form's JSON part (a declaration, a complaint: ``part``, ``name`` in Chinese)
     read as a body is read: 400 ``malformed_json``, 422 ``invalid_request`` with the field at
-    fault."""
+    fault — a NUL escaped in it too (core/nul.py: the form's own check sees no NUL byte)."""
     try:
-        return model.model_validate_json(raw)
+        parsed = model.model_validate_json(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         if first["type"] == "json_invalid":
@@ -245,6 +245,10 @@ def json_part(model: type[M], raw: str, part: str, name: str) -> M:
             f"invalid request: {where or part}: {first['msg']}",
             field=where or part,
         ) from None
+    place = nul.first_nul(parsed.model_dump(mode="json", by_alias=True))
+    if place is not None:
+        raise nul.nul_refused(place or part)
+    return parsed
 
 
 # Who may call an endpoint, as the API's documentation says it (Chinese from core/labels.py).
