@@ -110,7 +110,7 @@ class ComplaintWorld:
         return answer.json()
 
     def receipt(self, code: str):  # type: ignore[no-untyped-def]
-        return self.client.post("/api/v1/complaints/receipt", json={"receipt_code": code})
+        return self.client.post("/api/v1/complaint-receipts", json={"receipt_code": code})
 
     def complaint_id(self, code: str) -> str:
         """The complaint of a receipt code, as the platform holds it (tests only)."""

@@ -50,7 +50,7 @@ def test_an_address_files_so_many_an_hour(limited: TestClient) -> None:
     assert page.status_code == 429 and "提交举报过于频繁" in page.text
     # Looking a complaint up is not filing one.
     assert (
-        limited.post("/api/v1/complaints/receipt", json={"receipt_code": "A" * 16}).status_code
+        limited.post("/api/v1/complaint-receipts", json={"receipt_code": "A" * 16}).status_code
         == 404
     )
 

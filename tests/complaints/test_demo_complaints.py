@@ -34,7 +34,7 @@ def test_demo_complaints_are_of_each_state(client, db, clock) -> None:  # type: 
         assert record.source_id == f"complaint:{done.id}" and record.subject_id == done.subject_id
         assert complaints[-1].informant is None and complaints[0].informant is not None
     progress = [
-        client.post("/api/v1/complaints/receipt", json={"receipt_code": code}).json()["progress"]
+        client.post("/api/v1/complaint-receipts", json={"receipt_code": code}).json()["progress"]
         for code in DEMO_CODES
     ]
     assert progress == ["已收到，等待主管部门受理", "已受理，主管部门正在核查", "已查实并依法处理"]

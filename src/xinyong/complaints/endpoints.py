@@ -134,7 +134,7 @@ def post_complaint(
     handles it. It goes to the department named in `department`, else to the department of
     `sector` nearest the subject's region, else to the credit authority's queue, with the
     acceptance deadline (`accept_due_on`). The answer holds the `receipt_code`, shown this
-    once: with it the informant follows the complaint (`POST /complaints/receipt`). Each
+    once: with it the informant follows the complaint (`POST /complaint-receipts`). Each
     client address may file `XINYONG_COMPLAINTS_PER_HOUR` an hour (429 `rate_limited`)."""
     body = json_part(ComplaintIn, complaint, "complaint", "举报内容")
     attachments = [_read(f) for f in files]
@@ -159,7 +159,7 @@ def post_complaint(
 
 
 @router.post(
-    "/complaints/receipt",
+    "/complaint-receipts",
     response_model=ReceiptOut,
     **endpoint(
         *EVERYONE,

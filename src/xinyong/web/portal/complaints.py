@@ -228,7 +228,7 @@ def receipt_page(
     session: Session = db_session,
 ) -> Response:
     """Audience: everyone. The complaint of the code typed (as POST
-    /api/v1/complaints/receipt): its progress and the department's replies, never anything
+    /api/v1/complaint-receipts): its progress and the department's replies, never anything
     of anyone else. The code is posted, never put in an address; visitors not logged in are
     limited per address as every anonymous look-up."""
     check_csrf(forms.page_visitor(request), csrf_token)
