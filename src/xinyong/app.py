@@ -27,6 +27,10 @@ from xinyong.checks.log import CheckLog
 from xinyong.checks.service import CheckContext
 from xinyong.checks.snapshot import SnapshotCache
 from xinyong.commitments.endpoints import router as commitments_router
+from xinyong.complaints.endpoints import router as complaints_router
+from xinyong.complaints.periods import periods_spec
+from xinyong.complaints.rules import MAX_ATTACHMENTS as COMPLAINT_ATTACHMENTS
+from xinyong.complaints.service import filing_limiter
 from xinyong.core import nul
 from xinyong.core.api import TokenCache, complete_openapi
 from xinyong.core.clock import Clock
@@ -94,6 +98,7 @@ def _is_api(request: Request) -> bool:
 FRAMING = 64 * 1024
 FORM_FIELD = 1024 * 1024
 PAGE_FORM_BYTES = 2 * FORM_FIELD
+COMPLAINTS_BYTES = COMPLAINT_ATTACHMENTS * evidence.MAX_BYTES + FORM_FIELD + FRAMING
 
 
 def body_limits(settings: Settings) -> dict[str, int]:
@@ -102,6 +107,9 @@ def body_limits(settings: Settings) -> dict[str, int]:
         f"{API_PREFIX}/evidence": evidence.MAX_BYTES + FRAMING,
         # a declaration with its attachments (declarations/endpoints.py)
         f"{API_PREFIX}/declarations": MAX_ATTACHMENTS * evidence.MAX_BYTES + FORM_FIELD + FRAMING,
+        # a complaint with its attachments (complaints/endpoints.py), and its portal form
+        f"{API_PREFIX}/complaints": COMPLAINTS_BYTES,
+        "/complaints/new": COMPLAINTS_BYTES,
         "/authority/": MAX_UPLOAD + FORM_FIELD + FRAMING,  # a catalog, measures or year file
         "/department/batches": MAX_BATCH_BYTES + FORM_FIELD,
         "/department/check": MAX_KEYS_BYTES + FORM_FIELD + FRAMING,  # a file of keys
@@ -211,6 +219,10 @@ def create_app(
         burst=settings.anonymous_lookup_burst,
         max_clients=settings.rate_limit_addresses,
     )
+    # Complaints filed per client address (complaints/service.py); their periods read now, so
+    # that a periods file that is not valid stops the start.
+    app.state.complaints = filing_limiter(settings)
+    periods_spec(settings.complaint_periods_file)
 
     @app.exception_handler(XinyongError)
     async def _xinyong_error(request: Request, exc: XinyongError) -> Response:
@@ -313,6 +325,7 @@ def create_app(
         repairs_router,
         commitments_router,
         declarations_router,
+        complaints_router,
         inspections_router,
         evaluation_router,
         rights_router,

@@ -273,6 +273,18 @@ class Settings(BaseSettings):
         description="Client addresses the look-up limit remembers per process; the least "
         "recently seen is forgotten first",
     )
+    complaints_per_hour: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="Complaints (失信举报) each client address may file per hour, in each server "
+        "process (all at once, then one every 60/N minutes)",
+    )
+    complaint_periods_file: Path | None = Field(
+        default=None,
+        description="A JSON file of the complaints' handling periods with their basis, "
+        "replacing the shipped complaints/default_periods.json",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses or networks (CIDR) of the reverse proxies "

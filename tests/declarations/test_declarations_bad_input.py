@@ -128,6 +128,24 @@ def test_a_declaration_that_is_not_json_is_400(dw: DeclarationWorld) -> None:
     assert dw.stored() == before
 
 
+def test_a_nul_escaped_in_the_declaration_is_refused(dw: DeclarationWorld) -> None:
+    """The form's bytes hold no NUL, its JSON does: refused as in any body (core/nul.py), not
+    a 500 from PostgreSQL (core/api.json_part)."""
+    before = dw.stored()
+    body = {"category": "qualification", "fields": qualification(licence_name="许可QQ")}
+    raw = json.dumps(
+        {**body, "legal_representative": "王法人", "commitment_version": 1, "confirmed": True},
+        ensure_ascii=False,
+    ).replace("QQ", "\\u0000")
+    answer = dw.declare(raw=raw)
+    assert answer.status_code == 422, answer.text
+    assert (error(answer)["code"], error(answer)["field"]) == (
+        "invalid_request",
+        "fields.licence_name",
+    )
+    assert dw.stored() == before
+
+
 def test_only_subjects_declare(dw: DeclarationWorld) -> None:
     body = {"category": "contract", "fields": CONTRACT, "commitment_version": 1, "confirmed": True}
     answer = dw.client.post(

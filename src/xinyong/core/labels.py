@@ -10,6 +10,7 @@ from the common one.
 from __future__ import annotations
 
 from xinyong.core.citations import cite
+from xinyong.core.labels_complaints import *  # noqa: F403
 
 # Evaluation, graded supervision, credit reports and 专项治理 live in labels_supervision.py (module
 # length); re-exported here, where every label is looked up.
@@ -234,6 +235,7 @@ TASK_KINDS = {
     "risk_warning": "风险预警核查",
     "government_explanation": "政务失信书面说明",
     "government_rectification": "政务失信限期整改",
+    "complaint_handling": "失信举报办理",
 }
 PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 OBJECTION_GROUNDS = {

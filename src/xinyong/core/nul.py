@@ -48,6 +48,11 @@ def _first_nul(value: Any, place: str) -> str | None:
     return None
 
 
+def first_nul(value: Any) -> str | None:
+    """The place of the first string or key holding a NUL in a parsed body, or None."""
+    return _first_nul(value, "")
+
+
 async def _refuse_nul(request: Request) -> None:
     for name, value in request.path_params.items():
         if NUL in str(value):

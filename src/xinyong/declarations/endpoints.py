@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from xinyong.core.api import BigId, current_principal, cursor, db_session, endpoint
+from xinyong.core.api import BigId, current_principal, cursor, db_session, endpoint, json_part
 from xinyong.core.auth import Principal
 from xinyong.declarations import rules, service
 from xinyong.declarations.schemas import (
@@ -17,7 +16,6 @@ from xinyong.declarations.schemas import (
     DeclarationOut,
     VerificationIn,
 )
-from xinyong.errors import InvalidRequest, XinyongError
 from xinyong.models import Role
 from xinyong.rights import evidence
 from xinyong.rights.endpoints import request_step
@@ -40,29 +38,6 @@ def get_declaration_categories() -> CategoriesOut:
     the catalog items whose records may confirm it automatically, and the truthfulness text
     a subject confirms with its version (000 §（五））."""
     return service.categories_out()
-
-
-def _body(raw: str) -> DeclarationIn:
-    """The ``declaration`` part, read as JSON like every body (400 ``malformed_json``, 422
-    ``invalid_request`` with the field at fault)."""
-    try:
-        return DeclarationIn.model_validate_json(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        if first["type"] == "json_invalid":
-            raise XinyongError(
-                "申报信息不是有效的 JSON",
-                "the declaration is not valid JSON",
-                field="declaration",
-                code="malformed_json",
-                status=400,
-            ) from None
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidRequest(
-            f"请求参数无效：{where or 'declaration'}：{first['msg']}",
-            f"invalid request: {where or 'declaration'}: {first['msg']}",
-            field=where or "declaration",
-        ) from None
 
 
 def _read(file: UploadFile) -> service.Attachment:
@@ -134,7 +109,7 @@ def post_declaration(
     department — the one named in `department` if its sector is competent (else 422
     `department_not_competent`), or the platform's choice — with a deadline in working days
     (`due_on`)."""
-    body = _body(declaration)
+    body = json_part(DeclarationIn, declaration, "declaration", "申报信息")
     attachments = [_read(f) for f in files]
     d = service.declare(session, request_step(request, principal), body, attachments)
     session.flush()

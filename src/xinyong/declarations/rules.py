@@ -301,13 +301,22 @@ def route(
                 {"sectors": list(spec.sectors)},
             )
         return named
-    region = subject_region or ""
+    return nearest(departments, spec.default_sector, subject_region)
+
+
+def nearest(
+    departments: Iterable[DepartmentFacts], kind: str, region: str | None
+) -> DepartmentFacts | None:
+    """The department of sector ``kind`` sharing most of the subject's region code (same
+    county, city, province, then any; the oldest first); None: no department of the sector
+    (a complaint's routing too, complaints/rules)."""
+    prefix = region or ""
 
     def distance(d: DepartmentFacts) -> tuple[int, int]:
-        shared = next((n for n in (6, 4, 2) if region[:n] and d.region_code[:n] == region[:n]), 0)
+        shared = next((n for n in (6, 4, 2) if prefix[:n] and d.region_code[:n] == prefix[:n]), 0)
         return (-shared, d.id)
 
-    candidates = sorted((d for d in departments if d.kind == spec.default_sector), key=distance)
+    candidates = sorted((d for d in departments if d.kind == kind), key=distance)
     return candidates[0] if candidates else None
 
 

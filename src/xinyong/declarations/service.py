@@ -131,12 +131,15 @@ def _refuse(problem: rules.Problem) -> InvalidRequest:
     )
 
 
-def _checked_attachments(attachments: list[Attachment]) -> list[str]:
-    """Each attachment's type by its content, before anything is stored."""
-    if len(attachments) > rules.MAX_ATTACHMENTS:
+def checked_attachments(
+    attachments: list[Attachment], most: int = rules.MAX_ATTACHMENTS
+) -> list[str]:
+    """Each attachment's type by its content, before anything is stored: at most ``most``,
+    each at most 20 MB, a PDF, JPEG or PNG that is what it claims (also complaints')."""
+    if len(attachments) > most:
         raise InvalidRequest(
-            f"附件最多 {rules.MAX_ATTACHMENTS} 个",
-            f"at most {rules.MAX_ATTACHMENTS} attachments",
+            f"附件最多 {most} 个",
+            f"at most {most} attachments",
             field="files",
             code="too_many_attachments",
         )
@@ -245,7 +248,7 @@ def declare(
     )
     if isinstance(routed, rules.Problem):
         raise _refuse(routed)
-    types = _checked_attachments(attachments)
+    types = checked_attachments(attachments)
     legal_representative = body.legal_representative if organisation else None
     registration, records = _registration_and_records(session, subject, step.today)
     verdict = rules.automatic(spec, fields, legal_representative, registration, records)

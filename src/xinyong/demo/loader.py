@@ -17,6 +17,7 @@ from xinyong.core.clock import Clock, start_of_day
 from xinyong.db import Database
 from xinyong.demo.accounts import create_demo_accounts
 from xinyong.demo.commitments import commit_demo
+from xinyong.demo.complaints import complain_demo
 from xinyong.demo.declarations import declare_demo
 from xinyong.demo.generator import LATE_SHARE, DemoGenerator
 from xinyong.demo.government import GovernmentDemo, government_demo
@@ -111,6 +112,7 @@ def load_demo(
     # Government integrity: bodies' profiles and staff, 政务失信 with their cases, debt
     # indicators, the regional evaluation (demo/government.py).
     result.government = government_demo(db, ctx, clock, seed=seed)
+    complain_demo(db, ctx, clock)  # a few complaints, one of each state (demo/complaints.py)
     with db.transaction() as session:
         roles = {d.code: d.role for d in generator.departments()}
         result.accounts = create_demo_accounts(session, clock, roles)

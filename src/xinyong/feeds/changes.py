@@ -44,6 +44,8 @@ RISK = "risk"
 # A step of a 政务失信 case (government/service.py): the checks' snapshot re-reads the body's
 # failures in force (honours are refused while one is not cleared).
 GOVERNMENT = "government"
+# A step of a complaint (complaints/service.py): never the informant, nor the subject's id.
+COMPLAINT = "complaint"
 # Topics the department feed (GET /feeds/list-changes) carries.
 FEED_TOPICS = (LIST_ENTRY, RECORD)
 

@@ -12,6 +12,7 @@ from xinyong.models.commitments import (
     CommitmentTemplate,
     CommitmentType,
 )
+from xinyong.models.complaints import Complaint, ComplaintState
 from xinyong.models.core import ApiToken, AuditEntry, AuditHead, Department, IdNode, Role
 from xinyong.models.credit_reports import CreditReport, ReportBasis
 from xinyong.models.declarations import Declaration, DeclarationCategory, DeclarationState
@@ -122,6 +123,8 @@ __all__ = [
     "CommitmentState",
     "CommitmentTemplate",
     "CommitmentType",
+    "Complaint",
+    "ComplaintState",
     "CreditList",
     "CreditReport",
     "DebtIndicator",

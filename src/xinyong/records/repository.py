@@ -125,6 +125,23 @@ def source_ids_of_item(
     )
 
 
+def record_of_source(
+    session: Session, subject_id: int, provider_id: int, source_id: str
+) -> Record | None:
+    """One provider's record about one subject under its source id (the newest of its
+    items, should it have used the id for more than one)."""
+    return session.execute(
+        select(Record)
+        .where(
+            Record.subject_id == subject_id,
+            Record.provider_id == provider_id,
+            Record.source_id == source_id,
+        )
+        .order_by(Record.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def batches_of_provider(
     session: Session, provider_id: int, *, limit: int, before: int | None = None
 ) -> list[Batch]:

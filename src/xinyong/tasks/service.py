@@ -44,6 +44,9 @@ RISK_WARNING = "risk_warning"
 # credit authority's queue, which interviews the body when it is missed.
 GOVERNMENT_EXPLANATION = "government_explanation"
 GOVERNMENT_RECTIFICATION = "government_rectification"
+# A complaint (失信举报) on the competent department's queue: its acceptance, then its handling
+# (complaints/rules.py; the periods: complaints/default_periods.json).
+COMPLAINT_HANDLING = "complaint_handling"
 KINDS = (
     OBJECTION_REVIEW,
     OBJECTION_VERIFICATION,
@@ -58,6 +61,7 @@ KINDS = (
     RISK_WARNING,
     GOVERNMENT_EXPLANATION,
     GOVERNMENT_RECTIFICATION,
+    COMPLAINT_HANDLING,
 )
 
 

@@ -53,6 +53,8 @@ def _links(session: Session, tasks: list[Task]) -> dict[int, str]:
             links[t.id] = f"/authority/repairs/{pid}"
         elif t.procedure == "declaration":
             links[t.id] = f"/authority/declarations/{pid}"
+        elif t.procedure == "complaint":
+            links[t.id] = f"/authority/complaints/{pid}"
         elif t.procedure == "repair_objection" and pid in repair_of:
             links[t.id] = f"/authority/repairs/{repair_of[pid]}#objection-{pid}"
         elif t.procedure == "list_objection" and pid in entry_of:

@@ -27,6 +27,8 @@ console, as templates/department/ has them:
   commitment with its scan and the 容缺受理 acceptance (commitments/service).
 - ``/department/declarations`` (declarations): self-declarations routed to the department,
   each with its attachments, the platform's findings and the verification form.
+- ``/department/complaints`` (complaints): complaints (失信举报) routed to the department, each
+  with its attachments and the forms of its steps; the informant's contact read with a purpose.
 - ``/department/inspections`` (inspections): 双随机、一公开 — the department's plans and its
   results overdue, a new plan, one plan with its publication, draw and results entry, and the
   inspector pool (``/department/inspections/pool``).
@@ -51,6 +53,7 @@ from xinyong.web.department import (
     batches,
     checks,
     commitments,
+    complaints,
     declarations,
     evaluation,
     government,
@@ -80,6 +83,7 @@ for part in (
     repairs,
     commitments,
     declarations,
+    complaints,
     inspections,
     relations,
     government,

@@ -27,6 +27,7 @@ PAGES = {
     "repair": "/department/repairs",
     "commitment": "/department/commitments",
     "declaration": "/department/declarations",
+    "complaint": "/department/complaints",
 }
 
 

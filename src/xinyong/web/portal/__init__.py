@@ -1,6 +1,7 @@
 """The public portal (信用门户, issue 5 §1): search, a subject's public page, the 双公示 columns,
 the lists' publications, the 信用承诺专栏, 双随机、一公开 (plans, draws, results), the catalog,
-the measures list and the verification of credit reports (/verify). docs/portal.md.
+the measures list, the verification of credit reports (/verify) and complaints (/complaints,
+docs/complaints.md). docs/portal.md.
 
 Every page here is for everyone, and every page shows what the public sees: the data are read
 as the public principal (``PUBLIC``) even when a logged-in user looks, through the same
@@ -17,6 +18,7 @@ from fastapi import APIRouter
 from xinyong.web.portal import (
     catalog,
     commitments,
+    complaints,
     dual_publicity,
     government,
     inspections,
@@ -41,5 +43,6 @@ for module in (
     catalog,
     measures,
     verify,
+    complaints,
 ):
     router.include_router(module.router)
