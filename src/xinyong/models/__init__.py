@@ -50,6 +50,8 @@ from xinyong.models.lists import (
     ListObjection,
 )
 from xinyong.models.measures import Check, CheckFeedback, CheckHit, Measure
+from xinyong.models.notices import Notice, NoticeRecipient
+from xinyong.models.oversight import OversightReport, ScoringModel
 from xinyong.models.record import Batch, Channel, Record, RecordRevision, Severity, Standing
 from xinyong.models.relations import RelatedPartyFlag, RelatedPartyScan
 from xinyong.models.rights import (
@@ -149,11 +151,14 @@ __all__ = [
     "LoginAttempt",
     "Measure",
     "ModelStatus",
+    "Notice",
+    "NoticeRecipient",
     "Objection",
     "ObjectionGround",
     "ObjectionOutcome",
     "ObjectionState",
     "OutboxMessage",
+    "OversightReport",
     "PendingDecision",
     "PlanState",
     "ProcedureStep",
@@ -169,6 +174,7 @@ __all__ = [
     "RiskWarning",
     "Role",
     "RunState",
+    "ScoringModel",
     "SetupLink",
     "Severity",
     "StaffRole",
