@@ -10,6 +10,7 @@ from the common one.
 from __future__ import annotations
 
 from xinyong.core.citations import cite
+from xinyong.core.labels_oversight import *  # noqa: F403
 
 # Evaluation, graded supervision, credit reports and 专项治理 live in labels_supervision.py (module
 # length); re-exported here, where every label is looked up.
