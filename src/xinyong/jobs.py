@@ -22,6 +22,7 @@ from xinyong.evaluation.incremental import run_pass
 from xinyong.feeds.webhooks import deliver_due
 from xinyong.lists.service import expire_entries
 from xinyong.objections.evaluation import close_re_evaluated
+from xinyong.oversight.monthly import run_monthly
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
 from xinyong.relations.scan import daily_scan
@@ -61,6 +62,7 @@ JOB_LABELS: dict[str, tuple[str, str]] = {
     "risk_messages_sent": ("发送的风险预警消息（电子邮件、短信）", "条"),
     "risk_messages_retried": ("待重试的风险预警消息", "条"),
     "risk_messages_failed": ("放弃重试的风险预警消息", "条"),
+    "oversight_notices": ("新发出的上月归集、双公示和应用情况通报", "份"),
 }
 
 
@@ -161,6 +163,8 @@ def run_jobs(
     with db.transaction() as session:
         advisory_xact_lock(session, "job:risk_sweep")
         swept = sweep(session, Step(ctx, SYSTEM, rules_now()))
+    # The month's notices of collection, 双公示 and use, once it is over (oversight/monthly.py).
+    notices = run_monthly(db, now=rules_now(), actor=SYSTEM.actor)
     deliveries = deliver_due(db, clock)
     messages = drain_outbox(db, clock)
     # Last, so that it anchors what the jobs above logged (GB/T 22239; ADR 0013).
@@ -182,6 +186,7 @@ def run_jobs(
         "audit_checkpoints": 0 if checkpoint is None else 1,
         "risk_warnings": 0 if swept is None else swept.found,
         **{f"risk_messages_{k}": v for k, v in messages.items()},
+        "oversight_notices": notices,
     }
 
 
