@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from xinyong.checks.log import CheckLog
 from xinyong.checks.service import CheckContext, give_feedback, prepare, run_check
@@ -31,14 +31,15 @@ SCENARIOS = ("administrative_licensing", "bidding", "government_procurement")
 HABITS = ("prompt", "late", "never")
 
 
-def _principal(dept: Department) -> Principal:
+def _principal(dept: Department, token_id: int) -> Principal:
+    """The department's system, by its demo token (as the API names a token's caller)."""
     return Principal(
         role=Role.user_department,
+        token_id=token_id,
         department_id=dept.id,
         department_code=dept.code,
         department_kind=dept.kind,
         department_name=dept.name,
-        name=f"user_department:{dept.code}#demo",
     )
 
 
@@ -61,20 +62,16 @@ def oversee_demo(db: Database, ctx: CollectionContext, clock: Clock, *, seed: in
     now = clock.now()
     rng = random.Random(seed)
     with db.transaction() as session:
-        users = list(
-            session.execute(
-                select(Department)
-                .where(
-                    select(ApiToken.id)
-                    .where(
-                        ApiToken.department_id == Department.id,
-                        ApiToken.role == Role.user_department,
-                    )
-                    .exists()
-                )
+        users = [
+            (dept, token_id)
+            for dept, token_id in session.execute(
+                select(Department, func.min(ApiToken.id))
+                .join(ApiToken, ApiToken.department_id == Department.id)
+                .where(ApiToken.role == Role.user_department, ApiToken.revoked_at.is_(None))
+                .group_by(Department.id)
                 .order_by(Department.code)
-            ).scalars()
-        )
+            ).all()
+        ]
         keys = [
             code
             for code in session.execute(
@@ -94,7 +91,7 @@ def oversee_demo(db: Database, ctx: CollectionContext, clock: Clock, *, seed: in
 def _check_and_feed_back(
     db: Database,
     ctx: CollectionContext,
-    users: list[Department],
+    users: list[tuple[Department, int]],
     keys: list[str],
     clock: Clock,
     rng: random.Random,
@@ -102,9 +99,10 @@ def _check_and_feed_back(
     now = clock.now()
     checks = CheckContext(ctx.ids, db.cipher, SnapshotCache(), CheckLog(db), db.sessions)
     try:
-        made: list[tuple[Department, str, datetime, list[dict]]] = []
+        made: list[tuple[Principal, int, str, datetime, list[dict]]] = []
         for at in _check_times(local_date(now), now):
-            for dept in users:
+            for number, (dept, token_id) in enumerate(users):
+                principal = _principal(dept, token_id)
                 req = prepare(
                     checks,
                     scenario=rng.choice(SCENARIOS),
@@ -114,12 +112,12 @@ def _check_and_feed_back(
                     field=dept.kind,
                 )
                 with db.reading() as conn:
-                    body = run_check(conn, checks, _principal(dept), req)
-                made.append((dept, body["check_id"], at, body["results"]))
+                    body = run_check(conn, checks, principal, req)
+                made.append((principal, number, body["check_id"], at, body["results"]))
     finally:
         checks.log.close()
-    for index, (dept, check_id, at, results) in enumerate(made):
-        habit = HABITS[users.index(dept) % len(HABITS)]
+    for index, (principal, number, check_id, at, results) in enumerate(made):
+        habit = HABITS[number % len(HABITS)]
         pairs = dict.fromkeys(
             (r["key"], m["measure"]) for r in results for m in r.get("measures", [])
         )
@@ -130,6 +128,4 @@ def _check_and_feed_back(
         if answered >= now:
             continue
         with db.transaction() as session:
-            give_feedback(
-                session, _principal(dept), int(check_id), items, cipher=db.cipher, now=answered
-            )
+            give_feedback(session, principal, int(check_id), items, cipher=db.cipher, now=answered)
