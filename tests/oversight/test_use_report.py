@@ -60,9 +60,9 @@ def test_checks_hits_feedback_due_on_time_and_overdue(client, world) -> None:  #
     first, items = check(world, "2026-07-01", ACME, BETA)
     assert items, "the listed subject meets a measure in procurement"
     fourth, items4 = check(world, "2026-07-01", ACME)
-    second, items2 = check(world, "2026-07-02", ACME)  # due Thursday 16 July
+    _second, items2 = check(world, "2026-07-02", ACME)  # due Thursday 16 July
     third, items3 = check(world, "2026-07-20", ACME)  # due Monday 3 August
-    clean, none = check(world, "2026-07-21", BETA)  # nothing listed: no hit
+    _clean, none = check(world, "2026-07-21", BETA)  # nothing listed: no hit
     assert none == []
     feed_back(world, "2026-07-15", first, items)  # on its due day: on time
     feed_back(world, "2026-07-16", fourth, items4)  # the day after: late

@@ -19,7 +19,13 @@ from xinyong.models import Notice, Role
 from xinyong.oversight import assessment as assessments
 from xinyong.oversight import rules
 from xinyong.oversight.monthly import monthly_report, send_monthly_notices
-from xinyong.oversight.schemas import Assessment, CollectionReport, ScoringModelIn, UseReport
+from xinyong.oversight.schemas import (
+    Assessment,
+    CollectionReport,
+    ScoringModelIn,
+    ScoringModelOut,
+    UseReport,
+)
 from xinyong.reports.dual_publicity import Month
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -77,11 +83,11 @@ def assessment_for(
 
 def load_scoring_model(
     session: Session, data: ScoringModelIn, *, actor: str, now: datetime
-) -> assessments.ScoringModelOut:
+) -> ScoringModelOut:
     return assessments.load_model(session, data, actor=actor, now=now)
 
 
-def scoring_model(session: Session) -> assessments.ScoringModelOut:
+def scoring_model(session: Session) -> ScoringModelOut:
     return assessments.model_in_force(session)
 
 
