@@ -35,8 +35,7 @@ CsvOption = Annotated[
 
 def _report(kind: str, month: str, csv: Path | None, as_json: bool) -> None:
     from xinyong.core.auth import SYSTEM
-    from xinyong.core.labels import OVERSIGHT_REPORTS
-    from xinyong.core.labels import OVERSIGHT_FIELDS
+    from xinyong.core.labels import OVERSIGHT_FIELDS, OVERSIGHT_REPORTS
     from xinyong.oversight.documents import SHORT_COLUMNS, cell, report_csv
     from xinyong.oversight.service import report_for
     from xinyong.reports.dual_publicity import Month
