@@ -5,9 +5,6 @@ departments that are late and what they owe (docs/oversight.md § the monthly no
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -28,7 +25,7 @@ from xinyong.oversight.schemas import (
     CollectionReport,
     UseReport,
 )
-from xinyong.reports.dual_publicity import LIMIT_WORKING_DAYS, Month, percent
+from xinyong.reports.dual_publicity import LIMIT_WORKING_DAYS, Month, percent, table_csv
 
 TEMPLATES = Path(__file__).parent / "templates"
 COLUMNS = {"collection": COLLECTION_COLUMNS, "use": USE_COLUMNS}
@@ -72,18 +69,10 @@ def headers(kind: str) -> list[str]:
     return [OVERSIGHT_FIELDS[key] for key in COLUMNS[kind]]
 
 
-def _csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def report_csv(report: CollectionReport | UseReport) -> str:
     """A report's table: the department's name, its figures, its code last."""
     columns = COLUMNS[report.kind]
-    return _csv(
+    return table_csv(
         ["部门名称", *headers(report.kind), "部门代码"],
         (
             [r.department_name, *(cell(r, key) for key in columns), r.department]
@@ -95,7 +84,7 @@ def report_csv(report: CollectionReport | UseReport) -> str:
 def assessment_csv(assessment: Assessment) -> str:
     """The ranking with each indicator's points: 名次, 部门, 总分, the indicators, 部门代码."""
     names = [i.name for i in assessment.departments[0].indicators] if assessment.departments else []
-    return _csv(
+    return table_csv(
         ["名次", "部门名称", "总分", *names, "部门代码"],
         (
             [

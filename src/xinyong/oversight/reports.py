@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.duties import CYCLES, must_provide
-from xinyong.core.calendar import calendar_for
+from xinyong.core.calendar import Calendar, calendar_for
 from xinyong.core.citations import cite
 from xinyong.core.clock import SHANGHAI, local_date
 from xinyong.core.labels import ROW_ERROR_CODES
@@ -62,12 +63,30 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=SHANGHAI)
 
 
-def _span(month: Month, now: datetime) -> tuple[datetime, datetime, date]:
-    """The month's start, the end of what the report counts (the month's end, or the end of
-    today for the month under way), and the day it is as of."""
+def _span(
+    session: Session, month: Month, now: datetime
+) -> tuple[Calendar, datetime, datetime, date]:
+    """The calendar, the month's start, the end of what the report counts (the month's end,
+    or the end of today for the month under way), and the day it is as of. A month not begun
+    is 422 ``month_in_future``; a year the calendar does not know, 409
+    ``calendar_year_unknown``."""
+    rules.require_not_future(month, local_date(now))
+    calendar = calendar_for(session)
+    calendar.year(month.year)
     start, end = month.bounds()
     as_of = rules.as_of_day(month, local_date(now))
-    return start, min(end, _midnight(as_of + timedelta(days=1))), as_of
+    return calendar, start, min(end, _midnight(as_of + timedelta(days=1))), as_of
+
+
+def _head(month: Month, as_of: date, now: datetime, basis: tuple[str, ...]) -> dict[str, Any]:
+    """What a report says of itself: its month, the day it is as of, whether it is final."""
+    return {
+        "month": month.label,
+        "as_of": as_of,
+        "final": rules.is_closed(month, local_date(now)),
+        "generated_at": now,
+        "basis": list(basis),
+    }
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -75,14 +94,8 @@ def _days(first: date, last: date) -> list[date]:
 
 
 def collection_report(session: Session, month: Month, *, now: datetime) -> CollectionReport:
-    """The month's collection report for every providing department (module docstring). A
-    month not begun is 422 ``month_in_future``; a year the calendar does not know, 409
-    ``calendar_year_unknown``."""
-    today = local_date(now)
-    rules.require_not_future(month, today)
-    calendar = calendar_for(session)
-    calendar.year(month.year)
-    start, end, as_of = _span(month, now)
+    """The month's collection report for every providing department (module docstring)."""
+    calendar, start, end, as_of = _span(session, month, now)
 
     providers = repository.provider_departments(session, before=end)
     items = repository.items_in_force(session, at=min(end, now))
@@ -157,24 +170,13 @@ def collection_report(session: Session, month: Month, *, now: datetime) -> Colle
                 objections_upheld=upheld.get(dept.id, 0),
             )
         )
-    return CollectionReport(
-        month=month.label,
-        as_of=as_of,
-        final=rules.is_closed(month, today),
-        generated_at=now,
-        basis=list(COLLECTION_BASIS),
-        departments=rows,
-    )
+    return CollectionReport(**_head(month, as_of, now, COLLECTION_BASIS), departments=rows)
 
 
 def use_report(session: Session, month: Month, *, now: datetime, feedback_days: int) -> UseReport:
     """The month's use report for every department but the authority's (module docstring);
     feedback is due ``feedback_days`` working days after the check."""
-    today = local_date(now)
-    rules.require_not_future(month, today)
-    calendar = calendar_for(session)
-    calendar.year(month.year)
-    start, end, as_of = _span(month, now)
+    calendar, start, end, as_of = _span(session, month, now)
 
     departments = repository.using_departments(session, before=end)
     ids = [d.id for d in departments]
@@ -234,11 +236,7 @@ def use_report(session: Session, month: Month, *, now: datetime, feedback_days: 
             )
         )
     return UseReport(
-        month=month.label,
-        as_of=as_of,
-        final=rules.is_closed(month, today),
-        generated_at=now,
-        basis=list(USE_BASIS),
+        **_head(month, as_of, now, USE_BASIS),
         feedback_working_days=feedback_days,
         departments=rows,
     )

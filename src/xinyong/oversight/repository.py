@@ -19,7 +19,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    cast,
     exists,
     func,
     literal,
@@ -54,6 +53,7 @@ from xinyong.models import (
     TargetType,
     User,
 )
+from xinyong.records.repository import decision_text
 
 # ---- local days: Asia/Shanghai has kept UTC+8 without daylight saving since 1991
 
@@ -173,25 +173,6 @@ def last_pushes(
     return {(pid, code): at for pid, code, at in rows if at is not None}
 
 
-def _decision(dialect: str) -> ColumnElement[str]:
-    """A record's decision date as ISO text: its item's decision-date field (the ten acts),
-    else the date its failure was determined (Measures art. 30); null when it has neither."""
-    field: ColumnElement[Any]
-    if dialect == "postgresql":
-        field = Record.fields.op("->>", return_type=String)(CatalogItem.decision_date_field)
-    else:
-        field = func.json_extract(
-            Record.fields, literal_column("'$.'").concat(CatalogItem.decision_date_field)
-        )
-    from_field = case(
-        (
-            CatalogItem.decision_date_field.is_not(None),
-            func.substr(type_coerce(field, String), 1, 10),
-        )
-    )
-    return func.coalesce(from_field, cast(Record.determined_on, String))
-
-
 def month_collection(
     session: Session,
     start: datetime,
@@ -211,7 +192,7 @@ def month_collection(
             for cycle, days in thresholds.items()
         },
     )
-    decision = _decision(dialect)
+    decision = decision_text(dialect)
     inner = (
         select(
             Record.provider_id.label("provider_id"),
@@ -274,39 +255,28 @@ def rejection_codes(session: Session, start: datetime, end: datetime) -> list[An
 def upheld_objections(session: Session, start: datetime, end: datetime) -> dict[int, int]:
     """Per department, objections decided in [start, end) that found its information wrong
     (Measures art. 32): to a record it provided, or to a list entry it identified."""
-    on_records = session.execute(
-        select(Record.provider_id, func.count())
-        .select_from(Objection)
-        .join(
-            Record,
-            and_(Record.subject_id == Objection.subject_id, Record.id == Objection.target_id),
-        )
-        .where(
-            Objection.target_type == TargetType.record,
-            Objection.outcome == ObjectionOutcome.upheld,
-            Objection.decided_at >= start,
-            Objection.decided_at < end,
-        )
-        .group_by(Record.provider_id)
-    ).all()
-    on_entries = session.execute(
-        select(ListEntry.department_id, func.count())
-        .select_from(Objection)
-        .join(
-            ListEntry,
-            and_(ListEntry.subject_id == Objection.subject_id, ListEntry.id == Objection.target_id),
-        )
-        .where(
-            Objection.target_type == TargetType.list_entry,
-            Objection.outcome == ObjectionOutcome.upheld,
-            Objection.decided_at >= start,
-            Objection.decided_at < end,
-        )
-        .group_by(ListEntry.department_id)
-    ).all()
     out: dict[int, int] = {}
-    for department_id, n in [*on_records, *on_entries]:
-        out[department_id] = out.get(department_id, 0) + int(n)
+    for target_type, table, department in (
+        (TargetType.record, Record, Record.provider_id),
+        (TargetType.list_entry, ListEntry, ListEntry.department_id),
+    ):
+        rows = session.execute(
+            select(department, func.count())
+            .select_from(Objection)
+            .join(
+                table,
+                and_(table.subject_id == Objection.subject_id, table.id == Objection.target_id),
+            )
+            .where(
+                Objection.target_type == target_type,
+                Objection.outcome == ObjectionOutcome.upheld,
+                Objection.decided_at >= start,
+                Objection.decided_at < end,
+            )
+            .group_by(department)
+        ).all()
+        for department_id, n in rows:
+            out[department_id] = out.get(department_id, 0) + int(n)
     return out
 
 

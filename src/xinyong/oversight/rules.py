@@ -149,12 +149,17 @@ def on_time_threshold(cycle: str, arrival: date, calendar: Calendar) -> date:
         due = due_on(cycle, decision, calendar)
         return due is None or due >= arrival
 
-    low, high = arrival - timedelta(days=DECISION_WINDOW_DAYS), arrival
-    if on_time(low):
+    return _first_day(arrival - timedelta(days=DECISION_WINDOW_DAYS), arrival, on_time)
+
+
+def _first_day(low: date, high: date, holds: Callable[[date], bool]) -> date:
+    """The first day from ``low`` to ``high`` on which ``holds``, a condition that once true
+    stays true for every later day and holds on ``high``: two bisections' worth of calls."""
+    if holds(low):
         return low
     while (high - low).days > 1:
         middle = low + timedelta(days=(high - low).days // 2)
-        if on_time(middle):
+        if holds(middle):
             high = middle
         else:
             low = middle
@@ -191,16 +196,12 @@ def feedback_cutoff(day: date, working_days: int, calendar: Calendar) -> date:
         due = feedback_due_on(checked_on, working_days, calendar)
         return due is not None and due <= day
 
-    low, high = day - timedelta(days=FEEDBACK_WINDOW_DAYS), day
-    if due_by_then(high):  # only with no working days to give
-        return high
-    while (high - low).days > 1:
-        middle = low + timedelta(days=(high - low).days // 2)
-        if due_by_then(middle):
-            low = middle
-        else:
-            high = middle
-    return low
+    first_not = _first_day(
+        day - timedelta(days=FEEDBACK_WINDOW_DAYS),
+        day + timedelta(days=1),
+        lambda checked_on: checked_on > day or not due_by_then(checked_on),
+    )
+    return first_not - timedelta(days=1)
 
 
 # ---- who a month's notices name (004 §25)
