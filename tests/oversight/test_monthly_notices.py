@@ -70,6 +70,9 @@ def test_the_job_sends_the_months_notices_once_to_the_departments_late(
     assert "测试market_regulation（逾期" in collection and "行政许可信息" in collection
     dual = document(client, world, sent["dual_publicity_monthly"])
     assert "测试market_regulation：迟报" in dual and "7 个工作日" in dual
+    # The late licence itself, by its record number, decision and arrival — no subject named.
+    assert "<td>行政许可信息</td><td>2026-06-10</td><td>2026-07-06</td>" in dual
+    assert "南京" not in dual.split("三、存在迟报的部门")[1]
     use = document(client, world, sent["use_monthly"])
     assert "测试finance：逾期未反馈联合奖惩措施" in use
     for html in (collection, dual, use):

@@ -5,6 +5,7 @@ departments that are late and what they owe (docs/oversight.md § the monthly no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -25,7 +26,13 @@ from xinyong.oversight.schemas import (
     CollectionReport,
     UseReport,
 )
-from xinyong.reports.dual_publicity import LIMIT_WORKING_DAYS, Month, percent, table_csv
+from xinyong.reports.dual_publicity import (
+    LIMIT_WORKING_DAYS,
+    LateRecord,
+    Month,
+    percent,
+    table_csv,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 COLUMNS = {"collection": COLLECTION_COLUMNS, "use": USE_COLUMNS}
@@ -121,6 +128,17 @@ def _templates() -> Environment:
     return env
 
 
+# Late 双公示 records a notice lists per department; the authority's page and CSV have them all.
+LATE_LISTED = 10
+
+
+def _by_department(records: Sequence[LateRecord]) -> dict[str, list[LateRecord]]:
+    out: dict[str, list[LateRecord]] = {}
+    for r in records:
+        out.setdefault(r.department, []).append(r)
+    return out
+
+
 @dataclass(frozen=True)
 class MonthlyNotice:
     """A notice of the month, ready to send: whom it names (department codes) and its text."""
@@ -139,9 +157,12 @@ def monthly_notice(
     use: UseReport,
     *,
     generated_at: datetime,
+    late_records: Sequence[LateRecord] = (),
 ) -> MonthlyNotice:
     """The notice of ``kind`` — ``collection_monthly``, ``dual_publicity_monthly`` or
-    ``use_monthly`` — of a month that is over, from its reports."""
+    ``use_monthly`` — of a month that is over, from its reports; the 双公示 notice lists each
+    late department's first ``LATE_LISTED`` late records (``late_records``: the month's, from
+    reports/dual_publicity.py), by record number — no subject named."""
     if kind == "collection_monthly":
         rows: list[Any] = collection.departments
         tags: tuple[str, ...]
@@ -171,6 +192,8 @@ def monthly_notice(
             collection=collection,
             use=use,
             limit=LIMIT_WORKING_DAYS,
+            late_records=_by_department(late_records),
+            listed=LATE_LISTED,
             generated=generated_at.astimezone(SHANGHAI).strftime("%Y年%m月%d日"),
         )
     )

@@ -32,7 +32,7 @@ from xinyong.oversight import repository, rules
 from xinyong.oversight.documents import monthly_notice
 from xinyong.oversight.reports import collection_report, use_report
 from xinyong.oversight.schemas import CollectionReport, UseReport
-from xinyong.reports.dual_publicity import Month
+from xinyong.reports.dual_publicity import Month, dual_publicity
 
 log = logging.getLogger("xinyong.oversight")
 
@@ -127,10 +127,17 @@ def send_monthly_notices(
         collection, use = month_reports(
             session, month, now=now, feedback_days=feedback_days, actor=actor
         )
+        late = (
+            dual_publicity(session, month, now=now).late_records
+            if "dual_publicity_monthly" not in sent
+            else []
+        )
         for kind in MONTHLY_KINDS:
             if kind in sent:
                 continue
-            notice = monthly_notice(kind, month, collection, use, generated_at=now)
+            notice = monthly_notice(
+                kind, month, collection, use, generated_at=now, late_records=late
+            )
             ids = _department_ids(session, notice.late)
             sent[kind] = send(
                 session,
