@@ -24,7 +24,8 @@ def test_a_model_loaded_ranks_the_year_to_date(client, clock, world) -> None:  #
     assert client.post(url, json=twice, headers=world.authority.headers).status_code == 422
     loaded = client.post(url, json=model, headers=world.authority.headers)
     assert loaded.status_code == 201, loaded.text
-    assert (loaded.json()["version"], loaded.json()["created_by"]) == (1, "authority:cred#t5")
+    assert loaded.json()["version"] == 1
+    assert loaded.json()["created_by"].startswith("authority:cred#t")
 
     body = client.get(
         "/api/v1/oversight/assessment", params={"year": 2026}, headers=world.authority.headers
