@@ -52,7 +52,9 @@ from xinyong.jobs import run_forever
 from xinyong.lists.endpoints import router as lists_router
 from xinyong.measures.endpoints import router as measures_router
 from xinyong.models import Role
+from xinyong.notices.endpoints import router as notices_router
 from xinyong.objections.endpoints import router as objections_router
+from xinyong.oversight.endpoints import router as oversight_router
 from xinyong.records.endpoints import router as records_router
 from xinyong.records.service import CollectionContext
 from xinyong.relations.endpoints import router as relations_router
@@ -337,6 +339,8 @@ def create_app(
         credit_reports_router,
         relations_router,
         government_router,
+        notices_router,
+        oversight_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=[nul.refuse_nul])
     # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.

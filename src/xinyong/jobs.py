@@ -21,9 +21,11 @@ from xinyong.core.locks import advisory_xact_lock
 from xinyong.db import Database
 from xinyong.evaluation.incremental import run_pass
 from xinyong.feeds.webhooks import deliver_due
+from xinyong.government.quarterly import run_quarterly
 from xinyong.government.service import sync_cases
 from xinyong.lists.service import expire_entries
 from xinyong.objections.evaluation import close_re_evaluated
+from xinyong.oversight.monthly import run_monthly
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
 from xinyong.relations.scan import daily_scan
@@ -64,6 +66,8 @@ JOB_LABELS: dict[str, tuple[str, str]] = {
     "risk_messages_retried": ("待重试的风险预警消息", "条"),
     "risk_messages_failed": ("放弃重试的风险预警消息", "条"),
     "government_cases_opened": ("新立案跟踪的政务失信记录", "件"),
+    "government_quarterly_notices": ("新发出的上季度政务失信情况通报", "份"),
+    "oversight_notices": ("新发出的上月归集、双公示和应用情况通报", "份"),
 }
 
 
@@ -155,6 +159,8 @@ def run_jobs(
     # Each new 政务失信 record gets its case (government/service.py): its deadlines, tasks,
     # and the checks' refusal of honours while it is not cleared.
     opened = open_government_cases(db, ctx, rules_now())
+    # The quarter's list of failing bodies as a notice, once the quarter is over (004 §5).
+    quarterly = run_quarterly(db, ctx, now=rules_now())
     # Organisations near a black-listed subject, flagged for supervision (relations/scan.py).
     scans = daily_scan(db, now=rules_now(), actor=SYSTEM.actor)
     evaluated = re_evaluate_changed(db, ctx, rules_now(), clock.now())
@@ -180,6 +186,8 @@ def run_jobs(
     with db.transaction() as session:
         advisory_xact_lock(session, "job:risk_sweep")
         swept = sweep(session, Step(ctx, SYSTEM, rules_now()))
+    # The month's notices of collection, 双公示 and use, once it is over (oversight/monthly.py).
+    notices = run_monthly(db, now=rules_now(), actor=SYSTEM.actor)
     deliveries = deliver_due(db, clock)
     messages = drain_outbox(db, clock)
     # Last, so that it anchors what the jobs above logged (GB/T 22239; ADR 0013).
@@ -191,6 +199,7 @@ def run_jobs(
         "overdue_alerts": alerts,
         "commitments_breached": breached,
         "government_cases_opened": opened,
+        "government_quarterly_notices": quarterly,
         "related_party_scans": scans,
         **evaluated,
         # The years the dashboard warns of (calendar/service.missing_years), every run until
@@ -202,6 +211,7 @@ def run_jobs(
         "audit_checkpoints": 0 if checkpoint is None else 1,
         "risk_warnings": 0 if swept is None else swept.found,
         **{f"risk_messages_{k}": v for k, v in messages.items()},
+        "oversight_notices": notices,
     }
 
 

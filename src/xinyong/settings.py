@@ -107,6 +107,14 @@ class Settings(BaseSettings):
         "declaration (000 §（五） names no period; 10 as the platform's review in Measures "
         "art. 32)",
     )
+    feedback_working_days: int = Field(
+        default=10,
+        gt=0,
+        le=60,
+        description="Working days a department has to feed back on a measure its check showed "
+        "(003 联合奖惩 §（二十一） names no period; 10 as the platform's review in Measures "
+        "art. 32): the use report counts feedback due, on time and overdue by it",
+    )
     cookie_secure: bool = Field(
         default=False,
         description="Send the pages' session cookie only over HTTPS; set it true behind TLS",

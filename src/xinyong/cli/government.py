@@ -105,18 +105,23 @@ def government_cases(
 @government_app.command("quarterly")
 def government_quarterly(
     quarter: Annotated[str, typer.Option(help="季度，如 2026-Q4", metavar="YYYY-Qn")],
+    send: Annotated[bool, typer.Option("--send", help="季度结束后，作为通报发给通报对象")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """政务失信季度查询：存在政务失信记录的机构、公务员及未清理的案件。
 
-    The quarterly list of failing bodies (004 §5) and whom it goes to."""
-    from xinyong.government.quarterly import parse_quarter, quarterly_list
+    The quarterly list of failing bodies (004 §5) and whom it goes to; with --send, sent to
+    them as a notice (once per quarter, once it is over)."""
+    from xinyong.government.quarterly import parse_quarter, quarterly_list, send_notice
 
     with _one_line_errors(with_field=True):
         year, number = parse_quarter(quarter)
         db, step = _step()
         with db.transaction() as session:
             listed = quarterly_list(session, year, number, today=step.today)
+            if send:
+                notice = send_notice(session, step, year, number)
+                console.print(f"已发出通报：{notice.title}", highlight=False)
     if as_json:
         _print_json(listed.model_dump(mode="json"))
         return

@@ -34,6 +34,7 @@ from xinyong.cli.credit_reports import keys_app as report_keys_app
 from xinyong.cli.evaluation import evaluate_app
 from xinyong.cli.government import government_app
 from xinyong.cli.inspections import inspections_app
+from xinyong.cli.oversight import oversight_app
 from xinyong.cli.reference import (
     calendar_app,
     catalog_app,
@@ -86,6 +87,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(relations_app, name="relations")
 app.add_typer(risk_app, name="risk")
+app.add_typer(oversight_app, name="oversight")
 report_app.add_typer(report_keys_app, name="keys")
 
 

@@ -15,6 +15,7 @@ from xinyong.core.labels_complaints import *  # noqa: F403
 # Evaluation, graded supervision, credit reports and 专项治理 live in labels_supervision.py (module
 # length); re-exported here, where every label is looked up.
 from xinyong.core.labels_government import *  # noqa: F403
+from xinyong.core.labels_oversight import *  # noqa: F403
 from xinyong.core.labels_supervision import *  # noqa: F403
 
 # ---- Who: roles, subjects, departments

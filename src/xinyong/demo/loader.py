@@ -22,6 +22,7 @@ from xinyong.demo.declarations import declare_demo
 from xinyong.demo.generator import LATE_SHARE, DemoGenerator
 from xinyong.demo.government import GovernmentDemo, government_demo
 from xinyong.demo.lists import list_demo_entries
+from xinyong.demo.oversight import oversee_demo
 from xinyong.departments.service import create_department, create_token
 from xinyong.evaluation.runs import run_evaluation
 from xinyong.evaluation.service import ensure_default_model
@@ -47,6 +48,8 @@ class DemoResult:
     # The grades the default model's first full run gave (docs/evaluation.md).
     grades: dict[str, int] = field(default_factory=dict)
     government: GovernmentDemo = field(default_factory=GovernmentDemo)
+    # The last month's notices of collection, 双公示 and use sent (docs/oversight.md).
+    notices: int = 0
 
 
 def load_demo(
@@ -118,6 +121,7 @@ def load_demo(
         result.accounts = create_demo_accounts(session, clock, roles)
     db.analyze()
     result.grades = evaluate_demo(db, clock)
+    result.notices = oversee_demo(db, ctx, clock, seed=seed)
     return result
 
 

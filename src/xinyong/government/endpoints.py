@@ -320,6 +320,30 @@ def get_quarterly(
 
 
 @router.post(
+    "/government/quarterly-notices",
+    status_code=201,
+    **endpoint(
+        Role.authority,
+        errors={409: ["quarter_not_closed", "notice_exists"], 422: ["invalid_quarter"]},
+        summary="Send a quarter's list as a notice to its recipients",
+    ),
+)
+def post_quarterly_notice(
+    request: Request,
+    quarter: str = Query(description="YYYY-Qn, e.g. 2026-Q3", max_length=7),
+    principal: Principal = current_principal,
+    session: Session = db_session,
+) -> dict[str, str]:
+    """What the scheduled job does once a quarter is over: the list as a notice (HTML and
+    PDF, citing the rules by title) to each body's superior and the discipline and personnel
+    departments, who acknowledge it (`/notices/{id}/acknowledgement`). Once per quarter."""
+    year, number = quarterly.parse_quarter(quarter)
+    notice = quarterly.send_notice(session, request_step(request, principal), year, number)
+    session.flush()
+    return {"notice": str(notice.id), "period": notice.period or ""}
+
+
+@router.post(
     "/government/debt-indicators",
     status_code=201,
     **endpoint(

@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.core.auth import SYSTEM
 from xinyong.core.citations import cite
+from xinyong.core.clock import local_date
 from xinyong.core.identifiers import division_name
 from xinyong.core.labels import BODY_KINDS, CASE_STATES
-from xinyong.errors import InvalidRequest
+from xinyong.core.locks import advisory_xact_lock
+from xinyong.db import Database
+from xinyong.errors import Conflict, InvalidRequest
 from xinyong.government import rules
 from xinyong.government.schemas import (
     QuarterBodyOut,
@@ -27,7 +34,19 @@ from xinyong.government.schemas import (
     QuarterlyListOut,
     RecipientOut,
 )
-from xinyong.models import Department, GovernmentFailureCase, Record, Subject, SubjectKind
+from xinyong.models import (
+    Department,
+    GovernmentFailureCase,
+    Notice,
+    Record,
+    Subject,
+    SubjectKind,
+)
+from xinyong.notices.render import LETTERHEAD
+from xinyong.notices.repository import notice_of_period
+from xinyong.notices.service import send
+from xinyong.records.service import CollectionContext
+from xinyong.rights.step import Step
 
 PROFILE_ITEM = "government_body_profile"
 # Who follows up the persons responsible (002 §（十二）; 003 政务诚信 二（五））.
@@ -174,3 +193,82 @@ def recipients(
                 ),
             )
     return sorted(out.values(), key=lambda r: r.department)
+
+
+# --- the quarterly notice ---------------------------------------------------------------------
+
+NOTICE_KIND = "government_failures_quarterly"
+JOB_LOCK = "job:government_quarterly"
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def _templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader([TEMPLATES, LETTERHEAD]),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cite"] = cite
+    return env
+
+
+def notice_html(listed: QuarterlyListOut, *, generated_at: datetime) -> str:
+    """The quarterly notice (通报) as a self-contained HTML document, citing by title."""
+    year, quarter = parse_quarter(listed.quarter)
+    return (
+        _templates()
+        .get_template("quarterly_notice.html")
+        .render(
+            title=f"{year}年第{quarter}季度政务失信情况通报",
+            listed=listed,
+            quarter_number=quarter,
+            generated=f"{local_date(generated_at):%Y年%m月%d日}",
+        )
+    )
+
+
+def send_notice(session: Session, step: Step, year: int, quarter: int) -> Notice:
+    """The quarter's list as a notice to its recipients, who acknowledge it (notices/). Once
+    the quarter is over (409 ``quarter_not_closed`` before), once per quarter (409
+    ``notice_exists`` for a second)."""
+    _first, last = rules.quarter_bounds(year, quarter)
+    if step.today <= last:
+        raise Conflict(
+            f"{year}年第{quarter}季度尚未结束",
+            f"{year}-Q{quarter} is not over",
+            field="quarter",
+            code="quarter_not_closed",
+        )
+    listed = quarterly_list(session, year, quarter, today=step.today)
+    codes = [r.department for r in listed.recipients]
+    ids = list(session.execute(select(Department.id).where(Department.code.in_(codes))).scalars())
+    return send(
+        session,
+        kind=NOTICE_KIND,
+        title=f"{year}年第{quarter}季度政务失信情况通报",
+        body_html=notice_html(listed, generated_at=step.now),
+        departments=ids,
+        actor=step.principal.actor,
+        now=step.now,
+        period=listed.quarter,
+        basis=listed.basis,
+    )
+
+
+def run_quarterly(db: Database, ctx: CollectionContext, *, now: datetime) -> int:
+    """The scheduled job: once a quarter is over, its notice — when any body or civil servant
+    is on its list — under the job's lock, once whatever the number of processes. Returns 1
+    when it sent one."""
+    today = local_date(now)
+    year, quarter = (today.year, (today.month - 1) // 3) if today.month > 3 else (today.year - 1, 4)
+    with db.transaction() as session:
+        advisory_xact_lock(session, JOB_LOCK)
+        if notice_of_period(session, NOTICE_KIND, f"{year}-Q{quarter}") is not None:
+            return 0
+        listed = quarterly_list(session, year, quarter, today=today)
+        if not listed.bodies and not listed.persons:
+            return 0
+        send_notice(session, Step(ctx, SYSTEM, now), year, quarter)
+        return 1

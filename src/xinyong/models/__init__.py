@@ -59,6 +59,8 @@ from xinyong.models.lists import (
     ListObjection,
 )
 from xinyong.models.measures import Check, CheckFeedback, CheckHit, Measure
+from xinyong.models.notices import Notice, NoticeRecipient
+from xinyong.models.oversight import OversightReport, ScoringModel
 from xinyong.models.record import Batch, Channel, Record, RecordRevision, Severity, Standing
 from xinyong.models.relations import RelatedPartyFlag, RelatedPartyScan
 from xinyong.models.rights import (
@@ -165,11 +167,14 @@ __all__ = [
     "LoginAttempt",
     "Measure",
     "ModelStatus",
+    "Notice",
+    "NoticeRecipient",
     "Objection",
     "ObjectionGround",
     "ObjectionOutcome",
     "ObjectionState",
     "OutboxMessage",
+    "OversightReport",
     "PendingDecision",
     "PlanState",
     "ProcedureStep",
@@ -186,6 +191,7 @@ __all__ = [
     "RiskWarning",
     "Role",
     "RunState",
+    "ScoringModel",
     "SetupLink",
     "Severity",
     "StaffRole",

@@ -97,6 +97,9 @@ class Record(Base):
         # The same record by either channel is stored once (Measures art. 16).
         UniqueConstraint("subject_id", "provider_id", "item_code", "source_id"),
         Index(None, "batch_id"),
+        # The collection report finds each provider's last push of each item it owes with one
+        # probe of this index (oversight/repository.last_pushes; Measures art. 16).
+        Index(None, "provider_id", "item_code", "received_at"),
         # The daily expiry (records/expiry.py) finds the active records past their validity
         # without scanning the others.
         Index(

@@ -358,6 +358,12 @@ def _decision(dialect: str) -> Any:
     return func.coalesce(type_coerce(field, String), cast(Record.determined_on, String))
 
 
+def decision_text(dialect: str) -> Any:
+    """A record's decision date as ISO text, as the 双公示 report reads it (``_decision``): the
+    monthly collection report judges every record's timeliness by it (oversight/)."""
+    return _decision(dialect)
+
+
 def _acts_received(start: datetime, end: datetime, *columns: Any) -> Any:
     """The records of the ten acts received between ``start`` and ``end``, through their
     batches (the index on records.batch_id), with the given columns."""

@@ -311,7 +311,8 @@ def percent(share: float | None) -> str:
     return "" if share is None else f"{share * 100:.2f}%"
 
 
-def _csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+def table_csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    """A table as CSV text (CRLF lines); the monthly oversight reports write theirs alike."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -343,11 +344,11 @@ def departments_csv(report: DualPublicityReport) -> str:
             "",
         ]
     )
-    return _csv(DEPARTMENT_COLUMNS, rows)
+    return table_csv(DEPARTMENT_COLUMNS, rows)
 
 
 def late_csv(report: DualPublicityReport) -> str:
-    return _csv(
+    return table_csv(
         LATE_COLUMNS,
         (
             [

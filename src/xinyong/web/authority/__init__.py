@@ -27,6 +27,9 @@ them:
   dashboard), the runs with their drift, the models, the graded supervision ratios in force.
 - ``/authority/batches``, ``/authority/checks``: the batches and checks behind the
   dashboard's counts (every count links to its items).
+- ``/authority/oversight``, ``/authority/oversight/assessment``, ``/authority/notices``: the
+  oversight of departments (docs/oversight.md) — the month's reports of collection and use, the
+  monthly notices and who acknowledged them, the annual assessment's ranking and breakdown.
 - ``/authority/staff``, ``/authority/approvals``: the authority's own people and its 待审核
   (web/staffing.py, as the department console's).
 """
@@ -53,7 +56,9 @@ from xinyong.web.authority import (
     governance,
     government,
     measures,
+    notices,
     objections,
+    oversight,
     repairs,
     staff,
     tasks,
@@ -85,5 +90,7 @@ for part in (
     activity,
     staff,
     approvals,
+    oversight,
+    notices,
 ):
     router.include_router(part.router)

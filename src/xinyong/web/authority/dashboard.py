@@ -17,6 +17,7 @@ from xinyong.core import labels as core_labels
 from xinyong.core.api import db_session
 from xinyong.core.calendar import UnknownCalendarYear
 from xinyong.evaluation import repository as evaluation_repository
+from xinyong.notices.repository import pending_counts
 from xinyong.reports import dashboard
 from xinyong.reports.dual_publicity import DualPublicityReport, Month, dual_publicity
 from xinyong.tasks.service import overdue_counts
@@ -145,4 +146,6 @@ def dashboard_page(request: Request, session: Session = db_session) -> Response:
         period=f"{months[0].title}至{months[-1].title}",
         grades=shares(evaluation_repository.grade_counts(session)),
         grade_titles=core_labels.GRADE_TITLES,
+        notices=pending_counts(session),
+        last_month=current.previous(),
     )

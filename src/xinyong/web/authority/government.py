@@ -21,6 +21,7 @@ from xinyong.government.schemas import (
     RectificationIn,
 )
 from xinyong.models import CaseState
+from xinyong.notices.repository import notice_of_period
 from xinyong.web.authority.common import AUTHORITY
 from xinyong.web.forms import (
     Problem,
@@ -189,7 +190,31 @@ def quarterly_page(
         section="government",
         listed=listed,
         quarter=listed.quarter,
+        notice=notice_of_period(session, quarterly.NOTICE_KIND, listed.quarter),
+        closed=today > listed.last_day,
+        error=request.query_params.get("error", ""),
     )
+
+
+@router.post("/authority/government/quarterly", response_class=HTMLResponse, **AUTHORITY)
+def quarterly_notice(
+    request: Request,
+    csrf_token: str = Form(default=""),
+    quarter: str = Form(default=""),
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. Send the quarter's list as a notice to its recipients, once the
+    quarter is over (as the scheduled job does)."""
+    check_csrf(page_visitor(request), csrf_token)
+    try:
+        year, number = quarterly.parse_quarter(quarter)
+        attempt(
+            session, lambda: quarterly.send_notice(session, request_step(request), year, number)
+        )
+    except (Problem, XinyongError) as exc:
+        message = exc.message if isinstance(exc, XinyongError) else "；".join(exc.errors.values())
+        return redirect("/authority/government/quarterly", quarter=quarter, error=message)
+    return redirect("/authority/government/quarterly", quarter=quarter)
 
 
 @router.get("/authority/government/debt", response_class=HTMLResponse, **AUTHORITY)

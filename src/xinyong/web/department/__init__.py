@@ -37,6 +37,9 @@ console, as templates/department/ has them:
   looked up with a purpose.
 - ``/department/approvals`` (approvals): 待审核 — decisions a person prepared (confirming a list
   entry, verifying an objection), approved or returned by another, a 审核 (issue 14).
+- ``/department/oversight`` (oversight) and ``/department/notices`` (notices): the
+  department's own figures of the monthly reports and its assessment of the year so far; the
+  notices sent to it, each acknowledged by a person of it (docs/oversight.md).
 - ``/department/staff`` (staff): the department's people, managed by its administrator.
 
 Forms POST with the session's CSRF token; bad input re-renders the form with the field's
@@ -59,7 +62,9 @@ from xinyong.web.department import (
     government,
     inspections,
     lists,
+    notices,
     objections,
+    oversight,
     overview,
     relations,
     repairs,
@@ -89,5 +94,7 @@ for part in (
     government,
     approvals,
     staff,
+    oversight,
+    notices,
 ):
     router.include_router(part.router)

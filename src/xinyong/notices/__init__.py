@@ -1,0 +1,1 @@
+"""Notices (通报、通知) to departments, with their acknowledgement (docs/notices.md)."""

@@ -1,0 +1,12 @@
+"""Fixtures of the oversight tests: the small world of departments (tests/fixtures/lists.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixtures.lists import World, make_world
+
+
+@pytest.fixture
+def world(client, db, clock) -> World:  # type: ignore[no-untyped-def]
+    return make_world(client, db, clock)
