@@ -50,6 +50,14 @@ from xinyong.models.lists import (
     ListObjection,
 )
 from xinyong.models.measures import Check, CheckFeedback, CheckHit, Measure
+from xinyong.models.quality import (
+    LastPush,
+    NilReturn,
+    OverdueDuty,
+    QualityFinding,
+    QualityRuleSet,
+    QualityRun,
+)
 from xinyong.models.record import Batch, Channel, Record, RecordRevision, Severity, Standing
 from xinyong.models.relations import RelatedPartyFlag, RelatedPartyScan
 from xinyong.models.rights import (
@@ -141,6 +149,7 @@ __all__ = [
     "InspectionResult",
     "Inspector",
     "InspectorConflict",
+    "LastPush",
     "LinkRole",
     "ListEntry",
     "ListEntryStep",
@@ -149,14 +158,19 @@ __all__ = [
     "LoginAttempt",
     "Measure",
     "ModelStatus",
+    "NilReturn",
     "Objection",
     "ObjectionGround",
     "ObjectionOutcome",
     "ObjectionState",
     "OutboxMessage",
+    "OverdueDuty",
     "PendingDecision",
     "PlanState",
     "ProcedureStep",
+    "QualityFinding",
+    "QualityRuleSet",
+    "QualityRun",
     "Record",
     "RecordRevision",
     "RelatedPartyFlag",
