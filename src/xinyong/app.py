@@ -48,6 +48,7 @@ from xinyong.lists.endpoints import router as lists_router
 from xinyong.measures.endpoints import router as measures_router
 from xinyong.models import Role
 from xinyong.objections.endpoints import router as objections_router
+from xinyong.quality.endpoints import router as quality_router
 from xinyong.records.endpoints import router as records_router
 from xinyong.records.service import CollectionContext
 from xinyong.relations.endpoints import router as relations_router
@@ -322,6 +323,7 @@ def create_app(
         # After reports_router: /reports/dual-publicity before /reports/{number}.
         credit_reports_router,
         relations_router,
+        quality_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=[nul.refuse_nul])
     # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.

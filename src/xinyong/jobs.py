@@ -22,6 +22,7 @@ from xinyong.evaluation.incremental import run_pass
 from xinyong.feeds.webhooks import deliver_due
 from xinyong.lists.service import expire_entries
 from xinyong.objections.evaluation import close_re_evaluated
+from xinyong.quality.run import daily as quality_daily
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
 from xinyong.relations.scan import daily_scan
@@ -61,6 +62,8 @@ JOB_LABELS: dict[str, tuple[str, str]] = {
     "risk_messages_sent": ("发送的风险预警消息（电子邮件、短信）", "条"),
     "risk_messages_retried": ("待重试的风险预警消息", "条"),
     "risk_messages_failed": ("放弃重试的风险预警消息", "条"),
+    "quality_findings": ("新发现的数据质量问题（每日检查）", "条"),
+    "quality_duties_overdue": ("新发现的逾期未报送事项", "项"),
 }
 
 
@@ -161,6 +164,12 @@ def run_jobs(
     with db.transaction() as session:
         advisory_xact_lock(session, "job:risk_sweep")
         swept = sweep(session, Step(ctx, SYSTEM, rules_now()))
+    # The daily quality checks and the update-cycle monitor (quality/run.py): once a day.
+    checked = None
+    if db.settings.quality_daily_checks:
+        with db.transaction() as session:
+            advisory_xact_lock(session, "job:quality")
+            checked = quality_daily(session, Step(ctx, SYSTEM, rules_now()))
     deliveries = deliver_due(db, clock)
     messages = drain_outbox(db, clock)
     # Last, so that it anchors what the jobs above logged (GB/T 22239; ADR 0013).
@@ -182,6 +191,8 @@ def run_jobs(
         "audit_checkpoints": 0 if checkpoint is None else 1,
         "risk_warnings": 0 if swept is None else swept.found,
         **{f"risk_messages_{k}": v for k, v in messages.items()},
+        "quality_findings": 0 if checked is None else sum(checked.found.values()),
+        "quality_duties_overdue": 0 if checked is None else checked.duties_opened,
     }
 
 

@@ -13,6 +13,7 @@ from xinyong.core.citations import cite
 
 # Evaluation, graded supervision, credit reports and 专项治理 live in labels_supervision.py (module
 # length); re-exported here, where every label is looked up.
+from xinyong.core.labels_quality import *  # noqa: F403
 from xinyong.core.labels_supervision import *  # noqa: F403
 
 # ---- Who: roles, subjects, departments
@@ -222,6 +223,8 @@ TASK_KINDS = {
     "commitment_verification": "告知承诺核查",
     "licence_revocation": "撤销许可",
     "risk_warning": "风险预警核查",
+    "update_overdue": "逾期未报送",
+    "quality_finding": "数据质量问题核查",
 }
 PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 OBJECTION_GROUNDS = {

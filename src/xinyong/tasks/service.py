@@ -39,6 +39,10 @@ COMMITMENT_VERIFICATION = "commitment_verification"
 LICENCE_REVOCATION = "licence_revocation"
 # A risk warning for a department or the authority to look into (risk/sweep.py; 002 §（十六）).
 RISK_WARNING = "risk_warning"
+# Data quality (quality/, Measures art. 16): an item a provider owes and did not push in time
+# by its update cycle, and the findings of a run of the consistency checks on its records.
+UPDATE_OVERDUE = "update_overdue"
+QUALITY_FINDING = "quality_finding"
 KINDS = (
     OBJECTION_REVIEW,
     OBJECTION_VERIFICATION,
@@ -51,6 +55,8 @@ KINDS = (
     COMMITMENT_VERIFICATION,
     LICENCE_REVOCATION,
     RISK_WARNING,
+    UPDATE_OVERDUE,
+    QUALITY_FINDING,
 )
 
 
@@ -82,9 +88,16 @@ def open_task(
 
 
 def close_tasks(
-    session: Session, step: Step, *, subject_id: int, procedure_id: int, kind: str | None = None
+    session: Session,
+    step: Step,
+    *,
+    subject_id: int,
+    procedure_id: int,
+    kind: str | None = None,
+    department_id: int | None = None,
 ) -> int:
-    """Close the procedure's open tasks (of one kind, if given); returns how many."""
+    """Close the procedure's open tasks (of one kind, of one department's queue, if given);
+    returns how many."""
     # Sessions do not flush on their own (db.py): a task opened earlier in this transaction
     # must be in the table for the UPDATE to close it.
     session.flush()
@@ -99,6 +112,8 @@ def close_tasks(
     )
     if kind is not None:
         query = query.where(Task.kind == kind)
+    if department_id is not None:
+        query = query.where(Task.department_id == department_id)
     # An UPDATE's result is a cursor result, which counts the rows it changed.
     return cast("CursorResult[Any]", session.execute(query)).rowcount
 
