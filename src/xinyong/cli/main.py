@@ -33,6 +33,7 @@ from xinyong.cli.common import (
 from xinyong.cli.credit_reports import keys_app as report_keys_app
 from xinyong.cli.evaluation import evaluate_app
 from xinyong.cli.inspections import inspections_app
+from xinyong.cli.quality import quality_app
 from xinyong.cli.reference import (
     calendar_app,
     catalog_app,
@@ -84,6 +85,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(relations_app, name="relations")
 app.add_typer(risk_app, name="risk")
+app.add_typer(quality_app, name="quality")
 report_app.add_typer(report_keys_app, name="keys")
 
 
