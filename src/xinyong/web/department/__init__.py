@@ -33,6 +33,9 @@ console, as templates/department/ has them:
 - ``/department/relations`` (relations): related parties — the organisations flagged within
   two links of a black-listed subject, with the path, and one subject's related parties
   looked up with a purpose.
+- ``/department/quality`` (quality, provider): data quality — the department's quality score,
+  its items overdue by their update cycle with 零报送, the findings of the checks on its
+  records, each confirmed, corrected (a new record replaces it) or withdrawn.
 - ``/department/approvals`` (approvals): 待审核 — decisions a person prepared (confirming a list
   entry, verifying an objection), approved or returned by another, a 审核 (issue 14).
 - ``/department/staff`` (staff): the department's people, managed by its administrator.
@@ -57,6 +60,7 @@ from xinyong.web.department import (
     lists,
     objections,
     overview,
+    quality,
     relations,
     repairs,
     staff,
@@ -81,6 +85,7 @@ for part in (
     declarations,
     inspections,
     relations,
+    quality,
     approvals,
     staff,
 ):

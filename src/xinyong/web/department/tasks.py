@@ -27,6 +27,8 @@ PAGES = {
     "repair": "/department/repairs",
     "commitment": "/department/commitments",
     "declaration": "/department/declarations",
+    "quality_run": "/department/quality/runs",
+    "quality_duty": "/department/quality/duties",
 }
 
 
