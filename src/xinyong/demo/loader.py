@@ -20,6 +20,7 @@ from xinyong.demo.commitments import commit_demo
 from xinyong.demo.declarations import declare_demo
 from xinyong.demo.generator import LATE_SHARE, DemoGenerator
 from xinyong.demo.lists import list_demo_entries
+from xinyong.demo.quality import add_quality_examples
 from xinyong.departments.service import create_department, create_token
 from xinyong.evaluation.runs import run_evaluation
 from xinyong.evaluation.service import ensure_default_model
@@ -105,6 +106,7 @@ def load_demo(
     result.declarations = declare_demo(
         db, ctx, clock, count=max(2, min(subjects // 50, 500)), seed=seed
     )
+    add_quality_examples(db, ctx, clock)  # faults for the data-quality checks (docs/quality.md)
     with db.transaction() as session:
         roles = {d.code: d.role for d in generator.departments()}
         result.accounts = create_demo_accounts(session, clock, roles)
