@@ -48,7 +48,7 @@ def quality_check(
     from xinyong.core.labels import QUALITY_RUN_KINDS
     from xinyong.core.locks import advisory_xact_lock
     from xinyong.quality.ruleset import rule_set_in_force
-    from xinyong.quality.run import check
+    from xinyong.quality.run import PHASE_AFTER, check
     from xinyong.records.service import CollectionContext
     from xinyong.rights.step import Step
 
@@ -62,13 +62,14 @@ def quality_check(
             advisory_xact_lock(session, "job:quality")
             enabled = [r.code for r in rule_set_in_force(session).rules if r.enabled]
             with _progress() as progress:
-                bar = progress.add_task("检查规则", total=len(enabled) if full else None)
+                bar = progress.add_task("检查规则", total=len(enabled) + 1 if full else None)
 
-                def started(code: str) -> None:
-                    progress.update(bar, description=f"检查规则 {code}")
+                def started(phase: str) -> None:
+                    shown = "报送周期监测" if phase == PHASE_AFTER else f"检查规则 {phase}"
+                    progress.update(bar, description=shown)
                     progress.advance(bar)
 
-                result = check(session, Step(ctx, SYSTEM, now), kind=kind, on_rule=started)
+                result = check(session, Step(ctx, SYSTEM, now), kind=kind, on_phase=started)
     if as_json:
         _print_json(
             {

@@ -51,7 +51,10 @@ from xinyong.quality.schemas import (
     FindingOut,
     NilReturnIn,
 )
-from xinyong.quality.scores import findings_counts, provider_scores
+
+# Re-exported for the monthly collection report (docs/quality.md § the score).
+from xinyong.quality.scores import findings_counts as findings_counts
+from xinyong.quality.scores import provider_scores as provider_scores
 from xinyong.records.repository import (
     record_id_in_batch,
     record_with_item_and_provider,
@@ -73,7 +76,6 @@ PROCEDURE = "quality"
 # Why a department or the authority reads findings (the audit log's purpose of its reads).
 READ_PURPOSE = "数据质量核查"
 CORRECTION_MARK = "#质量更正"
-__all__ = ["findings_counts", "provider_scores"]  # and the functions below
 
 
 # ---- findings as their readers see them
