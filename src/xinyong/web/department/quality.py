@@ -12,6 +12,7 @@ findings logged with its purpose).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +29,7 @@ from xinyong.quality.ruleset import rule_set_in_force
 from xinyong.quality.schemas import STATES, CorrectionIn, NilReturnIn, ReasonIn
 from xinyong.quality.scores import scores_out
 from xinyong.reports.dual_publicity import Month
+from xinyong.rights.step import Step
 from xinyong.web.department.common import PAGE_ROWS, PROVIDERS, console_page, own_department
 from xinyong.web.forms import (
     Problem,
@@ -230,6 +232,27 @@ def _settle(
     return redirect(f"/department/quality/findings/{finding_id}", done=done)
 
 
+def _with_reason(
+    request: Request,
+    session: Session,
+    finding_id: int,
+    reason: str,
+    action: str,
+    settle: Callable[[Session, Step, int, str], Any],
+    done: str,
+) -> Response:
+    """A step that takes a reason only (confirm, withdraw): the reason checked as the API
+    checks it, then the service in a savepoint."""
+    form = {"action": action, "reason": reason}
+    step = request_step(request)
+
+    def act() -> Any:
+        body = validated(ReasonIn, {"reason": reason.strip()})
+        return settle(session, step, finding_id, body.reason)
+
+    return _settle(request, session, finding_id, form, act, done)
+
+
 @router.post(
     "/department/quality/findings/{finding_id}/confirmation",
     response_class=HTMLResponse,
@@ -245,26 +268,8 @@ def finding_confirmation(
     """Audience: provider. The record is right (POST /api/v1/quality/findings/{id}/
     confirmation), with the reason."""
     check_csrf(page_visitor(request), csrf_token)
-    form = {"action": "confirm", "reason": reason}
-    try:
-        body = validated(ReasonIn, {"reason": reason.strip()})
-    except Problem as problem:
-        return _finding_page(
-            request,
-            session,
-            finding_id,
-            status_code=problem.status,
-            errors=problem.errors,
-            form=form,
-        )
-    step = request_step(request)
-    return _settle(
-        request,
-        session,
-        finding_id,
-        form,
-        lambda: service.confirm(session, step, finding_id, body.reason),
-        "confirmed",
+    return _with_reason(
+        request, session, finding_id, reason, "confirm", service.confirm, "confirmed"
     )
 
 
@@ -283,26 +288,8 @@ def finding_withdrawal(
     """Audience: provider. The record is withdrawn (POST /api/v1/quality/findings/{id}/
     withdrawal): revoked by a revision, kept in the subject's history."""
     check_csrf(page_visitor(request), csrf_token)
-    form = {"action": "withdraw", "reason": reason}
-    try:
-        body = validated(ReasonIn, {"reason": reason.strip()})
-    except Problem as problem:
-        return _finding_page(
-            request,
-            session,
-            finding_id,
-            status_code=problem.status,
-            errors=problem.errors,
-            form=form,
-        )
-    step = request_step(request)
-    return _settle(
-        request,
-        session,
-        finding_id,
-        form,
-        lambda: service.withdraw(session, step, finding_id, body.reason),
-        "withdrawn",
+    return _with_reason(
+        request, session, finding_id, reason, "withdraw", service.withdraw, "withdrawn"
     )
 
 
