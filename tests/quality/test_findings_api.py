@@ -81,6 +81,17 @@ class TestTheChecksFind:
         copies = by_rule(qw.findings(qw.market))["duplicate_decision"]
         assert {f["fact"] for f in copies} == {number}
         assert not by_rule(qw.findings(qw.tax)).get("duplicate_decision")
+        # A copy the next day is found by the day's run, against the copies of before.
+        qw.pass_days(1)
+        qw.penalty(
+            qw.market,
+            "dup-4",
+            ACME,
+            REGISTERED,
+            decision_number=number,
+            legal_representative_name="张三",
+        )
+        assert qw.check().found["duplicate_decision"] == 1
 
     def test_a_decision_dated_after_it_arrived(self, qw: QualityWorld) -> None:
         # 2026-06-15 is today: a ban decided on the 20th cannot have arrived today.

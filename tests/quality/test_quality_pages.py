@@ -15,6 +15,7 @@ from quality_world import REGISTERED, QualityWorld
 from authority.authority_pages import log_in as authority_log_in
 from department_console.department_pages import csrf_of, log_in
 from fixtures.lists import ACME, BETA, org
+from web.test_leak_crawl import SECTOR, SNAKE, STATUS
 from xinyong.models import Role
 
 
@@ -27,6 +28,15 @@ def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def text_of(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def no_codes(page: str) -> None:
+    """Nothing a person reads on the page's own part is a machine code (the patterns of
+    tests/web/test_leak_crawl.py; the header names the test's account by its role)."""
+    text = text_of(page.split("<h1", 1)[1])
+    for pattern in (SNAKE, SECTOR, STATUS):
+        found = pattern.search(text)
+        assert found is None, text[max(0, found.start() - 40) : found.end() + 40]
 
 
 def findings_world(qw: QualityWorld) -> None:
@@ -49,6 +59,7 @@ def test_the_provider_reads_its_score_items_and_findings(qw: QualityWorld) -> No
     # The empty 双公示 field by its label, never its name.
     assert "法定代表人" in text and "legal_representative_name" not in text
     assert "逾期未报送的信息项" in text and "从未报送（自 2026-06-15 起算）" in text
+    no_codes(page.text)
     only = text_of(qw.client.get("/department/quality", params={"rule": "name_mismatch"}).text)
     assert "共 1 条" in only
     # The task queue leads to them.
@@ -69,6 +80,7 @@ def test_the_provider_confirms_and_corrects_on_the_finding_page(qw: QualityWorld
     path = f"/department/quality/findings/{beta['id']}"
     page = qw.client.get(path)
     assert page.status_code == 200 and "确认无误" in page.text and "提交更正" in page.text
+    no_codes(page.text)
     empty = qw.client.post(
         f"{path}/confirmation", data={"csrf_token": csrf_of(page.text), "reason": " "}
     )
@@ -131,6 +143,7 @@ def test_the_authority_reads_every_providers_score_and_findings(qw: QualityWorld
     page = qw.client.get("/authority/quality", params={"month": "2026-06"})
     assert page.status_code == 200
     text = text_of(page.text)
+    no_codes(page.text)
     assert "2026年6月各部门数据质量得分" in text and "测试market_regulation" in text
     assert "同一决定文书号重复报送" in text and "数据质量规则（第 1 版）" in text
     assert "《江苏省公共信用信息管理办法（试行）》（苏政发〔2018〕23号）第十六条" in text
