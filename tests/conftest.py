@@ -109,6 +109,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         run_jobs=False,
         # Tests make many anonymous look-ups from one address; the limit has its own tests.
         anonymous_lookup_burst=1_000_000,
+        # The daily quality checks open tasks on every provider's queue (overdue items, the
+        # findings): off, so that a domain's tests see their own tasks; tests/quality turns
+        # them on.
+        quality_daily_checks=False,
     )
 
 

@@ -42,10 +42,11 @@ MIGRATION_ONLY_TABLES = {
 MIGRATION_ONLY_INDEXES = {
     # The 双公示 columns by decision date (0007): an expression index whose expression differs
     # between the databases (json_extract / ->>). SQLite's reflection does not see it at all.
-    "sqlite": {"ix_records_dual_publicity"},
+    # So is the decision-number index of the duplicate check (0024, quality/checks.py).
+    "sqlite": {"ix_records_dual_publicity", "ix_records_decision_number"},
     # … and the exact-name b-tree that only PostgreSQL keeps (0007, 0009: on SQLite it cost
     # collection more than the FTS5 table's exact-name tokens).
-    "postgresql": {"ix_records_dual_publicity", "ix_subjects_name"},
+    "postgresql": {"ix_records_dual_publicity", "ix_subjects_name", "ix_records_decision_number"},
 }
 
 

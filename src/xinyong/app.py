@@ -55,6 +55,7 @@ from xinyong.models import Role
 from xinyong.notices.endpoints import router as notices_router
 from xinyong.objections.endpoints import router as objections_router
 from xinyong.oversight.endpoints import router as oversight_router
+from xinyong.quality.endpoints import router as quality_router
 from xinyong.records.endpoints import router as records_router
 from xinyong.records.service import CollectionContext
 from xinyong.relations.endpoints import router as relations_router
@@ -341,6 +342,7 @@ def create_app(
         government_router,
         notices_router,
         oversight_router,
+        quality_router,
     ):
         app.include_router(router, prefix=API_PREFIX, dependencies=[nul.refuse_nul])
     # The pages (Jinja2, Chinese), their assets shipped with the package: no CDN.

@@ -1,5 +1,5 @@
 """What a new database starts with: the default catalog, lists, measures list, validity
-rule, commitment item list and warning rules."""
+rule, commitment item list, warning rules and quality rules."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from xinyong.catalog.service import ensure_default_catalog
 from xinyong.commitments.items import ensure_default_commitment_items
 from xinyong.lists.service import ensure_default_lists, recite_lists
 from xinyong.measures.service import ensure_default_measures, recite_measures
+from xinyong.quality.ruleset import ensure_default_quality_rules
 from xinyong.risk.service import ensure_default_risk_rules
 from xinyong.validity.service import ensure_default_validity_rules
 
@@ -28,3 +29,4 @@ def ensure_defaults(session: Session, *, now: datetime) -> None:
     ensure_default_validity_rules(session, now=now)
     ensure_default_commitment_items(session, now=now)
     ensure_default_risk_rules(session, now=now)
+    ensure_default_quality_rules(session, now=now)

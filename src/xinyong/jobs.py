@@ -26,6 +26,7 @@ from xinyong.government.service import sync_cases
 from xinyong.lists.service import expire_entries
 from xinyong.objections.evaluation import close_re_evaluated
 from xinyong.oversight.monthly import run_monthly
+from xinyong.quality.run import daily as quality_daily
 from xinyong.records.expiry import expire_records
 from xinyong.records.service import CollectionContext
 from xinyong.relations.scan import daily_scan
@@ -68,6 +69,8 @@ JOB_LABELS: dict[str, tuple[str, str]] = {
     "government_cases_opened": ("新立案跟踪的政务失信记录", "件"),
     "government_quarterly_notices": ("新发出的上季度政务失信情况通报", "份"),
     "oversight_notices": ("新发出的上月归集、双公示和应用情况通报", "份"),
+    "quality_findings": ("新发现的数据质量问题（每日检查）", "条"),
+    "quality_duties_overdue": ("新发现的逾期未报送事项", "项"),
 }
 
 
@@ -188,6 +191,12 @@ def run_jobs(
         swept = sweep(session, Step(ctx, SYSTEM, rules_now()))
     # The month's notices of collection, 双公示 and use, once it is over (oversight/monthly.py).
     notices = run_monthly(db, now=rules_now(), actor=SYSTEM.actor)
+    # The daily quality checks and the update-cycle monitor (quality/run.py): once a day.
+    checked = None
+    if db.settings.quality_daily_checks:
+        with db.transaction() as session:
+            advisory_xact_lock(session, "job:quality")
+            checked = quality_daily(session, Step(ctx, SYSTEM, rules_now()))
     deliveries = deliver_due(db, clock)
     messages = drain_outbox(db, clock)
     # Last, so that it anchors what the jobs above logged (GB/T 22239; ADR 0013).
@@ -212,6 +221,8 @@ def run_jobs(
         "risk_warnings": 0 if swept is None else swept.found,
         **{f"risk_messages_{k}": v for k, v in messages.items()},
         "oversight_notices": notices,
+        "quality_findings": 0 if checked is None else sum(checked.found.values()),
+        "quality_duties_overdue": 0 if checked is None else checked.duties_opened,
     }
 
 

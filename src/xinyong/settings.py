@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     job_interval_seconds: float = Field(
         default=15.0, gt=0, description="How often a serving process looks for due jobs"
     )
+    quality_daily_checks: bool = Field(
+        default=True,
+        description="Run the daily data-quality checks and the update-cycle monitor with the "
+        "scheduled jobs (docs/quality.md); `xinyong quality check` runs them whatever this says",
+    )
     id_node_lease_seconds: int = Field(
         default=600,
         ge=1,

@@ -67,8 +67,8 @@ class TestIntactLog:
         result = verify(db)
         assert result.ok, result
         # The defaults: the catalog drafted and published, the lists, the measures list, the
-        # validity rule, the commitment item list, the warning rules.
-        assert result.checked == 7
+        # validity rule, the commitment item list, the warning rules, the quality rules.
+        assert result.checked == 8
 
     def test_log_after_writes_and_reads_verifies(self, db, logged):
         result = verify(db)

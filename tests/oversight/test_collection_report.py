@@ -180,3 +180,29 @@ def test_the_reports_refusals(client, clock, world) -> None:  # type: ignore[no-
     clock.set(at("2027-02-01"))
     unknown = client.get(url, params={"month": "2027-01"}, headers=world.authority.headers)
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (409, "calendar_year_unknown")
+
+
+def test_a_nil_return_is_a_push_and_the_quality_score_is_a_column(client, db, clock, world) -> None:  # type: ignore[no-untyped-def]
+    """零报送 (quality/) meets a duty as a push does; the month's data-quality score is one
+    more column of the collection report, and of its CSV."""
+    arrive(client, clock, world.market, at("2026-06-16"),
+           act("administrative_penalty", "p-1", ACME, "2026-06-15"))  # fmt: skip
+    clock.set(at("2026-06-18"))
+    late = row(report(client, world.authority), "amr")
+    assert "administrative_penalty" in {i["item"] for i in late["overdue_items"]}
+    filed = client.post(
+        "/api/v1/records/nil-returns",
+        json={"item_code": "administrative_penalty", "note": "本期无新增处罚"},
+        headers=world.market.headers,
+    )
+    assert filed.status_code == 201, filed.text
+    met = row(report(client, world.authority), "amr")
+    assert "administrative_penalty" not in {i["item"] for i in met["overdue_items"]}
+    assert met["items_overdue"] == late["items_overdue"] - 1
+    assert isinstance(met["quality_score"], float) and 0 <= met["quality_score"] <= 100
+    text = client.get(
+        "/api/v1/oversight/collection",
+        params={"month": JUNE, "format": "csv"},
+        headers=world.authority.headers,
+    ).text
+    assert "数据质量得分" in text.splitlines()[0]

@@ -35,6 +35,7 @@ from xinyong.cli.evaluation import evaluate_app
 from xinyong.cli.government import government_app
 from xinyong.cli.inspections import inspections_app
 from xinyong.cli.oversight import oversight_app
+from xinyong.cli.quality import quality_app
 from xinyong.cli.reference import (
     calendar_app,
     catalog_app,
@@ -88,6 +89,7 @@ app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(relations_app, name="relations")
 app.add_typer(risk_app, name="risk")
 app.add_typer(oversight_app, name="oversight")
+app.add_typer(quality_app, name="quality")
 report_app.add_typer(report_keys_app, name="keys")
 
 

@@ -16,6 +16,7 @@ from xinyong.core.labels_complaints import *  # noqa: F403
 # length); re-exported here, where every label is looked up.
 from xinyong.core.labels_government import *  # noqa: F403
 from xinyong.core.labels_oversight import *  # noqa: F403
+from xinyong.core.labels_quality import *  # noqa: F403
 from xinyong.core.labels_supervision import *  # noqa: F403
 
 # ---- Who: roles, subjects, departments
@@ -237,6 +238,8 @@ TASK_KINDS = {
     "government_explanation": "政务失信书面说明",
     "government_rectification": "政务失信限期整改",
     "complaint_handling": "失信举报办理",
+    "update_overdue": "逾期未报送",
+    "quality_finding": "数据质量问题核查",
 }
 PROCEDURE_NAMES = {"objection": "异议", "repair": "信用修复"}
 OBJECTION_GROUNDS = {

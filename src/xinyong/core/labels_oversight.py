@@ -53,6 +53,7 @@ OVERSIGHT_FIELDS = {
     "dp_undated": "双公示无决定日期",
     "dp_share": "双公示按时率",
     "objections_upheld": "异议成立（信息有误）",
+    "quality_score": "数据质量得分",
     # use
     "checks": "核查次数",
     "subjects_checked": "核查主体数",

@@ -23,6 +23,7 @@ from xinyong.demo.generator import LATE_SHARE, DemoGenerator
 from xinyong.demo.government import GovernmentDemo, government_demo
 from xinyong.demo.lists import list_demo_entries
 from xinyong.demo.oversight import oversee_demo
+from xinyong.demo.quality import add_quality_examples
 from xinyong.departments.service import create_department, create_token
 from xinyong.evaluation.runs import run_evaluation
 from xinyong.evaluation.service import ensure_default_model
@@ -116,6 +117,7 @@ def load_demo(
     # indicators, the regional evaluation (demo/government.py).
     result.government = government_demo(db, ctx, clock, seed=seed)
     complain_demo(db, ctx, clock)  # a few complaints, one of each state (demo/complaints.py)
+    add_quality_examples(db, ctx, clock)  # faults for the data-quality checks (docs/quality.md)
     with db.transaction() as session:
         roles = {d.code: d.role for d in generator.departments()}
         result.accounts = create_demo_accounts(session, clock, roles)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from xinyong.models import ApiToken, Department
+from xinyong.models import ApiToken, Department, Role, User
 
 
 def department_by_id(session: Session, department_id: int) -> Department:
@@ -32,3 +32,20 @@ def tokens_with_departments(session: Session, *, limit: int) -> list[Any]:
             .limit(limit)
         ).all()
     )
+
+
+def provider_departments(session: Session) -> list[Department]:
+    """The departments that push records (信息提供单位): those with a live provider token or an
+    enabled provider account — the role by which a department pushes (docs/quality.md)."""
+    token = select(ApiToken.department_id).where(
+        ApiToken.role == Role.provider, ApiToken.revoked_at.is_(None)
+    )
+    account = select(User.department_id).where(
+        User.role == Role.provider, User.disabled_at.is_(None)
+    )
+    query = (
+        select(Department)
+        .where(or_(Department.id.in_(token), Department.id.in_(account)))
+        .order_by(Department.id)
+    )
+    return list(session.execute(query).scalars())

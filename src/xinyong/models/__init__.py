@@ -61,6 +61,14 @@ from xinyong.models.lists import (
 from xinyong.models.measures import Check, CheckFeedback, CheckHit, Measure
 from xinyong.models.notices import Notice, NoticeRecipient
 from xinyong.models.oversight import OversightReport, ScoringModel
+from xinyong.models.quality import (
+    LastPush,
+    NilReturn,
+    OverdueDuty,
+    QualityFinding,
+    QualityRuleSet,
+    QualityRun,
+)
 from xinyong.models.record import Batch, Channel, Record, RecordRevision, Severity, Standing
 from xinyong.models.relations import RelatedPartyFlag, RelatedPartyScan
 from xinyong.models.rights import (
@@ -159,6 +167,7 @@ __all__ = [
     "InspectionResult",
     "Inspector",
     "InspectorConflict",
+    "LastPush",
     "LinkRole",
     "ListEntry",
     "ListEntryStep",
@@ -167,6 +176,7 @@ __all__ = [
     "LoginAttempt",
     "Measure",
     "ModelStatus",
+    "NilReturn",
     "Notice",
     "NoticeRecipient",
     "Objection",
@@ -174,10 +184,14 @@ __all__ = [
     "ObjectionOutcome",
     "ObjectionState",
     "OutboxMessage",
+    "OverdueDuty",
     "OversightReport",
     "PendingDecision",
     "PlanState",
     "ProcedureStep",
+    "QualityFinding",
+    "QualityRuleSet",
+    "QualityRun",
     "Record",
     "RecordRevision",
     "RegionalEvaluation",

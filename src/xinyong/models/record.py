@@ -92,6 +92,9 @@ class Record(Base):
     protected: Mapped[dict | None] = mapped_column(JSONType)
     standing: Mapped[Standing] = mapped_column(str_enum(Standing), default=Standing.active)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # An organisation's name as the provider pushed it with the record (null for a person):
+    # the name check compares it with the names the subject was registered under (quality/).
+    subject_name: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (
         # The same record by either channel is stored once (Measures art. 16).

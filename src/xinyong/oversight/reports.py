@@ -38,6 +38,7 @@ from xinyong.oversight.schemas import (
     UseReport,
     UseRow,
 )
+from xinyong.quality.scores import provider_scores
 from xinyong.records.repository import batch_totals_by_month
 from xinyong.reports.dual_publicity import Month, dual_publicity
 
@@ -117,6 +118,8 @@ def collection_report(session: Session, month: Month, *, now: datetime) -> Colle
         d.department: d for d in dual_publicity(session, month, now=now, late_limit=0).departments
     }
     upheld = repository.upheld_objections(session, start, end)
+    # Measures art. 16 (问题可监测): the month's data-quality score of each provider.
+    quality = provider_scores(session, month)
 
     rows = []
     for dept in providers:
@@ -168,6 +171,7 @@ def collection_report(session: Session, month: Month, *, now: datetime) -> Colle
                 dp_undated=dp.undated if dp else 0,
                 dp_share=dp.share if dp else None,
                 objections_upheld=upheld.get(dept.id, 0),
+                quality_score=quality.get(dept.id),
             )
         )
     return CollectionReport(**_head(month, as_of, now, COLLECTION_BASIS), departments=rows)

@@ -53,6 +53,7 @@ from xinyong.models import (
     TargetType,
     User,
 )
+from xinyong.quality.repository import nil_returns_before
 from xinyong.records.repository import decision_text
 
 # ---- local days: Asia/Shanghai has kept UTC+8 without daylight saving since 1991
@@ -170,7 +171,12 @@ def last_pushes(
         .join(codes, true())
         .where(Department.id.in_(list(provider_ids)))
     ).all()
-    return {(pid, code): at for pid, code, at in rows if at is not None}
+    found = {(pid, code): at for pid, code, at in rows if at is not None}
+    # A 零报送 (quality/: nothing to report this period) is a push of the item too.
+    for key, at in nil_returns_before(session, provider_ids, item_codes, before).items():
+        if key not in found or at > found[key]:
+            found[key] = at
+    return found
 
 
 def month_collection(

@@ -59,6 +59,10 @@ class CollectionRow(BaseModel):
     dp_undated: int
     dp_share: float | None = Field(description="双公示: on time / (on time + late)")
     objections_upheld: int = Field(description="objections to its records found right")
+    quality_score: float | None = Field(
+        default=None,
+        description="its data-quality score for the month (quality/scores.py; docs/quality.md)",
+    )
 
 
 class UseRow(BaseModel):
@@ -115,6 +119,7 @@ COLLECTION_COLUMNS = (
     "dp_late",
     "dp_share",
     "objections_upheld",
+    "quality_score",
 )
 USE_COLUMNS = (
     "checks",

@@ -38,6 +38,7 @@ COLUMNS = (
     "protected",
     "standing",
     "received_at",
+    "subject_name",
 )
 DEDUP_KEY = ("subject_id", "provider_id", "item_code", "source_id")
 
@@ -99,6 +100,7 @@ class RecordStager:
                 f"{head}{copy_escape(row.source_id)}\t{row.severity or n}\t"
                 f"{row.determined_on or n}\t{row.expires_on or n}\t{copy_escape(row.fields_json)}"
                 f"\t{n if protected is None else copy_escape(protected)}{self._foot}"
+                f"\t{n if row.credit_code is None else copy_escape(row.name)}"
             )
         else:
             tail = (
@@ -110,6 +112,7 @@ class RecordStager:
                 row.fields_json,
                 row.protected_json,
                 *self._foot,
+                None if row.credit_code is None else row.name,
             )
         person = row.person
         return (

@@ -47,6 +47,10 @@ GOVERNMENT_RECTIFICATION = "government_rectification"
 # A complaint (失信举报) on the competent department's queue: its acceptance, then its handling
 # (complaints/rules.py; the periods: complaints/default_periods.json).
 COMPLAINT_HANDLING = "complaint_handling"
+# Data quality (quality/, Measures art. 16): an item a provider owes and did not push in time
+# by its update cycle, and the findings of a run of the consistency checks on its records.
+UPDATE_OVERDUE = "update_overdue"
+QUALITY_FINDING = "quality_finding"
 KINDS = (
     OBJECTION_REVIEW,
     OBJECTION_VERIFICATION,
@@ -62,6 +66,8 @@ KINDS = (
     GOVERNMENT_EXPLANATION,
     GOVERNMENT_RECTIFICATION,
     COMPLAINT_HANDLING,
+    UPDATE_OVERDUE,
+    QUALITY_FINDING,
 )
 
 
@@ -93,9 +99,16 @@ def open_task(
 
 
 def close_tasks(
-    session: Session, step: Step, *, subject_id: int, procedure_id: int, kind: str | None = None
+    session: Session,
+    step: Step,
+    *,
+    subject_id: int,
+    procedure_id: int,
+    kind: str | None = None,
+    department_id: int | None = None,
 ) -> int:
-    """Close the procedure's open tasks (of one kind, if given); returns how many."""
+    """Close the procedure's open tasks (of one kind, of one department's queue, if given);
+    returns how many."""
     # Sessions do not flush on their own (db.py): a task opened earlier in this transaction
     # must be in the table for the UPDATE to close it.
     session.flush()
@@ -110,6 +123,8 @@ def close_tasks(
     )
     if kind is not None:
         query = query.where(Task.kind == kind)
+    if department_id is not None:
+        query = query.where(Task.department_id == department_id)
     # An UPDATE's result is a cursor result, which counts the rows it changed.
     return cast("CursorResult[Any]", session.execute(query)).rowcount
 

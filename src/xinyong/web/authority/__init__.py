@@ -14,6 +14,8 @@ them:
   CSVs and printable page.
 - ``/authority/governance``: 专项治理 statistics (reports/governance.py) — failing organisations
   per month by industry section, a section's cities, a city's subjects, each as CSV.
+- ``/authority/quality``: data quality — every provider's quality score of a month with its
+  findings by rule and overdue items, the findings, the rules in force (quality/).
 - ``/authority/objections``, ``/authority/appeals``, ``/authority/repairs``,
   ``/authority/entries``, ``/authority/tasks``: the procedure steps that are the authority's
   (or the platform's) to take — referral, review decision and correction of an objection, an
@@ -59,6 +61,7 @@ from xinyong.web.authority import (
     notices,
     objections,
     oversight,
+    quality,
     repairs,
     staff,
     tasks,
@@ -78,6 +81,7 @@ for part in (
     dual_publicity,
     governance,
     government,
+    quality,
     tasks,
     counter,
     objections,

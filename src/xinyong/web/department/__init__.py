@@ -35,6 +35,9 @@ console, as templates/department/ has them:
 - ``/department/relations`` (relations): related parties — the organisations flagged within
   two links of a black-listed subject, with the path, and one subject's related parties
   looked up with a purpose.
+- ``/department/quality`` (quality, provider): data quality — the department's quality score,
+  its items overdue by their update cycle with 零报送, the findings of the checks on its
+  records, each confirmed, corrected (a new record replaces it) or withdrawn.
 - ``/department/approvals`` (approvals): 待审核 — decisions a person prepared (confirming a list
   entry, verifying an objection), approved or returned by another, a 审核 (issue 14).
 - ``/department/oversight`` (oversight) and ``/department/notices`` (notices): the
@@ -66,6 +69,7 @@ from xinyong.web.department import (
     objections,
     oversight,
     overview,
+    quality,
     relations,
     repairs,
     staff,
@@ -92,6 +96,7 @@ for part in (
     inspections,
     relations,
     government,
+    quality,
     approvals,
     staff,
     oversight,

@@ -28,6 +28,8 @@ PAGES = {
     "commitment": "/department/commitments",
     "declaration": "/department/declarations",
     "complaint": "/department/complaints",
+    "quality_run": "/department/quality/runs",
+    "quality_duty": "/department/quality/duties",
 }
 
 
