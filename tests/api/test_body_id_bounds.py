@@ -124,7 +124,13 @@ Bodies = dict[tuple[str, str], Callable[[], dict]]
 # Bodies without ids, whose numbers are bounded by their own schema and tested with it: an
 # evaluation model file (points, percents, days, counts; evaluation/schemas.py, tests/evaluation)
 # — its rules and sources are unions, and one template cannot hold every variant's fields.
-NO_IDS = {("post", "/api/v1/evaluation/models")}
+# The same holds for the government-integrity policy (government/schemas.py, tests/government)
+# and the quality rule set (quality/schemas.py, tests/quality).
+NO_IDS = {
+    ("post", "/api/v1/evaluation/models"),
+    ("post", "/api/v1/government/policy"),
+    ("put", "/api/v1/quality/rules"),
+}
 
 
 def templates(client, platform: Platform, db) -> tuple[Bodies, dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -230,6 +236,11 @@ def templates(client, platform: Platform, db) -> tuple[Bodies, dict[str, str]]: 
             "audience": "subject",
             "severity": "notice",
             "basis": {"title": "测试", "number": "测试〔2026〕1号"},
+        },
+        ("post", "/api/v1/government/debt-indicators"): lambda: {
+            "rows": [
+                {"region_code": "320115", "year": 2025, "indicator": "debt_ratio", "value": "105"}
+            ]
         },
         ("post", "/api/v1/validity-rules"): lambda: {
             "effective_from": "2027-01-01",

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 from argon2 import PasswordHasher
-from government_world import BUREAU, GovernmentWorld
+from government_world import BUREAU, HOSPITAL, GovernmentWorld
+from test_cases_api import _profile
 
 from authority.authority_pages import log_in
 from fixtures.helpers import org
@@ -129,3 +130,18 @@ def test_the_finance_department_loads_debt_indicators_on_its_page(gw: Government
     log_in(gw.client, gw.db, gw.clock, role=Role.provider, department="tax", username="tax-1")
     other = gw.client.get("/department/government?year=2025")
     assert "黄色预警（较高风险）" in other.text and "报送债务风险指标" not in other.text
+
+
+def test_the_authority_lists_the_government_bodies(gw: GovernmentWorld) -> None:
+    gw.push(gw.establishment, _profile(HOSPITAL, "南京市江宁区人民医院"))
+    gw.failure(gw.court, org(BUREAU, "南京市江宁区住房和城乡建设局"), "b-1")
+    gw.sync()
+    log_in(gw.client, gw.db, gw.clock, role=Role.authority, department="cred")
+    text = text_of(gw.client.get("/authority/government/bodies").text)
+    assert "共 2 家" in text
+    assert "南京市江宁区住房和城乡建设局" in text and "机关" in text
+    assert "南京市江宁区人民医院" in text and "事业单位" in text and "县（市、区）级" in text
+    only = text_of(gw.client.get("/authority/government/bodies?name=医院&region=3201").text)
+    assert "共 1 家" in only and "住房和城乡建设局" not in only
+    none = text_of(gw.client.get("/authority/government/bodies?region=3205").text)
+    assert "没有符合条件的政府机构" in none

@@ -76,6 +76,7 @@ def test_the_demo_yields_a_notice_naming_a_late_department_and_an_assessment(
         "dual_publicity_timeliness",
         "rejection_rate",
         "upheld_objections",
+        "data_quality",
         "feedback_timeliness",
     }
     # A department reads its own figures and rank, year to date.

@@ -73,13 +73,19 @@ def post_policy(
 
 
 @router.post(
-    "/government/cases/sync",
-    **endpoint(Role.authority, summary="Open the cases of new 政务失信 records now"),
+    "/government/case-sync",
+    **endpoint(
+        Role.authority,
+        errors={409: ["calendar_year_unknown"]},
+        summary="Open the cases of new 政务失信 records now",
+    ),
 )
 def post_sync(
     request: Request, principal: Principal = current_principal, session: Session = db_session
 ) -> dict[str, int]:
-    """What the daily jobs do every run: a case for each 政务失信 record without one."""
+    """What the daily jobs do every run: a case for each 政务失信 record without one. Their
+    deadlines count on the official calendar: 409 `calendar_year_unknown` while it does not
+    know the year they fall in (the jobs leave those records waiting)."""
     return {"opened": service.sync_cases(session, request_step(request, principal))}
 
 
@@ -386,7 +392,11 @@ def get_debt_warnings(
     "/government/regional-evaluations",
     response_model=RegionalEvaluationOut,
     status_code=201,
-    **endpoint(Role.authority, summary="Run the regional government integrity evaluation"),
+    **endpoint(
+        Role.authority,
+        errors={409: ["calendar_year_unknown"], 422: ["invalid_year"]},
+        summary="Run the regional government integrity evaluation",
+    ),
 )
 def post_regional(
     request: Request,
@@ -394,8 +404,10 @@ def post_regional(
     principal: Principal = current_principal,
     session: Session = db_session,
 ) -> RegionalEvaluationOut:
-    """Every city and county scored for `year`; the newest run of a year is the published
-    ranking."""
+    """Every city and county scored for `year` (this year or an earlier one: 422
+    `invalid_year` else; 409 `calendar_year_unknown` for a year the working-day calendar does
+    not know, whose 双公示 timeliness cannot be counted); the newest run of a year is the
+    published ranking."""
     row = regional.run(session, request_step(request, principal), year)
     return regional.evaluation_out(session, row)
 

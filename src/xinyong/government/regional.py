@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from xinyong.core import audit
 from xinyong.core.clock import start_of_day
 from xinyong.core.identifiers import division_name
+from xinyong.errors import InvalidRequest
 from xinyong.government import repository, rules
 from xinyong.government.schemas import (
     RegionalEvaluationOut,
@@ -178,6 +179,13 @@ def _score(indicator: RegionalIndicator, f: Figures, score: Decimal) -> Regional
 def run(session: Session, step: Step, year: int) -> RegionalEvaluation:
     """Score every city and county of the platform's government bodies for ``year``; kept,
     audited, and the newest of the year is what the portal publishes."""
+    if year > step.today.year:
+        raise InvalidRequest(
+            "评价年度不能晚于今年",
+            "the year cannot be after this one",
+            field="year",
+            code="invalid_year",
+        )
     policy = policy_in_force(session, step.today)
     model = policy.spec.regional
     raw = _gather(session, year, step.today)

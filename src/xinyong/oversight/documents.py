@@ -166,20 +166,25 @@ def monthly_notice(
     reports/dual_publicity.py), by record number — no subject named."""
     if kind == "collection_monthly":
         rows: list[Any] = collection.departments
-        tags: tuple[str, ...]
+        bases: tuple[str, ...]
         late = [r for r in rows if rules.late_in_collection(r.items_overdue)]
         title = f"{month.title}公共信用信息归集情况通报"
-        tags = ("Measures art. 16", "Measures art. 40", "004 §25")
+        bases = (cite("Measures art. 16"), cite("Measures art. 40"), cite("004 §25"))
     elif kind == "dual_publicity_monthly":
         rows = [r for r in collection.departments if r.dp_total]
         late = [r for r in rows if rules.late_in_dual_publicity(r.dp_late)]
         title = f"{month.title}“双公示”信息报送情况通报"
-        tags = ("000 §（十五）", "Measures art. 40", "004 §25")
+        bases = (cite("000 §（十五）"), cite("Measures art. 40"), cite("004 §25"))
     elif kind == "use_monthly":
         rows = use.departments
         late = [r for r in rows if rules.late_in_use(r.feedback_overdue)]
         title = f"{month.title}公共信用信息应用情况通报"
-        tags = ("Measures art. 24", "003 联合奖惩 §（二十一）", "Measures art. 40", "004 §25")
+        bases = (
+            cite("Measures art. 24"),
+            cite("003 联合奖惩 §（二十一）"),
+            cite("Measures art. 40"),
+            cite("004 §25"),
+        )
     else:
         raise ValueError(f"not a monthly notice: {kind}")
     html = (
@@ -202,6 +207,6 @@ def monthly_notice(
         kind=kind,
         title=title,
         html=html,
-        basis="；".join(cite(tag) for tag in tags),
+        basis="；".join(bases),
         late=[r.department for r in late],
     )

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from xinyong.core.api import BigId, db_session
 from xinyong.errors import XinyongError
-from xinyong.government import debt, quarterly, regional, service
+from xinyong.government import bodies, debt, quarterly, regional, service
 from xinyong.government.schemas import (
     ExclusionIn,
     ExplanationIn,
@@ -27,6 +27,7 @@ from xinyong.web.forms import (
     Problem,
     attempt,
     page,
+    page_number,
     page_visitor,
     redirect,
     request_step,
@@ -37,6 +38,7 @@ from xinyong.web.site import check_csrf
 
 router = APIRouter(include_in_schema=False)
 STATES = [s.value for s in CaseState]
+BODY_ROWS = 50
 
 
 @router.get("/authority/government", response_class=HTMLResponse, **AUTHORITY)
@@ -92,6 +94,38 @@ def _case_page(
         errors=errors or {},
         done=request.query_params.get("done", ""),
         today=today,
+    )
+
+
+@router.get("/authority/government/bodies", response_class=HTMLResponse, **AUTHORITY)
+def bodies_page(
+    request: Request,
+    region: str | None = None,
+    name: str | None = None,
+    at: str | None = Query(default=None, alias="page"),
+    session: Session = db_session,
+) -> Response:
+    """Audience: authority. The government bodies (机关, 事业单位): region, level, superior,
+    counted 政务失信 records and cases not cleared; by region code and name, 50 a page."""
+    number = page_number(at)
+    chosen = region if region and region.isdigit() and len(region) <= 6 else None
+    rows, total = bodies.bodies(
+        session,
+        region=chosen,
+        name=(name or "").strip()[:50] or None,
+        limit=BODY_ROWS,
+        offset=(number - 1) * BODY_ROWS,
+    )
+    return page(
+        request,
+        "authority/government_bodies.html",
+        section="government",
+        rows=rows,
+        total=total,
+        region=chosen or "",
+        query_name=name or "",
+        page=number,
+        pages=max(1, -(-total // BODY_ROWS)),
     )
 
 
