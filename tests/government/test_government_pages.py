@@ -69,6 +69,13 @@ def test_the_authority_works_a_case_through_its_pages(gw: GovernmentWorld) -> No
     assert ran.status_code == 303
     regional = text_of(gw.client.get(ran.headers["location"]).text)
     assert "已完成评价" in regional and "江苏省南京市江宁区" in regional
+    future = post_page_form(
+        gw.client,
+        "/authority/government/regional",
+        "/authority/government/regional",
+        {"year": "2031"},
+    )
+    assert future.status_code == 422 and "评价年度不能晚于今年" in future.text
     ranking = text_of(gw.client.get("/government/ranking").text)
     assert "区域政务诚信状况评价" in ranking and "江苏省南京市" in ranking and "评价方法" in ranking
 

@@ -297,5 +297,17 @@ def regional_run(
     """Audience: authority. Run the year's regional evaluation; the newest run is published."""
     check_csrf(page_visitor(request), csrf_token)
     chosen = year if 2000 <= year <= 2100 else request_today(request).year
-    regional.run(session, request_step(request), chosen)
+    try:
+        attempt(session, lambda: regional.run(session, request_step(request), chosen))
+    except Problem as problem:
+        return page(
+            request,
+            "authority/government_regional.html",
+            status_code=problem.status,
+            section="government",
+            evaluation=None,
+            year=chosen,
+            done="",
+            error="；".join(problem.errors.values()),
+        )
     return redirect("/authority/government/regional", year=chosen, done="run")
