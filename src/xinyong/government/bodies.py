@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from xinyong.core.identifiers import division_name
 from xinyong.core.labels import BODY_KINDS
 from xinyong.government import rules
-from xinyong.government.quarterly import PROFILE_ITEM
-from xinyong.models import GovernmentFailureCase, Record, Standing, Subject
+from xinyong.government.quarterly import profiles_of
+from xinyong.models import GovernmentFailureCase, Subject
 
 
 @dataclass(frozen=True)
@@ -56,16 +56,7 @@ def bodies(
                 counted[sid] = counted.get(sid, 0) + n
             if state in rules.UNCLEARED:
                 open_[sid] = open_.get(sid, 0) + n
-        for sid, fields in session.execute(
-            select(Record.subject_id, Record.fields)
-            .where(
-                Record.subject_id.in_(ids),
-                Record.item_code == PROFILE_ITEM,
-                Record.standing == Standing.active,
-            )
-            .order_by(Record.subject_id, Record.received_at, Record.id)
-        ):
-            profiles[sid] = fields or {}  # the newest last
+        profiles = profiles_of(session, ids)
     rows = [
         BodyRow(
             credit_code=row.credit_code,

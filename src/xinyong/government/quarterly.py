@@ -39,6 +39,7 @@ from xinyong.models import (
     GovernmentFailureCase,
     Notice,
     Record,
+    Standing,
     Subject,
     SubjectKind,
 )
@@ -68,14 +69,18 @@ def parse_quarter(text: str) -> tuple[int, int]:
     return int(found[1]), int(found[2])
 
 
-def _profiles(session: Session, subject_ids: list[int]) -> dict[int, dict]:
-    """Each body's newest profile record (its superior)."""
+def profiles_of(session: Session, subject_ids: list[int]) -> dict[int, dict]:
+    """Each body's newest profile record in force (its level and superior)."""
     out: dict[int, dict] = {}
     if not subject_ids:
         return out
     rows = session.execute(
         select(Record.subject_id, Record.fields)
-        .where(Record.subject_id.in_(subject_ids), Record.item_code == PROFILE_ITEM)
+        .where(
+            Record.subject_id.in_(subject_ids),
+            Record.item_code == PROFILE_ITEM,
+            Record.standing == Standing.active,
+        )
         .order_by(Record.subject_id, Record.received_at, Record.id)
     )
     for sid, fields in rows:
@@ -102,7 +107,7 @@ def quarterly_list(session: Session, year: int, quarter: int, *, today: date) ->
         s.id: s
         for s in session.execute(select(Subject).where(Subject.id.in_(list(by_subject)))).scalars()
     }
-    profiles = _profiles(session, list(by_subject))
+    profiles = profiles_of(session, list(by_subject))
     bodies: list[QuarterBodyOut] = []
     persons: list[QuarterBodyOut] = []
     for sid, own in by_subject.items():
