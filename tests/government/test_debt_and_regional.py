@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
 from government_world import BUREAU, HOSPITAL, GovernmentWorld
 
 from fixtures.helpers import org
+from xinyong.models import OversightReport
+from xinyong.oversight.monthly import monthly_report
+from xinyong.reports.dual_publicity import Month
 
 
 def _load(gw: GovernmentWorld, caller, rows: list[dict]):  # type: ignore[no-untyped-def]
@@ -99,3 +104,27 @@ def test_the_regional_ranking_is_computed_kept_and_published(gw: GovernmentWorld
     # The method is public, as the policy is.
     policy = gw.client.get("/api/v1/government/policy").json()
     assert policy["regional"]["method"] == out["method"]
+
+
+def test_a_month_that_is_over_counts_as_its_kept_collection_report(gw: GovernmentWorld) -> None:
+    """双公示 timeliness of a month that is over is read from the month's kept collection report
+    (the figures its notice named), not counted again: here the kept figures of the court
+    (320115) are set apart from what a recount would find (nothing)."""
+    gw.clock.advance(days=30)  # 2026-07-15: June, the departments' first month, is over
+    with gw.db.transaction() as session:
+        monthly_report(session, "collection", Month(2026, 6), now=gw.clock.now(), feedback_days=5)
+        kept = session.get(OversightReport, ("2026-06", "collection"))
+        assert kept is not None
+        report = copy.deepcopy(kept.report)
+        [court] = [r for r in report["departments"] if r["department"] == "court"]
+        court.update(dp_on_time=3, dp_late=1)
+        kept.report = report
+    run = gw.client.post(
+        "/api/v1/government/regional-evaluations",
+        params={"year": 2026},
+        headers=gw.authority.headers,
+    )
+    assert run.status_code == 201, run.text
+    [county] = run.json()["counties"]
+    scores = {i["indicator"]: i for i in county["indicators"]}
+    assert scores["dual_publicity"]["figure"] == "0.7500"

@@ -39,6 +39,8 @@ from xinyong.models import (
     Standing,
     Subject,
 )
+from xinyong.oversight.monthly import kept_report
+from xinyong.oversight.schemas import CollectionReport
 from xinyong.reports.dual_publicity import Month, dual_publicity
 from xinyong.rights.step import Step
 
@@ -110,14 +112,11 @@ def _gather(session: Session, year: int, today: date) -> dict[str, Figures]:
             f.owed += owed
             f.paid += paid or Decimal(0)
     regions = dict(session.execute(select(Department.code, Department.region_code)).all())
-    months = 12 if year < today.year else today.month if year == today.year else 0
-    for m in range(1, months + 1):
-        report = dual_publicity(session, Month(year, m), now=start_of_day(today), late_limit=0)
-        for d in report.departments:
-            region = regions.get(d.department)
-            if region:
-                out[region].on_time += d.on_time
-                out[region].late += d.late
+    for department, on_time, late in _dual_publicity(session, year, today):
+        region = regions.get(department)
+        if region:
+            out[region].on_time += on_time
+            out[region].late += late
     for region, fields in session.execute(
         select(Subject.region_code, Record.fields)
         .join(Subject, Subject.id == Record.subject_id)
@@ -134,6 +133,23 @@ def _gather(session: Session, year: int, today: date) -> dict[str, Figures]:
             out[region].kept += 1
         elif fulfilment == "未履行":
             out[region].broken += 1
+    return out
+
+
+def _dual_publicity(session: Session, year: int, today: date) -> list[tuple[str, int, int]]:
+    """Each department's 双公示 records on time and late, month by month in the year to today:
+    a month that is over as its kept collection report has them (the figures its monthly notice
+    named, Measures art. 40), else counted now."""
+    months = 12 if year < today.year else today.month if year == today.year else 0
+    out = []
+    for m in range(1, months + 1):
+        month = Month(year, m)
+        kept = kept_report(session, "collection", month)
+        if isinstance(kept, CollectionReport):
+            out += [(r.department, r.dp_on_time, r.dp_late) for r in kept.departments]
+            continue
+        report = dual_publicity(session, month, now=start_of_day(today), late_limit=0)
+        out += [(d.department, d.on_time, d.late) for d in report.departments]
     return out
 
 

@@ -53,12 +53,12 @@ def monthly_report(
     (computed and kept at its first read after), computed afresh while it runs."""
     closed = rules.is_closed(month, local_date(now))
     if closed:
-        kept = _kept(session, kind, month)
+        kept = kept_report(session, kind, month)
         if kept is not None:
             return kept
         # Two readers of a month not yet kept compute it once (the second reads the first's).
         advisory_xact_lock(session, f"oversight:{kind}:{month.label}")
-        kept = _kept(session, kind, month)
+        kept = kept_report(session, kind, month)
         if kept is not None:
             return kept
     report: CollectionReport | UseReport
@@ -89,7 +89,8 @@ def monthly_report(
     return report
 
 
-def _kept(session: Session, kind: str, month: Month) -> CollectionReport | UseReport | None:
+def kept_report(session: Session, kind: str, month: Month) -> CollectionReport | UseReport | None:
+    """The month's report of ``kind`` as kept when the month was over, None if not kept yet."""
     row = repository.kept_report(session, month.label, kind)
     if row is None:
         return None
