@@ -61,6 +61,21 @@ def test_steps_on_the_department_page_and_their_refusals(cw: ComplaintWorld) -> 
     assert no_outcome.status_code == 422 and "请选择办结结论" in no_outcome.text
     replied = post_form(client, base, f"{base}/steps", {"step": "replied", "text": "正在核查"})
     assert replied.headers["location"].endswith("done=replied")
+    # The extension needs its approval, said beside the input with what was typed.
+    unapproved = post_form(
+        client, base, f"{base}/steps", {"step": "extended", "text": "需调取银行流水"}
+    )
+    assert unapproved.status_code == 422 and 'id="err-approval"' in unapproved.text
+    assert "需调取银行流水" in unapproved.text
+    extended = post_form(
+        client,
+        base,
+        f"{base}/steps",
+        {"step": "extended", "text": "需调取银行流水", "approval": "张局长批准"},
+    )
+    assert extended.headers["location"].endswith("done=extended")
+    page = text_of(client.get(base).text)
+    assert "延长办理期限" in page and "2026-10-14" in page and "张局长批准" in page
     done = post_form(
         client,
         base,

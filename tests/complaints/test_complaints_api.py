@@ -170,6 +170,41 @@ def test_a_department_refers_on_a_complaint_it_is_not_competent_for(cw: Complain
     assert last["step"] == "referred" and last["detail"]["from_department"] == "amr"
 
 
+def test_the_handling_period_is_extended_once_with_its_approval(cw: ComplaintWorld) -> None:
+    code = cw.filed()["receipt_code"]
+    cid = cw.complaint_id(code)
+    early = cw.step(cid, "extended", text="案情复杂", approval="局长批准")
+    assert early.status_code == 409 and error(early)["code"] == "complaint_not_accepted_yet"
+    cw.stepped(cid, "accepted")  # handling until 2026-09-14
+    late = cw.complaint_id(cw.filed()["receipt_code"])
+    cw.stepped(late, "accepted")  # the same
+    bare = cw.step(cid, "extended", text="案情复杂")
+    assert bare.status_code == 422 and error(bare)["field"] == "approval"
+    assert error(bare)["code"] == "complaint_approval_required"
+    cw.w.pass_days((date(2026, 9, 14) - cw.today()).days)  # its last day: still in time
+    done = cw.stepped(cid, "extended", text="需调取银行流水", approval="张局长2026年9月14日批准")
+    assert done["handle_due_on"] == "2026-10-14" and done["state"] == "accepted"
+    assert done["overdue"] is False
+    step = done["steps"][-1]
+    assert step["step"] == "extended" and step["detail"]["previous_due_on"] == "2026-09-14"
+    assert "第六十四条" in step["detail"]["basis"]
+    tasks = cw.client.get("/api/v1/tasks", headers=cw.w.market.headers).json()["tasks"]
+    assert [t["due_on"] for t in tasks if t["procedure_id"] == cid] == ["2026-10-14"]
+    seen = cw.receipt(code).json()
+    assert seen["due_on"] == "2026-10-14"
+    assert seen["replies"][-1]["text"] == (
+        "经批准，办理期限延长至2026年10月14日。延期理由：需调取银行流水"
+    )
+    # The approver's name is the department's, not the informant's to read.
+    assert "张局长" not in str(seen)
+    again = cw.step(cid, "extended", text="仍需核查", approval="局长批准")
+    assert again.status_code == 409 and error(again)["code"] == "complaint_already_extended"
+    # The other's period ended yesterday: it may no longer be extended.
+    cw.w.pass_days(1)
+    over = cw.step(late, "extended", text="案情复杂", approval="局长批准")
+    assert over.status_code == 409 and error(over)["code"] == "complaint_period_over"
+
+
 def test_not_accepted_and_unsubstantiated_are_told_to_the_informant(cw: ComplaintWorld) -> None:
     first = cw.filed()["receipt_code"]
     cw.stepped(cw.complaint_id(first), "not_accepted", text="已超过处罚时效")

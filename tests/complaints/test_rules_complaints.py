@@ -76,6 +76,44 @@ class TestDeadlines:
         assert rules.current_due(state, date(2026, 1, 1), date(2026, 2, 1)) is None
 
 
+class TestExtension:
+    EXTENSION = periods_for(SPEC, "market_regulation")
+
+    def test_thirty_days_from_the_handling_periods_last_day(self) -> None:
+        extension = self.EXTENSION["extension"]
+        assert (extension["days"], extension["from"]) == (30, "handling_due")
+        assert "第六十四条" in extension["basis"]
+        # 14 September + 30 days = Wednesday 14 October.
+        assert rules.due_on(CAL, date(2026, 9, 14), extension) == date(2026, 10, 14)
+        # 2 September + 30 days = 2 October, in 国庆: the period ends on the 8th.
+        assert rules.due_on(CAL, date(2026, 9, 2), extension) == date(2026, 10, 8)
+
+    @pytest.mark.parametrize(
+        ("today", "problem"),
+        [
+            (date(2026, 9, 13), None),
+            (date(2026, 9, 14), None),
+            (date(2026, 9, 15), "complaint_period_over"),
+        ],
+    )
+    def test_approved_by_the_periods_last_day(self, today: date, problem: str | None) -> None:
+        got = rules.extension_refusal(self.EXTENSION, False, date(2026, 9, 14), today)
+        assert (got.code if got else None) == problem
+
+    def test_once_and_only_where_a_rule_allows_it(self) -> None:
+        once = rules.extension_refusal(self.EXTENSION, True, date(2026, 9, 14), date(2026, 9, 1))
+        assert once is not None and once.code == "complaint_already_extended"
+        without = {k: v for k, v in self.EXTENSION.items() if k != "extension"}
+        none = rules.extension_refusal(without, False, date(2026, 9, 14), date(2026, 9, 1))
+        assert none is not None and none.code == "complaint_not_extendable"
+        police = periods_for(SPEC, "public_security")["extension"]
+        assert "第一百六十五条" in police["basis"]
+
+    def test_the_informant_reads_the_new_day_and_the_reason(self) -> None:
+        told = rules.told_extension(date(2026, 10, 14), "需调取银行流水")
+        assert told == "经批准，办理期限延长至2026年10月14日。延期理由：需调取银行流水"
+
+
 class TestPeriodsAsData:
     def test_a_sector_whose_law_sets_another_period_has_its_own(self) -> None:
         police = periods_for(SPEC, "public_security")
@@ -199,6 +237,9 @@ class TestSteps:
             ("replied", S.substantiated, "complaint_closed"),
             ("accepted", S.not_accepted, "complaint_closed"),
             ("referred", S.unsubstantiated, "complaint_closed"),
+            ("extended", S.accepted, None),
+            ("extended", S.received, "complaint_not_accepted_yet"),
+            ("extended", S.substantiated, "complaint_closed"),
         ],
     )
     def test_which_step_follows_which(

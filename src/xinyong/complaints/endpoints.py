@@ -51,6 +51,9 @@ STEP_ERRORS = {
         "complaint_closed",
         "complaint_already_accepted",
         "complaint_not_accepted_yet",
+        "complaint_already_extended",
+        "complaint_period_over",
+        "complaint_not_extendable",
         "already_there",
         "calendar_year_unknown",
     ],
@@ -267,6 +270,7 @@ def get_complaint(
             **STEP_ERRORS,
             422: [
                 "complaint_text_required",
+                "complaint_approval_required",
                 "complaint_record_required",
                 "record_not_negative",
                 "unknown_record",
@@ -287,10 +291,12 @@ def post_step(
     """The department the complaint is routed to (the authority for its own queue; any, to
     refer): `accepted` (the handling period starts), `not_accepted` with its reason,
     `replied`, `referred` to the competent `department` (its acceptance period starts
-    again), `unsubstantiated` with the reply, or `substantiated` with the reply and the
-    department's own record — pushed now (`record`: item, fields, severity, determined_on;
-    source id `complaint:{id}`, collected as every record, its row errors the answer's 422)
-    or pushed already through the batch API (`record_source_id`) — linked to the complaint.
+    again), `extended` once before the handling period ends, with the reason and its
+    `approval` (where the period's rule allows it), `unsubstantiated` with the reply, or
+    `substantiated` with the reply and the department's own record — pushed now (`record`:
+    item, fields, severity, determined_on; source id `complaint:{id}`, collected as every
+    record, its row errors the answer's 422) or pushed already through the batch API
+    (`record_source_id`) — linked to the complaint.
     Each step is on the complaint's timeline with its actor, in the audit log and on the
     feed; the informant reads the replies with the receipt code."""
     step = request_step(request, principal)

@@ -1,6 +1,7 @@
 """The handling periods of complaints as data (default_periods.json, or the file of
 ``XINYONG_COMPLAINT_PERIODS_FILE``): the acceptance and the handling period, each in working
-or calendar days and with its basis, and a sector's own where a law or rule of its field sets
+or calendar days and with its basis, the handling period's one extension where a rule allows
+it (经负责人批准，可以延长), and a sector's own where a law or rule of its field sets
 another (法律、法规、规章另有规定的，从其规定). Read once per process and file; a complaint keeps
 the periods it was given (``Complaint.periods``)."""
 
@@ -23,8 +24,9 @@ class PeriodIn(BaseModel):
 
     days: int = Field(ge=1, le=366)
     day_kind: Literal["working", "calendar"]
-    # acceptance: from the filing (or the referral); handling: from the acceptance.
-    from_: Literal["filed", "accepted"] = Field(alias="from")
+    # acceptance: from the filing (or the referral); handling: from the acceptance; its
+    # extension: from the handling period's last day.
+    from_: Literal["filed", "accepted", "handling_due"] = Field(alias="from")
     basis: str = Field(min_length=1, max_length=500)
 
 
@@ -33,6 +35,7 @@ class SectorPeriodsIn(BaseModel):
 
     acceptance: PeriodIn | None = None
     handling: PeriodIn | None = None
+    extension: PeriodIn | None = None
 
 
 class PeriodsFileIn(BaseModel):
@@ -75,13 +78,15 @@ def load_periods(path: Path | None = None) -> PeriodsFileIn:
 
 
 def periods_for(spec: PeriodsFileIn, sector: str) -> dict[str, dict[str, Any]]:
-    """The acceptance and handling periods for a complaint of ``sector``, as stored on it
-    (with the file's version), a sector's own where it has one."""
+    """The acceptance and handling periods (and the extension, where there is one) for a
+    complaint of ``sector``, as stored on it (with the file's version), a sector's own where it
+    has one."""
     own = spec.sectors.get(sector, SectorPeriodsIn())
     out: dict[str, dict[str, Any]] = {"version": {"version": spec.version}}
-    for name in ("acceptance", "handling"):
+    for name in ("acceptance", "handling", "extension"):
         period = getattr(own, name) or getattr(spec.periods, name)
-        out[name] = period.model_dump(by_alias=True)
+        if period is not None:
+            out[name] = period.model_dump(by_alias=True)
     return out
 
 

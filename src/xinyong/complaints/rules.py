@@ -52,6 +52,7 @@ TRANSITIONS: dict[str, Transition[ComplaintState]] = {
     "accepted": Transition(after=(S.received,), to=(S.accepted,), by=HANDLERS),
     "not_accepted": Transition(after=(S.received,), to=(S.not_accepted,), by=HANDLERS),
     "replied": Transition(after=OPEN, to=OPEN, by=HANDLERS),
+    "extended": Transition(after=(S.accepted,), to=(S.accepted,), by=HANDLERS),
     "substantiated": Transition(after=(S.accepted,), to=(S.substantiated,), by=HANDLERS),
     "unsubstantiated": Transition(after=(S.accepted,), to=(S.unsubstantiated,), by=HANDLERS),
 }
@@ -268,6 +269,42 @@ def due_on(calendar: Calendar, start: date, period: Mapping[str, Any]) -> date:
     return last
 
 
+def extension_refusal(
+    periods: Mapping[str, Any], extended_before: bool, handle_due_on: date | None, today: date
+) -> Problem | None:
+    """Why the handling period may not be extended today, or None. The rules that allow it
+    (default_periods.json: 市场监督管理行政处罚程序规定 第六十四条, 公安机关办理行政案件程序规定
+    第一百六十五条) allow it once, approved before the period ends (its last day still in it); a
+    further one is a collective decision outside this procedure."""
+    if "extension" not in periods:
+        return Problem(
+            "complaint_not_extendable",
+            "step",
+            "该举报的办理期限依规定不能延长",
+            "the handling period of this complaint has no extension",
+        )
+    if extended_before:
+        return Problem(
+            "complaint_already_extended",
+            "step",
+            "办理期限已延长过一次，不能再次延长",
+            "the handling period was extended once already",
+        )
+    if handle_due_on is None or today > handle_due_on:
+        return Problem(
+            "complaint_period_over",
+            "step",
+            "办理期限已届满，不能再延长",
+            "the handling period is over: it can no longer be extended",
+        )
+    return None
+
+
+def told_extension(due: date, reason: str) -> str:
+    """What the informant reads of an extension."""
+    return f"经批准，办理期限延长至{due.year}年{due.month}月{due.day}日。延期理由：{reason}"
+
+
 def is_overdue(
     state: ComplaintState, accept_due_on: date, handle_due_on: date | None, today: date
 ) -> bool:
@@ -322,6 +359,7 @@ TOLD = {
     "accepted": "reply",
     "not_accepted": "reason",
     "replied": "reply",
+    "extended": "reply",
     "substantiated": "reply",
     "unsubstantiated": "reply",
     "referred": None,

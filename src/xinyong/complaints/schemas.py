@@ -14,7 +14,13 @@ ComplaintStateName = Literal[
     "received", "accepted", "not_accepted", "substantiated", "unsubstantiated"
 ]
 StepName = Literal[
-    "accepted", "not_accepted", "replied", "referred", "substantiated", "unsubstantiated"
+    "accepted",
+    "not_accepted",
+    "replied",
+    "referred",
+    "extended",
+    "substantiated",
+    "unsubstantiated",
 ]
 
 
@@ -86,6 +92,9 @@ class ComplaintStepIn(BaseModel):
     - ``not_accepted``: not accepted, ``text`` the reason the informant reads;
     - ``replied``: a reply to the informant (``text``) while it is open;
     - ``referred``: to ``department``, the competent one (``text``: an optional note);
+    - ``extended``: the handling period extended once, before it ends, by the period's rule
+      (``text`` the reason the informant reads, ``approval`` who approved it and when:
+      经负责人批准);
     - ``substantiated``: found true, ``text`` the reply; with ``record`` (pushed now) or
       ``record_source_id`` (a record the department pushed already, by its source id);
     - ``unsubstantiated``: not found true, ``text`` the reply."""
@@ -97,6 +106,7 @@ class ComplaintStepIn(BaseModel):
     department: str | None = Field(default=None, min_length=1, max_length=64)
     record: ComplaintRecordIn | None = None
     record_source_id: str | None = Field(default=None, min_length=1, max_length=100)
+    approval: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class ReceiptIn(BaseModel):

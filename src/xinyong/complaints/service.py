@@ -51,7 +51,7 @@ from xinyong.models import (
 from xinyong.records.repository import record_id_in_batch, record_of_source
 from xinyong.rights import evidence
 from xinyong.rights.step import Step
-from xinyong.rights.steps import add_step
+from xinyong.rights.steps import add_step, steps_of
 from xinyong.settings import Settings
 from xinyong.subjects.repository import existing_subjects, subject_ids_by_id_hash
 from xinyong.tasks.service import COMPLAINT_HANDLING, close_tasks, open_task
@@ -80,6 +80,17 @@ def keyed(c: Complaint) -> Keyed:
 def refuse(problem: rules.Problem) -> InvalidRequest:
     return InvalidRequest(
         problem.message, problem.message_en, field=problem.field, code=problem.code
+    )
+
+
+def out_of_turn(problem: rules.Problem, c: Complaint) -> Conflict:
+    """A step the complaint's state (or its history) does not admit now: 409 with the state."""
+    return Conflict(
+        problem.message,
+        problem.message_en,
+        field=problem.field,
+        code=problem.code,
+        state=c.state.value,
     )
 
 
@@ -379,13 +390,7 @@ def take_step(session: Session, step: Step, complaint_id: int, body: ComplaintSt
         if problem is not None:
             raise refuse(problem)
     if problem is not None:
-        raise Conflict(
-            problem.message,
-            problem.message_en,
-            field=problem.field,
-            code=problem.code,
-            state=c.state.value,
-        )
+        raise out_of_turn(problem, c)
     detail: dict[str, Any] = {}
     if p.department_id is not None:
         detail["by_department"] = session.get_one(Department, p.department_id).code
@@ -407,6 +412,8 @@ def take_step(session: Session, step: Step, complaint_id: int, body: ComplaintSt
         detail["reply"] = _text(body, "答复内容")
     elif body.step == "referred":
         detail.update(_refer(session, step, c, body))
+    elif body.step == "extended":
+        detail.update(_extend(session, step, c, body))
     elif body.step == "unsubstantiated":
         c.reply = _text(body, "答复举报人的内容")
         _close(session, step, c, S.unsubstantiated)
@@ -424,6 +431,36 @@ def take_step(session: Session, step: Step, complaint_id: int, body: ComplaintSt
 def _close(session: Session, step: Step, c: Complaint, state: ComplaintState) -> None:
     close_tasks(session, step, subject_id=NO_SUBJECT, procedure_id=c.id)
     c.state, c.closed_at = state, step.now
+
+
+def _extend(session: Session, step: Step, c: Complaint, body: ComplaintStepIn) -> dict[str, Any]:
+    """The handling period extended by its rule's extension, from its last day (rules.
+    extension_refusal says when it may be): the task moves to the new last day."""
+    extended = any(s.step == "extended" for s in steps_of(session, NO_SUBJECT, c.id))
+    problem = rules.extension_refusal(c.periods, extended, c.handle_due_on, step.today)
+    if problem is not None:
+        raise out_of_turn(problem, c)
+    reason = _text(body, "延期理由")
+    if not body.approval or not body.approval.strip():
+        raise InvalidRequest(
+            "请填写延期的批准情况（批准人、批准日期）",
+            "an extension needs its approval: who approved it, and when",
+            field="approval",
+            code="complaint_approval_required",
+        )
+    assert c.handle_due_on is not None  # extension_refusal: accepted and not over
+    previous = c.handle_due_on
+    due = rules.due_on(calendar_for(session), previous, c.periods["extension"])
+    close_tasks(session, step, subject_id=NO_SUBJECT, procedure_id=c.id)
+    c.handle_due_on = due
+    _open_task(session, step, c, "办理（已延期）", due)
+    return {
+        "reply": rules.told_extension(due, reason),
+        "approval": body.approval.strip(),
+        "previous_due_on": previous.isoformat(),
+        "handle_due_on": due.isoformat(),
+        "basis": c.periods["extension"]["basis"],
+    }
 
 
 def _refer(session: Session, step: Step, c: Complaint, body: ComplaintStepIn) -> dict[str, Any]:

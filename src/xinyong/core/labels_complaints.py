@@ -27,6 +27,7 @@ COMPLAINT_STEPS = {
     "accepted": "受理",
     "not_accepted": "不予受理",
     "replied": "答复举报人",
+    "extended": "延长办理期限",
     "substantiated": "办结：查证属实",
     "unsubstantiated": "办结：查无实据",
 }
@@ -42,6 +43,8 @@ COMPLAINT_DETAILS = {
     "basis": "期限依据",
     "reply": "答复举报人",
     "reason": "不予受理理由",
+    "approval": "延期批准",
+    "previous_due_on": "原办理期限",
     "note": "转交说明",
     "record_id": "失信信息记录编号",
     "source_id": "来源编号",
@@ -52,4 +55,8 @@ COMPLAINT_SUBJECT_KINDS = {
     "natural_person": "个人",
 }
 COMPLAINT_DAY_KINDS = {"working": "个工作日", "calendar": "日"}
-COMPLAINT_PERIOD_FROM = {"filed": "自收到举报之日起", "accepted": "自受理之日起"}
+COMPLAINT_PERIOD_FROM = {
+    "filed": "自收到举报之日起",
+    "accepted": "自受理之日起",
+    "handling_due": "自办理期限届满之日起延长",
+}

@@ -194,6 +194,8 @@ def step_body(form: FormData) -> ComplaintStepIn:
     data: dict[str, Any] = {"step": step, "text": text("text") or None}
     if step == "referred":
         data["department"] = text("department") or None
+    if step == "extended":
+        data["approval"] = text("approval") or None
     if step == "substantiated":
         if text("record_mode") == "existing":
             data["record_source_id"] = text("record_source_id") or None
