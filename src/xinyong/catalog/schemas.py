@@ -59,7 +59,7 @@ class FieldSpec(BaseModel):
 class LinkSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    role: Literal["legal_representative", "principal", "actual_controller"]
+    role: Literal["legal_representative", "principal", "actual_controller", "shareholder"]
     name_field: str
     id_field: str
 

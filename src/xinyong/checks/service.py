@@ -93,7 +93,8 @@ class Found:
     id_masked: str | None
     name: str
     # Organisations a person stands for (legal representative, principal, actual controller,
-    # responsible person), from live links: (organisation id, role).
+    # responsible person: not a shareholder, Measures art. 29), from live links: (organisation
+    # id, role).
     links: list[tuple[int, str]] = field(default_factory=list)
     # The decision date of its latest negative record within the lookback of 容缺受理's
     # eligibility; read only in the scenario that answers it (ELIGIBILITY_SCENARIO).
@@ -115,6 +116,7 @@ FROM change_head h
 LEFT JOIN {subjects} s ON ({on})
 LEFT JOIN subject_links l
        ON l.person_id = s.id AND l.ended_at IS NULL AND s.kind = 'natural_person'
+          AND l.role <> 'shareholder'
 WHERE h.id = 1
 """
 # SQLite: the keys come as JSON arrays, walked first (CROSS JOIN fixes the order) so that each

@@ -43,6 +43,9 @@ LINKED_ROLES = {
 }
 # Whom a measure of the measures list reaches: the listed subject or a linked person.
 MEASURE_TARGETS = {"subject": "名单主体", **LINKED_ROLES}
+# Every role a person's link to an organisation may have: those above, and a natural-person
+# shareholder (related parties only; models.LinkRole).
+LINK_ROLES = {**LINKED_ROLES, "shareholder": "股东"}
 # Departments' sectors (catalog/schemas.SECTORS is the set of these codes).
 SECTOR_NAMES = {
     "development_reform": "发展改革",

@@ -29,6 +29,10 @@ class LinkRole(enum.StrEnum):
     # Named by the identifying department when it black-lists the organisation (Measures
     # art. 29); such a link comes from the list entry, not from a registration record.
     responsible_person = "responsible_person"
+    # A natural-person shareholder, from a shareholding record (股东及出资信息): an organisation
+    # has many, each linked while its record stands. Related parties only (000 §（十七）):
+    # never one who answers for the organisation (Measures art. 29 names the roles above).
+    shareholder = "shareholder"
 
 
 class Subject(Base):
@@ -61,7 +65,8 @@ class SubjectName(Base):
 
 
 class SubjectLink(Base):
-    """A person linked to an organisation, from a registration record."""
+    """A person linked to an organisation, from a registration record (or a shareholding
+    record: a natural-person shareholder)."""
 
     __tablename__ = "subject_links"
 

@@ -436,9 +436,9 @@ class Collector:
         for subject_id, rid, row in kept:
             code = row[3]
             counts[code] = counts.get(code, 0) + 1
-            if not row[5]:
-                continue
-            if subject_id not in new_orgs:
+            # A registration names its organisation; any row may link persons to it (a
+            # registration its legal representative, a shareholding its shareholder).
+            if row[5] and subject_id not in new_orgs:
                 renames[subject_id] = (row[2], rid)
             links.extend((subject_id, person_ids[p[0]], p[5], rid) for p in row[6])
         rename_from_registration(session, renames, ids=ids, now=now)

@@ -16,6 +16,7 @@ from xinyong.models import (
     RelatedPartyFlag,
     RelatedPartyScan,
     Subject,
+    SubjectKind,
 )
 from xinyong.relations.graph import Edges
 from xinyong.relations.rules import ROLES, role_number
@@ -23,14 +24,23 @@ from xinyong.relations.rules import ROLES, role_number
 SHAREHOLDING_ITEM = "org_shareholding"
 
 
-def _role_case() -> str:
-    return "CASE role " + " ".join(f"WHEN '{r}' THEN {n}" for n, r in enumerate(ROLES)) + " END"
+def _links_sql(touching: str) -> str:
+    """The links in force as edges (person → organisation): a registration's while it is not
+    replaced; a natural-person shareholder's while its shareholding record stands (like a
+    corporate shareholder's, below)."""
+    role = "CASE l.role " + " ".join(f"WHEN '{r}' THEN {n}" for n, r in enumerate(ROLES)) + " END"
+    return (
+        f"SELECT l.person_id, l.subject_id, {role} FROM subject_links l "
+        "LEFT JOIN records r ON l.role = 'shareholder' AND r.subject_id = l.subject_id "
+        "AND r.id = l.source_record_id "
+        f"WHERE l.ended_at IS NULL AND (l.role <> 'shareholder' OR r.standing = 'active'){touching}"
+    )
 
 
 def _shareholders_sql(dialect: str, touching: str) -> str:
     """Corporate shareholders, where collected: the shareholding records (in force) whose
-    shareholder's credit code is a subject's. A person shareholder's ID number is stored only
-    encrypted in the record, so persons come from the registration links alone."""
+    shareholder's credit code is a subject's. A natural-person shareholder is a link (its ID
+    number is stored only encrypted in the record; collection links the person by it)."""
     code = (
         "json_extract(r.fields, '$.shareholder_credit_code')"
         if dialect == "sqlite"
@@ -46,10 +56,7 @@ def _shareholders_sql(dialect: str, touching: str) -> str:
 def all_edges(session: Session) -> Edges:
     """Every link in force and every corporate shareholding: the whole graph, read once."""
     dialect = session.get_bind().dialect.name
-    sql = (
-        f"SELECT person_id, subject_id, {_role_case()} FROM subject_links "
-        f"WHERE ended_at IS NULL UNION ALL {_shareholders_sql(dialect, '')}"
-    )
+    sql = f"{_links_sql('')} UNION ALL {_shareholders_sql(dialect, '')}"
     cursor = session.connection().exec_driver_sql(sql)
     return Edges.of_rows(cursor.fetchall())
 
@@ -60,10 +67,7 @@ def edges_touching(session: Session, subject_ids: Collection[int]) -> list[tuple
         return []
     dialect = session.get_bind().dialect.name
     ids = ", ".join(str(int(s)) for s in subject_ids)
-    links = (
-        f"SELECT person_id, subject_id, {_role_case()} FROM subject_links WHERE ended_at IS NULL "
-        f"AND (person_id IN ({ids}) OR subject_id IN ({ids}))"
-    )
+    links = _links_sql(f" AND (l.person_id IN ({ids}) OR l.subject_id IN ({ids}))")
     shares = _shareholders_sql(dialect, f" AND (s.id IN ({ids}) OR r.subject_id IN ({ids}))")
     rows = session.execute(text(f"{links} UNION ALL {shares}")).all()
     return [(int(a), int(b), int(c)) for a, b, c in rows]
@@ -107,6 +111,22 @@ def list_kinds_in_force(
     for subject_id, kind in rows:
         kinds.setdefault(subject_id, []).append(str(kind))
     return {s: sorted(k) for s, k in kinds.items()}
+
+
+def natural_persons_among(session: Session, subject_ids: Collection[int]) -> set[int]:
+    """Those of ``subject_ids`` that are natural persons."""
+    found: set[int] = set()
+    ids = sorted(subject_ids)
+    for start in range(0, len(ids), 10_000):
+        found.update(
+            session.execute(
+                select(Subject.id).where(
+                    Subject.id.in_(ids[start : start + 10_000]),
+                    Subject.kind == SubjectKind.natural_person,
+                )
+            ).scalars()
+        )
+    return found
 
 
 def subjects_by_id(session: Session, subject_ids: Collection[int]) -> dict[int, Subject]:

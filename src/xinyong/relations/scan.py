@@ -23,7 +23,7 @@ from xinyong.db import Database
 from xinyong.models import RelatedPartyFlag, RelatedPartyScan
 from xinyong.relations import repository
 from xinyong.relations.graph import RelatedGraph
-from xinyong.relations.rules import DEPTH, role_number
+from xinyong.relations.rules import DEPTH
 
 LOCK = "job:related_parties"
 FLAG_COLUMNS = (
@@ -73,13 +73,14 @@ def _scan(
     black = repository.black_entries_in_force(session, today)
     on_phase("构建关联关系图并检索")
     graph = RelatedGraph(edges)
-    # Persons hold registration links; flags are for organisations only.
-    persons = np.unique(edges.holder[edges.role != role_number("shareholder")])
     reached = graph.search(list(black), DEPTH)
+    # Flags are for organisations only: not persons (a registration link's or a shareholder's),
+    # not the black-listed subjects themselves. A person holds every edge it has: only the
+    # holders reached are looked up (the others are organisations).
     ids = np.array([r.subject_id for r in reached], dtype=np.int64)
-    sources = np.array(list(black), dtype=np.int64)
-    organisation = ~np.isin(ids, persons) & ~np.isin(ids, sources)
-    flagged = [r for r, keep in zip(reached, organisation.tolist(), strict=True) if keep]
+    holders = ids[np.isin(ids, edges.holder)]
+    persons = repository.natural_persons_among(session, holders.tolist())
+    flagged = [r for r in reached if r.subject_id not in persons and r.subject_id not in black]
     on_phase("写入关联风险标记")
     session.execute(delete(RelatedPartyFlag))
     scan = RelatedPartyScan(

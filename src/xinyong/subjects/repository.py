@@ -105,11 +105,16 @@ def links_of(session: Session, subject_id: int) -> list[tuple[SubjectLink, Subje
 def linked_persons_in_force(
     session: Session, organisation_id: int
 ) -> list[tuple[SubjectLink, Subject]]:
-    """The organisation's links in force with their persons (Measures art. 29), unordered."""
+    """The organisation's links in force with their persons who answer for it (Measures art.
+    29: not its shareholders), unordered."""
     rows = session.execute(
         select(SubjectLink, Subject)
         .join(Subject, Subject.id == SubjectLink.person_id)
-        .where(SubjectLink.subject_id == organisation_id, SubjectLink.ended_at.is_(None))
+        .where(
+            SubjectLink.subject_id == organisation_id,
+            SubjectLink.ended_at.is_(None),
+            SubjectLink.role != LinkRole.shareholder,
+        )
     ).all()
     return [(link, person) for link, person in rows]
 

@@ -25,6 +25,7 @@ from xinyong.errors import InvalidRequest, NotFound
 from xinyong.lists.repository import listed_entries_with_lists
 from xinyong.lists.rules import makes_subject_public
 from xinyong.models import (
+    LinkRole,
     Subject,
     SubjectKind,
     SubjectLink,
@@ -185,33 +186,38 @@ def link_persons(
     new_orgs: set[int] | None = None,
 ) -> None:
     """(organisation id, person id, role, record id): the newest registration names who holds
-    each role; a different earlier holder's link ends. ``new_orgs``: organisations created in
-    this same batch, which cannot have links yet."""
+    each role; a different earlier holder's link ends. A shareholder is one of many: each
+    person's link follows the newest record naming them (the earlier link of the same person
+    ends), the others stay. ``new_orgs``: organisations created in this same batch, which
+    cannot have links yet."""
     if not links:
         return
     table = SubjectLink.__table__
     # Organisations created in this batch have no links yet: only the others are looked up.
     orgs = list({org for org, _, _, _ in links} - (new_orgs or set()))
-    # (organisation, role) -> (link id, person id) of the links in force
-    active: dict[tuple[int, str], tuple[int, int]] = {}
+    # the key of a link in force (organisation and role; and person, of a shareholder) ->
+    # (link id, person id)
+    active: dict[tuple[int, str, int], tuple[int, int]] = {}
     for part in _chunks(orgs):
         for row in session.execute(
             select(table.c.subject_id, table.c.role, table.c.id, table.c.person_id).where(
                 table.c.subject_id.in_(part), table.c.ended_at.is_(None)
             )
         ):
-            active[(row.subject_id, str(row.role))] = (row.id, row.person_id)
+            key = _link_key(row.subject_id, str(row.role), row.person_id)
+            active[key] = (row.id, row.person_id)
     stamp = timestamp_value(session.get_bind().dialect.name, now)
     new_links: list[tuple] = []
     unstored: dict[int, int] = {}  # link id -> its place in new_links
     next_id = iter(ids.take(len(links))).__next__
     for org, person, role, record_id in links:
-        current = active.get((org, role))
-        if current is not None and current[1] == person:
+        key = _link_key(org, role, person)
+        current = active.get(key)
+        if current is not None and current[1] == person and role != LinkRole.shareholder:
             continue
         if current is not None:
             place = unstored.pop(current[0], None)
-            if place is not None:  # made by an earlier registration of this same batch
+            if place is not None:  # made by an earlier record of this same batch
                 new_links[place] = (*new_links[place][:-1], stamp)
             else:
                 session.execute(
@@ -222,8 +228,13 @@ def link_persons(
         link_id = next_id()
         unstored[link_id] = len(new_links)
         new_links.append((org, link_id, person, role, record_id, stamp, None))
-        active[(org, role)] = (link_id, person)
+        active[key] = (link_id, person)
     insert_new(session, "subject_links", LINK_COLUMNS, new_links, conflict=("subject_id", "id"))
+
+
+def _link_key(org: int, role: str, person: int) -> tuple[int, str, int]:
+    """A role one person holds at a time (0), or, a shareholder, one link per person."""
+    return (org, role, person if role == LinkRole.shareholder else 0)
 
 
 def find_subject(session: Session, key: str, *, cipher: IdCipher) -> Subject:

@@ -24,6 +24,7 @@ NAMES = {
     "severity": labels.SEVERITY_NAMES,
     "sector": labels.SECTOR_NAMES,
     "target": labels.MEASURE_TARGETS,
+    "link_role": labels.LINK_ROLES,
     "exit": labels.EXIT_REASONS,
 }
 

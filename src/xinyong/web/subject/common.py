@@ -36,6 +36,7 @@ LABELS = {
     "standings": labels.STANDING_NAMES,
     "severities": labels.SEVERITY_NAMES,
     "subject_kinds": labels.SUBJECT_KINDS,
+    "link_roles": labels.LINK_ROLES,
     "list_kinds": labels.LIST_KINDS,
     "entry_states": labels.ENTRY_STATES,
     "exit_reasons": labels.EXIT_REASONS,
