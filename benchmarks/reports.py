@@ -7,12 +7,15 @@
    one transaction, then rendered and signed on --workers processes into a zip, as `xinyong
    report issue --subjects FILE` does; beside it the minimal page rendered as many times on the
    same workers.
-3. Verification: offline (pyHanko validation and the digest of the content inside the PDF), on
-   one process and on --workers; online (the register's answer to /verify/{number}, as the
-   service reads it); beside a bare SHA-256 of the PDF's bytes.
+3. Verification, per PDF of the report of 1., in CPU time and wall time: offline as
+   `xinyong report verify` does it (the signature over its byte range, the digest of the
+   content inside the PDF) on one process and on --workers; the same with pyHanko's full
+   validation (``verify_pdf(full=True)``, what it was before); online (the register's answer
+   to /verify/{number}, as the service reads it); beside a bare SHA-256 of the PDF's bytes.
 
     .venv/bin/python benchmarks/reports.py                 # SQLite
     .venv/bin/python benchmarks/reports.py --backend postgresql --batch 1000
+    .venv/bin/python benchmarks/reports.py --verification-only   # 1. once, then 3.
 """
 
 from __future__ import annotations
@@ -145,17 +148,37 @@ def _minimal_many(count: int) -> float:
     return time.perf_counter() - started
 
 
-def _verify_many(args: tuple[bytes, bytes, int]) -> float:
-    """Seconds ``count`` offline verifications take in this process (its start not counted)."""
+def _verify_many(args: tuple[bytes, bytes, int, bool]) -> tuple[float, float]:
+    """Wall and CPU seconds ``count`` offline verifications take in this process (its start
+    not counted); ``full``: pyHanko's full validation."""
     from cryptography import x509
 
-    pdf, cert_pem, count = args
+    pdf, cert_pem, count, full = args
     cert = x509.load_pem_x509_certificate(cert_pem)
-    assert verify_pdf(pdf, cert).genuine  # imports and caches warm
-    started = time.perf_counter()
+    assert verify_pdf(pdf, cert, full=full).genuine  # imports and caches warm
+    started, used = time.perf_counter(), time.process_time()
     for _ in range(count):
-        assert verify_pdf(pdf, cert).genuine
-    return time.perf_counter() - started
+        assert verify_pdf(pdf, cert, full=full).genuine
+    return time.perf_counter() - started, time.process_time() - used
+
+
+def _per_pdf(wall: float, cpu: float, count: int) -> str:
+    return (
+        f"{cpu / count * 1000:.2f} ms CPU, {wall / count * 1000:.2f} ms wall, {count / wall:.0f}/s"
+    )
+
+
+def one_report(
+    db: Database, principal: Any, code: str, issuer: Any, clock: FixedClock, keys: signing.Keys
+) -> tuple[documents.Copy, bytes]:
+    """The subject's report issued (content, digest, register, query log), rendered, signed."""
+    with db.transaction() as session:
+        [report] = service.issue(
+            session, principal, [code], issuer=issuer, purpose="基准", as_of=None,
+            now=clock.now(),
+        )  # fmt: skip
+        copy = documents.Copy.of(report)
+    return copy, documents.pdf_document(copy, keys)
 
 
 def on_workers(function: Any, jobs: list[Any], workers: int) -> list[Any]:
@@ -171,6 +194,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000, help="reports of the review")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--verifications", type=int, default=400)
+    parser.add_argument(
+        "--verification-only", action="store_true", help="one report made, then 3. alone"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}; load average before: {os.getloadavg()}")
 
@@ -184,6 +210,12 @@ def main() -> None:
     code = subject_with_50_records(db, clock)
     principal = reviewer(db, clock)
 
+    if args.verification_only:
+        copy, pdf = one_report(db, principal, code, issuer, clock, keys)
+        verification(args, db, keys, pdf, copy.number)
+        db.dispose()
+        return
+
     # 1. One signed report of a subject with 50 records.
     minimal_page()  # fonts loaded, as in a server that has rendered once
     baseline = []
@@ -194,13 +226,7 @@ def main() -> None:
     single, cpu = [], []
     for _ in range(args.single):
         started, used = time.perf_counter(), time.process_time()
-        with db.transaction() as session:
-            [report] = service.issue(
-                session, principal, [code], issuer=issuer, purpose="基准", as_of=None,
-                now=clock.now(),
-            )  # fmt: skip
-            copy = documents.Copy.of(report)
-        pdf = documents.pdf_document(copy, keys)
+        copy, pdf = one_report(db, principal, code, issuer, clock, keys)
         single.append(time.perf_counter() - started)
         cpu.append(time.process_time() - used)
     records = sum(copy.content["cover"]["counts"].values())
@@ -255,31 +281,41 @@ def main() -> None:
         "(their start not included)"
     )
 
-    # 3. Verification.
+    verification(args, db, keys, pdf, copies[0].number)
+    db.dispose()
+    Path(out).unlink(missing_ok=True)
+
+
+def verification(args: Any, db: Database, keys: signing.Keys, pdf: bytes, number: str) -> None:
+    """3. Offline (fast, and pyHanko's full validation) and online, beside a bare SHA-256."""
     cert_pem = keys.certificate_pem().encode()
     n = args.verifications
-    started = time.perf_counter()
+    print(f"verification of one PDF ({len(pdf) // 1024} KB), {n} times; load average before: "
+          f"{os.getloadavg()}")  # fmt: skip
+    started, used = time.perf_counter(), time.process_time()
     for _ in range(n):
         hashlib.sha256(pdf).digest()
-    bare = n / (time.perf_counter() - started)
-    offline = n / _verify_many((pdf, cert_pem, n))
+    bare = (time.perf_counter() - started, time.process_time() - used)
+    print(f"  baseline bare SHA-256 of the PDF: {_per_pdf(*bare, n)}")
+    wall, cpu = _verify_many((pdf, cert_pem, n, False))
+    print(f"  offline (xinyong report verify) on one process: {_per_pdf(wall, cpu, n)}")
     share = n // args.workers
-    spread = max(on_workers(_verify_many, [(pdf, cert_pem, share)] * args.workers, args.workers))
-    number = copies[0].number
-    started = time.perf_counter()
+    spread = on_workers(_verify_many, [(pdf, cert_pem, share, False)] * args.workers, args.workers)
+    slowest = max(w for w, _ in spread)
+    print(
+        f"  offline on {args.workers} processes: {share * args.workers / slowest:.0f}/s "
+        f"(CPU {sum(c for _, c in spread) / (share * args.workers) * 1000:.2f} ms a PDF)"
+    )
+    few = max(n // 10, 10)
+    wall, cpu = _verify_many((pdf, cert_pem, few, True))
+    print(f"  offline, pyHanko's full validation (as before): {_per_pdf(wall, cpu, few)}")
+    started, used = time.perf_counter(), time.process_time()
     for _ in range(n * 5):
         with db.sessions() as session:
             VerificationOut.of(service.verification(session, number), keys.fingerprint)
-    online = n * 5 / (time.perf_counter() - started)
-    print(
-        f"verification: offline {offline:.0f}/s on one process, "
-        f"{share * args.workers / spread:.0f}/s on {args.workers} processes; "
-        f"online (register) {online:.0f}/s on one thread; "
-        f"baseline bare SHA-256 of the PDF {bare:.0f}/s"
-    )
+    online = (time.perf_counter() - started, time.process_time() - used)
+    print(f"  online (register) on one thread: {_per_pdf(*online, n * 5)}")
     print(f"load average after: {os.getloadavg()}")
-    db.dispose()
-    Path(out).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -92,7 +92,8 @@ def test_a_report_is_issued_to_a_department_and_verified_offline(
     assert entry["department"] == "finance" and entry["purpose"] == "政府采购 NJ-2026-001"
 
 
-def test_one_byte_changed_makes_verify_fail(rw: ReportWorld, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _issued_pdf(run, tmp_path: Path) -> bytes:  # type: ignore[no-untyped-def]
+    """ACME's report issued to finance by the CLI, with a key the CLI made."""
     _keys(run, tmp_path)
     out = tmp_path / "acme.pdf"
     done = run(
@@ -100,7 +101,11 @@ def test_one_byte_changed_makes_verify_fail(rw: ReportWorld, run, tmp_path: Path
         "--out", str(out),
     )  # fmt: skip
     assert done.exit_code == 0, done.output
-    data = bytearray(out.read_bytes())
+    return out.read_bytes()
+
+
+def test_one_byte_changed_makes_verify_fail(rw: ReportWorld, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = bytearray(_issued_pdf(run, tmp_path))
     data[len(data) // 3] ^= 0x01
     forged = tmp_path / "forged.pdf"
     forged.write_bytes(bytes(data))
@@ -110,6 +115,33 @@ def test_one_byte_changed_makes_verify_fail(rw: ReportWorld, run, tmp_path: Path
     assert verdict["genuine"] is False and verdict["problems"]
     plain = run("report", "verify", str(forged))
     assert plain.exit_code == 1 and "Traceback" not in plain.output
+
+
+def test_verify_refuses_hostile_files_in_one_line_each(  # type: ignore[no-untyped-def]
+    rw: ReportWorld, run, tmp_path: Path
+) -> None:
+    """A file cut short, one not a report, bytes appended, the signature's hex changed: exit 1,
+    the problem's code, no traceback."""
+    pdf = _issued_pdf(run, tmp_path)
+    hex_at = pdf.rfind(b"/Contents <") + len(b"/Contents <") + 200
+    changed = bytearray(pdf)
+    changed[hex_at] = ord("0") if changed[hex_at] != ord("0") else ord("1")
+    files = {
+        "cut.pdf": (pdf[: len(pdf) // 3], "unreadable"),
+        "photo.pdf": (b"\x89PNG\r\n\x1a\n" + bytes(64), "not_a_report"),
+        "appended.pdf": (pdf + b"%% appended\n", "not_whole_file"),
+        "hex.pdf": (bytes(changed), "bad_signature"),
+    }
+    for name, (data, code) in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        checked = run("report", "verify", str(path))
+        assert checked.exit_code == 1, (name, checked.output)
+        assert code in checked.output and "Traceback" not in checked.output, (name, checked.output)
+        as_json = run("report", "verify", str(path), "--json")
+        assert as_json.exit_code == 1, name
+        verdict = json.loads(as_json.output)
+        assert verdict["genuine"] is False and code in {p["code"] for p in verdict["problems"]}
 
 
 def test_a_list_is_issued_into_a_zip(rw: ReportWorld, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
