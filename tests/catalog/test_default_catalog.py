@@ -40,6 +40,8 @@ ACT_TYPES = {
 }
 FIELD_TYPES = {"string", "text", "date", "decimal", "integer", "credit_code", "id_number", "enum"}
 LINK_ROLES = {"legal_representative", "principal", "actual_controller"}
+# A natural-person shareholder, linked from a shareholding record (docs/relations.md).
+ALL_LINK_ROLES = LINK_ROLES | {"shareholder"}
 SECTORS = set(CATALOG_SECTORS)  # the list of docs/catalog-format.md
 FORBIDDEN_WORDS = (
     "宗教",
@@ -327,7 +329,7 @@ class TestLinks:
         for link in item["links"]:
             assert isinstance(link, dict)
             assert set(link) == LINK_KEYS
-            assert link["role"] in LINK_ROLES
+            assert link["role"] in ALL_LINK_ROLES
             assert fields[link["name_field"]]["type"] == "string"
             assert fields[link["id_field"]]["type"] == "id_number"
 
@@ -340,6 +342,17 @@ class TestLinks:
     def test_links_only_on_items_about_organisations(self, item):
         if item["links"]:
             assert "organisation" in item["subject_types"]
+
+    def test_a_shareholding_links_its_natural_person_shareholder(self):
+        item = ITEMS_BY_CODE["org_shareholding"]
+        assert item["registers_subject"] is False
+        assert item["links"] == [
+            {
+                "role": "shareholder",
+                "name_field": "shareholder_name",
+                "id_field": "shareholder_id_number",
+            }
+        ]
 
     def test_org_registration_links_all_three_roles(self):
         item = ITEMS_BY_CODE["org_registration"]

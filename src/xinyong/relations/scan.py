@@ -44,12 +44,23 @@ def run_scan(
     actor: str,
     on_phase: Callable[[str], None] = lambda _: None,
 ) -> RelatedPartyScan:
-    """A scan now (the authority's, by the CLI or the API)."""
+    """A scan now (the authority's, by the CLI or the API), in a transaction of its own."""
     with db.transaction() as session:
-        advisory_xact_lock(session, LOCK)
-        scan = _scan(session, now=now, actor=actor, on_phase=on_phase)
+        scan = scan_now(session, now=now, actor=actor, on_phase=on_phase)
         session.expunge(scan)
     return scan
+
+
+def scan_now(
+    session: Session,
+    *,
+    now: datetime,
+    actor: str,
+    on_phase: Callable[[str], None] = lambda _: None,
+) -> RelatedPartyScan:
+    """A scan now in the caller's transaction (the authority's page), under the job's lock."""
+    advisory_xact_lock(session, LOCK)
+    return _scan(session, now=now, actor=actor, on_phase=on_phase)
 
 
 def daily_scan(db: Database, *, now: datetime, actor: str) -> int:

@@ -14,6 +14,9 @@ them:
   CSVs and printable page.
 - ``/authority/governance``: 专项治理 statistics (reports/governance.py) — failing organisations
   per month by industry section, a section's cities, a city's subjects, each as CSV.
+- ``/authority/relations``: related parties (relations/) — the organisations the latest scan
+  flagged near a black-listed subject with their paths, a subject's related parties with a
+  purpose, and the scan run now.
 - ``/authority/quality``: data quality — every provider's quality score of a month with its
   findings by rule and overdue items, the findings, the rules in force (quality/).
 - ``/authority/objections``, ``/authority/appeals``, ``/authority/repairs``,
@@ -62,6 +65,7 @@ from xinyong.web.authority import (
     objections,
     oversight,
     quality,
+    relations,
     repairs,
     staff,
     tasks,
@@ -80,6 +84,7 @@ for part in (
     departments,
     dual_publicity,
     governance,
+    relations,
     government,
     quality,
     tasks,
