@@ -42,7 +42,7 @@ def eligibility_facts(
     if rules.lookback_years:
         since = eligibility.negative_since(today, rules.lookback_years)
         latest = latest_negative_determined_on(session, subject_ids, since, today)
-    public, combined = evaluation_repository.combined_grades_of(session, subject_ids)
+    public, combined = evaluation_repository.public_and_combined_grades_of(session, subject_ids)
     return {
         sid: eligibility.Facts(
             lists_in_force=lists[sid],

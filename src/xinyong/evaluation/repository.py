@@ -175,7 +175,7 @@ def field_grade_counts(session: Session) -> dict[str, dict[str, int]]:
     return counts
 
 
-def combined_grades_of(
+def public_and_combined_grades_of(
     session: Session, subject_ids: Collection[int]
 ) -> tuple[dict[int, str], dict[int, dict[str, str]]]:
     """For those of ``subject_ids`` that have them: the public grade, and the combined grades
