@@ -210,8 +210,6 @@ def log_many(session: Session, acts: list[Act]) -> int:
     if not acts:
         return 0
     keys = _database(session).audit_keys
-    # What is pending in the session goes first, as the ORM's own read used to flush it.
-    session.flush()
     entry_id, last_hash = session.execute(_HEAD_FOR_UPDATE).one()
     rows = []
     for act in acts:
@@ -241,6 +239,8 @@ def log_many(session: Session, acts: list[Act]) -> int:
     held = session.identity_map.get(identity_key(AuditHead, 1))
     if held is not None:
         session.expire(held)
+    # What else is pending goes now, as it went with the head's flush before.
+    session.flush()
     return len(rows)
 
 

@@ -176,8 +176,6 @@ def _append(session: Session, changes: list[dict[str, Any]]) -> int:
     """Changes numbered after the head in their order, each a dict of ``at``, ``topic``,
     ``event`` and optionally the other columns: one UPDATE of the head by their count, one
     COPY or executemany of the rows. Returns the last number taken."""
-    # What is pending in the session goes first, as an ORM statement would have flushed it.
-    session.flush()
     last = session.execute(_TAKE_NUMBERS, {"count": len(changes)}).scalar_one()
     first = last - len(changes) + 1
     columns = ("seq", "at", "topic", "event", "subject_id", "entry_id", "list_code", "kind")
