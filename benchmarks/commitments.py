@@ -17,9 +17,10 @@ and every answered commitment must be stored.
 And what each signing cost in CPU, which a busy machine changes far less than the rate: the
 CPU time (user + system, /proc) of the server's processes and, on PostgreSQL, of the database's
 backends serving it, over each run, divided by the commitments stored; the machine's own CPU
-time over the run says how much of it the rest of the machine took (the load it was under).
-On PostgreSQL also the transactions committed per signing (pg_stat_database): one for the
-token's read, and one per group of signings.
+time over the run, less all of these and wrk's own (the load generator runs on the same
+machine), says how much of it the rest of the machine took (the load it was under).
+On PostgreSQL also the transactions committed per signing (pg_stat_database): one per group
+of signings (the callers' tokens are read with their group).
 
     .venv/bin/python benchmarks/commitments.py
     .venv/bin/python benchmarks/commitments.py --backends sqlite --workers 1
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -199,6 +201,12 @@ def tree(root: int) -> list[int]:
     return found
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's children that have ended: each wrk run."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def machine_cpu() -> float:
     """CPU seconds every core of the machine spent busy (/proc/stat, all but idle and iowait)."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -234,6 +242,8 @@ class CpuMeter:
             "server": {p: cpu_of(p) for p in tree(self.server_pid)},
             "database": {p: cpu_of(p) for p in pids},
             "commits": commits,
+            # The load generator's (wrk's: the children of this process that have ended).
+            "wrk": _children_cpu(),
             "machine": machine_cpu(),
             "wall": time.perf_counter(),
             "load": os.getloadavg()[0],
@@ -245,14 +255,18 @@ class CpuMeter:
             return sum(v - before[kind].get(p, 0.0) for p, v in after[kind].items())
 
         server, database = spent("server"), spent("database")
+        load_generator = after["wrk"] - before["wrk"]
         wall = after["wall"] - before["wall"]
         n = max(signed, 1)
         return {
             "server_cpu_ms": 1000 * server / n,
             "db_cpu_ms": 1000 * database / n,
+            "wrk_cpu_ms": 1000 * load_generator / n,
             "commits_per_signing": (after["commits"] - before["commits"]) / n,
-            # The cores the rest of the machine kept busy meanwhile (wrk included).
-            "other_cores": max(0.0, after["machine"] - before["machine"] - server - database)
+            # The cores the rest of the machine kept busy meanwhile (wrk left out).
+            "other_cores": max(
+                0.0, after["machine"] - before["machine"] - server - database - load_generator
+            )
             / wall,
             "load": (before["load"], after["load"]),
         }
@@ -343,15 +357,16 @@ def main() -> None:
     print()
     print(
         "| backend | connections | signed/s | server CPU ms/signing | database CPU ms/signing "
-        "| commits/signing | other work, cores | load avg (start, end) |"
+        "| wrk CPU ms/signing | commits/signing | other work, cores | load avg (start, end) |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in rows:
         for name in ("c32", "c8"):
             run, cpu = r[name], r[name]["cpu"]
             print(
                 f"| {r['backend']} | {name[1:]} | {run['rps']:,.0f} | {cpu['server_cpu_ms']:.2f} "
-                f"| {cpu['db_cpu_ms']:.2f} | {cpu['commits_per_signing']:.2f} "
+                f"| {cpu['db_cpu_ms']:.2f} | {cpu['wrk_cpu_ms']:.2f} "
+                f"| {cpu['commits_per_signing']:.2f} "
                 f"| {cpu['other_cores']:.2f} | {cpu['load'][0]:.1f}, {cpu['load'][1]:.1f} |"
             )
 

@@ -30,6 +30,7 @@ from typing import Any, cast
 import orjson
 import psycopg
 from sqlalchemy import Table, bindparam, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -225,6 +226,19 @@ def store(session: Session, values: dict[str, Any], *, defer: bool) -> bool:
         rows.append(values)
         return True
     return session.execute(_insert_pending(session), values).first() is not None
+
+
+# Commitment's instances made bare, as the ORM's own loading makes them (without its events).
+_COMMITMENTS = sa_inspect(Commitment).class_manager
+
+
+def as_stored(values: dict[str, Any]) -> Commitment:
+    """The commitment of ``values`` (every column) as a read of its row gives it: an instance
+    outside the session, its values unchanged — not one the session would insert. Made
+    without the ORM's per-attribute events (30–50 µs a signing with them)."""
+    c: Commitment = _COMMITMENTS.new_instance()
+    c.__dict__.update(values)
+    return c
 
 
 def append_commitments(session: Session, rows: list[dict[str, Any]]) -> None:

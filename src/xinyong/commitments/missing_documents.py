@@ -20,8 +20,8 @@ from xinyong.commitments import eligibility
 from xinyong.commitments.schemas import CommitmentItemSpec
 from xinyong.errors import Conflict, InvalidRequest
 from xinyong.evaluation import repository as evaluation_repository
-from xinyong.lists.repository import listed_entries_with_lists
-from xinyong.lists.rules import is_in_force
+from xinyong.lists.repository import listed_of_subjects
+from xinyong.lists.rules import listed_in_force
 from xinyong.records.repository import latest_negative_determined_on
 
 TYPE = "missing_documents"
@@ -35,20 +35,19 @@ def eligibility_facts(
     grades per field (indexed reads for all)."""
     rules = eligibility.default_eligibility()
     lists: dict[int, dict[str, list[str]]] = {sid: {} for sid in subject_ids}
-    for entry, lst in listed_entries_with_lists(session, subject_ids):
-        if is_in_force(entry, today):
-            lists[entry.subject_id].setdefault(entry.kind.value, []).append(lst.spec["name"])
+    for sid, kind, state, until, name in listed_of_subjects(session, subject_ids):
+        if listed_in_force(state, until, today):
+            lists[sid].setdefault(kind.value, []).append(name)
     latest: dict[int, date] = {}
     if rules.lookback_years:
         since = eligibility.negative_since(today, rules.lookback_years)
         latest = latest_negative_determined_on(session, subject_ids, since, today)
-    public = evaluation_repository.grades_of(session, subject_ids)
-    combined = evaluation_repository.combined_grades_of(session, subject_ids)
+    public, combined = evaluation_repository.public_and_combined_grades_of(session, subject_ids)
     return {
         sid: eligibility.Facts(
             lists_in_force=lists[sid],
             latest_negative=latest.get(sid),
-            public_grade=public[sid].grade.value if sid in public else None,
+            public_grade=public.get(sid),
             field_grades=combined.get(sid, {}),
         )
         for sid in subject_ids

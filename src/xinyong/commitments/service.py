@@ -248,7 +248,7 @@ def _sign(session: Session, step: Step, body: CommitmentIn) -> _Signed:
             repository.pending_commitment(session, subject.id, item.code, body.reference)
         )
     # Stored (or to be, with its group): the row as it is, not one for the session to insert.
-    commitment = Commitment(**values)
+    commitment = grouped.as_stored(values)
     if file_id is not None:
         evidence.take(
             session, PROCEDURE, commitment, [(file_id, "commitment_scan")], field="evidence"

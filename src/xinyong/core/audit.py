@@ -26,12 +26,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from cryptography.exceptions import InvalidSignature
-from sqlalchemy import Connection, func, insert, select, text, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from xinyong.core import group_commit
 from xinyong.core.bulk import insert_rows
@@ -209,10 +210,7 @@ def log_many(session: Session, acts: list[Act]) -> int:
     if not acts:
         return 0
     keys = _database(session).audit_keys
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one()
-    entry_id, last_hash = head.last_id, head.last_hash
+    entry_id, last_hash = session.execute(_HEAD_FOR_UPDATE).one()
     rows = []
     for act in acts:
         entry_id += 1
@@ -236,9 +234,26 @@ def log_many(session: Session, acts: list[Act]) -> int:
         "before_ref", "after_ref", "detail", "prev_hash", "hash",
     )  # fmt: skip
     insert_rows(session, AuditEntry.__tablename__, columns, rows)
-    head.last_id, head.last_hash = entry_id, last_hash
+    session.execute(_MOVE_HEAD, {"new_id": entry_id, "new_hash": last_hash})
+    # A head the session holds (an entry of log() before) is read again where next used.
+    held = session.identity_map.get(identity_key(AuditHead, 1))
+    if held is not None:
+        session.expire(held)
+    # What else is pending goes now, as it went with the head's flush before.
     session.flush()
     return len(rows)
+
+
+# The head read and moved as table rows (no ORM entity, no unit of work): a group's appends
+# (core/group_commit.py) take it once per commit.
+_HEAD_TABLE = cast(Table, AuditHead.__table__)
+_HEAD = _HEAD_TABLE.c
+_HEAD_FOR_UPDATE = select(_HEAD.last_id, _HEAD.last_hash).where(_HEAD.id == 1).with_for_update()
+_MOVE_HEAD = (
+    update(_HEAD_TABLE)
+    .where(_HEAD.id == 1)
+    .values(last_id=bindparam("new_id"), last_hash=bindparam("new_hash"))
+)
 
 
 def start_keyed_chain(connection: Connection, keys: AuditKeys, *, at: datetime) -> int | None:

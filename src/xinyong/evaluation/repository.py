@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, String, bindparam, func, null, select, union_all
 from sqlalchemy.orm import Session
 
 from xinyong.models import (
@@ -16,6 +16,7 @@ from xinyong.models import (
     EvaluationGradeChange,
     EvaluationModel,
     EvaluationRun,
+    Grade,
     ModelStatus,
     RunState,
 )
@@ -174,22 +175,38 @@ def field_grade_counts(session: Session) -> dict[str, dict[str, int]]:
     return counts
 
 
-def combined_grades_of(session: Session, subject_ids: Collection[int]) -> dict[int, dict[str, str]]:
-    """Combined grades by field of supervision, by subject, for those of ``subject_ids`` that
-    have any."""
+def public_and_combined_grades_of(
+    session: Session, subject_ids: Collection[int]
+) -> tuple[dict[int, str], dict[int, dict[str, str]]]:
+    """For those of ``subject_ids`` that have them: the public grade, and the combined grades
+    by field of supervision — one statement for both (a group of signings reads them at once,
+    commitments/missing_documents.eligibility_facts)."""
     if not subject_ids:
-        return {}
-    rows = session.execute(
-        select(
-            EvaluationFieldGrade.subject_id,
-            EvaluationFieldGrade.field,
-            EvaluationFieldGrade.combined_grade,
-        ).where(EvaluationFieldGrade.subject_id.in_(list(subject_ids)))
-    ).all()
-    found: dict[int, dict[str, str]] = {}
-    for sid, field, grade in rows:
-        found.setdefault(sid, {})[field] = grade.value
-    return found
+        return {}, {}
+    public: dict[int, str] = {}
+    combined: dict[int, dict[str, str]] = {}
+    for sid, field, grade in session.execute(_GRADES_WITH_FIELDS, {"ids": list(subject_ids)}):
+        value = grade.value if isinstance(grade, Grade) else str(grade)
+        if field is None:
+            public[sid] = value
+        else:
+            combined.setdefault(sid, {})[field] = value
+    return public, combined
+
+
+# Built once: the public grade (field NULL) beside the combined grade of each field.
+_GRADES_WITH_FIELDS = union_all(
+    select(
+        EvaluationGrade.subject_id,
+        null().cast(String(40)).label("field"),
+        EvaluationGrade.grade.label("grade"),
+    ).where(EvaluationGrade.subject_id.in_(bindparam("ids", expanding=True))),
+    select(
+        EvaluationFieldGrade.subject_id,
+        EvaluationFieldGrade.field,
+        EvaluationFieldGrade.combined_grade,
+    ).where(EvaluationFieldGrade.subject_id.in_(bindparam("ids", expanding=True))),
+)
 
 
 def running_since(conn: Connection, since: datetime) -> bool:

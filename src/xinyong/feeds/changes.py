@@ -11,10 +11,10 @@ a group of writes (core/group_commit.py) appends all of its changes just before 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import Select, insert, literal, or_, select, update
+from sqlalchemy import Select, Table, bindparam, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.core import group_commit
@@ -176,12 +176,7 @@ def _append(session: Session, changes: list[dict[str, Any]]) -> int:
     """Changes numbered after the head in their order, each a dict of ``at``, ``topic``,
     ``event`` and optionally the other columns: one UPDATE of the head by their count, one
     COPY or executemany of the rows. Returns the last number taken."""
-    last = session.execute(
-        update(ChangeHead)
-        .where(ChangeHead.id == 1)
-        .values(seq=ChangeHead.seq + len(changes))
-        .returning(ChangeHead.seq)
-    ).scalar_one()
+    last = session.execute(_TAKE_NUMBERS, {"count": len(changes)}).scalar_one()
     first = last - len(changes) + 1
     columns = ("seq", "at", "topic", "event", "subject_id", "entry_id", "list_code", "kind")
     rows = [
@@ -194,6 +189,17 @@ def _append(session: Session, changes: list[dict[str, Any]]) -> int:
     ]  # fmt: skip
     insert_rows(session, Change.__tablename__, (*columns, "field", "detail"), rows)
     return last
+
+
+# The head moved by a count, as a table row (no ORM statement): once per group's commit.
+_HEAD_TABLE = cast(Table, ChangeHead.__table__)
+_HEAD = _HEAD_TABLE.c
+_TAKE_NUMBERS = (
+    update(_HEAD_TABLE)
+    .where(_HEAD.id == 1)
+    .values(seq=_HEAD.seq + bindparam("count"))
+    .returning(_HEAD.seq)
+)
 
 
 def deliver_to_department(

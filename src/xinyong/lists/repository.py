@@ -189,6 +189,30 @@ def listed_entries_with_lists(
     ]
 
 
+def listed_of_subjects(
+    session: Session, subject_ids: Iterable[int]
+) -> list[tuple[int, ListKind, EntryState, date | None, str]]:
+    """The listed entries of these subjects as values — subject, kind, state, end of period
+    and the list's name — without loading entities: a group of signings of 容缺受理 reads
+    them at once (commitments/missing_documents.eligibility_facts)."""
+    return [
+        (sid, kind, state, until, spec["name"])
+        for sid, kind, state, until, spec in session.execute(
+            _LISTED_VALUES, {"subject_ids": list(subject_ids)}
+        )
+    ]
+
+
+_entries, _lists = ListEntry.__table__.c, CreditList.__table__.c
+_LISTED_VALUES = (
+    select(_entries.subject_id, _entries.kind, _entries.state, _entries.listed_until, _lists.spec)
+    .select_from(ListEntry.__table__.join(CreditList.__table__, _lists.id == _entries.list_id))
+    .where(
+        _entries.subject_id.in_(bindparam("subject_ids", expanding=True)),
+        _entries.state == EntryState.listed,
+    )
+)
+
 # Built once: a hot read (each signing of a 容缺受理, commitments/).
 _LISTED_WITH_LISTS = (
     select(ListEntry, CreditList)

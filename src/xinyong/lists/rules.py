@@ -64,9 +64,12 @@ def is_public_list(lst: CreditList) -> bool:
 def is_in_force(entry: ListEntry, today: date) -> bool:
     """Listed and not past its period: measures apply. Expiry counts at once, before the
     daily job has marked the exit (the same rule as records, Measures art. 30)."""
-    return entry.state == EntryState.listed and (
-        entry.listed_until is None or entry.listed_until > today
-    )
+    return listed_in_force(entry.state, entry.listed_until, today)
+
+
+def listed_in_force(state: EntryState, listed_until: date | None, today: date) -> bool:
+    """:func:`is_in_force` of an entry's state and end of period, read as values."""
+    return state == EntryState.listed and (listed_until is None or listed_until > today)
 
 
 def public_states(lst: CreditList) -> tuple[EntryState, ...]:
