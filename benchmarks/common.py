@@ -188,6 +188,38 @@ def server_process(
         proc.wait(timeout=30)
 
 
+def published_item_ids(db: Database) -> dict[str, int]:
+    """The published catalog's items: code → id (as a generating statement writes them)."""
+    from sqlalchemy import select
+
+    from xinyong.models import CatalogItem, CatalogStatus, CatalogVersion
+
+    with db.transaction() as session:
+        version = session.execute(
+            select(CatalogVersion.id).where(CatalogVersion.status == CatalogStatus.published)
+        ).scalar_one()
+        rows = session.execute(
+            select(CatalogItem.code, CatalogItem.id).where(CatalogItem.version_id == version)
+        ).all()
+    return {code: item_id for code, item_id in rows}
+
+
+def a_black_list(db: Database) -> tuple[int, str]:
+    """The first black list of the defaults: its id and code."""
+    from sqlalchemy import select
+
+    from xinyong.models import CreditList, ListKind
+
+    with db.transaction() as session:
+        row = session.execute(
+            select(CreditList.id, CreditList.code)
+            .where(CreditList.kind == ListKind.black)
+            .order_by(CreditList.id)
+            .limit(1)
+        ).one()
+    return row[0], row[1]
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

@@ -34,8 +34,8 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 
-from common import existing_settings, fresh_settings, machine
-from sqlalchemy import select, text
+from common import existing_settings, fresh_settings, machine, published_item_ids
+from sqlalchemy import text
 
 from xinyong.core.auth import SYSTEM
 from xinyong.core.bulk import timestamp_value
@@ -44,7 +44,7 @@ from xinyong.core.locks import advisory_xact_lock
 from xinyong.db import Database
 from xinyong.defaults import ensure_defaults
 from xinyong.departments.service import create_department, create_token
-from xinyong.models import CatalogItem, CatalogStatus, CatalogVersion, QualityRun, Role
+from xinyong.models import QualityRun, Role
 from xinyong.quality.checks import Window, update_last_pushes
 from xinyong.quality.run import RunResult, check
 from xinyong.records.service import CollectionContext
@@ -93,15 +93,7 @@ def departments(db: Database) -> tuple[int, int, int]:
 def generate(db: Database, orgs: int, records: int) -> float:
     """The archive, by the database; returns the seconds it took."""
     sql = Sql(db.dialect == "postgresql", -(-records // BATCH))
-    with db.transaction() as session:
-        version = session.execute(
-            select(CatalogVersion.id).where(CatalogVersion.status == CatalogStatus.published)
-        ).scalar_one()
-        item_ids = dict(
-            session.execute(
-                select(CatalogItem.code, CatalogItem.id).where(CatalogItem.version_id == version)
-            ).all()
-        )
+    item_ids = published_item_ids(db)
     province, city, tax = departments(db)
     started = time.perf_counter()
     with db.engine.begin() as conn:

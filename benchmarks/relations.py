@@ -14,9 +14,10 @@ Printed beside each other, from the same run:
   columns, one breadth-first search from every black-listed subject, the organisations kept,
   each with the nearest source and its path.
 
-With ``--backend``: the links loaded straight into ``subject_links`` (COPY on PostgreSQL), then
-timed apart the edges' read (``repository.all_edges``) and the flags written
-(``insert_rows``), as ``scan._scan`` does them.
+With ``--backend``: the links loaded straight into ``subject_links`` and the black-listed
+subjects into ``list_entries`` (COPY on PostgreSQL), a raw ``count(*)`` of the links, then the
+scan end to end twice as the job runs it (``relations.scan.run_scan``: the edges read, the
+graph built and searched, the previous flags replaced, committed), each phase timed.
 
 The population: every organisation has a legal representative and an actual controller; the
 persons are drawn so that a third of them hold roles in more than one organisation (a few in
@@ -25,23 +26,26 @@ many), as registration data looks."""
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import UTC, datetime
 
 import numpy as np
-import orjson
 import polars as pl
-from common import fresh_settings, machine
+from common import OUT, a_black_list, drop_postgresql_database, fresh_settings, machine
+from sqlalchemy import text
 
 from xinyong.core.bulk import insert_rows
 from xinyong.db import Database
+from xinyong.defaults import ensure_defaults
 from xinyong.relations import repository
 from xinyong.relations.graph import Edges, RelatedGraph
 from xinyong.relations.rules import DEPTH, role_number
-from xinyong.relations.scan import FLAG_COLUMNS
+from xinyong.relations.scan import run_scan
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 PERSON_BASE = 10_000_000
+NAME = "bench_relations"
 
 
 def population(
@@ -85,9 +89,12 @@ def core(edges: Edges, sources: list[int]) -> tuple[int, float, float]:
     return len(flagged), built, time.perf_counter() - started
 
 
-def with_database(backend: str, edges: Edges, sources: list[int]) -> None:
-    settings = fresh_settings(backend, "bench_relations")
+def with_database(backend: str, edges: Edges, sources: list[int], drop: bool) -> None:
+    settings = fresh_settings(backend, NAME)
     db = Database(settings)
+    with db.transaction() as session:
+        ensure_defaults(session, now=NOW)
+    black = a_black_list(db)
     started = time.perf_counter()
     with db.transaction() as session:
         insert_rows(
@@ -108,43 +115,81 @@ def with_database(backend: str, edges: Edges, sources: list[int]) -> None:
                 )
             ],
         )
-    print(f"  loaded {len(edges):,} links in {time.perf_counter() - started:.1f} s")
-    db.analyze()
-    started = time.perf_counter()
-    with db.transaction() as session:
-        read = repository.all_edges(session)
-    t_read = time.perf_counter() - started
-    graph = RelatedGraph(read)
-    reached = graph.search(sources, DEPTH)
-    persons = np.unique(read.holder)
-    flagged = [r for r in reached if r.subject_id not in set(sources)]
-    ids = np.array([r.subject_id for r in flagged], dtype=np.int64)
-    flagged = [r for r, k in zip(flagged, (~np.isin(ids, persons)).tolist(), strict=True) if k]
-    started = time.perf_counter()
-    with db.transaction() as session:
         insert_rows(
             session,
-            "related_party_flags",
-            FLAG_COLUMNS,
+            "list_entries",
+            (
+                "subject_id", "id", "list_id", "list_code", "kind", "department_id", "state",
+                "reason", "basis_records", "responsible_persons", "created_at", "confirmed_at",
+                "benefits_recall",
+            ),
             [
-                (
-                    r.subject_id,
-                    1,
-                    r.source,
-                    1,
-                    r.distance,
-                    orjson.dumps({"nodes": r.nodes, "edges": r.edges}).decode(),
-                    NOW,
-                )
-                for r in flagged
+                (s, n, *black, "black", 1, "listed", "基准", "[]", "[]", NOW, NOW, False)
+                for n, s in enumerate(sources, 1)
             ],
-        )
-    t_write = time.perf_counter() - started
+        )  # fmt: skip
+    print(f"  loaded {len(edges):,} links in {time.perf_counter() - started:.1f} s")
+    db.analyze()
+    if backend == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE) subject_links")
+    started = time.perf_counter()
+    with db.transaction() as session:
+        counted = session.execute(text("SELECT count(*) FROM subject_links")).scalar_one()
     print(
-        f"  {backend}: edges read {t_read:.1f} s ({len(read):,}); "
-        f"{len(flagged):,} flags written {t_write:.1f} s"
+        f"  {backend}: raw count(*) of the links: {time.perf_counter() - started:.2f} s "
+        f"({counted:,}); load average {os.getloadavg()}"
     )
+    # The read as it was before (docs/performance.md § Related parties): every row one of
+    # SQLAlchemy's, then the columns made of them.
+    started = time.perf_counter()
+    with db.transaction() as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT person_id, subject_id, CASE role WHEN 'legal_representative' THEN 0 "
+            "ELSE 2 END FROM subject_links WHERE ended_at IS NULL"
+        )
+        as_tuples = len(Edges.of_rows(rows.fetchall()))
+    print(
+        f"  {backend}: the links read as SQLAlchemy's rows (the read before): "
+        f"{time.perf_counter() - started:.1f} s ({as_tuples:,})"
+    )
+    started = time.perf_counter()
+    with db.transaction() as session:
+        as_columns = len(repository.all_edges(session))
+    print(
+        f"  {backend}: the links read by relations.repository.all_edges: "
+        f"{time.perf_counter() - started:.1f} s ({as_columns:,})"
+    )
+    for run in (1, 2):
+        marks: list[tuple[str, float]] = []
+
+        def mark(phase: str, marks: list[tuple[str, float]] = marks) -> None:
+            marks.append((phase, time.perf_counter()))
+
+        started, cpu = time.perf_counter(), time.process_time()
+        scan = run_scan(
+            db,
+            now=NOW,
+            actor="bench",
+            on_phase=mark,
+        )
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        ends = [at for _, at in marks[1:]] + [started + wall]
+        phases = ", ".join(
+            f"{phase} {end - at:.1f} s" for (phase, at), end in zip(marks, ends, strict=True)
+        )
+        print(
+            f"  {backend}: scan {run} end to end (relations.scan.run_scan, committed): "
+            f"{wall:.1f} s (CPU here {cpu:.1f} s); {scan.links:,} links, {scan.sources:,} "
+            f"sources, {scan.flagged:,} flagged; load average {os.getloadavg()}"
+        )
+        print(f"    {phases}", flush=True)
     db.dispose()
+    if drop and backend == "postgresql":
+        drop_postgresql_database(NAME)
+    elif drop:
+        for suffix in ("", "-wal", "-shm"):
+            (OUT / f"{NAME}.db{suffix}").unlink(missing_ok=True)
 
 
 def main() -> None:
@@ -153,6 +198,7 @@ def main() -> None:
     parser.add_argument("--links", type=int, default=2_000_000)
     parser.add_argument("--black", type=int, default=20_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"])
+    parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(
@@ -169,7 +215,7 @@ def main() -> None:
         f"({flagged:,} flagged)"
     )
     if args.backend:
-        with_database(args.backend, edges, sources)
+        with_database(args.backend, edges, sources, args.drop)
 
 
 if __name__ == "__main__":

@@ -39,14 +39,21 @@ MIGRATION_ONLY_TABLES = {
         "subject_search_queue",  # names collected, not yet indexed (0009)
     },
 }
+DUE_INDEXES = ("ix_records_due_valid_to", "ix_records_due_rectification_deadline_on")
 MIGRATION_ONLY_INDEXES = {
     # The 双公示 columns by decision date (0007): an expression index whose expression differs
     # between the databases (json_extract / ->>). SQLite's reflection does not see it at all.
-    # So is the decision-number index of the duplicate check (0024, quality/checks.py).
-    "sqlite": {"ix_records_dual_publicity", "ix_records_decision_number"},
+    # So is the decision-number index of the duplicate check (0024, quality/checks.py), and
+    # so are the indexes of the warning sweep's date fields (0027, risk/repository.py).
+    "sqlite": {"ix_records_dual_publicity", "ix_records_decision_number", *DUE_INDEXES},
     # … and the exact-name b-tree that only PostgreSQL keeps (0007, 0009: on SQLite it cost
     # collection more than the FTS5 table's exact-name tokens).
-    "postgresql": {"ix_records_dual_publicity", "ix_subjects_name", "ix_records_decision_number"},
+    "postgresql": {
+        "ix_records_dual_publicity",
+        "ix_subjects_name",
+        "ix_records_decision_number",
+        *DUE_INDEXES,
+    },
 }
 
 

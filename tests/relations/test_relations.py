@@ -18,6 +18,7 @@ from fixtures.relations import ACME_NAME, BETA_NAME, FLAG_PATH, GAMMA_NAME, rela
 from xinyong.jobs import run_jobs
 from xinyong.models import AuditEntry, RelatedPartyFlag, Role, Subject
 from xinyong.records.service import CollectionContext
+from xinyong.relations import repository
 
 
 @pytest.fixture
@@ -92,6 +93,25 @@ def test_the_scan_flags_what_is_two_links_from_a_black_listed_subject(w: World) 
     assert flag["subject"]["credit_code"] == BETA and flag["black_subject"]["credit_code"] == ACME
     assert flag["distance"] == 2 and flag["path_text"] == FLAG_PATH
     assert flags.json()["total"] == 1 and flags.json()["scan"]["flagged"] == 1
+
+
+def test_the_scan_reads_every_link_and_shareholding_as_columns(w: World) -> None:
+    """PostgreSQL reads the whole graph by COPY into columns, SQLite by its cursor: the same
+    edges as the links and shareholdings read one subject at a time."""
+    with w.db.transaction() as session:
+        edges = repository.all_edges(session)
+        ids = session.execute(select(Subject.id)).scalars().all()
+        expected = sorted(repository.edges_touching(session, ids))
+    read = sorted(zip(edges.holder.tolist(), edges.of.tolist(), edges.role.tolist(), strict=True))
+    assert read == expected
+    # 李法人 of ACME and of BETA, and BETA a shareholder of GAMMA, at least.
+    assert len(read) >= 3 and {role for _, _, role in read} >= {0, 4}
+
+
+def test_no_links_no_edges(db) -> None:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        edges = repository.all_edges(session)
+    assert len(edges) == 0 and edges.holder.dtype.kind == "i"
 
 
 def test_the_daily_jobs_scan_once_a_day_and_a_scan_replaces_the_flags(w: World, db, clock) -> None:  # type: ignore[no-untyped-def]

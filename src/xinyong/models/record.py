@@ -111,6 +111,22 @@ class Record(Base):
             postgresql_where=text("standing = 'active' AND expires_on IS NOT NULL"),
             sqlite_where=text("standing = 'active' AND expires_on IS NOT NULL"),
         ),
+        # The daily warning sweep (risk/repository): an item's active records by
+        # determination day, and the active negative records by arrival (migration 0027;
+        # its expression indexes of the date_due rules' fields are the migration's only).
+        Index(
+            "ix_records_active_item_determined_on",
+            "item_code",
+            "determined_on",
+            postgresql_where=text("standing = 'active' AND determined_on IS NOT NULL"),
+            sqlite_where=text("standing = 'active' AND determined_on IS NOT NULL"),
+        ),
+        Index(
+            "ix_records_active_negative_received_at",
+            "received_at",
+            postgresql_where=text("category = 'negative' AND standing = 'active'"),
+            sqlite_where=text("category = 'negative' AND standing = 'active'"),
+        ),
         # The 政务失信 records (government/service.sync_cases reads them every few seconds for
         # the ones without a case): a few thousand among millions, so a partial index.
         Index(

@@ -3,9 +3,11 @@ some subjects), the black-listed subjects in force, the flags of the latest scan
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection
 from datetime import date
 
+import polars as pl
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -22,18 +24,21 @@ from xinyong.relations.graph import Edges
 from xinyong.relations.rules import ROLES, role_number
 
 SHAREHOLDING_ITEM = "org_shareholding"
+# The edges' columns as all_edges reads them (Edges' fields, in order).
+EDGE_SCHEMA = {"holder": pl.Int64, "of": pl.Int64, "role": pl.Int64}
 
 
 def _links_sql(touching: str) -> str:
     """The links in force as edges (person → organisation): a registration's while it is not
     replaced; a natural-person shareholder's while its shareholding record stands (like a
-    corporate shareholder's, below)."""
+    corporate shareholder's, below), the record found by its key."""
     role = "CASE l.role " + " ".join(f"WHEN '{r}' THEN {n}" for n, r in enumerate(ROLES)) + " END"
     return (
         f"SELECT l.person_id, l.subject_id, {role} FROM subject_links l "
-        "LEFT JOIN records r ON l.role = 'shareholder' AND r.subject_id = l.subject_id "
-        "AND r.id = l.source_record_id "
-        f"WHERE l.ended_at IS NULL AND (l.role <> 'shareholder' OR r.standing = 'active'){touching}"
+        f"WHERE l.ended_at IS NULL AND l.role <> 'shareholder'{touching} UNION ALL "
+        f"SELECT l.person_id, l.subject_id, {role_number('shareholder')} FROM subject_links l "
+        "JOIN records r ON r.subject_id = l.subject_id AND r.id = l.source_record_id "
+        f"WHERE l.ended_at IS NULL AND l.role = 'shareholder' AND r.standing = 'active'{touching}"
     )
 
 
@@ -54,11 +59,36 @@ def _shareholders_sql(dialect: str, touching: str) -> str:
 
 
 def all_edges(session: Session) -> Edges:
-    """Every link in force and every corporate shareholding: the whole graph, read once."""
+    """Every link in force and every corporate shareholding: the whole graph, read once.
+
+    Past SQLAlchemy's rows, which cost more than the read itself at this size (2,000,000
+    links: 25 s on PostgreSQL, a minute on SQLite; docs/performance.md § Related parties): on
+    PostgreSQL by COPY to text, parsed into columns by Polars, so that no row becomes a Python
+    tuple; on SQLite by the driver's cursor, its tuples made columns by NumPy."""
     dialect = session.get_bind().dialect.name
     sql = f"{_links_sql('')} UNION ALL {_shareholders_sql(dialect, '')}"
-    cursor = session.connection().exec_driver_sql(sql)
-    return Edges.of_rows(cursor.fetchall())
+    conn = session.connection().connection.driver_connection
+    assert conn is not None  # a connection in use has its driver's
+    if dialect != "postgresql":
+        cursor = conn.cursor()
+        try:
+            return Edges.of_rows(cursor.execute(sql).fetchall())
+        finally:
+            cursor.close()
+    buffer = io.BytesIO()
+    with conn.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT") as copy:
+        for block in copy:
+            buffer.write(block)
+    if not buffer.tell():
+        return Edges.of_rows([])
+    frame = pl.read_csv(
+        buffer.getvalue(),
+        has_header=False,
+        separator="\t",
+        new_columns=list(EDGE_SCHEMA),
+        schema=EDGE_SCHEMA,
+    )
+    return Edges(*(frame[name].to_numpy() for name in EDGE_SCHEMA))
 
 
 def edges_touching(session: Session, subject_ids: Collection[int]) -> list[tuple[int, int, int]]:

@@ -9,7 +9,7 @@ related parties (issue 17 § 2) may replace ``linked_black_list_candidates`` lat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
 )
@@ -33,7 +34,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from xinyong.models import (
     Audience,
-    Category,
     EntryState,
     EvaluationGradeChange,
     LinkRole,
@@ -43,7 +43,6 @@ from xinyong.models import (
     Record,
     RiskSweep,
     RiskWarning,
-    Standing,
     SubjectLink,
     WarningContact,
     WarningRule,
@@ -151,18 +150,18 @@ def swept_on(session: Session, day: date) -> bool:
 # ---- contacts and outbox
 
 
-def contacts_of(
-    session: Session, *, subject_id: int | None = None, department_ids: Iterable[int] = ()
+def live_contacts(
+    session: Session, subject_ids: Collection[int], department_ids: Collection[int]
 ) -> list[WarningContact]:
-    """Live contacts of a subject, or of departments."""
-    query = select(WarningContact).where(WarningContact.ended_at.is_(None))
-    wanted = set(department_ids)
-    if subject_id is not None:
-        query = query.where(WarningContact.subject_id == subject_id)
-    elif wanted:
-        query = query.where(WarningContact.department_id.in_(wanted))
-    else:
+    """The live contacts of these subjects and these departments, in one read."""
+    owners: list[ColumnElement[bool]] = []
+    if subject_ids:
+        owners.append(WarningContact.subject_id.in_(list(subject_ids)))
+    if department_ids:
+        owners.append(WarningContact.department_id.in_(list(department_ids)))
+    if not owners:
         return []
+    query = select(WarningContact).where(WarningContact.ended_at.is_(None), or_(*owners))
     return list(session.execute(query.order_by(WarningContact.id)).scalars())
 
 
@@ -193,8 +192,22 @@ def messages_of(session: Session, warning_id: int) -> list[OutboxMessage]:
 # ---- the sweep's reads of the archive (one statement each; see the module's docstring)
 
 
-def _text(field: str) -> ColumnElement[str]:
-    return Record.fields[field].as_string()
+def _text(dialect: str, field: str) -> ColumnElement[str]:
+    """A field of records.fields as text, written as the indexes of migration 0027 write it
+    (PostgreSQL matches an expression index only to the same expression, SQLite only to the
+    same text). Field names are the catalog's (``^[a-z][a-z0-9_]*$``), checked when a rule is
+    added (unknown_field)."""
+    if not (field.isascii() and field.replace("_", "").isalnum()):
+        raise ValueError(f"not a field name: {field!r}")
+    if dialect == "postgresql":
+        return literal_column(f"(records.fields ->> '{field}')", String)
+    return literal_column(f"json_extract(records.fields, '$.{field}')", String)
+
+
+# Written out, not bound, so that both databases see that a query implies the predicate of the
+# partial indexes it should use (migration 0027).
+ACTIVE = literal_column("'active'", String)
+NEGATIVE = literal_column("'negative'", String)
 
 
 def _as_date(expr: ColumnElement, dialect: str) -> ColumnElement:
@@ -214,7 +227,7 @@ def _counting(today: date) -> ColumnElement[bool]:
     """An active record still within its validity on ``today`` (records past it are expired
     by the daily job, and read as expired before it runs: subjects/rules)."""
     return and_(
-        Record.standing == Standing.active,
+        Record.standing == ACTIVE,
         or_(Record.expires_on.is_(None), Record.expires_on > today),
     )
 
@@ -224,7 +237,7 @@ def date_due_candidates(
 ) -> Select:
     """Records of ``item`` whose ``field`` is due or overdue in ``window``: subject_id, fact,
     record_id, due_on, department_id (the record's provider)."""
-    due = _text(field)
+    due = _text(dialect, field)
     first = window.overdue_from or window.today
     phase = case((due >= window.today.isoformat(), literal(":due")), else_=literal(":overdue"))
     conditions = [
@@ -234,7 +247,7 @@ def date_due_candidates(
         due <= window.horizon.isoformat(),
     ]
     for name, values in done.items():
-        value = _text(name)
+        value = _text(dialect, name)
         conditions.append(or_(value.is_(None), value.not_in(values)))
     return select(
         Record.subject_id,
@@ -280,9 +293,9 @@ def count_within_candidates(*, item: str, count: int, start: date, today: date) 
 
 
 def amount_over_candidates(
-    *, item: str, field: str, threshold: Decimal, since: date, today: date
+    dialect: str, *, item: str, field: str, threshold: Decimal, since: date, today: date
 ) -> Select:
-    amount = cast(_text(field), Numeric(20, 2))
+    amount = cast(_text(dialect, field), Numeric(20, 2))
     return select(
         Record.subject_id,
         _fact("record:", Record.id).label("fact"),
@@ -294,7 +307,7 @@ def amount_over_candidates(
         _counting(today),
         Record.determined_on >= since,
         Record.determined_on <= today,
-        _text(field).is_not(None),
+        _text(dialect, field).is_not(None),
         amount > threshold,
     )
 
@@ -361,7 +374,7 @@ def linked_black_list_candidates(*, roles: list[LinkRole], since: datetime, toda
         literal(None).label("due_on"),
         Record.provider_id.label("department_id"),
     ).where(
-        Record.category == Category.negative,
+        Record.category == NEGATIVE,
         _counting(today),
         Record.received_at >= since,
         exists(linked),
@@ -376,6 +389,18 @@ def black_list_paths(
     own, _, joined = _linked_to_black_list(roles)
     rows = session.execute(joined.where(own.subject_id == subject_id).distinct()).all()
     return [tuple(r) for r in rows]
+
+
+def records_by_keys(session: Session, keys: Collection[tuple[int, int]]) -> list[Record]:
+    """The records of these (subject, id) keys that are stored: read by the primary key's
+    subjects, the pairs picked here."""
+    if not keys:
+        return []
+    wanted = set(keys)
+    query = select(Record).where(
+        Record.subject_id.in_({s for s, _ in wanted}), Record.id.in_({i for _, i in wanted})
+    )
+    return [r for r in session.execute(query).scalars() if (r.subject_id, r.id) in wanted]
 
 
 def records_in_window(

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from xinyong.catalog.service import published_catalog
+from xinyong.catalog.service import PublishedCatalog, published_catalog
 from xinyong.core import audit
 from xinyong.core.auth import SYSTEM
 from xinyong.core.calendar import Calendar, UnknownCalendarYear, calendar_for
@@ -45,12 +45,13 @@ from xinyong.lists.repository import get_list
 from xinyong.models import (
     Audience,
     OutboxMessage,
+    Record,
     RiskSweep,
     RiskWarning,
+    WarningContact,
     WarningRule,
 )
 from xinyong.models.base import UTCDateTime
-from xinyong.records.repository import subject_records_by_ids
 from xinyong.rights.step import Step
 from xinyong.risk import repository, rules
 from xinyong.risk.schemas import (
@@ -133,7 +134,12 @@ def candidates_of(rule: WarningRule, dialect: str, today: date, calendar: Calend
     if isinstance(cond, AmountOver):
         since = rules.recent_since(today, cond.within_days)
         return repository.amount_over_candidates(
-            item=cond.item, field=cond.field, threshold=cond.threshold, since=since, today=today
+            dialect,
+            item=cond.item,
+            field=cond.field,
+            threshold=cond.threshold,
+            since=since,
+            today=today,
         )
     since_at = start_of_day(rules.recent_since(today, cond.within_days))
     if isinstance(cond, GradeDrop):
@@ -191,11 +197,46 @@ def _insert(
 # ---- delivery of the new warnings
 
 
+@dataclass(frozen=True)
+class Read:
+    """What a batch of warnings' reasons and messages read, each in one query for the batch:
+    the published catalog, the records they rest on by (subject, id), and the live contacts
+    by owner (("subject", id) or ("department", id))."""
+
+    catalog: PublishedCatalog | None
+    records: dict[tuple[int, int], Record]
+    contacts: dict[tuple[str, int], list[WarningContact]]
+
+
+def records_by_key(session: Session, batch: list[RiskWarning]) -> dict[tuple[int, int], Record]:
+    wanted = {(w.subject_id, w.record_id) for w in batch if w.record_id is not None}
+    found = repository.records_by_keys(session, wanted)
+    return {(r.subject_id, r.id): r for r in found}
+
+
+def contacts_by_owner(
+    session: Session, batch: list[RiskWarning], authority: list[int]
+) -> dict[tuple[str, int], list[WarningContact]]:
+    subjects = {w.subject_id for w in batch if w.audience is Audience.subject}
+    addressed = [w.department_id for w in batch if w.audience is not Audience.subject]
+    departments = {d for d in addressed if d is not None}
+    if None in addressed:  # addressed to the authority
+        departments.update(authority)
+    by_owner: dict[tuple[str, int], list[WarningContact]] = {}
+    for contact in repository.live_contacts(session, subjects, departments):
+        if contact.subject_id is not None:
+            by_owner.setdefault(("subject", contact.subject_id), []).append(contact)
+        if contact.department_id is not None:
+            by_owner.setdefault(("department", contact.department_id), []).append(contact)
+    return by_owner
+
+
 def deliver_new(session: Session, step: Step, calendar: Calendar) -> int:
     """The warnings not yet delivered: reason, task, feed change, outbox messages; audited."""
     delivered = 0
     acts: list[audit.Act] = []
     authority = authority_department_ids(session)
+    catalog = published_catalog(session)
     while True:
         session.flush()
         batch = repository.undelivered(session, CHUNK)
@@ -203,11 +244,17 @@ def deliver_new(session: Session, step: Step, calendar: Calendar) -> int:
             break
         by_id = repository.rules_by_id(session, {w.rule_id for w in batch})
         names = keys_and_names(session, {w.subject_id for w in batch})
+        # What the batch's reasons and messages read, each in one query, not one a warning.
+        read = Read(
+            catalog,
+            records_by_key(session, batch),
+            contacts_by_owner(session, batch, authority),
+        )
         for warning in batch:
             rule = by_id[warning.rule_id]
             name = names.get(warning.subject_id, (None, None, ""))[2]
-            warning.reason = explain(session, warning, rule, step.today, calendar)
-            _deliver(session, step, calendar, warning, rule, name, authority)
+            warning.reason = explain(session, warning, rule, step.today, calendar, read)
+            _deliver(session, step, calendar, warning, rule, name, authority, read)
             acts.append(
                 audit.Act(
                     actor=SYSTEM.actor,
@@ -232,6 +279,7 @@ def _deliver(
     rule: WarningRule,
     name: str,
     authority: list[int],
+    read: Read,
 ) -> None:
     if warning.audience is not Audience.subject:
         open_task(
@@ -264,11 +312,11 @@ def _deliver(
             session, seq=seq, department_id=warning.department_id, at=step.now, ids=step.ctx.ids
         )
     if warning.audience is Audience.subject:
-        contacts = repository.contacts_of(session, subject_id=warning.subject_id)
+        contacts = read.contacts.get(("subject", warning.subject_id), [])
     elif warning.department_id is not None:
-        contacts = repository.contacts_of(session, department_ids=[warning.department_id])
+        contacts = read.contacts.get(("department", warning.department_id), [])
     else:
-        contacts = repository.contacts_of(session, department_ids=authority)
+        contacts = [c for d in authority for c in read.contacts.get(("department", d), [])]
     title, body = message_of(warning, rule, name, step.ctx.settings.public_url)
     for contact in {(c.channel, c.address) for c in contacts}:
         session.add(
@@ -317,7 +365,12 @@ def message_of(
 
 
 def explain(
-    session: Session, warning: RiskWarning, rule: WarningRule, today: date, calendar: Calendar
+    session: Session,
+    warning: RiskWarning,
+    rule: WarningRule,
+    today: date,
+    calendar: Calendar,
+    read: Read,
 ) -> dict[str, Any]:
     cond = CONDITION.validate_python(rule.condition)
     reason: dict[str, Any] = {
@@ -326,7 +379,7 @@ def explain(
         "basis": basis_text(rule.basis_title, rule.basis_number, rule.basis_article),
         "records": [],
     }
-    catalog = published_catalog(session)
+    catalog = read.catalog
 
     def item_name(code: str) -> str:
         item = None if catalog is None else catalog.items.get(code)
@@ -352,7 +405,7 @@ def explain(
             f"{WARNING_PHASES[phase]}（{left}）。"
         )
         reason["dates"] = {"due_on": due.isoformat(), "today": today.isoformat(), "phase": phase}
-        reason["records"] = _records(session, warning.subject_id, [warning.record_id], cond.item)
+        reason["records"] = _records(read, warning, cond.item)
     elif isinstance(cond, CountWithin):
         start = rules.count_window_start(today, cond.months)
         found = repository.records_in_window(session, warning.subject_id, cond.item, start, today)
@@ -363,7 +416,7 @@ def explain(
         reason["dates"] = {"from": start.isoformat(), "to": today.isoformat()}
         reason["records"] = [_record_ref(r) for r in found]
     elif isinstance(cond, AmountOver) and warning.record_id is not None:
-        refs = _records(session, warning.subject_id, [warning.record_id], cond.item)
+        refs = _records(read, warning, cond.item)
         value = refs[0]["fields"].get(cond.field) if refs else None
         reason["text"] = (
             f"{item_name(cond.item)}的「{label(cond.item, cond.field)}」为 {value}，"
@@ -385,7 +438,7 @@ def explain(
     elif isinstance(cond, LinkedToBlackList) and warning.record_id is not None:
         reason["path"] = _paths(session, warning.subject_id, cond)
         shown = "；".join(p["text"] for p in reason["path"])
-        refs = _records(session, warning.subject_id, [warning.record_id], None)
+        refs = _records(read, warning, None)
         what = item_name(refs[0]["item"]) if refs else "失信信息"
         reason["text"] = f"新增{what}；{shown}。"
         reason["records"] = refs
@@ -408,11 +461,12 @@ def _record_ref(record: Any) -> dict[str, Any]:
     }
 
 
-def _records(
-    session: Session, subject_id: int, ids: list[int], item: str | None
-) -> list[dict[str, Any]]:
-    found = subject_records_by_ids(session, subject_id, ids)
-    return [_record_ref(r) for r in found if item is None or r.item_code == item]
+def _records(read: Read, warning: RiskWarning, item: str | None) -> list[dict[str, Any]]:
+    """The record a warning rests on, as its reason names it (none if it is not stored)."""
+    if warning.record_id is None:
+        return []
+    found = read.records.get((warning.subject_id, warning.record_id))
+    return [_record_ref(found)] if found and (item is None or found.item_code == item) else []
 
 
 def _paths(session: Session, subject_id: int, cond: LinkedToBlackList) -> list[dict[str, Any]]:
