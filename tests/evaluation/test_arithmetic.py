@@ -172,8 +172,9 @@ def scored(con: duckdb.DuckDBPyConnection, spec: ModelIn) -> dict[int, dict[str,
         compiled = _compiled[spec.code] = (points_sql, scores_sql)
     con.execute(f"CREATE OR REPLACE TEMP TABLE points AS {compiled[0]}")
     out = {r["subject_id"]: {**r, "points": {}} for r in _rows(con, compiled[1])}
+    codes = [i.code for _d, i in spec.indicators()]
     for row in _rows(con, "SELECT * FROM points"):
-        out[row["subject_id"]]["points"][row["indicator"]] = row["cents"]
+        out[row["subject_id"]]["points"][codes[row["k"]]] = row["cents"]
     return out
 
 

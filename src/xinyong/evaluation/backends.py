@@ -3,7 +3,8 @@ Apache Spark (``XINYONG_EVALUATION_ENGINE=spark``, ``XINYONG_EVALUATION_SPARK_MA
 a Parquet extract of the inputs. Either way the results end as two tables of the run's DuckDB
 connection, which evaluation/writer.py writes into the database:
 
-    out_points  subject_id, indicator, cents (an indicator without a row: 0)
+    out_points  subject_id, k (the indicator's number in the model), cents (an indicator
+                without a row: none, 0)
     out_scores  subject_id, score_cents, band, grade, capped_by
     out_fields  subject_id, field, industry_label, industry_grade, public_grade,
                 combined_grade, source_record_id

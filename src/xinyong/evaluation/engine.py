@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from xinyong.catalog.schemas import ItemSpec
@@ -173,8 +174,8 @@ def _counted(records: ir.Table, model: ModelIn, today: date) -> ir.BooleanValue:
     others = sorted(standings - {"active", "expired"})
     if others:
         parts.append(records.standing.isin(others))
-    counted: ir.BooleanValue = ibis.literal(False)
-    for part in parts:
+    counted: ir.BooleanValue = parts[0] if parts else ibis.literal(False)
+    for part in parts[1:]:
         counted = counted | part
     if model.counting.under_objection == "exclude":
         counted = counted & ~records.under_objection
@@ -300,38 +301,43 @@ def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Tabl
     out = []
     for group in _passes(model):
         lookup = [group.get(code, -1) for code in order]
-        numbers = sorted(order[code] for code in group)
-        keyed = records.filter(records.item.isin(numbers))
         # Array indexes are int32: Spark's element_at takes no other.
-        keyed = keyed.mutate(k=ibis.literal(lookup, "array<int64>")[keyed.item.cast("int32")])
-        rows = keyed.mutate(
-            counted=_counted(keyed, model, today),
-            day=ibis.coalesce(keyed.determined_on, keyed.received_on),
-        )
+        keyed = records.mutate(k=ibis.literal(lookup, "array<int64>")[records.item.cast("int32")])
+        rows = keyed.mutate(day=ibis.coalesce(keyed.determined_on, keyed.received_on))
+        # The conditions apart, not one expression: the engine then tests the cheap ones
+        # first (the standing, read by the scan itself) and the rest only on what is left.
+        # An indicator's own conditions are keyed by its items, not by k, which the filter
+        # would otherwise recompute for each.
+        conditions = [rows.k >= 0, _counted(rows, model, today)]
+        for k in sorted(set(group.values())):
+            source = indicators[k].source
+            assert isinstance(source, RecordsSource | RegistrationSource)  # _passes
+            severities = source.severities if isinstance(source, RecordsSource) else None
+            if source.where is None and severities is None:
+                continue
+            condition = _filtered(rows, source.where)
+            if severities is not None:
+                condition = condition & rows.severity.isin(list(severities)).fill_null(False)
+            numbers = [order[code] for code, n in group.items() if n == k]
+            others = rows.item != numbers[0] if len(numbers) == 1 else ~rows.item.isin(numbers)
+            conditions.append(others | condition)
+        rows = rows.filter(*conditions)
         branches = []
         for k in sorted(set(group.values())):
             indicator = indicators[k]
             source, rule = indicator.source, indicator.rule
             if isinstance(source, RegistrationSource):
                 assert isinstance(rule, RegistrationRule)  # evaluation/rules.py rule_fits
-                matched = rows.counted & _filtered(rows, source.where)
                 value = _registration_units(rows, source, rule, today)
             else:
                 assert isinstance(source, RecordsSource)
-                matched = rows.counted & _filtered(rows, source.where)
-                if source.severities is not None:
-                    severity = rows.severity.isin(list(source.severities))
-                    matched = matched & severity.fill_null(False)
                 day = rows.day
                 if source.date_field is not None:
                     day = ibis.coalesce(rows[f"d_{source.date_field}"], day)
                 value = _value(rule, rows, day, rows.expires_on, today)
-            branches.append(
-                (rows.k == k, ibis.ifelse(matched.fill_null(False), value, ibis.null("int64")))
-            )
+            branches.append((rows.k == k, value))
         units = ibis.cases(*branches, else_=ibis.null("int64"))
-        long = _long(rows, "record", "record_id", rows.k, units)
-        out.append(long.filter(long.units.notnull()))
+        out.append(_long(rows, "record", "record_id", rows.k, units))
     for k, indicator in enumerate(indicators):
         source = indicator.source
         if isinstance(source, RectificationSource) and "repaired_records" in source.of:
@@ -399,28 +405,43 @@ def _round_cents(units: ir.IntegerValue) -> ir.IntegerValue:
 
 
 def points(rows: ir.Table, model: ModelIn) -> ir.Table:
-    """Per subject and indicator it has rows for: ``subject_id``, ``indicator`` (its code)
-    and ``cents`` — the units summed, bounded and rounded, or the count's step. An
-    indicator without rows gives nothing (0). Each indicator's bounds are looked up by its
-    number, so a group costs the same whatever the model's size."""
+    """Per subject and indicator it has rows for: ``subject_id``, ``k`` (the indicator's
+    number in the model's order; its code is put on where the points are shown or stored,
+    evaluation/writer.py and explain.py, not on every row here) and ``cents`` — the units
+    summed, bounded and rounded, or the count's step. An indicator without rows gives
+    nothing (0). Each indicator's bounds are looked up by its number, so a group costs the
+    same whatever the model's size."""
     indicators = [i for _d, i in model.indicators()]
-    sums = rows.group_by(["subject_id", "k"]).aggregate(units=rows.units.sum(), n=rows.count())
-    none = 10**15  # no bound: beyond any sum of units
-    lows = [none * -1 if i.min_points is None else cents(i.min_points) * 100 for i in indicators]
-    highs = [none if i.max_points is None else cents(i.max_points) * 100 for i in indicators]
-    k = sums.k.cast("int32")  # an array index: int32 for Spark's element_at
-    low = ibis.literal(lows, "array<int64>")[k]
-    high = ibis.literal(highs, "array<int64>")[k]
-    value = _round_cents(ibis.greatest(low, ibis.least(high, sums.units)))
+    # The sum cast back to a 64-bit integer: DuckDB sums BIGINTs into a 128-bit HUGEINT,
+    # and everything after would be 128-bit arithmetic. (Ibis drops a cast to the type it
+    # already gives a sum; non-nullable is another type to it, so the cast stays.)
+    sums = rows.group_by(["subject_id", "k"]).aggregate(
+        units=rows.units.sum().cast(dt.Int64(nullable=False)), n=rows.count()
+    )
+    k, units = sums.k, sums.units
+    bounds = []
+    for n, indicator in enumerate(indicators):
+        low, high = indicator.min_points, indicator.max_points
+        if low is not None and high is not None:
+            bounds.append(
+                (k == n, ibis.greatest(cents(low) * 100, ibis.least(cents(high) * 100, units)))
+            )
+        elif low is not None:
+            bounds.append((k == n, ibis.greatest(cents(low) * 100, units)))
+        elif high is not None:
+            bounds.append((k == n, ibis.least(cents(high) * 100, units)))
+    bounded_units = ibis.cases(*bounds, else_=units) if bounds else units
+    # The bounded sum a column of its own, so that the rounding reads it, not recomputes it.
+    bounded = sums.select("subject_id", k=k, n=sums.n, units=bounded_units.cast("int64"))
+    value = _round_cents(bounded.units)
     counted = [
-        (k == n, _count_cents(i.rule, sums.n))
+        (bounded.k == n, _count_cents(i.rule, bounded.n))
         for n, i in enumerate(indicators)
         if isinstance(i.rule, PerCountRule)
     ]
     if counted:
         value = ibis.cases(*counted, else_=value)
-    code = ibis.literal([i.code for i in indicators], "array<string>")[k]
-    return sums.select("subject_id", indicator=code, cents=value.cast("int64"))
+    return bounded.select("subject_id", "k", cents=value.cast("int64"))
 
 
 def _count_cents(rule: PerCountRule, count: ir.IntegerValue) -> ir.IntegerValue:
@@ -444,14 +465,16 @@ def scores(
         result = _left(result, caps)
     score = result.total.fill_null(0) + cents(model.base)
     result = result.mutate(score_cents=score.cast("int64"))
-    band = _band_rank(model, result.score_cents)
-    capped, capped_by = _capped(model, result, band)
+    # Each rank a column of its own, read by what follows rather than recomputed in it.
+    result = result.mutate(band_rank=_band_rank(model, result.score_cents))
+    capped, capped_by = _capped(model, result, result.band_rank)
+    result = result.mutate(grade_rank=capped, capped_by=capped_by)
     return result.select(
         "subject_id",
         "score_cents",
-        band=_grade_of(band),
-        grade=_grade_of(capped),
-        capped_by=capped_by,
+        band=_grade_of(result.band_rank),
+        grade=_grade_of(result.grade_rank),
+        capped_by=result.capped_by,
     )
 
 

@@ -159,7 +159,8 @@ def explain_inputs(
                 points=Decimal(row["units"]).scaleb(-4),
             )
         )
-    cents = {r["indicator"]: r["cents"] for r in _dicts(con, "SELECT * FROM explained_points")}
+    points = _dicts(con, "SELECT * FROM explained_points")
+    cents = {codes[r["k"]]: r["cents"] for r in points}
     indicators = [
         IndicatorPointsOut(
             code=indicator.code,

@@ -60,12 +60,17 @@ class Written:
 def _scores_sql(model: ModelIn) -> str:
     """The staged form of out_scores: the score in exact decimals (cents times 0.01), the
     points of every indicator as one JSON object (those without rows 0)."""
-    zeros = json.dumps({i.code: 0 for _d, i in model.indicators()})
+    codes = [i.code for _d, i in model.indicators()]
+    zeros = json.dumps(dict.fromkeys(codes, 0))
+    # out_points numbers the indicators (k, from 0); their codes (schemas.Code: letters,
+    # digits and underscores) are put on here, as the keys of the object.
+    names = "[" + ", ".join(f"'{code}'" for code in codes) + "]"
     return (
         "SELECT s.subject_id, CAST(s.score_cents AS DECIMAL(16, 0)) * CAST(0.01 AS "
         "DECIMAL(3, 2)) AS score, s.grade, s.capped_by, CAST(json_merge_patch("
         f"'{zeros}', coalesce(p.points, '{{}}')) AS VARCHAR) AS points FROM out_scores s "
-        "LEFT JOIN (SELECT subject_id, json_group_object(indicator, CAST(cents AS "
+        f"LEFT JOIN (SELECT subject_id, json_group_object(list_extract({names}, k + 1), "
+        "CAST(cents AS "
         "DECIMAL(16, 0)) * CAST(0.01 AS DECIMAL(3, 2))) AS points FROM out_points GROUP BY "
         "subject_id) p ON p.subject_id = s.subject_id"
     )
