@@ -13,7 +13,7 @@ from ipaddress import ip_network
 import pytest
 from risk_world import RiskWorld
 
-from fixtures.lists import ACME, org
+from fixtures.lists import ACME, BETA, org
 from xinyong.feeds.webhooks import deliver_due
 from xinyong.settings import Settings
 
@@ -27,6 +27,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.server.bodies.append(json.loads(body))  # type: ignore[attr-defined]
+        self.server.paths.append(self.path)  # type: ignore[attr-defined]
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -39,6 +40,7 @@ class _Handler(BaseHTTPRequestHandler):
 def receiver() -> Iterator[ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.bodies = []  # type: ignore[attr-defined]
+    server.paths = []  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
@@ -75,3 +77,32 @@ def test_the_supervising_departments_webhook_gets_its_warning(
         f"/api/v1/warnings/{body['detail']['warning_id']}", headers=rw.market.headers
     )
     assert one.status_code == 200 and one.json()["rule"] == "third_penalty"
+
+
+def test_each_department_gets_its_own_warnings_of_a_sweep(
+    rw: RiskWorld, receiver: ThreadingHTTPServer
+) -> None:
+    """A sweep's warnings are delivered together (their changes numbered in one statement):
+    each department's hook gets the change of its own warning, never another's."""
+    port = receiver.server_address[1]
+    for caller, path in ((rw.market, "/amr"), (rw.tax, "/tax")):
+        answer = rw.client.post(
+            "/api/v1/subscriptions",
+            json={
+                "lists": ["court_judgment_defaulters"],
+                "webhook_url": f"http://127.0.0.1:{port}{path}",
+            },
+            headers=caller.headers,
+        )
+        assert answer.status_code == 201, answer.text
+    for caller, code, tag in ((rw.tax, BETA, "t"), (rw.market, ACME, "m")):
+        for n, day in enumerate(("2026-01-10", "2026-03-10", "2026-06-10")):
+            rw.record(caller, "administrative_penalty", org(code), f"{tag}-{n}",
+                      _over={"determined_on": day}, decided_on=day)  # fmt: skip
+    rw.sweep()
+    assert deliver_due(rw.db, rw.clock)["delivered"] == 2
+    got = {
+        path: (body["subject"]["credit_code"], body["detail"]["rule"])
+        for path, body in zip(receiver.paths, receiver.bodies, strict=True)  # type: ignore[attr-defined]
+    }
+    assert got == {"/amr": (ACME, "third_penalty"), "/tax": (BETA, "third_penalty")}

@@ -39,7 +39,7 @@ DECLARATION = "declaration"
 # A subject's grade changed in an evaluation run, or a model was published (evaluation/).
 EVALUATION = "evaluation"
 # A risk warning (risk/sweep.py): on the feed, and to the webhooks of the department it is
-# addressed to (deliver_to_department).
+# addressed to (deliver_to_departments).
 RISK = "risk"
 # A step of a 政务失信 case (government/service.py): the checks' snapshot re-reads the body's
 # failures in force (honours are refused while one is not cleared).
@@ -202,32 +202,37 @@ _TAKE_NUMBERS = (
 )
 
 
-def deliver_to_department(
-    session: Session, *, seq: int, department_id: int, at: datetime, ids: Any
+def deliver_to_departments(
+    session: Session, addressed: list[tuple[int, int]], *, at: datetime, ids: Any
 ) -> int:
-    """Queue change ``seq`` for every live webhook of one department, in the caller's
-    transaction (a risk warning addressed to it); returns how many."""
-    targets = session.execute(
-        select(Subscription.id).where(
-            Subscription.department_id == department_id,
+    """Queue each change ``seq`` for every live webhook of the department it is addressed to
+    — (seq, department id) pairs, risk warnings — in the caller's transaction: the
+    departments' webhooks read once; returns how many deliveries."""
+    if not addressed:
+        return 0
+    hooks: dict[int, list[int]] = {}
+    for department_id, sub_id in session.execute(
+        select(Subscription.department_id, Subscription.id).where(
+            Subscription.department_id.in_({d for _, d in addressed}),
             Subscription.ended_at.is_(None),
             Subscription.webhook_url.is_not(None),
         )
-    ).scalars()
-    count = 0
-    for sub_id in targets:
-        session.add(
-            Delivery(
-                id=ids.next_id(),
-                subscription_id=sub_id,
-                seq=seq,
-                status="pending",
-                attempts=0,
-                next_attempt_at=at,
-            )
+    ):
+        hooks.setdefault(department_id, []).append(sub_id)
+    deliveries = [
+        Delivery(
+            id=ids.next_id(),
+            subscription_id=sub_id,
+            seq=seq,
+            status="pending",
+            attempts=0,
+            next_attempt_at=at,
         )
-        count += 1
-    return count
+        for seq, department_id in addressed
+        for sub_id in hooks.get(department_id, ())
+    ]
+    session.add_all(deliveries)
+    return len(deliveries)
 
 
 def head(session: Session) -> int:

@@ -40,7 +40,7 @@ from xinyong.core.clock import start_of_day
 from xinyong.core.labels import GRADE_TITLES, LINKED_ROLES, WARNING_PHASES
 from xinyong.departments.repository import authority_department_ids
 from xinyong.evaluation.repository import grade_history
-from xinyong.feeds.changes import RISK, deliver_to_department, record_change
+from xinyong.feeds.changes import RISK, deliver_to_departments, record_changes
 from xinyong.lists.repository import get_list
 from xinyong.models import (
     Audience,
@@ -232,7 +232,9 @@ def contacts_by_owner(
 
 
 def deliver_new(session: Session, step: Step, calendar: Calendar) -> int:
-    """The warnings not yet delivered: reason, task, feed change, outbox messages; audited."""
+    """The warnings not yet delivered: reason, task, feed change, outbox messages; audited.
+    A thousand at a time, each kind of row written for all of them at once (a first sweep
+    over a whole archive delivers tens of thousands)."""
     delivered = 0
     acts: list[audit.Act] = []
     authority = authority_department_ids(session)
@@ -250,11 +252,13 @@ def deliver_new(session: Session, step: Step, calendar: Calendar) -> int:
             records_by_key(session, batch),
             contacts_by_owner(session, batch, authority),
         )
+        due = _task_due(calendar, step.today)
+        changes: list[dict[str, Any]] = []
         for warning in batch:
             rule = by_id[warning.rule_id]
             name = names.get(warning.subject_id, (None, None, ""))[2]
             warning.reason = explain(session, warning, rule, step.today, calendar, read)
-            _deliver(session, step, calendar, warning, rule, name, authority, read)
+            changes.append(_deliver(session, step, warning, rule, name, authority, read, due))
             acts.append(
                 audit.Act(
                     actor=SYSTEM.actor,
@@ -267,6 +271,21 @@ def deliver_new(session: Session, step: Step, calendar: Calendar) -> int:
                 )
             )
             delivered += 1
+        # The batch's changes numbered in one statement, in the warnings' order; each
+        # addressed to a department queued for its webhooks.
+        session.flush()
+        last = record_changes(session, at=step.now, topic=RISK, changes=changes)
+        first = last - len(changes) + 1
+        deliver_to_departments(
+            session,
+            [
+                (first + i, w.department_id)
+                for i, w in enumerate(batch)
+                if w.department_id is not None
+            ],
+            at=step.now,
+            ids=step.ctx.ids,
+        )
     audit.log_many(session, acts)
     return delivered
 
@@ -274,13 +293,15 @@ def deliver_new(session: Session, step: Step, calendar: Calendar) -> int:
 def _deliver(
     session: Session,
     step: Step,
-    calendar: Calendar,
     warning: RiskWarning,
     rule: WarningRule,
     name: str,
     authority: list[int],
     read: Read,
-) -> None:
+    due: date,
+) -> dict[str, Any]:
+    """The warning's task (a department's or the authority's) and outbox messages, added to
+    the session; its change on the feed, returned to be numbered with the batch's."""
     if warning.audience is not Audience.subject:
         open_task(
             session,
@@ -291,25 +312,7 @@ def _deliver(
             procedure_id=warning.id,
             department_id=warning.department_id,
             title=f"{rule.title}：{name}",
-            due_on=_task_due(calendar, step.today),
-        )
-    detail = {
-        "warning_id": str(warning.id),
-        "rule": rule.code,
-        "audience": warning.audience.value,
-        "severity": warning.severity.value,
-    }
-    seq = record_change(
-        session,
-        at=step.now,
-        topic=RISK,
-        event="risk_warning",
-        subject_id=warning.subject_id,
-        detail=detail,
-    )
-    if warning.department_id is not None and seq is not None:
-        deliver_to_department(
-            session, seq=seq, department_id=warning.department_id, at=step.now, ids=step.ctx.ids
+            due_on=due,
         )
     if warning.audience is Audience.subject:
         contacts = read.contacts.get(("subject", warning.subject_id), [])
@@ -318,21 +321,31 @@ def _deliver(
     else:
         contacts = [c for d in authority for c in read.contacts.get(("department", d), [])]
     title, body = message_of(warning, rule, name, step.ctx.settings.public_url)
-    for contact in {(c.channel, c.address) for c in contacts}:
-        session.add(
-            OutboxMessage(
-                warning_id=warning.id,
-                channel=contact[0],
-                recipient=contact[1],
-                title=title,
-                body=body,
-                status="pending",
-                attempts=0,
-                next_attempt_at=step.now,
-                created_at=step.now,
-            )
+    session.add_all(
+        OutboxMessage(
+            warning_id=warning.id,
+            channel=channel,
+            recipient=address,
+            title=title,
+            body=body,
+            status="pending",
+            attempts=0,
+            next_attempt_at=step.now,
+            created_at=step.now,
         )
+        for channel, address in {(c.channel, c.address) for c in contacts}
+    )
     warning.delivered_at = step.now
+    return {
+        "event": "risk_warning",
+        "subject_id": warning.subject_id,
+        "detail": {
+            "warning_id": str(warning.id),
+            "rule": rule.code,
+            "audience": warning.audience.value,
+            "severity": warning.severity.value,
+        },
+    }
 
 
 def _task_due(calendar: Calendar, today: date) -> date:
