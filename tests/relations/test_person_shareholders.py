@@ -77,7 +77,12 @@ def test_each_shareholder_is_linked_and_follows_its_newest_record(w: World) -> N
 def test_a_natural_person_shareholder_is_a_related_party_with_its_path(w: World) -> None:
     # 李法人, ACME's legal representative (ACME black-listed), holds shares in GAMMA: GAMMA is
     # now two links from ACME through a person.
-    w.push(w.market, shareholding(GAMMA, GAMMA_NAME, "sh-p1", "李法人", LEGAL_REP))
+    # 王股东 holds shares in ACME only: one link from it, a person, never flagged.
+    w.push(
+        w.market,
+        shareholding(GAMMA, GAMMA_NAME, "sh-p1", "李法人", LEGAL_REP),
+        shareholding(ACME, ACME_NAME, "sh-p2", "王股东", HOLDER),
+    )
     related = w.client.get(
         f"/api/v1/subjects/{GAMMA}/related",
         params={"purpose": "政府采购 2026-007 供应商审查"},

@@ -23,7 +23,7 @@ from xinyong.db import Database
 from xinyong.models import RelatedPartyFlag, RelatedPartyScan
 from xinyong.relations import repository
 from xinyong.relations.graph import RelatedGraph
-from xinyong.relations.rules import DEPTH
+from xinyong.relations.rules import DEPTH, role_number
 
 LOCK = "job:related_parties"
 FLAG_COLUMNS = (
@@ -85,12 +85,14 @@ def _scan(
     on_phase("构建关联关系图并检索")
     graph = RelatedGraph(edges)
     reached = graph.search(list(black), DEPTH)
-    # Flags are for organisations only: not persons (a registration link's or a shareholder's),
-    # not the black-listed subjects themselves. A person holds every edge it has: only the
-    # holders reached are looked up (the others are organisations).
+    # Flags are for organisations only: not persons, not the black-listed subjects themselves.
+    # A registration link's holder is a person; a shareholder may be either, so the
+    # shareholders reached are looked up.
     ids = np.array([r.subject_id for r in reached], dtype=np.int64)
-    holders = ids[np.isin(ids, edges.holder)]
-    persons = repository.natural_persons_among(session, holders.tolist())
+    shares = edges.role == role_number("shareholder")
+    persons = set(np.unique(edges.holder[~shares]).tolist())
+    holders = ids[np.isin(ids, edges.holder[shares])]
+    persons |= repository.natural_persons_among(session, holders.tolist())
     flagged = [r for r in reached if r.subject_id not in persons and r.subject_id not in black]
     on_phase("写入关联风险标记")
     session.execute(delete(RelatedPartyFlag))
