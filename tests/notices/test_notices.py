@@ -79,11 +79,16 @@ def test_a_notice_is_sent_read_and_acknowledged_once_by_its_department(client, w
     assert state["acknowledged_count"] == 1
     assert [r["acknowledged_at"] is not None for r in state["recipients"]] == [True, False]
     with world.db.transaction() as session:
+        # In the chain's order and the feed's (a select without an order has none).
         actions = session.execute(
-            select(AuditEntry.action).where(AuditEntry.target_type == "notice")
+            select(AuditEntry.action)
+            .where(AuditEntry.target_type == "notice")
+            .order_by(AuditEntry.id)
         ).scalars()
         assert list(actions) == ["notice.sent", "notice.acknowledged"]
-        events = session.execute(select(Change.event).where(Change.topic == "notice")).scalars()
+        events = session.execute(
+            select(Change.event).where(Change.topic == "notice").order_by(Change.seq)
+        ).scalars()
         assert list(events) == ["sent", "acknowledged"]
 
 
