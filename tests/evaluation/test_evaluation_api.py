@@ -273,6 +273,9 @@ class TestIncrementalPass:
     def test_without_a_full_run_the_first_pass_starts_from_now(self, w: World, run) -> None:  # type: ignore[no-untyped-def]
         first = tick(w, run)
         assert first["subjects_re_evaluated"] == 0
+        # The tick's clock is the day given at the time of day it runs (XINYONG_FIXED_TODAY):
+        # the record comes the next day, after the first pass whatever that time is.
+        w.clock.advance(days=1)
         w.push(w.market, penalty("p4", BETA, "南京乙公司"))
         assert tick(w, run)["subjects_re_evaluated"] == 1
         assert result(w, BETA).json()["grade"] in ("A", "B", "C", "D")
