@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from xinyong.evaluation import backends, extract
+from xinyong.evaluation import backends, engine, extract
 from xinyong.evaluation.schemas import ModelIn
 
 TODAY = date(2026, 6, 15)
@@ -85,40 +85,45 @@ RECORDS = [
 
 @pytest.fixture
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """Rows of the shape the extraction's queries give, typed by the extraction itself (the
+    field's value as its place among the listed values, standing and severity as enums)."""
     connection = extract.connect(tmp_path)
     connection.execute(
-        "CREATE TABLE in_subjects AS SELECT range AS subject_id, 'legal_person' AS kind "
-        "FROM range(1, 3)"
+        "CREATE TABLE src_subjects AS SELECT range AS id, 'legal_person' AS kind FROM range(1, 3)"
     )
     connection.execute(
-        "CREATE TABLE in_records (subject_id BIGINT, record_id BIGINT, item_code VARCHAR, "
+        "CREATE TABLE src_records (subject_id BIGINT, id BIGINT, item_code VARCHAR, "
         "severity VARCHAR, standing VARCHAR, determined_on DATE, expires_on DATE, "
-        "received_on DATE, f_level VARCHAR, item SMALLINT, under_objection BOOLEAN)"
+        "received_on DATE, f_level VARCHAR)"
     )
-    numbers = {code: n for n, code in enumerate(sorted({PENALTY, ARREARS}))}  # item_numbers
     on = TODAY - timedelta(days=30)
 
     def expires(days: int | None) -> date | None:
         return None if days is None else TODAY + timedelta(days=days)
 
     connection.executemany(
-        "INSERT INTO in_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
+        "INSERT INTO src_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (s, n + 1, item, severity, standing, on, expires(e), on, level, numbers[item])
+            (s, n + 1, item, severity, standing, on, expires(e), on, level)
             for n, (s, item, severity, level, standing, e) in enumerate(RECORDS)
         ],
     )
+    connection.execute("CREATE TABLE src_objections (subject_id BIGINT, target_id BIGINT)")
     connection.execute(
-        "CREATE TABLE in_entries (subject_id BIGINT, entry_id BIGINT, list_code VARCHAR, "
+        "CREATE TABLE src_entries (subject_id BIGINT, id BIGINT, list_code VARCHAR, "
         "kind VARCHAR, state VARCHAR, confirmed_on DATE, listed_until DATE, rectified BOOLEAN)"
     )
     connection.execute(
-        "CREATE TABLE in_commitments (subject_id BIGINT, commitment_id BIGINT, type VARCHAR, "
+        "CREATE TABLE src_commitments (subject_id BIGINT, id BIGINT, type VARCHAR, "
         "state VARCHAR, signed_on DATE, closed_on DATE)"
     )
     connection.execute(
-        "CREATE TABLE in_declarations (subject_id BIGINT, declaration_id BIGINT, "
-        "category VARCHAR, state VARCHAR, verified_on DATE)"
+        "CREATE TABLE src_declarations (subject_id BIGINT, id BIGINT, category VARCHAR, "
+        "state VARCHAR, verified_on DATE)"
+    )
+    names = ("subjects", "records", "objections", "entries", "commitments", "declarations")
+    extract.input_tables(
+        connection, engine.needs(MODEL, {}), {name: f"src_{name}" for name in names}
     )
     yield connection
     connection.close()

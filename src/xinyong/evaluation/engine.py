@@ -37,7 +37,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from xinyong.catalog.schemas import ItemSpec
-from xinyong.evaluation.extract import FieldNeed, Needs
+from xinyong.evaluation.extract import ChoiceNeed, FieldNeed, Needs
 from xinyong.evaluation.rules import GRADE_RANK
 from xinyong.evaluation.schemas import (
     CommitmentsSource,
@@ -102,9 +102,33 @@ def item_numbers(model: ModelIn) -> tuple[str, ...]:
     return tuple(sorted(wanted))
 
 
+def choices(model: ModelIn) -> dict[tuple[str, tuple[str, ...]], str]:
+    """The fields ``model`` compares with listed values — a source's ``where``, a points
+    table ``by_field`` — by (field, values): the input column (``c_<n>``) that holds the
+    value's place among them (extract.ChoiceNeed), in the model's order."""
+    found: dict[tuple[str, tuple[str, ...]], str] = {}
+
+    def choice(field: str, values: tuple[str, ...]) -> None:
+        found.setdefault((field, values), f"c_{len(found)}")
+
+    for _dimension, indicator in model.indicators():
+        source, rule = indicator.source, indicator.rule
+        if isinstance(source, RecordsSource | RegistrationSource) and source.where is not None:
+            choice(source.where.field, tuple(source.where.values))
+        if isinstance(rule, PerRecordRule) and rule.points.by_field is not None:
+            assert rule.points.values is not None  # schemas.PointsEach: they go together
+            if rule.points.values:
+                choice(rule.points.by_field, tuple(rule.points.values))
+    return found
+
+
 def needs(model: ModelIn, items: Mapping[str, ItemSpec]) -> Needs:
-    """The items and fields ``model`` reads from the archive, typed by the catalog."""
+    """The items and fields ``model`` reads from the archive, typed by the catalog, and what
+    its rules ask of each field: its text (the industry evaluation's labels), whether it is
+    filled (registration completeness), its place among listed values (:func:`choices`)."""
     wanted: dict[str, set[str]] = {}
+    text: set[str] = set()
+    filled: set[str] = set()
 
     def field(item: str, name: str | None) -> None:
         if name is not None:
@@ -125,12 +149,14 @@ def needs(model: ModelIn, items: Mapping[str, ItemSpec]) -> Needs:
             if isinstance(rule, RegistrationRule):
                 for name in rule.complete_fields:
                     field(source.item, name)
+                filled.update(rule.complete_fields)
         elif isinstance(source, RectificationSource):
             repaired = repaired or "repaired_records" in source.of
     if model.industry is not None:
         industry = model.industry
         for wanted_field in (industry.field_field, industry.grade_field, industry.valid_to_field):
             field(industry.item, wanted_field)
+        text.update((industry.field_field, industry.grade_field))
     fields = []
     for name in sorted(wanted):
         of = tuple(sorted(wanted[name]))
@@ -140,12 +166,20 @@ def needs(model: ModelIn, items: Mapping[str, ItemSpec]) -> Needs:
             if code in items
             for f in items[code].fields
         )
-        fields.append(FieldNeed(name=name, items=of, is_date=is_date))
+        fields.append(
+            FieldNeed(
+                name=name, items=of, is_date=is_date, text=name in text, filled=name in filled
+            )
+        )
     return Needs(
         applies_to=model.applies_to,
         items=item_numbers(model),
         fields=tuple(fields),
         repaired=repaired,
+        choices=tuple(
+            ChoiceNeed(column=column, field=field, values=values)
+            for (field, values), column in choices(model).items()
+        ),
     )
 
 
@@ -182,7 +216,7 @@ def _counted(records: ir.Table, model: ModelIn, today: date) -> ir.BooleanValue:
     return counted
 
 
-def _points(rule: PerRecordRule, table: ir.Table) -> ir.IntegerValue:
+def _points(rule: PerRecordRule, table: ir.Table, model: ModelIn) -> ir.IntegerValue:
     points = rule.points
     if points.each is not None:
         return ibis.literal(cents(points.each), "int64")
@@ -190,11 +224,13 @@ def _points(rule: PerRecordRule, table: ir.Table) -> ir.IntegerValue:
         branches = [(table.severity == s, cents(p)) for s, p in points.by_severity.items()]
         return ibis.cases(*branches, else_=0).cast("int64")
     assert points.by_field is not None and points.values is not None  # schemas.PointsEach
-    column = table[f"f_{points.by_field}"]
-    branches = [(column == value, cents(p)) for value, p in points.values.items()]
-    if not branches:
+    if not points.values:
         return ibis.literal(cents(points.other), "int64")
-    return ibis.cases(*branches, else_=cents(points.other)).cast("int64")
+    # The points looked up by the value's place among the listed values (0: any other).
+    # Array indexes are int32: Spark's element_at takes no other.
+    place = table[choices(model)[(points.by_field, tuple(points.values))]]
+    table_of = [cents(points.other), *(cents(p) for p in points.values.values())]
+    return ibis.literal(table_of, "array<int64>")[place.cast("int32")]
 
 
 def _percent(
@@ -219,10 +255,11 @@ def _percent(
     return ibis.literal(100, "int64")
 
 
-def _filtered(table: ir.Table, where: Any) -> ir.BooleanValue:
+def _filtered(table: ir.Table, where: Any, model: ModelIn) -> ir.BooleanValue:
+    """The field among ``where``'s values: its place among them is not 0."""
     if where is None:
         return ibis.literal(True)
-    return table[f"f_{where.field}"].isin(list(where.values)).fill_null(False)
+    return table[choices(model)[(where.field, tuple(where.values))]] > 0
 
 
 def _registration_units(
@@ -241,10 +278,7 @@ def _registration_units(
     units = age * 100
     if rule.complete_fields:
         filled = sum(
-            (
-                ibis.ifelse(records[f"f_{name}"].notnull() & (records[f"f_{name}"] != ""), 1, 0)
-                for name in rule.complete_fields
-            ),
+            (ibis.ifelse(records[f"filled_{name}"], 1, 0) for name in rule.complete_fields),
             ibis.literal(0, "int64"),
         )
         share = (filled * 100) // len(rule.complete_fields)
@@ -253,12 +287,17 @@ def _registration_units(
 
 
 def _value(
-    rule: Any, table: ir.Table, day: ir.DateValue, expires_on: ir.DateValue | None, today: date
+    rule: Any,
+    table: ir.Table,
+    day: ir.DateValue,
+    expires_on: ir.DateValue | None,
+    today: date,
+    model: ModelIn,
 ) -> ir.IntegerValue:
     """A matched row's units under ``rule``: nothing for a count (the count is what counts)."""
     if isinstance(rule, PerCountRule):
         return ibis.literal(0, "int64")
-    return (_points(rule, table) * _percent(rule, day, expires_on, today)).cast("int64")
+    return (_points(rule, table, model) * _percent(rule, day, expires_on, today)).cast("int64")
 
 
 def _long(table: ir.Table, source: str, id_column: str, k: Any, units: Any) -> ir.Table:
@@ -315,7 +354,7 @@ def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Tabl
             severities = source.severities if isinstance(source, RecordsSource) else None
             if source.where is None and severities is None:
                 continue
-            condition = _filtered(rows, source.where)
+            condition = _filtered(rows, source.where, model)
             if severities is not None:
                 condition = condition & rows.severity.isin(list(severities)).fill_null(False)
             numbers = [order[code] for code, n in group.items() if n == k]
@@ -334,7 +373,7 @@ def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Tabl
                 day = rows.day
                 if source.date_field is not None:
                     day = ibis.coalesce(rows[f"d_{source.date_field}"], day)
-                value = _value(rule, rows, day, rows.expires_on, today)
+                value = _value(rule, rows, day, rows.expires_on, today, model)
             branches.append((rows.k == k, value))
         units = ibis.cases(*branches, else_=ibis.null("int64"))
         out.append(_long(rows, "record", "record_id", rows.k, units))
@@ -343,7 +382,7 @@ def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Tabl
         if isinstance(source, RectificationSource) and "repaired_records" in source.of:
             repaired = records.filter(records.standing == "repaired")
             day = ibis.coalesce(repaired.determined_on, repaired.received_on)
-            value = _value(indicator.rule, repaired, day, None, today)
+            value = _value(indicator.rule, repaired, day, None, today, model)
             out.append(_long(repaired, "record", "record_id", k, value))
     return out
 
@@ -360,11 +399,11 @@ def _other_rows(inputs: Inputs, model: ModelIn, today: date) -> list[ir.Table]:
             if source.lists is not None:
                 matched = matched & entries.list_code.isin(list(source.lists))
             rows = entries.filter(matched)
-            value = _value(rule, rows, rows.confirmed_on, None, today)
+            value = _value(rule, rows, rows.confirmed_on, None, today, model)
             out.append(_long(rows, "list_entry", "entry_id", k, value))
         elif isinstance(source, RectificationSource) and "rectified_entries" in source.of:
             rows = entries.filter(entries.rectified.fill_null(False))
-            value = _value(rule, rows, rows.confirmed_on, None, today)
+            value = _value(rule, rows, rows.confirmed_on, None, today, model)
             out.append(_long(rows, "list_entry", "entry_id", k, value))
         elif isinstance(source, CommitmentsSource):
             matched = commitments.state.isin(list(source.states))
@@ -372,15 +411,14 @@ def _other_rows(inputs: Inputs, model: ModelIn, today: date) -> list[ir.Table]:
                 matched = matched & commitments.type.isin(list(source.types))
             rows = commitments.filter(matched)
             day = ibis.coalesce(rows.closed_on, rows.signed_on)
-            out.append(
-                _long(rows, "commitment", "commitment_id", k, _value(rule, rows, day, None, today))
-            )
+            value = _value(rule, rows, day, None, today, model)
+            out.append(_long(rows, "commitment", "commitment_id", k, value))
         elif isinstance(source, DeclarationsSource):
             matched = declarations.state == "verified"
             if source.categories is not None:
                 matched = matched & declarations.category.isin(list(source.categories))
             rows = declarations.filter(matched)
-            value = _value(rule, rows, rows.verified_on, None, today)
+            value = _value(rule, rows, rows.verified_on, None, today, model)
             out.append(_long(rows, "declaration", "declaration_id", k, value))
     return out
 
@@ -395,6 +433,11 @@ def row_units(inputs: Inputs, model: ModelIn, today: date) -> ir.Table:
 
 
 # --- 2. indicators and 3. score --------------------------------------------------------------
+
+
+# An indicator without a bound: beyond any sum of units (int64, ten-thousandths of a point).
+_UNBOUNDED_LOW = -(2**62)
+_UNBOUNDED_HIGH = 2**62
 
 
 def _round_cents(units: ir.IntegerValue) -> ir.IntegerValue:
@@ -412,36 +455,44 @@ def points(rows: ir.Table, model: ModelIn) -> ir.Table:
     nothing (0). Each indicator's bounds are looked up by its number, so a group costs the
     same whatever the model's size."""
     indicators = [i for _d, i in model.indicators()]
-    # The sum cast back to a 64-bit integer: DuckDB sums BIGINTs into a 128-bit HUGEINT,
-    # and everything after would be 128-bit arithmetic. (Ibis drops a cast to the type it
-    # already gives a sum; non-nullable is another type to it, so the cast stays.)
+    counts = {n: i.rule for n, i in enumerate(indicators) if isinstance(i.rule, PerCountRule)}
+    # One sum a group, nothing else: a count indicator's rows are summed as 1 each (their
+    # units are 0, the explanation's points), so its sum is its count — a second aggregate
+    # (count(*)) cost the group-by a third more, and the groups are nearly as many as the
+    # rows. The sum is cast back to a 64-bit integer: DuckDB sums BIGINTs into a 128-bit
+    # HUGEINT, and everything after would be 128-bit arithmetic. (Ibis drops a cast to the
+    # type it already gives a sum; non-nullable is another type to it, so the cast stays.)
+    summand = rows.units
+    if counts:
+        summand = ibis.ifelse(rows.k.isin(list(counts)), 1, rows.units)
     sums = rows.group_by(["subject_id", "k"]).aggregate(
-        units=rows.units.sum().cast(dt.Int64(nullable=False)), n=rows.count()
+        units=summand.sum().cast(dt.Int64(nullable=False))
     )
     k, units = sums.k, sums.units
-    bounds = []
-    for n, indicator in enumerate(indicators):
-        low, high = indicator.min_points, indicator.max_points
-        if low is not None and high is not None:
-            bounds.append(
-                (k == n, ibis.greatest(cents(low) * 100, ibis.least(cents(high) * 100, units)))
-            )
-        elif low is not None:
-            bounds.append((k == n, ibis.greatest(cents(low) * 100, units)))
-        elif high is not None:
-            bounds.append((k == n, ibis.least(cents(high) * 100, units)))
-    bounded_units = ibis.cases(*bounds, else_=units) if bounds else units
-    # The bounded sum a column of its own, so that the rounding reads it, not recomputes it.
-    bounded = sums.select("subject_id", k=k, n=sums.n, units=bounded_units.cast("int64"))
-    value = _round_cents(bounded.units)
+    # The bounds looked up by k in two arrays (no bound: the widest int64 the sum cannot
+    # pass), one expression whatever the model's size. Array indexes are int32: Spark's
+    # element_at takes no other.
+    low = [
+        _UNBOUNDED_LOW if i.min_points is None else cents(i.min_points) * 100 for i in indicators
+    ]
+    high = [
+        _UNBOUNDED_HIGH if i.max_points is None else cents(i.max_points) * 100 for i in indicators
+    ]
+    index = k.cast("int32")
+    bounded = ibis.greatest(
+        ibis.literal(low, "array<int64>")[index],
+        ibis.least(ibis.literal(high, "array<int64>")[index], units),
+    )
+    # The bounded sum a column of its own, so that the rounding reads it, not recomputes it
+    # (Ibis inlines); a count indicator's is its count.
+    bounded_sums = sums.select("subject_id", k=k, units=units, bounded=bounded.cast("int64"))
+    value = _round_cents(bounded_sums.bounded)
     counted = [
-        (bounded.k == n, _count_cents(i.rule, bounded.n))
-        for n, i in enumerate(indicators)
-        if isinstance(i.rule, PerCountRule)
+        (bounded_sums.k == n, _count_cents(rule, bounded_sums.units)) for n, rule in counts.items()
     ]
     if counted:
         value = ibis.cases(*counted, else_=value)
-    return bounded.select("subject_id", "k", cents=value.cast("int64"))
+    return bounded_sums.select("subject_id", "k", cents=value.cast("int64"))
 
 
 def _count_cents(rule: PerCountRule, count: ir.IntegerValue) -> ir.IntegerValue:

@@ -11,15 +11,22 @@ The tables, whatever they are read from (the engine's only inputs):
 
     in_subjects      subject_id, kind
     in_records       subject_id, record_id, item_code, severity, standing, determined_on,
-                     expires_on, received_on, f_<field> (text), item (its number among the
-                     model's items), under_objection, d_<field> (date)
+                     expires_on, received_on, item (its number among the model's items),
+                     under_objection, and each field the model reads as its rules ask of it:
+                     f_<field> (text), d_<field> (date), filled_<field> (boolean),
+                     c_<n> (the value's place among a rule's values)
     in_entries       subject_id, entry_id, list_code, kind, state, confirmed_on, listed_until,
                      rectified
     in_commitments   subject_id, commitment_id, type, state, signed_on, closed_on
     in_declarations  subject_id, declaration_id, category, state, verified_on
 
 Only what the model needs is read: records of the items it names, with the fields it names
-(``Needs``). Days are Asia/Shanghai's (UTC+8 all year since 1991)."""
+(``Needs``), each typed as what the rules ask of it. A field a rule compares with its listed
+values becomes that value's place in the list, a small integer, and one only asked whether it
+is filled a boolean; standing and severity are DuckDB enums. The scoring then compares
+integers where it compared text: reading and comparing the records' text columns was the
+largest part of its cost (docs/performance.md § Evaluation). Days are Asia/Shanghai's (UTC+8
+all year since 1991)."""
 
 from __future__ import annotations
 
@@ -27,11 +34,14 @@ import sqlite3
 import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
 
 import duckdb
 from sqlalchemy.engine import make_url
+
+from xinyong.models.record import Severity, Standing
 
 INPUTS = ("subjects", "records", "entries", "commitments", "declarations")
 # Organisations by the kinds a model for organisations applies to; government agencies are
@@ -44,12 +54,25 @@ KINDS = {
 
 @dataclass(frozen=True)
 class FieldNeed:
-    """A field some items' records are read with: as text (``f_<name>``) and, where it is a
-    date, as a date too (``d_<name>``)."""
+    """A field some items' records are read with, as each use asks: as text (``f_<name>``),
+    as a date (``d_<name>``), whether it is filled (``filled_<name>``: neither missing nor
+    empty). A field read only for :class:`ChoiceNeed` columns has none of the three."""
 
     name: str
     items: tuple[str, ...]
     is_date: bool
+    text: bool = False
+    filled: bool = False
+
+
+@dataclass(frozen=True)
+class ChoiceNeed:
+    """A field's value as its place among a rule's ``values`` (``column``, 1 for the first;
+    0 for any other value and for none): what a condition or a points table asks of it."""
+
+    column: str
+    field: str
+    values: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,7 @@ class Needs:
     fields: tuple[FieldNeed, ...]
     # Repaired records of any item count for rectification done.
     repaired: bool = False
+    choices: tuple[ChoiceNeed, ...] = ()
 
 
 def _extension_module(name: str) -> ModuleType:
@@ -99,6 +123,12 @@ def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"LOAD {name}")
 
 
+def _enum(kind: type[StrEnum]) -> str:
+    """The DuckDB enum of ``kind``'s values: compared with a literal among them, an integer
+    comparison (a literal outside them would compare as text, never wrongly)."""
+    return f"ENUM({_quoted([member.value for member in kind])})"
+
+
 def _quoted(values: Collection[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values) or "NULL"
 
@@ -133,12 +163,12 @@ def read_database(
             _snapshot_sqlite(str(url.database), snapshot, queries)
             load_extension(con, "sqlite")
             # The snapshot's columns have only the affinities CREATE TABLE … AS gives them:
-            # read as text, typed by _tables.
+            # read as text, typed by input_tables.
             con.execute("SET sqlite_all_varchar = true")
             con.execute(f"ATTACH '{snapshot}' AS src (TYPE sqlite, READ_ONLY)")
             try:
                 source = {name: _native("sqlite", f"SELECT * FROM {name}") for name in queries}
-                _tables(con, needs, source)
+                input_tables(con, needs, source)
             finally:
                 con.execute("DETACH src")
         return
@@ -146,7 +176,7 @@ def read_database(
     con.execute(f"ATTACH '{_libpq(database_url)}' AS src (TYPE postgres, READ_ONLY)")
     try:
         queries = _queries("postgresql", needs, _ids(subject_ids))
-        _tables(con, needs, {name: _native("postgresql", q) for name, q in queries.items()})
+        input_tables(con, needs, {name: _native("postgresql", q) for name, q in queries.items()})
     finally:
         con.execute("DETACH src")
 
@@ -246,14 +276,28 @@ def _queries(dialect: str, needs: Needs, narrow: str) -> dict[str, str]:
     }
 
 
-def _tables(con: duckdb.DuckDBPyConnection, needs: Needs, source: dict[str, str]) -> None:
+def input_tables(con: duckdb.DuckDBPyConnection, needs: Needs, source: dict[str, str]) -> None:
     """The input tables from each query's rows (``source``: name → what DuckDB reads them
-    from), typed here: SQLite's query results come as text."""
+    from, rows of the shape :func:`_queries` gives), typed here: SQLite's query results come
+    as text, and each field becomes what the model's rules ask of it (``needs``)."""
     con.execute(
         "CREATE OR REPLACE TABLE in_subjects AS SELECT CAST(id AS BIGINT) AS subject_id, "
         f"CAST(kind AS VARCHAR) AS kind FROM {source['subjects']}"
     )
-    typed = "".join(f", CAST(f_{f.name} AS VARCHAR) AS f_{f.name}" for f in needs.fields)
+    typed = "".join(f", CAST(f_{f.name} AS VARCHAR) AS f_{f.name}" for f in needs.fields if f.text)
+    typed += "".join(
+        f", COALESCE(CAST(f_{f.name} AS VARCHAR) <> '', false) AS filled_{f.name}"
+        for f in needs.fields
+        if f.filled
+    )
+    for choice in needs.choices:
+        places = " ".join(
+            f"WHEN {_quoted([value])} THEN {n}" for n, value in enumerate(choice.values, 1)
+        )
+        typed += (
+            f", CAST(CASE CAST(f_{choice.field} AS VARCHAR) {places} ELSE 0 END AS SMALLINT) "
+            f"AS {choice.column}"
+        )
     # The item by its number in needs.items (engine.item_numbers): what the engine looks up.
     number = " ".join(f"WHEN '{code}' THEN {n}" for n, code in enumerate(needs.items))
     typed += f", CAST(CASE item_code {number} END AS SMALLINT) AS item"
@@ -263,8 +307,9 @@ def _tables(con: duckdb.DuckDBPyConnection, needs: Needs, source: dict[str, str]
     con.execute(
         "CREATE OR REPLACE TABLE in_records AS SELECT CAST(r.subject_id AS BIGINT) AS "
         "subject_id, CAST(r.id AS BIGINT) AS record_id, CAST(item_code AS VARCHAR) AS "
-        "item_code, CAST(severity AS VARCHAR) AS severity, CAST(standing AS VARCHAR) AS "
-        "standing, CAST(determined_on AS DATE) AS determined_on, CAST(expires_on AS DATE) AS "
+        f"item_code, CAST(severity AS {_enum(Severity)}) AS severity, "
+        f"CAST(standing AS {_enum(Standing)}) AS standing, CAST(determined_on AS DATE) AS "
+        "determined_on, CAST(expires_on AS DATE) AS "
         f"expires_on, CAST(received_on AS DATE) AS received_on{typed}, o.target_id IS NOT NULL "
         f"AS under_objection{dates} FROM {source['records']} r "
         f"LEFT JOIN {source['objections']} o "
