@@ -11,6 +11,10 @@ organisations with 10,000,000 records in PostgreSQL, made by the database itself
 
     .venv/bin/python benchmarks/evaluation.py                       # 1,000,000 / 10,000,000
     .venv/bin/python benchmarks/evaluation.py --orgs 100000 --records 1000000 --no-spark
+    .venv/bin/python benchmarks/evaluation.py --keep            # keep the bench database …
+    .venv/bin/python benchmarks/evaluation.py --reuse --no-spark  # … and measure it again
+
+With ``--reuse`` the subjects have grades already: both runs change none.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import time
 from datetime import date, datetime, timedelta
 
 import psycopg
-from common import OUT, PG_ADMIN, fresh_settings, machine
+from common import OUT, PG_ADMIN, existing_settings, fresh_settings, machine
 from sqlalchemy import select
 
 from xinyong.core.clock import SHANGHAI
@@ -369,16 +373,20 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000_000)
     parser.add_argument("--no-spark", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database a --keep run left (kept)"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}; load average before: {os.getloadavg()}")
-    settings = fresh_settings("postgresql", NAME)
+    settings = (existing_settings if args.reuse else fresh_settings)("postgresql", NAME)
     db = Database(settings)
     try:
-        print(f"generating {args.orgs:,} organisations and {args.records:,} records …")
-        for what, seconds in generate(db, args.orgs, args.records).items():
-            print(f"  {what}: {seconds:.1f} s")
-        with db.transaction() as session:
-            ensure_default_model(session, ids=db.ids, now=NOW)
+        if not args.reuse:
+            print(f"generating {args.orgs:,} organisations and {args.records:,} records …")
+            for what, seconds in generate(db, args.orgs, args.records).items():
+                print(f"  {what}: {seconds:.1f} s")
+            with db.transaction() as session:
+                ensure_default_model(session, ids=db.ids, now=NOW)
         print("full evaluation end to end (default model, DuckDB), results written:")
         for n, (total, phases, run) in enumerate(full_runs(db), start=1):
             shown = ", ".join(f"{p} {s:.1f} s" for p, s in phases.items())
@@ -410,7 +418,7 @@ def main() -> None:
             )
     finally:
         db.dispose()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
 
