@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from fixtures.database import empty_database, give_defaults
@@ -35,6 +36,13 @@ PG_ADMIN_URL = os.environ.get(
 )
 REQUIRE_PG = os.environ.get("XINYONG_REQUIRE_POSTGRES") == "1"
 START = datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
+
+# Argon2id with light parameters, and the hash an unknown name is checked against made with
+# them (accounts/service.py). The production parameters cost about 0.22 s of CPU a hash and as
+# much a check: a quarter of the whole suite's CPU when every log-in paid it
+# (docs/performance.md § The test suite).
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024)
+QUICK_DUMMY_HASH = QUICK_HASHER.hash("xinyong-no-such-user")
 
 _pg_skipped_reason: str | None = None
 
@@ -62,6 +70,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # ty
             red=True,
             bold=True,
         )
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test hashes and checks passwords with QUICK_HASHER, by the real code paths; those
+    marked ``production_password_hashes`` keep the production hasher (tests/web/test_login.py
+    checks its parameters)."""
+    if request.node.get_closest_marker("production_password_hashes"):
+        return
+    monkeypatch.setattr("xinyong.accounts.service._hasher", QUICK_HASHER)
+    monkeypatch.setattr("xinyong.accounts.service._DUMMY_HASH", QUICK_DUMMY_HASH)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
