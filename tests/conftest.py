@@ -108,6 +108,28 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def bare_app(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The app on an empty SQLite database of its own, made once per process: for what needs
+    its routes and no data."""
+    var = tmp_path_factory.mktemp("openapi")
+    url = f"sqlite:///{var / 'openapi.db'}"
+    upgrade(url)
+    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET, var_dir=var))
+    yield app
+    app.state.db.dispose()
+
+
+@pytest.fixture(scope="session")
+def api_document(bare_app) -> dict:  # type: ignore[no-untyped-def]
+    """The OpenAPI document as /api/v1/openapi.json serves it, made once per process: it
+    depends on the routes alone, and making it costs 2–3 s of CPU (tests/test_openapi.py
+    checks that a test's running app serves the same)."""
+    response = TestClient(bare_app).get("/api/v1/openapi.json")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 @pytest.fixture
 def empty_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A database of its own on the test's backend, not yet migrated: for tests of the
