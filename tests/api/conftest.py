@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 from surface import Platform
 
+from fixtures.database import kept_world
 from fixtures.helpers import make_caller, penalty
 from fixtures.lists import ACME, make_world
 from xinyong.models import Role, Subject
@@ -14,6 +15,10 @@ from xinyong.models import Role, Subject
 
 @pytest.fixture
 def platform(client, db, clock) -> Platform:  # type: ignore[no-untyped-def]
+    return kept_world(surface_platform, client, db, clock)
+
+
+def surface_platform(client, db, clock) -> Platform:  # type: ignore[no-untyped-def]
     w = make_world(client, db, clock)
     w.push(w.market, penalty("p-1", ACME))
     with db.transaction() as session:
