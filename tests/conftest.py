@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from fixtures.database import empty_database, give_defaults
@@ -35,6 +36,13 @@ PG_ADMIN_URL = os.environ.get(
 )
 REQUIRE_PG = os.environ.get("XINYONG_REQUIRE_POSTGRES") == "1"
 START = datetime(2026, 6, 15, 10, 0, tzinfo=SHANGHAI)
+
+# Argon2id with light parameters, and the hash an unknown name is checked against made with
+# them (accounts/service.py). The production parameters cost about 0.22 s of CPU a hash and as
+# much a check: a quarter of the whole suite's CPU when every log-in paid it
+# (docs/performance.md § The test suite).
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024)
+QUICK_DUMMY_HASH = QUICK_HASHER.hash("xinyong-no-such-user")
 
 _pg_skipped_reason: str | None = None
 
@@ -64,6 +72,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # ty
         )
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test hashes and checks passwords with QUICK_HASHER, by the real code paths; those
+    marked ``production_password_hashes`` keep the production hasher (tests/web/test_login.py
+    checks its parameters)."""
+    if request.node.get_closest_marker("production_password_hashes"):
+        return
+    monkeypatch.setattr("xinyong.accounts.service._hasher", QUICK_HASHER)
+    monkeypatch.setattr("xinyong.accounts.service._DUMMY_HASH", QUICK_DUMMY_HASH)
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
     if request.param == "sqlite":
@@ -77,12 +96,38 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
     name = f"xinyong_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+        # A commit does not wait for its WAL to reach the disk (0.8 ms a commit on this
+        # machine, 0.1 ms without): what a commit makes visible is the same, only a crash of
+        # the server could lose the last ones, and a test's database does not outlive the run.
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
     url = f"{base}/{name}"
     upgrade(url)
     yield url
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def bare_app(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The app on an empty SQLite database of its own, made once per process: for what needs
+    its routes and no data."""
+    var = tmp_path_factory.mktemp("openapi")
+    url = f"sqlite:///{var / 'openapi.db'}"
+    upgrade(url)
+    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET, var_dir=var))
+    yield app
+    app.state.db.dispose()
+
+
+@pytest.fixture(scope="session")
+def api_document(bare_app) -> dict:  # type: ignore[no-untyped-def]
+    """The OpenAPI document as /api/v1/openapi.json serves it, made once per process: it
+    depends on the routes alone, and making it costs 2–3 s of CPU (tests/test_openapi.py
+    checks that a test's running app serves the same)."""
+    response = TestClient(bare_app).get("/api/v1/openapi.json")
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 @pytest.fixture

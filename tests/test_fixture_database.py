@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from fixtures.database import DefaultRows, empty_database, give_defaults
-from fixtures.helpers import make_caller
+from fixtures.database import DefaultRows, empty_database, give_defaults, kept_world
+from fixtures.helpers import make_caller, org, penalty
+from fixtures.lists import ACME, World, make_world
 from xinyong.core import audit
 from xinyong.core.clock import FixedClock
 from xinyong.db import Database
@@ -81,3 +82,38 @@ def test_ids_go_on_after_the_defaults_are_given_again(db: Database, clock: Fixed
         assert second > first
     else:  # SQLite rowids: one past the highest present, as after any DELETE
         assert second == first == 1
+
+
+def _listed_world(client, db: Database, clock: FixedClock) -> World:  # type: ignore[no-untyped-def]
+    """A world whose build moves the clock on (a listing waits out its notice period)."""
+    w = make_world(client, db, clock)
+    w.list_entry(w.court, "court_judgment_defaulters", org(ACME), "1")
+    return w
+
+
+def test_a_kept_world_is_given_again_as_it_was_built(
+    client, db: Database, clock: FixedClock
+) -> None:  # type: ignore[no-untyped-def]
+    """kept_world: built once, then given by inserts, the world reads the same (rows, change
+    feed, audit chain), the clock stands where the build left it, and its callers' tokens and
+    the app's caches work on it as on the world built."""
+    start, lease = clock.now(), frozenset({"id_nodes"})  # the app's, kept as it is
+    with db.engine.connect() as conn:
+        defaults = DefaultRows.read(conn, skip=lease)
+    built = kept_world(_listed_world, client, db, clock)
+    state, moved = _state(db), clock.now()
+    assert moved > start
+    with db.engine.begin() as conn:  # as the next test finds it
+        defaults.restore(conn, keep=lease)
+    clock.set(start)
+    given = kept_world(_listed_world, client, db, clock)
+    assert _state(db) == state and clock.now() == moved
+    assert given is not built and given.client is client and given.db is db
+    assert given.court == built.court
+    # The check snapshot the app warmed before the rows came catches up by the change feed: the
+    # listing is found, as on the world built.
+    answer = given.check("bidding", ACME)
+    assert answer.status_code == 200, answer.text
+    result = answer.json()["results"][0]
+    assert (result["found"], result["decision"]) != (False, "clear"), result
+    given.push(given.market, penalty("p-1", ACME))

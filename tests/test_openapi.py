@@ -7,13 +7,9 @@ import re
 
 import pytest
 from fastapi.routing import APIRoute
-from fastapi.testclient import TestClient
 
-from fixtures.helpers import TEST_SECRET, make_caller
-from xinyong.app import create_app
-from xinyong.migrations import upgrade
+from fixtures.helpers import make_caller
 from xinyong.models import Role
-from xinyong.settings import Settings
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 ROLES = {r.value for r in Role}
@@ -32,22 +28,9 @@ ROW_ERROR_CODES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def bare_app(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """The app on an empty SQLite database of its own: the document needs no data."""
-    var = tmp_path_factory.mktemp("openapi")
-    url = f"sqlite:///{var / 'openapi.db'}"
-    upgrade(url)
-    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET, var_dir=var))
-    yield app
-    app.state.db.dispose()
-
-
-@pytest.fixture(scope="module")
-def doc(bare_app) -> dict:  # type: ignore[no-untyped-def]
-    response = TestClient(bare_app).get("/api/v1/openapi.json")
-    assert response.status_code == 200, response.text
-    return response.json()
+@pytest.fixture
+def doc(api_document: dict) -> dict:
+    return api_document
 
 
 def operations(doc: dict) -> list[tuple[str, str, dict]]:
@@ -206,10 +189,12 @@ def test_a_bad_token_on_a_public_operation_is_401(client):
     assert response.json()["error"]["code"] == "not_authenticated"
 
 
-def test_openapi_json_is_served_by_the_running_app(client):
+def test_openapi_json_is_served_by_the_running_app(client, api_document):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/records/batches" in response.json()["paths"]
+    # What the other tests read, made once per process (tests/conftest.py).
+    assert response.json() == api_document
 
 
 class TestSecurity:
@@ -245,8 +230,7 @@ class TestMalformedBodies:
         for method, path, op in found:
             assert "`malformed_json`" in op["responses"]["400"]["description"], f"{method} {path}"
 
-    def test_every_operation_with_a_json_body_answers_malformed_json(self, client, db, clock):
-        doc = client.get("/api/v1/openapi.json").json()
+    def test_every_operation_with_a_json_body_answers_malformed_json(self, client, db, clock, doc):
         tokens = {
             role: make_caller(db, clock, role=role, subject_id=1 if role is Role.subject else None)
             for role in Role

@@ -4,25 +4,21 @@ departments (tests/fixtures/lists.py) with a subject on record and a caller of e
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 from surface import Platform
 
+from fixtures.database import kept_world
 from fixtures.helpers import make_caller, penalty
 from fixtures.lists import ACME, make_world
 from xinyong.models import Role, Subject
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 with light parameters (tests/web/test_login.py checks the real ones)."""
-    monkeypatch.setattr(
-        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
-    )
-
-
 @pytest.fixture
 def platform(client, db, clock) -> Platform:  # type: ignore[no-untyped-def]
+    return kept_world(surface_platform, client, db, clock)
+
+
+def surface_platform(client, db, clock) -> Platform:  # type: ignore[no-untyped-def]
     w = make_world(client, db, clock)
     w.push(w.market, penalty("p-1", ACME))
     with db.transaction() as session:

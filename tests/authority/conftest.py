@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from authority_pages import log_in
 
+from fixtures.database import kept_world
 from fixtures.lists import World, make_world
 from xinyong.models import Role
 
 
 @pytest.fixture
 def world(client, db, clock) -> World:  # type: ignore[no-untyped-def]
-    return make_world(client, db, clock)
+    return kept_world(make_world, client, db, clock)
 
 
 @pytest.fixture

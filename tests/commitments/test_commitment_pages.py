@@ -12,8 +12,6 @@ import json
 import re
 from datetime import date, timedelta
 
-import pytest
-from argon2 import PasswordHasher
 from commitment_world import MISSING, NOTICE, PDF, CommitmentWorld
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -31,14 +29,6 @@ from xinyong.web import accounts
 
 PASSWORD = "a long enough secret"
 GIF = b"GIF89a" + b"\x00" * 32
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Light argon2 parameters: each test logs in through the form."""
-    monkeypatch.setattr(
-        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
-    )
 
 
 def account(cw: CommitmentWorld, username: str, role: Role, *, dept: str | None = None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from report_world import ReportWorld, make_report_world
 
+from fixtures.database import kept_world
 from xinyong.credit_reports import signing
 from xinyong.db import Database
 
@@ -22,4 +23,4 @@ def keys(db: Database, clock) -> signing.Keys:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def rw(client, db, clock, keys) -> ReportWorld:  # type: ignore[no-untyped-def]
-    return make_report_world(client, db, clock)
+    return kept_world(make_report_world, client, db, clock)

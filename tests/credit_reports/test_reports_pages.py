@@ -4,21 +4,11 @@ part 1 § 3–4)."""
 
 from __future__ import annotations
 
-import pytest
-from argon2 import PasswordHasher
 from report_world import ACME, ACME_NAME, ReportWorld
 
 from subject_console.subject_pages import log_in_subject, post_page_form, text_of
 from xinyong.credit_reports import signing
 from xinyong.credit_reports.verify import verify_file
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Light argon2 parameters, as the console's own tests use (tests/subject_console)."""
-    monkeypatch.setattr(
-        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
-    )
 
 
 def test_the_subject_issues_its_own_report_on_its_console_and_downloads_it(

@@ -10,7 +10,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from argon2 import PasswordHasher
 from evaluation_world import grade_of, load, run, small
 
 from authority.authority_pages import log_in as log_in_staff
@@ -18,14 +17,6 @@ from department_console.department_pages import log_in as log_in_department
 from fixtures.lists import ACME, BETA, World, make_world
 from subject_console.subject_pages import log_in_subject, on_record
 from xinyong.models import Role
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Light argon2 parameters: each test logs in through the form."""
-    monkeypatch.setattr(
-        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
-    )
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ console; the finance department's load of debt indicators; the portal's ranking.
 
 from __future__ import annotations
 
-import pytest
-from argon2 import PasswordHasher
 from government_world import BUREAU, HOSPITAL, GovernmentWorld
 from test_cases_api import _profile
 
@@ -15,13 +13,6 @@ from subject_console.subject_pages import log_in_subject, post_page_form, text_o
 from xinyong.models import Role
 
 PDF = b"%PDF-1.4\n%decision\n"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
-    )
 
 
 def test_the_authority_works_a_case_through_its_pages(gw: GovernmentWorld) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from inspection_world import InspectionWorld, make_inspection_world
 
+from fixtures.database import kept_world
+
 
 @pytest.fixture
 def iw(client, db, clock) -> InspectionWorld:  # type: ignore[no-untyped-def]
-    return make_inspection_world(client, db, clock)
+    return kept_world(make_inspection_world, client, db, clock)

@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from argon2 import PasswordHasher
 from inspection_world import NANJING, InspectionWorld
 
 from department_console.department_pages import csrf_of, log_in
 from xinyong.models import Role
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Light argon2 parameters: each test logs in through the form."""
-    monkeypatch.setattr(
-        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
-    )
 
 
 def _post(iw: InspectionWorld, page: str, action: str, data: dict, **kwargs):  # type: ignore[no-untyped-def]

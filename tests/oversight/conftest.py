@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from fixtures.database import kept_world
 from fixtures.lists import World, make_world
 
 
 @pytest.fixture
 def world(client, db, clock) -> World:  # type: ignore[no-untyped-def]
-    return make_world(client, db, clock)
+    return kept_world(make_world, client, db, clock)

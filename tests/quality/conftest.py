@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from quality_world import QualityWorld
 
+from fixtures.database import kept_world
 from fixtures.lists import make_world
 from xinyong.settings import Settings
 
@@ -17,5 +18,9 @@ def settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 def qw(client, db, clock) -> QualityWorld:  # type: ignore[no-untyped-def]
+    return kept_world(quality_world, client, db, clock)
+
+
+def quality_world(client, db, clock) -> QualityWorld:  # type: ignore[no-untyped-def]
     world = make_world(client, db, clock)
     return QualityWorld(**world.__dict__)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-from argon2 import PasswordHasher
 from quality_world import REGISTERED, QualityWorld
 
 from authority.authority_pages import log_in as authority_log_in
@@ -17,13 +15,6 @@ from department_console.department_pages import csrf_of, log_in
 from fixtures.lists import ACME, BETA, org
 from web.test_leak_crawl import SECTOR, SNAKE, STATUS
 from xinyong.models import Role
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
-    )
 
 
 def text_of(page: str) -> str:

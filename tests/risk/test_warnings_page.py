@@ -3,19 +3,10 @@ subject can see why it was warned)."""
 
 from __future__ import annotations
 
-import pytest
-from argon2 import PasswordHasher
 from risk_world import RiskWorld
 
 from fixtures.lists import ACME, BETA, org
 from subject_console.subject_pages import log_in_subject, text_of
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
-    )
 
 
 def test_the_subject_reads_its_warnings_and_why_on_its_console(rw: RiskWorld) -> None:

@@ -21,7 +21,6 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -44,14 +43,6 @@ ACME_NAME = "南京艾克米科技有限公司"
 MAX_PAGES = 200
 PER_SHAPE = 3
 SKIP = ("/logout", "/api/", "/static/", "/docs", "/redoc", "/openapi.json")
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Light argon2 parameters: every role logs in through the form."""
-    monkeypatch.setattr(
-        "xinyong.accounts.service._hasher", PasswordHasher(time_cost=1, memory_cost=1024)
-    )
 
 
 # ---- Reading a page as a person does

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from argon2 import extract_parameters, profiles
 from sqlalchemy import select
 
 from fixtures.helpers import make_caller
@@ -54,11 +55,22 @@ def log_in(client, username: str, password: str, *, next: str = ""):  # type: ig
     )
 
 
+@pytest.mark.production_password_hashes
 def test_the_password_is_kept_only_as_an_argon2_hash(db, staff) -> None:  # type: ignore[no-untyped-def]
     with db.transaction() as session:
         stored = session.execute(select(User.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
+    # The production parameters: RFC 9106's low-memory profile (argon2-cffi's default); the
+    # other tests hash with light ones (tests/conftest.py).
+    assert extract_parameters(stored) == profiles.RFC_9106_LOW_MEMORY
+
+
+@pytest.mark.production_password_hashes
+def test_logging_in_with_the_production_parameters(client, staff) -> None:  # type: ignore[no-untyped-def]
+    assert log_in(client, staff, PASSWORD).status_code == 303
+    assert log_in(client, staff, "not the password").status_code == 401
+    assert log_in(client, "nobody", "not the password").status_code == 401
 
 
 def test_logging_in_starts_a_new_session_and_lands_on_the_role_home(client, staff) -> None:  # type: ignore[no-untyped-def]
