@@ -48,20 +48,26 @@ def receiver() -> Iterator[ThreadingHTTPServer]:
     server.server_close()
 
 
-def test_the_supervising_departments_webhook_gets_its_warning(
-    rw: RiskWorld, receiver: ThreadingHTTPServer
-) -> None:
+def subscribe(rw: RiskWorld, receiver: ThreadingHTTPServer, hooks: tuple) -> None:
+    """Each (caller, path): a subscription whose webhook is the receiver at that path."""
     port = receiver.server_address[1]
-    for caller in (rw.market, rw.tax):  # the supervising department, and another
+    for caller, path in hooks:
         answer = rw.client.post(
             "/api/v1/subscriptions",
             json={
                 "lists": ["court_judgment_defaulters"],
-                "webhook_url": f"http://127.0.0.1:{port}/",
+                "webhook_url": f"http://127.0.0.1:{port}{path}",
             },
             headers=caller.headers,
         )
         assert answer.status_code == 201, answer.text
+
+
+def test_the_supervising_departments_webhook_gets_its_warning(
+    rw: RiskWorld, receiver: ThreadingHTTPServer
+) -> None:
+    # The supervising department, and another.
+    subscribe(rw, receiver, ((rw.market, "/"), (rw.tax, "/")))
     for n, day in enumerate(("2026-01-10", "2026-03-10", "2026-06-10")):
         rw.record(rw.market, "administrative_penalty", org(ACME), f"p-{n}",
                   _over={"determined_on": day}, decided_on=day)  # fmt: skip
@@ -84,17 +90,7 @@ def test_each_department_gets_its_own_warnings_of_a_sweep(
 ) -> None:
     """A sweep's warnings are delivered together (their changes numbered in one statement):
     each department's hook gets the change of its own warning, never another's."""
-    port = receiver.server_address[1]
-    for caller, path in ((rw.market, "/amr"), (rw.tax, "/tax")):
-        answer = rw.client.post(
-            "/api/v1/subscriptions",
-            json={
-                "lists": ["court_judgment_defaulters"],
-                "webhook_url": f"http://127.0.0.1:{port}{path}",
-            },
-            headers=caller.headers,
-        )
-        assert answer.status_code == 201, answer.text
+    subscribe(rw, receiver, ((rw.market, "/amr"), (rw.tax, "/tax")))
     for caller, code, tag in ((rw.tax, BETA, "t"), (rw.market, ACME, "m")):
         for n, day in enumerate(("2026-01-10", "2026-03-10", "2026-06-10")):
             rw.record(caller, "administrative_penalty", org(code), f"{tag}-{n}",
