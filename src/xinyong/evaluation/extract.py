@@ -125,7 +125,8 @@ def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def _enum(kind: type[StrEnum]) -> str:
     """The DuckDB enum of ``kind``'s values: compared with a literal among them, an integer
-    comparison (a literal outside them would compare as text, never wrongly)."""
+    comparison (a literal outside them would compare as text, never wrongly). The stored
+    columns hold no other value (models/record.py, ``str_enum``)."""
     return f"ENUM({_quoted([member.value for member in kind])})"
 
 
