@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -150,10 +151,15 @@ def grade_of(db: Database, key: str) -> EvaluationGrade:
     return grade
 
 
+def points_of(db: Database, grade: EvaluationGrade) -> dict[str, Decimal]:
+    """The grade's points for every indicator of its model."""
+    with db.transaction() as session:
+        return repository.points_of(grade, repository.get_model(session, grade.model_id))
+
+
 def all_grades(db: Database) -> dict[int, tuple[str, str, str | None, dict]]:
     with db.transaction() as session:
-        rows = session.execute(select(EvaluationGrade)).scalars()
-        return {
-            g.subject_id: (f"{g.score:.2f}", g.grade.value, g.capped_by, repository.points_of(g))
-            for g in rows
-        }
+        rows = list(session.execute(select(EvaluationGrade)).scalars())
+    return {
+        g.subject_id: (f"{g.score:.2f}", g.grade.value, g.capped_by, points_of(db, g)) for g in rows
+    }

@@ -7,12 +7,21 @@ The clock starts at 2026-06-15 10:00 Asia/Shanghai."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from evaluation_world import SMALL, all_grades, grade_of, load, run, small, subject_id
+from evaluation_world import (
+    SMALL,
+    all_grades,
+    grade_of,
+    load,
+    points_of,
+    run,
+    small,
+    subject_id,
+)
 from sqlalchemy import select
 
 from fixtures.helpers import catalog_record, id_number, make_caller, org, penalty, person
@@ -98,7 +107,7 @@ class TestListCaps:
         load(w.db, w.clock, small())
         run(w.db, w.clock)
         acme = grade_of(w.db, ACME)
-        points = repository.points_of(acme)
+        points = points_of(w.db, acme)
         # The basis A rating (+10, its evaluation day not given: counted from its receipt)
         # and the entry (+20).
         assert (points["red_lists"], points["tax_a"]) == (Decimal(20), Decimal(10))
@@ -128,12 +137,12 @@ class TestStanding:
         assert filed.status_code == 201, filed.text
         load(w.db, w.clock, small())
         run(w.db, w.clock)
-        assert repository.points_of(grade_of(w.db, ACME))["penalties"] < 0
+        assert points_of(w.db, grade_of(w.db, ACME))["penalties"] < 0
         excluded = small(version=2)
         excluded["counting"] = {**SMALL["counting"], "under_objection": "exclude"}
         load(w.db, w.clock, excluded)
         run(w.db, w.clock)
-        assert repository.points_of(grade_of(w.db, ACME))["penalties"] == 0
+        assert points_of(w.db, grade_of(w.db, ACME))["penalties"] == 0
 
     def test_revoked_and_repaired_records_no_longer_count(self, w: World) -> None:
         w.push(w.market, penalty("p1", ACME), penalty("p2", ACME), penalty("p3", ACME))
@@ -180,13 +189,13 @@ class TestDecay:
     ) -> None:
         at_start.clock.set(on(day))
         run(at_start.db, at_start.clock)
-        points = repository.points_of(grade_of(at_start.db, ACME))
+        points = points_of(at_start.db, grade_of(at_start.db, ACME))
         assert points["tax_a"] == Decimal(10 * percent) / 100
 
     def test_recency_ends_after_the_last_step(self, at_start: World) -> None:
         at_start.clock.set(on("2027-06-16"))
         run(at_start.db, at_start.clock)
-        assert repository.points_of(grade_of(at_start.db, ACME))["tax_a"] == 0
+        assert points_of(at_start.db, grade_of(at_start.db, ACME))["tax_a"] == 0
 
     @pytest.mark.parametrize("day", ["2026-06-14", "2026-11-10", "2027-05-09", "2027-05-10"])
     def test_validity_decay_is_the_share_still_to_run(self, at_start: World, day: str) -> None:
@@ -195,7 +204,7 @@ class TestDecay:
         today, determined, expires = date.fromisoformat(day), date(2026, 5, 10), date(2027, 5, 10)
         share = max(0, (expires - today).days) * 100 // (expires - determined).days
         expected = Decimal(-10 * share) / 100 if today < expires else Decimal(0)
-        assert repository.points_of(grade_of(at_start.db, ACME))["penalties"] == expected
+        assert points_of(at_start.db, grade_of(at_start.db, ACME))["penalties"] == expected
 
 
 class TestExplanation:
@@ -209,7 +218,7 @@ class TestExplanation:
         explained = explain_subject(w.db, stored.subject_id, now=w.clock.now())
         total = sum((i.points for i in explained.indicators), Decimal(0))
         assert explained.base + total == explained.score == stored.score
-        assert {i.code: i.points for i in explained.indicators} == repository.points_of(stored)
+        assert {i.code: i.points for i in explained.indicators} == points_of(w.db, stored)
         assert (explained.grade, explained.capped_by) == (stored.grade, stored.capped_by)
         by_code = {i.code: i for i in explained.indicators}
         assert len(by_code["penalties"].contributions) == 2
@@ -247,6 +256,61 @@ class TestRuns:
         assert feed[-1].detail["run_id"] == second.id
         assert len(feed) == 3
         assert states == ["done", "done"]
+
+    def test_a_result_that_did_not_move_is_left_as_it_is(self, w: World) -> None:
+        w.push(w.market, licence(ACME, "a"), licence(BETA, "b"))
+        w.push(w.tax, evaluation(ACME, "1", "C级", "2026-05-01"))
+        load(w.db, w.clock, small(industry=industry()))
+        [first] = run(w.db, w.clock)
+        w.push(w.market, penalty("p1", BETA))
+        [second] = run(w.db, w.clock)
+        # Beta's score moves (its grade does not); Acme's result is the one it had.
+        assert (second.subjects, second.changed) == (2, 0)
+        acme, beta = grade_of(w.db, ACME), grade_of(w.db, BETA)
+        assert beta.score < 1000 and beta.as_of == acme.as_of
+        assert (acme.run_id, beta.run_id) == (int(first.id), int(second.id))
+        assert acme.digest is not None and len(acme.digest) == 32
+        with w.db.transaction() as session:
+            [field] = repository.field_grades_of(session, acme.subject_id)
+        assert field.run_id == int(first.id)
+
+    def test_a_moved_field_grade_alone_writes_the_result_again(self, w: World) -> None:
+        w.push(w.tax, evaluation(ACME, "1", "C级", "2026-05-01"))
+        load(w.db, w.clock, small(industry=industry()))
+        run(w.db, w.clock)
+        before = grade_of(w.db, ACME)
+        # A later industry grade: it gives no points of the public evaluation, only the
+        # field's combined grade moves (D → B).
+        w.push(w.tax, evaluation(ACME, "2", "A级", "2026-06-01"))
+        [second] = run(w.db, w.clock)
+        after = grade_of(w.db, ACME)
+        assert (after.score, after.points) == (before.score, before.points)
+        assert (second.changed, after.run_id) == (0, int(second.id))
+        assert after.digest != before.digest
+        with w.db.transaction() as session:
+            [field] = repository.field_grades_of(session, after.subject_id)
+        assert (field.run_id, field.combined_grade) == (int(second.id), "B")
+
+    def test_the_next_day_every_result_is_written_with_its_day(self, w: World) -> None:
+        w.push(w.market, licence(ACME, "a"))
+        load(w.db, w.clock, small())
+        run(w.db, w.clock)
+        before = grade_of(w.db, ACME)
+        w.clock.advance(days=1)
+        [second] = run(w.db, w.clock)
+        after = grade_of(w.db, ACME)
+        assert (after.digest, second.changed) == (before.digest, 0)
+        assert (after.run_id, after.as_of) == (int(second.id), before.as_of + timedelta(days=1))
+
+    def test_only_the_indicators_with_points_are_stored(self, w: World) -> None:
+        w.push(w.market, penalty("p1", ACME))
+        load(w.db, w.clock, small())
+        run(w.db, w.clock)
+        acme = grade_of(w.db, ACME)
+        stored = set(acme.points)
+        every = points_of(w.db, acme)
+        assert stored == {code for code, points in every.items() if points != 0} != set(every)
+        assert stored == {"penalties"}
 
     def test_a_failed_run_is_kept_with_its_error(self, w: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
         w.push(w.market, licence(ACME, "a"))

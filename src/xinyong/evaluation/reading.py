@@ -206,7 +206,7 @@ def result_out(session: Session, subject: Subject, view: rules.View) -> ResultOu
         model_name=model.definition.get("name") if model else None,
         run_id=str(grade.run_id),
         evaluated_at=grade.evaluated_at,
-        points=repository.points_of(grade),
+        points=repository.points_of(grade, model),
         field_grades=[
             SubjectFieldGradeOut(
                 field=f.field,

@@ -73,9 +73,13 @@ def field_grades_of(session: Session, subject_id: int) -> list[EvaluationFieldGr
     )
 
 
-def points_of(grade: EvaluationGrade) -> dict[str, Decimal]:
-    """A stored grade's points by indicator, exact (stored as JSON numbers of two decimals)."""
-    return {code: Decimal(str(value)) for code, value in grade.points.items()}
+def points_of(grade: EvaluationGrade, model: EvaluationModel | None) -> dict[str, Decimal]:
+    """A stored grade's points for every indicator of its model, in the model's order, exact:
+    the stored JSON holds those that are not 0, as numbers of two decimals."""
+    stored = {code: Decimal(str(value)) for code, value in grade.points.items()}
+    dimensions = model.definition["dimensions"] if model is not None else []
+    codes = [indicator["code"] for dimension in dimensions for indicator in dimension["indicators"]]
+    return {code: stored.pop(code, Decimal(0)) for code in codes} | stored
 
 
 def get_model(session: Session, model_id: int) -> EvaluationModel | None:

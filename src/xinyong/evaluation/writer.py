@@ -1,16 +1,19 @@
 """A run's results written into the database in bulk, in the run's transaction
 (docs/evaluation.md § Running it):
 
-1. the results of the DuckDB connection (``out_scores``, ``out_fields``) go into two staging
-   tables of the session: by ``COPY … FROM STDIN (FORMAT csv)`` on PostgreSQL, fed by DuckDB's
-   Arrow batches written as CSV by pyarrow; by ``executemany`` on SQLite;
-2. the database compares them with the grades it holds: one ``INSERT … SELECT`` writes
-   ``evaluation_grade_changes`` for every subject whose grade changed (or that had none), one
-   more puts those changes on the change feed (feeds/changes.append_selected);
-3. the subjects' grades and field grades are replaced by the staged ones — except where the
-   result is the one already held, for the same model and day, and no field grade is
-   involved: those rows are left as they are (an incremental pass that re-reads a subject
-   whose change did not move its result writes nothing for it).
+1. the results of the DuckDB connection (``out_scores``, ``out_points``, ``out_fields``) go
+   into two staging tables of the session: by ``COPY … FROM STDIN (FORMAT csv)`` on
+   PostgreSQL, fed by DuckDB's Arrow batches written as CSV by pyarrow; by ``executemany`` on
+   SQLite. DuckDB gives each subject's result its digest: MD5 of the score, grade, cap, the
+   points of every indicator that has any and the field grades, each list in a set order;
+2. the subjects whose stored result has the same digest, model and day are taken out of the
+   stage: their rows stay as they are (a run that re-reads a subject whose change did not move
+   its result writes nothing for it, and the database parses no JSON to know it);
+3. for the rest, the database compares the staged grades with those it holds: one
+   ``INSERT … SELECT`` writes ``evaluation_grade_changes`` for every subject whose grade
+   changed (or that had none), one more puts those changes on the change feed
+   (feeds/changes.append_selected); their grades and field grades are replaced by the staged
+   ones.
 
 Nothing here loops over subjects in Python but the SQLite executemany, which is the driver's
 loop."""
@@ -18,7 +21,6 @@ loop."""
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,7 +39,7 @@ from xinyong.feeds.changes import EVALUATION, append_selected
 BATCH_ROWS = 200_000
 STAGE = "evaluation_stage"
 FIELD_STAGE = "evaluation_field_stage"
-STAGE_COLUMNS = ("subject_id", "score", "grade", "capped_by", "points")
+STAGE_COLUMNS = ("subject_id", "score", "grade", "capped_by", "points", "digest")
 FIELD_COLUMNS = (
     "subject_id",
     "field",
@@ -51,28 +53,35 @@ FIELD_COLUMNS = (
 
 @dataclass(frozen=True)
 class Written:
-    subjects: int
-    changed: int
+    subjects: int  # evaluated, whether or not their result moved
+    changed: int  # whose grade changed
     grade_counts: dict[str, int]
-    field_grades: int
+    field_grades: int  # of the subjects evaluated
 
 
 def _scores_sql(model: ModelIn) -> str:
     """The staged form of out_scores: the score in exact decimals (cents times 0.01), the
-    points of every indicator as one JSON object (those without rows 0)."""
+    points of the indicators that have any as one JSON object (repository.points_of gives the
+    others their 0), and the digest of the result.
+
+    The digest reads the points and the field grades as lists sorted in DuckDB, not as the
+    JSON text, whose keys come in the order the aggregate met them. A new DuckDB that prints
+    them differently changes every digest once: the next run writes every result again."""
     codes = [i.code for _d, i in model.indicators()]
-    zeros = json.dumps(dict.fromkeys(codes, 0))
     # out_points numbers the indicators (k, from 0); their codes (schemas.Code: letters,
     # digits and underscores) are put on here, as the keys of the object.
     names = "[" + ", ".join(f"'{code}'" for code in codes) + "]"
+    fields = ", ".join(FIELD_COLUMNS[1:])
     return (
         "SELECT s.subject_id, CAST(s.score_cents AS DECIMAL(16, 0)) * CAST(0.01 AS "
-        "DECIMAL(3, 2)) AS score, s.grade, s.capped_by, CAST(json_merge_patch("
-        f"'{zeros}', coalesce(p.points, '{{}}')) AS VARCHAR) AS points FROM out_scores s "
-        f"LEFT JOIN (SELECT subject_id, json_group_object(list_extract({names}, k + 1), "
-        "CAST(cents AS "
-        "DECIMAL(16, 0)) * CAST(0.01 AS DECIMAL(3, 2))) AS points FROM out_points GROUP BY "
-        "subject_id) p ON p.subject_id = s.subject_id"
+        "DECIMAL(3, 2)) AS score, s.grade, s.capped_by, CAST(coalesce(p.points, '{}') AS "
+        "VARCHAR) AS points, md5(CAST(row(s.score_cents, s.grade, s.capped_by, p.sorted, "
+        "f.sorted) AS VARCHAR)) AS digest FROM out_scores s LEFT JOIN (SELECT subject_id, "
+        f"json_group_object(list_extract({names}, k + 1), CAST(cents AS DECIMAL(16, 0)) * "
+        "CAST(0.01 AS DECIMAL(3, 2))) AS points, list_sort(list(row(k, cents))) AS sorted "
+        "FROM out_points WHERE cents <> 0 GROUP BY subject_id) p ON p.subject_id = "
+        f"s.subject_id LEFT JOIN (SELECT subject_id, list_sort(list(row({fields}))) AS sorted "
+        "FROM out_fields GROUP BY subject_id) f ON f.subject_id = s.subject_id"
     )
 
 
@@ -101,14 +110,17 @@ def write_results(
         FIELD_COLUMNS,
         _batches(con, f"SELECT {', '.join(FIELD_COLUMNS)} FROM out_fields"),
     )
-    # The field grades are looked up by subject (_drop_unchanged's anti-join: without an index
-    # PostgreSQL, misjudging the join before it, scanned the whole stage for every subject).
-    _rows(session, f"CREATE INDEX {FIELD_STAGE}_subject ON {FIELD_STAGE} (subject_id)")
     if dialect == "postgresql":  # a temporary table has no statistics until analysed
         for name in (STAGE, FIELD_STAGE):
             _rows(session, f"ANALYZE {name}")
+    counts: dict[str, int] = dict(
+        con.execute("SELECT grade, count(*) FROM out_scores GROUP BY grade").fetchall()
+    )
+    fields = _count(con, "out_fields")
     at = timestamp_value(dialect, now) if dialect == "sqlite" else now
     params = {"run_id": run_id, "model_id": model_id, "at": at, "as_of": as_of.isoformat()}
+    if _drop_unchanged(session, dialect, params) and dialect == "postgresql":
+        _rows(session, f"ANALYZE {STAGE}")  # what is left may be few: join it by index
     changed = _rows(
         session,
         "INSERT INTO evaluation_grade_changes "
@@ -119,59 +131,46 @@ def write_results(
         params,
     )
     _feed(session, dialect, run_id=run_id, count=changed, now=now)
-    counts: dict[str, int] = {
-        grade: count
-        for grade, count in session.execute(
-            text(f"SELECT grade, count(*) FROM {STAGE} GROUP BY grade")
-        )
-    }
-    subjects = sum(counts.values())
-    points = "CAST(s.points AS jsonb)" if dialect == "postgresql" else "s.points"
-    _drop_unchanged(session, points, params)
     for target in ("evaluation_grades", "evaluation_field_grades"):
         _rows(session, f"DELETE FROM {target} WHERE subject_id IN (SELECT subject_id FROM {STAGE})")
+    points = "CAST(s.points AS jsonb)" if dialect == "postgresql" else "s.points"
     _rows(
         session,
         "INSERT INTO evaluation_grades (subject_id, model_id, run_id, score, grade, "
-        "capped_by, points, as_of, evaluated_at) SELECT s.subject_id, :model_id, :run_id, "
-        f"s.score, s.grade, s.capped_by, {points}, :as_of, :at FROM {STAGE} s",
+        "capped_by, points, as_of, evaluated_at, digest) SELECT s.subject_id, :model_id, "
+        f":run_id, s.score, s.grade, s.capped_by, {points}, :as_of, :at, s.digest FROM {STAGE} s",
         params,
     )
-    fields = _rows(
+    _rows(
         session,
         f"INSERT INTO evaluation_field_grades ({', '.join(FIELD_COLUMNS)}, run_id) "
-        f"SELECT {', '.join(FIELD_COLUMNS)}, :run_id FROM {FIELD_STAGE}",
+        f"SELECT {', '.join(FIELD_COLUMNS)}, :run_id FROM {FIELD_STAGE} "
+        f"WHERE subject_id IN (SELECT subject_id FROM {STAGE})",
         params,
     )
     if dialect == "sqlite":  # PostgreSQL drops them at the commit
         for name in (STAGE, FIELD_STAGE):
             _rows(session, f"DROP TABLE temp.{name}")
     return Written(
-        subjects=subjects,
+        subjects=sum(counts.values()),
         changed=changed,
         grade_counts={g: counts[g] for g in sorted(counts)},
         field_grades=fields,
     )
 
 
-def _drop_unchanged(session: Session, points: str, params: dict[str, Any]) -> int:
-    """Take out of the stage the subjects whose stored result is the staged one — same model,
-    day, grade, score, cap and points — and that have no field grade, staged or stored:
-    their rows stay as they are. Returns how many.
+def _drop_unchanged(session: Session, dialect: str, params: dict[str, Any]) -> int:
+    """Take out of the stage the subjects whose stored result is the staged one: same model,
+    day and digest. Returns how many.
 
     PostgreSQL deletes by a join (``USING``): as ``subject_id IN (subquery)`` over a fresh
     temporary table it planned the subquery once per staged row (a million rows: minutes).
     SQLite has no ``USING`` and builds an ``IN`` list once."""
     same = (
         "g.subject_id = s.subject_id AND g.model_id = :model_id AND g.as_of = :as_of "
-        "AND g.grade = s.grade AND g.score = s.score "
-        "AND coalesce(g.capped_by, '') = coalesce(s.capped_by, '') "
-        f"AND g.points = {points} "
-        f"AND NOT EXISTS (SELECT 1 FROM {FIELD_STAGE} f WHERE f.subject_id = s.subject_id) "
-        "AND NOT EXISTS (SELECT 1 FROM evaluation_field_grades e "
-        "WHERE e.subject_id = s.subject_id)"
+        "AND g.digest = s.digest"
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return _rows(
             session, f"DELETE FROM {STAGE} s USING evaluation_grades g WHERE {same}", params
         )
@@ -181,6 +180,12 @@ def _drop_unchanged(session: Session, points: str, params: dict[str, Any]) -> in
         f"JOIN evaluation_grades g ON {same})",
         params,
     )
+
+
+def _count(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {name}").fetchone()
+    assert row is not None  # a count's one row
+    return int(row[0])
 
 
 def _rows(session: Session, sql: str, params: dict[str, Any] | None = None) -> int:
@@ -198,7 +203,7 @@ def _stage(session: Session, dialect: str) -> None:
     session.execute(
         text(
             f"CREATE {temp} TABLE {STAGE} (subject_id BIGINT PRIMARY KEY, score NUMERIC(10, 2), "
-            f"grade VARCHAR(32), capped_by VARCHAR(10), points TEXT){end}"
+            f"grade VARCHAR(32), capped_by VARCHAR(10), points TEXT, digest CHAR(32)){end}"
         )
     )
     session.execute(

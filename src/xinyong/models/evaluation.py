@@ -97,9 +97,13 @@ class EvaluationGrade(Base):
     grade: Mapped[Grade] = mapped_column(str_enum(Grade))
     # "black" or "watch" when a list capped the grade the score gave.
     capped_by: Mapped[str | None] = mapped_column(String(10))
+    # The indicators whose points are not 0, by code (the model lists the others).
     points: Mapped[dict] = mapped_column(JSONType)
     as_of: Mapped[date]
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # MD5 of the whole result (score, grade, cap, points, field grades) as the writer
+    # computed it: the next run of the model on the same day compares this alone.
+    digest: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (Index(None, "grade"),)
 
