@@ -130,7 +130,7 @@ def open_government_cases(db: Database, ctx: CollectionContext, now: datetime) -
             advisory_xact_lock(session, "job:government_cases")
             return sync_cases(session, Step(ctx, SYSTEM, now))
     except UnknownCalendarYear as exc:
-        log.warning("政务失信 cases wait for the calendar: %s", exc.message_en)
+        log.warning("政务失信案件暂缓办理：%s", exc.message)
         return 0
 
 
@@ -233,5 +233,5 @@ async def run_forever(db: Database, clock: Clock, ctx: CollectionContext, interv
         try:
             await asyncio.to_thread(run_jobs, db, clock, ctx)
         except Exception:  # a job's failure must not stop the scheduler
-            log.exception("scheduled jobs failed; retrying in %.0f s", interval)
+            log.exception("定时任务运行失败，%.0f 秒后重试", interval)
         await asyncio.sleep(interval)

@@ -335,7 +335,7 @@ class NodeLease:
             ).scalar_one_or_none()
         if recorded is None:
             self.span.stop("lost")
-            log.error("id node %d was taken over by another process; no more ids", self.node)
+            log.error("标识节点 %d 已被其他进程接管，本进程不再生成标识", self.node)
             return
         self.span.raise_ceiling(recorded)
 
@@ -355,7 +355,7 @@ class NodeLease:
             try:
                 self.renew()
             except Exception:
-                log.warning("id node %d: renewal failed, retrying", self.node, exc_info=True)
+                log.warning("标识节点 %d 续租失败，将重试", self.node, exc_info=True)
                 delay = retry
                 continue
             if self.span.stopped is not None:
@@ -369,7 +369,7 @@ class NodeLease:
                     {"node": self.node, "token": self.token, "ceiling_ms": last_ms},
                 )
         except Exception:
-            log.warning("id node %d: release failed; its lease will run out", self.node)
+            log.warning("标识节点 %d 释放失败，待租期届满后自动失效", self.node)
 
 
 # Leases whose thread still runs, released at exit (a lease's thread keeps it alive).

@@ -183,5 +183,7 @@ def run_monthly(db: Database, *, now: datetime, actor: str) -> int:
             )
             return len(sent) - already
     except UnknownCalendarYear as exc:
-        log.warning("monthly notices of %s wait for the calendar of %s", month.label, exc.year)
+        log.warning(
+            "%s 的月度通报暂缓发送：工作日历尚未载入 %s 年的节假日安排", month.label, exc.year
+        )
         return 0

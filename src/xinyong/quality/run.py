@@ -236,7 +236,7 @@ def monitor_duties(session: Session, step: Step, rule_set: RuleSetOut) -> tuple[
                 # A year nobody loaded (the dashboard warns of it): this duty waits for the
                 # calendar, an open one stays open.
                 log.warning(
-                    "duty %s of department %s skipped: the calendar lacks a year", *key[::-1]
+                    "部门 %s 的报送义务 %s 暂不核查：工作日历缺少所涉年度的节假日安排", *key
                 )
                 continue
             found = current.get(key)

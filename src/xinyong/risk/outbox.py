@@ -89,7 +89,7 @@ class LoggingSmsSender:
     outbox``) and counts as sent. A gateway is another class with the same ``send``."""
 
     def send(self, *, recipient: str, title: str, body: str, message_id: int) -> None:
-        log.info("SMS %s to %s: %s %s", message_id, recipient, title, body)
+        log.info("短信 %s 发往 %s：%s %s", message_id, recipient, title, body)
 
 
 def senders_for(settings: Settings) -> dict[str, Sender]:

@@ -97,7 +97,7 @@ def sweep(session: Session, step: Step, *, force: bool = False) -> SweepResult |
         except UnknownCalendarYear:
             # A working-day horizon in a year nobody loaded (the dashboard warns of it):
             # this rule waits for the calendar; the others run.
-            log.warning("warning rule %s skipped: the calendar lacks a year", rule.code)
+            log.warning("预警规则 %s 本次未运行：工作日历缺少所涉年度的节假日安排", rule.code)
             by_rule[rule.code] = 0
             continue
         by_rule[rule.code] = _insert(session, rule, candidates, step.now, dialect)
