@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
+from sqlalchemy import select
 
 from fixtures.helpers import catalog_record, make_caller
 from fixtures.lists import ACME, BETA, CITIZEN, LEGAL_REP, MANAGER, World, make_world, org, person
-from xinyong.models import Role
+from xinyong.lists.service import entry_out
+from xinyong.models import EntryState, ListEntry, Role
 
 
 @pytest.fixture
@@ -376,3 +381,21 @@ def test_a_serving_process_runs_the_expiry_job_itself(w: World, db, clock) -> No
                 break
             time.sleep(0.05)
     assert body["exit_reason"] == "expiry"
+
+
+def test_an_entry_shown_keeps_neither_its_session_nor_a_stale_copy(w: World) -> None:
+    """entry_out reads the entry afresh each time and holds nothing: a server process would
+    otherwise keep every session and entry it ever showed, and show a changed entry as it
+    was."""
+    entry_id = w.list_entry(w.tax, "tax_a_grade", org(ACME), "keep")
+    with w.db.transaction() as session:
+        entry = session.execute(select(ListEntry).where(ListEntry.id == int(entry_id))).scalar_one()
+        before = entry_out(session, entry, full=False)
+        entry.state = EntryState.exited  # in memory only: the transaction is rolled back
+        after = entry_out(session, entry, full=False)
+        session.rollback()
+        kept = weakref.ref(session)
+    assert (before.state, after.state) == ("listed", "exited")
+    del session, entry
+    gc.collect()
+    assert kept() is None

@@ -79,7 +79,6 @@ from xinyong.tasks.service import LIST_OBJECTION, close_tasks, open_task
 # --- the lists ----------------------------------------------------------------------------------
 
 
-@cache
 def entry_out(session: Session, entry: ListEntry, *, full: bool) -> EntryOut:
     """An entry as the API and the pages show it (``full``: with its steps, objections and
     the fields only its departments and the subject see)."""
@@ -141,6 +140,7 @@ def entry_out(session: Session, entry: ListEntry, *, full: bool) -> EntryOut:
     )
 
 
+@cache
 def default_lists() -> ListsIn:
     text = files("xinyong.lists").joinpath("default_lists.json").read_text(encoding="utf-8")
     return ListsIn.model_validate_json(text)
