@@ -6,9 +6,10 @@ organisations with 10,000,000 records in PostgreSQL, made by the database itself
    grade changes and feed changes written — three times: the first run changes every
    subject's grade (none had one); the same day again writes nothing (no result moved); the
    next day writes every result again with its day, a few grades changing (target ≤ 60 s);
-2. the scoring core against a raw DuckDB group-by of the same records, on the same inputs in
+2. incremental passes over 100, 10,000 and 100,000 subjects (reported);
+3. the scoring core against a raw DuckDB group-by of the same records, on the same inputs in
    the same process (target ≤ 3×);
-3. the same scoring on Spark in local mode, from the Parquet extract (reported; no target).
+4. the same scoring on Spark in local mode, from the Parquet extract (reported; no target).
 
     .venv/bin/python benchmarks/evaluation.py                       # 1,000,000 / 10,000,000
     .venv/bin/python benchmarks/evaluation.py --orgs 100000 --records 1000000 --no-spark
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import statistics
 import time
@@ -296,6 +298,43 @@ def full_runs(db: Database) -> list[tuple[str, float, dict[str, float], object]]
     return out
 
 
+def incremental_passes(db: Database) -> list[tuple[int, float, dict[str, float]]]:
+    """Passes over 100, 10,000 and 100,000 subjects drawn at random (seeded), as the
+    incremental pass makes for the subjects whose records changed: the next day's, after the
+    full runs, so their results stand and none is written again."""
+    rng = random.Random(16)
+    out = []
+    for n in (100, 10_000, 100_000):
+        ids = rng.sample(range(SUBJECT0 + 1, SUBJECT0 + 1 + _organisations(db)), n)
+        phases: dict[str, float] = {}
+        mark = [time.perf_counter(), ""]
+
+        def on_phase(phase: str, phases: dict[str, float] = phases, mark: list = mark) -> None:
+            now = time.perf_counter()
+            if mark[1]:
+                phases[str(mark[1])] = now - float(mark[0])
+            mark[0], mark[1] = now, phase
+
+        started = time.perf_counter()
+        run_evaluation(
+            db,
+            now=NOW + timedelta(days=1),
+            actor="bench",
+            engine="duckdb",
+            subject_ids=ids,
+            on_phase=on_phase,
+        )
+        phases[str(mark[1])] = time.perf_counter() - float(mark[0])
+        out.append((n, time.perf_counter() - started, phases))
+    return out
+
+
+def _organisations(db: Database) -> int:
+    with psycopg.connect(pg_url(db.settings.database_url)) as conn:
+        row = conn.execute("SELECT count(*) FROM subjects WHERE id > %s", (SUBJECT0,)).fetchone()
+    return int(row[0]) if row else 0
+
+
 def core_against_raw(db: Database) -> dict[str, float]:
     """The scoring core and a raw group-by of the same records, on the same inputs in one
     DuckDB, each three times: the medians."""
@@ -416,6 +455,10 @@ def main() -> None:
                 f"changed {run.changed:,}, grades {run.grade_counts}, PSI {run.psi}"  # type: ignore[attr-defined]
             )
         print(f"  load average: {os.getloadavg()}")
+        print("incremental passes (the subjects given, end to end):")
+        for n, total, phases in incremental_passes(db):
+            shown = ", ".join(f"{p} {s:.2f} s" for p, s in phases.items())
+            print(f"  {n:,} subjects: {total:.2f} s ({shown})")
         core = core_against_raw(db)
         print(
             f"scoring core vs raw DuckDB group-by of the same {int(core['records']):,} records "
