@@ -28,6 +28,7 @@ import shutil
 import statistics
 import time
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import psycopg
 from common import OUT, PG_ADMIN, existing_settings, fresh_settings, machine
@@ -37,6 +38,7 @@ from xinyong.core.clock import SHANGHAI
 from xinyong.db import Database
 from xinyong.evaluation import backends, engine, extract
 from xinyong.evaluation.runs import run_evaluation
+from xinyong.evaluation.schemas import RunOut
 from xinyong.evaluation.service import catalog_items, default_model, ensure_default_model
 from xinyong.models import CatalogItem, CatalogStatus, CatalogVersion, CreditList
 
@@ -266,11 +268,35 @@ def generate(db: Database, orgs: int, records: int) -> dict[str, float]:
     return timings
 
 
-def full_runs(db: Database) -> list[tuple[str, float, dict[str, float], object]]:
-    """Three full runs end to end, with the time of each phase: the first, the same day again,
-    and the next day, when every result is written again with its new day. Before the last
-    the evaluation tables are vacuumed, as autovacuum would have done in a day: this
-    machine's PostgreSQL runs without it (its conf.d/90-ci.conf)."""
+def timed_run(db: Database, day: int, **kwargs: Any) -> tuple[float, dict[str, float], RunOut]:
+    """One run end to end (``day`` days after the benchmark's), with the time of each phase."""
+    phases: dict[str, float] = {}
+    mark: list[Any] = [time.perf_counter(), ""]
+
+    def on_phase(phase: str) -> None:
+        now = time.perf_counter()
+        if mark[1]:
+            phases[mark[1]] = now - mark[0]
+        mark[0], mark[1] = now, phase
+
+    started = time.perf_counter()
+    [run] = run_evaluation(
+        db,
+        now=NOW + timedelta(days=day),
+        actor="bench",
+        engine="duckdb",
+        on_phase=on_phase,
+        **kwargs,
+    )
+    phases[mark[1]] = time.perf_counter() - mark[0]
+    return time.perf_counter() - started, phases, run
+
+
+def full_runs(db: Database) -> list[tuple[str, float, dict[str, float], RunOut]]:
+    """Three full runs end to end: the first, the same day again, and the next day, when
+    every result is written again with its new day. Before the last the evaluation tables are
+    vacuumed, as autovacuum would have done in a day: this machine's PostgreSQL runs without
+    it (its conf.d/90-ci.conf)."""
     out = []
     for label, day in (("first", 0), ("same day", 0), ("next day", 1)):
         if label == "next day":
@@ -279,22 +305,7 @@ def full_runs(db: Database) -> list[tuple[str, float, dict[str, float], object]]
                     "VACUUM (ANALYZE) evaluation_grades, evaluation_field_grades, "
                     "evaluation_grade_changes"
                 )
-        phases: dict[str, float] = {}
-        mark = [time.perf_counter(), ""]
-
-        def on_phase(phase: str, phases: dict[str, float] = phases, mark: list = mark) -> None:
-            now = time.perf_counter()
-            if mark[1]:
-                phases[str(mark[1])] = now - float(mark[0])
-            mark[0], mark[1] = now, phase
-
-        started = time.perf_counter()
-        [run] = run_evaluation(
-            db, now=NOW + timedelta(days=day), actor="bench", engine="duckdb", on_phase=on_phase
-        )
-        total = time.perf_counter() - started
-        phases[str(mark[1])] = time.perf_counter() - float(mark[0])
-        out.append((label, total, phases, run))
+        out.append((label, *timed_run(db, day)))
     return out
 
 
@@ -303,29 +314,12 @@ def incremental_passes(db: Database) -> list[tuple[int, float, dict[str, float]]
     incremental pass makes for the subjects whose records changed: the next day's, after the
     full runs, so their results stand and none is written again."""
     rng = random.Random(16)
+    organisations = range(SUBJECT0 + 1, SUBJECT0 + 1 + _organisations(db))
     out = []
     for n in (100, 10_000, 100_000):
-        ids = rng.sample(range(SUBJECT0 + 1, SUBJECT0 + 1 + _organisations(db)), n)
-        phases: dict[str, float] = {}
-        mark = [time.perf_counter(), ""]
-
-        def on_phase(phase: str, phases: dict[str, float] = phases, mark: list = mark) -> None:
-            now = time.perf_counter()
-            if mark[1]:
-                phases[str(mark[1])] = now - float(mark[0])
-            mark[0], mark[1] = now, phase
-
-        started = time.perf_counter()
-        run_evaluation(
-            db,
-            now=NOW + timedelta(days=1),
-            actor="bench",
-            engine="duckdb",
-            subject_ids=ids,
-            on_phase=on_phase,
-        )
-        phases[str(mark[1])] = time.perf_counter() - float(mark[0])
-        out.append((n, time.perf_counter() - started, phases))
+        ids = rng.sample(organisations, min(n, len(organisations)))
+        total, phases, _run = timed_run(db, 1, subject_ids=ids)
+        out.append((len(ids), total, phases))
     return out
 
 
@@ -451,8 +445,8 @@ def main() -> None:
         for label, total, phases, run in full_runs(db):
             shown = ", ".join(f"{p} {s:.1f} s" for p, s in phases.items())
             print(
-                f"  {label}: {total:.1f} s ({shown}); subjects {run.subjects:,}, "  # type: ignore[attr-defined]
-                f"changed {run.changed:,}, grades {run.grade_counts}, PSI {run.psi}"  # type: ignore[attr-defined]
+                f"  {label}: {total:.1f} s ({shown}); subjects {run.subjects:,}, "
+                f"changed {run.changed:,}, grades {run.grade_counts}, PSI {run.psi}"
             )
         print(f"  load average: {os.getloadavg()}")
         print("incremental passes (the subjects given, end to end):")
