@@ -344,7 +344,9 @@ def core_against_raw(db: Database) -> dict[str, float]:
     backend = ibis.duckdb.from_connection(con)
     inputs = engine.Inputs(*(backend.table(f"in_{name}") for name in extract.INPUTS))
     started = time.perf_counter()
-    points_sql = str(backend.compile(engine.points(engine.row_units(inputs, model, TODAY), model)))
+    rows_sql = str(backend.compile(engine.point_rows(inputs, model, TODAY)))
+    con.execute(f"CREATE TEMP TABLE bench_rows AS {rows_sql} LIMIT 0")
+    points_sql = str(backend.compile(engine.points(backend.table("bench_rows"), model)))
     con.execute(f"CREATE TEMP TABLE bench_points AS {points_sql} LIMIT 0")
     kept = backend.table("bench_points")
     scores_sql = str(backend.compile(engine.scores(inputs, model, TODAY, points_table=kept)))
@@ -362,6 +364,7 @@ def core_against_raw(db: Database) -> dict[str, float]:
         "GROUP BY subject_id", "GROUP BY subject_id, item"
     )
     core = [
+        f"CREATE OR REPLACE TEMP TABLE bench_rows AS {rows_sql}",
         f"CREATE OR REPLACE TEMP TABLE bench_points AS {points_sql}",
         f"CREATE OR REPLACE TEMP TABLE bench_scores AS {scores_sql}",
     ]

@@ -38,8 +38,10 @@ def run_duckdb(con: duckdb.DuckDBPyConnection, model: ModelIn, today: date) -> N
     """Score the inputs of ``con`` in ``con`` itself."""
     backend = ibis.duckdb.from_connection(con)
     inputs = engine.Inputs(*(backend.table(f"in_{name}") for name in INPUTS))
-    rows = engine.row_units(inputs, model, today)
+    # The rows kept, since each indicator's group-by reads them (engine.points).
+    rows = backend.create_table("out_rows", engine.point_rows(inputs, model, today))
     points = backend.create_table("out_points", engine.points(rows, model))
+    con.execute("DROP TABLE out_rows")
     scores = engine.scores(inputs, model, today, points_table=points)
     backend.create_table("out_scores", scores)
     fields = engine.field_grades(inputs, model, today, backend.table("out_scores"))
@@ -110,7 +112,8 @@ def run_spark(
                 for name in INPUTS
             )
         )
-        rows = engine.row_units(inputs, model, today)
+        backend.to_parquet(engine.point_rows(inputs, model, today), str(folder / "out_rows"))
+        rows = backend.read_parquet(str(folder / "out_rows"), table_name=f"out_rows_{tag}")
         backend.to_parquet(engine.points(rows, model), str(folder / "out_points"))
         points = backend.read_parquet(str(folder / "out_points"), table_name=f"out_points_{tag}")
         scores = engine.scores(inputs, model, today, points_table=points)

@@ -10,8 +10,9 @@ subjects:
    (0–100), so ten-thousandths of a point, an integer. A record finds its indicator by its
    item in one array look-up (a pass over the records per group of indicators whose items
    do not overlap), never by testing every indicator.
-2. **Indicators.** Per subject and indicator, the units are summed and the rows counted;
-   the rule gives its points in cents: per record, the sum bounded by the indicator's
+2. **Indicators.** Per subject and indicator, the units are summed or the rows counted (a
+   group-by per indicator, over the rows kept as a table); the rule gives its points in
+   cents: per record, the sum bounded by the indicator's
    ``min_points``/``max_points`` and rounded half away from zero to the cent; per count, the
    points of the highest step reached. An indicator without rows gives 0.
 3. **Score.** The base plus the indicators' cents, so the points sum *exactly* to the score
@@ -435,9 +436,13 @@ def row_units(inputs: Inputs, model: ModelIn, today: date) -> ir.Table:
 # --- 2. indicators and 3. score --------------------------------------------------------------
 
 
-# An indicator without a bound: beyond any sum of units (int64, ten-thousandths of a point).
-_UNBOUNDED_LOW = -(2**62)
-_UNBOUNDED_HIGH = 2**62
+def point_rows(inputs: Inputs, model: ModelIn, today: date) -> ir.Table:
+    """What step 2 reads of :func:`row_units`: ``subject_id``, ``k`` (a small integer) and
+    ``units``. A run keeps it as a table of its own (evaluation/backends.py) before
+    :func:`points` reads it once per indicator: the sources are read and filtered once, and
+    nothing of the explanation's columns is kept."""
+    rows = row_units(inputs, model, today)
+    return rows.select("subject_id", k=rows.k.cast("int16"), units=rows.units)
 
 
 def _round_cents(units: ir.IntegerValue) -> ir.IntegerValue:
@@ -452,47 +457,39 @@ def points(rows: ir.Table, model: ModelIn) -> ir.Table:
     number in the model's order; its code is put on where the points are shown or stored,
     evaluation/writer.py and explain.py, not on every row here) and ``cents`` — the units
     summed, bounded and rounded, or the count's step. An indicator without rows gives
-    nothing (0). Each indicator's bounds are looked up by its number, so a group costs the
-    same whatever the model's size."""
-    indicators = [i for _d, i in model.indicators()]
-    counts = {n: i.rule for n, i in enumerate(indicators) if isinstance(i.rule, PerCountRule)}
-    # One sum a group, nothing else: a count indicator's rows are summed as 1 each (their
-    # units are 0, the explanation's points), so its sum is its count — a second aggregate
-    # (count(*)) cost the group-by a third more, and the groups are nearly as many as the
-    # rows. The sum is cast back to a 64-bit integer: DuckDB sums BIGINTs into a 128-bit
-    # HUGEINT, and everything after would be 128-bit arithmetic. (Ibis drops a cast to the
-    # type it already gives a sum; non-nullable is another type to it, so the cast stays.)
-    summand = rows.units
-    if counts:
-        summand = ibis.ifelse(rows.k.isin(list(counts)), 1, rows.units)
-    sums = rows.group_by(["subject_id", "k"]).aggregate(
-        units=summand.sum().cast(dt.Int64(nullable=False))
-    )
-    k, units = sums.k, sums.units
-    # The bounds looked up by k in two arrays (no bound: the widest int64 the sum cannot
-    # pass), one expression whatever the model's size. Array indexes are int32: Spark's
-    # element_at takes no other.
-    low = [
-        _UNBOUNDED_LOW if i.min_points is None else cents(i.min_points) * 100 for i in indicators
-    ]
-    high = [
-        _UNBOUNDED_HIGH if i.max_points is None else cents(i.max_points) * 100 for i in indicators
-    ]
-    index = k.cast("int32")
-    bounded = ibis.greatest(
-        ibis.literal(low, "array<int64>")[index],
-        ibis.least(ibis.literal(high, "array<int64>")[index], units),
-    )
-    # The bounded sum a column of its own, so that the rounding reads it, not recomputes it
-    # (Ibis inlines); a count indicator's is its count.
-    bounded_sums = sums.select("subject_id", k=k, units=units, bounded=bounded.cast("int64"))
-    value = _round_cents(bounded_sums.bounded)
-    counted = [
-        (bounded_sums.k == n, _count_cents(rule, bounded_sums.units)) for n, rule in counts.items()
-    ]
-    if counted:
-        value = ibis.cases(*counted, else_=value)
-    return bounded_sums.select("subject_id", "k", cents=value.cast("int64"))
+    nothing (0). ``rows``: :func:`point_rows` or :func:`row_units`.
+
+    A group-by per indicator, by subject alone, each with its own bounds as constants: the
+    groups are nearly as many as the rows (2.9 M groups of 3.3 M rows at a province's size),
+    and one hash table of them all, keyed by subject and indicator, cost the engine three
+    times what the indicators' tables of a subject each cost together (docs/performance.md §
+    Evaluation). The rows should be a table, not an expression: each indicator reads them."""
+    parts = []
+    for k, (_dimension, indicator) in enumerate(model.indicators()):
+        mine = rows.filter(rows.k == k)
+        rule = indicator.rule
+        if isinstance(rule, PerCountRule):
+            count = mine.group_by("subject_id").aggregate(n=mine.k.count())
+            value = _count_cents(rule, count.n)
+            parts.append(count.select("subject_id", k=ibis.literal(k, "int64"), cents=value))
+            continue
+        # The sum cast back to a 64-bit integer: DuckDB sums BIGINTs into a 128-bit HUGEINT,
+        # and everything after would be 128-bit arithmetic. (Ibis drops a cast to the type
+        # it already gives a sum; non-nullable is another type to it, so the cast stays.)
+        sums = mine.group_by("subject_id").aggregate(
+            units=mine.units.sum().cast(dt.Int64(nullable=False))
+        )
+        bounded: ir.IntegerValue = sums.units
+        if indicator.max_points is not None:
+            bounded = ibis.least(cents(indicator.max_points) * 100, bounded)
+        if indicator.min_points is not None:
+            bounded = ibis.greatest(cents(indicator.min_points) * 100, bounded)
+        # The bounded sum a column of its own, so that the rounding reads it, not
+        # recomputes it (Ibis inlines).
+        kept = sums.select("subject_id", bounded=bounded.cast("int64"))
+        value = _round_cents(kept.bounded)
+        parts.append(kept.select("subject_id", k=ibis.literal(k, "int64"), cents=value))
+    return ibis.union(*parts)
 
 
 def _count_cents(rule: PerCountRule, count: ir.IntegerValue) -> ir.IntegerValue:
