@@ -9,6 +9,7 @@ real commits, as production does.
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Iterator
@@ -55,8 +56,16 @@ def _pg_available() -> str | None:
         return str(exc).strip().splitlines()[0]
 
 
+# The cyclic collector runs after 10,000 net new container objects instead of 700, and walks
+# the older generations 20 times rarer each: with Python's defaults it took about a sixth of a
+# worker's CPU, walking a heap of a million objects some 40 times per 600 tests (measured
+# under coverage: docs/performance.md § The test suite, 2026-12-06 morning).
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     global _pg_skipped_reason
+    gc.set_threshold(*GC_THRESHOLDS)
     _pg_skipped_reason = _pg_available()
     if _pg_skipped_reason and REQUIRE_PG:
         raise pytest.UsageError(f"PostgreSQL is required but unreachable: {_pg_skipped_reason}")

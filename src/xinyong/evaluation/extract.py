@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
@@ -97,13 +98,31 @@ def _extension_module(name: str) -> ModuleType:
     return duckdb_extension_sqlite
 
 
+# Where this process's connections install and load the shipped extensions: the first
+# directory used. DuckDB never unloads an extension it loaded, and the same extension installed
+# under a second directory is another file, mapped again (postgres 40 MB, sqlite 34 MB): a
+# process opening DuckDB under a new var directory each time (the tests: one a test) grew by
+# that much a run.
+_extension_directory: Path | None = None
+_extension_lock = threading.Lock()
+
+
+def _extensions_under(var_dir: Path) -> Path:
+    global _extension_directory
+    with _extension_lock:
+        if _extension_directory is None or not _extension_directory.is_dir():
+            _extension_directory = Path(var_dir) / "duckdb" / "extensions"
+            _extension_directory.mkdir(parents=True, exist_ok=True)
+        return _extension_directory
+
+
 def connect(var_dir: Path, *, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that spills under ``var_dir`` and loads extensions only from the
-    shipped packages."""
+    shipped packages (installed once per process, under the first ``var_dir``)."""
     base = Path(var_dir) / "duckdb"
-    (base / "extensions").mkdir(parents=True, exist_ok=True)
+    base.mkdir(parents=True, exist_ok=True)
     config: dict[str, str | bool | int | float | list[str]] = {
-        "extension_directory": str(base / "extensions"),
+        "extension_directory": str(_extensions_under(var_dir)),
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
         "temp_directory": str(base / "tmp"),
