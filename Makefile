@@ -57,15 +57,11 @@ demo: setup
 ## Lint, format, types (mypy, [tool.mypy]), then the whole test suite on SQLite and PostgreSQL
 ## (PostgreSQL half skipped, and said so, if none runs) with a bounded schemathesis run of the API
 ## per role, measured by coverage: under 90 % of src/ fails ([tool.coverage]; docs/testing.md).
-## Three workers on two cores: a worker of two waited for PostgreSQL, the CLI's subprocesses,
-## Spark and the browser a quarter to a third of the time (63-77 % of a core each;
-## docs/performance.md § The test suite). TEST_WORKERS=2 make test for the old way.
-TEST_WORKERS ?= 3
 test: setup browser java pdf
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest -n $(TEST_WORKERS) -p no:cacheprovider --cov --cov-report=term:skip-covered
+	$(BIN)/pytest -n 2 -p no:cacheprovider --cov --cov-report=term:skip-covered
 
 ## The browser tests write their screenshots under var/screenshots/, as does the test that
 ## renders a demo credit report's pages; this refreshes the documented ones (docs/testing.md). SQLite only: one set, and no PostgreSQL needed.
