@@ -461,9 +461,9 @@ def points(rows: ir.Table, model: ModelIn) -> ir.Table:
 
     A group-by per indicator, by subject alone, each with its own bounds as constants: the
     groups are nearly as many as the rows (2.9 M groups of 3.3 M rows at a province's size),
-    and one hash table of them all, keyed by subject and indicator, cost the engine three
-    times what the indicators' tables of a subject each cost together (docs/performance.md §
-    Evaluation). The rows should be a table, not an expression: each indicator reads them."""
+    and one hash table of them all, keyed by subject and indicator, cost three times what
+    the indicators' own tables cost together (docs/performance.md § Evaluation). The rows
+    should be a table, not an expression: each indicator reads them."""
     parts = []
     for k, (_dimension, indicator) in enumerate(model.indicators()):
         mine = rows.filter(rows.k == k)
