@@ -348,7 +348,14 @@ def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Tabl
         # first (the standing, read by the scan itself) and the rest only on what is left.
         # An indicator's own conditions are keyed by its items, not by k, which the filter
         # would otherwise recompute for each.
-        conditions = [rows.k >= 0, _counted(rows, model, today)]
+        # The pass's items by their numbers, not ``k >= 0``: a test of a column as the scan
+        # reads it, where k would be an array look-up (the shorter list of the two).
+        mine = [order[code] for code in group]
+        rest = [n for n in order.values() if n not in mine]
+        kept = ~rows.item.isin(rest) if rest else rows.item.notnull()
+        if len(mine) < len(rest):
+            kept = rows.item.isin(mine)
+        conditions = [kept, _counted(rows, model, today)]
         for k in sorted(set(group.values())):
             source = indicators[k].source
             assert isinstance(source, RecordsSource | RegistrationSource)  # _passes
