@@ -117,3 +117,33 @@ def test_a_kept_world_is_given_again_as_it_was_built(
     result = answer.json()["results"][0]
     assert (result["found"], result["decision"]) != (False, "clear"), result
     given.push(given.market, penalty("p-1", ACME))
+
+
+def test_a_world_whose_build_evaluates_is_kept(
+    client, db: Database, clock: FixedClock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The process's first evaluation installs DuckDB's extensions under its test's directory
+    (evaluation/extract.py), where every later one loads them from: files of the process, not
+    of the world, so a world whose build evaluates (the demo, tests/fixtures/demo.py) is kept
+    all the same and not built again."""
+    from xinyong.evaluation import extract
+
+    monkeypatch.setattr(extract, "_extension_directory", None)  # as at a process's first run
+    builds: list[int] = []
+
+    def evaluating(client, db: Database, clock: FixedClock) -> int:  # type: ignore[no-untyped-def]
+        builds.append(1)
+        con = extract.connect(db.settings.var_dir)
+        extract.load_extension(con, "sqlite")
+        con.close()
+        return len(builds)
+
+    start = clock.now()
+    with db.engine.connect() as conn:
+        defaults = DefaultRows.read(conn, skip=frozenset({"id_nodes"}))
+    assert kept_world(evaluating, client, db, clock) == 1
+    assert any((db.settings.var_dir / "duckdb" / "extensions").rglob("*.duckdb_extension"))
+    with db.engine.begin() as conn:  # as the next test finds it
+        defaults.restore(conn, keep=frozenset({"id_nodes"}))
+    clock.set(start)
+    assert kept_world(evaluating, client, db, clock) == 1 and builds == [1]
