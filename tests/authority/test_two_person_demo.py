@@ -4,19 +4,16 @@ their end from the console, each decision prepared by one and approved by anothe
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 from authority_pages import csrf_of
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from fixtures.demo import SMALL, kept_demo
 from fixtures.helpers import make_caller
-from xinyong.demo.loader import load_demo
 from xinyong.models import LIVE_STATES, Appeal, ListEntry, Objection, Record, Role, Subject
 
-CATALOG = Path(__file__).parents[2] / "src" / "xinyong" / "catalog" / "default_catalog.json"
 APPROVALS = "/authority/approvals"
 
 
@@ -55,8 +52,7 @@ def state(db, model, pid: str) -> tuple[str, str | None]:  # type: ignore[no-unt
 
 
 def test_the_demo_s_authority_staff_take_decisions_to_their_end(app, client, db, clock) -> None:  # type: ignore[no-untyped-def]
-    items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
-    accounts = load_demo(db, items, subjects=60, seed=5, clock=clock).accounts
+    accounts = kept_demo(client, db, clock, **SMALL).accounts
     staff = sorted(
         (a["staff_role"], name) for name, a in accounts.items() if a["role"] == "authority"
     )

@@ -4,22 +4,16 @@ its fixed demo receipt code."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from sqlalchemy import select
 
+from fixtures.demo import SMALL, kept_demo
 from xinyong.demo.complaints import DEMO_CODES, complain_demo
-from xinyong.demo.loader import load_demo
 from xinyong.models import Complaint, ComplaintState, Department, Record
 from xinyong.records.service import CollectionContext
 
-CATALOG = Path(__file__).parents[2] / "src" / "xinyong" / "catalog" / "default_catalog.json"
-
 
 def test_demo_complaints_are_of_each_state(client, db, clock) -> None:  # type: ignore[no-untyped-def]
-    items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
-    load_demo(db, items, subjects=60, seed=3, clock=clock)
+    kept_demo(client, db, clock, **SMALL)
     with db.transaction() as session:
         complaints = list(session.execute(select(Complaint).order_by(Complaint.filed_at)).scalars())
         assert [c.state for c in complaints] == [

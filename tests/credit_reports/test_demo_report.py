@@ -5,22 +5,20 @@ var/screenshots, or docs/screenshots with `make screenshots` (docs/testing.md)."
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
 from report_world import pdf_pages_png
 
+from fixtures.demo import SMALL, kept_demo
 from fixtures.helpers import make_caller
 from xinyong.credit_reports import signing
 from xinyong.credit_reports.verify import verify_pdf
-from xinyong.demo.loader import load_demo
 from xinyong.models import Role
 from xinyong.subjects.service import find_subject
 
 ROOT = Path(__file__).parents[2]
-CATALOG = ROOT / "src" / "xinyong" / "catalog" / "default_catalog.json"
 SCREENSHOTS = ROOT / os.environ.get("XINYONG_SCREENSHOT_DIR", "var/screenshots")
 
 
@@ -30,8 +28,7 @@ def test_a_report_of_the_demo_opens_signed_and_every_page_can_be_verified(
     import zxingcpp
     from PIL import Image
 
-    items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
-    result = load_demo(db, items, subjects=60, seed=1, clock=clock)
+    result = kept_demo(client, db, clock, **SMALL)
     code, name = result.showcase
     with db.transaction() as session:
         sid = find_subject(session, code, cipher=db.cipher).id

@@ -4,22 +4,17 @@ as before."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
-from pathlib import Path
 
 from sqlalchemy import select
 
-from xinyong.demo.loader import load_demo
+from fixtures.demo import SMALL, kept_demo
 from xinyong.models import Department, User
-
-CATALOG = Path(__file__).parents[2] / "src" / "xinyong" / "catalog" / "default_catalog.json"
 
 
 def test_each_demo_department_has_its_people(client, db, clock) -> None:  # type: ignore[no-untyped-def]
-    items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
-    accounts = load_demo(db, items, subjects=60, seed=5, clock=clock).accounts
+    accounts = kept_demo(client, db, clock, **SMALL).accounts
     assert {"demo-company", "demo-person"} <= set(accounts)
     with db.transaction() as session:
         departments = list(session.execute(select(Department.code)).scalars())

@@ -4,21 +4,16 @@ it brings with it."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from pathlib import Path
 
 from sqlalchemy import select
 
-from xinyong.demo.loader import load_demo
+from fixtures.demo import FULL, kept_demo
 from xinyong.models import Commitment, CommitmentState, Declaration, DeclarationState, Record, Task
-
-CATALOG = Path(__file__).parents[2] / "src" / "xinyong" / "catalog" / "default_catalog.json"
 
 
 def test_demo_commitments_are_of_every_type_and_coherent(client, db, clock) -> None:  # type: ignore[no-untyped-def]
-    items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
-    result = load_demo(db, items, subjects=300, seed=4, clock=clock)
+    result = kept_demo(client, db, clock, **FULL)
     with db.transaction() as session:
         commitments = list(session.execute(select(Commitment)).scalars())
         records = {

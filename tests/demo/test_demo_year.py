@@ -7,15 +7,12 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import select
 
+from fixtures.demo import FULL, kept_demo
 from xinyong.core.clock import local_date
-from xinyong.demo.loader import load_demo
 from xinyong.models import Batch, Department
-
-CATALOG = Path(__file__).parents[2] / "src" / "xinyong" / "catalog" / "default_catalog.json"
 
 
 def _log_in(client, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
@@ -30,8 +27,7 @@ def _log_in(client, username: str, password: str) -> None:  # type: ignore[no-un
 
 
 def test_the_demo_reads_like_a_real_year(client, db, clock) -> None:  # type: ignore[no-untyped-def]
-    items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
-    result = load_demo(db, items, subjects=500, seed=2, clock=clock)
+    result = kept_demo(client, db, clock, **FULL)
     assert result.rejected == 0
     today = clock.now().date()
 

@@ -14,6 +14,7 @@ from evaluation_world import grade_of, load, run, small
 
 from authority.authority_pages import log_in as log_in_staff
 from department_console.department_pages import log_in as log_in_department
+from fixtures.demo import FULL, kept_demo
 from fixtures.lists import ACME, BETA, World, make_world
 from subject_console.subject_pages import log_in_subject, on_record
 from xinyong.models import Role
@@ -169,14 +170,7 @@ def test_the_demo_is_evaluated_into_a_plausible_distribution_on_the_dashboard(
     """Acceptance (issue 16): the default model evaluates the demo data into a plausible
     distribution — most organisations good, some excellent, few poor — shown on the authority's
     dashboard."""
-    import json
-    from pathlib import Path
-
-    from xinyong.demo.loader import load_demo
-
-    catalog = Path(__file__).parents[2] / "src/xinyong/catalog/default_catalog.json"
-    items = json.loads(catalog.read_text(encoding="utf-8"))["items"]
-    result = load_demo(db, items, subjects=300, seed=1, clock=clock)
+    result = kept_demo(client, db, clock, **FULL)
     log_in_staff(client, db, clock, role=Role.authority, department="js-credit_authority")
     card = re.search(
         r'<section class="panel" aria-labelledby="h-grades">.*?</section>',

@@ -4,21 +4,15 @@ shown on the body's page; a 容错纠错 exclusion; civil servants with their st
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from sqlalchemy import func, select
 
+from fixtures.demo import FULL, kept_demo
 from fixtures.helpers import make_caller
-from xinyong.demo.loader import load_demo
 from xinyong.models import Record, Role, Subject
-
-CATALOG = Path(__file__).resolve().parents[2] / "src/xinyong/catalog/default_catalog.json"
 
 
 def test_the_demo_has_government_integrity_end_to_end(client, db, clock) -> None:  # type: ignore[no-untyped-def]
-    items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
-    result = load_demo(db, items, subjects=300, seed=1, clock=clock)
+    result = kept_demo(client, db, clock, **FULL)
     gov = result.government
     assert gov.bodies >= 6 and gov.cases == gov.failures >= 6
     assert gov.civil_servants >= 3 and gov.debt_rows >= 2 and gov.regions_ranked >= 2

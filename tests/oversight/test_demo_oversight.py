@@ -5,22 +5,18 @@ ranks the departments, each with its breakdown."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
 
+from fixtures.demo import SMALL, kept_demo
 from fixtures.helpers import Caller
-from xinyong.demo.loader import load_demo
-
-CATALOG = Path(__file__).parents[2] / "src" / "xinyong" / "catalog" / "default_catalog.json"
 
 
 def test_the_demo_yields_a_notice_naming_a_late_department_and_an_assessment(
     client, db, clock, run, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
-    result = load_demo(db, items, subjects=60, seed=1, clock=clock)
+    result = kept_demo(client, db, clock, **SMALL)
     assert result.notices == 3  # May 2026's, as the monthly job sends them
     caller = {code: Caller(t["token"], code) for code, t in result.tokens.items()}
     authority = caller["js-credit_authority"]

@@ -24,6 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from fixtures.demo import FULL, kept_demo
 from fixtures.helpers import Caller, catalog_record, make_caller, org, penalty, person
 from fixtures.lists import ACME, BETA, CITIZEN, GAMMA, World, make_world
 from xinyong.core import labels
@@ -413,10 +414,7 @@ def build_test_world(client: TestClient, db: Database, clock: FixedClock):  # ty
 
 
 def build_demo(client: TestClient, db: Database, clock: FixedClock):  # type: ignore[no-untyped-def]
-    from xinyong.demo.loader import load_demo
-
-    items = json.loads(CATALOG.read_text(encoding="utf-8"))["items"]
-    made = load_demo(db, items, subjects=300, seed=7, clock=clock).accounts
+    made = kept_demo(client, db, clock, **FULL).accounts
     logins: dict[str, tuple[str, str, Role]] = {}
     for username, account in sorted(made.items()):
         role = Role(account["role"])
