@@ -32,6 +32,7 @@ from xinyong.complaints.periods import periods_spec
 from xinyong.complaints.rules import MAX_ATTACHMENTS as COMPLAINT_ATTACHMENTS
 from xinyong.complaints.service import filing_limiter
 from xinyong.core import nul
+from xinyong.core.annotations import resolve, resolve_routes
 from xinyong.core.api import TokenCache, complete_openapi
 from xinyong.core.clock import Clock
 from xinyong.core.dispatch import PrefixDispatch
@@ -376,10 +377,20 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to replace it
 
+    # The routes' annotations evaluated once per process, not again for each app and route
+    # group (core/annotations.py); the three below before FastAPI reads them.
+    resolve_routes(app.router.routes)
+    for endpoint in (
+        _docs,
+        _live,
+        _health,
+        *(d.dependency for d in _DOCS_AUDIENCE["dependencies"]),
+    ):
+        resolve(endpoint)
     # Module-level endpoints, never closures over this app: FastAPI caches what it learns of
     # an endpoint by the function (an lru_cache), so a closure would keep every app alive.
     app.add_api_route(
-        f"{API_PREFIX}/docs", _docs, methods=["GET"], include_in_schema=False, **audience(*Role)
+        f"{API_PREFIX}/docs", _docs, methods=["GET"], include_in_schema=False, **_DOCS_AUDIENCE
     )
     app.add_api_route(
         f"{API_PREFIX}/live",
@@ -399,6 +410,11 @@ def create_app(
     # Last: it groups the routes added above.
     app.state.dispatch = PrefixDispatch.install(app.router, [API_PREFIX])
     return app
+
+
+# Who may browse the API document: every role. One dependency for every app, its annotations
+# evaluated once (core/annotations.py).
+_DOCS_AUDIENCE = audience(*Role)
 
 
 async def _docs(request: Request) -> HTMLResponse:

@@ -46,6 +46,7 @@ from xinyong.cli.reference import (
 )
 from xinyong.cli.relations import relations_app
 from xinyong.cli.risk import risk_app
+from xinyong.core.annotations import resolve
 from xinyong.core.clock import SHANGHAI
 from xinyong.core.labels import GRADE_NAMES
 from xinyong.models import Channel, Role
@@ -675,3 +676,21 @@ def tick(
             "节假日安排后载入工作日历（xinyong calendar load 文件）。[/yellow]",
             soft_wrap=True,
         )
+
+
+def _resolve_commands(typer_app: typer.Typer) -> None:
+    """Every command's annotations evaluated once, here, not again each time the command line
+    is built (core/annotations.py)."""
+    callbacks = [command.callback for command in typer_app.registered_commands]
+    if typer_app.registered_callback is not None:
+        callbacks.append(typer_app.registered_callback.callback)
+    for group in typer_app.registered_groups:
+        callbacks.append(group.callback)
+        if group.typer_instance is not None:
+            _resolve_commands(group.typer_instance)
+    for callback in callbacks:
+        if callback is not None:
+            resolve(callback)
+
+
+_resolve_commands(app)
