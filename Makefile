@@ -1,7 +1,17 @@
 # The two commands of the README, and a few more. Each sets itself up.
-# python3 (≥ 3.11). Not 3.12's sys.monitoring for coverage: there a worker of the whole suite
-# grew by about 1 GB a minute (docs/performance.md § The test suite).
-PYTHON ?= python3
+# Python ≥ 3.11; 3.12 or 3.13 where one is found, on the PATH or among pyenv's versions (a
+# pyenv shim of a version not selected is on the PATH but fails, hence the check that it
+# runs): there coverage uses sys.monitoring, far cheaper than the C tracer of 3.11 (a subset
+# of the suite: 142 CPU-s against 200; docs/testing.md § Coverage). Else python3.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell root=$$(pyenv root 2>/dev/null); \
+	for p in python3.12 $$root/versions/3.12*/bin/python3 python3.13 $$root/versions/3.13*/bin/python3; do \
+		"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; \
+	done)
+ifeq ($(PYTHON),)
+PYTHON := python3
+endif
+endif
 VENV   := .venv
 BIN    := $(VENV)/bin
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
