@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -23,8 +24,16 @@ from xinyong.core.ids import IdGenerator, NodeLease
 from xinyong.settings import Settings
 
 
+def _iso_with_space(value: datetime) -> str:
+    return value.isoformat(" ")
+
+
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
     if url.startswith("sqlite"):
+        # A date or datetime bound as a parameter is stored as its ISO text, as the sqlite3
+        # module's own adapters did: Python 3.12 deprecates those, not what they wrote.
+        sqlite3.register_adapter(date, date.isoformat)
+        sqlite3.register_adapter(datetime, _iso_with_space)
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
