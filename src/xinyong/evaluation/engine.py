@@ -352,9 +352,12 @@ def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Tabl
         # reads it, where k would be an array look-up (the shorter list of the two).
         mine = [order[code] for code in group]
         rest = [n for n in order.values() if n not in mine]
-        kept = ~rows.item.isin(rest) if rest else rows.item.notnull()
         if len(mine) < len(rest):
             kept = rows.item.isin(mine)
+        elif rest:
+            kept = ~rows.item.isin(rest)
+        else:
+            kept = rows.item.notnull()
         conditions = [kept, _counted(rows, model, today)]
         for k in sorted(set(group.values())):
             source = indicators[k].source
