@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from xinyong.evaluation import engine, extract
 from xinyong.evaluation.explain import explain_inputs
 from xinyong.evaluation.schemas import ModelIn
+from xinyong.models.record import Severity, Standing
 
 TODAY = date(2026, 6, 15)
 BASIS = "测试"
@@ -88,7 +89,7 @@ def fill(con: duckdb.DuckDBPyConnection, records: list[tuple[int, str, str, int,
     )
     con.execute(
         "CREATE OR REPLACE TABLE in_records (subject_id BIGINT, record_id BIGINT, item_code "
-        "VARCHAR, severity VARCHAR, standing VARCHAR, determined_on DATE, expires_on DATE, "
+        "VARCHAR, severity SMALLINT, standing SMALLINT, determined_on DATE, expires_on DATE, "
         "received_on DATE, under_objection BOOLEAN, item SMALLINT)"
     )
     rows = []
@@ -96,7 +97,9 @@ def fill(con: duckdb.DuckDBPyConnection, records: list[tuple[int, str, str, int,
         on = TODAY + timedelta(days=determined)
         expires = on + timedelta(days=validity)
         number = sorted(ITEMS).index(item)  # engine.item_numbers
-        rows.append((subject, n + 1, item, severity, "active", on, expires, on, False, number))
+        # Standing and severity as the extraction numbers them (extract.place).
+        placed = extract.place(Severity(severity)), extract.place(Standing.active)
+        rows.append((subject, n + 1, item, *placed, on, expires, on, False, number))
     if rows:
         con.executemany("INSERT INTO in_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     con.execute(

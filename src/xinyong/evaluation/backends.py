@@ -5,7 +5,7 @@ connection, which evaluation/writer.py writes into the database:
 
     out_points  subject_id, k (the indicator's number in the model), cents (an indicator
                 without a row: none, 0)
-    out_scores  subject_id, score_cents, band, grade, capped_by
+    out_scores  subject_id, score_cents, band_rank, grade_rank (A=4 … D=1), capped_by
     out_fields  subject_id, field, industry_label, industry_grade, public_grade,
                 combined_grade, source_record_id
 """

@@ -38,7 +38,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from xinyong.catalog.schemas import ItemSpec
-from xinyong.evaluation.extract import ChoiceNeed, FieldNeed, Needs
+from xinyong.evaluation.extract import ChoiceNeed, FieldNeed, Needs, place
 from xinyong.evaluation.rules import GRADE_RANK
 from xinyong.evaluation.schemas import (
     CommitmentsSource,
@@ -52,6 +52,7 @@ from xinyong.evaluation.schemas import (
     RegistrationRule,
     RegistrationSource,
 )
+from xinyong.models.record import Severity, Standing
 from xinyong.records.rules import add_years
 
 # The tables whose rows feed indicators.
@@ -200,15 +201,15 @@ def _counted(records: ir.Table, model: ModelIn, today: date) -> ir.BooleanValue:
     model excludes it (art. 32). Written as plain conditions on the stored standing."""
     standings = set(model.counting.standings)
     lapsed = (records.expires_on <= ibis.literal(today)).fill_null(False)
-    active = records.standing == "active"
+    active = records.standing == place(Standing.active)
     parts: list[ir.BooleanValue] = []
     if "active" in standings:
         parts.append(active & ~lapsed)
     if "expired" in standings:
-        parts.append((records.standing == "expired") | (active & lapsed))
+        parts.append((records.standing == place(Standing.expired)) | (active & lapsed))
     others = sorted(standings - {"active", "expired"})
     if others:
-        parts.append(records.standing.isin(others))
+        parts.append(records.standing.isin([place(Standing(s)) for s in others]))
     counted: ir.BooleanValue = parts[0] if parts else ibis.literal(False)
     for part in parts[1:]:
         counted = counted | part
@@ -222,16 +223,18 @@ def _points(rule: PerRecordRule, table: ir.Table, model: ModelIn) -> ir.IntegerV
     if points.each is not None:
         return ibis.literal(cents(points.each), "int64")
     if points.by_severity is not None:
-        branches = [(table.severity == s, cents(p)) for s, p in points.by_severity.items()]
+        branches = [
+            (table.severity == place(Severity(s)), cents(p)) for s, p in points.by_severity.items()
+        ]
         return ibis.cases(*branches, else_=0).cast("int64")
     assert points.by_field is not None and points.values is not None  # schemas.PointsEach
     if not points.values:
         return ibis.literal(cents(points.other), "int64")
     # The points looked up by the value's place among the listed values (0: any other).
     # Array indexes are int32: Spark's element_at takes no other.
-    place = table[choices(model)[(points.by_field, tuple(points.values))]]
+    listed = table[choices(model)[(points.by_field, tuple(points.values))]]
     table_of = [cents(points.other), *(cents(p) for p in points.values.values())]
-    return ibis.literal(table_of, "array<int64>")[place.cast("int32")]
+    return ibis.literal(table_of, "array<int64>")[listed.cast("int32")]
 
 
 def _percent(
@@ -248,12 +251,18 @@ def _percent(
         ]
         return ibis.cases(*branches, else_=0).cast("int64")
     if decay.kind == "validity" and expires_on is not None:
-        total = expires_on.delta(day, unit="day")
-        remaining = expires_on.delta(ibis.literal(today), unit="day")
-        share = (remaining * 100) // total
-        bounded = ibis.greatest(decay.floor_percent, ibis.least(100, share))
-        return ibis.ifelse(expires_on.isnull() | (total <= 0), 100, bounded).cast("int64")
+        return _validity_percent(day, expires_on, today, decay.floor_percent)
     return ibis.literal(100, "int64")
+
+
+def _validity_percent(
+    day: ir.DateValue, expires_on: ir.DateValue, today: date, floor: int | ir.IntegerValue
+) -> ir.IntegerValue:
+    total = expires_on.delta(day, unit="day")
+    remaining = expires_on.delta(ibis.literal(today), unit="day")
+    share = (remaining * 100) // total
+    bounded = ibis.greatest(floor, ibis.least(100, share))
+    return ibis.ifelse(expires_on.isnull() | (total <= 0), 100, bounded).cast("int64")
 
 
 def _filtered(table: ir.Table, where: Any, model: ModelIn) -> ir.BooleanValue:
@@ -299,6 +308,60 @@ def _value(
     if isinstance(rule, PerCountRule):
         return ibis.literal(0, "int64")
     return (_points(rule, table, model) * _percent(rule, day, expires_on, today)).cast("int64")
+
+
+def _by_severity_over_validity(indicators: list[Any], ks: set[int]) -> list[list[int]]:
+    """Of the indicators ``ks`` (a pass's), those whose units one expression gives, each's
+    constants looked up by its k (:func:`_shared_units`): per record, points by severity or
+    each alike, faded over validity, the day read from the same field — in groups of two or
+    more. One branch per indicator evaluated the same expression on a sixth of each vector
+    of rows, six times over: that cost the pass a fifth of its time (docs/performance.md §
+    Evaluation)."""
+    groups: dict[str | None, list[int]] = {}
+    for k in sorted(ks):
+        source, rule = indicators[k].source, indicators[k].rule
+        if (
+            isinstance(source, RecordsSource)
+            and isinstance(rule, PerRecordRule)
+            and rule.decay.kind == "validity"
+            and rule.points.by_field is None
+        ):
+            groups.setdefault(source.date_field, []).append(k)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+# A record's severity as its slot in a row of _shared_units' table: its place, or the last
+# slot where it has none.
+SEVERITY_SLOTS = len(Severity) + 1
+
+
+def _shared_units(
+    rows: ir.Table, ks: list[int], indicators: list[Any], day: ir.DateValue, today: date
+) -> ir.IntegerValue:
+    """The units of the indicators ``ks`` (:func:`_by_severity_over_validity`) in one
+    expression: the points from a table by k and severity, the floor of the decay by k."""
+    table = [0] * ((max(ks) + 1) * SEVERITY_SLOTS)
+    floors = [0] * (max(ks) + 1)
+    for k in ks:
+        rule = indicators[k].rule
+        points = rule.points
+        for severity in Severity:
+            if points.each is not None:
+                value = points.each
+            else:
+                value = points.by_severity.get(severity.value, Decimal(0))
+            table[k * SEVERITY_SLOTS + place(severity)] = cents(value)
+        if points.each is not None:  # by severity, none gives 0
+            table[k * SEVERITY_SLOTS + SEVERITY_SLOTS - 1] = cents(points.each)
+        floors[k] = rule.decay.floor_percent
+    # Array indexes are int32: Spark's element_at takes no other.
+    k = rows.k.cast("int32")
+    slot = k * SEVERITY_SLOTS + rows.severity.fill_null(SEVERITY_SLOTS - 1).cast("int32")
+    looked_up = ibis.literal(table, "array<int64>")[slot]
+    floor: int | ir.IntegerValue = floors[ks[0]]
+    if len({floors[k] for k in ks}) > 1:
+        floor = ibis.literal(floors, "array<int64>")[k]
+    return (looked_up * _validity_percent(day, rows.expires_on, today, floor)).cast("int64")
 
 
 def _long(table: ir.Table, source: str, id_column: str, k: Any, units: Any) -> ir.Table:
@@ -367,13 +430,15 @@ def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Tabl
                 continue
             condition = _filtered(rows, source.where, model)
             if severities is not None:
-                condition = condition & rows.severity.isin(list(severities)).fill_null(False)
+                places = [place(Severity(s)) for s in severities]
+                condition = condition & rows.severity.isin(places).fill_null(False)
             numbers = [order[code] for code, n in group.items() if n == k]
             others = rows.item != numbers[0] if len(numbers) == 1 else ~rows.item.isin(numbers)
             conditions.append(others | condition)
         rows = rows.filter(*conditions)
+        shared = _by_severity_over_validity(indicators, set(group.values()))
         branches = []
-        for k in sorted(set(group.values())):
+        for k in sorted(set(group.values()) - {k for ks in shared for k in ks}):
             indicator = indicators[k]
             source, rule = indicator.source, indicator.rule
             if isinstance(source, RegistrationSource):
@@ -386,12 +451,23 @@ def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Tabl
                     day = ibis.coalesce(rows[f"d_{source.date_field}"], day)
                 value = _value(rule, rows, day, rows.expires_on, today, model)
             branches.append((rows.k == k, value))
-        units = ibis.cases(*branches, else_=ibis.null("int64"))
+        for ks in shared:
+            source = indicators[ks[0]].source
+            assert isinstance(source, RecordsSource)  # _by_severity_over_validity
+            day = rows.day
+            if source.date_field is not None:
+                day = ibis.coalesce(rows[f"d_{source.date_field}"], day)
+            branches.append((rows.k.isin(ks), _shared_units(rows, ks, indicators, day, today)))
+        # The last branch is the CASE's ELSE: each row kept is of one of the pass's
+        # indicators (the filter above), and DuckDB makes a test of k among five values or
+        # more a join.
+        *tested, (_last, otherwise) = branches
+        units = ibis.cases(*tested, else_=otherwise) if tested else otherwise
         out.append(_long(rows, "record", "record_id", rows.k, units))
     for k, indicator in enumerate(indicators):
         source = indicator.source
         if isinstance(source, RectificationSource) and "repaired_records" in source.of:
-            repaired = records.filter(records.standing == "repaired")
+            repaired = records.filter(records.standing == place(Standing.repaired))
             day = ibis.coalesce(repaired.determined_on, repaired.received_on)
             value = _value(indicator.rule, repaired, day, None, today, model)
             out.append(_long(repaired, "record", "record_id", k, value))
@@ -512,8 +588,12 @@ def scores(
     inputs: Inputs, model: ModelIn, today: date, *, points_table: ir.Table | None = None
 ) -> ir.Table:
     """Per subject of ``inputs.subjects``: ``score_cents`` (the base plus its indicators'
-    cents), ``band`` (the grade the score gives), ``grade`` (after the lists' caps) and
-    ``capped_by``. ``points_table``: :func:`points` of the same inputs, already computed."""
+    cents), ``band_rank`` (the rank of the grade the score gives: A=4 … D=1, rules.GRADE_RANK),
+    ``grade_rank`` (after the lists' caps) and ``capped_by``. The letters are put on where a
+    grade is stored or shown (evaluation/writer.py, explain.py), as the indicators' codes
+    are: text written for a million subjects cost the step an eighth of its time
+    (docs/performance.md § Evaluation). ``points_table``: :func:`points` of the same inputs,
+    already computed."""
     if points_table is None:
         points_table = points(row_units(inputs, model, today), model)
     totals = points_table.group_by("subject_id").aggregate(total=points_table.cents.sum())
@@ -527,13 +607,7 @@ def scores(
     result = result.mutate(band_rank=_band_rank(model, result.score_cents))
     capped, capped_by = _capped(model, result, result.band_rank)
     result = result.mutate(grade_rank=capped, capped_by=capped_by)
-    return result.select(
-        "subject_id",
-        "score_cents",
-        band=_grade_of(result.band_rank),
-        grade=_grade_of(result.grade_rank),
-        capped_by=result.capped_by,
-    )
+    return result.select("subject_id", "score_cents", "band_rank", "grade_rank", "capped_by")
 
 
 def _left(left: ir.Table, right: ir.Table) -> ir.Table:
@@ -586,17 +660,13 @@ def _grade_of(rank: ir.IntegerValue) -> ir.StringValue:
     return ibis.cases(*((rank == r, g.value) for g, r in GRADE_RANK.items())).cast("string")
 
 
-def _rank_of(grade: ir.StringValue) -> ir.IntegerValue:
-    return ibis.cases(*((grade == g.value, r) for g, r in GRADE_RANK.items())).cast("int64")
-
-
 # --- 4. fields -------------------------------------------------------------------------------
 
 
 def field_grades(inputs: Inputs, model: ModelIn, today: date, public: ir.Table) -> ir.Table | None:
     """Per subject and field of supervision: the latest counted industry evaluation of that
     field (by its day, then its id), its label mapped to A–D, combined with the subject's
-    public grade (``public``: subject_id, grade)."""
+    public grade (``public``: subject_id, grade_rank — :func:`scores`)."""
     industry = model.industry
     if industry is None:
         return None
@@ -633,8 +703,8 @@ def field_grades(inputs: Inputs, model: ModelIn, today: date, public: ir.Table) 
         order_by=[ibis.desc(rows.day), ibis.desc(rows.record_id)],
     )
     latest = rows.mutate(n=order).filter(lambda t: t.n == 0)
-    joined = latest.join(public.select("subject_id", public_grade="grade"), "subject_id")
-    public_rank = _rank_of(joined.public_grade)
+    joined = latest.join(public.select("subject_id", public_rank="grade_rank"), "subject_id")
+    public_rank = joined.public_rank
     combine = industry.combine
     if combine.rule == "lower":
         combined = ibis.least(public_rank, joined.industry_rank)
@@ -649,7 +719,7 @@ def field_grades(inputs: Inputs, model: ModelIn, today: date, public: ir.Table) 
         "field",
         "industry_label",
         industry_grade=_grade_of(joined.industry_rank),
-        public_grade=joined.public_grade,
+        public_grade=_grade_of(public_rank),
         combined_grade=_grade_of(combined.cast("int64")),
         source_record_id=joined.record_id,
     )

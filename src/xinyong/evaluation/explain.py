@@ -21,6 +21,7 @@ from xinyong.core.clock import local_date
 from xinyong.db import Database
 from xinyong.errors import NotFound
 from xinyong.evaluation import engine, extract, repository
+from xinyong.evaluation.rules import RANK_GRADE
 from xinyong.evaluation.schemas import (
     ContributionOut,
     ExplanationOut,
@@ -181,8 +182,8 @@ def explain_inputs(
         as_of=day,
         base=spec.base,
         score=Decimal(score["score_cents"]).scaleb(-2),
-        band_grade=Grade(score["band"]),
-        grade=Grade(score["grade"]),
+        band_grade=RANK_GRADE[score["band_rank"]],
+        grade=RANK_GRADE[score["grade_rank"]],
         capped_by=score["capped_by"],
         indicators=indicators,
         field_grades=[

@@ -10,8 +10,9 @@ the internet is switched off. An intranet host needs nothing but the wheels.
 The tables, whatever they are read from (the engine's only inputs):
 
     in_subjects      subject_id, kind
-    in_records       subject_id, record_id, item_code, severity, standing, determined_on,
-                     expires_on, received_on, item (its number among the model's items),
+    in_records       subject_id, record_id, item_code, severity, standing (each its
+                     place in its enum, :func:`place`), determined_on, expires_on,
+                     received_on, item (its number among the model's items),
                      under_objection, and each field the model reads as its rules ask of it:
                      f_<field> (text), d_<field> (date), filled_<field> (boolean),
                      c_<n> (the value's place among a rule's values)
@@ -23,9 +24,10 @@ The tables, whatever they are read from (the engine's only inputs):
 Only what the model needs is read: records of the items it names, with the fields it names
 (``Needs``), each typed as what the rules ask of it. A field a rule compares with its listed
 values becomes that value's place in the list, a small integer, and one only asked whether it
-is filled a boolean; standing and severity are DuckDB enums. The scoring then compares
-integers where it compared text: reading and comparing the records' text columns was the
-largest part of its cost (docs/performance.md § Evaluation). Days are Asia/Shanghai's (UTC+8
+is filled a boolean; standing and severity become their places in their enums. The scoring
+then compares integers where it compared text: reading and comparing the records' text
+columns was the largest part of its cost (docs/performance.md § Evaluation). (DuckDB compares
+an enum with a text literal as text, casting each row's value.) Days are Asia/Shanghai's (UTC+8
 all year since 1991)."""
 
 from __future__ import annotations
@@ -147,10 +149,19 @@ def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def _enum(kind: type[StrEnum]) -> str:
-    """The DuckDB enum of ``kind``'s values: compared with a literal among them, an integer
-    comparison (a literal outside them would compare as text, never wrongly). The stored
-    columns hold no other value (models/record.py, ``str_enum``)."""
+    """The DuckDB enum of ``kind``'s values, in their declared order. The stored columns hold
+    no other value (models/record.py, ``str_enum``): a cast to it never fails."""
     return f"ENUM({_quoted([member.value for member in kind])})"
+
+
+def place(member: StrEnum) -> int:
+    """What the input tables hold of a standing or a severity: its place in its enum's
+    declared order, as the cast through :func:`_enum` numbers it."""
+    return list(type(member)).index(member)
+
+
+def _placed(column: str, kind: type[StrEnum]) -> str:
+    return f"CAST(enum_code(CAST({column} AS {_enum(kind)})) AS SMALLINT) AS {column}"
 
 
 def _quoted(values: Collection[str]) -> str:
@@ -331,8 +342,8 @@ def input_tables(con: duckdb.DuckDBPyConnection, needs: Needs, source: dict[str,
     con.execute(
         "CREATE OR REPLACE TABLE in_records AS SELECT CAST(r.subject_id AS BIGINT) AS "
         "subject_id, CAST(r.id AS BIGINT) AS record_id, CAST(item_code AS VARCHAR) AS "
-        f"item_code, CAST(severity AS {_enum(Severity)}) AS severity, "
-        f"CAST(standing AS {_enum(Standing)}) AS standing, CAST(determined_on AS DATE) AS "
+        f"item_code, {_placed('severity', Severity)}, {_placed('standing', Standing)}, "
+        "CAST(determined_on AS DATE) AS "
         "determined_on, CAST(expires_on AS DATE) AS "
         f"expires_on, CAST(received_on AS DATE) AS received_on{typed}, o.target_id IS NOT NULL "
         f"AS under_objection{dates} FROM {source['records']} r "

@@ -33,6 +33,7 @@ from sqlalchemy import String, cast, column, func, select, table, text
 from sqlalchemy.orm import Session
 
 from xinyong.core.bulk import timestamp_value
+from xinyong.evaluation.rules import RANK_GRADE
 from xinyong.evaluation.schemas import ModelIn
 from xinyong.feeds.changes import EVALUATION, append_selected
 
@@ -49,6 +50,9 @@ FIELD_COLUMNS = (
     "combined_grade",
     "source_record_id",
 )
+# out_scores holds a grade as its rank (engine.scores); its letter, by the rank (1: D … 4: A).
+_LETTERS = ", ".join(f"'{RANK_GRADE[rank].value}'" for rank in sorted(RANK_GRADE))
+GRADE = f"list_extract([{_LETTERS}], grade_rank)"
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,8 @@ def _scores_sql(model: ModelIn) -> str:
         "SELECT s.subject_id, CAST(s.score_cents AS DECIMAL(16, 0)) * CAST(0.01 AS "
         "DECIMAL(3, 2)) AS score, s.grade, s.capped_by, CAST(coalesce(p.points, '{}') AS "
         "VARCHAR) AS points, md5(CAST(row(s.score_cents, s.grade, s.capped_by, p.sorted, "
-        "f.sorted) AS VARCHAR)) AS digest FROM out_scores s LEFT JOIN (SELECT subject_id, "
+        "f.sorted) AS VARCHAR)) AS digest FROM (SELECT subject_id, score_cents, "
+        f"{GRADE} AS grade, capped_by FROM out_scores) s LEFT JOIN (SELECT subject_id, "
         f"json_group_object(list_extract({names}, k + 1), CAST(cents AS DECIMAL(16, 0)) * "
         "CAST(0.01 AS DECIMAL(3, 2))) AS points, list_sort(list(row(k, cents))) AS sorted "
         "FROM out_points WHERE cents <> 0 GROUP BY subject_id) p ON p.subject_id = "
@@ -114,7 +119,7 @@ def write_results(
         for name in (STAGE, FIELD_STAGE):
             _rows(session, f"ANALYZE {name}")
     counts: dict[str, int] = dict(
-        con.execute("SELECT grade, count(*) FROM out_scores GROUP BY grade").fetchall()
+        con.execute(f"SELECT {GRADE}, count(*) FROM out_scores GROUP BY 1").fetchall()
     )
     fields = _count(con, "out_fields")
     at = timestamp_value(dialect, now) if dialect == "sqlite" else now
