@@ -314,9 +314,9 @@ def _by_severity_over_validity(indicators: list[Any], ks: set[int]) -> list[list
     """Of the indicators ``ks`` (a pass's), those whose units one expression gives, each's
     constants looked up by its k (:func:`_shared_units`): per record, points by severity or
     each alike, faded over validity, the day read from the same field — in groups of two or
-    more. One branch per indicator evaluated the same expression on a sixth of each vector
-    of rows, six times over: that cost the pass a fifth of its time (docs/performance.md §
-    Evaluation)."""
+    more. A branch per indicator evaluated the same expression on a sixth of each vector of
+    rows, six times over: sharing it saves the rows step about a fifth of its time
+    (docs/performance.md § Evaluation)."""
     groups: dict[str | None, list[int]] = {}
     for k in sorted(ks):
         source, rule = indicators[k].source, indicators[k].rule
@@ -351,7 +351,8 @@ def _shared_units(
             else:
                 value = points.by_severity.get(severity.value, Decimal(0))
             table[k * SEVERITY_SLOTS + place(severity)] = cents(value)
-        if points.each is not None:  # by severity, none gives 0
+        # A record without a severity: `each`'s points, or 0 by severity (as _points gives).
+        if points.each is not None:
             table[k * SEVERITY_SLOTS + SEVERITY_SLOTS - 1] = cents(points.each)
         floors[k] = rule.decay.floor_percent
     # Array indexes are int32: Spark's element_at takes no other.
