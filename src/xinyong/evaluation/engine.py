@@ -365,6 +365,14 @@ def _shared_units(
     return (looked_up * _validity_percent(day, rows.expires_on, today, floor)).cast("int64")
 
 
+def _day(rows: ir.Table, source: RecordsSource) -> ir.DateValue:
+    """The day a record's points date from: its source's date field where it has one, else
+    the day it was determined (or received)."""
+    if source.date_field is None:
+        return rows.day
+    return ibis.coalesce(rows[f"d_{source.date_field}"], rows.day)
+
+
 def _long(table: ir.Table, source: str, id_column: str, k: Any, units: Any) -> ir.Table:
     return table.select(
         subject_id=table.subject_id.cast("int64"),
@@ -447,18 +455,13 @@ def _record_rows(records: ir.Table, model: ModelIn, today: date) -> list[ir.Tabl
                 value = _registration_units(rows, source, rule, today)
             else:
                 assert isinstance(source, RecordsSource)
-                day = rows.day
-                if source.date_field is not None:
-                    day = ibis.coalesce(rows[f"d_{source.date_field}"], day)
-                value = _value(rule, rows, day, rows.expires_on, today, model)
+                value = _value(rule, rows, _day(rows, source), rows.expires_on, today, model)
             branches.append((rows.k == k, value))
         for ks in shared:
             source = indicators[ks[0]].source
             assert isinstance(source, RecordsSource)  # _by_severity_over_validity
-            day = rows.day
-            if source.date_field is not None:
-                day = ibis.coalesce(rows[f"d_{source.date_field}"], day)
-            branches.append((rows.k.isin(ks), _shared_units(rows, ks, indicators, day, today)))
+            value = _shared_units(rows, ks, indicators, _day(rows, source), today)
+            branches.append((rows.k.isin(ks), value))
         # The last branch is the CASE's ELSE: each row kept is of one of the pass's
         # indicators (the filter above), and DuckDB makes a test of k among five values or
         # more a join.
